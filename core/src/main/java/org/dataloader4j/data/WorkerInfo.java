@@ -1,0 +1,40 @@
+package org.dataloader4j.data;
+
+/**
+ * Which loader worker is running, out of how many, and with which seed; PyTorch's
+ * {@code get_worker_info()}. An {@link IterableDataset} uses it to read only its share of a
+ * stream. With {@code numWorkers = 0} the caller's thread is the single worker {@code 0 of 1}.
+ *
+ * <pre>{@code
+ * Iterator<String> iterator(WorkerInfo worker) {
+ *     return lines().filter(line -> worker.owns(line.number())).iterator();  // every worker a disjoint share
+ * }
+ * }</pre>
+ *
+ * @param id         this worker's number, {@code 0 .. numWorkers - 1}
+ * @param numWorkers how many workers share the dataset (at least 1)
+ * @param seed       a seed for this worker, derived from the loader's seed, epoch and the worker id
+ * @param epoch      the epoch being loaded
+ */
+public record WorkerInfo(int id, int numWorkers, long seed, long epoch) {
+
+    /** Validates the fields. */
+    public WorkerInfo {
+        if (numWorkers < 1) {
+            throw new IllegalArgumentException("numWorkers must be at least 1, but got " + numWorkers);
+        }
+        if (id < 0 || id >= numWorkers) {
+            throw new IllegalArgumentException("worker id must be in [0, " + numWorkers + "), but got " + id);
+        }
+    }
+
+    /** The only worker of single-threaded loading (the caller's thread). */
+    public static WorkerInfo single(long seed, long epoch) {
+        return new WorkerInfo(0, 1, seed, epoch);
+    }
+
+    /** True if element {@code n} of a stream belongs to this worker (round-robin: {@code n mod numWorkers == id}). */
+    public boolean owns(long n) {
+        return Math.floorMod(n, (long) numWorkers) == id;
+    }
+}

@@ -1,0 +1,38 @@
+package org.dataloader4j.sampler;
+
+import java.util.Iterator;
+
+/**
+ * Yields whole batches of indices per epoch, PyTorch's {@code batch_sampler}. {@link #of} groups
+ * any {@link Sampler}'s indices into batches of a fixed size; implement the interface for custom
+ * batching, such as buckets of similar-length sequences.
+ *
+ * <pre>{@code
+ * BatchSampler batches = BatchSampler.of(new SequentialSampler(10), 3, false);
+ * // epoch 0: [0, 1, 2] [3, 4, 5] [6, 7, 8] [9]
+ * }</pre>
+ */
+public interface BatchSampler extends Iterable<long[]> {
+
+    /** Number of batches per epoch. */
+    long size();
+
+    /** The batches of epoch {@code epoch}; each array is a fresh copy the caller may keep. */
+    Iterator<long[]> batches(long epoch);
+
+    /** The batches of epoch 0, for use in a for-each loop. */
+    @Override
+    default Iterator<long[]> iterator() {
+        return batches(0);
+    }
+
+    /**
+     * Groups the indices of {@code sampler} into batches of {@code batchSize}; the last, smaller batch
+     * is kept unless {@code dropLast}.
+     *
+     * @throws IllegalArgumentException if {@code batchSize < 1}
+     */
+    static BatchSampler of(Sampler sampler, int batchSize, boolean dropLast) {
+        return new FixedSizeBatchSampler(sampler, batchSize, dropLast);
+    }
+}

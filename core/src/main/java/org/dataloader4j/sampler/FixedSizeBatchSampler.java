@@ -1,0 +1,70 @@
+package org.dataloader4j.sampler;
+
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.PrimitiveIterator;
+
+/** Groups a sampler's indices into batches of a fixed size; see {@link BatchSampler#of}. */
+final class FixedSizeBatchSampler implements BatchSampler {
+    private final Sampler sampler;
+    private final int batchSize;
+    private final boolean dropLast;
+
+    FixedSizeBatchSampler(Sampler sampler, int batchSize, boolean dropLast) {
+        this.sampler = Objects.requireNonNull(sampler, "sampler");
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize should be a positive integer value, but got batchSize="
+                    + batchSize);
+        }
+        this.batchSize = batchSize;
+        this.dropLast = dropLast;
+    }
+
+    @Override
+    public long size() {
+        long n = sampler.size();
+        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    }
+
+    @Override
+    public Iterator<long[]> batches(long epoch) {
+        PrimitiveIterator.OfLong indices = sampler.indices(epoch);
+        return new Iterator<>() {
+            private long[] next = advance();
+
+            private long[] advance() {
+                long[] batch = new long[batchSize];
+                int filled = 0;
+                while (filled < batchSize && indices.hasNext()) {
+                    batch[filled++] = indices.nextLong();
+                }
+                if (filled == batchSize) {
+                    return batch;
+                }
+                return filled == 0 || dropLast ? null : Arrays.copyOf(batch, filled);
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public long[] next() {
+                if (next == null) {
+                    throw new NoSuchElementException("no more batches in epoch " + epoch);
+                }
+                long[] batch = next;
+                next = advance();
+                return batch;
+            }
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "BatchSampler(" + sampler + ", batchSize=" + batchSize + ", dropLast=" + dropLast + ")";
+    }
+}

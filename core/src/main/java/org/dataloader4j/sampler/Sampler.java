@@ -1,0 +1,35 @@
+package org.dataloader4j.sampler;
+
+import java.util.PrimitiveIterator;
+
+/**
+ * The order in which a {@code DataLoader} visits dataset indices, PyTorch's
+ * {@code torch.utils.data.Sampler}. A sampler sees only sizes (and weights), never samples. The
+ * epoch is an explicit argument: a shuffling sampler returns a different, reproducible order for
+ * each epoch, so there is no {@code set_epoch} to forget.
+ *
+ * <p>A custom sampler is just an implementation:
+ * <pre>{@code
+ * Sampler evensFirst = new Sampler() {
+ *     public long size() { return n; }
+ *     public PrimitiveIterator.OfLong indices(long epoch) {
+ *         return LongStream.concat(LongStream.range(0, n).filter(i -> i % 2 == 0),
+ *                                  LongStream.range(0, n).filter(i -> i % 2 == 1)).iterator();
+ *     }
+ * };
+ * }</pre>
+ */
+public interface Sampler extends Iterable<Long> {
+
+    /** Number of indices {@link #indices(long)} yields per epoch. */
+    long size();
+
+    /** The indices of epoch {@code epoch}; calling it twice with the same epoch gives the same order. */
+    PrimitiveIterator.OfLong indices(long epoch);
+
+    /** The indices of epoch 0, for use in a for-each loop. */
+    @Override
+    default PrimitiveIterator.OfLong iterator() {
+        return indices(0);
+    }
+}
