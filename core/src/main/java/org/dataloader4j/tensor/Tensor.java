@@ -480,6 +480,12 @@ public final class Tensor implements AutoCloseable {
         return data.toArray(ValueLayout.JAVA_BYTE);
     }
 
+    /** The raw bytes of any tensor, row-major, native byte order: a bitwise fingerprint of its content. */
+    public byte[] toBytes() {
+        checkArrayLength("toBytes", byteSize());
+        return data.toArray(ValueLayout.JAVA_BYTE);
+    }
+
     /** The elements of a BOOL tensor, row-major. */
     public boolean[] toBooleanArray() {
         requireDType(DType.BOOL, "toBooleanArray");
@@ -496,7 +502,7 @@ public final class Tensor implements AutoCloseable {
      * {@code Integer.MAX_VALUE - 8} elements.
      */
     public double[] toDoubles() {
-        checkArrayLength("toDoubles");
+        checkArrayLength("toDoubles", numel());
         double[] out = new double[(int) numel()];
         for (int i = 0; i < out.length; i++) {
             out[i] = flatDouble(i);
@@ -513,9 +519,9 @@ public final class Tensor implements AutoCloseable {
         };
     }
 
-    private void checkArrayLength(String operation) {
-        if (numel() > MAX_ARRAY_LENGTH) {
-            throw new IllegalStateException(operation + ": " + numel() + " elements do not fit in a Java array");
+    private static void checkArrayLength(String operation, long length) {
+        if (length > MAX_ARRAY_LENGTH) {
+            throw new IllegalStateException(operation + ": " + length + " values do not fit in a Java array");
         }
     }
 

@@ -1,0 +1,361 @@
+package org.dataloader4j.loader;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import org.dataloader4j.collate.Batch;
+import org.dataloader4j.collate.Collate;
+import org.dataloader4j.data.Dataset;
+import org.dataloader4j.data.IterableDataset;
+import org.dataloader4j.random.RandomStreams;
+import org.dataloader4j.sampler.BatchSampler;
+import org.dataloader4j.sampler.RandomSampler;
+import org.dataloader4j.sampler.Sampler;
+import org.dataloader4j.sampler.SequentialSampler;
+
+/**
+ * Combines a dataset, a sampler and a collate function into an iterable over batches, PyTorch's
+ * {@code torch.utils.data.DataLoader}: batching, shuffling, and loading on the calling thread
+ * ({@code numWorkers = 0}) or on worker threads.
+ *
+ * <p>The calling thread owns the order: it draws indices from the sampler for epoch {@code e},
+ * and every random decision (shuffle, per-sample augmentation) derives from (seed, epoch, sample),
+ * so an epoch's batches are identical for any number of workers. Without {@link Builder#seed} a
+ * seed is drawn once; {@link #seed()} reads it back to reproduce a run.
+ *
+ * <pre>{@code
+ * try (DataLoader<Batch> loader = DataLoader.builder(dataset)
+ *         .batchSize(64).shuffle(true).seed(42).build()) {
+ *     for (int epoch = 0; epoch < 10; epoch++) {
+ *         for (Batch batch : loader.epoch(epoch)) {
+ *             try (batch) {
+ *                 train(batch.tensor(0), batch.tensor(1));
+ *             }
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>A loader runs one epoch at a time: starting an epoch closes the iterator of the previous one.
+ *
+ * @param <B> batch type: {@link Batch} with the default collate
+ */
+public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
+    private final LoaderConfig<?, B> config;
+    private final AtomicLong nextEpoch = new AtomicLong();
+    private LoaderIterator<B> current;
+    private WorkerPool persistentPool;
+    private boolean closed;
+
+    private DataLoader(LoaderConfig<?, B> config) {
+        this.config = config;
+    }
+
+    /** A builder for a loader over a map-style dataset, with the default collate. */
+    public static <T> Builder<T, Batch> builder(Dataset<T> dataset) {
+        return new Builder<>(Objects.requireNonNull(dataset, "dataset"), null);
+    }
+
+    /** A builder for a loader over a stream-style dataset, with the default collate. */
+    public static <T> Builder<T, Batch> builder(IterableDataset<T> dataset) {
+        return new Builder<>(null, Objects.requireNonNull(dataset, "dataset"));
+    }
+
+    /**
+     * The batches of epoch {@code epoch}. Iterating twice over the same epoch gives the same batches.
+     * The iterator is a {@link LoaderIterator}; close it to stop early.
+     */
+    public Iterable<B> epoch(long epoch) {
+        if (epoch < 0) {
+            throw new IllegalArgumentException("epoch should be non-negative, but got epoch=" + epoch);
+        }
+        return () -> start(epoch);
+    }
+
+    /** The batches of the next epoch: 0 on the first call, then 1, 2, ... (as a new PyTorch iterator reshuffles). */
+    @Override
+    public LoaderIterator<B> iterator() {
+        return start(nextEpoch.getAndIncrement());
+    }
+
+    private synchronized LoaderIterator<B> start(long epoch) {
+        if (closed) {
+            throw new IllegalStateException("this DataLoader is closed");
+        }
+        if (current != null) {
+            current.close();
+        }
+        if (config.persistentWorkers() && persistentPool == null) {
+            persistentPool = new WorkerPool(config.numWorkers(), "dataloader4j-worker-");
+        }
+        current = newEpoch(config, epoch, persistentPool);
+        return current;
+    }
+
+    private static <T, B> LoaderIterator<B> newEpoch(LoaderConfig<T, B> config, long epoch, WorkerPool pool) {
+        if (config.numWorkers() == 0) {
+            return config.isStream() ? new SerialStreamEpoch<>(config, epoch) : new SerialEpoch<>(config, epoch);
+        }
+        return config.isStream() ? new ParallelStreamEpoch<>(config, epoch, pool)
+                : new ParallelEpoch<>(config, epoch, pool);
+    }
+
+    /**
+     * Number of batches per epoch.
+     *
+     * @throws UnsupportedOperationException for an {@code IterableDataset}, whose length is unknown
+     */
+    public long size() {
+        if (config.isStream()) {
+            throw new UnsupportedOperationException("a DataLoader over an IterableDataset has no known size");
+        }
+        return config.batchSampler().size();
+    }
+
+    /** The seed from which every random decision of this loader derives. */
+    public long seed() {
+        return config.seed();
+    }
+
+    /** The number of worker threads (0 = load on the calling thread). */
+    public int numWorkers() {
+        return config.numWorkers();
+    }
+
+    /** Stops the running epoch, if any; the loader cannot be used afterwards. Idempotent. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (current != null) {
+            current.close();
+            current = null;
+        }
+        if (persistentPool != null) {
+            persistentPool.close();
+            persistentPool = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DataLoader(" + (config.isStream() ? "stream" : config.batchSampler()) + ", numWorkers="
+                + config.numWorkers() + ", seed=" + config.seed() + ")";
+    }
+
+    /**
+     * Options of a {@link DataLoader}, named as PyTorch names them. Conflicting options are refused
+     * by {@link #build()} with a message naming them.
+     *
+     * @param <T> sample type
+     * @param <B> batch type
+     */
+    public static final class Builder<T, B> {
+        private final Dataset<T> dataset;
+        private final IterableDataset<T> stream;
+        private Collate<? super T, ? extends B> collate;
+        private Integer batchSize;
+        private boolean unbatched;
+        private boolean shuffle;
+        private Sampler sampler;
+        private BatchSampler batchSampler;
+        private Boolean dropLast;
+        private Long seed;
+        private int numWorkers;
+        private Integer prefetchFactor;
+        private boolean pinMemory;
+        private Duration timeout = Duration.ZERO;
+        private boolean persistentWorkers;
+        private boolean inOrder = true;
+
+        @SuppressWarnings("unchecked")
+        private Builder(Dataset<T> dataset, IterableDataset<T> stream) {
+            this.dataset = dataset;
+            this.stream = stream;
+            this.collate = (Collate<? super T, ? extends B>) Collate.defaultCollate();
+        }
+
+        /** Samples per batch (default 1). */
+        public Builder<T, B> batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * No automatic batching (PyTorch's {@code batch_size=None}): every sample is delivered on its
+         * own, as the dataset returns it.
+         */
+        @SuppressWarnings("unchecked")
+        public Builder<T, T> unbatched() {
+            this.unbatched = true;
+            Builder<T, T> self = (Builder<T, T>) this;
+            self.collate = samples -> samples.getFirst();
+            return self;
+        }
+
+        /** Reshuffle the indices every epoch (default false); the order derives from (seed, epoch). */
+        public Builder<T, B> shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        /** A custom order of indices; mutually exclusive with {@code shuffle}. */
+        public Builder<T, B> sampler(Sampler sampler) {
+            this.sampler = Objects.requireNonNull(sampler, "sampler");
+            return this;
+        }
+
+        /** Whole batches of indices; mutually exclusive with batchSize, shuffle, sampler and dropLast. */
+        public Builder<T, B> batchSampler(BatchSampler batchSampler) {
+            this.batchSampler = Objects.requireNonNull(batchSampler, "batchSampler");
+            return this;
+        }
+
+        /** Drop the last batch if it is smaller than batchSize (default false). */
+        public Builder<T, B> dropLast(boolean dropLast) {
+            this.dropLast = dropLast;
+            return this;
+        }
+
+        /** How samples are merged into a batch (default: {@link Collate#defaultCollate()}). */
+        @SuppressWarnings("unchecked")
+        public <R> Builder<T, R> collate(Collate<? super T, ? extends R> collate) {
+            Builder<T, R> self = (Builder<T, R>) this;
+            self.collate = Objects.requireNonNull(collate, "collate");
+            return self;
+        }
+
+        /** The seed of every random decision (default: drawn once, readable with {@link DataLoader#seed()}). */
+        public Builder<T, B> seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Worker threads that load samples in parallel (default 0: load on the calling thread). */
+        public Builder<T, B> numWorkers(int numWorkers) {
+            this.numWorkers = numWorkers;
+            return this;
+        }
+
+        /** Batches each worker may have in flight ahead of the consumer (default 2; needs numWorkers > 0). */
+        public Builder<T, B> prefetchFactor(int prefetchFactor) {
+            this.prefetchFactor = prefetchFactor;
+            return this;
+        }
+
+        /** Put batches in page-locked memory for faster transfer to an accelerator (default false). */
+        public Builder<T, B> pinMemory(boolean pinMemory) {
+            this.pinMemory = pinMemory;
+            return this;
+        }
+
+        /** Longest wait for one batch from the workers before failing (default zero: no limit; needs numWorkers > 0). */
+        public Builder<T, B> timeout(Duration timeout) {
+            this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /** Keep worker threads alive between epochs (default false; needs numWorkers > 0). */
+        public Builder<T, B> persistentWorkers(boolean persistentWorkers) {
+            this.persistentWorkers = persistentWorkers;
+            return this;
+        }
+
+        /**
+         * Deliver batches in sampler order (default true); {@code false} lets a batch that is ready
+         * overtake a slower one. The content of every batch is the same either way.
+         */
+        public Builder<T, B> inOrder(boolean inOrder) {
+            this.inOrder = inOrder;
+            return this;
+        }
+
+        /**
+         * Validates the options and builds the loader.
+         *
+         * @throws IllegalArgumentException naming the conflicting or invalid options and their values
+         */
+        public DataLoader<B> build() {
+            validateWorkerOptions();
+            long chosenSeed = seed != null ? seed : RandomStreams.freshSeed();
+            int prefetch = prefetchFactor != null ? prefetchFactor : 2;
+            if (stream != null) {
+                validateStreamOptions();
+                int size = unbatched ? 1 : batchSize == null ? 1 : batchSize;
+                boolean drop = dropLast != null && dropLast;
+                return new DataLoader<>(new LoaderConfig<>(null, stream, null, size, drop, collate, chosenSeed,
+                        numWorkers, prefetch, pinMemory, timeout, persistentWorkers, inOrder));
+            }
+            BatchSampler batches = batchSampler != null ? validateBatchSampler() : batchesFromOptions(chosenSeed);
+            return new DataLoader<>(new LoaderConfig<>(dataset, null, batches, 0, false, collate, chosenSeed,
+                    numWorkers, prefetch, pinMemory, timeout, persistentWorkers, inOrder));
+        }
+
+        private void validateWorkerOptions() {
+            if (numWorkers < 0) {
+                throw new IllegalArgumentException("numWorkers option should be non-negative, but got numWorkers="
+                        + numWorkers + "; use numWorkers=0 to load on the calling thread");
+            }
+            if (numWorkers == 0 && prefetchFactor != null) {
+                throw new IllegalArgumentException("prefetchFactor option can only be given with numWorkers > 0, but got"
+                        + " prefetchFactor=" + prefetchFactor + " and numWorkers=0");
+            }
+            if (prefetchFactor != null && prefetchFactor < 1) {
+                throw new IllegalArgumentException("prefetchFactor option should be a positive integer value, but got"
+                        + " prefetchFactor=" + prefetchFactor);
+            }
+            if (numWorkers == 0 && persistentWorkers) {
+                throw new IllegalArgumentException("persistentWorkers option needs numWorkers > 0, but got numWorkers=0");
+            }
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("timeout option should be non-negative, but got timeout=" + timeout);
+            }
+            if (numWorkers == 0 && !timeout.isZero()) {
+                throw new IllegalArgumentException("timeout option applies to worker threads and needs numWorkers > 0,"
+                        + " but got timeout=" + timeout + " and numWorkers=0");
+            }
+            if (batchSize != null && batchSize < 1) {
+                throw new IllegalArgumentException("batchSize should be a positive integer value, but got batchSize="
+                        + batchSize);
+            }
+            if (unbatched && (batchSize != null || dropLast != null)) {
+                throw new IllegalArgumentException("unbatched() disables automatic batching and is mutually exclusive"
+                        + " with batchSize and dropLast, but got batchSize=" + batchSize + ", dropLast=" + dropLast);
+            }
+        }
+
+        private void validateStreamOptions() {
+            if (shuffle) {
+                throw new IllegalArgumentException("DataLoader with IterableDataset: expected unspecified shuffle option,"
+                        + " but got shuffle=true");
+            }
+            if (sampler != null) {
+                throw new IllegalArgumentException("DataLoader with IterableDataset: expected unspecified sampler option,"
+                        + " but got sampler=" + sampler);
+            }
+            if (batchSampler != null) {
+                throw new IllegalArgumentException("DataLoader with IterableDataset: expected unspecified batchSampler"
+                        + " option, but got batchSampler=" + batchSampler);
+            }
+        }
+
+        private BatchSampler validateBatchSampler() {
+            if (batchSize != null || shuffle || sampler != null || dropLast != null || unbatched) {
+                throw new IllegalArgumentException("batchSampler option is mutually exclusive with batchSize, shuffle,"
+                        + " sampler, dropLast and unbatched(), but got batchSize=" + batchSize + ", shuffle=" + shuffle
+                        + ", sampler=" + sampler + ", dropLast=" + dropLast + ", unbatched=" + unbatched);
+            }
+            return batchSampler;
+        }
+
+        private BatchSampler batchesFromOptions(long chosenSeed) {
+            if (sampler != null && shuffle) {
+                throw new IllegalArgumentException("sampler option is mutually exclusive with shuffle, but got sampler="
+                        + sampler + " and shuffle=true");
+            }
+            Sampler order = sampler != null ? sampler
+                    : shuffle ? new RandomSampler(dataset.size(), chosenSeed) : new SequentialSampler(dataset.size());
+            int size = unbatched ? 1 : batchSize == null ? 1 : batchSize;
+            return BatchSampler.of(order, size, dropLast != null && dropLast);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.dataloader4j.loader;
+
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * A failure while loading, raised on the thread that iterates the {@link DataLoader}, with the
+ * original exception as its cause. The message and the accessors say which sample (index and, when
+ * the dataset knows it, the file), which batch, which epoch and which worker failed, so a bad file
+ * can be found without a debugger.
+ *
+ * <pre>{@code
+ * try {
+ *     for (Batch batch : loader.epoch(0)) train(batch);
+ * } catch (DataLoaderException e) {
+ *     log.error("bad sample {} ({})", e.sampleIndex(), e.source().orElse("unknown file"), e);
+ * }
+ * }</pre>
+ */
+public final class DataLoaderException extends RuntimeException {
+    private final long epoch;
+    private final long batchNumber;
+    private final long sampleIndex;
+    private final String source;
+    private final int workerId;
+
+    private DataLoaderException(String message, long epoch, long batchNumber, long sampleIndex, String source,
+                                int workerId, Throwable cause) {
+        super(message, cause);
+        this.epoch = epoch;
+        this.batchNumber = batchNumber;
+        this.sampleIndex = sampleIndex;
+        this.source = source;
+        this.workerId = workerId;
+    }
+
+    /** Reading sample {@code index} failed; {@code source} may be null, {@code workerId} is -1 on the calling thread. */
+    static DataLoaderException sample(long epoch, long batchNumber, long index, String source, int workerId,
+                                      Throwable cause) {
+        String what = "load sample " + index + (source == null ? "" : " (" + source + ")");
+        return new DataLoaderException(message(what, epoch, batchNumber, workerId, cause), epoch, batchNumber, index,
+                source, workerId, cause);
+    }
+
+    /** Collating a batch failed. */
+    static DataLoaderException collate(long epoch, long batchNumber, long[] indices, int workerId, Throwable cause) {
+        String what = "collate the samples " + preview(indices);
+        return new DataLoaderException(message(what, epoch, batchNumber, workerId, cause), epoch, batchNumber, -1,
+                null, workerId, cause);
+    }
+
+    /** Element {@code position} of a stream ({@code IterableDataset}) failed. */
+    static DataLoaderException stream(long epoch, long batchNumber, long position, int workerId, Throwable cause) {
+        String what = "read element " + position + " of the stream";
+        return new DataLoaderException(message(what, epoch, batchNumber, workerId, cause), epoch, batchNumber, -1,
+                null, workerId, cause);
+    }
+
+    /** A failure that concerns the loader as a whole (for example an interrupted consumer). */
+    static DataLoaderException general(String what, long epoch, Throwable cause) {
+        return new DataLoaderException(message(what, epoch, -1, -1, cause), epoch, -1, -1, null, -1, cause);
+    }
+
+    private static String message(String what, long epoch, long batchNumber, int workerId, Throwable cause) {
+        StringBuilder sb = new StringBuilder("DataLoader failed to ").append(what).append(" in epoch ").append(epoch);
+        if (batchNumber >= 0) {
+            sb.append(", batch ").append(batchNumber);
+        }
+        sb.append(workerId >= 0 ? ", worker " + workerId : ", on the calling thread");
+        if (cause != null) {
+            sb.append(": ").append(cause.getClass().getName());
+            if (cause.getMessage() != null) {
+                sb.append(": ").append(cause.getMessage());
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String preview(long[] indices) {
+        StringBuilder sb = new StringBuilder("[");
+        int shown = Math.min(indices.length, 16);
+        for (int i = 0; i < shown; i++) {
+            sb.append(i == 0 ? "" : ", ").append(indices[i]);
+        }
+        return sb.append(indices.length > shown ? ", ... (" + indices.length + " samples)]" : "]").toString();
+    }
+
+    /** The epoch being loaded. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** The number of the batch (0-based within the epoch) that failed, if known. */
+    public OptionalLong batchNumber() {
+        return batchNumber >= 0 ? OptionalLong.of(batchNumber) : OptionalLong.empty();
+    }
+
+    /** The dataset index of the sample that failed; empty when the failure concerns a whole batch. */
+    public OptionalLong sampleIndex() {
+        return sampleIndex >= 0 ? OptionalLong.of(sampleIndex) : OptionalLong.empty();
+    }
+
+    /** The sample's origin (usually a file path) as the dataset reports it through {@code Dataset.source}. */
+    public Optional<String> source() {
+        return Optional.ofNullable(source);
+    }
+
+    /** The worker thread that failed; empty when loading ran on the calling thread. */
+    public OptionalInt workerId() {
+        return workerId >= 0 ? OptionalInt.of(workerId) : OptionalInt.empty();
+    }
+}

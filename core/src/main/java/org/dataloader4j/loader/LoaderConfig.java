@@ -1,0 +1,31 @@
+package org.dataloader4j.loader;
+
+import java.time.Duration;
+import org.dataloader4j.collate.Collate;
+import org.dataloader4j.data.Dataset;
+import org.dataloader4j.data.IterableDataset;
+import org.dataloader4j.sampler.BatchSampler;
+
+/**
+ * The validated settings of a {@link DataLoader}. Exactly one of {@code dataset} and {@code stream}
+ * is non-null; {@code batchSampler} is non-null exactly for map-style datasets.
+ */
+record LoaderConfig<T, B>(
+        Dataset<T> dataset,
+        IterableDataset<T> stream,
+        BatchSampler batchSampler,
+        int streamBatchSize,
+        boolean streamDropLast,
+        Collate<? super T, ? extends B> collate,
+        long seed,
+        int numWorkers,
+        int prefetchFactor,
+        boolean pinMemory,
+        Duration timeout,
+        boolean persistentWorkers,
+        boolean inOrder) {
+
+    boolean isStream() {
+        return stream != null;
+    }
+}

@@ -1,0 +1,235 @@
+package org.dataloader4j.loader;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.dataloader4j.data.WorkerInfo;
+
+/**
+ * One epoch of a map-style dataset loaded by worker threads. The calling thread draws batches of
+ * indices from the batch sampler and keeps at most {@code prefetchFactor × numWorkers} batches in
+ * flight; the unit of work is one sample, so a slow sample delays only its own batch's slot. The
+ * worker that completes a batch's last sample collates it. Batches are delivered in sampler order
+ * unless {@code inOrder(false)}, in which case a completed batch may overtake an earlier one.
+ */
+final class ParallelEpoch<T, B> implements LoaderIterator<B> {
+    private final SampleReader<T, B> reader;
+    private final Iterator<long[]> batchIndices;
+    private final long epoch;
+    private final WorkerPool pool;
+    private final boolean ownsPool;
+    private final WorkerInfo[] workers;
+    private final int window;
+    private final boolean inOrder;
+    private final Duration timeout;
+    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+    private final LinkedBlockingQueue<Pending> completed = new LinkedBlockingQueue<>();
+    private long nextBatchNumber;
+    private long nextPosition;
+    private volatile boolean closed;
+
+    ParallelEpoch(LoaderConfig<T, B> config, long epoch, WorkerPool sharedPool) {
+        this.reader = new SampleReader<>(config.dataset(), config.collate(), config.seed());
+        this.batchIndices = config.batchSampler().batches(epoch);
+        this.epoch = epoch;
+        this.ownsPool = sharedPool == null;
+        this.pool = ownsPool ? new WorkerPool(config.numWorkers(), "dataloader4j-worker-") : sharedPool;
+        this.workers = new WorkerInfo[config.numWorkers()];
+        for (int id = 0; id < workers.length; id++) {
+            workers[id] = new WorkerInfo(id, workers.length, Workers.workerSeed(config.seed(), epoch, id), epoch);
+        }
+        this.window = config.prefetchFactor() * config.numWorkers();
+        this.inOrder = config.inOrder();
+        this.timeout = config.timeout();
+        refill();
+    }
+
+    /** A batch whose samples are being loaded. */
+    private final class Pending {
+        final long number;
+        final long firstPosition;
+        final long[] indices;
+        final AtomicReferenceArray<T> samples;
+        final AtomicInteger remaining;
+        volatile boolean done;
+        volatile B value;
+        volatile RuntimeException failure;
+
+        Pending(long number, long firstPosition, long[] indices) {
+            this.number = number;
+            this.firstPosition = firstPosition;
+            this.indices = indices;
+            this.samples = new AtomicReferenceArray<>(indices.length);
+            this.remaining = new AtomicInteger(indices.length);
+        }
+
+        void loadSlot(int slot, int workerId) {
+            if (closed || done) {
+                return;
+            }
+            try {
+                T sample = reader.read(epoch, number, firstPosition + slot, indices[slot], workers[workerId], workerId);
+                samples.set(slot, sample);
+                if (remaining.decrementAndGet() == 0) {
+                    complete(reader.collate(epoch, number, indices, snapshot(), workerId), null);
+                }
+            } catch (RuntimeException e) {
+                complete(null, e);
+            }
+        }
+
+        private List<T> snapshot() {
+            @SuppressWarnings("unchecked")
+            T[] values = (T[]) new Object[indices.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = samples.get(i);
+            }
+            return Arrays.asList(values);
+        }
+
+        private synchronized void complete(B batch, RuntimeException error) {
+            if (done) {
+                Resources.closeQuietly(batch);
+                return;
+            }
+            value = batch;
+            failure = error;
+            done = true;
+            notifyAll();
+            completed.add(this);
+            if (closed) {
+                Resources.closeQuietly(batch); // the consumer is gone: free the batch now
+            }
+        }
+
+        /** The index of a sample of this batch that has not finished loading, for timeout messages. */
+        long firstUnfinishedIndex() {
+            for (int i = 0; i < indices.length; i++) {
+                if (samples.get(i) == null) {
+                    return indices[i];
+                }
+            }
+            return -1;
+        }
+    }
+
+    /** Submits batches until the window is full or the sampler is exhausted. */
+    private void refill() {
+        while (inFlight.size() < window && batchIndices.hasNext()) {
+            long[] indices = batchIndices.next();
+            Pending batch = new Pending(nextBatchNumber++, nextPosition, indices);
+            nextPosition += indices.length;
+            inFlight.addLast(batch);
+            for (int slot = 0; slot < indices.length; slot++) {
+                final int s = slot;
+                pool.submit(new WorkerPool.Task() {
+                    @Override
+                    public Object owner() {
+                        return ParallelEpoch.this;
+                    }
+
+                    @Override
+                    public void run(int workerId) {
+                        batch.loadSlot(s, workerId);
+                    }
+                });
+            }
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (closed) {
+            return false;
+        }
+        if (inFlight.isEmpty() && !batchIndices.hasNext()) {
+            close();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public B next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException(closed ? "this epoch's iterator was closed" : "epoch " + epoch + " is over");
+        }
+        Pending batch;
+        try {
+            batch = inOrder ? awaitFirst() : awaitAny();
+        } catch (InterruptedException e) {
+            close();
+            Thread.currentThread().interrupt();
+            throw DataLoaderException.general("wait for a batch: the consuming thread was interrupted", epoch, e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        inFlight.remove(batch);
+        completed.remove(batch);
+        if (batch.failure != null) {
+            close();
+            throw batch.failure;
+        }
+        refill();
+        return batch.value;
+    }
+
+    private Pending awaitFirst() throws InterruptedException {
+        Pending first = inFlight.getFirst();
+        long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        synchronized (first) {
+            while (!first.done) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw timedOut(first);
+                }
+                TimeUnit.NANOSECONDS.timedWait(first, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+            }
+        }
+        return first;
+    }
+
+    private Pending awaitAny() throws InterruptedException {
+        Pending next = timeout.isZero() ? completed.take() : completed.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        if (next == null) {
+            throw timedOut(inFlight.getFirst());
+        }
+        return next;
+    }
+
+    private DataLoaderException timedOut(Pending batch) {
+        long index = batch.firstUnfinishedIndex();
+        return DataLoaderException.sample(epoch, batch.number, index, reader.sourceOf(index), -1,
+                new java.util.concurrent.TimeoutException("sample " + index + " did not load within " + timeout
+                        + " (timeout option)"));
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.cancel(this);
+        if (ownsPool) {
+            pool.close();
+        }
+        for (Pending batch : inFlight) {
+            synchronized (batch) {
+                if (batch.done) {
+                    Resources.closeQuietly(batch.value);
+                }
+            }
+        }
+        inFlight.clear();
+        completed.clear();
+    }
+}

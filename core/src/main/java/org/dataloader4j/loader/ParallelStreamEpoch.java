@@ -1,0 +1,222 @@
+package org.dataloader4j.loader;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.dataloader4j.data.WorkerInfo;
+
+/**
+ * One epoch of an {@code IterableDataset} loaded by worker threads, as PyTorch does it: worker
+ * {@code w} iterates its own share ({@code iterator(WorkerInfo w of W)}), cuts it into batches and
+ * collates them; the consumer takes batches from the workers in turn (0, 1, ..., W-1, 0, ...),
+ * skipping workers whose share is exhausted. The order is therefore fixed for a given dataset and
+ * worker count. Each worker has at most {@code prefetchFactor} batches waiting.
+ */
+final class ParallelStreamEpoch<T, B> implements LoaderIterator<B> {
+    private static final Object END = new Object();
+
+    private final LoaderConfig<T, B> config;
+    private final long epoch;
+    private final WorkerPool pool;
+    private final boolean ownsPool;
+    private final List<BlockingQueue<Object>> queues = new ArrayList<>();
+    private final boolean[] finished;
+    private final Duration timeout;
+    private int turn;
+    private int active;
+    private Object lookahead;
+    private volatile boolean closed;
+
+    /** A failure inside a worker, carried through the queue. */
+    private record Failure(RuntimeException error) {
+    }
+
+    ParallelStreamEpoch(LoaderConfig<T, B> config, long epoch, WorkerPool sharedPool) {
+        this.config = config;
+        this.epoch = epoch;
+        this.timeout = config.timeout();
+        int n = config.numWorkers();
+        this.ownsPool = sharedPool == null;
+        this.pool = ownsPool ? new WorkerPool(n, "dataloader4j-worker-") : sharedPool;
+        this.finished = new boolean[n];
+        this.active = n;
+        for (int w = 0; w < n; w++) {
+            queues.add(new ArrayBlockingQueue<>(config.prefetchFactor()));
+        }
+        for (int w = 0; w < n; w++) {
+            final int share = w;
+            pool.submit(new WorkerPool.Task() {
+                @Override
+                public Object owner() {
+                    return ParallelStreamEpoch.this;
+                }
+
+                @Override
+                public void run(int workerId) {
+                    produce(share);
+                }
+            });
+        }
+    }
+
+    /** Runs on a worker: iterates share {@code w} and queues its batches, then {@link #END}. */
+    private void produce(int w) {
+        BlockingQueue<Object> out = queues.get(w);
+        WorkerInfo worker = new WorkerInfo(w, queues.size(), Workers.workerSeed(config.seed(), epoch, w), epoch);
+        long batchNumber = 0;
+        long position = 0;
+        try {
+            Iterator<T> elements;
+            try {
+                elements = config.stream().iterator(worker);
+            } catch (RuntimeException e) {
+                throw DataLoaderException.stream(epoch, -1, 0, w, e);
+            }
+            int size = config.streamBatchSize();
+            while (!closed) {
+                List<T> batch = new ArrayList<>(size);
+                try {
+                    while (batch.size() < size && elements.hasNext()) {
+                        batch.add(elements.next());
+                        position++;
+                    }
+                } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+                    throw DataLoaderException.stream(epoch, -1, position, w, e);
+                }
+                if (batch.isEmpty() || (batch.size() < size && config.streamDropLast())) {
+                    break;
+                }
+                B value;
+                try {
+                    value = config.collate().collate(batch);
+                } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+                    long[] positions = new long[batch.size()];
+                    for (int i = 0; i < positions.length; i++) {
+                        positions[i] = position - batch.size() + i;
+                    }
+                    throw DataLoaderException.collate(epoch, -1, positions, w, e);
+                }
+                batchNumber++;
+                out.put(value);
+                if (closed) {
+                    drain(out); // the consumer left while this batch was being made
+                    return;
+                }
+                if (batch.size() < size) {
+                    break;
+                }
+            }
+            if (elements instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+            out.put(END);
+        } catch (InterruptedException e) {
+            // cancelled: the consumer is gone and drains nothing more
+        } catch (RuntimeException e) {
+            offerFailure(out, e);
+        } catch (Exception e) {
+            offerFailure(out, DataLoaderException.stream(epoch, batchNumber, position, w, e));
+        }
+    }
+
+    private void offerFailure(BlockingQueue<Object> out, RuntimeException e) {
+        try {
+            out.put(new Failure(e));
+        } catch (InterruptedException ignored) {
+            // cancelled while reporting: nobody is listening any more
+        }
+    }
+
+    @Override
+    public boolean hasNext() {
+        if (closed) {
+            return false;
+        }
+        if (lookahead == null) {
+            lookahead = take();
+        }
+        if (lookahead == END) {
+            close();
+            return false;
+        }
+        return true;
+    }
+
+    /** The next batch in turn order, or {@link #END} when every share is exhausted. */
+    private Object take() {
+        while (active > 0) {
+            int w = turn;
+            turn = (turn + 1) % finished.length;
+            if (finished[w]) {
+                continue;
+            }
+            Object item = poll(w);
+            if (item == END) {
+                finished[w] = true;
+                active--;
+                continue;
+            }
+            if (item instanceof Failure(RuntimeException error)) {
+                close();
+                throw error;
+            }
+            return item;
+        }
+        return END;
+    }
+
+    private Object poll(int w) {
+        try {
+            Object item = timeout.isZero() ? queues.get(w).take()
+                    : queues.get(w).poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (item == null) {
+                close();
+                throw DataLoaderException.stream(epoch, -1, -1, w, new TimeoutException(
+                        "worker " + w + " produced no batch within " + timeout + " (timeout option)"));
+            }
+            return item;
+        } catch (InterruptedException e) {
+            close();
+            Thread.currentThread().interrupt();
+            throw DataLoaderException.general("wait for a batch: the consuming thread was interrupted", epoch, e);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public B next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException(closed ? "this epoch's iterator was closed" : "epoch " + epoch + " is over");
+        }
+        Object value = lookahead;
+        lookahead = null;
+        return (B) value;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.cancel(this);
+        if (ownsPool) {
+            pool.close();
+        }
+        Resources.closeQuietly(lookahead == END ? null : lookahead);
+        lookahead = null;
+        queues.forEach(ParallelStreamEpoch::drain);
+    }
+
+    private static void drain(BlockingQueue<Object> queue) {
+        for (Object item; (item = queue.poll()) != null; ) {
+            Resources.closeQuietly(item);
+        }
+    }
+}

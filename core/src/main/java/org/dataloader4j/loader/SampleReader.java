@@ -1,0 +1,53 @@
+package org.dataloader4j.loader;
+
+import java.util.List;
+import java.util.Optional;
+import org.dataloader4j.collate.Collate;
+import org.dataloader4j.data.Dataset;
+import org.dataloader4j.data.SampleContext;
+import org.dataloader4j.data.WorkerInfo;
+
+/**
+ * Reads one sample of a map-style dataset with its {@link SampleContext} bound, and turns any
+ * failure into a {@link DataLoaderException} that names the sample; collates likewise. Shared by
+ * every engine so that messages are the same at any number of workers.
+ */
+final class SampleReader<T, B> {
+    private final Dataset<T> dataset;
+    private final Collate<? super T, ? extends B> collate;
+    private final long seed;
+
+    SampleReader(Dataset<T> dataset, Collate<? super T, ? extends B> collate, long seed) {
+        this.dataset = dataset;
+        this.collate = collate;
+        this.seed = seed;
+    }
+
+    /** Reads sample {@code index}, the {@code position}-th of the epoch. {@code workerId} is -1 on the calling thread. */
+    T read(long epoch, long batchNumber, long position, long index, WorkerInfo worker, int workerId) {
+        SampleContext context = new SampleContext(seed, epoch, position, index, worker);
+        try {
+            return SampleContext.callWith(context, () -> dataset.get(index));
+        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+            throw DataLoaderException.sample(epoch, batchNumber, index, sourceOf(index), workerId, e);
+        }
+    }
+
+    /** Collates the samples of batch {@code batchNumber}. */
+    B collate(long epoch, long batchNumber, long[] indices, List<T> samples, int workerId) {
+        try {
+            return collate.collate(samples);
+        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+            throw DataLoaderException.collate(epoch, batchNumber, indices, workerId, e);
+        }
+    }
+
+    String sourceOf(long index) {
+        try {
+            Optional<String> source = dataset.source(index);
+            return source == null ? null : source.orElse(null);
+        } catch (RuntimeException e) {
+            return null; // the dataset cannot describe this index; the original failure matters more
+        }
+    }
+}

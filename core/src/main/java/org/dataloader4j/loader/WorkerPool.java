@@ -1,0 +1,117 @@
+package org.dataloader4j.loader;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A fixed set of named daemon worker threads that take tasks from one queue. Each task learns the
+ * id of the thread that runs it. Tasks that belong to a cancelled epoch can be interrupted without
+ * disturbing the next task the same thread picks up.
+ */
+final class WorkerPool implements AutoCloseable {
+    private static final long JOIN_MILLIS = 2_000;
+
+    /** A unit of work; {@code owner} identifies the epoch it belongs to, for cancellation. */
+    interface Task {
+        Object owner();
+
+        void run(int workerId);
+    }
+
+    private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    private final Thread[] threads;
+    private final Task[] running;
+    private final Object[] locks;
+    private volatile boolean shutdown;
+
+    WorkerPool(int size, String namePrefix) {
+        threads = new Thread[size];
+        running = new Task[size];
+        locks = new Object[size];
+        for (int id = 0; id < size; id++) {
+            final int workerId = id;
+            locks[id] = new Object();
+            threads[id] = Thread.ofPlatform().daemon().name(namePrefix + id).unstarted(() -> loop(workerId));
+        }
+        for (Thread t : threads) {
+            t.start();
+        }
+    }
+
+    int size() {
+        return threads.length;
+    }
+
+    void submit(Task task) {
+        if (shutdown) {
+            throw new IllegalStateException("the worker pool is shut down");
+        }
+        queue.add(task);
+    }
+
+    private void loop(int id) {
+        while (!shutdown) {
+            Task task;
+            try {
+                task = queue.take();
+            } catch (InterruptedException e) {
+                continue; // a stale interrupt for a cancelled task, or shutdown: the loop condition decides
+            }
+            synchronized (locks[id]) {
+                running[id] = task;
+            }
+            try {
+                task.run(id);
+            } catch (Throwable t) {
+                // Tasks report their own failures; anything escaping here is an engine bug: keep it visible.
+                Thread self = Thread.currentThread();
+                self.getUncaughtExceptionHandler().uncaughtException(self, t);
+            } finally {
+                synchronized (locks[id]) {
+                    running[id] = null;
+                    Thread.interrupted(); // clear an interrupt meant for the finished task
+                }
+            }
+        }
+    }
+
+    /** Drops queued tasks of {@code owner} and interrupts threads running one of them. */
+    void cancel(Object owner) {
+        Predicate<Task> mine = task -> task.owner() == owner;
+        queue.removeIf(mine);
+        for (int id = 0; id < threads.length; id++) {
+            synchronized (locks[id]) {
+                Task task = running[id];
+                if (task != null && mine.test(task)) {
+                    threads[id].interrupt();
+                }
+            }
+        }
+    }
+
+    /** Stops every thread: queued tasks are dropped, running ones interrupted, threads joined. */
+    @Override
+    public void close() {
+        if (shutdown) {
+            return;
+        }
+        shutdown = true;
+        queue.clear();
+        for (Thread t : threads) {
+            t.interrupt();
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_MILLIS);
+        for (Thread t : threads) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            try {
+                if (left > 0) {
+                    t.join(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
