@@ -19,6 +19,9 @@ import java.util.OptionalLong;
  * }</pre>
  */
 public final class DataLoaderException extends RuntimeException {
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
+
     private final long epoch;
     private final long batchNumber;
     private final long sampleIndex;

@@ -1,6 +1,7 @@
 package org.dataloader4j.loader;
 
 import java.time.Duration;
+import java.util.List;
 import org.dataloader4j.collate.Collate;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.IterableDataset;
@@ -27,5 +28,11 @@ record LoaderConfig<T, B>(
 
     boolean isStream() {
         return stream != null;
+    }
+
+    /** Collates {@code samples}; a collate of a supertype of T reads them safely, it never adds to the list. */
+    @SuppressWarnings("unchecked")
+    B collate(List<T> samples) {
+        return ((Collate<T, ? extends B>) collate).collate(samples);
     }
 }

@@ -36,7 +36,7 @@ final class ParallelEpoch<T, B> implements LoaderIterator<B> {
     private volatile boolean closed;
 
     ParallelEpoch(LoaderConfig<T, B> config, long epoch, WorkerPool sharedPool) {
-        this.reader = new SampleReader<>(config.dataset(), config.collate(), config.seed());
+        this.reader = new SampleReader<>(config);
         this.batchIndices = config.batchSampler().batches(epoch);
         this.epoch = epoch;
         this.ownsPool = sharedPool == null;

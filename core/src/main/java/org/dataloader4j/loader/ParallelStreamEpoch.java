@@ -94,7 +94,7 @@ final class ParallelStreamEpoch<T, B> implements LoaderIterator<B> {
                 }
                 B value;
                 try {
-                    value = config.collate().collate(batch);
+                    value = config.collate(batch);
                 } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
                     long[] positions = new long[batch.size()];
                     for (int i = 0; i < positions.length; i++) {

@@ -2,7 +2,6 @@ package org.dataloader4j.loader;
 
 import java.util.List;
 import java.util.Optional;
-import org.dataloader4j.collate.Collate;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.SampleContext;
 import org.dataloader4j.data.WorkerInfo;
@@ -13,14 +12,14 @@ import org.dataloader4j.data.WorkerInfo;
  * every engine so that messages are the same at any number of workers.
  */
 final class SampleReader<T, B> {
+    private final LoaderConfig<T, B> config;
     private final Dataset<T> dataset;
-    private final Collate<? super T, ? extends B> collate;
     private final long seed;
 
-    SampleReader(Dataset<T> dataset, Collate<? super T, ? extends B> collate, long seed) {
-        this.dataset = dataset;
-        this.collate = collate;
-        this.seed = seed;
+    SampleReader(LoaderConfig<T, B> config) {
+        this.config = config;
+        this.dataset = config.dataset();
+        this.seed = config.seed();
     }
 
     /** Reads sample {@code index}, the {@code position}-th of the epoch. {@code workerId} is -1 on the calling thread. */
@@ -36,7 +35,7 @@ final class SampleReader<T, B> {
     /** Collates the samples of batch {@code batchNumber}. */
     B collate(long epoch, long batchNumber, long[] indices, List<T> samples, int workerId) {
         try {
-            return collate.collate(samples);
+            return config.collate(samples);
         } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
             throw DataLoaderException.collate(epoch, batchNumber, indices, workerId, e);
         }

@@ -21,7 +21,7 @@ final class SerialEpoch<T, B> implements LoaderIterator<B> {
     private boolean closed;
 
     SerialEpoch(LoaderConfig<T, B> config, long epoch) {
-        this.reader = new SampleReader<>(config.dataset(), config.collate(), config.seed());
+        this.reader = new SampleReader<>(config);
         this.batches = config.batchSampler().batches(epoch);
         this.epoch = epoch;
         this.worker = WorkerInfo.single(Workers.workerSeed(config.seed(), epoch, 0), epoch);

@@ -71,7 +71,7 @@ final class SerialStreamEpoch<T, B> implements LoaderIterator<B> {
             positions[i] = first + i;
         }
         try {
-            return config.collate().collate(batch);
+            return config.collate(batch);
         } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
             throw DataLoaderException.collate(epoch, batchNumber, positions, -1, e);
         } finally {
