@@ -23,4 +23,22 @@ public interface IterableDataset<T> {
 
     /** The share of the stream that belongs to {@code worker}. */
     Iterator<T> iterator(WorkerInfo worker);
+
+    /**
+     * A lazy view of this stream whose elements are passed through {@code transform}, the stream-style
+     * counterpart of {@link Dataset#map}. A stream has no sample indices, so the per-element generator
+     * is derived from the worker instead: element {@code k} of a worker's share (counting from 0 at each
+     * call of {@link #iterator(WorkerInfo)}) gets a {@link org.dataloader4j.random.CounterRandom} keyed by the
+     * worker's {@link WorkerInfo#seed() seed}, {@link WorkerInfo#epoch() epoch} and {@link WorkerInfo#id() id},
+     * {@code k}, and a random stream of its own for each {@code map} stage. The numbers are therefore
+     * reproducible for the same seed, epoch and number of workers; unlike a map-style dataset's, they
+     * change with the number of workers, because that changes which elements form each worker's share.
+     *
+     * <pre>{@code
+     * IterableDataset<Double> noisy = readings.map((x, rng) -> x + 0.1 * rng.nextGaussian());
+     * }</pre>
+     */
+    default <R> IterableDataset<R> map(SampleTransform<? super T, ? extends R> transform) {
+        return new MappedIterableDataset<>(this, transform);
+    }
 }

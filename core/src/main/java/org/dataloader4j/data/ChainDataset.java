@@ -1,0 +1,121 @@
+package org.dataloader4j.data;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * Several streams one after another, PyTorch's {@code ChainDataset}: the stream-style counterpart of
+ * {@link ConcatDataset}. For each worker, {@link #iterator(WorkerInfo)} yields that worker's share
+ * of the first dataset, then its share of the second, and so on; each part is asked for its
+ * iterator only when the previous one is exhausted, so chaining many files opens one at a time.
+ * Since every part hands each worker a disjoint share, so does the chain.
+ *
+ * <pre>{@code
+ * IterableDataset<String> january = worker -> readLines("2025-01.log", worker);
+ * IterableDataset<String> february = worker -> readLines("2025-02.log", worker);
+ * ChainDataset<String> logs = ChainDataset.of(january, february);
+ * logs.iterator(WorkerInfo.single(0, 0)).forEachRemaining(System.out::println);
+ * }</pre>
+ *
+ * @param <T> the type of one sample
+ */
+public final class ChainDataset<T> implements IterableDataset<T>, TransformDepth {
+    private final List<IterableDataset<? extends T>> datasets;
+    private final int depth;
+
+    /**
+     * The chain of {@code datasets}, in order.
+     *
+     * @throws IllegalArgumentException if the list is empty
+     * @throws NullPointerException     if the list or one of its datasets is null (naming its position)
+     */
+    public ChainDataset(List<? extends IterableDataset<? extends T>> datasets) {
+        Objects.requireNonNull(datasets, "datasets");
+        if (datasets.isEmpty()) {
+            throw new IllegalArgumentException("ChainDataset needs at least one dataset, but got an empty list");
+        }
+        List<IterableDataset<? extends T>> parts = new ArrayList<>(datasets.size());
+        int maxDepth = 0;
+        for (int i = 0; i < datasets.size(); i++) {
+            IterableDataset<? extends T> d = datasets.get(i);
+            if (d == null) {
+                throw new NullPointerException("dataset " + i + " is null");
+            }
+            parts.add(d);
+            maxDepth = Math.max(maxDepth, TransformDepth.of(d));
+        }
+        this.datasets = Collections.unmodifiableList(parts);
+        this.depth = maxDepth;
+    }
+
+    /** The chain of {@code datasets}, in order; see {@link #ChainDataset(List)}. */
+    @SafeVarargs
+    public static <T> ChainDataset<T> of(IterableDataset<? extends T>... datasets) {
+        Objects.requireNonNull(datasets, "datasets");
+        List<IterableDataset<? extends T>> list = new ArrayList<>(datasets.length);
+        for (IterableDataset<? extends T> d : datasets) {
+            list.add(d);   // nulls pass through, so the constructor names their position
+        }
+        return new ChainDataset<>(list);
+    }
+
+    /** The chained datasets, in order (an unmodifiable list). */
+    public List<IterableDataset<? extends T>> datasets() {
+        return datasets;
+    }
+
+    /**
+     * {@code worker}'s share of each dataset in turn.
+     *
+     * @throws NullPointerException (from the iterator) naming the dataset if one returns a null iterator
+     */
+    @Override
+    public Iterator<T> iterator(WorkerInfo worker) {
+        Objects.requireNonNull(worker, "worker");
+        return new Iterator<>() {
+            private int nextPart;
+            private Iterator<? extends T> current = Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+                while (!current.hasNext()) {
+                    if (nextPart == datasets.size()) {
+                        return false;
+                    }
+                    int part = nextPart++;
+                    current = datasets.get(part).iterator(worker);
+                    if (current == null) {
+                        current = Collections.emptyIterator();
+                        throw new NullPointerException("dataset " + part + " of the chain returned a null iterator for "
+                                + worker);
+                    }
+                }
+                return true;
+            }
+
+            @Override
+            public T next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("all " + datasets.size() + " chained datasets are exhausted for "
+                            + worker);
+                }
+                return current.next();
+            }
+        };
+    }
+
+    @Override
+    public int transformDepth() {
+        return depth;
+    }
+
+    /** For example {@code ChainDataset(parts=2)}. */
+    @Override
+    public String toString() {
+        return "ChainDataset(parts=" + datasets.size() + ")";
+    }
+}

@@ -1,0 +1,84 @@
+package org.dataloader4j.data;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The samples of a dataset at chosen indices, in the chosen order, PyTorch's {@code Subset}:
+ * sample {@code i} of the subset is sample {@code indices[i]} of the dataset. Indices may repeat.
+ * Unlike PyTorch, every index is checked once, at construction, so a bad index is reported where
+ * it was made rather than in the middle of an epoch.
+ *
+ * <pre>{@code
+ * Dataset<String> letters = Datasets.of(List.of("a", "b", "c", "d"));
+ * Subset<String> evens = new Subset<>(letters, new long[] {0, 2});
+ * evens.get(1);   // "c"
+ * }</pre>
+ *
+ * @param <T> the type of one sample
+ */
+public final class Subset<T> implements Dataset<T>, TransformDepth {
+    private final Dataset<? extends T> dataset;
+    private final long[] indices;
+
+    /**
+     * The samples of {@code dataset} at {@code indices} (the array is copied).
+     *
+     * @throws IllegalArgumentException naming the position and value of the first index outside
+     *                                  {@code [0, dataset.size())}
+     */
+    public Subset(Dataset<? extends T> dataset, long[] indices) {
+        this.dataset = Objects.requireNonNull(dataset, "dataset");
+        this.indices = Objects.requireNonNull(indices, "indices").clone();
+        long n = dataset.size();
+        for (int i = 0; i < this.indices.length; i++) {
+            long index = this.indices[i];
+            if (index < 0 || index >= n) {
+                throw new IllegalArgumentException("indices[" + i + "] is " + index
+                        + ", but every index must be in [0, " + n + ") for a dataset of size " + n);
+            }
+        }
+    }
+
+    /** The dataset the samples come from. */
+    public Dataset<? extends T> dataset() {
+        return dataset;
+    }
+
+    /** A copy of the indices into {@link #dataset()}. */
+    public long[] indices() {
+        return indices.clone();
+    }
+
+    @Override
+    public long size() {
+        return indices.length;
+    }
+
+    /**
+     * Sample {@code indices[index]} of the dataset.
+     *
+     * @throws IndexOutOfBoundsException naming the index and the size
+     */
+    @Override
+    public T get(long index) {
+        return dataset.get(indices[(int) Datasets.checkIndex(index, indices.length)]);
+    }
+
+    /** The source the dataset names for {@code indices[index]}. */
+    @Override
+    public Optional<String> source(long index) {
+        return dataset.source(indices[(int) Datasets.checkIndex(index, indices.length)]);
+    }
+
+    @Override
+    public int transformDepth() {
+        return TransformDepth.of(dataset);
+    }
+
+    /** For example {@code Subset(size=2, of a dataset of size 4)}. */
+    @Override
+    public String toString() {
+        return "Subset(size=" + indices.length + ", of a dataset of size " + dataset.size() + ")";
+    }
+}
