@@ -24,9 +24,21 @@ import org.dataloader4j.random.CounterRandom;
  * @param position the sample's position in the epoch's sampling order (distinguishes repeated indices)
  * @param index    the index passed to the outermost dataset
  * @param worker   the worker reading the sample
+ * @param branch   which part of a composite sample is being read (0 at the top; {@link StackDataset} gives each
+ *                 stacked dataset its own branch, so their random transforms draw independent numbers)
  */
-public record SampleContext(long seed, long epoch, long position, long index, WorkerInfo worker) {
+public record SampleContext(long seed, long epoch, long position, long index, WorkerInfo worker, long branch) {
     private static final ScopedValue<SampleContext> CURRENT = ScopedValue.newInstance();
+
+    /** A top-level context (branch 0). */
+    public SampleContext(long seed, long epoch, long position, long index, WorkerInfo worker) {
+        this(seed, epoch, position, index, worker, 0);
+    }
+
+    /** The context for part {@code part} of a composite sample: same sample, an independent family of generators. */
+    public SampleContext branch(int part) {
+        return new SampleContext(seed, epoch, position, index, worker, CounterRandom.key(branch, part));
+    }
 
     /** The context bound by the loader, or a fixed stand-alone one for {@code index}. */
     public static SampleContext current(long index) {
@@ -40,6 +52,7 @@ public record SampleContext(long seed, long epoch, long position, long index, Wo
 
     /** The generator of random {@code stream} for this sample; the same context and stream give the same numbers. */
     public RandomGenerator random(long stream) {
-        return CounterRandom.fromKey(CounterRandom.key(seed, epoch, position, index, stream));
+        return CounterRandom.fromKey(branch == 0 ? CounterRandom.key(seed, epoch, position, index, stream)
+                : CounterRandom.key(seed, epoch, position, index, stream, branch));
     }
 }

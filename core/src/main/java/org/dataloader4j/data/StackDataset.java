@@ -126,18 +126,25 @@ public final class StackDataset<T> implements Dataset<T>, TransformDepth {
     @SuppressWarnings("unchecked")
     public T get(long index) {
         Datasets.checkIndex(index, size);
+        SampleContext context = SampleContext.current(index);
         if (keys.isEmpty()) {
             Object[] row = new Object[datasets.size()];
             for (int i = 0; i < row.length; i++) {
-                row[i] = datasets.get(i).get(index);
+                row[i] = readPart(context, i, index);
             }
             return (T) Collections.unmodifiableList(Arrays.asList(row));
         }
         LinkedHashMap<String, Object> row = LinkedHashMap.newLinkedHashMap(datasets.size());
         for (int i = 0; i < keys.size(); i++) {
-            row.put(keys.get(i), datasets.get(i).get(index));
+            row.put(keys.get(i), readPart(context, i, index));
         }
         return (T) Collections.unmodifiableSequencedMap(row);
+    }
+
+    /** Reads part {@code part} in a branch of its own, so random transforms of different parts are independent. */
+    private Object readPart(SampleContext context, int part, long index) {
+        Dataset<?> dataset = datasets.get(part);
+        return SampleContext.callWith(context.branch(part), () -> dataset.get(index));
     }
 
     /**

@@ -121,6 +121,20 @@ class MappedDatasetTest {
     }
 
     @Test
+    void stackedDatasetsWithRandomMapsDrawIndependentNumbers() {
+        Dataset<List<Object>> pair = StackDataset.of(range(4).map(FIRST), range(4).map(FIRST));
+        for (long i = 0; i < 4; i++) {
+            List<Object> inLoader = read(pair, 5, 2, i, i);
+            assertNotEquals(((Drawn) inLoader.get(0)).draws(), ((Drawn) inLoader.get(1)).draws(), "sample " + i);
+            List<Object> standalone = pair.get(i);
+            assertNotEquals(((Drawn) standalone.get(0)).draws(), ((Drawn) standalone.get(1)).draws());
+            assertEquals(standalone, pair.get(i), "repeatable");
+        }
+        Dataset<Map<String, Object>> named = StackDataset.of(Map.of("a", range(2).map(FIRST)));
+        assertEquals(named.get(1), named.get(1));
+    }
+
+    @Test
     void wrappersReportTheDeepestMapBelowThem() {
         Dataset<Long> plain = range(2);
         Dataset<Drawn> one = plain.map(FIRST);
