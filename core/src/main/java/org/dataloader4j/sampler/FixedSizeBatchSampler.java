@@ -25,25 +25,31 @@ final class FixedSizeBatchSampler implements BatchSampler {
     @Override
     public long size() {
         long n = sampler.size();
-        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+        return dropLast ? n / batchSize : Math.ceilDiv(n, batchSize);
     }
 
     @Override
     public Iterator<long[]> batches(long epoch) {
         PrimitiveIterator.OfLong indices = sampler.indices(epoch);
         return new Iterator<>() {
+            private long remaining = sampler.size();    // what the sampler promises; only sizes the buffer
             private long[] next = advance();
 
             private long[] advance() {
-                long[] batch = new long[batchSize];
+                // Never allocate more than the indices left, so a huge batchSize on a small sampler is cheap.
+                long[] batch = new long[Math.clamp(remaining, 1, batchSize)];
                 int filled = 0;
                 while (filled < batchSize && indices.hasNext()) {
+                    if (filled == batch.length) {
+                        batch = Arrays.copyOf(batch, (int) Math.min((long) batch.length * 2, batchSize));
+                    }
                     batch[filled++] = indices.nextLong();
                 }
+                remaining -= filled;
                 if (filled == batchSize) {
                     return batch;
                 }
-                return filled == 0 || dropLast ? null : Arrays.copyOf(batch, filled);
+                return filled == 0 || dropLast ? null : batch.length == filled ? batch : Arrays.copyOf(batch, filled);
             }
 
             @Override

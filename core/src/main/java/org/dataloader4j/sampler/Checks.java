@@ -1,0 +1,39 @@
+package org.dataloader4j.sampler;
+
+import java.util.Arrays;
+
+/** Argument checks shared by the samplers; every message names the argument and the value received. */
+final class Checks {
+    private Checks() {
+    }
+
+    /** Throws unless {@code value >= 1}, in PyTorch's words. */
+    static long positive(long value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " should be a positive integer value, but got " + name + "="
+                    + value);
+        }
+        return value;
+    }
+
+    /** Throws unless {@code value >= 0}. */
+    static long nonNegative(long value, String name) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " should be a non-negative integer value, but got " + name + "="
+                    + value);
+        }
+        return value;
+    }
+
+    /** The first {@code limit} elements of {@code values} for a {@code toString}, with the total when cut short. */
+    static String abbreviate(long[] values, int limit) {
+        if (values.length <= limit) {
+            return Arrays.toString(values);
+        }
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < limit; i++) {
+            sb.append(values[i]).append(", ");
+        }
+        return sb.append("... (").append(values.length).append(" in all)]").toString();
+    }
+}

@@ -1,0 +1,231 @@
+package org.dataloader4j.sampler;
+
+import java.util.PrimitiveIterator;
+
+/**
+ * Gives each of {@code worldSize} processes (ranks) its own share of a dataset's indices, PyTorch's
+ * {@code DistributedSampler}, partitioned exactly as PyTorch documents it:
+ * <ol>
+ *   <li>the epoch's order is a random permutation of {@code [0, datasetSize)} drawn from (seed, epoch)
+ *       when shuffling (the same on every rank), else {@code 0, 1, ..., datasetSize - 1};</li>
+ *   <li>every rank gets {@code numSamples = ceil(datasetSize / worldSize)} indices, or with
+ *       {@code dropLast} and a dataset that does not divide evenly,
+ *       {@code ceil((datasetSize - worldSize) / worldSize)}; {@code totalSize = numSamples * worldSize};</li>
+ *   <li>without {@code dropLast} the order is padded up to {@code totalSize} by repeating its beginning
+ *       (again and again if the dataset is smaller than the padding), so some indices are seen twice per
+ *       epoch; with {@code dropLast} it is cut to {@code totalSize};</li>
+ *   <li>rank {@code r} takes the positions {@code r, r + worldSize, r + 2 * worldSize, ...}.</li>
+ * </ol>
+ * Evaluation, where a duplicated sample skews the metric, can switch the padding off with
+ * {@link Builder#padding padding(false)}: rank {@code r} then takes positions {@code r, r + worldSize, ...} of
+ * the unpadded order, so the ranks together see every index exactly once and their sizes differ by at most
+ * one. ({@code padding} only matters without {@code dropLast}, which never pads.)
+ *
+ * <p>{@link #indices(long) indices(epoch)} is the primary API: the epoch is an argument, so there is no
+ * {@code set_epoch} to forget. For code written the PyTorch way, {@link #setEpoch} sets the epoch that the
+ * plain {@link #iterator()} uses. Unlike PyTorch, the shuffle is keyed by (seed, epoch) as a pair, so seed 1
+ * in epoch 0 and seed 0 in epoch 1 give different orders.
+ *
+ * <pre>{@code
+ * Sampler mine = DistributedSampler.builder(dataset.size())
+ *         .worldSize(4).rank(rank).seed(42).build();
+ * for (int epoch = 0; epoch < epochs; epoch++) {
+ *     PrimitiveIterator.OfLong order = mine.indices(epoch);   // this rank's quarter of the epoch
+ * }
+ * }</pre>
+ */
+public final class DistributedSampler implements Sampler {
+    private final long datasetSize;
+    private final int worldSize;
+    private final int rank;
+    private final boolean shuffle;
+    private final long seed;
+    private final boolean dropLast;
+    private final boolean padding;
+    private final long numSamples;      // per rank, with padding
+    private final long totalSize;
+    private final long size;            // what this rank yields
+    private volatile long epoch;
+
+    private DistributedSampler(Builder b) {
+        this.datasetSize = b.datasetSize;
+        this.worldSize = b.worldSize;
+        this.rank = b.rank;
+        this.shuffle = b.shuffle;
+        this.seed = b.seed;
+        this.dropLast = b.dropLast;
+        this.padding = b.padding;
+        if (dropLast && datasetSize % worldSize != 0) {
+            numSamples = Math.ceilDiv(datasetSize - worldSize, worldSize);
+        } else {
+            numSamples = Math.ceilDiv(datasetSize, worldSize);
+        }
+        totalSize = Math.multiplyExact(numSamples, worldSize);
+        if (padding || dropLast) {
+            size = numSamples;
+        } else {
+            size = datasetSize > rank ? Math.ceilDiv(datasetSize - rank, worldSize) : 0;
+        }
+        if (shuffle) {
+            Permutations.checkPermutable(datasetSize, "DistributedSampler with shuffle");
+        }
+    }
+
+    /**
+     * A builder for a sampler over a dataset of {@code datasetSize} indices; defaults: {@code worldSize 1,
+     * rank 0, shuffle true, seed 0, dropLast false, padding true}.
+     *
+     * @throws IllegalArgumentException if {@code datasetSize < 0}
+     */
+    public static Builder builder(long datasetSize) {
+        return new Builder(Checks.nonNegative(datasetSize, "datasetSize"));
+    }
+
+    /** Number of indices this rank yields per epoch. */
+    @Override
+    public long size() {
+        return size;
+    }
+
+    /** The indices of this rank in epoch {@code epoch}. */
+    @Override
+    public PrimitiveIterator.OfLong indices(long epoch) {
+        int[] order = shuffle ? shuffledOrder(epoch) : null;
+        return new IndexIterator(size, epoch) {
+            @Override
+            long indexAt(long position) {
+                long q = rank + position * worldSize;       // position in the padded (or cut) order
+                long p = q % datasetSize;                   // padding repeats the order's beginning
+                return order == null ? p : order[(int) p];
+            }
+        };
+    }
+
+    private int[] shuffledOrder(long epoch) {
+        int[] order = Permutations.identity((int) datasetSize);
+        Permutations.shuffle(order, Permutations.generator(seed, epoch));
+        return order;
+    }
+
+    /**
+     * The PyTorch habit: sets the epoch that {@link #iterator()} uses (initially 0). Prefer
+     * {@link #indices(long) indices(epoch)}, which needs no state.
+     */
+    public void setEpoch(long epoch) {
+        this.epoch = epoch;
+    }
+
+    /** The epoch last given to {@link #setEpoch}, 0 if none. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** The indices of the epoch last given to {@link #setEpoch} (epoch 0 if none). */
+    @Override
+    public PrimitiveIterator.OfLong iterator() {
+        return indices(epoch);
+    }
+
+    /** Size of the whole dataset. */
+    public long datasetSize() {
+        return datasetSize;
+    }
+
+    /** Number of ranks. */
+    public int worldSize() {
+        return worldSize;
+    }
+
+    /** This sampler's rank, in {@code [0, worldSize)}. */
+    public int rank() {
+        return rank;
+    }
+
+    /** Length of the padded (or cut) order that the ranks share, {@code numSamples * worldSize}. */
+    public long totalSize() {
+        return totalSize;
+    }
+
+    @Override
+    public String toString() {
+        return "DistributedSampler(datasetSize=" + datasetSize + ", worldSize=" + worldSize + ", rank=" + rank
+                + ", shuffle=" + shuffle + ", seed=" + seed + ", dropLast=" + dropLast + ", padding=" + padding
+                + ", size=" + size + ", epoch=" + epoch + ")";
+    }
+
+    /**
+     * Configures a {@link DistributedSampler}; {@link #build()} checks the combination.
+     *
+     * <pre>{@code
+     * DistributedSampler eval = DistributedSampler.builder(10_000)
+     *         .worldSize(8).rank(3).shuffle(false).padding(false).build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final long datasetSize;
+        private int worldSize = 1;
+        private int rank;
+        private boolean shuffle = true;
+        private long seed;
+        private boolean dropLast;
+        private boolean padding = true;
+
+        private Builder(long datasetSize) {
+            this.datasetSize = datasetSize;
+        }
+
+        /** Number of ranks sharing the dataset (PyTorch's {@code num_replicas}); default 1. */
+        public Builder worldSize(int worldSize) {
+            this.worldSize = worldSize;
+            return this;
+        }
+
+        /** This process's rank, in {@code [0, worldSize)}; default 0. */
+        public Builder rank(int rank) {
+            this.rank = rank;
+            return this;
+        }
+
+        /** Whether each epoch's order is a fresh permutation drawn from (seed, epoch); default true. */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        /** Seed of the shuffle; must be the same on every rank; default 0. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Whether to cut the order to a multiple of {@code worldSize} instead of padding it; default false. */
+        public Builder dropLast(boolean dropLast) {
+            this.dropLast = dropLast;
+            return this;
+        }
+
+        /**
+         * Whether to pad the order (without {@code dropLast}) so every rank gets the same number of indices;
+         * default true. {@code false} gives each index to exactly one rank, for evaluation.
+         */
+        public Builder padding(boolean padding) {
+            this.padding = padding;
+            return this;
+        }
+
+        /**
+         * The sampler.
+         *
+         * @throws IllegalArgumentException if {@code worldSize < 1}, {@code rank} is outside
+         *     {@code [0, worldSize)}, or shuffling a dataset larger than {@code Integer.MAX_VALUE - 8}
+         */
+        public DistributedSampler build() {
+            Checks.positive(worldSize, "worldSize");
+            if (rank < 0 || rank >= worldSize) {
+                throw new IllegalArgumentException("Invalid rank " + rank + ", rank should be in the interval [0, "
+                        + (worldSize - 1) + "]");
+            }
+            return new DistributedSampler(this);
+        }
+    }
+}

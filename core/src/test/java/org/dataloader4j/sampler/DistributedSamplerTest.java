@@ -1,0 +1,239 @@
+package org.dataloader4j.sampler;
+
+import static org.dataloader4j.sampler.SamplerTesting.drain;
+import static org.dataloader4j.sampler.SamplerTesting.epoch;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DistributedSamplerTest {
+
+    private static DistributedSampler.Builder builder(long size, int worldSize, int rank) {
+        return DistributedSampler.builder(size).worldSize(worldSize).rank(rank);
+    }
+
+    /** Each rank's indices of one epoch, built with {@code configure} applied to every rank's builder. */
+    private static long[][] allRanks(long size, int worldSize, long epoch,
+            java.util.function.UnaryOperator<DistributedSampler.Builder> configure) {
+        long[][] out = new long[worldSize][];
+        for (int r = 0; r < worldSize; r++) {
+            out[r] = epoch(configure.apply(builder(size, worldSize, r)).build(), epoch);
+        }
+        return out;
+    }
+
+    /** Undoes the strided split: position r + k * worldSize holds rank r's k-th index. */
+    private static long[] interleave(long[][] ranks) {
+        int w = ranks.length;
+        long[] all = new long[ranks[0].length * w];
+        for (int r = 0; r < w; r++) {
+            for (int k = 0; k < ranks[r].length; k++) {
+                all[r + k * w] = ranks[r][k];
+            }
+        }
+        return all;
+    }
+
+    private static long[] range(int n) {
+        long[] r = new long[n];
+        Arrays.setAll(r, i -> i);
+        return r;
+    }
+
+    @Test
+    void withoutShuffleMatchesPyTorchsPaddedSplit() {
+        long[][] ranks = allRanks(10, 4, 0, b -> b.shuffle(false));
+        assertArrayEquals(new long[] {0, 4, 8}, ranks[0]);
+        assertArrayEquals(new long[] {1, 5, 9}, ranks[1]);
+        assertArrayEquals(new long[] {2, 6, 0}, ranks[2]);
+        assertArrayEquals(new long[] {3, 7, 1}, ranks[3]);
+        ranks = allRanks(11, 3, 0, b -> b.shuffle(false));
+        assertArrayEquals(new long[] {0, 3, 6, 9}, ranks[0]);
+        assertArrayEquals(new long[] {1, 4, 7, 10}, ranks[1]);
+        assertArrayEquals(new long[] {2, 5, 8, 0}, ranks[2]);
+    }
+
+    @Test
+    void withDropLastMatchesPyTorchsCutSplit() {
+        long[][] ranks = allRanks(10, 4, 0, b -> b.shuffle(false).dropLast(true));
+        assertArrayEquals(new long[] {0, 4}, ranks[0]);
+        assertArrayEquals(new long[] {1, 5}, ranks[1]);
+        assertArrayEquals(new long[] {2, 6}, ranks[2]);
+        assertArrayEquals(new long[] {3, 7}, ranks[3]);
+        for (long[] r : allRanks(3, 4, 0, b -> b.shuffle(false).dropLast(true))) {
+            assertEquals(0, r.length, "fewer indices than ranks: nothing left after the cut");
+        }
+        long[][] even = allRanks(8, 4, 0, b -> b.shuffle(false).dropLast(true));
+        assertArrayEquals(range(8), interleave(even), "an even split drops nothing");
+    }
+
+    @Test
+    void paddingLongerThanTheDatasetRepeatsItAgainAndAgain() {
+        long[][] ranks = allRanks(3, 8, 0, b -> b.shuffle(false));
+        assertArrayEquals(new long[] {0, 1, 2, 0, 1, 2, 0, 1}, interleave(ranks));
+        ranks = allRanks(2, 5, 0, b -> b);
+        long[] padded = interleave(ranks);
+        assertEquals(5, padded.length);
+        for (int q = 2; q < 5; q++) {
+            assertEquals(padded[q % 2], padded[q], "position " + q);
+        }
+    }
+
+    @ParameterizedTest(name = "size {0}, worldSize {1}, dropLast {2}")
+    @CsvSource({"10,4,false", "10,4,true", "11,3,false", "12,3,false", "7,7,false", "5,8,false", "1000,7,true",
+            "1000,7,false"})
+    void unionOverRanksIsThePaddedShuffledOrder(int size, int worldSize, boolean dropLast) {
+        long[][] ranks = allRanks(size, worldSize, 3, b -> b.dropLast(dropLast).seed(5));
+        long total = ranks[0].length * (long) worldSize;
+        DistributedSampler any = builder(size, worldSize, 0).dropLast(dropLast).build();
+        assertEquals(total, any.totalSize());
+        for (long[] r : ranks) {
+            assertEquals(ranks[0].length, r.length, "every rank gets the same number of indices");
+        }
+        long[] all = interleave(ranks);
+        if (dropLast) {
+            assertTrue(total <= size && total > size - worldSize, "cut to a multiple of worldSize: " + total);
+            assertEquals(total, Arrays.stream(all).distinct().count(), "the cut order has no repeats");
+        } else {
+            assertTrue(total >= size && total < size + worldSize, "padded to a multiple of worldSize: " + total);
+            long[] head = Arrays.copyOf(all, size);
+            Arrays.sort(head);
+            assertArrayEquals(range(size), head, "the first datasetSize positions are a permutation");
+            for (int q = size; q < all.length; q++) {
+                assertEquals(all[q % size], all[q], "padding repeats the beginning at position " + q);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "size {0}, worldSize {1}, shuffle {2}")
+    @CsvSource({"10,4,false", "10,4,true", "2,5,true", "12,3,true", "0,3,true", "101,8,true"})
+    void withoutPaddingRanksCoverTheDatasetExactlyOnce(int size, int worldSize, boolean shuffle) {
+        long[][] ranks = allRanks(size, worldSize, 1, b -> b.shuffle(shuffle).padding(false));
+        long[] all = Arrays.stream(ranks).flatMapToLong(Arrays::stream).sorted().toArray();
+        assertArrayEquals(range(size), all, "disjoint and complete");
+        int min = Arrays.stream(ranks).mapToInt(r -> r.length).min().orElseThrow();
+        int max = Arrays.stream(ranks).mapToInt(r -> r.length).max().orElseThrow();
+        assertTrue(max - min <= 1, "sizes differ by at most one: " + min + ".." + max);
+        for (int r = 0; r < worldSize; r++) {
+            DistributedSampler s = builder(size, worldSize, r).shuffle(shuffle).padding(false).build();
+            assertEquals(ranks[r].length, s.size(), "size() of rank " + r);
+        }
+    }
+
+    @Test
+    void withoutPaddingTheRanksTakeTheUnpaddedStrides() {
+        long[][] ranks = allRanks(10, 4, 0, b -> b.shuffle(false).padding(false));
+        assertArrayEquals(new long[] {0, 4, 8}, ranks[0]);
+        assertArrayEquals(new long[] {1, 5, 9}, ranks[1]);
+        assertArrayEquals(new long[] {2, 6}, ranks[2]);
+        assertArrayEquals(new long[] {3, 7}, ranks[3]);
+    }
+
+    @Test
+    void paddingOffChangesNothingWithDropLast() {
+        long[][] cut = allRanks(10, 4, 2, b -> b.dropLast(true));
+        long[][] cutNoPad = allRanks(10, 4, 2, b -> b.dropLast(true).padding(false));
+        for (int r = 0; r < 4; r++) {
+            assertArrayEquals(cut[r], cutNoPad[r]);
+        }
+    }
+
+    @Test
+    void shuffleChangesWithEpochAndAllRanksAgree() {
+        long[] epoch0 = interleave(allRanks(50, 5, 0, b -> b.seed(9)));
+        long[] epoch1 = interleave(allRanks(50, 5, 1, b -> b.seed(9)));
+        assertFalse(Arrays.equals(epoch0, epoch1));
+        long[] sorted = epoch1.clone();
+        Arrays.sort(sorted);
+        assertArrayEquals(range(50), sorted, "the ranks split one common permutation");
+        assertArrayEquals(epoch0, interleave(allRanks(50, 5, 0, b -> b.seed(9))), "same seed and epoch");
+        assertFalse(Arrays.equals(epoch0, interleave(allRanks(50, 5, 0, b -> b.seed(10)))), "another seed");
+    }
+
+    @Test
+    void seedAndEpochAreNotSimplyAdded() {
+        // PyTorch seeds with seed + epoch; we key by the pair.
+        DistributedSampler seed1 = DistributedSampler.builder(50).seed(1).build();
+        DistributedSampler seed0 = DistributedSampler.builder(50).seed(0).build();
+        assertFalse(Arrays.equals(epoch(seed1, 0), epoch(seed0, 1)));
+    }
+
+    @Test
+    void withOneRankShufflesLikeRandomSampler() {
+        DistributedSampler s = DistributedSampler.builder(40).seed(6).build();
+        for (long e = 0; e < 3; e++) {
+            assertArrayEquals(epoch(new RandomSampler(40, 6), e), epoch(s, e));
+        }
+    }
+
+    @Test
+    void setEpochSelectsWhatIteratorYields() {
+        DistributedSampler s = builder(30, 3, 1).seed(2).build();
+        assertEquals(0, s.epoch());
+        assertArrayEquals(epoch(s, 0), drain(s.iterator()));
+        s.setEpoch(3);
+        assertEquals(3, s.epoch());
+        assertArrayEquals(epoch(s, 3), drain(s.iterator()));
+        assertFalse(Arrays.equals(epoch(s, 0), drain(s.iterator())));
+        assertArrayEquals(epoch(s, 5), epoch(s, 5), "indices(epoch) ignores setEpoch");
+        assertTrue(s.toString().contains("epoch=3"), s.toString());
+    }
+
+    @Test
+    void defaultsAreOneRankShuffledSeedZeroPadded() {
+        DistributedSampler s = DistributedSampler.builder(10).build();
+        assertEquals(1, s.worldSize());
+        assertEquals(0, s.rank());
+        assertEquals(10, s.size());
+        assertEquals("DistributedSampler(datasetSize=10, worldSize=1, rank=0, shuffle=true, seed=0, dropLast=false,"
+                + " padding=true, size=10, epoch=0)", s.toString());
+        assertFalse(Arrays.equals(range(10), epoch(s, 0)), "shuffled by default");
+    }
+
+    @Test
+    void unshuffledDatasetsBeyondIntRangeNeedNoMemory() {
+        DistributedSampler s = builder(5_000_000_001L, 2, 1).shuffle(false).build();
+        assertEquals(2_500_000_001L, s.size());
+        var it = s.indices(0);
+        assertEquals(1, it.nextLong());
+        assertEquals(3, it.nextLong());
+        assertEquals(5_000_000_001L, s.datasetSize());
+    }
+
+    @Test
+    void shufflingTooLargeADatasetIsRefusedWithTheValue() {
+        var e = assertThrows(IllegalArgumentException.class, () -> builder(5_000_000_000L, 2, 0).build());
+        assertTrue(e.getMessage().contains("size=5000000000"), e.getMessage());
+    }
+
+    @Test
+    void rankOutsideTheWorldIsRefusedNamingBoth() {
+        var e = assertThrows(IllegalArgumentException.class, () -> builder(10, 2, 3).build());
+        assertEquals("Invalid rank 3, rank should be in the interval [0, 1]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> builder(10, 4, -1).build());
+        assertEquals("Invalid rank -1, rank should be in the interval [0, 3]", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> builder(10, 4, 4).build());
+        assertEquals("Invalid rank 4, rank should be in the interval [0, 3]", e.getMessage());
+    }
+
+    @Test
+    void nonPositiveWorldSizeIsRefusedWithTheValue() {
+        var e = assertThrows(IllegalArgumentException.class, () -> builder(10, 0, 0).build());
+        assertEquals("worldSize should be a positive integer value, but got worldSize=0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> builder(10, -2, 0).build());
+        assertEquals("worldSize should be a positive integer value, but got worldSize=-2", e.getMessage());
+    }
+
+    @Test
+    void negativeDatasetSizeIsRefusedWithTheValue() {
+        var e = assertThrows(IllegalArgumentException.class, () -> DistributedSampler.builder(-1));
+        assertEquals("datasetSize should be a non-negative integer value, but got datasetSize=-1", e.getMessage());
+    }
+}

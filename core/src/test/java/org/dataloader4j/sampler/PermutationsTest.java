@@ -1,0 +1,50 @@
+package org.dataloader4j.sampler;
+
+import static org.dataloader4j.sampler.SamplerTesting.drain;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.dataloader4j.random.CounterRandom;
+import org.junit.jupiter.api.Test;
+
+class PermutationsTest {
+
+    @Test
+    void lazyShuffleYieldsExactlyTheWholeShuffle() {
+        for (int n : new int[] {0, 1, 2, 3, 17, 1000}) {
+            int[] whole = Permutations.identity(n);
+            Permutations.shuffle(whole, CounterRandom.fromKey(n));
+            long[] lazy = drain(Permutations.shuffled(Permutations.identity(n), n, CounterRandom.fromKey(n), 0));
+            assertArrayEquals(Arrays.stream(whole).asLongStream().toArray(), lazy, "n=" + n);
+        }
+    }
+
+    @Test
+    void lazyShuffleBeyondOnePermutationStartsAnotherWithoutRepeatsInside() {
+        long[] out = drain(Permutations.shuffled(Permutations.identity(4), 10, CounterRandom.fromKey(1), 0));
+        assertEquals(10, out.length);
+        assertEquals(4, Arrays.stream(out, 0, 4).distinct().count());
+        assertEquals(4, Arrays.stream(out, 4, 8).distinct().count());
+        assertEquals(2, Arrays.stream(out, 8, 10).distinct().count());
+    }
+
+    @Test
+    void lastStepDrawsNothing() {
+        // One element: the shuffle must not consume a random number, so whole and lazy forms agree.
+        CounterRandom used = CounterRandom.fromKey(3);
+        Permutations.shuffle(Permutations.identity(1), used);
+        assertEquals(CounterRandom.fromKey(3).nextLong(), used.nextLong());
+    }
+
+    @Test
+    void oversizedPermutationIsRefusedNamingTheCallerAndSize() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Permutations.checkPermutable(Integer.MAX_VALUE, "Thing"));
+        assertTrue(e.getMessage().startsWith("Thing ") && e.getMessage().contains("size=2147483647"),
+                e.getMessage());
+        assertEquals(Permutations.MAX_SIZE, Permutations.checkPermutable(Permutations.MAX_SIZE, "Thing"));
+    }
+}

@@ -1,0 +1,181 @@
+package org.dataloader4j.sampler;
+
+import static org.dataloader4j.sampler.SamplerTesting.chiSquare;
+import static org.dataloader4j.sampler.SamplerTesting.critical001;
+import static org.dataloader4j.sampler.SamplerTesting.epoch;
+import static org.dataloader4j.sampler.SamplerTesting.uniform;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.random.RandomStreams;
+import org.junit.jupiter.api.Test;
+
+class RandomSamplerTest {
+
+    private static long[] sorted(long[] a) {
+        long[] s = a.clone();
+        Arrays.sort(s);
+        return s;
+    }
+
+    private static long[] range(int n) {
+        long[] r = new long[n];
+        Arrays.setAll(r, i -> i);
+        return r;
+    }
+
+    @Test
+    void shuffleVisitsEveryIndexExactlyOnce() {
+        Sampler s = new RandomSampler(1000, 42);
+        for (long e = 0; e < 3; e++) {
+            assertArrayEquals(range(1000), sorted(epoch(s, e)), "epoch " + e);
+        }
+    }
+
+    @Test
+    void epochsDifferButRepeatForSameSeedAndEpoch() {
+        Sampler s = new RandomSampler(100, 42);
+        assertFalse(Arrays.equals(epoch(s, 0), epoch(s, 1)));
+        assertArrayEquals(epoch(s, 7), epoch(new RandomSampler(100, 42), 7));
+        assertFalse(Arrays.equals(epoch(s, 0), epoch(new RandomSampler(100, 43), 0)), "another seed");
+    }
+
+    @Test
+    void orderIsTheFisherYatesShuffleOfTheDocumentedGenerator() {
+        int[] expected = Permutations.identity(50);
+        Permutations.shuffle(expected, CounterRandom.of(9, 4, 0, RandomStreams.SHUFFLE));
+        assertArrayEquals(Arrays.stream(expected).asLongStream().toArray(), epoch(new RandomSampler(50, 9), 4));
+    }
+
+    @Test
+    void everyPermutationOfFourIsEquallyLikely() {
+        Sampler s = new RandomSampler(4, 2024);
+        int epochs = 24_000;
+        Map<String, Integer> counts = new HashMap<>();
+        for (long e = 0; e < epochs; e++) {
+            counts.merge(Arrays.toString(epoch(s, e)), 1, Integer::sum);
+        }
+        assertEquals(24, counts.size(), "every one of the 24 permutations appears: " + counts.keySet());
+        long[] observed = counts.values().stream().mapToLong(Integer::longValue).toArray();
+        double x2 = chiSquare(observed, uniform(24, epochs));
+        assertTrue(x2 < critical001(23), "chi-square " + x2 + " over 23 degrees of freedom: " + counts);
+    }
+
+    @Test
+    void eachPositionOfALongerShuffleIsUniform() {
+        // Fisher–Yates bias would show up as some index preferring the first position.
+        Sampler s = new RandomSampler(10, 5);
+        long[] first = new long[10];
+        int epochs = 20_000;
+        for (long e = 0; e < epochs; e++) {
+            first[(int) s.indices(e).nextLong()]++;
+        }
+        double x2 = chiSquare(first, uniform(10, epochs));
+        assertTrue(x2 < critical001(9), "chi-square " + x2 + ": " + Arrays.toString(first));
+    }
+
+    @Test
+    void withReplacementDrawsAreUniform() {
+        Sampler s = RandomSampler.withReplacement(10, 100_000, 11);
+        long[] counts = new long[10];
+        for (long i : epoch(s, 0)) {
+            counts[(int) i]++;
+        }
+        double x2 = chiSquare(counts, uniform(10, 100_000));
+        assertTrue(x2 < critical001(9), "chi-square " + x2 + ": " + Arrays.toString(counts));
+    }
+
+    @Test
+    void withReplacementRepeatsIndicesAndAllowsHugeDatasets() {
+        long[] draws = epoch(RandomSampler.withReplacement(5, 50, 1), 0);
+        assertEquals(50, draws.length);
+        assertTrue(Arrays.stream(draws).distinct().count() <= 5);
+        RandomSampler huge = RandomSampler.withReplacement(10_000_000_000L, 1000, 1);
+        assertTrue(Arrays.stream(epoch(huge, 0)).anyMatch(i -> i > Integer.MAX_VALUE), "indices beyond int range");
+    }
+
+    @Test
+    void numSamplesBelowSizeGivesDistinctIndices() {
+        long[] draws = epoch(RandomSampler.of(100, 30, 1), 0);
+        assertEquals(30, draws.length);
+        assertEquals(30, Arrays.stream(draws).distinct().count());
+    }
+
+    @Test
+    void numSamplesAboveSizeChainsWholeFreshPermutationsThenAPartialOne() {
+        RandomSampler s = RandomSampler.of(5, 13, 8);
+        assertEquals(13, s.size());
+        Set<String> permutations = new HashSet<>();
+        for (long e = 0; e < 20; e++) {
+            long[] all = epoch(s, e);
+            assertEquals(13, all.length);
+            long[] p1 = Arrays.copyOfRange(all, 0, 5);
+            long[] p2 = Arrays.copyOfRange(all, 5, 10);
+            long[] tail = Arrays.copyOfRange(all, 10, 13);
+            assertArrayEquals(range(5), sorted(p1));
+            assertArrayEquals(range(5), sorted(p2));
+            assertEquals(3, Arrays.stream(tail).distinct().count(), "the partial permutation has no repeats");
+            permutations.add(Arrays.toString(p1));
+            permutations.add(Arrays.toString(p2));
+        }
+        assertTrue(permutations.size() > 20, "the permutations within and across epochs are fresh");
+    }
+
+    @Test
+    void defaultNumSamplesIsTheDatasetSize() {
+        RandomSampler s = new RandomSampler(12, 0);
+        assertEquals(12, s.size());
+        assertEquals(12, s.datasetSize());
+        assertFalse(s.replacement());
+        assertEquals(0, s.seed());
+    }
+
+    @Test
+    void nonPositiveNumSamplesIsRefusedWithTheValue() {
+        var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.of(10, 0, 1));
+        assertEquals("numSamples should be a positive integer value, but got numSamples=0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.withReplacement(10, -4, 1));
+        assertEquals("numSamples should be a positive integer value, but got numSamples=-4", e.getMessage());
+    }
+
+    @Test
+    void emptyDatasetIsRefusedAsPyTorchDoesButSaysWhy() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new RandomSampler(0, 1));
+        assertEquals("numSamples should be a positive integer value, but got numSamples=0"
+                + " (the dataset is empty: size=0)", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.withReplacement(0, 5, 1));
+        assertTrue(e.getMessage().contains("numSamples=5") && e.getMessage().contains("size=0"), e.getMessage());
+    }
+
+    @Test
+    void negativeSizeIsRefusedWithTheValue() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new RandomSampler(-2, 1));
+        assertEquals("size should be a non-negative integer value, but got size=-2", e.getMessage());
+    }
+
+    @Test
+    void sizeTooLargeForAPermutationIsRefusedWithoutAllocating() {
+        var e = assertThrows(IllegalArgumentException.class, () -> new RandomSampler(3_000_000_000L, 1));
+        assertTrue(e.getMessage().contains("size=3000000000") && e.getMessage().contains("2147483639"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.of(Integer.MAX_VALUE - 7L, 10, 1));
+        assertTrue(e.getMessage().contains("size=2147483640"), e.getMessage());
+    }
+
+    @Test
+    void toStringShowsEverySetting() {
+        assertEquals("RandomSampler(size=10, numSamples=10, replacement=false, seed=42)",
+                new RandomSampler(10, 42).toString());
+        assertEquals("RandomSampler(size=10, numSamples=3, replacement=true, seed=1)",
+                RandomSampler.withReplacement(10, 3, 1).toString());
+    }
+}

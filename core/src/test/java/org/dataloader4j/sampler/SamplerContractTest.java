@@ -1,0 +1,144 @@
+package org.dataloader4j.sampler;
+
+import static org.dataloader4j.sampler.SamplerTesting.drain;
+import static org.dataloader4j.sampler.SamplerTesting.epoch;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.PrimitiveIterator;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What every {@link Sampler} must do, run against each implementation in several configurations. */
+class SamplerContractTest {
+
+    /** A sampler under test, built fresh for each test, and the bound its indices must stay below. */
+    record Case(String name, Supplier<Sampler> factory, long bound) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Arguments> samplers() {
+        List<Case> cases = new ArrayList<>();
+        cases.add(new Case("Sequential(0)", () -> new SequentialSampler(0), 0));
+        cases.add(new Case("Sequential(7)", () -> new SequentialSampler(7), 7));
+        cases.add(new Case("Random(1)", () -> new RandomSampler(1, 3), 1));
+        cases.add(new Case("Random(7)", () -> new RandomSampler(7, 3), 7));
+        cases.add(new Case("Random(7, numSamples 3)", () -> RandomSampler.of(7, 3, 3), 7));
+        cases.add(new Case("Random(7, numSamples 17)", () -> RandomSampler.of(7, 17, 3), 7));
+        cases.add(new Case("Random(7, replacement, numSamples 20)", () -> RandomSampler.withReplacement(7, 20, 3), 7));
+        cases.add(new Case("SubsetRandom(empty)", () -> new SubsetRandomSampler(new long[0], 3), 0));
+        cases.add(new Case("SubsetRandom(5 of 100)",
+                () -> new SubsetRandomSampler(new long[] {99, 3, 50, 3, 0}, 3), 100));
+        cases.add(new Case("WeightedRandom(replacement)",
+                () -> new WeightedRandomSampler(new double[] {1, 0, 2, 5, 0.5}, 30, true, 3), 5));
+        cases.add(new Case("WeightedRandom(no replacement)",
+                () -> new WeightedRandomSampler(new double[] {1, 0, 2, 5, 0.5}, 4, false, 3), 5));
+        for (boolean shuffle : new boolean[] {false, true}) {
+            for (int rank = 0; rank < 3; rank++) {
+                int r = rank;
+                cases.add(new Case("Distributed(10, rank " + r + "/3, shuffle " + shuffle + ")",
+                        () -> DistributedSampler.builder(10).worldSize(3).rank(r).shuffle(shuffle).build(), 10));
+                cases.add(new Case("Distributed(10, rank " + r + "/3, shuffle " + shuffle + ", dropLast)",
+                        () -> DistributedSampler.builder(10).worldSize(3).rank(r).shuffle(shuffle).dropLast(true)
+                                .build(), 10));
+                cases.add(new Case("Distributed(10, rank " + r + "/3, shuffle " + shuffle + ", no padding)",
+                        () -> DistributedSampler.builder(10).worldSize(3).rank(r).shuffle(shuffle).padding(false)
+                                .build(), 10));
+            }
+        }
+        cases.add(new Case("Distributed(2, rank 4/5)",
+                () -> DistributedSampler.builder(2).worldSize(5).rank(4).build(), 2));
+        cases.add(new Case("Distributed(0, rank 1/2)",
+                () -> DistributedSampler.builder(0).worldSize(2).rank(1).build(), 0));
+        return cases.stream().map(Arguments::of);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samplers")
+    void sizeEqualsTheNumberOfIndicesYieldedInEveryEpoch(Case c) {
+        Sampler s = c.factory().get();
+        for (long e = 0; e < 5; e++) {
+            assertEquals(s.size(), epoch(s, e).length, "epoch " + e);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samplers")
+    void indicesStayWithinTheDataset(Case c) {
+        Sampler s = c.factory().get();
+        for (long e = 0; e < 5; e++) {
+            for (long i : epoch(s, e)) {
+                assertTrue(i >= 0 && i < c.bound(), "index " + i + " out of [0, " + c.bound() + ") in epoch " + e);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samplers")
+    void sameEpochGivesTheSameOrderEvenFromAnotherInstance(Case c) {
+        Sampler s = c.factory().get();
+        for (long e : new long[] {0, 1, 2, 1_000_000_007L}) {
+            long[] first = epoch(s, e);
+            assertArrayEquals(first, epoch(s, e), "epoch " + e + " twice");
+            assertArrayEquals(first, epoch(c.factory().get(), e), "epoch " + e + " of a second instance");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samplers")
+    void interleavedIteratorsOfOneEpochDoNotDisturbEachOther(Case c) {
+        Sampler s = c.factory().get();
+        long[] expected = epoch(s, 4);
+        PrimitiveIterator.OfLong a = s.indices(4);
+        PrimitiveIterator.OfLong b = s.indices(4);
+        for (long expectedIndex : expected) {
+            assertEquals(expectedIndex, a.nextLong());
+            assertEquals(expectedIndex, b.nextLong());
+        }
+        assertFalse(a.hasNext());
+        assertFalse(b.hasNext());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samplers")
+    void exhaustedIteratorSaysSoAndThrowsNoSuchElement(Case c) {
+        PrimitiveIterator.OfLong it = c.factory().get().indices(0);
+        drain(it);
+        assertFalse(it.hasNext());
+        assertFalse(it.hasNext());
+        NoSuchElementException e = assertThrows(NoSuchElementException.class, it::nextLong);
+        assertTrue(e.getMessage().contains("epoch 0"), e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samplers")
+    void forEachLoopVisitsEpochZero(Case c) {
+        Sampler s = c.factory().get();
+        List<Long> seen = new ArrayList<>();
+        for (long i : s) {
+            seen.add(i);
+        }
+        assertArrayEquals(epoch(s, 0), seen.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samplers")
+    void toStringNamesTheSamplerAndItsSize(Case c) {
+        Sampler s = c.factory().get();
+        String text = s.toString();
+        assertTrue(text.startsWith(s.getClass().getSimpleName() + "("), text);
+        assertTrue(text.contains(String.valueOf(s.size())), text);
+    }
+}
