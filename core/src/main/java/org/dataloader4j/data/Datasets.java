@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.random.RandomStreams;
+import org.dataloader4j.random.Shuffle;
 
 /**
  * Static helpers for datasets: index checking for implementations, an in-memory dataset, and
@@ -67,8 +68,8 @@ public final class Datasets {
 
     /**
      * Splits {@code dataset} at random into non-overlapping subsets of the given lengths, like PyTorch's
-     * {@code random_split}: one permutation of {@code 0 .. size - 1} is drawn (an unbiased Fisher–Yates
-     * shuffle with the generator {@code CounterRandom.of(seed, 0, 0, RandomStreams.SPLIT)}) and cut into
+     * {@code random_split}: one permutation of {@code 0 .. size - 1} is drawn ({@link Shuffle#permutation}
+     * with the generator {@code CounterRandom.of(seed, 0, 0, RandomStreams.SPLIT)}) and cut into
      * consecutive pieces of {@code lengths[0]}, {@code lengths[1]}, ... indices. The same dataset size,
      * lengths and seed always give the same subsets.
      *
@@ -102,12 +103,12 @@ public final class Datasets {
             throw new IllegalArgumentException("randomSplit supports datasets of at most " + MAX_ARRAY_LENGTH
                     + " samples, but this one has size " + size);
         }
-        long[] permutation = permutation((int) size, CounterRandom.of(seed, 0, 0, RandomStreams.SPLIT));
+        int[] permutation = Shuffle.permutation((int) size, CounterRandom.of(seed, 0, 0, RandomStreams.SPLIT));
         List<Subset<T>> parts = new ArrayList<>(lengths.length);
         int start = 0;
         for (long length : lengths) {
             int end = start + (int) length;
-            parts.add(new Subset<>(dataset, Arrays.copyOfRange(permutation, start, end)));
+            parts.add(new Subset<>(dataset, Arrays.stream(permutation, start, end).asLongStream().toArray()));
             start = end;
         }
         return Collections.unmodifiableList(parts);
@@ -167,21 +168,6 @@ public final class Datasets {
             lengths[i] += remainder / k + (i < remainder % k ? 1 : 0);
         }
         return lengths;
-    }
-
-    /** A uniformly random permutation of {@code 0 .. n - 1} (Fisher–Yates, drawing from the end). */
-    static long[] permutation(int n, CounterRandom rng) {
-        long[] p = new long[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = (int) rng.nextLong(i + 1L);
-            long t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     private static long saturatedAdd(long a, long b) {

@@ -3,11 +3,11 @@ package org.dataloader4j.sampler;
 import java.util.random.RandomGenerator;
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.random.RandomStreams;
+import org.dataloader4j.random.Shuffle;
 
 /**
- * Shuffling shared by the samplers: the unbiased Fisher–Yates shuffle over an {@code int[]}, in the
- * forward form, so that a permutation can also be produced lazily, one position at a time, with exactly
- * the same result as the whole shuffle.
+ * Shuffling shared by the samplers, on top of {@link Shuffle}: per-epoch generators, size checks and
+ * lazily shuffled index iterators.
  */
 final class Permutations {
     /** The largest permutation we hold in an {@code int[]} (some JVMs refuse arrays a few elements longer). */
@@ -35,34 +35,12 @@ final class Permutations {
 
     /** {@code [0, 1, ..., n - 1]}. */
     static int[] identity(int n) {
-        int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = i;
-        }
-        return a;
+        return Shuffle.identity(n);
     }
 
-    /**
-     * Step {@code i} of the forward Fisher–Yates shuffle: swaps {@code a[i]} with a uniformly chosen
-     * {@code a[j]}, {@code i <= j < a.length}, and returns the new {@code a[i]}. Calling it for
-     * {@code i = 0, 1, ...} fixes the permutation one position at a time; the last step draws nothing.
-     */
-    static int step(int[] a, int i, RandomGenerator rng) {
-        int remaining = a.length - i;
-        if (remaining > 1) {
-            int j = i + rng.nextInt(remaining);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a[i];
-    }
-
-    /** Shuffles {@code a} in place; every permutation is equally likely. */
+    /** Shuffles {@code a} in place; see {@link Shuffle#shuffle}. */
     static void shuffle(int[] a, RandomGenerator rng) {
-        for (int i = 0; i < a.length - 1; i++) {
-            step(a, i, rng);
-        }
+        Shuffle.shuffle(a, rng);
     }
 
     /**
@@ -75,7 +53,7 @@ final class Permutations {
         return new IndexIterator(count, epoch) {
             @Override
             long indexAt(long position) {
-                return step(a, (int) (position % a.length), rng);
+                return Shuffle.step(a, (int) (position % a.length), rng);
             }
         };
     }

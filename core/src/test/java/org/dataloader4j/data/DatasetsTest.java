@@ -89,12 +89,13 @@ class DatasetsTest {
     void randomSplitCutsOneFisherYatesPermutationFromTheSplitStream() {
         long seed = 1234;
         int n = 20;
-        // An independent statement of the documented algorithm: draw j in [0, i] for i = n-1 .. 1 and swap.
+        // An independent statement of the documented algorithm (forward Fisher–Yates):
+        // for i = 0 .. n-2 draw j uniformly in [i, n-1] and swap.
         CounterRandom rng = CounterRandom.of(seed, 0, 0, RandomStreams.SPLIT);
         long[] expected = new long[n];
         Arrays.setAll(expected, i -> i);
-        for (int i = n - 1; i > 0; i--) {
-            int j = (int) rng.nextLong(i + 1);
+        for (int i = 0; i < n - 1; i++) {
+            int j = i + rng.nextInt(n - i);
             long t = expected[i];
             expected[i] = expected[j];
             expected[j] = t;
