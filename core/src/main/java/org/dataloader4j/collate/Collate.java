@@ -20,4 +20,22 @@ public interface Collate<T, B> {
 
     /** Merges {@code samples} (in batch order, never empty) into one batch. */
     B collate(List<T> samples);
+
+    /**
+     * The default collate, {@link DefaultCollate#INSTANCE}: stacks tensors, numbers and primitive arrays
+     * along a new first dimension, keeps strings as lists and recurses through lists, maps and records.
+     * The type parameter only lets the result fit a {@code Collate<Sample, Batch>}; the same instance
+     * serves every sample type (it reads the samples and never stores into the list).
+     *
+     * <pre>{@code
+     * Collate<Sample, Batch> collate = Collate.defaultCollate();
+     * try (Batch batch = collate.collate(samples)) {
+     *     Tensor images = batch.tensor("image");
+     * }
+     * }</pre>
+     */
+    @SuppressWarnings("unchecked")
+    static <T> Collate<T, Batch> defaultCollate() {
+        return (Collate<T, Batch>) (Collate<?, Batch>) DefaultCollate.INSTANCE;
+    }
 }

@@ -1,0 +1,454 @@
+package org.dataloader4j.collate;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SequencedMap;
+
+import org.dataloader4j.tensor.DType;
+import org.dataloader4j.tensor.Shape;
+import org.dataloader4j.tensor.Tensor;
+
+/**
+ * The default {@link Collate}: batches samples of any nesting of tensors, numbers, arrays, strings,
+ * lists, maps and records, keeping their structure and stacking the leaves along a new first
+ * dimension. The first sample decides what each part of the structure is; every other sample is
+ * checked against it, and a mismatch is reported with the path inside the sample (such as
+ * {@code image} or {@code [1].label}), both batch positions and what differs.
+ *
+ * <table>
+ *   <caption>What each kind of value becomes in a batch of B samples</caption>
+ *   <tr><th>sample value</th><th>batched value</th></tr>
+ *   <tr><td>{@link Tensor} of shape S</td><td>a new tensor of shape [B, S...], same dtype (dtypes and shapes
+ *       must match)</td></tr>
+ *   <tr><td>{@code Double}, {@code Float}, {@code Long}, {@code Integer}, {@code Short}, {@code Byte},
+ *       {@code Boolean}</td><td>a 1-D tensor [B] of FLOAT64, FLOAT32, INT64, INT32, INT16, UINT8 (the byte's
+ *       bits) or BOOL; every sample must have the same boxed type</td></tr>
+ *   <tr><td>{@code float[]}, {@code double[]}, {@code long[]}, {@code int[]}, {@code short[]},
+ *       {@code byte[]}, {@code boolean[]} of length L</td><td>a 2-D tensor [B, L] of the matching dtype
+ *       (lengths must match)</td></tr>
+ *   <tr><td>{@link CharSequence}</td><td>an unmodifiable {@code List<String>} of B strings</td></tr>
+ *   <tr><td>{@code List} (any {@link Collection}, in iteration order) of N elements</td><td>an unmodifiable
+ *       {@code List} of N batched elements: element j batches the j-th elements of all samples (lengths must
+ *       match)</td></tr>
+ *   <tr><td>{@code Map}</td><td>an unmodifiable {@code Map} in the first sample's key order, each key mapped
+ *       to its batched values (every sample must have the same keys)</td></tr>
+ *   <tr><td>record</td><td>the same record type, or an unmodifiable {@code Map<String, Object>} from component
+ *       name to batched value: see below</td></tr>
+ * </table>
+ *
+ * <h2>Records</h2>
+ * A batch of records is again a record of the same type, built through its canonical constructor, when
+ * every component's <em>declared</em> type can hold its batched value whatever the data: {@code Object},
+ * {@link Tensor}, {@code List}/{@code Collection}/{@code Iterable} or {@code Map} whose element (value)
+ * type can in turn hold its batch (raw ones too), a record type that is itself rebuilt, and type
+ * variables (by their bound). Otherwise, for example for {@code record Sample(Tensor image, int label)}
+ * (an {@code int} cannot hold a tensor of B labels) or a {@code String} or {@code List<Integer>}
+ * component, the batch is an unmodifiable, ordered {@code Map<String, Object>} from component name to
+ * batched value. The decision depends only on the record class, never on the data, so a dataset's
+ * batches always have the same structure; {@link Batch#tensor(String)} and {@link Batch#get(String)}
+ * read both forms by component name.
+ *
+ * <h2>Resources and failures</h2>
+ * Every tensor the collate allocates belongs to the returned {@link Batch}: {@link Batch#close()} frees
+ * them all. If collating fails part way (a mismatch, a {@code null}, an unsupported type), the tensors
+ * already allocated are freed before the exception is thrown. Errors are
+ * {@link IllegalArgumentException}s naming the path, the batch positions and what differs; an unsupported
+ * type suggests a custom {@link Collate}. Sample tensors are only read, never closed.
+ *
+ * <pre>{@code
+ * record Sample(Tensor image, long label) {}
+ * List<Sample> samples = List.of(new Sample(img0, 3), new Sample(img1, 7));
+ * try (Batch batch = Collate.<Sample>defaultCollate().collate(samples)) {
+ *     batch.tensor("image");   // FLOAT32 [2, 3, 32, 32]
+ *     batch.tensor("label");   // INT64 [2]: 3, 7
+ * }
+ * }</pre>
+ */
+public final class DefaultCollate implements Collate<Object, Batch> {
+
+    /** The one instance; it holds no state and is safe to share between threads. */
+    public static final DefaultCollate INSTANCE = new DefaultCollate();
+
+    private DefaultCollate() {
+    }
+
+    @Override
+    public String toString() {
+        return "DefaultCollate";
+    }
+
+    /**
+     * Collates {@code samples} (in batch order) into a batch that owns every tensor it allocated.
+     *
+     * @throws IllegalArgumentException if the list is empty, a value is null, samples do not match the
+     *         first one, or a value's type is not supported; the message names the path and positions
+     */
+    @Override
+    public Batch collate(List<Object> samples) {
+        Objects.requireNonNull(samples, "samples");
+        if (samples.isEmpty()) {
+            throw new IllegalArgumentException("cannot collate an empty batch: there must be at least one sample");
+        }
+        Object[] column = samples.toArray();
+        List<Tensor> allocated = new ArrayList<>();
+        try {
+            Object content = collate(column, null, allocated);
+            return Batch.of(content, column.length, allocated);
+        } catch (Throwable failure) {
+            for (Tensor t : allocated) {
+                try {
+                    t.close();
+                } catch (Throwable t2) {
+                    failure.addSuppressed(t2);
+                }
+            }
+            throw failure;
+        }
+    }
+
+    // ------------------------------------------------------------------ paths
+
+    /** Where a value sits inside a sample: a chain of keys (map keys, component names) and list indices. */
+    private record Path(Path parent, Object key, int index) {
+        static Path key(Path parent, Object key) {
+            return new Path(parent, key, -1);
+        }
+
+        static Path index(Path parent, int index) {
+            return new Path(parent, null, index);
+        }
+
+        private void render(StringBuilder sb) {
+            if (parent != null) {
+                parent.render(sb);
+            }
+            if (index >= 0) {
+                sb.append('[').append(index).append(']');
+            } else {
+                if (parent != null) {
+                    sb.append('.');
+                }
+                sb.append(key);
+            }
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder();
+            render(sb);
+            return sb.toString();
+        }
+    }
+
+    /** {@code 'image'}, or {@code the samples} at the top level. */
+    private static String where(Path path) {
+        return path == null ? "the samples" : "'" + path + "'";
+    }
+
+    private static IllegalArgumentException mismatch(Path path, String detail) {
+        return new IllegalArgumentException("cannot collate " + where(path) + ": " + detail);
+    }
+
+    // ------------------------------------------------------------------ dispatch
+
+    /** Collates one column: the values at {@code path} of every sample, in batch order. */
+    private static Object collate(Object[] column, Path path, List<Tensor> allocated) {
+        for (int i = 0; i < column.length; i++) {
+            if (column[i] == null) {
+                throw new IllegalArgumentException("sample at batch position " + i + " is null"
+                        + (path == null ? "" : " at '" + path + "'")
+                        + "; the default collate cannot batch nulls: replace them in the dataset or a transform,"
+                        + " or pass a custom Collate");
+            }
+        }
+        Object first = column[0];
+        return switch (first) {
+            case Tensor _ -> stackTensors(column, path, allocated);
+            case Double _ -> scalars(column, path, DType.FLOAT64, allocated);
+            case Float _ -> scalars(column, path, DType.FLOAT32, allocated);
+            case Long _ -> scalars(column, path, DType.INT64, allocated);
+            case Integer _ -> scalars(column, path, DType.INT32, allocated);
+            case Short _ -> scalars(column, path, DType.INT16, allocated);
+            case Byte _ -> scalars(column, path, DType.UINT8, allocated);
+            case Boolean _ -> scalars(column, path, DType.BOOL, allocated);
+            case float[] _ -> arrays(column, path, DType.FLOAT32, allocated);
+            case double[] _ -> arrays(column, path, DType.FLOAT64, allocated);
+            case long[] _ -> arrays(column, path, DType.INT64, allocated);
+            case int[] _ -> arrays(column, path, DType.INT32, allocated);
+            case short[] _ -> arrays(column, path, DType.INT16, allocated);
+            case byte[] _ -> arrays(column, path, DType.UINT8, allocated);
+            case boolean[] _ -> arrays(column, path, DType.BOOL, allocated);
+            case CharSequence _ -> strings(column, path);
+            case Collection<?> _ -> sequences(column, path, allocated);
+            case Map<?, ?> _ -> maps(column, path, allocated);
+            case Record _ -> records(column, path, allocated);
+            default -> throw new IllegalArgumentException("cannot collate " + where(path) + ": "
+                    + first.getClass().getTypeName() + " is not supported by the default collate, which batches"
+                    + " Tensor, boxed numbers and Boolean, primitive arrays, strings, collections, maps and records"
+                    + (first.getClass().isArray() ? " (for an array of objects, use a List)" : "")
+                    + "; convert it in a transform or pass a custom Collate");
+        };
+    }
+
+    /** Checks that every value of the column has exactly the first value's class. */
+    private static void requireSameClass(Object[] column, Path path) {
+        Class<?> type = column[0].getClass();
+        for (int i = 1; i < column.length; i++) {
+            if (column[i].getClass() != type) {
+                throw typeMismatch(column, i, path);
+            }
+        }
+    }
+
+    /** Checks that every value of the column is a {@code kind}, as the first value is. */
+    private static void requireKind(Object[] column, Path path, Class<?> kind) {
+        for (int i = 1; i < column.length; i++) {
+            if (!kind.isInstance(column[i])) {
+                throw typeMismatch(column, i, path);
+            }
+        }
+    }
+
+    private static IllegalArgumentException typeMismatch(Object[] column, int position, Path path) {
+        Class<?> a = column[0].getClass();
+        Class<?> b = column[position].getClass();
+        String nameA = Structure.typeName(column[0]);
+        String nameB = Structure.typeName(column[position]);
+        if (nameA.equals(nameB)) { // same simple name, different classes
+            return mismatch(path, "batch position 0 is of type " + a.getTypeName() + " but position " + position
+                    + " is of type " + b.getTypeName());
+        }
+        return mismatch(path, "batch position 0 is " + Structure.article(nameA) + nameA + " but position "
+                + position + " is " + Structure.article(nameB) + nameB);
+    }
+
+    private static Tensor allocate(DType dtype, Shape shape, List<Tensor> allocated) {
+        Tensor t = Tensor.zeros(dtype, shape);
+        allocated.add(t);
+        return t;
+    }
+
+    // ------------------------------------------------------------------ leaves
+
+    private static Tensor stackTensors(Object[] column, Path path, List<Tensor> allocated) {
+        requireKind(column, path, Tensor.class);
+        Tensor first = (Tensor) column[0];
+        DType dtype = first.dtype();
+        Shape shape = first.shape();
+        for (int i = 0; i < column.length; i++) {
+            Tensor t = (Tensor) column[i];
+            boolean sameType = t.dtype() == dtype;
+            boolean sameShape = t.shape().equals(shape);
+            if (!sameShape && sameType) {
+                throw mismatch(path, "batch position 0 has shape " + shape + " but position " + i + " has shape "
+                        + t.shape() + "; make the shapes equal in a transform, or use PaddingCollate for sequences"
+                        + " of different lengths");
+            }
+            if (!sameType) {
+                throw mismatch(path, sameShape
+                        ? "batch position 0 has dtype " + dtype + " but position " + i + " has dtype " + t.dtype()
+                        : "batch position 0 has dtype " + dtype + " and shape " + shape + " but position " + i
+                                + " has dtype " + t.dtype() + " and shape " + t.shape());
+            }
+            if (!t.data().scope().isAlive()) {
+                throw new IllegalStateException("cannot collate " + where(path) + ": the tensor at batch position "
+                        + i + " (" + dtype + " " + shape + ") is closed");
+            }
+        }
+        Tensor out = allocate(dtype, shape.prepend(column.length), allocated);
+        MemorySegment dst = out.data();
+        long step = first.byteSize();
+        for (int i = 0; i < column.length; i++) {
+            MemorySegment.copy(((Tensor) column[i]).data(), 0, dst, i * step, step);
+        }
+        return out;
+    }
+
+    private static Tensor scalars(Object[] column, Path path, DType dtype, List<Tensor> allocated) {
+        requireSameClass(column, path);
+        int n = column.length;
+        Tensor out = allocate(dtype, Shape.of(n), allocated);
+        MemorySegment seg = out.data();
+        switch (dtype) {
+            case FLOAT64 -> {
+                for (int i = 0; i < n; i++) {
+                    seg.setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i, (Double) column[i]);
+                }
+            }
+            case FLOAT32 -> {
+                for (int i = 0; i < n; i++) {
+                    seg.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, (Float) column[i]);
+                }
+            }
+            case INT64 -> {
+                for (int i = 0; i < n; i++) {
+                    seg.setAtIndex(ValueLayout.JAVA_LONG_UNALIGNED, i, (Long) column[i]);
+                }
+            }
+            case INT32 -> {
+                for (int i = 0; i < n; i++) {
+                    seg.setAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i, (Integer) column[i]);
+                }
+            }
+            case INT16 -> {
+                for (int i = 0; i < n; i++) {
+                    seg.setAtIndex(ValueLayout.JAVA_SHORT_UNALIGNED, i, (Short) column[i]);
+                }
+            }
+            case UINT8 -> {
+                for (int i = 0; i < n; i++) {
+                    seg.set(ValueLayout.JAVA_BYTE, i, (Byte) column[i]);
+                }
+            }
+            case BOOL -> {
+                for (int i = 0; i < n; i++) {
+                    seg.set(ValueLayout.JAVA_BYTE, i, (Boolean) column[i] ? (byte) 1 : (byte) 0);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Tensor arrays(Object[] column, Path path, DType dtype, List<Tensor> allocated) {
+        requireSameClass(column, path);
+        int length = arrayLength(column[0]);
+        for (int i = 1; i < column.length; i++) {
+            int li = arrayLength(column[i]);
+            if (li != length) {
+                throw mismatch(path, "batch position 0 has " + Structure.article(Structure.typeName(column[0]))
+                        + Structure.typeName(column[0]) + " of length " + length + " but position " + i
+                        + " has length " + li + "; make the lengths equal in a transform, or use PaddingCollate");
+            }
+        }
+        Tensor out = allocate(dtype, Shape.of(column.length, length), allocated);
+        MemorySegment dst = out.data();
+        long rowBytes = (long) length * dtype.byteSize();
+        for (int i = 0; i < column.length; i++) {
+            if (column[i] instanceof boolean[] flags) {
+                long base = i * rowBytes;
+                for (int j = 0; j < length; j++) {
+                    dst.set(ValueLayout.JAVA_BYTE, base + j, flags[j] ? (byte) 1 : (byte) 0);
+                }
+            } else {
+                MemorySegment.copy(column[i], 0, dst, dtype.layout(), i * rowBytes, length);
+            }
+        }
+        return out;
+    }
+
+    /** Length of a primitive array. */
+    static int arrayLength(Object array) {
+        return switch (array) {
+            case float[] a -> a.length;
+            case double[] a -> a.length;
+            case long[] a -> a.length;
+            case int[] a -> a.length;
+            case short[] a -> a.length;
+            case byte[] a -> a.length;
+            case boolean[] a -> a.length;
+            default -> throw new IllegalArgumentException("not a primitive array: " + array.getClass().getName());
+        };
+    }
+
+    private static List<String> strings(Object[] column, Path path) {
+        requireKind(column, path, CharSequence.class);
+        String[] out = new String[column.length];
+        for (int i = 0; i < column.length; i++) {
+            out[i] = column[i].toString();
+        }
+        return List.of(out);
+    }
+
+    // ------------------------------------------------------------------ structures
+
+    private static List<Object> sequences(Object[] column, Path path, List<Tensor> allocated) {
+        requireKind(column, path, Collection.class);
+        int n = column.length;
+        Object[][] rows = new Object[n][];
+        for (int i = 0; i < n; i++) {
+            rows[i] = ((Collection<?>) column[i]).toArray();
+            if (rows[i].length != rows[0].length) {
+                throw mismatch(path, "batch position 0 is " + Structure.aTypeName(column[0]) + " of "
+                        + rows[0].length + " elements but position " + i + " has " + rows[i].length + " elements");
+            }
+        }
+        int length = rows[0].length;
+        Object[] out = new Object[length];
+        Object[] child = new Object[n];
+        for (int j = 0; j < length; j++) {
+            for (int i = 0; i < n; i++) {
+                child[i] = rows[i][j];
+            }
+            out[j] = collate(child, Path.index(path, j), allocated);
+        }
+        return List.of(out);
+    }
+
+    private static Map<Object, Object> maps(Object[] column, Path path, List<Tensor> allocated) {
+        requireKind(column, path, Map.class);
+        Map<?, ?> first = (Map<?, ?>) column[0];
+        Object[] keys = first.keySet().toArray();
+        int n = column.length;
+        for (int i = 1; i < n; i++) {
+            Map<?, ?> m = (Map<?, ?>) column[i];
+            for (Object key : keys) {
+                if (!m.containsKey(key)) {
+                    throw mismatch(path, "batch position " + i + " has no key '" + key + "', which position 0 has");
+                }
+            }
+            if (m.size() != keys.length) {
+                for (Object key : m.keySet()) {
+                    if (!first.containsKey(key)) {
+                        throw mismatch(path, "batch position " + i + " has key '" + key
+                                + "', which position 0 does not have");
+                    }
+                }
+            }
+        }
+        SequencedMap<Object, Object> out = new LinkedHashMap<>(Math.max(4, keys.length * 2));
+        Object[] child = new Object[n];
+        for (Object key : keys) {
+            for (int i = 0; i < n; i++) {
+                child[i] = ((Map<?, ?>) column[i]).get(key);
+            }
+            out.put(key, collate(child, Path.key(path, key), allocated));
+        }
+        return Collections.unmodifiableSequencedMap(out);
+    }
+
+    private static Object records(Object[] column, Path path, List<Tensor> allocated) {
+        requireSameClass(column, path);
+        RecordInfo info = RecordInfo.of(column[0].getClass());
+        int n = column.length;
+        int components = info.size();
+        Object[] values = new Object[components];
+        Object[] child = new Object[n];
+        for (int c = 0; c < components; c++) {
+            for (int i = 0; i < n; i++) {
+                child[i] = info.get(column[i], c);
+            }
+            values[c] = collate(child, Path.key(path, info.name(c)), allocated);
+        }
+        if (info.rebuildable()) {
+            try {
+                return info.construct(values);
+            } catch (Throwable t) {
+                throw new IllegalArgumentException("cannot collate " + where(path) + ": the canonical constructor of"
+                        + " record " + Structure.className(info.type()) + " rejected the batched values ("
+                        + t + "); pass a custom Collate", t);
+            }
+        }
+        SequencedMap<String, Object> out = new LinkedHashMap<>(Math.max(4, components * 2));
+        for (int c = 0; c < components; c++) {
+            out.put(info.name(c), values[c]);
+        }
+        return Collections.unmodifiableSequencedMap(out);
+    }
+}
