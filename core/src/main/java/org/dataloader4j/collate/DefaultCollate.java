@@ -257,7 +257,7 @@ public final class DefaultCollate implements Collate<Object, Batch> {
                         : "batch position 0 has dtype " + dtype + " and shape " + shape + " but position " + i
                                 + " has dtype " + t.dtype() + " and shape " + t.shape());
             }
-            if (!t.data().scope().isAlive()) {
+            if (t.isClosed()) {
                 throw new IllegalStateException("cannot collate " + where(path) + ": the tensor at batch position "
                         + i + " (" + dtype + " " + shape + ") is closed");
             }

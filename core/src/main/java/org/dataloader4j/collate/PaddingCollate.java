@@ -98,7 +98,7 @@ public final class PaddingCollate<T> implements Collate<T, Batch> {
                             + " but position " + i + " has shape " + t.shape()
                             + "; only the first (sequence) dimension may differ");
                 }
-                if (!t.data().scope().isAlive()) {
+                if (t.isClosed()) {
                     throw new IllegalStateException("cannot pad: the tensor at batch position " + i + " is closed");
                 }
                 lengths[i] = t.shape().dim(0);

@@ -3,9 +3,11 @@ package org.dataloader4j.tensor;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts the off-heap bytes that tensors allocated by dataloader4j hold right now, so that
- * programs and tests can check that nothing leaks (the number returns to its earlier value once
- * every owning tensor is closed or collected).
+ * Counts the off-heap bytes of the tensors that dataloader4j allocated and that are in use right
+ * now: neither closed nor garbage-collected. Programs can report it and tests can check that nothing
+ * leaks (the number returns to its earlier value once every owning tensor is closed or collected).
+ * Tensors under 1 MiB give their memory back to the system at the garbage collection after their
+ * {@code close()}; they leave this count at {@code close()}.
  *
  * <pre>{@code
  * long before = OffHeapMemory.liveBytes();
@@ -22,7 +24,7 @@ public final class OffHeapMemory {
     private OffHeapMemory() {
     }
 
-    /** Bytes held by owning tensors that are neither closed nor collected. */
+    /** Bytes of owning tensors that are neither closed nor collected. */
     public static long liveBytes() {
         return LIVE.get();
     }

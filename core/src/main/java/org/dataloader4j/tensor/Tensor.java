@@ -15,8 +15,10 @@ import java.util.Objects;
  * <h2>Ownership</h2>
  * <ul>
  *   <li>Tensors made by this class ({@link #zeros}, {@code of(...)}, {@link #stack}, {@link #copy}) <em>own</em>
- *       their memory. {@link #close()} frees it at once; a tensor that is never closed is freed by the
- *       garbage collector once it and all its views are unreachable.</li>
+ *       their memory. {@link #close()} ends their use: memory of 1 MiB or more is freed at once, smaller
+ *       tensors (whose immediate release would cost more than their allocation) are freed at the next
+ *       garbage collection. A tensor that is never closed is freed by the garbage collector once it and
+ *       all its views are unreachable, so nothing leaks.</li>
  *   <li>Views ({@link #slice}, {@link #select}, {@link #reshape}) share the memory of the tensor they come
  *       from and own nothing: closing a view does nothing, and a view of a closed tensor throws
  *       {@link IllegalStateException} on access instead of reading freed memory.</li>
@@ -40,14 +42,14 @@ public final class Tensor implements AutoCloseable {
     private final Shape shape;
     private final MemorySegment data;
     private final Storage owned;   // non-null only on the tensor that owns its memory
-    private final Object keepAlive; // storage shared with the owner, so views keep it reachable
+    private final Storage storage; // shared with the owner, so views keep it reachable and see it closed
 
-    private Tensor(DType dtype, Shape shape, MemorySegment data, Storage owned, Object keepAlive) {
+    private Tensor(DType dtype, Shape shape, MemorySegment data, Storage owned, Storage storage) {
         this.dtype = Objects.requireNonNull(dtype, "dtype");
         this.shape = Objects.requireNonNull(shape, "shape");
         this.data = data;
         this.owned = owned;
-        this.keepAlive = keepAlive;
+        this.storage = storage;
     }
 
     // ------------------------------------------------------------------ creation
@@ -144,7 +146,7 @@ public final class Tensor implements AutoCloseable {
                     + ", which holds " + shape.numel() + " values");
         }
         Tensor t = zeros(dtype, shape);
-        MemorySegment.copy(source, 0, t.data, 0, t.byteSize());
+        MemorySegment.copy(source, 0, t.mem(), 0, t.byteSize());
         return t;
     }
 
@@ -169,7 +171,7 @@ public final class Tensor implements AutoCloseable {
         Tensor out = zeros(first.dtype, first.shape.prepend(tensors.size()));
         long step = first.byteSize();
         for (int i = 0; i < tensors.size(); i++) {
-            MemorySegment.copy(tensors.get(i).data, 0, out.data, i * step, step);
+            MemorySegment.copy(tensors.get(i).mem(), 0, out.mem(), i * step, step);
         }
         return out;
     }
@@ -217,6 +219,23 @@ public final class Tensor implements AutoCloseable {
      * unreachable may be freed, after which the segment throws {@link IllegalStateException}.
      */
     public MemorySegment data() {
+        return mem();
+    }
+
+    /**
+     * True once this tensor, or the tensor it is a view of, was closed (or its arena was); its data can
+     * then no longer be used.
+     */
+    public boolean isClosed() {
+        return (storage != null && storage.isClosed()) || !data.scope().isAlive();
+    }
+
+    /** The memory, after checking that neither this tensor nor the one it views was closed. */
+    private MemorySegment mem() {
+        if (storage != null && storage.isClosed()) {
+            throw new IllegalStateException("this " + dtype + " " + shape + " tensor, or the tensor it is a view of,"
+                    + " is closed");
+        }
         return data;
     }
 
@@ -231,7 +250,7 @@ public final class Tensor implements AutoCloseable {
                     + rows + " of shape " + shape);
         }
         long rowBytes = rowBytes();
-        return view(shape.withFirst(end - start), data.asSlice(start * rowBytes, (end - start) * rowBytes));
+        return view(shape.withFirst(end - start), mem().asSlice(start * rowBytes, (end - start) * rowBytes));
     }
 
     /** A view of row {@code index} along the first dimension (one rank less), without copying. */
@@ -243,7 +262,7 @@ public final class Tensor implements AutoCloseable {
                     + " of shape " + shape);
         }
         long rowBytes = rowBytes();
-        return view(shape.dropFirst(), data.asSlice(index * rowBytes, rowBytes));
+        return view(shape.dropFirst(), mem().asSlice(index * rowBytes, rowBytes));
     }
 
     /**
@@ -283,7 +302,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     private Tensor view(Shape viewShape, MemorySegment viewData) {
-        return new Tensor(dtype, viewShape, viewData, null, keepAlive);
+        return new Tensor(dtype, viewShape, viewData, null, storage);
     }
 
     private long rowBytes() {
@@ -302,7 +321,7 @@ public final class Tensor implements AutoCloseable {
     /** A new owning tensor with the same dtype, shape and values. */
     public Tensor copy() {
         Tensor out = zeros(dtype, shape);
-        MemorySegment.copy(data, 0, out.data, 0, byteSize());
+        MemorySegment.copy(mem(), 0, out.mem(), 0, byteSize());
         return out;
     }
 
@@ -312,13 +331,13 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("cannot copy " + source.dtype + " " + source.shape + " into "
                     + dtype + " " + shape + ": dtype and element count must match");
         }
-        MemorySegment.copy(source.data, 0, data, 0, byteSize());
+        MemorySegment.copy(source.mem(), 0, mem(), 0, byteSize());
     }
 
     /** True if {@code other} has the same dtype, shape and bytes (bitwise; NaNs with equal bits are equal). */
     public boolean contentEquals(Tensor other) {
         return other != null && dtype == other.dtype && shape.equals(other.shape)
-                && data.mismatch(other.data) == -1;
+                && mem().mismatch(other.mem()) == -1;
     }
 
     // ------------------------------------------------------------------ element access
@@ -351,21 +370,21 @@ public final class Tensor implements AutoCloseable {
     /** The FLOAT32 element at {@code index}. */
     public float getFloat(long... index) {
         requireDType(DType.FLOAT32, "getFloat");
-        return data.get(ValueLayout.JAVA_FLOAT_UNALIGNED, offset(index));
+        return mem().get(ValueLayout.JAVA_FLOAT_UNALIGNED, offset(index));
     }
 
     /** Sets the FLOAT32 element at {@code index}. */
     public void setFloat(float value, long... index) {
         requireDType(DType.FLOAT32, "setFloat");
-        data.set(ValueLayout.JAVA_FLOAT_UNALIGNED, offset(index), value);
+        mem().set(ValueLayout.JAVA_FLOAT_UNALIGNED, offset(index), value);
     }
 
     /** The element at {@code index} as a double, for every dtype (UINT8 reads 0..255, BOOL 0 or 1). */
     public double getDouble(long... index) {
         long at = offset(index);
         return switch (dtype) {
-            case FLOAT32 -> data.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
-            case FLOAT64 -> data.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at);
+            case FLOAT32 -> mem().get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
+            case FLOAT64 -> mem().get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at);
             default -> readInteger(at);
         };
     }
@@ -377,9 +396,9 @@ public final class Tensor implements AutoCloseable {
     public void setDouble(double value, long... index) {
         long at = offset(index);
         switch (dtype) {
-            case FLOAT32 -> data.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, (float) value);
-            case FLOAT64 -> data.set(ValueLayout.JAVA_DOUBLE_UNALIGNED, at, value);
-            case BOOL -> data.set(ValueLayout.JAVA_BYTE, at, (byte) (value != 0 ? 1 : 0));
+            case FLOAT32 -> mem().set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, (float) value);
+            case FLOAT64 -> mem().set(ValueLayout.JAVA_DOUBLE_UNALIGNED, at, value);
+            case BOOL -> mem().set(ValueLayout.JAVA_BYTE, at, (byte) (value != 0 ? 1 : 0));
             default -> writeInteger(at, (long) value);
         }
     }
@@ -401,7 +420,7 @@ public final class Tensor implements AutoCloseable {
         }
         long at = offset(index);
         if (dtype == DType.BOOL) {
-            data.set(ValueLayout.JAVA_BYTE, at, (byte) (value != 0 ? 1 : 0));
+            mem().set(ValueLayout.JAVA_BYTE, at, (byte) (value != 0 ? 1 : 0));
         } else {
             writeInteger(at, value);
         }
@@ -410,31 +429,31 @@ public final class Tensor implements AutoCloseable {
     /** The BOOL element at {@code index}. */
     public boolean getBoolean(long... index) {
         requireDType(DType.BOOL, "getBoolean");
-        return data.get(ValueLayout.JAVA_BYTE, offset(index)) != 0;
+        return mem().get(ValueLayout.JAVA_BYTE, offset(index)) != 0;
     }
 
     /** Sets the BOOL element at {@code index}. */
     public void setBoolean(boolean value, long... index) {
         requireDType(DType.BOOL, "setBoolean");
-        data.set(ValueLayout.JAVA_BYTE, offset(index), (byte) (value ? 1 : 0));
+        mem().set(ValueLayout.JAVA_BYTE, offset(index), (byte) (value ? 1 : 0));
     }
 
     private long readInteger(long at) {
         return switch (dtype) {
-            case INT64 -> data.get(ValueLayout.JAVA_LONG_UNALIGNED, at);
-            case INT32 -> data.get(ValueLayout.JAVA_INT_UNALIGNED, at);
-            case INT16 -> data.get(ValueLayout.JAVA_SHORT_UNALIGNED, at);
-            case UINT8, BOOL -> Byte.toUnsignedLong(data.get(ValueLayout.JAVA_BYTE, at));
+            case INT64 -> mem().get(ValueLayout.JAVA_LONG_UNALIGNED, at);
+            case INT32 -> mem().get(ValueLayout.JAVA_INT_UNALIGNED, at);
+            case INT16 -> mem().get(ValueLayout.JAVA_SHORT_UNALIGNED, at);
+            case UINT8, BOOL -> Byte.toUnsignedLong(mem().get(ValueLayout.JAVA_BYTE, at));
             default -> throw new AssertionError(dtype);
         };
     }
 
     private void writeInteger(long at, long value) {
         switch (dtype) {
-            case INT64 -> data.set(ValueLayout.JAVA_LONG_UNALIGNED, at, value);
-            case INT32 -> data.set(ValueLayout.JAVA_INT_UNALIGNED, at, (int) value);
-            case INT16 -> data.set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) value);
-            case UINT8 -> data.set(ValueLayout.JAVA_BYTE, at, (byte) value);
+            case INT64 -> mem().set(ValueLayout.JAVA_LONG_UNALIGNED, at, value);
+            case INT32 -> mem().set(ValueLayout.JAVA_INT_UNALIGNED, at, (int) value);
+            case INT16 -> mem().set(ValueLayout.JAVA_SHORT_UNALIGNED, at, (short) value);
+            case UINT8 -> mem().set(ValueLayout.JAVA_BYTE, at, (byte) value);
             default -> throw new AssertionError(dtype);
         }
     }
@@ -444,31 +463,31 @@ public final class Tensor implements AutoCloseable {
     /** The elements of a FLOAT32 tensor, row-major. */
     public float[] toFloatArray() {
         requireDType(DType.FLOAT32, "toFloatArray");
-        return data.toArray(ValueLayout.JAVA_FLOAT_UNALIGNED);
+        return mem().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED);
     }
 
     /** The elements of a FLOAT64 tensor, row-major. */
     public double[] toDoubleArray() {
         requireDType(DType.FLOAT64, "toDoubleArray");
-        return data.toArray(ValueLayout.JAVA_DOUBLE_UNALIGNED);
+        return mem().toArray(ValueLayout.JAVA_DOUBLE_UNALIGNED);
     }
 
     /** The elements of an INT64 tensor, row-major. */
     public long[] toLongArray() {
         requireDType(DType.INT64, "toLongArray");
-        return data.toArray(ValueLayout.JAVA_LONG_UNALIGNED);
+        return mem().toArray(ValueLayout.JAVA_LONG_UNALIGNED);
     }
 
     /** The elements of an INT32 tensor, row-major. */
     public int[] toIntArray() {
         requireDType(DType.INT32, "toIntArray");
-        return data.toArray(ValueLayout.JAVA_INT_UNALIGNED);
+        return mem().toArray(ValueLayout.JAVA_INT_UNALIGNED);
     }
 
     /** The elements of an INT16 tensor, row-major. */
     public short[] toShortArray() {
         requireDType(DType.INT16, "toShortArray");
-        return data.toArray(ValueLayout.JAVA_SHORT_UNALIGNED);
+        return mem().toArray(ValueLayout.JAVA_SHORT_UNALIGNED);
     }
 
     /** The raw bytes of a UINT8 or BOOL tensor, row-major (UINT8 values above 127 read as negative Java bytes). */
@@ -477,19 +496,19 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalStateException("toByteArray needs a UINT8 or BOOL tensor, but this one is " + dtype + " "
                     + shape);
         }
-        return data.toArray(ValueLayout.JAVA_BYTE);
+        return mem().toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** The raw bytes of any tensor, row-major, native byte order: a bitwise fingerprint of its content. */
     public byte[] toBytes() {
         checkArrayLength("toBytes", byteSize());
-        return data.toArray(ValueLayout.JAVA_BYTE);
+        return mem().toArray(ValueLayout.JAVA_BYTE);
     }
 
     /** The elements of a BOOL tensor, row-major. */
     public boolean[] toBooleanArray() {
         requireDType(DType.BOOL, "toBooleanArray");
-        byte[] bytes = data.toArray(ValueLayout.JAVA_BYTE);
+        byte[] bytes = mem().toArray(ValueLayout.JAVA_BYTE);
         boolean[] out = new boolean[bytes.length];
         for (int i = 0; i < bytes.length; i++) {
             out[i] = bytes[i] != 0;
@@ -513,8 +532,8 @@ public final class Tensor implements AutoCloseable {
     private double flatDouble(long flat) {
         long at = flat * dtype.byteSize();
         return switch (dtype) {
-            case FLOAT32 -> data.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
-            case FLOAT64 -> data.get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at);
+            case FLOAT32 -> mem().get(ValueLayout.JAVA_FLOAT_UNALIGNED, at);
+            case FLOAT64 -> mem().get(ValueLayout.JAVA_DOUBLE_UNALIGNED, at);
             default -> readInteger(at);
         };
     }
@@ -542,7 +561,7 @@ public final class Tensor implements AutoCloseable {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("Tensor(").append(dtype).append(", ").append(shape).append(", [");
-        if (!data.scope().isAlive()) {
+        if (isClosed()) {
             return sb.append("closed])").toString();
         }
         long shown = Math.min(numel(), TO_STRING_VALUES);

@@ -1,9 +1,8 @@
 package org.dataloader4j.collate;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import org.dataloader4j.tensor.OffHeapMemory;
+import org.dataloader4j.tensor.OffHeapAssertions;
 
 /** Helpers shared by the collate tests. */
 final class CollateTesting {
@@ -19,21 +18,8 @@ final class CollateTesting {
         }
     }
 
-    /**
-     * Runs {@code action} and asserts that it leaves {@link OffHeapMemory#liveBytes()} where it was. The
-     * tensor cleaner may free garbage of other tests at any moment, which only lowers the count; the
-     * action is then tried again, while any growth fails at once.
-     */
+    /** Runs {@code action} and asserts that it leaves no off-heap memory behind; see {@link OffHeapAssertions}. */
     static void assertNoLeak(Runnable action) {
-        for (int attempt = 0; attempt < 5; attempt++) {
-            long before = OffHeapMemory.liveBytes();
-            action.run();
-            long after = OffHeapMemory.liveBytes();
-            if (after == before) {
-                return;
-            }
-            assertTrue(after < before, () -> "leaked " + (after - before) + " off-heap bytes");
-        }
-        fail("off-heap bytes kept changing under the test (other tensors being freed); could not check for leaks");
+        OffHeapAssertions.assertNoLeak(action);
     }
 }

@@ -642,7 +642,7 @@ class DefaultCollateTest {
             batch.close();
         });
         for (Tensor leaf : leaves) {
-            assertFalse(leaf.data().scope().isAlive(), () -> "still alive: " + leaf);
+            assertTrue(leaf.isClosed(), () -> "still alive: " + leaf);
             assertThrows(IllegalStateException.class, leaf::toFloatArray);
         }
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
@@ -126,8 +127,8 @@ class PaddingCollateTest {
             seen[1] = batch.tensor("lengths");
             batch.close();
         });
-        assertFalse(seen[0].data().scope().isAlive());
-        assertFalse(seen[1].data().scope().isAlive());
+        assertTrue(seen[0].isClosed());
+        assertTrue(seen[1].isClosed());
         assertArrayEquals(new float[] {1, 2, 3}, a.toFloatArray(), "samples are left open");
     }
 

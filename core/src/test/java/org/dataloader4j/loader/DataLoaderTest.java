@@ -27,7 +27,7 @@ import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.sampler.BatchSampler;
 import org.dataloader4j.sampler.SequentialSampler;
 import org.dataloader4j.tensor.DType;
-import org.dataloader4j.tensor.OffHeapMemory;
+import org.dataloader4j.tensor.OffHeapAssertions;
 import org.dataloader4j.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -374,7 +374,7 @@ class DataLoaderTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 4})
     void abandonedEpochStopsWorkersAndFreesUndeliveredBatches(int workers) throws InterruptedException {
-        long before = OffHeapMemory.liveBytes();
+        long before = OffHeapAssertions.settledLiveBytes();
         try (var loader = DataLoader.builder(randomTensors(200)).batchSize(5).numWorkers(workers).seed(9).build()) {
             LoaderIterator<Batch> it = loader.iterator();
             try (Batch b = it.next()) {
@@ -384,11 +384,7 @@ class DataLoaderTest {
             assertFalse(it.hasNext());
             assertEquals(0, workerThreads());
         }
-        for (int attempt = 0; attempt < 50 && OffHeapMemory.liveBytes() > before; attempt++) {
-            System.gc(); // per-sample tensors are garbage, collected by the cleaner
-            Thread.sleep(20);
-        }
-        assertEquals(before, OffHeapMemory.liveBytes(), "off-heap bytes leaked by an abandoned epoch");
+        OffHeapAssertions.assertNoGrowthSince(before, "an abandoned epoch");
     }
 
     @Test

@@ -171,30 +171,41 @@ class TensorTest {
     }
 
     @Test
-    void closeFreesOwnedMemoryAndLaterAccessThrows() {
+    void closeFreesLargeTensorsAtOnceAndLaterAccessThrows() {
         long before = OffHeapMemory.liveBytes();
-        Tensor t = Tensor.zeros(DType.FLOAT64, 1000);
+        Tensor t = Tensor.zeros(DType.FLOAT64, 1 << 18); // 2 MiB
         Tensor view = t.select(5);
-        assertEquals(before + 8000, OffHeapMemory.liveBytes());
+        assertEquals(before + (8 << 18), OffHeapMemory.liveBytes());
         t.close();
         t.close(); // idempotent
         assertEquals(before, OffHeapMemory.liveBytes());
         assertThrows(IllegalStateException.class, () -> t.getDouble(0));
         assertThrows(IllegalStateException.class, view::getDouble);
+        assertThrows(IllegalStateException.class, t::data);
         assertTrue(t.toString().contains("closed"), t.toString());
     }
 
     @Test
-    void unclosedTensorsAreFreedByTheGarbageCollector() throws InterruptedException {
-        long before = OffHeapMemory.liveBytes();
+    void closedSmallTensorsRefuseUseAndAreFreedByTheNextCollection() throws InterruptedException {
+        Tensor t = Tensor.zeros(DType.FLOAT32, 16, 4);
+        Tensor view = t.slice(2, 4);
+        t.close();
+        var e = assertThrows(IllegalStateException.class, () -> t.getFloat(0, 0));
+        assertTrue(e.getMessage().contains("closed") && e.getMessage().contains("[16, 4]"), e.getMessage());
+        assertThrows(IllegalStateException.class, view::toFloatArray);
+        assertThrows(IllegalStateException.class, () -> Tensor.stack(view, view));
+        assertTrue(view.toString().contains("closed"), view.toString());
+    }
+
+    @Test
+    void unclosedTensorsAreFreedByTheGarbageCollector() {
+        long before = OffHeapAssertions.settledLiveBytes();
         for (int i = 0; i < 50; i++) {
-            Tensor.zeros(DType.UINT8, 1 << 16); // never closed
+            Tensor.zeros(DType.UINT8, 1 << 16); // small, never closed
         }
-        for (int attempt = 0; attempt < 100 && OffHeapMemory.liveBytes() > before; attempt++) {
-            System.gc();
-            Thread.sleep(20);
-        }
-        assertEquals(before, OffHeapMemory.liveBytes());
+        Tensor.zeros(DType.UINT8, 1 << 21); // large, never closed
+        assertTrue(OffHeapMemory.liveBytes() >= before + (1 << 21));
+        OffHeapAssertions.assertNoGrowthSince(before, "unclosed tensors");
     }
 
     @Test
