@@ -43,7 +43,7 @@ import org.dataloader4j.sampler.SequentialSampler;
 public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     private final LoaderConfig<?, B> config;
     private final AtomicLong nextEpoch = new AtomicLong();
-    private LoaderIterator<B> current;
+    private EpochIterator<B> current;
     private WorkerPool persistentPool;
     private boolean closed;
 
@@ -69,16 +69,59 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch should be non-negative, but got epoch=" + epoch);
         }
-        return () -> start(epoch);
+        return () -> start(epoch, new DeliveredBatches());
+    }
+
+    /**
+     * The batches that remain of the epoch recorded in {@code state}, bitwise identical to those an
+     * uninterrupted loader would have delivered; afterwards {@link #iterator()} continues with the
+     * following epoch. The loader must be built with the same dataset and options as the one that
+     * saved the state.
+     *
+     * @throws IllegalArgumentException naming the mismatch when the state was saved by a different loader
+     */
+    public Iterable<B> resume(LoaderState state) {
+        Objects.requireNonNull(state, "state");
+        if (state.seed() != config.seed()) {
+            throw new IllegalArgumentException("the state was saved by a loader with seed " + state.seed()
+                    + ", but this loader has seed " + config.seed() + "; build it with .seed(" + state.seed() + ")");
+        }
+        long batches = config.isStream() ? -1 : config.batchSampler().size();
+        if (state.batchesPerEpoch() != batches) {
+            throw new IllegalArgumentException("the state was saved by a loader with " + state.batchesPerEpoch()
+                    + " batches per epoch, but this loader has " + batches + "; the dataset or batching differs");
+        }
+        if (config.isStream() && state.numWorkers() != config.numWorkers()) {
+            throw new IllegalArgumentException("the state of an IterableDataset was saved with numWorkers="
+                    + state.numWorkers() + ", which decides the order of its batches, but this loader has numWorkers="
+                    + config.numWorkers());
+        }
+        nextEpoch.set(state.epoch() + 1);
+        return () -> start(state.epoch(), new DeliveredBatches(state.deliveredPrefix(), state.deliveredExtra()));
+    }
+
+    /**
+     * Where the current epoch stands: which epoch, and which of its batches the consumer has received.
+     * Call it on the thread that iterates, between batches; before any epoch it describes the start of
+     * the next one.
+     */
+    public synchronized LoaderState state() {
+        long batches = config.isStream() ? -1 : config.batchSampler().size();
+        if (current == null) {
+            return new LoaderState(config.seed(), nextEpoch.get(), 0, new long[0], batches, config.numWorkers());
+        }
+        DeliveredBatches delivered = current.delivered();
+        return new LoaderState(config.seed(), current.epoch(), delivered.prefix(), delivered.extra(), batches,
+                config.numWorkers());
     }
 
     /** The batches of the next epoch: 0 on the first call, then 1, 2, ... (as a new PyTorch iterator reshuffles). */
     @Override
     public LoaderIterator<B> iterator() {
-        return start(nextEpoch.getAndIncrement());
+        return start(nextEpoch.getAndIncrement(), new DeliveredBatches());
     }
 
-    private synchronized LoaderIterator<B> start(long epoch) {
+    private synchronized LoaderIterator<B> start(long epoch, DeliveredBatches alreadyDelivered) {
         if (closed) {
             throw new IllegalStateException("this DataLoader is closed");
         }
@@ -88,16 +131,18 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         if (config.persistentWorkers() && persistentPool == null) {
             persistentPool = new WorkerPool(config.numWorkers(), "dataloader4j-worker-");
         }
-        current = newEpoch(config, epoch, persistentPool);
+        current = newEpoch(config, epoch, alreadyDelivered, persistentPool);
         return current;
     }
 
-    private static <T, B> LoaderIterator<B> newEpoch(LoaderConfig<T, B> config, long epoch, WorkerPool pool) {
+    private static <T, B> EpochIterator<B> newEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches done,
+                                                    WorkerPool pool) {
         if (config.numWorkers() == 0) {
-            return config.isStream() ? new SerialStreamEpoch<>(config, epoch) : new SerialEpoch<>(config, epoch);
+            return config.isStream() ? new SerialStreamEpoch<>(config, epoch, done)
+                    : new SerialEpoch<>(config, epoch, done);
         }
-        return config.isStream() ? new ParallelStreamEpoch<>(config, epoch, pool)
-                : new ParallelEpoch<>(config, epoch, pool);
+        return config.isStream() ? new ParallelStreamEpoch<>(config, epoch, done, pool)
+                : new ParallelEpoch<>(config, epoch, done, pool);
     }
 
     /**

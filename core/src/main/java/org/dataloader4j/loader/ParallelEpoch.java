@@ -3,7 +3,6 @@ package org.dataloader4j.loader;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -19,9 +18,10 @@ import org.dataloader4j.data.WorkerInfo;
  * worker that completes a batch's last sample collates it. Batches are delivered in sampler order
  * unless {@code inOrder(false)}, in which case a completed batch may overtake an earlier one.
  */
-final class ParallelEpoch<T, B> implements LoaderIterator<B> {
+final class ParallelEpoch<T, B> implements EpochIterator<B> {
     private final SampleReader<T, B> reader;
-    private final Iterator<long[]> batchIndices;
+    private final BatchPlan plan;
+    private final DeliveredBatches delivered;
     private final long epoch;
     private final WorkerPool pool;
     private final boolean ownsPool;
@@ -31,13 +31,12 @@ final class ParallelEpoch<T, B> implements LoaderIterator<B> {
     private final Duration timeout;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private final LinkedBlockingQueue<Pending> completed = new LinkedBlockingQueue<>();
-    private long nextBatchNumber;
-    private long nextPosition;
     private volatile boolean closed;
 
-    ParallelEpoch(LoaderConfig<T, B> config, long epoch, WorkerPool sharedPool) {
+    ParallelEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered, WorkerPool sharedPool) {
         this.reader = new SampleReader<>(config);
-        this.batchIndices = config.batchSampler().batches(epoch);
+        this.delivered = alreadyDelivered;
+        this.plan = new BatchPlan(config, epoch, alreadyDelivered);
         this.epoch = epoch;
         this.ownsPool = sharedPool == null;
         this.pool = ownsPool ? new WorkerPool(config.numWorkers(), "dataloader4j-worker-") : sharedPool;
@@ -122,10 +121,10 @@ final class ParallelEpoch<T, B> implements LoaderIterator<B> {
 
     /** Submits batches until the window is full or the sampler is exhausted. */
     private void refill() {
-        while (inFlight.size() < window && batchIndices.hasNext()) {
-            long[] indices = batchIndices.next();
-            Pending batch = new Pending(nextBatchNumber++, nextPosition, indices);
-            nextPosition += indices.length;
+        while (inFlight.size() < window && plan.hasNext()) {
+            BatchPlan.Planned planned = plan.next();
+            long[] indices = planned.indices();
+            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices);
             inFlight.addLast(batch);
             for (int slot = 0; slot < indices.length; slot++) {
                 final int s = slot;
@@ -149,7 +148,7 @@ final class ParallelEpoch<T, B> implements LoaderIterator<B> {
         if (closed) {
             return false;
         }
-        if (inFlight.isEmpty() && !batchIndices.hasNext()) {
+        if (inFlight.isEmpty() && !plan.hasNext()) {
             close();
             return false;
         }
@@ -178,8 +177,19 @@ final class ParallelEpoch<T, B> implements LoaderIterator<B> {
             close();
             throw batch.failure;
         }
+        delivered.add(batch.number);
         refill();
         return batch.value;
+    }
+
+    @Override
+    public long epoch() {
+        return epoch;
+    }
+
+    @Override
+    public DeliveredBatches delivered() {
+        return delivered;
     }
 
     private Pending awaitFirst() throws InterruptedException {

@@ -18,7 +18,7 @@ import org.dataloader4j.data.WorkerInfo;
  * skipping workers whose share is exhausted. The order is therefore fixed for a given dataset and
  * worker count. Each worker has at most {@code prefetchFactor} batches waiting.
  */
-final class ParallelStreamEpoch<T, B> implements LoaderIterator<B> {
+final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
     private static final Object END = new Object();
 
     private final LoaderConfig<T, B> config;
@@ -32,14 +32,19 @@ final class ParallelStreamEpoch<T, B> implements LoaderIterator<B> {
     private int active;
     private Object lookahead;
     private volatile boolean closed;
+    private final DeliveredBatches delivered;
+    private long toSkip;
 
     /** A failure inside a worker, carried through the queue. */
     private record Failure(RuntimeException error) {
     }
 
-    ParallelStreamEpoch(LoaderConfig<T, B> config, long epoch, WorkerPool sharedPool) {
+    ParallelStreamEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered,
+                        WorkerPool sharedPool) {
         this.config = config;
         this.epoch = epoch;
+        this.delivered = alreadyDelivered;
+        this.toSkip = alreadyDelivered.prefix();
         this.timeout = config.timeout();
         int n = config.numWorkers();
         this.ownsPool = sharedPool == null;
@@ -138,6 +143,16 @@ final class ParallelStreamEpoch<T, B> implements LoaderIterator<B> {
         if (closed) {
             return false;
         }
+        while (toSkip > 0 && lookahead == null) { // resumed: these batches were delivered before
+            Object skipped = take();
+            if (skipped == END) {
+                toSkip = 0;
+                lookahead = END;
+                break;
+            }
+            Resources.closeQuietly(skipped);
+            toSkip--;
+        }
         if (lookahead == null) {
             lookahead = take();
         }
@@ -196,7 +211,18 @@ final class ParallelStreamEpoch<T, B> implements LoaderIterator<B> {
         }
         Object value = lookahead;
         lookahead = null;
+        delivered.add(delivered.prefix());
         return (B) value;
+    }
+
+    @Override
+    public long epoch() {
+        return epoch;
+    }
+
+    @Override
+    public DeliveredBatches delivered() {
+        return delivered;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.dataloader4j.loader;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.dataloader4j.data.WorkerInfo;
@@ -11,25 +10,25 @@ import org.dataloader4j.data.WorkerInfo;
  * {@code next()} reads the batch's samples in order and collates them. Stack traces stay short and
  * a debugger stops inside {@code Dataset.get}.
  */
-final class SerialEpoch<T, B> implements LoaderIterator<B> {
+final class SerialEpoch<T, B> implements EpochIterator<B> {
     private final SampleReader<T, B> reader;
-    private final Iterator<long[]> batches;
+    private final BatchPlan plan;
+    private final DeliveredBatches delivered;
     private final long epoch;
     private final WorkerInfo worker;
-    private long batchNumber;
-    private long position;
     private boolean closed;
 
-    SerialEpoch(LoaderConfig<T, B> config, long epoch) {
+    SerialEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered) {
         this.reader = new SampleReader<>(config);
-        this.batches = config.batchSampler().batches(epoch);
+        this.delivered = alreadyDelivered;
+        this.plan = new BatchPlan(config, epoch, alreadyDelivered);
         this.epoch = epoch;
         this.worker = WorkerInfo.single(Workers.workerSeed(config.seed(), epoch, 0), epoch);
     }
 
     @Override
     public boolean hasNext() {
-        return !closed && batches.hasNext();
+        return !closed && plan.hasNext();
     }
 
     @Override
@@ -37,12 +36,25 @@ final class SerialEpoch<T, B> implements LoaderIterator<B> {
         if (!hasNext()) {
             throw new NoSuchElementException(closed ? "this epoch's iterator was closed" : "epoch " + epoch + " is over");
         }
-        long[] indices = batches.next();
+        BatchPlan.Planned batch = plan.next();
+        long[] indices = batch.indices();
         List<T> samples = new ArrayList<>(indices.length);
-        for (long index : indices) {
-            samples.add(reader.read(epoch, batchNumber, position++, index, worker, -1));
+        for (int slot = 0; slot < indices.length; slot++) {
+            samples.add(reader.read(epoch, batch.number(), batch.firstPosition() + slot, indices[slot], worker, -1));
         }
-        return reader.collate(epoch, batchNumber++, indices, samples, -1);
+        B value = reader.collate(epoch, batch.number(), indices, samples, -1);
+        delivered.add(batch.number());
+        return value;
+    }
+
+    @Override
+    public long epoch() {
+        return epoch;
+    }
+
+    @Override
+    public DeliveredBatches delivered() {
+        return delivered;
     }
 
     @Override

@@ -10,7 +10,7 @@ import org.dataloader4j.data.WorkerInfo;
  * One epoch of an {@code IterableDataset} on the calling thread: the single worker's iterator is
  * cut into batches of {@code batchSize}; the last, smaller batch is kept unless {@code dropLast}.
  */
-final class SerialStreamEpoch<T, B> implements LoaderIterator<B> {
+final class SerialStreamEpoch<T, B> implements EpochIterator<B> {
     private final LoaderConfig<T, B> config;
     private final long epoch;
     private final Iterator<T> elements;
@@ -18,10 +18,14 @@ final class SerialStreamEpoch<T, B> implements LoaderIterator<B> {
     private long position;
     private List<T> pending;
     private boolean closed;
+    private final DeliveredBatches delivered;
+    private long toSkip;
 
-    SerialStreamEpoch(LoaderConfig<T, B> config, long epoch) {
+    SerialStreamEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered) {
         this.config = config;
         this.epoch = epoch;
+        this.delivered = alreadyDelivered;
+        this.toSkip = alreadyDelivered.prefix();
         WorkerInfo worker = WorkerInfo.single(Workers.workerSeed(config.seed(), epoch, 0), epoch);
         try {
             this.elements = config.stream().iterator(worker);
@@ -34,6 +38,14 @@ final class SerialStreamEpoch<T, B> implements LoaderIterator<B> {
     public boolean hasNext() {
         if (closed) {
             return false;
+        }
+        while (toSkip > 0 && pending == null) { // resumed: the stream's first batches were delivered before
+            if (fill().isEmpty()) {
+                toSkip = 0;
+                break;
+            }
+            toSkip--;
+            batchNumber++;
         }
         if (pending == null) {
             pending = fill();
@@ -70,13 +82,24 @@ final class SerialStreamEpoch<T, B> implements LoaderIterator<B> {
         for (int i = 0; i < positions.length; i++) {
             positions[i] = first + i;
         }
+        B value;
         try {
-            return config.collate(batch);
+            value = config.collate(batch);
         } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
             throw DataLoaderException.collate(epoch, batchNumber, positions, -1, e);
-        } finally {
-            batchNumber++;
         }
+        delivered.add(batchNumber++);
+        return value;
+    }
+
+    @Override
+    public long epoch() {
+        return epoch;
+    }
+
+    @Override
+    public DeliveredBatches delivered() {
+        return delivered;
     }
 
     @Override
