@@ -183,6 +183,20 @@ public final class Batch implements AutoCloseable {
                 + ", not a Tensor; the batch holds " + Structure.summary(content));
     }
 
+    /** Off-heap bytes of the tensors this batch owns (0 once closed): what it costs to keep it in memory. */
+    public long byteSize() {
+        if (closed.get()) {
+            return 0;
+        }
+        long bytes = 0;
+        for (AutoCloseable resource : resources) {
+            if (resource instanceof Tensor t) {
+                bytes += t.byteSize();
+            }
+        }
+        return bytes;
+    }
+
     /** True once {@link #close()} has been called. */
     public boolean isClosed() {
         return closed.get();

@@ -162,6 +162,11 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         return config.seed();
     }
 
+    /** What the loader holds in memory now: batches in flight, bytes ready for the consumer, their peak. */
+    public LoaderMemory memory() {
+        return config.memory().snapshot();
+    }
+
     /** The number of worker threads (0 = load on the calling thread). */
     public int numWorkers() {
         return config.numWorkers();
@@ -211,6 +216,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         private Duration timeout = Duration.ZERO;
         private boolean persistentWorkers;
         private boolean inOrder = true;
+        private Long maxInflightBytes;
 
         @SuppressWarnings("unchecked")
         private Builder(Dataset<T> dataset, IterableDataset<T> stream) {
@@ -315,6 +321,17 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         }
 
         /**
+         * A budget for the bytes of batches held between the workers and the consumer: no further batch
+         * is started while the loaded-but-undelivered batches plus the estimated size of those loading
+         * would exceed it (one batch is always allowed, so loading never stalls). Map-style datasets
+         * only; needs numWorkers > 0; default: no budget beyond {@code prefetchFactor}.
+         */
+        public Builder<T, B> maxInflightBytes(long maxInflightBytes) {
+            this.maxInflightBytes = maxInflightBytes;
+            return this;
+        }
+
+        /**
          * Validates the options and builds the loader.
          *
          * @throws IllegalArgumentException naming the conflicting or invalid options and their values
@@ -327,12 +344,18 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                 validateStreamOptions();
                 int size = unbatched ? 1 : batchSize == null ? 1 : batchSize;
                 boolean drop = dropLast != null && dropLast;
+                if (maxInflightBytes != null) {
+                    throw new IllegalArgumentException("maxInflightBytes applies to map-style datasets; an"
+                            + " IterableDataset's batches are bounded by prefetchFactor, but got maxInflightBytes="
+                            + maxInflightBytes);
+                }
                 return new DataLoader<>(new LoaderConfig<>(null, stream, null, size, drop, collate, chosenSeed,
-                        numWorkers, prefetch, pinMemory, timeout, persistentWorkers, inOrder));
+                        numWorkers, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(0)));
             }
             BatchSampler batches = batchSampler != null ? validateBatchSampler() : batchesFromOptions(chosenSeed);
+            long budget = maxInflightBytes == null ? 0 : maxInflightBytes;
             return new DataLoader<>(new LoaderConfig<>(dataset, null, batches, 0, false, collate, chosenSeed,
-                    numWorkers, prefetch, pinMemory, timeout, persistentWorkers, inOrder));
+                    numWorkers, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(budget)));
         }
 
         private void validateWorkerOptions() {
@@ -347,6 +370,14 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             if (prefetchFactor != null && prefetchFactor < 1) {
                 throw new IllegalArgumentException("prefetchFactor option should be a positive integer value, but got"
                         + " prefetchFactor=" + prefetchFactor);
+            }
+            if (maxInflightBytes != null && maxInflightBytes < 1) {
+                throw new IllegalArgumentException("maxInflightBytes option should be a positive number of bytes, but"
+                        + " got maxInflightBytes=" + maxInflightBytes);
+            }
+            if (numWorkers == 0 && maxInflightBytes != null) {
+                throw new IllegalArgumentException("maxInflightBytes option applies to worker threads and needs"
+                        + " numWorkers > 0, but got maxInflightBytes=" + maxInflightBytes + " and numWorkers=0");
             }
             if (numWorkers == 0 && persistentWorkers) {
                 throw new IllegalArgumentException("persistentWorkers option needs numWorkers > 0, but got numWorkers=0");

@@ -9,7 +9,8 @@ import org.dataloader4j.sampler.BatchSampler;
 
 /**
  * The validated settings of a {@link DataLoader}. Exactly one of {@code dataset} and {@code stream}
- * is non-null; {@code batchSampler} is non-null exactly for map-style datasets.
+ * is non-null; {@code batchSampler} is non-null exactly for map-style datasets. {@code memory} counts what
+ * the loader's epochs hold, over the loader's life.
  */
 record LoaderConfig<T, B>(
         Dataset<T> dataset,
@@ -24,7 +25,8 @@ record LoaderConfig<T, B>(
         boolean pinMemory,
         Duration timeout,
         boolean persistentWorkers,
-        boolean inOrder) {
+        boolean inOrder,
+        MemoryTracker memory) {
 
     boolean isStream() {
         return stream != null;

@@ -29,6 +29,7 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
     private final int window;
     private final boolean inOrder;
     private final Duration timeout;
+    private final MemoryTracker memory;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private final LinkedBlockingQueue<Pending> completed = new LinkedBlockingQueue<>();
     private volatile boolean closed;
@@ -47,6 +48,7 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
         this.window = config.prefetchFactor() * config.numWorkers();
         this.inOrder = config.inOrder();
         this.timeout = config.timeout();
+        this.memory = config.memory();
         refill();
     }
 
@@ -60,6 +62,8 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
         volatile boolean done;
         volatile B value;
         volatile RuntimeException failure;
+        long bytes;      // guarded by this: what the batch holds once done
+        boolean left;    // guarded by this: delivered, or dropped by close()
 
         Pending(long number, long firstPosition, long[] indices) {
             this.number = number;
@@ -94,17 +98,28 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
         }
 
         private synchronized void complete(B batch, RuntimeException error) {
-            if (done) {
-                Resources.closeQuietly(batch);
+            if (done || left) {
+                Resources.closeQuietly(batch); // a second outcome, or the consumer is gone: free the batch now
                 return;
             }
             value = batch;
             failure = error;
+            bytes = MemoryTracker.bytesOf(batch);
             done = true;
+            memory.ready(bytes);
             notifyAll();
             completed.add(this);
-            if (closed) {
-                Resources.closeQuietly(batch); // the consumer is gone: free the batch now
+        }
+
+        /** Takes this batch out of the loader's accounting, once: delivered, or dropped (then its value is freed). */
+        synchronized void leave(boolean dropped) {
+            if (left) {
+                return;
+            }
+            left = true;
+            memory.left(done, bytes);
+            if (dropped && done) {
+                Resources.closeQuietly(value);
             }
         }
 
@@ -121,11 +136,12 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
 
     /** Submits batches until the window is full or the sampler is exhausted. */
     private void refill() {
-        while (inFlight.size() < window && plan.hasNext()) {
+        while (inFlight.size() < window && plan.hasNext() && memory.mayStartAnother()) {
             BatchPlan.Planned planned = plan.next();
             long[] indices = planned.indices();
             Pending batch = new Pending(planned.number(), planned.firstPosition(), indices);
             inFlight.addLast(batch);
+            memory.started();
             for (int slot = 0; slot < indices.length; slot++) {
                 final int s = slot;
                 pool.submit(new WorkerPool.Task() {
@@ -173,6 +189,7 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
         }
         inFlight.remove(batch);
         completed.remove(batch);
+        batch.leave(false);
         if (batch.failure != null) {
             close();
             throw batch.failure;
@@ -233,11 +250,7 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
             pool.close();
         }
         for (Pending batch : inFlight) {
-            synchronized (batch) {
-                if (batch.done) {
-                    Resources.closeQuietly(batch.value);
-                }
-            }
+            batch.leave(true);
         }
         inFlight.clear();
         completed.clear();

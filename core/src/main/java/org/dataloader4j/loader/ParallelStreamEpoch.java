@@ -108,7 +108,14 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
                     throw DataLoaderException.collate(epoch, -1, positions, w, e);
                 }
                 batchNumber++;
-                out.put(value);
+                config.memory().started();
+                config.memory().ready(MemoryTracker.bytesOf(value));
+                try {
+                    out.put(value);
+                } catch (InterruptedException e) {
+                    release(value); // cancelled while waiting for room: nobody will take it
+                    throw e;
+                }
                 if (closed) {
                     drain(out); // the consumer left while this batch was being made
                     return;
@@ -150,7 +157,7 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
                 lookahead = END;
                 break;
             }
-            Resources.closeQuietly(skipped);
+            release(skipped);
             toSkip--;
         }
         if (lookahead == null) {
@@ -211,6 +218,7 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
         }
         Object value = lookahead;
         lookahead = null;
+        config.memory().left(true, MemoryTracker.bytesOf(value));
         delivered.add(delivered.prefix());
         return (B) value;
     }
@@ -235,14 +243,24 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
         if (ownsPool) {
             pool.close();
         }
-        Resources.closeQuietly(lookahead == END ? null : lookahead);
+        if (lookahead != null && lookahead != END) {
+            release(lookahead);
+        }
         lookahead = null;
-        queues.forEach(ParallelStreamEpoch::drain);
+        queues.forEach(this::drain);
     }
 
-    private static void drain(BlockingQueue<Object> queue) {
+    private void drain(BlockingQueue<Object> queue) {
         for (Object item; (item = queue.poll()) != null; ) {
-            Resources.closeQuietly(item);
+            if (item != END && !(item instanceof Failure)) {
+                release(item);
+            }
         }
+    }
+
+    /** A batch leaves the loader without being delivered: un-count it, then free it. */
+    private void release(Object batch) {
+        config.memory().left(true, MemoryTracker.bytesOf(batch));
+        Resources.closeQuietly(batch);
     }
 }

@@ -1,0 +1,96 @@
+package org.dataloader4j.loader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Iterator;
+import java.util.function.Predicate;
+import java.util.stream.LongStream;
+import org.dataloader4j.collate.Batch;
+import org.dataloader4j.data.Dataset;
+import org.dataloader4j.data.Datasets;
+import org.dataloader4j.data.IterableDataset;
+import org.dataloader4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The loader says what it holds in memory, and a byte budget bounds it. */
+class LoaderMemoryTest {
+    private static final int ROW_FLOATS = 256;           // 1 KiB per sample
+    private static final int BATCH = 8;                  // 8 KiB per batch
+    private static final long BATCH_BYTES = BATCH * ROW_FLOATS * 4L;
+
+    private static Dataset<Tensor> rows(int n) {
+        return Datasets.of(LongStream.range(0, n).boxed().toList()).map((i, rng) -> Tensor.of(new float[ROW_FLOATS]));
+    }
+
+    /** Waits (up to 10 s, never a timing assertion) until the loader's memory satisfies {@code condition}. */
+    private static LoaderMemory awaitMemory(DataLoader<?> loader, Predicate<LoaderMemory> condition)
+            throws InterruptedException {
+        LoaderMemory m = loader.memory();
+        for (int i = 0; i < 1000 && !condition.test(m); i++) {
+            Thread.sleep(10);
+            m = loader.memory();
+        }
+        return m;
+    }
+
+    @Test
+    void readyBatchesAndTheirBytesAreReportedAndReleased() throws InterruptedException {
+        try (var loader = DataLoader.builder(rows(200)).batchSize(BATCH).numWorkers(2).prefetchFactor(2).build()) {
+            assertEquals(new LoaderMemory(0, 0, 0, 0), loader.memory());
+            Iterator<Batch> it = loader.epoch(0).iterator();
+            it.next().close();
+            // after one delivery the window (2 workers x prefetch 2) is full again and fills with ready batches
+            LoaderMemory full = awaitMemory(loader, m -> m.bytesReady() == 4 * BATCH_BYTES);
+            assertEquals(4, full.batchesInFlight(), full.toString());
+            assertEquals(4 * BATCH_BYTES, full.bytesReady(), full.toString());
+            assertTrue(full.peakBytesReady() >= 4 * BATCH_BYTES);
+            ((LoaderIterator<Batch>) it).close();
+            LoaderMemory after = loader.memory();
+            assertEquals(0, after.batchesInFlight(), after.toString());
+            assertEquals(0, after.bytesReady(), after.toString());
+        }
+    }
+
+    @Test
+    void budgetBoundsTheBytesHeldForTheConsumer() throws InterruptedException {
+        long budget = 2 * BATCH_BYTES + BATCH_BYTES / 2;
+        try (var loader = DataLoader.builder(rows(400)).batchSize(BATCH).numWorkers(2).prefetchFactor(8)
+                .maxInflightBytes(budget).build()) {
+            Iterator<Batch> it = loader.epoch(0).iterator();
+            for (int i = 0; i < 10; i++) {
+                it.next().close();
+                LoaderMemory m = awaitMemory(loader, x -> x.bytesReady() == x.batchesInFlight() * BATCH_BYTES);
+                assertTrue(m.bytesReady() <= budget, m.toString());
+                assertEquals(2, m.batchesInFlight(), "the budget allows 2 batches of " + BATCH_BYTES + " bytes: " + m);
+            }
+            assertTrue(loader.memory().peakBytesReady() <= budget, loader.memory().toString());
+            assertEquals(budget, loader.memory().budgetBytes());
+        }
+    }
+
+    @Test
+    void streamBatchesAreCountedUntilDelivered() throws InterruptedException {
+        IterableDataset<Tensor> stream = worker -> LongStream.range(0, 64).filter(worker::owns)
+                .mapToObj(i -> Tensor.of(new float[ROW_FLOATS])).iterator();
+        try (var loader = DataLoader.builder(stream).batchSize(BATCH).numWorkers(2).prefetchFactor(1).build()) {
+            Iterator<Batch> it = loader.epoch(0).iterator();
+            it.next().close();
+            LoaderMemory m = awaitMemory(loader, x -> x.batchesInFlight() >= 2);
+            assertTrue(m.batchesInFlight() >= 2 && m.bytesReady() == m.batchesInFlight() * BATCH_BYTES, m.toString());
+            ((LoaderIterator<Batch>) it).close();
+            assertEquals(new LoaderMemory(0, 0, loader.memory().peakBytesReady(), 0), loader.memory());
+        }
+    }
+
+    @Test
+    void budgetNeedsWorkersAndAPositiveValue() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> DataLoader.builder(rows(4)).maxInflightBytes(1024).build());
+        assertTrue(e.getMessage().contains("needs numWorkers > 0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> DataLoader.builder(rows(4)).numWorkers(1).maxInflightBytes(0).build());
+        assertTrue(e.getMessage().contains("maxInflightBytes=0"), e.getMessage());
+    }
+}
