@@ -230,7 +230,7 @@ public final class DefaultCollate implements Collate<Object, Batch> {
     }
 
     private static Tensor allocate(DType dtype, Shape shape, List<Tensor> allocated) {
-        Tensor t = Tensor.zeros(dtype, shape);
+        Tensor t = BatchMemory.allocate(dtype, shape);
         allocated.add(t);
         return t;
     }

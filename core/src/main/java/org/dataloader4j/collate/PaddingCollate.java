@@ -135,7 +135,7 @@ public final class PaddingCollate<T> implements Collate<T, Batch> {
         Tensor padded = null;
         Tensor lengthTensor = null;
         try {
-            padded = Tensor.zeros(dtype, dims);
+            padded = BatchMemory.allocate(dtype, Shape.of(dims));
             lengthTensor = Tensor.of(lengths);
             MemorySegment dst = padded.data();
             boolean fill = !padIsZeroBits(dtype);

@@ -12,6 +12,7 @@ import org.dataloader4j.sampler.BatchSampler;
 import org.dataloader4j.sampler.RandomSampler;
 import org.dataloader4j.sampler.Sampler;
 import org.dataloader4j.sampler.SequentialSampler;
+import org.dataloader4j.tensor.BufferPool;
 
 /**
  * Combines a dataset, a sampler and a collate function into an iterable over batches, PyTorch's
@@ -164,7 +165,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
 
     /** What the loader holds in memory now: batches in flight, bytes ready for the consumer, their peak. */
     public LoaderMemory memory() {
-        return config.memory().snapshot();
+        return config.memory().snapshot(config.pool());
     }
 
     /** The number of worker threads (0 = load on the calling thread). */
@@ -184,6 +185,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             persistentPool.close();
             persistentPool = null;
         }
+        config.pool().close();
     }
 
     @Override
@@ -293,7 +295,11 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             return this;
         }
 
-        /** Put batches in page-locked memory for faster transfer to an accelerator (default false). */
+        /**
+         * Put batches in page-locked memory ({@code mlock}) for faster transfer to an accelerator
+         * (default false). When the system refuses (the {@code ulimit -l} limit), the loader logs it once
+         * and uses ordinary off-heap memory; {@link DataLoader#memory()} tells which.
+         */
         public Builder<T, B> pinMemory(boolean pinMemory) {
             this.pinMemory = pinMemory;
             return this;
@@ -350,12 +356,20 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                             + maxInflightBytes);
                 }
                 return new DataLoader<>(new LoaderConfig<>(null, stream, null, size, drop, collate, chosenSeed,
-                        numWorkers, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(0)));
+                        numWorkers, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(0),
+                        pool(prefetch)));
             }
             BatchSampler batches = batchSampler != null ? validateBatchSampler() : batchesFromOptions(chosenSeed);
             long budget = maxInflightBytes == null ? 0 : maxInflightBytes;
             return new DataLoader<>(new LoaderConfig<>(dataset, null, batches, 0, false, collate, chosenSeed,
-                    numWorkers, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(budget)));
+                    numWorkers, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(budget),
+                    pool(prefetch)));
+        }
+
+        /** Enough free buffers per size for every batch that can be in flight, plus those the consumer holds. */
+        private BufferPool pool(int prefetch) {
+            return BufferPool.builder().pinned(pinMemory).maxFreePerSize(prefetch * Math.max(numWorkers, 1) + 4)
+                    .build();
         }
 
         private void validateWorkerOptions() {

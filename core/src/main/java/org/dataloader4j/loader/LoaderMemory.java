@@ -14,6 +14,10 @@ package org.dataloader4j.loader;
  * @param bytesReady      bytes of batches that are loaded and wait for the consumer
  * @param peakBytesReady  the largest {@code bytesReady} since the loader was built
  * @param budgetBytes     the {@code maxInflightBytes} budget, 0 when there is none
+ * @param pooledBytes     free batch memory kept for reuse by the loader's buffer pool
+ * @param pinnedBytes     page-locked bytes (with {@code pinMemory(true)}), free or in batches
+ * @param pinFailure      why page-locking was given up, or null when it was not asked for or works
  */
-public record LoaderMemory(int batchesInFlight, long bytesReady, long peakBytesReady, long budgetBytes) {
+public record LoaderMemory(int batchesInFlight, long bytesReady, long peakBytesReady, long budgetBytes,
+                           long pooledBytes, long pinnedBytes, String pinFailure) {
 }

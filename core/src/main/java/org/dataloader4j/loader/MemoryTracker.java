@@ -3,6 +3,7 @@ package org.dataloader4j.loader;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dataloader4j.collate.Batch;
+import org.dataloader4j.tensor.BufferPool;
 import org.dataloader4j.tensor.Tensor;
 
 /**
@@ -69,7 +70,8 @@ final class MemoryTracker {
         }
     }
 
-    LoaderMemory snapshot() {
-        return new LoaderMemory(batches.get(), readyBytes.get(), peak.get(), budget);
+    LoaderMemory snapshot(BufferPool pool) {
+        return new LoaderMemory(batches.get(), readyBytes.get(), peak.get(), budget, pool.pooledBytes(),
+                pool.lockedBytes(), pool.pinFailure().orElse(null));
     }
 }

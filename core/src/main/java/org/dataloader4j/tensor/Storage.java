@@ -59,6 +59,16 @@ final class Storage {
         return storage;
     }
 
+    /**
+     * Storage over memory lent by a {@link BufferPool}: {@code release} gives it back, once, on
+     * {@link #close()} or when the storage becomes unreachable; it must not refer to the storage.
+     */
+    static Storage lent(MemorySegment segment, Runnable release) {
+        Storage storage = new Storage(segment, true);
+        storage.cleanable = CLEANER.register(storage, release);
+        return storage;
+    }
+
     MemorySegment segment() {
         return segment;
     }

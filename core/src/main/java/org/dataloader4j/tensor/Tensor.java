@@ -61,6 +61,12 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(dtype, shape, storage.segment(), storage, storage);
     }
 
+    /** An owning tensor over memory lent by a pool; see {@link Storage#lent}. */
+    static Tensor lent(DType dtype, Shape shape, MemorySegment segment, Runnable release) {
+        Storage storage = Storage.lent(segment, release);
+        return new Tensor(dtype, shape, storage.segment(), storage, storage);
+    }
+
     /** A new tensor of zeros with the given dimensions that owns its memory. */
     public static Tensor zeros(DType dtype, long... dims) {
         return zeros(dtype, Shape.of(dims));

@@ -11,6 +11,8 @@ import org.dataloader4j.collate.Batch;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.Datasets;
 import org.dataloader4j.data.IterableDataset;
+import org.dataloader4j.tensor.DType;
+import org.dataloader4j.tensor.OffHeapAssertions;
 import org.dataloader4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +40,7 @@ class LoaderMemoryTest {
     @Test
     void readyBatchesAndTheirBytesAreReportedAndReleased() throws InterruptedException {
         try (var loader = DataLoader.builder(rows(200)).batchSize(BATCH).numWorkers(2).prefetchFactor(2).build()) {
-            assertEquals(new LoaderMemory(0, 0, 0, 0), loader.memory());
+            assertEquals(new LoaderMemory(0, 0, 0, 0, 0, 0, null), loader.memory());
             Iterator<Batch> it = loader.epoch(0).iterator();
             it.next().close();
             // after one delivery the window (2 workers x prefetch 2) is full again and fills with ready batches
@@ -80,8 +82,53 @@ class LoaderMemoryTest {
             LoaderMemory m = awaitMemory(loader, x -> x.batchesInFlight() >= 2);
             assertTrue(m.batchesInFlight() >= 2 && m.bytesReady() == m.batchesInFlight() * BATCH_BYTES, m.toString());
             ((LoaderIterator<Batch>) it).close();
-            assertEquals(new LoaderMemory(0, 0, loader.memory().peakBytesReady(), 0), loader.memory());
+            LoaderMemory after = loader.memory();
+            assertEquals(0, after.batchesInFlight(), after.toString());
+            assertEquals(0, after.bytesReady(), after.toString());
         }
+    }
+
+    @Test
+    void closedBatchesLendTheirMemoryToTheNextOnes() {
+        try (var loader = DataLoader.builder(rows(64)).batchSize(BATCH).build()) {
+            Iterator<Batch> it = loader.epoch(0).iterator();
+            Batch first = it.next();
+            long address = first.tensor().data().address();
+            first.close();
+            assertEquals(BATCH_BYTES, loader.memory().pooledBytes());
+            try (Batch second = it.next()) {
+                assertEquals(address, second.tensor().data().address(), "the closed batch's memory is reused");
+                assertEquals(0, loader.memory().pooledBytes());
+            }
+            assertThrows(IllegalStateException.class, () -> first.tensor().getFloat(0, 0),
+                    "the closed batch cannot read the memory now serving the next one");
+        }
+    }
+
+    @Test
+    void pinnedBatchesArePageLockedOrSayWhyNot() {
+        try (var loader = DataLoader.builder(rows(64)).batchSize(BATCH).numWorkers(2).pinMemory(true).build()) {
+            try (Batch batch = loader.epoch(0).iterator().next()) {
+                LoaderMemory m = loader.memory();
+                assertTrue(m.pinnedBytes() >= BATCH_BYTES || m.pinFailure() != null, m.toString());
+                assertEquals(DType.FLOAT32, batch.tensor().dtype());
+            }
+        }
+        try (var unpinned = DataLoader.builder(rows(8)).batchSize(BATCH).build()) {
+            unpinned.epoch(0).forEach(Batch::close);
+            assertEquals(0, unpinned.memory().pinnedBytes());
+            assertEquals(null, unpinned.memory().pinFailure());
+        }
+    }
+
+    @Test
+    void closingTheLoaderFreesItsPool() {
+        long before = OffHeapAssertions.settledLiveBytes();
+        try (var loader = DataLoader.builder(rows(64)).batchSize(BATCH).numWorkers(2).build()) {
+            loader.epoch(0).forEach(Batch::close);
+            assertTrue(loader.memory().pooledBytes() > 0);
+        }
+        OffHeapAssertions.assertNoGrowthSince(before, "a closed loader");
     }
 
     @Test

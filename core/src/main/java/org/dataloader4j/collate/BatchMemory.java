@@ -1,0 +1,38 @@
+package org.dataloader4j.collate;
+
+import java.util.function.Supplier;
+import org.dataloader4j.tensor.DType;
+import org.dataloader4j.tensor.Shape;
+import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.tensor.TensorAllocator;
+
+/**
+ * Where collate functions get the memory of batch tensors. The {@code DataLoader} binds its
+ * {@link org.dataloader4j.tensor.BufferPool} (pinned when {@code pinMemory(true)}) around every
+ * collate call, so batches reuse the memory of closed batches; outside a loader, fresh memory is
+ * allocated. Custom collates that allocate through {@link #allocate} get the same benefit.
+ *
+ * <pre>{@code
+ * Collate<float[], Tensor> rows = samples -> {
+ *     Tensor out = BatchMemory.allocate(DType.FLOAT32, Shape.of(samples.size(), samples.getFirst().length));
+ *     ...fill out...
+ *     return out;
+ * };
+ * }</pre>
+ */
+public final class BatchMemory {
+    private static final ScopedValue<TensorAllocator> ALLOCATOR = ScopedValue.newInstance();
+
+    private BatchMemory() {
+    }
+
+    /** A tensor of zeros for a batch, from the bound allocator or freshly allocated. */
+    public static Tensor allocate(DType dtype, Shape shape) {
+        return ALLOCATOR.isBound() ? ALLOCATOR.get().allocate(dtype, shape) : Tensor.zeros(dtype, shape);
+    }
+
+    /** Runs {@code action} with {@code allocator} serving {@link #allocate} on this thread. */
+    public static <T> T allocatingFrom(TensorAllocator allocator, Supplier<T> action) {
+        return ScopedValue.where(ALLOCATOR, allocator).call(action::get);
+    }
+}

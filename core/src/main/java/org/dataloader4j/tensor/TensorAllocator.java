@@ -1,0 +1,20 @@
+package org.dataloader4j.tensor;
+
+/**
+ * Where new tensors get their memory. {@code Tensor::zeros} allocates fresh memory; a
+ * {@link BufferPool} reuses (and can page-lock) the memory of closed batches.
+ *
+ * <pre>{@code
+ * TensorAllocator fresh = Tensor::zeros;
+ * try (BufferPool pool = BufferPool.builder().build()) {
+ *     TensorAllocator pooled = pool;
+ *     Tensor batch = pooled.allocate(DType.FLOAT32, Shape.of(64, 3, 224, 224));
+ * }
+ * }</pre>
+ */
+@FunctionalInterface
+public interface TensorAllocator {
+
+    /** A tensor of zeros of the given dtype and shape, owned by the caller (close it when done). */
+    Tensor allocate(DType dtype, Shape shape);
+}
