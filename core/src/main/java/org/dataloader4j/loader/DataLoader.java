@@ -42,6 +42,12 @@ import org.dataloader4j.tensor.BufferPool;
  * @param <B> batch type: {@link Batch} with the default collate
  */
 public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
+    /**
+     * For {@link Builder#numWorkers(int)}: choose the number of workers by measuring. Loading starts with
+     * one worker and adds more while the consumer waits for batches, up to the number of cores; the choice
+     * changes speed only, never the batches. Map-style datasets only.
+     */
+    public static final int AUTO = -1;
     private final LoaderConfig<?, B> config;
     private final AtomicLong nextEpoch = new AtomicLong();
     private EpochIterator<B> current;
@@ -129,7 +135,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         if (current != null) {
             current.close();
         }
-        if (config.persistentWorkers() && persistentPool == null) {
+        if ((config.persistentWorkers() || config.workers().isAuto()) && persistentPool == null) {
             persistentPool = new WorkerPool(config.numWorkers(), "dataloader4j-worker-");
         }
         current = newEpoch(config, epoch, alreadyDelivered, persistentPool);
@@ -168,9 +174,17 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         return config.memory().snapshot(config.pool());
     }
 
-    /** The number of worker threads (0 = load on the calling thread). */
+    /**
+     * The number of worker threads (0 = load on the calling thread); with {@link #AUTO}, the number chosen
+     * so far (see {@link #workerChoice()}).
+     */
     public int numWorkers() {
-        return config.numWorkers();
+        return config.numWorkers() == 0 ? 0 : config.workers().active();
+    }
+
+    /** How the worker count was decided: fixed, or what {@link #AUTO} measured and chose (or is still tuning). */
+    public String workerChoice() {
+        return config.numWorkers() == 0 ? "0 workers: loading on the calling thread" : config.workers().decision();
     }
 
     /** Stops the running epoch, if any; the loader cannot be used afterwards. Idempotent. */
@@ -191,7 +205,8 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     @Override
     public String toString() {
         return "DataLoader(" + (config.isStream() ? "stream" : config.batchSampler()) + ", numWorkers="
-                + config.numWorkers() + ", seed=" + config.seed() + ")";
+                + (config.workers().isAuto() ? "AUTO(" + numWorkers() + ")" : String.valueOf(config.numWorkers()))
+                + ", seed=" + config.seed() + ")";
     }
 
     /**
@@ -283,7 +298,10 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             return this;
         }
 
-        /** Worker threads that load samples in parallel (default 0: load on the calling thread). */
+        /**
+         * Worker threads that load samples in parallel (default 0: load on the calling thread), or
+         * {@link DataLoader#AUTO} to choose by measuring.
+         */
         public Builder<T, B> numWorkers(int numWorkers) {
             this.numWorkers = numWorkers;
             return this;
@@ -344,10 +362,17 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
          */
         public DataLoader<B> build() {
             validateWorkerOptions();
+            boolean auto = numWorkers == AUTO;
+            int threads = auto ? Math.max(1, Runtime.getRuntime().availableProcessors()) : numWorkers;
+            WorkerTuner tuner = auto ? WorkerTuner.auto(threads) : WorkerTuner.fixed(threads);
             long chosenSeed = seed != null ? seed : RandomStreams.freshSeed();
             int prefetch = prefetchFactor != null ? prefetchFactor : 2;
             if (stream != null) {
                 validateStreamOptions();
+                if (auto) {
+                    throw new IllegalArgumentException("numWorkers(AUTO) applies to map-style datasets: an"
+                            + " IterableDataset is sharded by the worker count, which must therefore be fixed");
+                }
                 int size = unbatched ? 1 : batchSize == null ? 1 : batchSize;
                 boolean drop = dropLast != null && dropLast;
                 if (maxInflightBytes != null) {
@@ -356,26 +381,25 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                             + maxInflightBytes);
                 }
                 return new DataLoader<>(new LoaderConfig<>(null, stream, null, size, drop, collate, chosenSeed,
-                        numWorkers, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(0),
-                        pool(prefetch)));
+                        threads, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(0),
+                        pool(prefetch, threads), tuner));
             }
             BatchSampler batches = batchSampler != null ? validateBatchSampler() : batchesFromOptions(chosenSeed);
             long budget = maxInflightBytes == null ? 0 : maxInflightBytes;
             return new DataLoader<>(new LoaderConfig<>(dataset, null, batches, 0, false, collate, chosenSeed,
-                    numWorkers, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(budget),
-                    pool(prefetch)));
+                    threads, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(budget),
+                    pool(prefetch, threads), tuner));
         }
 
         /** Enough free buffers per size for every batch that can be in flight, plus those the consumer holds. */
-        private BufferPool pool(int prefetch) {
-            return BufferPool.builder().pinned(pinMemory).maxFreePerSize(prefetch * Math.max(numWorkers, 1) + 4)
-                    .build();
+        private BufferPool pool(int prefetch, int threads) {
+            return BufferPool.builder().pinned(pinMemory).maxFreePerSize(prefetch * Math.max(threads, 1) + 4).build();
         }
 
         private void validateWorkerOptions() {
-            if (numWorkers < 0) {
-                throw new IllegalArgumentException("numWorkers option should be non-negative, but got numWorkers="
-                        + numWorkers + "; use numWorkers=0 to load on the calling thread");
+            if (numWorkers < 0 && numWorkers != AUTO) {
+                throw new IllegalArgumentException("numWorkers option should be non-negative or DataLoader.AUTO, but got"
+                        + " numWorkers=" + numWorkers + "; use numWorkers=0 to load on the calling thread");
             }
             if (numWorkers == 0 && prefetchFactor != null) {
                 throw new IllegalArgumentException("prefetchFactor option can only be given with numWorkers > 0, but got"

@@ -30,7 +30,8 @@ record LoaderConfig<T, B>(
         boolean persistentWorkers,
         boolean inOrder,
         MemoryTracker memory,
-        BufferPool pool) {
+        BufferPool pool,
+        WorkerTuner workers) {
 
     boolean isStream() {
         return stream != null;

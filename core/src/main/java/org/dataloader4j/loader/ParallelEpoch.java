@@ -26,7 +26,9 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
     private final WorkerPool pool;
     private final boolean ownsPool;
     private final WorkerInfo[] workers;
-    private final int window;
+    private final int prefetchFactor;
+    private final WorkerTuner tuner;
+    private long lastDelivery;
     private final boolean inOrder;
     private final Duration timeout;
     private final MemoryTracker memory;
@@ -45,7 +47,9 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
         for (int id = 0; id < workers.length; id++) {
             workers[id] = new WorkerInfo(id, workers.length, Workers.workerSeed(config.seed(), epoch, id), epoch);
         }
-        this.window = config.prefetchFactor() * config.numWorkers();
+        this.prefetchFactor = config.prefetchFactor();
+        this.tuner = config.workers();
+        pool.setActive(tuner.active());
         this.inOrder = config.inOrder();
         this.timeout = config.timeout();
         this.memory = config.memory();
@@ -136,7 +140,7 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
 
     /** Submits batches until the window is full or the sampler is exhausted. */
     private void refill() {
-        while (inFlight.size() < window && plan.hasNext() && memory.mayStartAnother()) {
+        while (inFlight.size() < prefetchFactor * tuner.active() && plan.hasNext() && memory.mayStartAnother()) {
             BatchPlan.Planned planned = plan.next();
             long[] indices = planned.indices();
             Pending batch = new Pending(planned.number(), planned.firstPosition(), indices);
@@ -177,6 +181,7 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
             throw new NoSuchElementException(closed ? "this epoch's iterator was closed" : "epoch " + epoch + " is over");
         }
         Pending batch;
+        long waitStart = System.nanoTime();
         try {
             batch = inOrder ? awaitFirst() : awaitAny();
         } catch (InterruptedException e) {
@@ -195,6 +200,11 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
             throw batch.failure;
         }
         delivered.add(batch.number);
+        long now = System.nanoTime();
+        if (tuner.observe(now - waitStart, lastDelivery == 0 ? 0 : waitStart - lastDelivery)) {
+            pool.setActive(tuner.active());
+        }
+        lastDelivery = now;
         refill();
         return batch.value;
     }

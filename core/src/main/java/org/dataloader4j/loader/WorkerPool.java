@@ -24,11 +24,14 @@ final class WorkerPool implements AutoCloseable {
     private final Task[] running;
     private final Object[] locks;
     private volatile boolean shutdown;
+    private volatile int active;
+    private final Object activeChanged = new Object();
 
     WorkerPool(int size, String namePrefix) {
         threads = new Thread[size];
         running = new Task[size];
         locks = new Object[size];
+        active = size;
         for (int id = 0; id < size; id++) {
             final int workerId = id;
             locks[id] = new Object();
@@ -50,10 +53,26 @@ final class WorkerPool implements AutoCloseable {
         queue.add(task);
     }
 
+    /** Lets only workers {@code 0 .. n - 1} take tasks; the others wait until they are needed. */
+    void setActive(int n) {
+        synchronized (activeChanged) {
+            active = Math.clamp(n, 1, threads.length);
+            activeChanged.notifyAll();
+        }
+    }
+
     private void loop(int id) {
         while (!shutdown) {
             Task task;
             try {
+                if (id >= active) {
+                    synchronized (activeChanged) {
+                        while (id >= active && !shutdown) {
+                            activeChanged.wait();
+                        }
+                    }
+                    continue;
+                }
                 task = queue.take();
             } catch (InterruptedException e) {
                 continue; // a stale interrupt for a cancelled task, or shutdown: the loop condition decides

@@ -514,8 +514,8 @@ class DataLoaderTest {
                         .batchSampler(BatchSampler.of(new SequentialSampler(4), 2, false)).build());
         assertRefused("batchSampler option is mutually exclusive", () -> DataLoader.builder(ds).dropLast(false)
                 .batchSampler(BatchSampler.of(new SequentialSampler(4), 2, false)).build());
-        assertRefused("numWorkers option should be non-negative, but got numWorkers=-1",
-                () -> DataLoader.builder(ds).numWorkers(-1).build());
+        assertRefused("numWorkers option should be non-negative or DataLoader.AUTO, but got numWorkers=-2",
+                () -> DataLoader.builder(ds).numWorkers(-2).build());
         assertRefused("prefetchFactor option can only be given with numWorkers > 0, but got prefetchFactor=2",
                 () -> DataLoader.builder(ds).prefetchFactor(2).build());
         assertRefused("prefetchFactor option should be a positive integer value, but got prefetchFactor=0",
