@@ -28,6 +28,8 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
     private final WorkerInfo[] workers;
     private final int prefetchFactor;
     private final WorkerTuner tuner;
+    private final LoaderConfig<T, B> config;
+    private final TensorGather gather;
     private long lastDelivery;
     private final boolean inOrder;
     private final Duration timeout;
@@ -49,6 +51,8 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
         }
         this.prefetchFactor = config.prefetchFactor();
         this.tuner = config.workers();
+        this.config = config;
+        this.gather = TensorGather.of(config);
         pool.setActive(tuner.active());
         this.inOrder = config.inOrder();
         this.timeout = config.timeout();
@@ -87,6 +91,19 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
                 if (remaining.decrementAndGet() == 0) {
                     complete(reader.collate(epoch, number, indices, snapshot(), workerId), null);
                 }
+            } catch (RuntimeException e) {
+                complete(null, e);
+            }
+        }
+
+        /** The fast path: the whole batch gathered by one worker. */
+        @SuppressWarnings("unchecked") // taken only with the default collate, whose B is Batch
+        void loadWhole(int workerId) {
+            if (closed || done) {
+                return;
+            }
+            try {
+                complete((B) gather.gather(config, epoch, number, indices, workerId), null);
             } catch (RuntimeException e) {
                 complete(null, e);
             }
@@ -146,6 +163,20 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
             Pending batch = new Pending(planned.number(), planned.firstPosition(), indices);
             inFlight.addLast(batch);
             memory.started();
+            if (gather != null) {
+                pool.submit(new WorkerPool.Task() {
+                    @Override
+                    public Object owner() {
+                        return ParallelEpoch.this;
+                    }
+
+                    @Override
+                    public void run(int workerId) {
+                        batch.loadWhole(workerId);
+                    }
+                });
+                continue;
+            }
             for (int slot = 0; slot < indices.length; slot++) {
                 final int s = slot;
                 pool.submit(new WorkerPool.Task() {
@@ -201,7 +232,8 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
         }
         delivered.add(batch.number);
         long now = System.nanoTime();
-        if (tuner.observe(now - waitStart, lastDelivery == 0 ? 0 : waitStart - lastDelivery)) {
+        // the first batch's wait is start-up (threads, first reads), not a sign of too few workers
+        if (lastDelivery != 0 && tuner.observe(now - waitStart, waitStart - lastDelivery)) {
             pool.setActive(tuner.active());
         }
         lastDelivery = now;

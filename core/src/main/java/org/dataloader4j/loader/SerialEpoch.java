@@ -16,10 +16,14 @@ final class SerialEpoch<T, B> implements EpochIterator<B> {
     private final DeliveredBatches delivered;
     private final long epoch;
     private final WorkerInfo worker;
+    private final LoaderConfig<T, B> config;
+    private final TensorGather gather;
     private boolean closed;
 
     SerialEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered) {
         this.reader = new SampleReader<>(config);
+        this.config = config;
+        this.gather = TensorGather.of(config);
         this.delivered = alreadyDelivered;
         this.plan = new BatchPlan(config, epoch, alreadyDelivered);
         this.epoch = epoch;
@@ -38,6 +42,12 @@ final class SerialEpoch<T, B> implements EpochIterator<B> {
         }
         BatchPlan.Planned batch = plan.next();
         long[] indices = batch.indices();
+        if (gather != null) {
+            @SuppressWarnings("unchecked") // the gather path is taken only with the default collate, whose B is Batch
+            B value = (B) gather.gather(config, epoch, batch.number(), indices, -1);
+            delivered.add(batch.number());
+            return value;
+        }
         List<T> samples = new ArrayList<>(indices.length);
         for (int slot = 0; slot < indices.length; slot++) {
             samples.add(reader.read(epoch, batch.number(), batch.firstPosition() + slot, indices[slot], worker, -1));

@@ -193,7 +193,7 @@ public final class BufferPool implements TensorAllocator, AutoCloseable {
         private boolean pinned;
         private int maxFreePerSize = 16;
         private byte fill;
-        private PageLocker locker = PageLocker.system();
+        private PageLocker locker; // chosen in build(): native access is touched only when pinning is asked for
 
         private Builder() {
         }
@@ -230,7 +230,7 @@ public final class BufferPool implements TensorAllocator, AutoCloseable {
 
         /** The pool. */
         public BufferPool build() {
-            return new BufferPool(this, locker);
+            return new BufferPool(this, locker != null ? locker : pinned ? PageLocker.system() : null);
         }
     }
 }

@@ -1,0 +1,62 @@
+package org.dataloader4j.loader;
+
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import org.dataloader4j.collate.Batch;
+import org.dataloader4j.collate.BatchMemory;
+import org.dataloader4j.collate.Collate;
+import org.dataloader4j.data.TensorDataset;
+import org.dataloader4j.tensor.Tensor;
+
+/**
+ * The fast path for a {@link TensorDataset} with the default collate: each batch tensor is gathered
+ * row by row straight from the dataset's tensors into (pooled) batch memory, one copy per row and no
+ * per-sample objects. The result is exactly what reading the samples and collating them gives (a
+ * {@link Batch} holding the list of stacked tensors); tests compare the two.
+ */
+final class TensorGather {
+    private final List<Tensor> tensors;
+    private final long size;
+
+    private TensorGather(TensorDataset dataset) {
+        this.tensors = dataset.tensors();
+        this.size = dataset.size();
+    }
+
+    /** The gather for {@code config}, or null when its dataset or collate needs the general path. */
+    static TensorGather of(LoaderConfig<?, ?> config) {
+        return config.dataset() instanceof TensorDataset dataset && config.collate() == Collate.defaultCollate()
+                ? new TensorGather(dataset) : null;
+    }
+
+    /** Gathers the rows {@code indices} of every tensor into a batch; a bad index fails naming it. */
+    Batch gather(LoaderConfig<?, ?> config, long epoch, long batchNumber, long[] indices, int workerId) {
+        for (long index : indices) {
+            if (index < 0 || index >= size) {
+                throw DataLoaderException.sample(epoch, batchNumber, index, null, workerId,
+                        new IndexOutOfBoundsException("index " + index + " is out of range for a dataset of size "
+                                + size));
+            }
+        }
+        return BatchMemory.allocatingFrom(config.pool(), () -> {
+            List<Tensor> out = new ArrayList<>(tensors.size());
+            try {
+                for (Tensor source : tensors) {
+                    Tensor batch = BatchMemory.allocate(source.dtype(), source.shape().withFirst(indices.length));
+                    out.add(batch);
+                    MemorySegment from = source.data();
+                    MemorySegment to = batch.data();
+                    long rowBytes = source.shape().stride(0) * source.dtype().byteSize();
+                    for (int i = 0; i < indices.length; i++) {
+                        MemorySegment.copy(from, indices[i] * rowBytes, to, i * rowBytes, rowBytes);
+                    }
+                }
+            } catch (RuntimeException | Error e) {
+                out.forEach(Tensor::close);
+                throw DataLoaderException.collate(epoch, batchNumber, indices, workerId, e);
+            }
+            return Batch.of(List.copyOf(out), indices.length, out);
+        });
+    }
+}

@@ -1,0 +1,101 @@
+package org.dataloader4j.loader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PrimitiveIterator;
+import java.util.stream.LongStream;
+import org.dataloader4j.collate.Batch;
+import org.dataloader4j.collate.Collate;
+import org.dataloader4j.data.TensorDataset;
+import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.sampler.Sampler;
+import org.dataloader4j.tensor.DType;
+import org.dataloader4j.tensor.Tensor;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The TensorDataset fast path gives exactly what reading samples and collating them gives. */
+class TensorGatherTest {
+
+    private static TensorDataset mixed(int n) {
+        CounterRandom rng = CounterRandom.fromKey(n);
+        float[] images = new float[n * 3 * 2];
+        for (int i = 0; i < images.length; i++) {
+            images[i] = rng.nextFloat();
+        }
+        long[] labels = LongStream.range(0, n).map(i -> i % 7).toArray();
+        byte[] masks = new byte[n * 5];
+        for (int i = 0; i < masks.length; i++) {
+            masks[i] = (byte) rng.nextInt(256);
+        }
+        return new TensorDataset(Tensor.of(images, n, 3, 2), Tensor.of(labels), Tensor.of(masks, n, 5));
+    }
+
+    private static String describe(Batch batch) {
+        try (batch) {
+            StringBuilder sb = new StringBuilder(batch.size() + ":");
+            for (int i = 0; i < 3; i++) {
+                Tensor t = batch.tensor(i);
+                sb.append(t.dtype()).append(t.shape()).append(Arrays.toString(t.toBytes()));
+            }
+            return sb.toString();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void fastPathEqualsReadingSamplesAndCollating(int workers) {
+        TensorDataset dataset = mixed(37);
+        List<String> fast = new ArrayList<>();
+        List<String> general = new ArrayList<>();
+        var fastBuilder = DataLoader.builder(dataset).batchSize(5).shuffle(true).seed(8);
+        // the same default collate behind a lambda turns the fast path off
+        Collate<List<Tensor>, Batch> slow = samples -> Collate.defaultCollate().collate(new ArrayList<>(samples));
+        var slowBuilder = DataLoader.builder(dataset).batchSize(5).shuffle(true).seed(8).collate(slow);
+        if (workers > 0) {
+            fastBuilder.numWorkers(workers);
+            slowBuilder.numWorkers(workers);
+        }
+        try (var loader = fastBuilder.build()) {
+            loader.epoch(2).forEach(b -> fast.add(describe(b)));
+        }
+        try (var loader = slowBuilder.build()) {
+            loader.epoch(2).forEach(b -> general.add(describe(b)));
+        }
+        assertEquals(8, fast.size());
+        assertEquals(general, fast);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void anIndexOutsideTheDatasetIsNamed(int workers) {
+        Sampler beyond = new Sampler() {
+            @Override
+            public long size() {
+                return 3;
+            }
+
+            @Override
+            public PrimitiveIterator.OfLong indices(long epoch) {
+                return LongStream.of(0, 1, 40).iterator();
+            }
+        };
+        var builder = DataLoader.builder(mixed(10)).sampler(beyond).batchSize(3);
+        if (workers > 0) {
+            builder.numWorkers(workers);
+        }
+        try (var loader = builder.build()) {
+            var e = assertThrows(DataLoaderException.class, () -> loader.epoch(0).forEach(Batch::close));
+            assertEquals(40, e.sampleIndex().orElseThrow());
+            assertInstanceOf(IndexOutOfBoundsException.class, e.getCause());
+            assertTrue(e.getMessage().contains("index 40 is out of range for a dataset of size 10"), e.getMessage());
+        }
+        assertEquals(DType.FLOAT32, mixed(1).tensors().getFirst().dtype());
+    }
+}
