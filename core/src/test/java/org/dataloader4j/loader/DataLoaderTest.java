@@ -30,6 +30,7 @@ import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.OffHeapAssertions;
 import org.dataloader4j.tensor.Tensor;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -75,9 +76,18 @@ class DataLoaderTest {
                 .count();
     }
 
+    private long offHeapBefore;
+
+    @BeforeEach
+    void recordOffHeapMemory() {
+        offHeapBefore = OffHeapAssertions.settledLiveBytes();
+    }
+
+    /** Every test, including every error case, ends with no worker thread and no off-heap byte left behind. */
     @AfterEach
-    void noWorkerThreadOutlivesItsTest() {
+    void noWorkerThreadOrOffHeapMemoryOutlivesItsTest() {
         assertEquals(0, workerThreads(), "worker threads still alive after the test");
+        OffHeapAssertions.assertNoGrowthSince(offHeapBefore, "off-heap memory left behind by the test");
     }
 
     @ParameterizedTest
