@@ -2,7 +2,6 @@ package org.dataloader4j.loader;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -74,40 +73,8 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
     private void produce(int w) {
         BlockingQueue<Object> out = queues.get(w);
         WorkerInfo worker = new WorkerInfo(w, queues.size(), Workers.workerSeed(config.seed(), epoch, w), epoch);
-        long batchNumber = 0;
-        long position = 0;
-        try {
-            Iterator<T> elements;
-            try {
-                elements = config.stream().iterator(worker);
-            } catch (RuntimeException e) {
-                throw DataLoaderException.stream(epoch, -1, 0, w, e);
-            }
-            int size = config.streamBatchSize();
-            while (!closed) {
-                List<T> batch = new ArrayList<>(size);
-                try {
-                    while (batch.size() < size && elements.hasNext()) {
-                        batch.add(elements.next());
-                        position++;
-                    }
-                } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
-                    throw DataLoaderException.stream(epoch, -1, position, w, e);
-                }
-                if (batch.isEmpty() || (batch.size() < size && config.streamDropLast())) {
-                    break;
-                }
-                B value;
-                try {
-                    value = config.collate(batch);
-                } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
-                    long[] positions = new long[batch.size()];
-                    for (int i = 0; i < positions.length; i++) {
-                        positions[i] = position - batch.size() + i;
-                    }
-                    throw DataLoaderException.collate(epoch, -1, positions, w, e);
-                }
-                batchNumber++;
+        try (StreamShare<T, B> share = new StreamShare<>(config, epoch, worker, w)) {
+            for (B value; !closed && (value = share.next()) != null; ) {
                 config.memory().started();
                 config.memory().ready(MemoryTracker.bytesOf(value));
                 try {
@@ -120,20 +87,12 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
                     drain(out); // the consumer left while this batch was being made
                     return;
                 }
-                if (batch.size() < size) {
-                    break;
-                }
-            }
-            if (elements instanceof AutoCloseable closeable) {
-                closeable.close();
             }
             out.put(END);
         } catch (InterruptedException e) {
             // cancelled: the consumer is gone and drains nothing more
         } catch (RuntimeException e) {
             offerFailure(out, e);
-        } catch (Exception e) {
-            offerFailure(out, DataLoaderException.stream(epoch, batchNumber, position, w, e));
         }
     }
 

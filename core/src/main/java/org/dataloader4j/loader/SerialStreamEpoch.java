@@ -1,73 +1,46 @@
 package org.dataloader4j.loader;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
 import java.util.NoSuchElementException;
 import org.dataloader4j.data.WorkerInfo;
 
 /**
- * One epoch of an {@code IterableDataset} on the calling thread: the single worker's iterator is
- * cut into batches of {@code batchSize}; the last, smaller batch is kept unless {@code dropLast}.
+ * One epoch of an {@code IterableDataset} on the calling thread: the single worker's share is cut
+ * into batches of {@code batchSize}; the last, smaller batch is kept unless {@code dropLast}.
  */
 final class SerialStreamEpoch<T, B> implements EpochIterator<B> {
-    private final LoaderConfig<T, B> config;
     private final long epoch;
-    private final Iterator<T> elements;
-    private long batchNumber;
-    private long position;
-    private List<T> pending;
-    private boolean closed;
+    private final StreamShare<T, B> share;
     private final DeliveredBatches delivered;
     private long toSkip;
+    private B pending;
+    private boolean exhausted;
+    private boolean closed;
 
     SerialStreamEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered) {
-        this.config = config;
         this.epoch = epoch;
         this.delivered = alreadyDelivered;
         this.toSkip = alreadyDelivered.prefix();
-        WorkerInfo worker = WorkerInfo.single(Workers.workerSeed(config.seed(), epoch, 0), epoch);
-        try {
-            this.elements = config.stream().iterator(worker);
-        } catch (RuntimeException e) {
-            throw DataLoaderException.stream(epoch, 0, 0, -1, e);
-        }
+        this.share = new StreamShare<>(config, epoch,
+                WorkerInfo.single(Workers.workerSeed(config.seed(), epoch, 0), epoch), -1);
     }
 
     @Override
     public boolean hasNext() {
-        if (closed) {
+        if (closed || exhausted) {
             return false;
         }
-        while (toSkip > 0 && pending == null) { // resumed: the stream's first batches were delivered before
-            if (fill().isEmpty()) {
+        for (; toSkip > 0; toSkip--) { // resumed: the stream's first batches were delivered before
+            if (!share.skip()) {
                 toSkip = 0;
-                break;
+                exhausted = true;
+                return false;
             }
-            toSkip--;
-            batchNumber++;
         }
         if (pending == null) {
-            pending = fill();
+            pending = share.next();
+            exhausted = pending == null;
         }
-        return !pending.isEmpty();
-    }
-
-    private List<T> fill() {
-        int size = config.streamBatchSize();
-        List<T> batch = new ArrayList<>(size);
-        try {
-            while (batch.size() < size && elements.hasNext()) {
-                batch.add(elements.next());
-                position++;
-            }
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
-            throw DataLoaderException.stream(epoch, batchNumber, position, -1, e);
-        }
-        if (batch.size() < size && config.streamDropLast()) {
-            batch.clear();
-        }
-        return batch;
+        return !exhausted;
     }
 
     @Override
@@ -75,20 +48,9 @@ final class SerialStreamEpoch<T, B> implements EpochIterator<B> {
         if (!hasNext()) {
             throw new NoSuchElementException(closed ? "this epoch's iterator was closed" : "epoch " + epoch + " is over");
         }
-        List<T> batch = pending;
+        B value = pending;
         pending = null;
-        long first = position - batch.size();
-        long[] positions = new long[batch.size()];
-        for (int i = 0; i < positions.length; i++) {
-            positions[i] = first + i;
-        }
-        B value;
-        try {
-            value = config.collate(batch);
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
-            throw DataLoaderException.collate(epoch, batchNumber, positions, -1, e);
-        }
-        delivered.add(batchNumber++);
+        delivered.add(delivered.prefix());
         return value;
     }
 
@@ -104,13 +66,12 @@ final class SerialStreamEpoch<T, B> implements EpochIterator<B> {
 
     @Override
     public void close() {
-        closed = true;
-        if (elements instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                throw DataLoaderException.general("close the stream's iterator", epoch, e);
-            }
+        if (closed) {
+            return;
         }
+        closed = true;
+        Resources.closeQuietly(pending);
+        pending = null;
+        share.close();
     }
 }

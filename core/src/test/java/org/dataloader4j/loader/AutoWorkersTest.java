@@ -48,10 +48,10 @@ class AutoWorkersTest {
 
     @Test
     void keepsOneWorkerWhenTheConsumerIsTheBottleneck() throws InterruptedException {
-        try (var loader = DataLoader.builder(slowToLoad(200, 0)).batchSize(2).numWorkers(DataLoader.AUTO)
+        try (var loader = DataLoader.builder(slowToLoad(96, 0)).batchSize(2).numWorkers(DataLoader.AUTO)
                 .collate(List::copyOf).build()) {
             for (List<Long> ignored : loader.epoch(0)) {
-                Thread.sleep(3); // a slow training step
+                Thread.sleep(10); // a training step far slower than loading two numbers
             }
             assertEquals(1, loader.numWorkers(), loader.workerChoice());
             assertTrue(loader.workerChoice().startsWith("1 of up to"), loader.workerChoice());
