@@ -57,8 +57,8 @@ import org.dataloader4j.random.RandomStreams;
  *
  * <pre>{@code
  * DatasetFolder<Tensor, Long> train = ImageFolder.builder(Path.of("/data/train"))
- *         .transform(Compose.of(new RandomResizedCrop(224), new RandomHorizontalFlip(), new ToTensor(),
- *                               new Normalize(MEAN, STD)))
+ *         .transform(Compose.of(new RandomResizedCrop(224)).then(new RandomHorizontalFlip())
+ *                 .then(new ToTensor()).then(new Normalize(MEAN, STD)))
  *         .build();
  * train.classes();        // [cat, dog]
  * train.get(0).target();  // 0

@@ -12,7 +12,7 @@ import java.util.Objects;
  * <pre>{@code
  * DatasetFolder<Image, Long> raw = ImageFolder.of(Path.of("/data/train"));
  * DatasetFolder<Tensor, Long> train = ImageFolder.builder(Path.of("/data/train"))
- *         .transform(Compose.of(new Resize(256), new CenterCrop(224), new ToTensor()))
+ *         .transform(Compose.of(new Resize(256)).then(new CenterCrop(224)).then(new ToTensor()))
  *         .build();
  * }</pre>
  */
