@@ -1,0 +1,294 @@
+package org.dataloader4j.vision;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.event.IIOReadWarningListener;
+import javax.imageio.stream.FileImageInputStream;
+import javax.imageio.stream.ImageInputStream;
+
+/**
+ * Decodes image files into {@link Image}s with pure Java: {@code javax.imageio} for JPEG (baseline and
+ * progressive), PNG (8 and 16 bit, gray, palette, alpha), BMP and TIFF; the TwelveMonkeys ImageIO plugins for
+ * CMYK/YCCK JPEG and WebP; and a small reader of binary PGM/PPM (P5, P6, any maxval). The format is recognised
+ * from the file's content, not its name. Pixels come out as PIL opens them (see {@link #decode(Path)}).
+ *
+ * <p>Every failure is an {@link ImageDecodeException} naming the file and what was wrong: missing or unreadable
+ * file, empty file, unknown format, corrupt or truncated data, or an image larger than the pixel limit. The limit
+ * is checked against the size in the file's header before any pixel memory is allocated; the default is PIL's
+ * decompression-bomb error threshold, {@code 2 × 89,478,485} pixels.
+ *
+ * <p>Instances are immutable and safe to share between threads.
+ *
+ * <pre>{@code
+ * try (Image img = Decoders.standard().decode(Path.of("cat.jpg"), Image.Mode.RGB)) { ... }
+ * Decoders small = Decoders.standard().withMaxPixels(10_000_000);
+ * System.out.println(Decoders.describe());
+ * }</pre>
+ */
+public final class Decoders {
+    /** PIL's {@code Image.MAX_IMAGE_PIXELS} (89,478,485) times two: above this PIL raises DecompressionBombError. */
+    public static final long DEFAULT_MAX_PIXELS = 2L * 89_478_485L;
+
+    private static final Decoders STANDARD = new Decoders(DEFAULT_MAX_PIXELS);
+
+    static {
+        ImageIO.setUseCache(false);
+    }
+
+    private final long maxPixels;
+
+    private Decoders(long maxPixels) {
+        this.maxPixels = maxPixels;
+    }
+
+    /** The decoder with the default pixel limit. */
+    public static Decoders standard() {
+        return STANDARD;
+    }
+
+    /**
+     * A decoder that refuses images of more than {@code maxPixels} pixels (width × height).
+     *
+     * @throws IllegalArgumentException if {@code maxPixels} is not positive
+     */
+    public Decoders withMaxPixels(long maxPixels) {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException("maxPixels must be positive, but got maxPixels=" + maxPixels);
+        }
+        return new Decoders(maxPixels);
+    }
+
+    /** The largest number of pixels this decoder accepts. */
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    /** Decodes with the {@linkplain #standard() standard decoder} and converts to RGB, like torchvision's {@code pil_loader}. */
+    public static Image decodeRGB(Path path) {
+        return STANDARD.decode(path, Image.Mode.RGB);
+    }
+
+    /**
+     * Decodes {@code path} into the mode closest to what PIL opens: L for gray, RGB, or RGBA when the file has an
+     * alpha channel or a palette with transparency (gray with alpha becomes RGBA). 16-bit RGB keeps the high byte of
+     * each sample; 16-bit gray PNG/TIFF and PGM with maxval above 255 are clipped at 255, as PIL's conversion of
+     * its 32-bit mode to 8 bits does; CMYK and YCCK JPEGs are converted to RGB with PIL's formula.
+     *
+     * @throws ImageDecodeException naming the file and the problem
+     */
+    public Image decode(Path path) {
+        Objects.requireNonNull(path, "path");
+        if (Files.isDirectory(path)) {
+            throw new ImageDecodeException(path, "it is a directory, not a file");
+        }
+        byte[] head = new byte[16];
+        try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
+            int headLength = Math.max(0, in.read(head));
+            if (headLength == 0) {
+                throw new ImageDecodeException(path, "the file is empty");
+            }
+            if (PnmReader.isPnm(head, headLength)) {
+                return PnmReader.read(path, maxPixels);
+            }
+            checkRiffLength(path, in, head, headLength);
+            in.seek(0);
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageDecodeException(path, "not an image in a supported format (JPEG, PNG, BMP, TIFF, WebP,"
+                        + " PGM/PPM); the file starts with bytes "
+                        + HexFormat.ofDelimiter(" ").formatHex(head, 0, headLength));
+            }
+            return read(path, in, readers.next());
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new ImageDecodeException(path, "no such file or it cannot be opened (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new ImageDecodeException(path, "cannot read the file: " + e, e);
+        }
+    }
+
+    /** Decodes {@code path} and converts it to {@code mode} as PIL's {@code convert} does (see {@link Image#convert}). */
+    public Image decode(Path path, Image.Mode mode) {
+        Objects.requireNonNull(mode, "mode");
+        Image image = decode(path);
+        if (image.mode() == mode) {
+            return image;
+        }
+        try (image) {
+            return image.convert(mode);
+        }
+    }
+
+    private Image read(Path path, ImageInputStream in, ImageReader reader) {
+        String format = formatName(reader);
+        List<String> warnings = new ArrayList<>();
+        try {
+            reader.setInput(in, true, true);
+            int width;
+            int height;
+            try {
+                width = reader.getWidth(0);
+                height = reader.getHeight(0);
+            } catch (IOException | RuntimeException e) {
+                throw new ImageDecodeException(path, "corrupt " + format + " header: " + describe(e), e);
+            }
+            checkPixels(path, width, height, maxPixels);
+            reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> warnings.add(warning));
+            ImageReadParam param = reader.getDefaultReadParam();
+            Image image;
+            ImageTypeSpecifier raw = rawType(reader);
+            if (raw != null && raw.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK
+                    && reader.canReadRaster()) {
+                boolean adobe = hasAdobeMarker(in);
+                Raster raster = reader.readRaster(0, param);
+                image = RasterConverter.fromCmyk(raster, raster.getWidth(), raster.getHeight(), adobe);
+            } else {
+                BufferedImage bi = reader.read(0, param);
+                image = RasterConverter.toImage(bi);
+            }
+            for (String w : warnings) {
+                if (isFatalWarning(w)) {
+                    image.close();
+                    throw new ImageDecodeException(path, "truncated or corrupt " + format + " data: " + w);
+                }
+            }
+            return image;
+        } catch (ImageDecodeException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            String detail = warnings.isEmpty() ? "" : " (warnings: " + String.join("; ", warnings) + ")";
+            throw new ImageDecodeException(path, "corrupt or truncated " + format + " data: " + describe(e) + detail, e);
+        } finally {
+            reader.dispose();
+        }
+    }
+
+    /**
+     * A WebP file is a RIFF container whose header states its length; the WebP plugin does not notice missing
+     * data (it leaves the rest of the image black), so a file shorter than stated is refused here, as PIL does.
+     */
+    private static void checkRiffLength(Path path, ImageInputStream in, byte[] head, int headLength)
+            throws IOException {
+        if (headLength >= 12 && head[0] == 'R' && head[1] == 'I' && head[2] == 'F' && head[3] == 'F'
+                && head[8] == 'W' && head[9] == 'E' && head[10] == 'B' && head[11] == 'P') {
+            long stated = (head[4] & 0xFFL) | (head[5] & 0xFFL) << 8 | (head[6] & 0xFFL) << 16 | (head[7] & 0xFFL) << 24;
+            long actual = in.length();
+            if (actual >= 0 && actual < stated + 8) {
+                throw new ImageDecodeException(path, "truncated WEBP file: its header states " + (stated + 8)
+                        + " bytes, but the file has " + actual);
+            }
+        }
+    }
+
+    /**
+     * True if the JPEG has an Adobe APP14 segment before its first frame: its CMYK samples are then stored
+     * inverted (as Photoshop writes them), and PIL reads them as "CMYK;I". The stream position is restored.
+     */
+    private static boolean hasAdobeMarker(ImageInputStream in) throws IOException {
+        long saved = in.getStreamPosition();
+        try {
+            in.seek(2);
+            while (true) {
+                int ff = in.read();
+                int marker = in.read();
+                if (ff != 0xFF || marker < 0) {
+                    return false;
+                }
+                if (marker == 0xDA || (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xCC)) {
+                    return false;   // start of scan or a frame header: no Adobe segment before it
+                }
+                int length = in.readUnsignedShort();
+                long next = in.getStreamPosition() + length - 2;
+                if (marker == 0xEE && length >= 7) {
+                    byte[] id = new byte[5];
+                    in.readFully(id);
+                    if ("Adobe".equals(new String(id, java.nio.charset.StandardCharsets.US_ASCII))) {
+                        return true;
+                    }
+                }
+                in.seek(next);
+            }
+        } catch (java.io.EOFException e) {
+            return false;
+        } finally {
+            in.seek(saved);
+        }
+    }
+
+    private static ImageTypeSpecifier rawType(ImageReader reader) {
+        try {
+            return reader.getRawImageType(0);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Warnings that mean pixels are missing: PIL raises "image file is truncated" for these. */
+    private static boolean isFatalWarning(String warning) {
+        String w = warning.toLowerCase(java.util.Locale.ROOT);
+        return w.contains("premature end") || w.contains("truncat") || w.contains("end of file");
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
+    }
+
+    private static String formatName(ImageReader reader) {
+        try {
+            String name = reader.getFormatName();
+            return name == null ? "image" : name.toUpperCase(java.util.Locale.ROOT);
+        } catch (IOException e) {
+            return "image";
+        }
+    }
+
+    static void checkPixels(Path path, long width, long height, long maxPixels) {
+        if (width <= 0 || height <= 0) {
+            throw new ImageDecodeException(path, "invalid image size " + width + "x" + height + " in the header");
+        }
+        long pixels = width * height;
+        if (pixels > maxPixels) {
+            throw new ImageDecodeException(path, "image size " + width + "x" + height + " (" + pixels
+                    + " pixels) exceeds the limit of " + maxPixels + " pixels; it could be a decompression bomb"
+                    + " (raise the limit with Decoders.withMaxPixels)");
+        }
+        if (width > Integer.MAX_VALUE || height > Integer.MAX_VALUE || pixels * 4 > Integer.MAX_VALUE - 8) {
+            throw new ImageDecodeException(path, "image size " + width + "x" + height
+                    + " is too large for the pure-Java decoder (at most 2^31 bytes of pixels)");
+        }
+    }
+
+    /**
+     * Which decoder handles each format, for example
+     * {@code "pure Java: JPEG -> com.twelvemonkeys...JPEGImageReader, PNG -> ...; PGM/PPM -> dataloader4j; native
+     * libjpeg-turbo: not available"}.
+     */
+    public static String describe() {
+        Map<String, String> used = new LinkedHashMap<>();
+        for (String format : List.of("jpeg", "png", "bmp", "tiff", "webp")) {
+            Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(format);
+            used.put(format.toUpperCase(java.util.Locale.ROOT), it.hasNext() ? it.next().getClass().getName() : "none");
+        }
+        StringBuilder sb = new StringBuilder("pure Java (javax.imageio): ");
+        used.forEach((format, reader) -> sb.append(format).append(" -> ").append(reader).append(", "));
+        sb.append("PGM/PPM -> ").append(PnmReader.class.getName());
+        sb.append("; native libjpeg-turbo path: not available in this build");
+        return sb.toString();
+    }
+}

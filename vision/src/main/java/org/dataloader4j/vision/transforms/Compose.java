@@ -1,0 +1,72 @@
+package org.dataloader4j.vision.transforms;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+import org.dataloader4j.data.SampleTransform;
+
+/**
+ * Transforms applied in turn, torchvision's {@code Compose}; every stage draws from the same per-sample generator.
+ * Intermediate results that a stage replaced are closed at once when they are {@link AutoCloseable} (images,
+ * tensors), so a pipeline holds at most two of them: the input itself is never closed, nor a value a stage passed
+ * through unchanged. A stage must therefore not keep or return a view of its input.
+ *
+ * <pre>{@code
+ * Compose<Image, Tensor> eval = Compose.of(new Resize(256)).then(new CenterCrop(224)).then(new ToTensor())
+ *         .then(new Normalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}));
+ * }</pre>
+ *
+ * @param <T> input type
+ * @param <R> output type
+ */
+public final class Compose<T, R> implements SampleTransform<T, R> {
+    private final List<SampleTransform<Object, Object>> stages;
+
+    private Compose(List<SampleTransform<Object, Object>> stages) {
+        this.stages = List.copyOf(stages);
+    }
+
+    /** A pipeline of one stage; add more with {@link #then}. */
+    @SuppressWarnings("unchecked")
+    public static <T, R> Compose<T, R> of(SampleTransform<T, R> first) {
+        return new Compose<>(List.of((SampleTransform<Object, Object>) Objects.requireNonNull(first, "first")));
+    }
+
+    /** This pipeline followed by {@code next}. */
+    @SuppressWarnings("unchecked")
+    public <V> Compose<T, V> then(SampleTransform<? super R, V> next) {
+        List<SampleTransform<Object, Object>> all = new ArrayList<>(stages);
+        all.add((SampleTransform<Object, Object>) Objects.requireNonNull(next, "next"));
+        return new Compose<>(all);
+    }
+
+    /** The stages, in order. */
+    public List<SampleTransform<?, ?>> stages() {
+        return List.copyOf(stages);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public R apply(T sample, RandomGenerator rng) {
+        Object current = sample;
+        for (SampleTransform<Object, Object> stage : stages) {
+            Object next = stage.apply(current, rng);
+            if (current != sample && next != current && current instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    throw new IllegalStateException("closing an intermediate result of " + this + " failed", e);
+                }
+            }
+            current = next;
+        }
+        return (R) current;
+    }
+
+    @Override
+    public String toString() {
+        return "Compose" + stages;
+    }
+}

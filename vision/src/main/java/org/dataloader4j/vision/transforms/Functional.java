@@ -1,0 +1,251 @@
+package org.dataloader4j.vision.transforms;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.Objects;
+
+import org.dataloader4j.tensor.DType;
+import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.vision.Image;
+
+/**
+ * The deterministic operations behind the transforms, like {@code torchvision.transforms.functional} on PIL
+ * images. Every image operation returns a new image that owns its memory, or its input itself when nothing
+ * changes; inputs are never modified (except by {@link #normalize} with {@code inplace}).
+ */
+public final class Functional {
+    private Functional() {
+    }
+
+    /**
+     * torchvision's output size for {@code Resize(size)} with one number: the shorter side becomes {@code size}
+     * and the longer one {@code (int) (size × long / short)} (truncated, as torchvision does). Returns
+     * {@code {height, width}}.
+     */
+    public static int[] shorterSideSize(int width, int height, int size) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("size must be positive, but got size=" + size);
+        }
+        int shortSide = Math.min(width, height);
+        int longSide = Math.max(width, height);
+        if (shortSide == size) {
+            return new int[] {height, width};
+        }
+        int newLong = (int) ((long) size * longSide / shortSide);
+        return width <= height ? new int[] {newLong, size} : new int[] {size, newLong};
+    }
+
+    /** Resizes to {@code height × width} with PIL's resampling (antialiased when shrinking). */
+    public static Image resize(Image img, int height, int width, InterpolationMode mode) {
+        return Pixels.resize(img, width, height, Objects.requireNonNull(mode, "mode"));
+    }
+
+    /** Resizes so that the shorter side is {@code size}, as {@code Resize(size)}. */
+    public static Image resize(Image img, int size, InterpolationMode mode) {
+        int[] hw = shorterSideSize(img.width(), img.height(), size);
+        return resize(img, hw[0], hw[1], mode);
+    }
+
+    /** The {@code height × width} region at ({@code top}, {@code left}); parts outside the image are zero. */
+    public static Image crop(Image img, int top, int left, int height, int width) {
+        return Pixels.crop(img, top, left, height, width);
+    }
+
+    /**
+     * torchvision's {@code center_crop}: pads with zeros (split as torchvision does) when the crop is larger than
+     * the image, then crops at {@code round((H - h) / 2)}, {@code round((W - w) / 2)}, rounding half to even.
+     */
+    public static Image centerCrop(Image img, int height, int width) {
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("crop size must be positive, but got " + height + "x" + width);
+        }
+        Image src = img;
+        if (width > img.width() || height > img.height()) {
+            int padL = width > img.width() ? (width - img.width()) / 2 : 0;
+            int padT = height > img.height() ? (height - img.height()) / 2 : 0;
+            int padR = width > img.width() ? (width - img.width() + 1) / 2 : 0;
+            int padB = height > img.height() ? (height - img.height() + 1) / 2 : 0;
+            src = pad(img, padL, padT, padR, padB, PaddingMode.CONSTANT, new int[] {0});
+            if (src.width() == width && src.height() == height) {
+                return src;
+            }
+        }
+        int top = (int) Math.rint((src.height() - height) / 2.0);
+        int left = (int) Math.rint((src.width() - width) / 2.0);
+        Image out = crop(src, top, left, height, width);
+        if (src != img && src != out) {
+            src.close();
+        }
+        return out;
+    }
+
+    /** Crop then resize, as {@code RandomResizedCrop} applies its parameters. */
+    public static Image resizedCrop(Image img, int top, int left, int height, int width, int outHeight,
+                                    int outWidth, InterpolationMode mode) {
+        Image cropped = crop(img, top, left, height, width);
+        Image out = resize(cropped, outHeight, outWidth, mode);
+        if (cropped != img && cropped != out) {
+            cropped.close();
+        }
+        return out;
+    }
+
+    /** Mirrors left to right. */
+    public static Image hflip(Image img) {
+        return Pixels.flipHorizontal(img);
+    }
+
+    /** Mirrors top to bottom. */
+    public static Image vflip(Image img) {
+        return Pixels.flipVertical(img);
+    }
+
+    /** How {@link #pad} fills the border, numpy's {@code np.pad} modes as torchvision uses them. */
+    public enum PaddingMode {
+        /** A constant value per channel. */
+        CONSTANT,
+        /** Repeats the edge pixel. */
+        EDGE,
+        /** Mirrors without repeating the edge pixel: {@code 3 2 | 1 2 3 | 2 1}. */
+        REFLECT,
+        /** Mirrors repeating the edge pixel: {@code 2 1 | 1 2 3 | 3 2}. */
+        SYMMETRIC
+    }
+
+    /**
+     * Pads (negative amounts crop) like torchvision's PIL {@code pad}. {@code fill} is one value for every
+     * channel or one per channel (constant mode only).
+     */
+    public static Image pad(Image img, int left, int top, int right, int bottom, PaddingMode mode, int[] fill) {
+        Objects.requireNonNull(mode, "mode");
+        Image src = img;
+        if (left < 0 || top < 0 || right < 0 || bottom < 0) {
+            int cl = Math.max(0, -left);
+            int ct = Math.max(0, -top);
+            int cr = Math.max(0, -right);
+            int cb = Math.max(0, -bottom);
+            src = crop(img, ct, cl, img.height() - ct - cb, img.width() - cl - cr);
+            left = Math.max(0, left);
+            top = Math.max(0, top);
+            right = Math.max(0, right);
+            bottom = Math.max(0, bottom);
+        }
+        int w = src.width();
+        int h = src.height();
+        int c = src.channels();
+        int ow = w + left + right;
+        int oh = h + top + bottom;
+        if (mode == PaddingMode.REFLECT && (left >= w || right >= w || top >= h || bottom >= h) && (w == 1 || h == 1)) {
+            throw new IllegalArgumentException("reflect padding of a " + w + "x" + h + " image needs at least 2 pixels"
+                    + " per padded side");
+        }
+        byte[] in = src.toByteArray();
+        byte[] out = new byte[ow * oh * c];
+        byte[] fillBytes = new byte[c];
+        for (int k = 0; k < c; k++) {
+            int f = fill == null || fill.length == 0 ? 0 : fill.length == 1 ? fill[0] : fill[k];
+            fillBytes[k] = (byte) f;
+        }
+        for (int y = 0; y < oh; y++) {
+            int sy = mode == PaddingMode.CONSTANT ? y - top : index(y - top, h, mode);
+            for (int x = 0; x < ow; x++) {
+                int sx = mode == PaddingMode.CONSTANT ? x - left : index(x - left, w, mode);
+                int o = (y * ow + x) * c;
+                if (sy < 0 || sy >= h || sx < 0 || sx >= w) {
+                    System.arraycopy(fillBytes, 0, out, o, c);
+                } else {
+                    System.arraycopy(in, (sy * w + sx) * c, out, o, c);
+                }
+            }
+        }
+        if (src != img) {
+            src.close();
+        }
+        return Image.of(img.mode(), ow, oh, out);
+    }
+
+    /** Maps an index outside 0..n-1 back inside, as np.pad does (repeatedly for large pads). */
+    private static int index(int i, int n, PaddingMode mode) {
+        if (mode == PaddingMode.EDGE) {
+            return Math.min(n - 1, Math.max(0, i));
+        }
+        if (n == 1) {
+            return 0;
+        }
+        int period = mode == PaddingMode.REFLECT ? 2 * (n - 1) : 2 * n;
+        int m = Math.floorMod(i, period);
+        if (mode == PaddingMode.REFLECT) {
+            return m < n ? m : period - m;
+        }
+        return m < n ? m : period - 1 - m;
+    }
+
+    /** PIL's conversion to gray (L); with {@code channels} 3 the gray value is repeated in R, G and B. */
+    public static Image rgbToGrayscale(Image img, int channels) {
+        if (channels != 1 && channels != 3) {
+            throw new IllegalArgumentException("numOutputChannels should be either 1 or 3, but got " + channels);
+        }
+        Image gray = img.mode() == Image.Mode.L ? img : img.convert(Image.Mode.L);
+        if (channels == 1) {
+            return gray == img ? img.copy() : gray;
+        }
+        Image rgb = gray.convert(Image.Mode.RGB);
+        if (gray != img) {
+            gray.close();
+        }
+        return rgb;
+    }
+
+    /** uint8 HWC to float32 CHW with values {@code v / 255} (float division), torchvision's {@code to_tensor}. */
+    public static Tensor toTensor(Image img) {
+        int w = img.width();
+        int h = img.height();
+        int c = img.channels();
+        byte[] px = img.toByteArray();
+        float[] out = new float[c * h * w];
+        int plane = h * w;
+        for (int i = 0; i < plane; i++) {
+            for (int k = 0; k < c; k++) {
+                out[k * plane + i] = (px[i * c + k] & 0xFF) / 255f;
+            }
+        }
+        return Tensor.of(out, c, h, w);
+    }
+
+    /**
+     * {@code (x - mean[c]) / std[c]} per channel of a FLOAT32 {@code [C, H, W]} tensor, in float32 as torchvision;
+     * returns a new tensor, or modifies and returns {@code tensor} when {@code inplace}.
+     *
+     * @throws IllegalArgumentException for a wrong dtype or rank, a channel count that does not match, or a zero std
+     */
+    public static Tensor normalize(Tensor tensor, float[] mean, float[] std, boolean inplace) {
+        if (tensor.dtype() != DType.FLOAT32 || tensor.rank() < 3) {
+            throw new IllegalArgumentException("normalize expects a FLOAT32 tensor of shape [C, H, W], but got "
+                    + tensor.dtype() + " " + tensor.shape());
+        }
+        int c = (int) tensor.shape().dim(tensor.rank() - 3);
+        if ((mean.length != 1 && mean.length != c) || (std.length != 1 && std.length != c)) {
+            throw new IllegalArgumentException("normalize got " + mean.length + " means and " + std.length
+                    + " stds for a tensor with " + c + " channels " + tensor.shape());
+        }
+        for (float s : std) {
+            if (s == 0) {
+                throw new IllegalArgumentException("std evaluated to zero, leading to division by zero: std="
+                        + Arrays.toString(std));
+            }
+        }
+        Tensor out = inplace ? tensor : tensor.copy();
+        MemorySegment seg = out.data();
+        long plane = tensor.shape().dim(tensor.rank() - 2) * tensor.shape().dim(tensor.rank() - 1);
+        long n = out.numel();
+        for (long i = 0; i < n; i++) {
+            int k = (int) ((i / plane) % c);
+            float m = mean[mean.length == 1 ? 0 : k];
+            float s = std[std.length == 1 ? 0 : k];
+            long at = i * 4;
+            seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, (seg.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at) - m) / s);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,35 @@
+package org.dataloader4j.vision.transforms;
+
+import java.util.random.RandomGenerator;
+
+import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.Image;
+
+/** torchvision's {@code Grayscale}: PIL's luma as an L image (1 channel) or repeated into RGB (3 channels). */
+public final class Grayscale implements SampleTransform<Image, Image> {
+    private final int channels;
+
+    /** One output channel. */
+    public Grayscale() {
+        this(1);
+    }
+
+    /** 1 or 3 output channels. */
+    public Grayscale(int numOutputChannels) {
+        if (numOutputChannels != 1 && numOutputChannels != 3) {
+            throw new IllegalArgumentException("numOutputChannels should be either 1 or 3, but got "
+                    + numOutputChannels);
+        }
+        this.channels = numOutputChannels;
+    }
+
+    @Override
+    public Image apply(Image image, RandomGenerator rng) {
+        return Functional.rgbToGrayscale(image, channels);
+    }
+
+    @Override
+    public String toString() {
+        return "Grayscale(numOutputChannels=" + channels + ")";
+    }
+}

@@ -1,0 +1,52 @@
+package org.dataloader4j.vision.transforms;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.tensor.Tensor;
+
+/**
+ * {@code (x - mean[c]) / std[c]} per channel of a FLOAT32 {@code [C, H, W]} tensor, torchvision's {@code Normalize}
+ * (float32 arithmetic, so results are bitwise torchvision's). With {@code inplace} the input tensor is modified and
+ * returned; otherwise a new tensor is returned.
+ */
+public final class Normalize implements SampleTransform<Tensor, Tensor> {
+    private final float[] mean;
+    private final float[] std;
+    private final boolean inplace;
+
+    /** Normalizes into a new tensor. */
+    public Normalize(float[] mean, float[] std) {
+        this(mean, std, false);
+    }
+
+    /**
+     * @throws IllegalArgumentException if a std is zero or the arrays are empty
+     */
+    public Normalize(float[] mean, float[] std, boolean inplace) {
+        if (mean.length == 0 || std.length == 0) {
+            throw new IllegalArgumentException("mean and std need at least one value, but got mean="
+                    + Arrays.toString(mean) + ", std=" + Arrays.toString(std));
+        }
+        for (float s : std) {
+            if (s == 0) {
+                throw new IllegalArgumentException("std evaluated to zero, leading to division by zero: std="
+                        + Arrays.toString(std));
+            }
+        }
+        this.mean = mean.clone();
+        this.std = std.clone();
+        this.inplace = inplace;
+    }
+
+    @Override
+    public Tensor apply(Tensor tensor, RandomGenerator rng) {
+        return Functional.normalize(tensor, mean, std, inplace);
+    }
+
+    @Override
+    public String toString() {
+        return "Normalize(mean=" + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + ", inplace=" + inplace + ")";
+    }
+}

@@ -1,0 +1,77 @@
+package org.dataloader4j.vision.transforms;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.Image;
+
+/**
+ * torchvision's {@code Pad}: padding of one value (all sides), two (left/right, top/bottom) or four (left, top,
+ * right, bottom); constant (with a fill per channel or one for all), edge, reflect or symmetric.
+ */
+public final class Pad implements SampleTransform<Image, Image> {
+    /** The padding modes; see {@link Functional.PaddingMode}. */
+    public enum Mode {
+        CONSTANT, EDGE, REFLECT, SYMMETRIC
+    }
+
+    private final int left;
+    private final int top;
+    private final int right;
+    private final int bottom;
+    private final Mode mode;
+    private final int[] fill;
+
+    /** Constant zero padding of {@code padding} on every side. */
+    public Pad(int padding) {
+        this(new int[] {padding}, Mode.CONSTANT, new int[] {0});
+    }
+
+    /**
+     * @throws IllegalArgumentException if {@code padding} does not have 1, 2 or 4 values, or a fill value is not 0..255
+     */
+    public Pad(int[] padding, Mode mode, int[] fill) {
+        switch (padding.length) {
+            case 1 -> {
+                left = padding[0];
+                top = padding[0];
+                right = padding[0];
+                bottom = padding[0];
+            }
+            case 2 -> {
+                left = padding[0];
+                right = padding[0];
+                top = padding[1];
+                bottom = padding[1];
+            }
+            case 4 -> {
+                left = padding[0];
+                top = padding[1];
+                right = padding[2];
+                bottom = padding[3];
+            }
+            default -> throw new IllegalArgumentException("padding must have 1, 2 or 4 values, but got "
+                    + Arrays.toString(padding));
+        }
+        this.mode = Objects.requireNonNull(mode, "mode");
+        for (int f : fill) {
+            if (f < 0 || f > 255) {
+                throw new IllegalArgumentException("fill values are 0..255, but got " + Arrays.toString(fill));
+            }
+        }
+        this.fill = fill.clone();
+    }
+
+    @Override
+    public Image apply(Image image, RandomGenerator rng) {
+        return Functional.pad(image, left, top, right, bottom, Functional.PaddingMode.valueOf(mode.name()), fill);
+    }
+
+    @Override
+    public String toString() {
+        return "Pad(padding=[" + left + ", " + top + ", " + right + ", " + bottom + "], mode=" + mode + ", fill="
+                + Arrays.toString(fill) + ")";
+    }
+}

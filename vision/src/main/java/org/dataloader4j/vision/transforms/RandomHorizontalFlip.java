@@ -1,0 +1,31 @@
+package org.dataloader4j.vision.transforms;
+
+import java.util.random.RandomGenerator;
+
+import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.Image;
+
+/** Mirrors left to right with probability {@code p} (one {@code nextDouble() < p} draw), torchvision's transform. */
+public final class RandomHorizontalFlip implements SampleTransform<Image, Image> {
+    private final double p;
+
+    /** p = 0.5. */
+    public RandomHorizontalFlip() {
+        this(0.5);
+    }
+
+    /** Flips with probability {@code p} in [0, 1]. */
+    public RandomHorizontalFlip(double p) {
+        this.p = RandomVerticalFlip.checkProbability(p);
+    }
+
+    @Override
+    public Image apply(Image image, RandomGenerator rng) {
+        return rng.nextDouble() < p ? Functional.hflip(image) : image;
+    }
+
+    @Override
+    public String toString() {
+        return "RandomHorizontalFlip(p=" + p + ")";
+    }
+}

@@ -1,0 +1,107 @@
+package org.dataloader4j.vision.transforms;
+
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.Image;
+
+/**
+ * torchvision's {@code RandomResizedCrop}: a region of random area (a fraction in {@code scale} of the image) and
+ * random aspect ratio (log-uniform in {@code ratio}) at a random place, resized to {@code height × width}. Up to 10
+ * draws look for a region that fits; otherwise the central crop with the aspect ratio clamped to {@code ratio} is
+ * used. Every number is drawn from the sample's generator. {@link #params} and {@link #apply(Image, Params)}
+ * separate drawing from applying, for tests and fused decoders.
+ */
+public final class RandomResizedCrop implements SampleTransform<Image, Image> {
+
+    /** A crop region: top row, left column, height and width in pixels. */
+    public record Params(int top, int left, int height, int width) {
+    }
+
+    private final int height;
+    private final int width;
+    private final double scaleMin;
+    private final double scaleMax;
+    private final double ratioMin;
+    private final double ratioMax;
+    private final InterpolationMode mode;
+
+    /** A square output, scale (0.08, 1), ratio (3/4, 4/3), bilinear. */
+    public RandomResizedCrop(int size) {
+        this(size, size, 0.08, 1.0, 3.0 / 4.0, 4.0 / 3.0, InterpolationMode.BILINEAR);
+    }
+
+    /**
+     * @throws IllegalArgumentException for a non-positive size, or a scale or ratio range that is empty or not positive
+     */
+    public RandomResizedCrop(int height, int width, double scaleMin, double scaleMax, double ratioMin, double ratioMax,
+                             InterpolationMode mode) {
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("size must be positive, but got height=" + height + ", width=" + width);
+        }
+        if (!(scaleMin <= scaleMax) || !(ratioMin <= ratioMax) || !(ratioMin > 0) || !(scaleMin >= 0)) {
+            throw new IllegalArgumentException("scale and ratio should be ranges (min <= max, ratio > 0), but got scale=("
+                    + scaleMin + ", " + scaleMax + "), ratio=(" + ratioMin + ", " + ratioMax + ")");
+        }
+        this.height = height;
+        this.width = width;
+        this.scaleMin = scaleMin;
+        this.scaleMax = scaleMax;
+        this.ratioMin = ratioMin;
+        this.ratioMax = ratioMax;
+        this.mode = Objects.requireNonNull(mode, "mode");
+    }
+
+    /** torchvision's {@code get_params} for an image of {@code imageWidth × imageHeight}, drawing from {@code rng}. */
+    public Params params(int imageWidth, int imageHeight, RandomGenerator rng) {
+        double area = (double) imageHeight * imageWidth;
+        double logMin = Math.log(ratioMin);
+        double logMax = Math.log(ratioMax);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            double targetArea = area * uniform(rng, scaleMin, scaleMax);
+            double aspect = Math.exp(uniform(rng, logMin, logMax));
+            int w = (int) Math.rint(Math.sqrt(targetArea * aspect));
+            int h = (int) Math.rint(Math.sqrt(targetArea / aspect));
+            if (0 < w && w <= imageWidth && 0 < h && h <= imageHeight) {
+                int top = rng.nextInt(imageHeight - h + 1);
+                int left = rng.nextInt(imageWidth - w + 1);
+                return new Params(top, left, h, w);
+            }
+        }
+        double inRatio = (double) imageWidth / imageHeight;
+        int w;
+        int h;
+        if (inRatio < ratioMin) {
+            w = imageWidth;
+            h = (int) Math.rint(w / ratioMin);
+        } else if (inRatio > ratioMax) {
+            h = imageHeight;
+            w = (int) Math.rint(h * ratioMax);
+        } else {
+            w = imageWidth;
+            h = imageHeight;
+        }
+        return new Params((imageHeight - h) / 2, (imageWidth - w) / 2, h, w);
+    }
+
+    private static double uniform(RandomGenerator rng, double lo, double hi) {
+        return lo == hi ? lo : lo + (hi - lo) * rng.nextDouble();
+    }
+
+    /** Crops {@code p} out of {@code image} and resizes it to the output size. */
+    public Image apply(Image image, Params p) {
+        return Functional.resizedCrop(image, p.top(), p.left(), p.height(), p.width(), height, width, mode);
+    }
+
+    @Override
+    public Image apply(Image image, RandomGenerator rng) {
+        return apply(image, params(image.width(), image.height(), rng));
+    }
+
+    @Override
+    public String toString() {
+        return "RandomResizedCrop(size=(" + height + ", " + width + "), scale=(" + scaleMin + ", " + scaleMax
+                + "), ratio=(" + ratioMin + ", " + ratioMax + "), " + mode + ")";
+    }
+}

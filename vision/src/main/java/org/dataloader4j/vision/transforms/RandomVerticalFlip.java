@@ -1,0 +1,38 @@
+package org.dataloader4j.vision.transforms;
+
+import java.util.random.RandomGenerator;
+
+import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.Image;
+
+/** Mirrors top to bottom with probability {@code p} (one {@code nextDouble() < p} draw), torchvision's transform. */
+public final class RandomVerticalFlip implements SampleTransform<Image, Image> {
+    private final double p;
+
+    /** p = 0.5. */
+    public RandomVerticalFlip() {
+        this(0.5);
+    }
+
+    /** Flips with probability {@code p} in [0, 1]. */
+    public RandomVerticalFlip(double p) {
+        this.p = checkProbability(p);
+    }
+
+    static double checkProbability(double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("p must be a probability in [0, 1], but got p=" + p);
+        }
+        return p;
+    }
+
+    @Override
+    public Image apply(Image image, RandomGenerator rng) {
+        return rng.nextDouble() < p ? Functional.vflip(image) : image;
+    }
+
+    @Override
+    public String toString() {
+        return "RandomVerticalFlip(p=" + p + ")";
+    }
+}

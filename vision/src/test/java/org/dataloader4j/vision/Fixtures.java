@@ -1,0 +1,104 @@
+package org.dataloader4j.vision;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads the parity fixtures that make_fixtures.py wrote under src/test/resources/parity. */
+public final class Fixtures {
+    private Fixtures() {
+    }
+
+    /** The parity folder (tests run with the module directory as working directory). */
+    public static Path dir(String sub) {
+        return Path.of("src/test/resources/parity").resolve(sub).toAbsolutePath();
+    }
+
+    public static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A .npy array: dtype ('|u1' or '<f4'), shape, and the values as doubles. */
+    public record Npy(String dtype, int[] shape, double[] values) {
+        public int numel() {
+            return values.length;
+        }
+
+        @Override
+        public String toString() {
+            return dtype + " " + Arrays.toString(shape);
+        }
+    }
+
+    private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']+)'");
+    private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
+
+    public static Npy npy(Path file) {
+        try {
+            byte[] all = Files.readAllBytes(file);
+            ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+            int major = all[6];
+            int headerLen = major == 1 ? Short.toUnsignedInt(b.getShort(8)) : b.getInt(8);
+            int start = major == 1 ? 10 : 12;
+            String header = new String(all, start, headerLen, StandardCharsets.US_ASCII);
+            Matcher d = DESCR.matcher(header);
+            Matcher s = SHAPE.matcher(header);
+            if (!d.find() || !s.find() || header.contains("'fortran_order': True")) {
+                throw new IllegalStateException("unsupported npy header " + header);
+            }
+            int[] shape = Arrays.stream(s.group(1).split(",")).map(String::trim).filter(x -> !x.isEmpty())
+                    .mapToInt(Integer::parseInt).toArray();
+            int n = Arrays.stream(shape).reduce(1, (x, y) -> x * y);
+            double[] v = new double[n];
+            int at = start + headerLen;
+            switch (d.group(1)) {
+                case "|u1" -> {
+                    for (int i = 0; i < n; i++) {
+                        v[i] = all[at + i] & 0xFF;
+                    }
+                }
+                case "<f4" -> {
+                    for (int i = 0; i < n; i++) {
+                        v[i] = b.getFloat(at + 4 * i);
+                    }
+                }
+                default -> throw new IllegalStateException("unsupported dtype " + d.group(1));
+            }
+            return new Npy(d.group(1), shape, v);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Shape of an image as numpy prints it: [h, w, c], or [h, w] for L. */
+    public static int[] shapeOf(Image image) {
+        return image.channels() == 1 ? new int[] {image.height(), image.width()}
+                : new int[] {image.height(), image.width(), image.channels()};
+    }
+
+    /** Largest absolute difference between an image and an expected uint8 array of the same shape. */
+    public static int maxDiff(Image image, Npy expected) {
+        if (!Arrays.equals(shapeOf(image), expected.shape())) {
+            throw new AssertionError("shape " + Arrays.toString(shapeOf(image)) + " != expected " + expected);
+        }
+        byte[] got = image.toByteArray();
+        int max = 0;
+        for (int i = 0; i < got.length; i++) {
+            max = Math.max(max, Math.abs((got[i] & 0xFF) - (int) expected.values()[i]));
+        }
+        return max;
+    }
+}

@@ -1,0 +1,169 @@
+package org.dataloader4j.vision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.dataloader4j.collate.Batch;
+import org.dataloader4j.data.Dataset;
+import org.dataloader4j.loader.DataLoader;
+import org.dataloader4j.tensor.DType;
+import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.vision.transforms.ToTensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImageFolderTest {
+
+    /** Recreates the tree of folder_tree.txt under {@code tmp}; returns the expected classes and samples. */
+    private static Map<String, Object> buildTree(Path tmp) throws IOException {
+        List<String> classes = new ArrayList<>();
+        Map<String, Integer> classToIdx = new LinkedHashMap<>();
+        List<String> samples = new ArrayList<>();
+        for (String line : Fixtures.lines(Fixtures.dir("").resolve("folder_tree.txt"))) {
+            String[] f = line.split(" ");
+            switch (f[0]) {
+                case "dir" -> Files.createDirectories(tmp.resolve(f[1]));
+                case "file" -> Files.createFile(tmp.resolve(f[1]));
+                case "link" -> Files.createSymbolicLink(tmp.resolve(f[1]), Path.of(f[2]));
+                case "class" -> {
+                    classes.add(f[1]);
+                    classToIdx.put(f[1], Integer.parseInt(f[2]));
+                }
+                case "sample" -> samples.add(f[1] + " " + f[2]);
+                default -> throw new IllegalStateException(line);
+            }
+        }
+        return Map.of("classes", classes, "classToIdx", classToIdx, "samples", samples);
+    }
+
+    @Test
+    void matchesTorchvisionOnATrickyTree(@TempDir Path tmp) throws IOException {
+        Map<String, Object> expected = buildTree(tmp);
+        Path root = tmp.resolve("root");
+        DatasetFolder<Image, Long> ds = ImageFolder.of(root);
+        assertEquals(expected.get("classes"), ds.classes());
+        assertEquals(expected.get("classToIdx"), ds.classToIdx());
+        List<String> got = ds.samples().stream()
+                .map(e -> e.target() + " " + root.relativize(e.path()).toString().replace('\\', '/')).toList();
+        assertEquals(expected.get("samples"), got);
+        assertEquals(ds.samples().stream().map(DatasetFolder.Entry::target).toList(), ds.targets());
+        assertEquals(got.size(), ds.size());
+        assertEquals(ds.samples().get(3).path().toString(), ds.source(3).orElseThrow());
+    }
+
+    @Test
+    void extensionsAndPredicate(@TempDir Path tmp) throws IOException {
+        buildTree(tmp);
+        Path root = tmp.resolve("root");
+        DatasetFolder<Path, Long> png = DatasetFolder.builder(root, p -> p).extensions(".png").allowEmpty(true).build();
+        assertTrue(png.samples().stream().allMatch(e -> e.path().toString().toLowerCase().endsWith(".png")));
+        assertEquals(6, png.size(), png.samples().toString());   // h, .hidden, x, y.PnG, zlink, s1
+        IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
+                () -> DatasetFolder.builder(root, p -> p).extensions(".png").build());
+        assertTrue(empty.getMessage().contains("10_z, Cat") && empty.getMessage().contains(".png"),
+                empty.getMessage());
+        DatasetFolder<Path, Long> all = DatasetFolder.builder(root, p -> p).isValidFile(p -> true).build();
+        assertTrue(all.samples().stream().anyMatch(e -> e.path().endsWith("noext")));
+        DatasetFolder<Image, Long> pred = ImageFolder.builder(root).isValidFile(p -> p.toString().endsWith(".txt"))
+                .allowEmpty(true).build();
+        assertEquals(1, pred.size());
+        assertThrows(IllegalArgumentException.class,
+                () -> DatasetFolder.builder(root, p -> p).extensions(".png").isValidFile(p -> true).build());
+        assertThrows(IllegalArgumentException.class, () -> DatasetFolder.builder(root, p -> p).build());
+    }
+
+    @Test
+    void errorsNameTheRoot(@TempDir Path tmp) throws IOException {
+        Files.createFile(tmp.resolve("a.jpg"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageFolder.of(tmp));
+        assertTrue(e.getMessage().contains(tmp.toString()) && e.getMessage().contains("class folder"), e.getMessage());
+        Path missing = tmp.resolve("nope");
+        e = assertThrows(IllegalArgumentException.class, () -> ImageFolder.of(missing));
+        assertTrue(e.getMessage().contains(missing.toString()));
+        Files.createDirectories(tmp.resolve("empty"));
+        e = assertThrows(IllegalArgumentException.class, () -> ImageFolder.of(tmp));
+        assertTrue(e.getMessage().contains("empty") && e.getMessage().contains(".webp"), e.getMessage());
+    }
+
+    @Test
+    void symlinkLoopsAreNotFollowedForever(@TempDir Path tmp) throws IOException {
+        Path cls = Files.createDirectories(tmp.resolve("a"));
+        Files.createFile(cls.resolve("x.png"));
+        Files.createSymbolicLink(cls.resolve("loop"), Path.of(".."));
+        DatasetFolder<Path, Long> ds = DatasetFolder.builder(tmp, p -> p).extensions(".png").build();
+        assertTrue(ds.size() >= 1);
+    }
+
+    private static Path imageTree(Path tmp) throws IOException {
+        Path decode = Fixtures.dir("decode");
+        Files.createDirectories(tmp.resolve("cat"));
+        Files.createDirectories(tmp.resolve("dog"));
+        Files.copy(decode.resolve("rgb.png"), tmp.resolve("cat/1.png"));
+        Files.copy(decode.resolve("gray.jpg"), tmp.resolve("cat/2.jpg"));
+        Files.copy(decode.resolve("rgba.png"), tmp.resolve("dog/1.png"));
+        Files.copy(decode.resolve("maxval15.pgm"), tmp.resolve("dog/2.pgm"));
+        return tmp;
+    }
+
+    @Test
+    void loadsRgbImagesAndAppliesTransforms(@TempDir Path tmp) throws IOException {
+        Path root = imageTree(tmp);
+        DatasetFolder<Image, Long> raw = ImageFolder.of(root);
+        for (long i = 0; i < raw.size(); i++) {
+            try (Image img = raw.get(i).input()) {
+                assertEquals(Image.Mode.RGB, img.mode());
+                assertEquals(23, img.width());
+            }
+            assertEquals(i < 2 ? 0L : 1L, raw.get(i).target());
+        }
+        List<Image> seen = new ArrayList<>();
+        DatasetFolder<Tensor, String> ds = ImageFolder.builder(root)
+                .transform((Image img, java.util.random.RandomGenerator rng) -> {
+                    seen.add(img);
+                    return new ToTensor().apply(img, rng);
+                })
+                .targetTransform((t, rng) -> "class-" + t)
+                .build();
+        Sample<Tensor, String> s = ds.get(3);
+        assertEquals("class-1", s.target());
+        assertEquals(DType.FLOAT32, s.input().dtype());
+        assertTrue(seen.getFirst().isClosed(), "the decoded image is freed after the transform");
+    }
+
+    @Test
+    void collatesThroughTheDataLoader(@TempDir Path tmp) throws IOException {
+        Path root = imageTree(tmp);
+        Dataset<Sample<Tensor, Long>> ds = ImageFolder.builder(root).transform(new ToTensor()).build();
+        try (DataLoader<Batch> loader = DataLoader.builder(ds).batchSize(4).numWorkers(2).seed(1).build()) {
+            for (Batch batch : loader) {
+                try (batch) {
+                    Sample<?, ?> content = assertInstanceOf(Sample.class, batch.content());
+                    Tensor images = (Tensor) content.input();
+                    Tensor targets = (Tensor) content.target();
+                    assertEquals("[4, 3, 17, 23]", images.shape().toString());
+                    assertEquals(DType.INT64, targets.dtype());
+                    assertEquals(List.of(0L, 0L, 1L, 1L), java.util.Arrays.stream(targets.toLongArray()).boxed().toList());
+                }
+            }
+        }
+    }
+
+    @Test
+    void loaderErrorsNameTheFile(@TempDir Path tmp) throws IOException {
+        Files.createDirectories(tmp.resolve("c"));
+        Files.writeString(tmp.resolve("c/broken.jpg"), "not a jpeg");
+        DatasetFolder<Image, Long> ds = ImageFolder.of(tmp);
+        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ds.get(0));
+        assertTrue(e.getMessage().contains("broken.jpg"));
+    }
+}

@@ -1,0 +1,279 @@
+#!/usr/bin/python3
+"""Builds the parity fixtures of the vision module with PIL and torchvision.
+
+Run from anywhere with Debian's interpreter (the one that has torchvision):
+    /usr/bin/python3 vision/src/test/resources/parity/make_fixtures.py
+It rewrites decode/, transforms/ and folder_tree.txt next to this script. The Java tests read those
+files and never run Python. Formats:
+  * expected pixels are .npy files (uint8 HWC or float32 CHW), little endian, C order;
+  * decode/cases.txt:     <file> <PIL mode after open> <expected .npy>  (expected = PIL open + convert("RGB"))
+  * transforms/cases.txt: <name> <input image> <transform> key=value ... (expected = transforms/<name>.npy)
+  * folder_tree.txt:      'dir', 'file', 'link' lines build a tree; 'class' and 'sample' lines are what
+                          torchvision.datasets.ImageFolder found in it.
+"""
+import io
+import os
+import shutil
+import struct
+import sys
+import tempfile
+import zlib
+
+import numpy as np
+import torch
+import torchvision
+import torchvision.transforms as T
+import torchvision.transforms.functional as F
+from PIL import Image
+from torchvision.transforms import InterpolationMode as IM
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def scene(w, h, seed):
+    """A small 'photo-like' RGB image: smooth gradients, a few discs, fine texture and noise."""
+    rng = np.random.RandomState(seed)
+    y, x = np.mgrid[0:h, 0:w].astype(np.float64)
+    img = np.zeros((h, w, 3))
+    img[..., 0] = 255 * (x / max(w - 1, 1))
+    img[..., 1] = 255 * (y / max(h - 1, 1))
+    img[..., 2] = 128 + 100 * np.sin(x / 3.0 + y / 5.0)
+    for _ in range(3):
+        cx, cy, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(2, max(3, min(w, h) / 3))
+        color = rng.uniform(0, 255, 3)
+        mask = (x - cx) ** 2 + (y - cy) ** 2 < r * r
+        img[mask] = 0.3 * img[mask] + 0.7 * color
+    img += rng.normal(0, 12, img.shape)
+    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+
+
+def png_raw(path, arr, bit_depth, color_type):
+    """Writes a PNG by hand (PIL cannot write 16-bit RGB or 4-bit gray)."""
+    h, w = arr.shape[:2]
+    rows = []
+    for r in range(h):
+        if bit_depth == 16:
+            row = arr[r].astype('>u2').tobytes()
+        elif bit_depth == 4:
+            v = arr[r].astype(np.uint8)
+            if len(v) % 2:
+                v = np.append(v, 0).astype(np.uint8)
+            row = bytes((v[0::2] << 4) | v[1::2])
+        else:
+            row = arr[r].tobytes()
+        rows.append(b'\x00' + row)
+    def chunk(kind, data):
+        return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff)
+    with open(path, 'wb') as f:
+        f.write(b'\x89PNG\r\n\x1a\n')
+        f.write(chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, bit_depth, color_type, 0, 0, 0)))
+        f.write(chunk(b'IDAT', zlib.compress(b''.join(rows))))
+        f.write(chunk(b'IEND', b''))
+
+
+def save_npy(path, arr):
+    np.save(path, np.ascontiguousarray(arr), allow_pickle=False)
+
+
+def reset(d):
+    shutil.rmtree(d, ignore_errors=True)
+    os.makedirs(d)
+
+
+# ---------------------------------------------------------------------------------------------- decoding
+def make_decode():
+    d = os.path.join(HERE, 'decode')
+    reset(d)
+    w, h = 23, 17
+    rgb = scene(w, h, 1)
+    im = Image.fromarray(rgb)
+    alpha = np.linspace(0, 255, w * h).reshape(h, w).astype(np.uint8)
+    gray = np.array(im.convert('L'))
+    files = {}
+    im.save(os.path.join(d, 'baseline.jpg'), quality=90)
+    im.save(os.path.join(d, 'progressive.jpg'), quality=90, progressive=True)
+    im.save(os.path.join(d, 'q75_444.jpg'), quality=75, subsampling=0)
+    im.convert('L').save(os.path.join(d, 'gray.jpg'), quality=90)
+    im.convert('CMYK').save(os.path.join(d, 'cmyk.jpg'), quality=95)
+    im.save(os.path.join(d, 'rgb.png'))
+    Image.fromarray(np.dstack([rgb, alpha])).save(os.path.join(d, 'rgba.png'))
+    im.convert('L').save(os.path.join(d, 'gray.png'))
+    Image.fromarray(np.dstack([gray, alpha]), 'LA').save(os.path.join(d, 'la.png'))
+    im.convert('P', palette=Image.ADAPTIVE, colors=16).save(os.path.join(d, 'palette.png'))
+    p = im.convert('P', palette=Image.ADAPTIVE, colors=8)
+    p.save(os.path.join(d, 'palette_trns.png'), transparency=3)
+    im.convert('1').save(os.path.join(d, 'bilevel.png'))
+    png_raw(os.path.join(d, 'gray16.png'), (gray.astype(np.uint16) * 3) // 2, 16, 0)   # values up to ~382
+    png_raw(os.path.join(d, 'rgb16.png'), rgb.astype(np.uint16) * 257 + 91, 16, 2)
+    png_raw(os.path.join(d, 'gray4.png'), gray >> 4, 4, 0)
+    im.save(os.path.join(d, 'rgb.bmp'))
+    im.convert('P', palette=Image.ADAPTIVE, colors=16).save(os.path.join(d, 'palette.bmp'))
+    im.save(os.path.join(d, 'rgb.tif'))
+    im.save(os.path.join(d, 'lzw.tiff'), compression='tiff_lzw')
+    im.convert('L').save(os.path.join(d, 'gray.tif'))
+    im.save(os.path.join(d, 'lossless.webp'), lossless=True)
+    im.save(os.path.join(d, 'lossy.webp'), quality=90)
+    im.save(os.path.join(d, 'rgb.ppm'))
+    im.convert('L').save(os.path.join(d, 'gray.pgm'))
+    # PNM with other maxvals, written by hand
+    with open(os.path.join(d, 'maxval1000.ppm'), 'wb') as f:
+        f.write(b'P6\n# a comment\n%d %d\n1000\n' % (w, h))
+        f.write((rgb.astype(np.uint32) * 1000 // 255).astype('>u2').tobytes())
+    with open(os.path.join(d, 'maxval15.pgm'), 'wb') as f:
+        f.write(b'P5 %d %d 15\n' % (w, h))
+        f.write((gray >> 4).astype(np.uint8).tobytes())
+    with open(os.path.join(d, 'maxval65535.pgm'), 'wb') as f:
+        f.write(b'P5 %d %d 65535\n' % (w, h))
+        f.write((gray.astype(np.uint16) * 3).astype('>u2').tobytes())
+    lines = []
+    for name in sorted(os.listdir(d)):
+        if name.endswith('.npy') or name.endswith('.txt'):
+            continue
+        opened = Image.open(os.path.join(d, name))
+        mode = opened.mode
+        out = np.array(opened.convert('RGB'))
+        stem = name.replace('.', '_')
+        save_npy(os.path.join(d, stem + '.npy'), out)
+        lines.append(f'{name} {mode} {stem}.npy')
+    with open(os.path.join(d, 'cases.txt'), 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+
+
+# ---------------------------------------------------------------------------------------------- transforms
+def make_transforms():
+    d = os.path.join(HERE, 'transforms')
+    reset(d)
+    inputs = {
+        'a.png': Image.fromarray(scene(37, 29, 2)),
+        'b.png': Image.fromarray(scene(64, 48, 3)),
+        'c.png': Image.fromarray(scene(20, 50, 4)),
+        'g.png': Image.fromarray(scene(31, 22, 5)).convert('L'),
+        's.png': Image.fromarray(scene(13, 11, 7)),
+        'r.png': Image.fromarray(np.dstack([scene(26, 19, 6),
+                                            np.linspace(0, 255, 26 * 19).reshape(19, 26).astype(np.uint8)])),
+    }
+    for name, img in inputs.items():
+        img.save(os.path.join(d, name))
+    cases = []
+
+    def case(name, inp, spec, fn):
+        out = fn(inputs[inp])
+        if isinstance(out, torch.Tensor):
+            arr = out.numpy().astype(np.float32)
+        else:
+            arr = np.array(out)
+        save_npy(os.path.join(d, name + '.npy'), arr)
+        cases.append(f'{name} {inp} {spec}')
+
+    B, N, C = IM.BILINEAR, IM.NEAREST, IM.BICUBIC
+    for inp, size in [('a.png', 20), ('a.png', 9), ('b.png', 16), ('b.png', 47), ('c.png', 7), ('s.png', 25),
+                      ('g.png', 13), ('r.png', 11), ('a.png', 29)]:
+        case(f'resize_bilinear_{inp[0]}_{size}', inp, f'Resize size={size} interpolation=bilinear',
+             lambda im, s=size: F.resize(im, s, B))
+    for inp, hw in [('a.png', (13, 31)), ('b.png', (100, 7)), ('c.png', (50, 21))]:
+        case(f'resize_bilinear_{inp[0]}_{hw[0]}x{hw[1]}', inp, f'Resize size={hw[0]},{hw[1]} interpolation=bilinear',
+             lambda im, s=hw: F.resize(im, list(s), B))
+    for inp, size in [('a.png', 20), ('s.png', 30), ('c.png', 9), ('g.png', 40)]:
+        case(f'resize_nearest_{inp[0]}_{size}', inp, f'Resize size={size} interpolation=nearest',
+             lambda im, s=size: F.resize(im, s, N))
+    for inp, size in [('a.png', 20), ('s.png', 24), ('c.png', 9)]:
+        case(f'resize_bicubic_{inp[0]}_{size}', inp, f'Resize size={size} interpolation=bicubic',
+             lambda im, s=size: F.resize(im, s, C))
+    for inp, hw in [('a.png', (20, 20)), ('a.png', (10, 15)), ('a.png', (40, 30)), ('b.png', (47, 64)),
+                    ('c.png', (21, 21)), ('c.png', (51, 19)), ('g.png', (5, 6))]:
+        case(f'centercrop_{inp[0]}_{hw[0]}x{hw[1]}', inp, f'CenterCrop size={hw[0]},{hw[1]}',
+             lambda im, s=hw: F.center_crop(im, list(s)))
+    for inp, (top, left, h, w, size) in [('a.png', (3, 5, 20, 25, (16, 16))), ('b.png', (0, 0, 48, 64, (24, 24))),
+                                         ('b.png', (10, 7, 11, 13, (20, 30))), ('c.png', (12, 3, 30, 15, (9, 7)))]:
+        case(f'resizedcrop_{inp[0]}_{top}_{left}_{h}_{w}', inp,
+             f'ResizedCrop top={top} left={left} height={h} width={w} size={size[0]},{size[1]} interpolation=bilinear',
+             lambda im, a=(top, left, h, w, size): F.resized_crop(im, a[0], a[1], a[2], a[3], list(a[4]), B))
+    for inp, (top, left, h, w) in [('a.png', (4, 2, 10, 12)), ('b.png', (-3, 50, 20, 20))]:
+        case(f'crop_{inp[0]}_{top}_{left}_{h}_{w}', inp, f'Crop top={top} left={left} height={h} width={w}',
+             lambda im, a=(top, left, h, w): F.crop(im, *a))
+    case('hflip_a', 'a.png', 'HorizontalFlip', F.hflip)
+    case('vflip_a', 'a.png', 'VerticalFlip', F.vflip)
+    case('hflip_r', 'r.png', 'HorizontalFlip', F.hflip)
+    case('totensor_s', 's.png', 'ToTensor', F.to_tensor)
+    case('totensor_g', 'g.png', 'ToTensor', F.to_tensor)
+    case('totensor_r', 'r.png', 'ToTensor', F.to_tensor)
+    mean, std = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
+    case('normalize_s', 's.png', 'ToTensorNormalize mean=0.485,0.456,0.406 std=0.229,0.224,0.225',
+         lambda im: F.normalize(F.to_tensor(im), mean, std))
+    case('eval_pipeline_b', 'b.png',
+         'EvalPipeline resize=20 crop=16 mean=0.485,0.456,0.406 std=0.229,0.224,0.225',
+         lambda im: T.Compose([T.Resize(20), T.CenterCrop(16), T.ToTensor(), T.Normalize(mean, std)])(im))
+    for inp, pad, mode in [('a.png', (3,), 'constant'), ('a.png', (2, 5), 'edge'), ('a.png', (1, 2, 3, 4), 'reflect'),
+                           ('a.png', (4, 3, 2, 1), 'symmetric'), ('g.png', (3, 0, 5, 2), 'reflect'),
+                           ('a.png', (5, 2, 0, 7), 'constant'), ('c.png', (25, 3, 0, 1), 'symmetric')]:
+        fill = '10,20,30' if mode == 'constant' and len(pad) == 4 else '0'
+        fillv = (10, 20, 30) if fill != '0' else 0
+        case(f'pad_{inp[0]}_{mode}_{"_".join(map(str, pad))}', inp,
+             f'Pad padding={",".join(map(str, pad))} mode={mode} fill={fill}',
+             lambda im, p=pad, m=mode, f=fillv: F.pad(im, list(p), fill=f, padding_mode=m))
+    case('grayscale1_a', 'a.png', 'Grayscale channels=1', lambda im: F.rgb_to_grayscale(im, 1))
+    case('grayscale3_a', 'a.png', 'Grayscale channels=3', lambda im: F.rgb_to_grayscale(im, 3))
+    for f in [0.0, 0.5, 1.3]:
+        case(f'brightness_a_{f}', 'a.png', f'Brightness factor={f}', lambda im, f=f: F.adjust_brightness(im, f))
+        case(f'contrast_a_{f}', 'a.png', f'Contrast factor={f}', lambda im, f=f: F.adjust_contrast(im, f))
+        case(f'saturation_a_{f}', 'a.png', f'Saturation factor={f}', lambda im, f=f: F.adjust_saturation(im, f))
+    for f in [-0.5, -0.2, 0.0, 0.13, 0.5]:
+        case(f'hue_a_{f}', 'a.png', f'Hue factor={f}', lambda im, f=f: F.adjust_hue(im, f))
+    with open(os.path.join(d, 'cases.txt'), 'w') as f:
+        f.write('\n'.join(cases) + '\n')
+
+
+# ---------------------------------------------------------------------------------------------- ImageFolder
+TREE = [
+    ('dir', 'root/10_z'), ('file', 'root/10_z/a.JPG'), ('file', 'root/10_z/b.txt'),
+    ('dir', 'root/2_a'), ('file', 'root/2_a/x.png'), ('file', 'root/2_a/.hidden.png'),
+    ('dir', 'root/2_a/sub'), ('file', 'root/2_a/sub/y.PnG'), ('dir', 'root/2_a/sub-b'), ('file', 'root/2_a/sub-b/z.bmp'),
+    ('dir', 'root/2_a/sub/deeper'), ('file', 'root/2_a/sub/deeper/w.tiff'), ('file', 'root/2_a/A.jpeg'),
+    ('file', 'root/2_a/B.webp'), ('file', 'root/2_a/noext'), ('file', 'root/2_a/c.tif'), ('file', 'root/2_a/d.Ppm'),
+    ('file', 'root/2_a/e.pgm'), ('file', 'root/2_a/f.gif'), ('file', 'root/2_a/g.jpg.bak'),
+    ('dir', 'root/Cat'), ('file', 'root/Cat/1.jpg'), ('file', 'root/Cat/10.jpg'), ('file', 'root/Cat/2.jpg'),
+    ('file', 'root/Cat/_u.jpg'), ('file', 'root/Cat/Z.jpg'), ('file', 'root/Cat/a.jpg'), ('file', 'root/Cat/é.jpg'),
+    ('dir', 'root/bird'), ('dir', 'root/bird/nest'), ('file', 'root/bird/nest/egg.jpeg'),
+    ('dir', 'root/.hidden_class'), ('file', 'root/.hidden_class/h.png'),
+    ('file', 'root/stray.jpg'),
+    ('dir', 'elsewhere/shared'), ('file', 'elsewhere/shared/s1.png'), ('file', 'elsewhere/shared/s2.jpg'),
+    ('dir', 'elsewhere/dogs'), ('file', 'elsewhere/dogs/rex.jpg'),
+    ('link', 'root/bird/linked', '../../elsewhere/shared'),
+    ('link', 'root/bird/zlink.png', '../../elsewhere/shared/s1.png'),
+    ('link', 'root/dog', '../elsewhere/dogs'),
+]
+
+
+def make_folder():
+    tmp = tempfile.mkdtemp()
+    try:
+        for entry in TREE:
+            p = os.path.join(tmp, entry[1])
+            if entry[0] == 'dir':
+                os.makedirs(p, exist_ok=True)
+            elif entry[0] == 'file':
+                open(p, 'wb').close()
+            else:
+                os.symlink(entry[2], p)
+        root = os.path.join(tmp, 'root')
+        ds = torchvision.datasets.ImageFolder(root, loader=lambda p: p)
+        lines = ['# generated by make_fixtures.py with torchvision ' + torchvision.__version__]
+        for entry in TREE:
+            lines.append(' '.join(entry))
+        for c in ds.classes:
+            lines.append(f'class {c} {ds.class_to_idx[c]}')
+        for path, target in ds.samples:
+            lines.append(f'sample {target} {os.path.relpath(path, root)}')
+        png = torchvision.datasets.DatasetFolder(root, loader=lambda p: p, extensions=('.png',), allow_empty=True) \
+            if 'allow_empty' in torchvision.datasets.DatasetFolder.__init__.__code__.co_varnames else None
+        with open(os.path.join(HERE, 'folder_tree.txt'), 'w', encoding='utf-8') as f:
+            f.write('\n'.join(lines) + '\n')
+    finally:
+        shutil.rmtree(tmp)
+
+
+if __name__ == '__main__':
+    print('torch', torch.__version__, 'torchvision', torchvision.__version__, 'PIL', Image.__version__, file=sys.stderr)
+    make_decode()
+    make_transforms()
+    make_folder()
