@@ -51,6 +51,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     private final LoaderConfig<?, B> config;
     private final AtomicLong nextEpoch = new AtomicLong();
     private EpochIterator<B> current;
+    private EpochIterator<B> prefetched; // the next epoch, started early by persistent workers
     private WorkerPool persistentPool;
     private boolean closed;
 
@@ -138,8 +139,34 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         if ((config.persistentWorkers() || config.workers().isAuto()) && persistentPool == null) {
             persistentPool = new WorkerPool(config.numWorkers(), "dataloader4j-worker-");
         }
-        current = newEpoch(config, epoch, alreadyDelivered, persistentPool);
+        if (prefetched != null && prefetched.epoch() == epoch && alreadyDelivered.count() == 0) {
+            current = prefetched; // its first batches are loading, or loaded, already
+        } else {
+            if (prefetched != null) {
+                prefetched.close();
+            }
+            current = newEpoch(config, epoch, alreadyDelivered, persistentPool);
+        }
+        prefetched = null;
+        if (current instanceof ParallelEpoch<?, ?> parallel && persistentPool != null) {
+            parallel.whenAllStarted(() -> prefetch(epoch + 1));
+        }
         return current;
+    }
+
+    /**
+     * With persistent workers, starts the next epoch as soon as every batch of the current one has been
+     * started, so that the workers never idle at an epoch boundary: its order is known from (seed, epoch).
+     */
+    private synchronized void prefetch(long epoch) {
+        if (closed || prefetched != null) {
+            return;
+        }
+        EpochIterator<B> next = newEpoch(config, epoch, new DeliveredBatches(), persistentPool);
+        if (next instanceof ParallelEpoch<?, ?> parallel) {
+            parallel.whenAllStarted(() -> { }); // one epoch ahead at most
+        }
+        prefetched = next;
     }
 
     private static <T, B> EpochIterator<B> newEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches done,
@@ -194,6 +221,10 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         if (current != null) {
             current.close();
             current = null;
+        }
+        if (prefetched != null) {
+            prefetched.close();
+            prefetched = null;
         }
         if (persistentPool != null) {
             persistentPool.close();
@@ -329,7 +360,12 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             return this;
         }
 
-        /** Keep worker threads alive between epochs (default false; needs numWorkers > 0). */
+        /**
+         * Keep worker threads alive between epochs (default false; needs numWorkers > 0). They then also
+         * start loading the next epoch while the last batches of the current one are consumed, so an epoch
+         * does not begin with a stall; that head start is used when the next epoch asked for is the one
+         * after, and dropped otherwise.
+         */
         public Builder<T, B> persistentWorkers(boolean persistentWorkers) {
             this.persistentWorkers = persistentWorkers;
             return this;

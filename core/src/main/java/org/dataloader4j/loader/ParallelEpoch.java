@@ -31,6 +31,8 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
     private final LoaderConfig<T, B> config;
     private final TensorGather gather;
     private long lastDelivery;
+    private Runnable whenAllStarted; // set by the loader after construction: prefetch the next epoch
+    private boolean announced;
     private final boolean inOrder;
     private final Duration timeout;
     private final MemoryTracker memory;
@@ -156,7 +158,16 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
     }
 
     /** Submits batches until the window is full or the sampler is exhausted. */
+    /** Runs {@code action} once, on the consuming thread, when every batch of this epoch has been started. */
+    void whenAllStarted(Runnable action) {
+        this.whenAllStarted = action;
+    }
+
     private void refill() {
+        if (!plan.hasNext() && !announced && whenAllStarted != null && !closed) {
+            announced = true;
+            whenAllStarted.run();
+        }
         while (inFlight.size() < prefetchFactor * tuner.active() && plan.hasNext() && memory.mayStartAnother()) {
             BatchPlan.Planned planned = plan.next();
             long[] indices = planned.indices();

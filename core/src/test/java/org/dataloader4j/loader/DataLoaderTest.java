@@ -424,6 +424,37 @@ class DataLoaderTest {
     }
 
     @Test
+    void persistentWorkersStartTheNextEpochBeforeItIsAskedFor() throws InterruptedException {
+        Set<Long> epochsRead = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        Dataset<Long> recording = numbers(40).map((i, rng) -> {
+            epochsRead.add(org.dataloader4j.data.SampleContext.current(i).epoch());
+            return i;
+        });
+        List<long[]> withHeadStart = new ArrayList<>();
+        try (var loader = DataLoader.builder(recording).batchSize(4).shuffle(true).seed(6).numWorkers(2)
+                .persistentWorkers(true).collate(AS_ARRAY).build()) {
+            loader.epoch(0).forEach(withHeadStart::add);
+            for (int i = 0; i < 500 && !epochsRead.contains(1L); i++) {
+                Thread.sleep(10);
+            }
+            assertTrue(epochsRead.contains(1L), "epoch 1 started loading before it was asked for");
+            loader.epoch(1).forEach(withHeadStart::add);
+            loader.epoch(3).forEach(withHeadStart::add); // not the prefetched one: epoch 2's head start is dropped
+        }
+        List<long[]> plain = new ArrayList<>();
+        try (var loader = DataLoader.builder(numbers(40)).batchSize(4).shuffle(true).seed(6).collate(AS_ARRAY)
+                .build()) {
+            for (long epoch : new long[] {0, 1, 3}) {
+                loader.epoch(epoch).forEach(plain::add);
+            }
+        }
+        assertEquals(plain.size(), withHeadStart.size());
+        for (int i = 0; i < plain.size(); i++) {
+            assertArrayEquals(plain.get(i), withHeadStart.get(i), "batch " + i);
+        }
+    }
+
+    @Test
     void closedLoaderRefusesNewEpochs() {
         var loader = DataLoader.builder(numbers(3)).collate(AS_ARRAY).build();
         loader.close();
