@@ -22,6 +22,7 @@ dtypes are the same, which is all a copy-bound loader's speed depends on.
 """
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -56,6 +57,7 @@ def measure(dataset, torch, batch_size, workers, epochs, seed):
     from torch.utils.data import DataLoader
 
     torch.manual_seed(seed)
+    gc.collect()  # as the Java side collects before each run
     rss_reset = reset_peak_rss()
     loader = DataLoader(dataset, batch_size=batch_size, shuffle=True, num_workers=workers)
     per_epoch = []

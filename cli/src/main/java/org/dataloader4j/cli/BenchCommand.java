@@ -32,8 +32,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Measure a standard loading pipeline for several worker counts, optionally beside PyTorch.",
                 "Throughput is the steady state: epochs after the first (the only epoch when --epochs 1).",
                 "First-batch latency is the first epoch's (iterator created -> first batch received).",
-                "Peak RSS is the whole process's VmHWM during that run (reset before each run where Linux allows),"
-                        + " so it includes the dataset; for PyTorch it is the main process only."},
+                "Peak RSS is the whole process's VmHWM during that run (after a GC, reset before each run where Linux"
+                        + " allows), so it includes the dataset; for PyTorch it is the main process only."},
         footer = {"", "Example: dataloader4j bench --compare-pytorch --json bench.json"})
 final class BenchCommand implements Callable<Integer> {
 
@@ -287,7 +287,8 @@ final class BenchCommand implements Callable<Integer> {
         root.put("notes", List.of(
                 "samplesPerSecond is the steady state: epochs after the first (the only epoch when epochs = 1)",
                 "firstBatchMillis is the first epoch's time from creating the iterator to receiving the first batch",
-                "peakRssBytes is the whole process's VmHWM during the run (reset before it when peakRssReset is true)"
+                "peakRssBytes is the whole process's VmHWM during the run (after a GC; reset before it when peakRssReset is"
+                        + " true)"
                         + "; PyTorch's covers its main process only, not its worker processes"));
         List<Object> results = new ArrayList<>();
         for (Row r : rows) {

@@ -26,6 +26,20 @@ final class ProcessMemory {
     }
 
     /**
+     * Collects garbage and gives the cleaner a moment, so memory that earlier work left for the garbage
+     * collector (for example small tensors, whose off-heap memory the GC returns) is not counted against
+     * the next measurement.
+     */
+    static void settle() {
+        System.gc();
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Resets the peak to the current resident size (writing 5 to {@code /proc/self/clear_refs}), so the
      * next {@link #peakRssBytes()} covers only what ran in between. False where the kernel refuses.
      */

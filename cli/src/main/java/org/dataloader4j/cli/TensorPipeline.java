@@ -86,6 +86,7 @@ final class TensorPipeline implements BenchPipeline {
 
     @Override
     public BenchRun run(int workers, int epochs, PrintWriter progress) {
+        ProcessMemory.settle();
         boolean reset = ProcessMemory.resetPeak();
         List<BenchRun.Epoch> timings = new ArrayList<>();
         try (DataLoader<Batch> loader = DataLoader.builder(dataset)
