@@ -64,6 +64,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "epochs per worker count; the first is warm-up (default: ${DEFAULT-VALUE})")
     int epochs;
 
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "repeat the whole sweep, alternating ours and PyTorch each time; the table shows the median"
+                    + " throughput of the rounds (default: ${DEFAULT-VALUE})")
+    int rounds;
+
     @Option(names = "--seed", defaultValue = "42", description = "seed of the data and the shuffles (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -116,18 +121,26 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             List<Row> rows = new ArrayList<>();
+            for (int w : workers) {
+                rows.add(new Row(bench.name(), w, new ArrayList<>(), new ArrayList<>()));
+            }
             try {
-                for (int w : workers) {
-                    BenchRun ours = bench.run(w, epochs, out);
-                    BenchRun theirs = null;
-                    if (torch != null) {
-                        theirs = torch.run(w, epochs);
-                        for (BenchRun.Epoch e : theirs.epochs()) {
-                            out.printf(Locale.ROOT, "  PyTorch  workers=%d epoch %d: %,.0f samples/s, first batch %.2f ms%n",
-                                    w, e.epoch(), e.samplesPerSecond(), e.firstBatchMillis());
+                for (int round = 0; round < rounds; round++) {
+                    if (rounds > 1) {
+                        out.printf(Locale.ROOT, "round %d of %d%n", round + 1, rounds);
+                    }
+                    for (Row row : rows) {
+                        int w = row.workers();
+                        row.ours().add(bench.run(w, epochs, out));
+                        if (torch != null) {
+                            BenchRun theirs = torch.run(w, epochs);
+                            for (BenchRun.Epoch e : theirs.epochs()) {
+                                out.printf(Locale.ROOT, "  PyTorch  workers=%d epoch %d: %,.0f samples/s, first batch"
+                                        + " %.2f ms%n", w, e.epoch(), e.samplesPerSecond(), e.firstBatchMillis());
+                            }
+                            row.pytorch().add(theirs);
                         }
                     }
-                    rows.add(new Row(bench.name(), w, ours, theirs));
                 }
             } finally {
                 if (torch != null) {
@@ -157,6 +170,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (batchSize < 1) {
             problems.add("--batch-size should be positive, but got --batch-size=" + batchSize);
+        }
+        if (rounds < 1) {
+            problems.add("--rounds should be positive, but got --rounds=" + rounds);
         }
         if (epochs < 1) {
             problems.add("--epochs should be positive, but got --epochs=" + epochs);
@@ -204,10 +220,27 @@ final class BenchCommand implements Callable<Integer> {
                 + " above the jar or the working directory; point --pytorch-scripts at that folder");
     }
 
-    /** One line of the table: our run and, when compared, PyTorch's at the same worker count. */
-    record Row(String pipeline, int workers, BenchRun ours, BenchRun pytorch) {
+    /**
+     * One line of the table: our runs and, when compared, PyTorch's at the same worker count, one of each per
+     * round. Throughput is the median over rounds; first-batch latency is the first round's (the coldest);
+     * peak RSS is the largest of the rounds.
+     */
+    record Row(String pipeline, int workers, List<BenchRun> ours, List<BenchRun> pytorch) {
+        boolean compared() {
+            return !pytorch.isEmpty();
+        }
+
         double ratio() {
-            return pytorch == null ? Double.NaN : ours.steadySamplesPerSecond() / pytorch.steadySamplesPerSecond();
+            return compared() ? median(ours) / median(pytorch) : Double.NaN;
+        }
+
+        static double median(List<BenchRun> runs) {
+            double[] v = runs.stream().mapToDouble(BenchRun::steadySamplesPerSecond).sorted().toArray();
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        }
+
+        static long peakRss(List<BenchRun> runs) {
+            return runs.stream().mapToLong(BenchRun::peakRssBytes).max().orElse(-1);
         }
     }
 
@@ -218,17 +251,17 @@ final class BenchCommand implements Callable<Integer> {
         List<String[]> cells = new ArrayList<>();
         cells.add(HEADER);
         for (Row r : rows) {
-            BenchRun p = r.pytorch();
+            boolean p = r.compared();
             cells.add(new String[] {
                 r.pipeline(),
                 Integer.toString(r.workers()),
-                String.format(Locale.ROOT, "%,.0f", r.ours().steadySamplesPerSecond()),
-                p == null ? "-" : String.format(Locale.ROOT, "%,.0f", p.steadySamplesPerSecond()),
-                p == null ? "-" : String.format(Locale.ROOT, "%.1fx", r.ratio()),
-                String.format(Locale.ROOT, "%.1f", r.ours().firstBatchMillis()),
-                p == null ? "-" : String.format(Locale.ROOT, "%.1f", p.firstBatchMillis()),
-                mib(r.ours().peakRssBytes()),
-                p == null ? "-" : mib(p.peakRssBytes())});
+                String.format(Locale.ROOT, "%,.0f", Row.median(r.ours())),
+                p ? String.format(Locale.ROOT, "%,.0f", Row.median(r.pytorch())) : "-",
+                p ? String.format(Locale.ROOT, "%.1fx", r.ratio()) : "-",
+                String.format(Locale.ROOT, "%.1f", r.ours().getFirst().firstBatchMillis()),
+                p ? String.format(Locale.ROOT, "%.1f", r.pytorch().getFirst().firstBatchMillis()) : "-",
+                mib(Row.peakRss(r.ours())),
+                p ? mib(Row.peakRss(r.pytorch())) : "-"});
         }
         int[] width = new int[HEADER.length];
         for (String[] line : cells) {
@@ -268,6 +301,7 @@ final class BenchCommand implements Callable<Integer> {
         config.put("features", features);
         config.put("batchSize", batchSize);
         config.put("epochs", epochs);
+        config.put("rounds", rounds);
         config.put("seed", seed);
         config.put("workers", workers);
         root.put("config", config);
@@ -285,7 +319,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         root.put("pytorch", pt);
         root.put("notes", List.of(
-                "samplesPerSecond is the steady state: epochs after the first (the only epoch when epochs = 1)",
+                "samplesPerSecond is the steady state: epochs after the first (the only epoch when epochs = 1);"
+                        + " a result's samplesPerSecond and pytorchSamplesPerSecond are medians over the rounds,"
+                        + " 'ours' and 'pytorch' list every round",
                 "firstBatchMillis is the first epoch's time from creating the iterator to receiving the first batch",
                 "peakRssBytes is the whole process's VmHWM during the run (after a GC; reset before it when peakRssReset is"
                         + " true)"
@@ -295,9 +331,11 @@ final class BenchCommand implements Callable<Integer> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("pipeline", r.pipeline());
             m.put("workers", r.workers());
-            m.put("ours", r.ours().toJson());
-            m.put("pytorch", r.pytorch() == null ? null : r.pytorch().toJson());
-            m.put("ratio", r.pytorch() == null ? null : r.ratio());
+            m.put("samplesPerSecond", Row.median(r.ours()));
+            m.put("pytorchSamplesPerSecond", r.compared() ? Row.median(r.pytorch()) : null);
+            m.put("ratio", r.compared() ? r.ratio() : null);
+            m.put("ours", r.ours().stream().map(BenchRun::toJson).toList());
+            m.put("pytorch", r.compared() ? r.pytorch().stream().map(BenchRun::toJson).toList() : null);
             results.add(m);
         }
         root.put("results", results);

@@ -53,7 +53,11 @@ class BenchCommandTest {
             Map<?, ?> row = (Map<?, ?>) results.get(i);
             assertEquals((double) i, row.get("workers"));
             assertEquals(null, row.get("pytorch"));
-            Map<?, ?> ours = (Map<?, ?>) row.get("ours");
+            assertEquals(null, row.get("ratio"));
+            assertTrue((Double) row.get("samplesPerSecond") > 0, row.toString());
+            List<?> rounds = (List<?>) row.get("ours");
+            assertEquals(1, rounds.size());
+            Map<?, ?> ours = (Map<?, ?>) rounds.getFirst();
             assertTrue((Double) ours.get("samplesPerSecond") > 0, ours.toString());
             List<?> epochs = (List<?>) ours.get("epochs");
             assertEquals(1, epochs.size());
@@ -72,6 +76,21 @@ class BenchCommandTest {
         assertEquals(1, skipped.size(), r.out());
         assertTrue(skipped.getFirst().contains("no-such-python"), skipped.getFirst());
         assertTrue(r.out().contains(HEADER_START), r.out());
+    }
+
+    @Test
+    void roundsRepeatTheSweep(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("rounds.json");
+        Result r = run("bench", "--samples", "300", "--features", "4", "--batch-size", "64", "--workers", "2",
+                "--epochs", "2", "--rounds", "3", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("round 3 of 3"), r.out());
+        Map<?, ?> row = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("results")).getFirst();
+        List<?> rounds = (List<?>) row.get("ours");
+        assertEquals(3, rounds.size());
+        for (Object round : rounds) {
+            assertEquals(2, ((List<?>) ((Map<?, ?>) round).get("epochs")).size());
+        }
     }
 
     @Test
