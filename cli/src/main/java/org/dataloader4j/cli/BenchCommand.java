@@ -1,0 +1,344 @@
+package org.dataloader4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code dataloader4j bench}: loads a standard pipeline with our {@code DataLoader} for several worker
+ * counts and, with {@code --compare-pytorch}, PyTorch's equivalent in the same run, alternating between
+ * the two at each worker count. It prints a table of steady-state samples per second, the ratio,
+ * first-batch latency and peak resident memory of both, and can write everything as JSON.
+ *
+ * <pre>{@code
+ * ./dataloader4j bench --compare-pytorch --json bench.json
+ * }</pre>
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure a standard loading pipeline for several worker counts, optionally beside PyTorch.",
+                "Throughput is the steady state: epochs after the first (the only epoch when --epochs 1).",
+                "First-batch latency is the first epoch's (iterator created -> first batch received).",
+                "Peak RSS is the whole process's VmHWM during that run (after a GC, reset before each run where Linux"
+                        + " allows), so it includes the dataset; for PyTorch it is the main process only."},
+        footer = {"", "Example: dataloader4j bench --compare-pytorch --json bench.json"})
+final class BenchCommand implements Callable<Integer> {
+
+    /** The pipelines --pipeline accepts; image-train and image-eval join here with the vision module. */
+    static final List<String> PIPELINES = List.of("tensor");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--pipeline", defaultValue = "tensor", completionCandidates = PipelineNames.class,
+            description = "what to load, one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
+    String pipeline;
+
+    @Option(names = "--samples", defaultValue = "1000000", description = "samples in the dataset (default: ${DEFAULT-VALUE})")
+    long samples;
+
+    @Option(names = "--features", defaultValue = "256", description = "FLOAT32 values per sample (default: ${DEFAULT-VALUE})")
+    int features;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "samples per batch (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--workers", defaultValue = "0,1,2", split = ",", paramLabel = "N",
+            description = "worker counts to measure, 0 = calling thread (default: ${DEFAULT-VALUE})")
+    List<Integer> workers;
+
+    @Option(names = "--epochs", defaultValue = "2",
+            description = "epochs per worker count; the first is warm-up (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--rounds", defaultValue = "1",
+            description = "repeat the whole sweep, alternating ours and PyTorch each time; the table shows the median"
+                    + " throughput of the rounds (default: ${DEFAULT-VALUE})")
+    int rounds;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed of the data and the shuffles (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--compare-pytorch",
+            description = "also run PyTorch's DataLoader on the same-sized data (needs torch for --python)")
+    boolean comparePytorch;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3",
+            description = "Python interpreter with torch, for --compare-pytorch (default: ${DEFAULT-VALUE})")
+    Path python;
+
+    @Option(names = "--pytorch-scripts", paramLabel = "DIR",
+            description = "folder holding the PyTorch scripts (default: bench/pytorch of this checkout)")
+    Path pytorchScripts;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON to FILE")
+    Path json;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    /** Lists the pipeline names for help and completion. */
+    static final class PipelineNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return PIPELINES.iterator();
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf(Locale.ROOT, "dataloader4j bench on Java %s, %d cores, %s %s%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"));
+        long buildStart = System.nanoTime();
+        try (BenchPipeline bench = createPipeline()) {
+            out.printf(Locale.ROOT, "pipeline %s: %s (built in %.1f s)%n", bench.name(), bench.description(),
+                    (System.nanoTime() - buildStart) / 1e9);
+            PyTorchRunner torch = null;
+            String torchNote = null;
+            if (comparePytorch) {
+                try {
+                    torch = PyTorchRunner.start(python, locateScript(bench.pytorchScript()), bench.pytorchArguments());
+                    out.printf(Locale.ROOT, "PyTorch %s (%s, Python %s) built the same-sized dataset%n",
+                            torch.torchVersion(), torch.ready().get("executable"), torch.ready().get("python"));
+                } catch (PyTorchRunner.UnavailableException e) {
+                    torchNote = e.getMessage();
+                    out.println("PyTorch comparison skipped: " + torchNote);
+                }
+            }
+            List<Row> rows = new ArrayList<>();
+            for (int w : workers) {
+                rows.add(new Row(bench.name(), w, new ArrayList<>(), new ArrayList<>()));
+            }
+            try {
+                for (int round = 0; round < rounds; round++) {
+                    if (rounds > 1) {
+                        out.printf(Locale.ROOT, "round %d of %d%n", round + 1, rounds);
+                    }
+                    for (Row row : rows) {
+                        int w = row.workers();
+                        row.ours().add(bench.run(w, epochs, out));
+                        if (torch != null) {
+                            BenchRun theirs = torch.run(w, epochs);
+                            for (BenchRun.Epoch e : theirs.epochs()) {
+                                out.printf(Locale.ROOT, "  PyTorch  workers=%d epoch %d: %,.0f samples/s, first batch"
+                                        + " %.2f ms%n", w, e.epoch(), e.samplesPerSecond(), e.firstBatchMillis());
+                            }
+                            row.pytorch().add(theirs);
+                        }
+                    }
+                }
+            } finally {
+                if (torch != null) {
+                    torch.close();
+                }
+            }
+            out.println();
+            printTable(rows, out);
+            if (json != null) {
+                Files.writeString(json, Json.write(toJson(bench, rows, torch, torchNote)) + "\n");
+                out.println("wrote " + json);
+            }
+        }
+        return 0;
+    }
+
+    private void validate() {
+        List<String> problems = new ArrayList<>();
+        if (!PIPELINES.contains(pipeline)) {
+            problems.add("--pipeline should be one of " + PIPELINES + ", but got --pipeline=" + pipeline);
+        }
+        if (samples < 1) {
+            problems.add("--samples should be positive, but got --samples=" + samples);
+        }
+        if (features < 1) {
+            problems.add("--features should be positive, but got --features=" + features);
+        }
+        if (batchSize < 1) {
+            problems.add("--batch-size should be positive, but got --batch-size=" + batchSize);
+        }
+        if (rounds < 1) {
+            problems.add("--rounds should be positive, but got --rounds=" + rounds);
+        }
+        if (epochs < 1) {
+            problems.add("--epochs should be positive, but got --epochs=" + epochs);
+        }
+        if (workers.isEmpty() || workers.stream().anyMatch(w -> w < 0)) {
+            problems.add("--workers should list non-negative counts, but got --workers="
+                    + String.join(",", workers.stream().map(String::valueOf).toList()));
+        }
+        if (!problems.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
+    }
+
+    private BenchPipeline createPipeline() {
+        return switch (pipeline) {
+            case "tensor" -> new TensorPipeline(samples, features, batchSize, seed);
+            default -> throw new AssertionError(pipeline); // validate() refused it
+        };
+    }
+
+    /**
+     * The PyTorch script {@code name}: under {@code --pytorch-scripts} when given, else in {@code bench/pytorch}
+     * of the checkout this jar (or class folder) was built in, else of the working directory or a parent.
+     */
+    private Path locateScript(String name) throws PyTorchRunner.UnavailableException {
+        if (pytorchScripts != null) {
+            return pytorchScripts.resolve(name);
+        }
+        List<Path> starts = new ArrayList<>();
+        try {
+            starts.add(Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        } catch (URISyntaxException | RuntimeException e) {
+            // no code source: fall back to the working directory
+        }
+        starts.add(Path.of("").toAbsolutePath());
+        for (Path start : starts) {
+            for (Path dir = start; dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve("bench").resolve("pytorch").resolve(name);
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        throw new PyTorchRunner.UnavailableException("cannot find bench/pytorch/" + name
+                + " above the jar or the working directory; point --pytorch-scripts at that folder");
+    }
+
+    /**
+     * One line of the table: our runs and, when compared, PyTorch's at the same worker count, one of each per
+     * round. Throughput is the median over rounds; first-batch latency is the first round's (the coldest);
+     * peak RSS is the largest of the rounds.
+     */
+    record Row(String pipeline, int workers, List<BenchRun> ours, List<BenchRun> pytorch) {
+        boolean compared() {
+            return !pytorch.isEmpty();
+        }
+
+        double ratio() {
+            return compared() ? median(ours) / median(pytorch) : Double.NaN;
+        }
+
+        static double median(List<BenchRun> runs) {
+            double[] v = runs.stream().mapToDouble(BenchRun::steadySamplesPerSecond).sorted().toArray();
+            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        }
+
+        static long peakRss(List<BenchRun> runs) {
+            return runs.stream().mapToLong(BenchRun::peakRssBytes).max().orElse(-1);
+        }
+    }
+
+    static final String[] HEADER = {"pipeline", "workers", "ours samples/s", "PyTorch samples/s", "ratio",
+        "ours 1st batch ms", "PyTorch 1st batch ms", "ours peak RSS MiB", "PyTorch peak RSS MiB"};
+
+    private static void printTable(List<Row> rows, PrintWriter out) {
+        List<String[]> cells = new ArrayList<>();
+        cells.add(HEADER);
+        for (Row r : rows) {
+            boolean p = r.compared();
+            cells.add(new String[] {
+                r.pipeline(),
+                Integer.toString(r.workers()),
+                String.format(Locale.ROOT, "%,.0f", Row.median(r.ours())),
+                p ? String.format(Locale.ROOT, "%,.0f", Row.median(r.pytorch())) : "-",
+                p ? String.format(Locale.ROOT, "%.1fx", r.ratio()) : "-",
+                String.format(Locale.ROOT, "%.1f", r.ours().getFirst().firstBatchMillis()),
+                p ? String.format(Locale.ROOT, "%.1f", r.pytorch().getFirst().firstBatchMillis()) : "-",
+                mib(Row.peakRss(r.ours())),
+                p ? mib(Row.peakRss(r.pytorch())) : "-"});
+        }
+        int[] width = new int[HEADER.length];
+        for (String[] line : cells) {
+            for (int i = 0; i < line.length; i++) {
+                width[i] = Math.max(width[i], line[i].length());
+            }
+        }
+        for (String[] line : cells) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < line.length; i++) {
+                String cell = line[i];
+                String pad = " ".repeat(width[i] - cell.length());
+                sb.append(i == 0 ? "" : "  ").append(i == 0 ? cell + pad : pad + cell);
+            }
+            out.println(sb.toString().stripTrailing());
+        }
+    }
+
+    private static String mib(long bytes) {
+        return bytes < 0 ? "?" : String.format(Locale.ROOT, "%,.0f", bytes / 1048576.0);
+    }
+
+    private Map<String, Object> toJson(BenchPipeline bench, List<Row> rows, PyTorchRunner torch, String torchNote) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("date", Instant.now().toString());
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("java", Runtime.version().toString());
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
+        root.put("machine", machine);
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("pipeline", bench.name());
+        config.put("description", bench.description());
+        config.put("samples", samples);
+        config.put("features", features);
+        config.put("batchSize", batchSize);
+        config.put("epochs", epochs);
+        config.put("rounds", rounds);
+        config.put("seed", seed);
+        config.put("workers", workers);
+        root.put("config", config);
+        Map<String, Object> pt = new LinkedHashMap<>();
+        pt.put("requested", comparePytorch);
+        pt.put("available", torch != null);
+        if (torch != null) {
+            pt.put("torch", torch.torchVersion());
+            pt.put("python", torch.ready().get("python"));
+            pt.put("executable", torch.ready().get("executable"));
+            pt.put("buildSeconds", torch.ready().get("buildSeconds"));
+        }
+        if (torchNote != null) {
+            pt.put("reason", torchNote);
+        }
+        root.put("pytorch", pt);
+        root.put("notes", List.of(
+                "samplesPerSecond is the steady state: epochs after the first (the only epoch when epochs = 1);"
+                        + " a result's samplesPerSecond and pytorchSamplesPerSecond are medians over the rounds,"
+                        + " 'ours' and 'pytorch' list every round",
+                "firstBatchMillis is the first epoch's time from creating the iterator to receiving the first batch",
+                "peakRssBytes is the whole process's VmHWM during the run (after a GC; reset before it when peakRssReset is"
+                        + " true)"
+                        + "; PyTorch's covers its main process only, not its worker processes"));
+        List<Object> results = new ArrayList<>();
+        for (Row r : rows) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pipeline", r.pipeline());
+            m.put("workers", r.workers());
+            m.put("samplesPerSecond", Row.median(r.ours()));
+            m.put("pytorchSamplesPerSecond", r.compared() ? Row.median(r.pytorch()) : null);
+            m.put("ratio", r.compared() ? r.ratio() : null);
+            m.put("ours", r.ours().stream().map(BenchRun::toJson).toList());
+            m.put("pytorch", r.compared() ? r.pytorch().stream().map(BenchRun::toJson).toList() : null);
+            results.add(m);
+        }
+        root.put("results", results);
+        return root;
+    }
+}

@@ -1,0 +1,36 @@
+package org.dataloader4j.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+
+/**
+ * One standard pipeline of {@code dataloader4j bench}: it builds its data once, loads it with our
+ * {@code DataLoader} at a given worker count, and names the PyTorch script (under {@code bench/pytorch/})
+ * and arguments that build and load the same thing in PyTorch. {@code tensor} is the first; the image
+ * pipelines ({@code image-train}, {@code image-eval}) join {@link BenchCommand#PIPELINES} as the vision
+ * module lands.
+ */
+interface BenchPipeline extends AutoCloseable {
+
+    /** The name given to {@code --pipeline}. */
+    String name();
+
+    /** One line saying what is loaded, e.g. the dataset's size, dtypes, batch size and shuffling. */
+    String description();
+
+    /**
+     * Loads {@code epochs} epochs with {@code workers} worker threads (0 = the calling thread) and
+     * measures each; progress goes to {@code progress}.
+     */
+    BenchRun run(int workers, int epochs, PrintWriter progress);
+
+    /** File name of the PyTorch equivalent under {@code bench/pytorch/}. */
+    String pytorchScript();
+
+    /** Arguments that make the PyTorch script build the same-sized data ({@code --serve} is added by the caller). */
+    List<String> pytorchArguments();
+
+    /** Frees the pipeline's data. */
+    @Override
+    void close();
+}

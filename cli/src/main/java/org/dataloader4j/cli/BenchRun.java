@@ -1,0 +1,106 @@
+package org.dataloader4j.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The measurements of one loader at one worker count, for either side (ours or PyTorch): every
+ * epoch's timing and the process's peak resident memory while it ran.
+ *
+ * @param workers      worker count
+ * @param epochs       per-epoch timings, in order
+ * @param peakRssBytes the process's peak resident set size (VmHWM) during the run, or since process start
+ *                     when {@code peakRssReset} is false; -1 if unknown
+ * @param peakRssReset whether the peak was reset before the run
+ */
+record BenchRun(int workers, List<Epoch> epochs, long peakRssBytes, boolean peakRssReset) {
+
+    BenchRun {
+        epochs = List.copyOf(epochs);
+        if (epochs.isEmpty()) {
+            throw new IllegalArgumentException("a run needs at least one epoch");
+        }
+    }
+
+    /**
+     * One epoch.
+     *
+     * @param firstBatchMillis time from creating the epoch's iterator to receiving its first batch
+     */
+    record Epoch(int epoch, long samples, long batches, double seconds, double firstBatchMillis) {
+        double samplesPerSecond() {
+            return samples / seconds;
+        }
+
+        Map<String, Object> toJson() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epoch", epoch);
+            m.put("samples", samples);
+            m.put("batches", batches);
+            m.put("seconds", seconds);
+            m.put("samplesPerSecond", samplesPerSecond());
+            m.put("firstBatchMillis", firstBatchMillis);
+            return m;
+        }
+    }
+
+    /** Samples per second over the epochs after the first (warm-up), or of the only epoch when there is one. */
+    double steadySamplesPerSecond() {
+        List<Epoch> steady = epochs.size() > 1 ? epochs.subList(1, epochs.size()) : epochs;
+        long samples = 0;
+        double seconds = 0;
+        for (Epoch e : steady) {
+            samples += e.samples();
+            seconds += e.seconds();
+        }
+        return samples / seconds;
+    }
+
+    /** Samples per second of the first epoch (with warm-up: JIT on our side, first forks on PyTorch's). */
+    double firstEpochSamplesPerSecond() {
+        return epochs.getFirst().samplesPerSecond();
+    }
+
+    /** First-batch latency of the first epoch: what a user waits for after starting to iterate. */
+    double firstBatchMillis() {
+        return epochs.getFirst().firstBatchMillis();
+    }
+
+    /** First-batch latency of the last epoch (warm). */
+    double steadyFirstBatchMillis() {
+        return epochs.getLast().firstBatchMillis();
+    }
+
+    Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("samplesPerSecond", steadySamplesPerSecond());
+        m.put("firstEpochSamplesPerSecond", firstEpochSamplesPerSecond());
+        m.put("firstBatchMillis", firstBatchMillis());
+        m.put("steadyFirstBatchMillis", steadyFirstBatchMillis());
+        m.put("peakRssBytes", peakRssBytes);
+        m.put("peakRssReset", peakRssReset);
+        m.put("epochs", epochs.stream().map(Epoch::toJson).toList());
+        return m;
+    }
+
+    /** Reads the {@code "result"} object the PyTorch scripts print. */
+    static BenchRun fromScriptJson(Map<?, ?> json) {
+        List<?> rawEpochs = (List<?>) json.get("epochs");
+        List<Epoch> epochs = rawEpochs.stream().map(o -> {
+            Map<?, ?> e = (Map<?, ?>) o;
+            return new Epoch(num(e, "epoch").intValue(), num(e, "samples").longValue(), num(e, "batches").longValue(),
+                    num(e, "seconds").doubleValue(), num(e, "firstBatchMillis").doubleValue());
+        }).toList();
+        Object reset = json.get("peakRssReset");
+        return new BenchRun(num(json, "workers").intValue(), epochs, num(json, "peakRssBytes").longValue(),
+                Boolean.TRUE.equals(reset));
+    }
+
+    private static Number num(Map<?, ?> json, String key) {
+        if (json.get(key) instanceof Number n) {
+            return n;
+        }
+        throw new IllegalArgumentException("expected a number for '" + key + "' but got " + json.get(key));
+    }
+}

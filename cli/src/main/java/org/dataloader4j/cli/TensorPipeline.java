@@ -1,0 +1,136 @@
+package org.dataloader4j.cli;
+
+import java.io.PrintWriter;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.LongStream;
+import org.dataloader4j.collate.Batch;
+import org.dataloader4j.data.TensorDataset;
+import org.dataloader4j.loader.DataLoader;
+import org.dataloader4j.loader.LoaderIterator;
+import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.tensor.DType;
+import org.dataloader4j.tensor.Tensor;
+
+/**
+ * The {@code tensor} pipeline: a {@link TensorDataset} of {@code samples × features} FLOAT32 rows
+ * (uniform in [0, 1)) and INT64 labels (10 classes), loaded shuffled with the default collate, every
+ * batch closed by the consumer as a training loop would. This is the pure loader-overhead case: no
+ * decoding, no transforms, one row copy per sample.
+ */
+final class TensorPipeline implements BenchPipeline {
+    private static final long FILL_STREAM = 0x7465_6E73L;
+    private static final long LABEL_STREAM = 0x6C61_6265L;
+    private static final long ROWS_PER_TASK = 4096;
+
+    private final long samples;
+    private final int features;
+    private final int batchSize;
+    private final long seed;
+    private final Tensor x;
+    private final Tensor y;
+    private final TensorDataset dataset;
+
+    TensorPipeline(long samples, int features, int batchSize, long seed) {
+        this.samples = samples;
+        this.features = features;
+        this.batchSize = batchSize;
+        this.seed = seed;
+        Tensor xs = Tensor.zeros(DType.FLOAT32, samples, features);
+        Tensor ys;
+        try {
+            ys = Tensor.zeros(DType.INT64, samples);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            xs.close();
+            throw e;
+        }
+        this.x = xs;
+        this.y = ys;
+        fill();
+        this.dataset = new TensorDataset(x, y);
+    }
+
+    /** Row r's values come from a generator keyed by (seed, r): the same bytes whatever the thread count. */
+    private void fill() {
+        MemorySegment xm = x.data();
+        MemorySegment ym = y.data();
+        long rowBytes = (long) features * Float.BYTES;
+        long tasks = (samples + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
+        LongStream.range(0, tasks).parallel().forEach(task -> {
+            float[] row = new float[features];
+            long end = Math.min(samples, (task + 1) * ROWS_PER_TASK);
+            for (long r = task * ROWS_PER_TASK; r < end; r++) {
+                CounterRandom rng = CounterRandom.of(seed, 0, r, FILL_STREAM);
+                for (int f = 0; f < features; f++) {
+                    row[f] = rng.nextFloat();
+                }
+                MemorySegment.copy(row, 0, xm, ValueLayout.JAVA_FLOAT, r * rowBytes, features);
+                ym.setAtIndex(ValueLayout.JAVA_LONG, r, CounterRandom.of(seed, 0, r, LABEL_STREAM).nextLong(10));
+            }
+        });
+    }
+
+    @Override
+    public String name() {
+        return "tensor";
+    }
+
+    @Override
+    public String description() {
+        return String.format(Locale.ROOT, "TensorDataset of %,d x %d FLOAT32 rows + INT64 labels (%.1f MiB), batch %d,"
+                + " shuffled, default collate", samples, features, (x.byteSize() + y.byteSize()) / 1048576.0, batchSize);
+    }
+
+    @Override
+    public BenchRun run(int workers, int epochs, PrintWriter progress) {
+        ProcessMemory.settle();
+        boolean reset = ProcessMemory.resetPeak();
+        List<BenchRun.Epoch> timings = new ArrayList<>();
+        try (DataLoader<Batch> loader = DataLoader.builder(dataset)
+                .batchSize(batchSize).shuffle(true).seed(seed).numWorkers(workers).build()) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                long start = System.nanoTime();
+                long firstBatch = -1;
+                long count = 0;
+                long batches = 0;
+                try (LoaderIterator<Batch> it = (LoaderIterator<Batch>) loader.epoch(epoch).iterator()) {
+                    while (it.hasNext()) {
+                        try (Batch batch = it.next()) {
+                            if (firstBatch < 0) {
+                                firstBatch = System.nanoTime() - start;
+                            }
+                            count += batch.size();
+                            batches++;
+                        }
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                BenchRun.Epoch e = new BenchRun.Epoch(epoch, count, batches, seconds, firstBatch / 1e6);
+                timings.add(e);
+                progress.printf(Locale.ROOT, "  ours     workers=%d epoch %d: %,.0f samples/s, first batch %.2f ms%n",
+                        workers, epoch, e.samplesPerSecond(), e.firstBatchMillis());
+            }
+        }
+        return new BenchRun(workers, timings, ProcessMemory.peakRssBytes(), reset);
+    }
+
+    @Override
+    public String pytorchScript() {
+        return "tensor_pipeline.py";
+    }
+
+    @Override
+    public List<String> pytorchArguments() {
+        return List.of("--samples", Long.toString(samples), "--features", Integer.toString(features),
+                "--batch-size", Integer.toString(batchSize), "--seed", Long.toString(seed));
+    }
+
+    @Override
+    public void close() {
+        x.close();
+        y.close();
+    }
+}

@@ -1,0 +1,143 @@
+package org.dataloader4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dataloader4j bench} end to end at tiny sizes; no timing is asserted, and no Python is needed. */
+class BenchCommandTest {
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static final String HEADER_START = "pipeline  workers  ours samples/s  PyTorch samples/s  ratio";
+
+    @Test
+    void tinyRunPrintsTheTableAndWritesJson(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("bench.json");
+        Result r = run("bench", "--samples", "2000", "--features", "8", "--workers", "0,1", "--epochs", "1",
+                "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains(HEADER_START), r.out());
+        List<String> tableRows = r.out().lines().filter(l -> l.startsWith("tensor ")).toList();
+        assertEquals(2, tableRows.size(), r.out());
+        assertTrue(tableRows.get(0).matches("tensor\\s+0\\s+[\\d,]+\\s+-\\s+-\\s+.*"), tableRows.get(0));
+
+        Map<?, ?> root = assertInstanceOf(Map.class, Json.parse(Files.readString(json)));
+        Map<?, ?> config = (Map<?, ?>) root.get("config");
+        assertEquals(2000.0, config.get("samples"));
+        assertEquals(List.of(0.0, 1.0), config.get("workers"));
+        assertEquals(Boolean.FALSE, ((Map<?, ?>) root.get("pytorch")).get("requested"));
+        List<?> results = (List<?>) root.get("results");
+        assertEquals(2, results.size());
+        for (int i = 0; i < 2; i++) {
+            Map<?, ?> row = (Map<?, ?>) results.get(i);
+            assertEquals((double) i, row.get("workers"));
+            assertEquals(null, row.get("pytorch"));
+            assertEquals(null, row.get("ratio"));
+            assertTrue((Double) row.get("samplesPerSecond") > 0, row.toString());
+            List<?> rounds = (List<?>) row.get("ours");
+            assertEquals(1, rounds.size());
+            Map<?, ?> ours = (Map<?, ?>) rounds.getFirst();
+            assertTrue((Double) ours.get("samplesPerSecond") > 0, ours.toString());
+            List<?> epochs = (List<?>) ours.get("epochs");
+            assertEquals(1, epochs.size());
+            Map<?, ?> epoch = (Map<?, ?>) epochs.getFirst();
+            assertEquals(2000.0, epoch.get("samples"));
+            assertEquals(8.0, epoch.get("batches")); // 2000 / 256, last batch partial
+        }
+    }
+
+    @Test
+    void missingPythonIsReportedInOneLineAndOursStillRuns(@TempDir Path dir) {
+        Result r = run("bench", "--samples", "500", "--features", "4", "--workers", "0", "--epochs", "1",
+                "--compare-pytorch", "--python", dir.resolve("no-such-python").toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> skipped = r.out().lines().filter(l -> l.startsWith("PyTorch comparison skipped: ")).toList();
+        assertEquals(1, skipped.size(), r.out());
+        assertTrue(skipped.getFirst().contains("no-such-python"), skipped.getFirst());
+        assertTrue(r.out().contains(HEADER_START), r.out());
+    }
+
+    @Test
+    void roundsRepeatTheSweep(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("rounds.json");
+        Result r = run("bench", "--samples", "300", "--features", "4", "--batch-size", "64", "--workers", "2",
+                "--epochs", "2", "--rounds", "3", "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("round 3 of 3"), r.out());
+        Map<?, ?> row = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("results")).getFirst();
+        List<?> rounds = (List<?>) row.get("ours");
+        assertEquals(3, rounds.size());
+        for (Object round : rounds) {
+            assertEquals(2, ((List<?>) ((Map<?, ?>) round).get("epochs")).size());
+        }
+    }
+
+    @Test
+    void unknownPipelineIsAUsageError() {
+        Result r = run("bench", "--pipeline", "image-train");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--pipeline=image-train"), r.err());
+        assertTrue(r.err().contains("[tensor]"), r.err());
+    }
+
+    @Test
+    void negativeWorkerCountIsAUsageError() {
+        Result r = run("bench", "--workers", "0,-1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--workers=0,-1"), r.err());
+    }
+
+    @Test
+    void helpDescribesTheOptions() {
+        Result r = run("bench", "--help");
+        assertEquals(0, r.code());
+        for (String option : List.of("--pipeline", "--samples", "--features", "--batch-size", "--workers", "--epochs",
+                "--compare-pytorch", "--json")) {
+            assertTrue(r.out().contains(option), option + " missing in\n" + r.out());
+        }
+        assertTrue(run("--help").out().contains("bench"));
+    }
+
+    @Test
+    void jsonRoundTripsWhatTheCommandWrites() {
+        Map<String, Object> value = new java.util.LinkedHashMap<>();
+        value.put("text", "a \"quoted\"\nline\t\u0001");
+        value.put("number", 1.5e-7);
+        value.put("count", 3L);
+        value.put("nan", Double.NaN);
+        value.put("list", List.of(true, false));
+        value.put("empty", Map.of());
+        Map<?, ?> back = (Map<?, ?>) Json.parse(Json.write(value));
+        assertEquals("a \"quoted\"\nline\t\u0001", back.get("text"));
+        assertEquals(1.5e-7, back.get("number"));
+        assertEquals(3.0, back.get("count"));
+        assertTrue(back.containsKey("nan"));
+        assertEquals(null, back.get("nan"));
+        assertEquals(List.of(true, false), back.get("list"));
+        assertEquals(Map.of(), back.get("empty"));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": 1,}"));
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("[1 2]"));
+        assertFalse(Json.parse("[]") instanceof Map);
+    }
+}
