@@ -22,6 +22,7 @@ import org.dataloader4j.tensor.TensorAllocator;
  */
 public final class BatchMemory {
     private static final ScopedValue<TensorAllocator> ALLOCATOR = ScopedValue.newInstance();
+    private static final ScopedValue<SampleSlots> SLOTS = ScopedValue.newInstance();
 
     private BatchMemory() {
     }
@@ -29,6 +30,27 @@ public final class BatchMemory {
     /** A tensor of zeros for a batch, from the bound allocator or freshly allocated. */
     public static Tensor allocate(DType dtype, Shape shape) {
         return ALLOCATOR.isBound() ? ALLOCATOR.get().allocate(dtype, shape) : Tensor.zeros(dtype, shape);
+    }
+
+    /**
+     * A tensor for one sample's output, for transforms such as {@code ToTensor}: when the loader has
+     * preallocated the batch and one of its tensors has rows of this dtype and shape, the sample's own row
+     * of it (so the sample is written once, straight into the batch); otherwise a fresh tensor of zeros.
+     * Its content is unspecified until written: write every element.
+     */
+    public static Tensor allocateSample(DType dtype, Shape shape) {
+        if (SLOTS.isBound()) {
+            Tensor row = SLOTS.get().claim(dtype, shape);
+            if (row != null) {
+                return row;
+            }
+        }
+        return Tensor.zeros(dtype, shape);
+    }
+
+    /** Runs {@code action} (reading one sample) with {@code slots} serving {@link #allocateSample}. */
+    public static <T> T writingInto(SampleSlots slots, Supplier<T> action) {
+        return ScopedValue.where(SLOTS, slots).call(action::get);
     }
 
     /** Runs {@code action} with {@code allocator} serving {@link #allocate} on this thread. */

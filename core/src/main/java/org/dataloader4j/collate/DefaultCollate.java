@@ -266,9 +266,16 @@ public final class DefaultCollate implements Collate<Object, Batch> {
         MemorySegment dst = out.data();
         long step = first.byteSize();
         for (int i = 0; i < column.length; i++) {
-            MemorySegment.copy(((Tensor) column[i]).data(), 0, dst, i * step, step);
+            MemorySegment src = ((Tensor) column[i]).data();
+            if (!alreadyInPlace(src, dst, i * step)) { // a sample written straight into its batch row
+                MemorySegment.copy(src, 0, dst, i * step, step);
+            }
         }
         return out;
+    }
+
+    private static boolean alreadyInPlace(MemorySegment src, MemorySegment dst, long offset) {
+        return src.isNative() && dst.isNative() && src.address() == dst.address() + offset;
     }
 
     private static Tensor scalars(Object[] column, Path path, DType dtype, List<Tensor> allocated) {

@@ -416,15 +416,17 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                             + " IterableDataset's batches are bounded by prefetchFactor, but got maxInflightBytes="
                             + maxInflightBytes);
                 }
-                return new DataLoader<>(new LoaderConfig<>(null, stream, null, size, drop, collate, chosenSeed,
+                LoaderConfig<T, B> config = new LoaderConfig<T, B>(null, stream, null, size, drop, collate, chosenSeed,
                         threads, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(0),
-                        pool(prefetch, threads), tuner));
+                        pool(prefetch, threads), tuner, null);
+                return new DataLoader<>(config.withSlots());
             }
             BatchSampler batches = batchSampler != null ? validateBatchSampler() : batchesFromOptions(chosenSeed);
             long budget = maxInflightBytes == null ? 0 : maxInflightBytes;
-            return new DataLoader<>(new LoaderConfig<>(dataset, null, batches, 0, false, collate, chosenSeed,
+            LoaderConfig<T, B> config = new LoaderConfig<T, B>(dataset, null, batches, 0, false, collate, chosenSeed,
                     threads, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(budget),
-                    pool(prefetch, threads), tuner));
+                    pool(prefetch, threads), tuner, null);
+            return new DataLoader<>(config.withSlots());
         }
 
         /** Enough free buffers per size for every batch that can be in flight, plus those the consumer holds. */

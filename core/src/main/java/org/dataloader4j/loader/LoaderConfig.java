@@ -8,6 +8,7 @@ import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.IterableDataset;
 import org.dataloader4j.sampler.BatchSampler;
 import org.dataloader4j.tensor.BufferPool;
+import org.dataloader4j.tensor.TensorAllocator;
 
 /**
  * The validated settings of a {@link DataLoader}. Exactly one of {@code dataset} and {@code stream}
@@ -31,16 +32,29 @@ record LoaderConfig<T, B>(
         boolean inOrder,
         MemoryTracker memory,
         BufferPool pool,
-        WorkerTuner workers) {
+        WorkerTuner workers,
+        SlotLayout slots) {
+
+    /** This configuration with its {@link SlotLayout}, which depends on the rest of it. */
+    LoaderConfig<T, B> withSlots() {
+        return new LoaderConfig<>(dataset, stream, batchSampler, streamBatchSize, streamDropLast, collate, seed,
+                numWorkers, prefetchFactor, pinMemory, timeout, persistentWorkers, inOrder, memory, pool, workers,
+                SlotLayout.of(this));
+    }
 
     boolean isStream() {
         return stream != null;
     }
 
+    /** Collates {@code samples} with batch memory from the pool. */
+    B collate(List<T> samples) {
+        return collate(samples, pool);
+    }
+
     /** Collates {@code samples}; a collate of a supertype of T reads them safely, it never adds to the list. */
     @SuppressWarnings("unchecked")
-    B collate(List<T> samples) {
+    B collate(List<T> samples, TensorAllocator allocator) {
         Collate<T, ? extends B> typed = (Collate<T, ? extends B>) collate;
-        return BatchMemory.allocatingFrom(pool, () -> typed.collate(samples));
+        return BatchMemory.allocatingFrom(allocator, () -> typed.collate(samples));
     }
 }

@@ -8,7 +8,8 @@ import org.dataloader4j.tensor.Tensor;
 
 /**
  * Counts the batches and bytes a loader holds between the workers and the consumer, and applies the
- * optional {@code maxInflightBytes} budget. Updated by workers and the consumer concurrently.
+ * optional {@code maxInflightBytes} budget. Updated by workers and the consumer concurrently; each update and
+ * each snapshot is atomic, so a report is always consistent.
  */
 final class MemoryTracker {
     private final long budget;
@@ -36,7 +37,7 @@ final class MemoryTracker {
      * budget, one at a time until a batch's size is known, then while the ready bytes plus the loading
      * batches at the largest size seen stay within it.
      */
-    boolean mayStartAnother() {
+    synchronized boolean mayStartAnother() {
         int inFlight = batches.get();
         if (budget == 0 || inFlight == 0) {
             return true;
@@ -48,12 +49,18 @@ final class MemoryTracker {
         return readyBytes.get() + (loading + 1) * largestBatch <= budget;
     }
 
-    void started() {
+    synchronized void started() {
         batches.incrementAndGet();
     }
 
+    /** A batch that was made whole by a worker before being counted (streams): started and ready at once. */
+    synchronized void arrived(long bytes) {
+        started();
+        ready(bytes);
+    }
+
     /** A batch finished loading and now waits for the consumer. */
-    void ready(long bytes) {
+    synchronized void ready(long bytes) {
         ready.incrementAndGet();
         peak.accumulateAndGet(readyBytes.addAndGet(bytes), Math::max);
         if (bytes > largestBatch) {
@@ -62,7 +69,7 @@ final class MemoryTracker {
     }
 
     /** A batch left the loader: delivered, or dropped when an epoch was cancelled. */
-    void left(boolean wasReady, long bytes) {
+    synchronized void left(boolean wasReady, long bytes) {
         batches.decrementAndGet();
         if (wasReady) {
             ready.decrementAndGet();
@@ -70,7 +77,7 @@ final class MemoryTracker {
         }
     }
 
-    LoaderMemory snapshot(BufferPool pool) {
+    synchronized LoaderMemory snapshot(BufferPool pool) {
         return new LoaderMemory(batches.get(), readyBytes.get(), peak.get(), budget, pool.pooledBytes(),
                 pool.lockedBytes(), pool.pinFailure().orElse(null));
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.dataloader4j.collate.PreallocatedBatch;
 import org.dataloader4j.data.WorkerInfo;
 
 /**
@@ -75,10 +76,13 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
         long bytes;      // guarded by this: what the batch holds once done
         boolean left;    // guarded by this: delivered, or dropped by close()
 
-        Pending(long number, long firstPosition, long[] indices) {
+        final PreallocatedBatch preallocated; // may be null; given back after a successful collate, else to the GC
+
+        Pending(long number, long firstPosition, long[] indices, PreallocatedBatch preallocated) {
             this.number = number;
             this.firstPosition = firstPosition;
             this.indices = indices;
+            this.preallocated = preallocated;
             this.samples = new AtomicReferenceArray<>(indices.length);
             this.remaining = new AtomicInteger(indices.length);
         }
@@ -88,10 +92,11 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
                 return;
             }
             try {
-                T sample = reader.read(epoch, number, firstPosition + slot, indices[slot], workers[workerId], workerId);
+                T sample = reader.read(epoch, number, firstPosition + slot, indices[slot], workers[workerId], workerId,
+                        preallocated == null ? null : preallocated.slots(slot));
                 samples.set(slot, sample);
                 if (remaining.decrementAndGet() == 0) {
-                    complete(reader.collate(epoch, number, indices, snapshot(), workerId), null);
+                    complete(reader.collate(epoch, number, indices, snapshot(), workerId, preallocated), null);
                 }
             } catch (RuntimeException e) {
                 complete(null, e);
@@ -171,7 +176,8 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
         while (inFlight.size() < prefetchFactor * tuner.active() && plan.hasNext() && memory.mayStartAnother()) {
             BatchPlan.Planned planned = plan.next();
             long[] indices = planned.indices();
-            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices);
+            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices,
+                    gather == null ? reader.preallocate(indices.length) : null);
             inFlight.addLast(batch);
             memory.started();
             if (gather != null) {

@@ -75,8 +75,7 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
         WorkerInfo worker = new WorkerInfo(w, queues.size(), Workers.workerSeed(config.seed(), epoch, w), epoch);
         try (StreamShare<T, B> share = new StreamShare<>(config, epoch, worker, w)) {
             for (B value; !closed && (value = share.next()) != null; ) {
-                config.memory().started();
-                config.memory().ready(MemoryTracker.bytesOf(value));
+                config.memory().arrived(MemoryTracker.bytesOf(value));
                 try {
                     out.put(value);
                 } catch (InterruptedException e) {

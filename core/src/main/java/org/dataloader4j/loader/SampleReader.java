@@ -2,6 +2,9 @@ package org.dataloader4j.loader;
 
 import java.util.List;
 import java.util.Optional;
+import org.dataloader4j.collate.BatchMemory;
+import org.dataloader4j.collate.PreallocatedBatch;
+import org.dataloader4j.collate.SampleSlots;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.SampleContext;
 import org.dataloader4j.data.WorkerInfo;
@@ -24,21 +27,43 @@ final class SampleReader<T, B> {
 
     /** Reads sample {@code index}, the {@code position}-th of the epoch. {@code workerId} is -1 on the calling thread. */
     T read(long epoch, long batchNumber, long position, long index, WorkerInfo worker, int workerId) {
+        return read(epoch, batchNumber, position, index, worker, workerId, null);
+    }
+
+    /** Reads a sample that may write straight into its row of a preallocated batch ({@code slots} may be null). */
+    T read(long epoch, long batchNumber, long position, long index, WorkerInfo worker, int workerId,
+           SampleSlots slots) {
         SampleContext context = new SampleContext(seed, epoch, position, index, worker);
         try {
-            return SampleContext.callWith(context, () -> dataset.get(index));
+            return slots == null ? SampleContext.callWith(context, () -> dataset.get(index))
+                    : BatchMemory.writingInto(slots, () -> SampleContext.callWith(context, () -> dataset.get(index)));
         } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
             throw DataLoaderException.sample(epoch, batchNumber, index, sourceOf(index), workerId, e);
         }
     }
 
-    /** Collates the samples of batch {@code batchNumber}. */
-    B collate(long epoch, long batchNumber, long[] indices, List<T> samples, int workerId) {
+    /** Allocates batch {@code size}'s tensors ahead when the layout is known; null otherwise. */
+    PreallocatedBatch preallocate(int size) {
+        return config.slots().preallocate(size, config.pool());
+    }
+
+    /**
+     * Collates the samples of batch {@code batchNumber}, into {@code preallocated} tensors where given, and
+     * learns the layout of the batch's tensors for the next batches.
+     */
+    B collate(long epoch, long batchNumber, long[] indices, List<T> samples, int workerId,
+              PreallocatedBatch preallocated) {
+        List<PreallocatedBatch.Leaf> seen = SlotLayout.newRecord();
+        B batch;
         try {
-            return config.collate(samples);
+            batch = config.collate(samples, config.slots().recording(
+                    preallocated != null ? preallocated.allocator() : config.pool(), seen));
         } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
             throw DataLoaderException.collate(epoch, batchNumber, indices, workerId, e);
         }
+        boolean allTaken = preallocated == null || preallocated.releaseUnused();
+        config.slots().learn(seen, allTaken);
+        return batch;
     }
 
     String sourceOf(long index) {

@@ -3,6 +3,7 @@ package org.dataloader4j.loader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import org.dataloader4j.collate.PreallocatedBatch;
 import org.dataloader4j.data.WorkerInfo;
 
 /**
@@ -49,10 +50,19 @@ final class SerialEpoch<T, B> implements EpochIterator<B> {
             return value;
         }
         List<T> samples = new ArrayList<>(indices.length);
-        for (int slot = 0; slot < indices.length; slot++) {
-            samples.add(reader.read(epoch, batch.number(), batch.firstPosition() + slot, indices[slot], worker, -1));
+        PreallocatedBatch preallocated = reader.preallocate(indices.length);
+        try {
+            for (int slot = 0; slot < indices.length; slot++) {
+                samples.add(reader.read(epoch, batch.number(), batch.firstPosition() + slot, indices[slot], worker, -1,
+                        preallocated == null ? null : preallocated.slots(slot)));
+            }
+        } catch (RuntimeException e) {
+            if (preallocated != null) {
+                preallocated.releaseUnused(); // nothing else writes into it on this thread
+            }
+            throw e;
         }
-        B value = reader.collate(epoch, batch.number(), indices, samples, -1);
+        B value = reader.collate(epoch, batch.number(), indices, samples, -1, preallocated);
         delivered.add(batch.number());
         return value;
     }

@@ -79,7 +79,8 @@ class LoaderMemoryTest {
         try (var loader = DataLoader.builder(stream).batchSize(BATCH).numWorkers(2).prefetchFactor(1).build()) {
             Iterator<Batch> it = loader.epoch(0).iterator();
             it.next().close();
-            LoaderMemory m = awaitMemory(loader, x -> x.batchesInFlight() >= 2);
+            LoaderMemory m = awaitMemory(loader, x -> x.batchesInFlight() >= 2
+                    && x.bytesReady() == x.batchesInFlight() * BATCH_BYTES);
             assertTrue(m.batchesInFlight() >= 2 && m.bytesReady() == m.batchesInFlight() * BATCH_BYTES, m.toString());
             ((LoaderIterator<Batch>) it).close();
             LoaderMemory after = loader.memory();

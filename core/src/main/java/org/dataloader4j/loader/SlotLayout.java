@@ -1,0 +1,58 @@
+package org.dataloader4j.loader;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.dataloader4j.collate.Collate;
+import org.dataloader4j.collate.PreallocatedBatch;
+import org.dataloader4j.tensor.TensorAllocator;
+
+/**
+ * What a loader has learned about the tensors its default collate allocates for a batch, so that
+ * later batches can be allocated before their samples are read, and samples written straight into
+ * their rows ({@link PreallocatedBatch}). Learned from the first batch, and again whenever a batch's
+ * collate did not take every preallocated tensor (the samples changed shape).
+ */
+final class SlotLayout {
+    private final boolean enabled;
+    private volatile List<PreallocatedBatch.Leaf> leaves;
+
+    private SlotLayout(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** For the default collate over a map-style dataset that is not gathered whole (see {@link TensorGather}). */
+    static SlotLayout of(LoaderConfig<?, ?> config) {
+        return new SlotLayout(!config.isStream() && config.collate() == Collate.defaultCollate()
+                && TensorGather.of(config) == null);
+    }
+
+    /** The batch of {@code size} samples allocated ahead from the learned layout, or null when none is known. */
+    PreallocatedBatch preallocate(int size, TensorAllocator allocator) {
+        List<PreallocatedBatch.Leaf> known = leaves;
+        return enabled && known != null && !known.isEmpty() ? PreallocatedBatch.allocate(known, size, allocator) : null;
+    }
+
+    /** An allocator that serves from {@code base} and records every batch tensor it hands out into {@code seen}. */
+    TensorAllocator recording(TensorAllocator base, List<PreallocatedBatch.Leaf> seen) {
+        if (!enabled) {
+            return base;
+        }
+        return (dtype, shape) -> {
+            if (shape.rank() >= 1) {
+                seen.add(new PreallocatedBatch.Leaf(dtype, shape.dropFirst()));
+            }
+            return base.allocate(dtype, shape);
+        };
+    }
+
+    /** After a successful collate: keep the layout, or learn the one just seen. */
+    void learn(List<PreallocatedBatch.Leaf> seen, boolean preallocatedAllTaken) {
+        if (enabled && (leaves == null || !preallocatedAllTaken || !leaves.equals(seen))) {
+            leaves = List.copyOf(seen);
+        }
+    }
+
+    static List<PreallocatedBatch.Leaf> newRecord() {
+        return new ArrayList<>();
+    }
+}

@@ -1,0 +1,124 @@
+package org.dataloader4j.loader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+import org.dataloader4j.collate.Batch;
+import org.dataloader4j.collate.BatchMemory;
+import org.dataloader4j.collate.Collate;
+import org.dataloader4j.data.Dataset;
+import org.dataloader4j.data.Datasets;
+import org.dataloader4j.tensor.DType;
+import org.dataloader4j.tensor.OffHeapAssertions;
+import org.dataloader4j.tensor.Shape;
+import org.dataloader4j.tensor.Tensor;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Samples written through BatchMemory.allocateSample land straight in their batch rows: one write, no copy. */
+class SlotWriteTest {
+
+    /** Sample i is a tensor of {@code width(i)} floats written through allocateSample; counts rows that were batch rows. */
+    private static Dataset<Tensor> written(int n, java.util.function.LongUnaryOperator width, AtomicInteger inPlace) {
+        return Datasets.of(LongStream.range(0, n).boxed().toList()).map((i, rng) -> {
+            int w = (int) width.applyAsLong(i);
+            Tensor t = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(w));
+            for (int k = 0; k < w; k++) {
+                t.setFloat(i * 100 + k + rng.nextFloat(), k);
+            }
+            if (!t.ownsMemory()) {
+                inPlace.incrementAndGet(); // a view: the row of a preallocated batch tensor
+            }
+            return t;
+        });
+    }
+
+    private static List<String> epoch(Dataset<Tensor> dataset, int workers, boolean slotsPossible) {
+        var builder = DataLoader.builder(dataset).batchSize(5).shuffle(true).seed(4);
+        if (!slotsPossible) {
+            builder.collate(samples -> Collate.defaultCollate().collate(new ArrayList<>(samples)));
+        }
+        if (workers > 0) {
+            builder.numWorkers(workers);
+        }
+        List<String> out = new ArrayList<>();
+        try (var loader = builder.build()) {
+            for (Object b : loader.epoch(1)) {
+                try (Batch batch = (Batch) b) {
+                    out.add(batch.tensor().shape() + Arrays.toString(batch.tensor().toBytes()));
+                }
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void samplesAfterTheFirstBatchAreWrittenInPlaceWithTheSameBytes(int workers) {
+        AtomicInteger inPlace = new AtomicInteger();
+        long before = OffHeapAssertions.settledLiveBytes();
+        List<String> direct = epoch(written(40, i -> 6, inPlace), workers, true);
+        AtomicInteger none = new AtomicInteger();
+        List<String> copied = epoch(written(40, i -> 6, none), workers, false);
+        assertEquals(copied, direct);
+        assertEquals(0, none.get(), "a custom collate gets no preallocated rows");
+        // the first batch teaches the layout; with workers, batches already in flight by then are not preallocated
+        int notInPlace = 40 - inPlace.get();
+        assertEquals(true, notInPlace >= 5 && notInPlace <= 5 * (1 + 2 * workers), "samples not in place: " + notInPlace);
+        OffHeapAssertions.assertNoGrowthSince(before, "preallocated batches");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void aChangeOfShapeIsRelearnedAndStaysCorrect(int workers) {
+        AtomicInteger inPlace = new AtomicInteger();
+        long before = OffHeapAssertions.settledLiveBytes();
+        // sequential batches of 5: indices 0-9 have 4 floats, 10-19 have 7, 20-29 have 4 again
+        Dataset<Tensor> changing = written(30, i -> (i / 10) % 2 == 0 ? 4 : 7, inPlace);
+        List<String> shapes = new ArrayList<>();
+        var builder = DataLoader.builder(changing).batchSize(5);
+        if (workers > 0) {
+            builder.numWorkers(workers);
+        }
+        try (var loader = builder.build()) {
+            for (Batch batch : loader.epoch(0)) {
+                try (batch) {
+                    shapes.add(batch.tensor().shape().toString());
+                    for (int row = 0; row < batch.size(); row++) {
+                        float first = batch.tensor().getFloat(row, 0);
+                        assertEquals(shapes.size() * 5 - 5 + row, (int) (first / 100), "row " + row);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of("[5, 4]", "[5, 4]", "[5, 7]", "[5, 7]", "[5, 4]", "[5, 4]"), shapes);
+        OffHeapAssertions.assertNoGrowthSince(before, "preallocated batches of a changing layout");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void aFailingSampleLeavesNoPreallocatedMemoryBehind(int workers) {
+        long before = OffHeapAssertions.settledLiveBytes();
+        AtomicInteger inPlace = new AtomicInteger();
+        Dataset<Tensor> failing = written(30, i -> {
+            if (i == 17) {
+                throw new IllegalStateException("bad sample");
+            }
+            return 8;
+        }, inPlace);
+        var builder = DataLoader.builder(failing).batchSize(5);
+        if (workers > 0) {
+            builder.numWorkers(workers);
+        }
+        try (var loader = builder.build()) {
+            var e = assertThrows(DataLoaderException.class, () -> loader.epoch(0).forEach(Batch::close));
+            assertEquals(17, e.sampleIndex().orElseThrow());
+        }
+        OffHeapAssertions.assertNoGrowthSince(before, "a failed epoch with preallocated batches");
+    }
+}
