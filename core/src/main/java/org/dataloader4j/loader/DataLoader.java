@@ -3,10 +3,12 @@ package org.dataloader4j.loader;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.dataloader4j.collate.Batch;
 import org.dataloader4j.collate.Collate;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.IterableDataset;
+import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.random.RandomStreams;
 import org.dataloader4j.sampler.BatchSampler;
 import org.dataloader4j.sampler.RandomSampler;
@@ -265,6 +267,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         private boolean persistentWorkers;
         private boolean inOrder = true;
         private Long maxInflightBytes;
+        private Consumer<WorkerInfo> workerInit;
 
         @SuppressWarnings("unchecked")
         private Builder(Dataset<T> dataset, IterableDataset<T> stream) {
@@ -381,6 +384,16 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         }
 
         /**
+         * Runs on each worker thread before its first sample, with its {@link WorkerInfo} (PyTorch's
+         * {@code worker_init_fn}): once per epoch, or once for the loader's life with persistent workers.
+         * Needs numWorkers > 0. A failure ends the epoch with a {@link DataLoaderException} naming the worker.
+         */
+        public Builder<T, B> workerInit(Consumer<WorkerInfo> workerInit) {
+            this.workerInit = Objects.requireNonNull(workerInit, "workerInit");
+            return this;
+        }
+
+        /**
          * A budget for the bytes of batches held between the workers and the consumer: no further batch
          * is started while the loaded-but-undelivered batches plus the estimated size of those loading
          * would exceed it (one batch is always allowed, so loading never stalls). Map-style datasets
@@ -418,14 +431,14 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                 }
                 LoaderConfig<T, B> config = new LoaderConfig<T, B>(null, stream, null, size, drop, collate, chosenSeed,
                         threads, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(0),
-                        pool(prefetch, threads), tuner, null);
+                        pool(prefetch, threads), tuner, workerInit, null);
                 return new DataLoader<>(config.withSlots());
             }
             BatchSampler batches = batchSampler != null ? validateBatchSampler() : batchesFromOptions(chosenSeed);
             long budget = maxInflightBytes == null ? 0 : maxInflightBytes;
             LoaderConfig<T, B> config = new LoaderConfig<T, B>(dataset, null, batches, 0, false, collate, chosenSeed,
                     threads, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(budget),
-                    pool(prefetch, threads), tuner, null);
+                    pool(prefetch, threads), tuner, workerInit, null);
             return new DataLoader<>(config.withSlots());
         }
 
@@ -454,6 +467,10 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             if (numWorkers == 0 && maxInflightBytes != null) {
                 throw new IllegalArgumentException("maxInflightBytes option applies to worker threads and needs"
                         + " numWorkers > 0, but got maxInflightBytes=" + maxInflightBytes + " and numWorkers=0");
+            }
+            if (numWorkers == 0 && workerInit != null) {
+                throw new IllegalArgumentException("workerInit runs on worker threads and needs numWorkers > 0, but got"
+                        + " numWorkers=0");
             }
             if (numWorkers == 0 && persistentWorkers) {
                 throw new IllegalArgumentException("persistentWorkers option needs numWorkers > 0, but got numWorkers=0");

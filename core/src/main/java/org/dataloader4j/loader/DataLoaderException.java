@@ -60,6 +60,12 @@ public final class DataLoaderException extends RuntimeException {
                 null, workerId, cause);
     }
 
+    /** The loader's {@code workerInit} failed on worker {@code workerId}. */
+    static DataLoaderException workerInit(long epoch, int workerId, Throwable cause) {
+        return new DataLoaderException(message("initialise the worker (workerInit)", epoch, -1, workerId, cause), epoch,
+                -1, -1, null, workerId, cause);
+    }
+
     /** A failure that concerns the loader as a whole (for example an interrupted consumer). */
     static DataLoaderException general(String what, long epoch, Throwable cause) {
         return new DataLoaderException(message(what, epoch, -1, -1, cause), epoch, -1, -1, null, -1, cause);

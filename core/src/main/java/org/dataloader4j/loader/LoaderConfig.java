@@ -2,10 +2,12 @@ package org.dataloader4j.loader;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import org.dataloader4j.collate.BatchMemory;
 import org.dataloader4j.collate.Collate;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.IterableDataset;
+import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.sampler.BatchSampler;
 import org.dataloader4j.tensor.BufferPool;
 import org.dataloader4j.tensor.TensorAllocator;
@@ -33,13 +35,14 @@ record LoaderConfig<T, B>(
         MemoryTracker memory,
         BufferPool pool,
         WorkerTuner workers,
+        Consumer<WorkerInfo> workerInit,
         SlotLayout slots) {
 
     /** This configuration with its {@link SlotLayout}, which depends on the rest of it. */
     LoaderConfig<T, B> withSlots() {
         return new LoaderConfig<>(dataset, stream, batchSampler, streamBatchSize, streamDropLast, collate, seed,
                 numWorkers, prefetchFactor, pinMemory, timeout, persistentWorkers, inOrder, memory, pool, workers,
-                SlotLayout.of(this));
+                workerInit, SlotLayout.of(this));
     }
 
     boolean isStream() {

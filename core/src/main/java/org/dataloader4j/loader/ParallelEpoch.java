@@ -92,6 +92,7 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
                 return;
             }
             try {
+                Workers.initialize(config, pool, epoch, workerId);
                 T sample = reader.read(epoch, number, firstPosition + slot, indices[slot], workers[workerId], workerId,
                         preallocated == null ? null : preallocated.slots(slot));
                 samples.set(slot, sample);
@@ -110,6 +111,7 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
                 return;
             }
             try {
+                Workers.initialize(config, pool, epoch, workerId);
                 complete((B) gather.gather(config, epoch, number, indices, workerId), null);
             } catch (RuntimeException e) {
                 complete(null, e);

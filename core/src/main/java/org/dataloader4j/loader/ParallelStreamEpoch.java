@@ -63,16 +63,22 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
 
                 @Override
                 public void run(int workerId) {
-                    produce(share);
+                    produce(share, workerId);
                 }
             });
         }
     }
 
     /** Runs on a worker: iterates share {@code w} and queues its batches, then {@link #END}. */
-    private void produce(int w) {
+    private void produce(int w, int thread) {
         BlockingQueue<Object> out = queues.get(w);
         WorkerInfo worker = new WorkerInfo(w, queues.size(), Workers.workerSeed(config.seed(), epoch, w), epoch);
+        try {
+            Workers.initialize(config, pool, epoch, thread);
+        } catch (RuntimeException e) {
+            offerFailure(out, e);
+            return;
+        }
         try (StreamShare<T, B> share = new StreamShare<>(config, epoch, worker, w)) {
             for (B value; !closed && (value = share.next()) != null; ) {
                 config.memory().arrived(MemoryTracker.bytesOf(value));

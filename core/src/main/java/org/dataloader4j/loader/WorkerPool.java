@@ -25,12 +25,14 @@ final class WorkerPool implements AutoCloseable {
     private final Object[] locks;
     private volatile boolean shutdown;
     private volatile int active;
+    private final boolean[] initialized; // each entry read and written only by its own thread
     private final Object activeChanged = new Object();
 
     WorkerPool(int size, String namePrefix) {
         threads = new Thread[size];
         running = new Task[size];
         locks = new Object[size];
+        initialized = new boolean[size];
         active = size;
         for (int id = 0; id < size; id++) {
             final int workerId = id;
@@ -51,6 +53,14 @@ final class WorkerPool implements AutoCloseable {
             throw new IllegalStateException("the worker pool is shut down");
         }
         queue.add(task);
+    }
+
+    /** On worker thread {@code id}: runs {@code init} unless this thread already ran it. */
+    void initializeOnce(int id, Runnable init) {
+        if (!initialized[id]) {
+            initialized[id] = true;
+            init.run();
+        }
     }
 
     /** Lets only workers {@code 0 .. n - 1} take tasks; the others wait until they are needed. */

@@ -455,6 +455,33 @@ class DataLoaderTest {
     }
 
     @Test
+    void workerInitRunsOncePerWorkerThreadWithItsWorkerInfo() {
+        List<WorkerInfo> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (var loader = DataLoader.builder(numbers(40)).batchSize(2).numWorkers(3).seed(12).persistentWorkers(true)
+                .workerInit(seen::add).collate(AS_ARRAY).build()) {
+            collect(loader.epoch(0));
+            collect(loader.epoch(1));
+        }
+        assertTrue(seen.size() <= 3 && !seen.isEmpty(), "once per thread for the loader's life: " + seen);
+        assertEquals(seen.size(), seen.stream().map(WorkerInfo::id).distinct().count());
+        assertTrue(seen.stream().allMatch(w -> w.numWorkers() == 3 && w.epoch() == 0), seen.toString());
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void failingWorkerInitEndsTheEpochNamingTheWorker(boolean stream) {
+        var builder = stream ? DataLoader.builder(stream(10)) : DataLoader.builder(numbers(10));
+        try (var loader = builder.batchSize(2).numWorkers(2).workerInit(w -> {
+            throw new IllegalStateException("no GPU for worker " + w.id());
+        }).collate(AS_ARRAY).build()) {
+            var e = assertThrows(DataLoaderException.class, () -> collect(loader.epoch(0)));
+            assertTrue(e.getMessage().startsWith("DataLoader failed to initialise the worker (workerInit) in epoch 0,"
+                    + " worker ") && e.getMessage().contains("no GPU for worker"), e.getMessage());
+            assertTrue(e.workerId().isPresent());
+        }
+    }
+
+    @Test
     void closedLoaderRefusesNewEpochs() {
         var loader = DataLoader.builder(numbers(3)).collate(AS_ARRAY).build();
         loader.close();
@@ -561,6 +588,8 @@ class DataLoaderTest {
                 () -> DataLoader.builder(ds).prefetchFactor(2).build());
         assertRefused("prefetchFactor option should be a positive integer value, but got prefetchFactor=0",
                 () -> DataLoader.builder(ds).numWorkers(1).prefetchFactor(0).build());
+        assertRefused("workerInit runs on worker threads and needs numWorkers > 0",
+                () -> DataLoader.builder(ds).workerInit(w -> { }).build());
         assertRefused("persistentWorkers option needs numWorkers > 0",
                 () -> DataLoader.builder(ds).persistentWorkers(true).build());
         assertRefused("timeout option should be non-negative, but got timeout=PT-1S",
