@@ -15,8 +15,10 @@ package org.dataloader4j.data;
  * @param numWorkers how many workers share the dataset (at least 1)
  * @param seed       a seed for this worker, derived from the loader's seed, epoch and the worker id
  * @param epoch      the epoch being loaded
+ * @param dataset    the dataset the loader reads ({@link Dataset} or {@link IterableDataset}), shared by every
+ *                   worker thread (not a copy, unlike PyTorch's worker processes); null outside a loader
  */
-public record WorkerInfo(int id, int numWorkers, long seed, long epoch) {
+public record WorkerInfo(int id, int numWorkers, long seed, long epoch, Object dataset) {
 
     /** Validates the fields. */
     public WorkerInfo {
@@ -28,9 +30,19 @@ public record WorkerInfo(int id, int numWorkers, long seed, long epoch) {
         }
     }
 
+    /** A worker of no particular dataset (for tests and direct calls of {@code IterableDataset.iterator}). */
+    public WorkerInfo(int id, int numWorkers, long seed, long epoch) {
+        this(id, numWorkers, seed, epoch, null);
+    }
+
     /** The only worker of single-threaded loading (the caller's thread). */
     public static WorkerInfo single(long seed, long epoch) {
         return new WorkerInfo(0, 1, seed, epoch);
+    }
+
+    /** The only worker of single-threaded loading of {@code dataset}. */
+    public static WorkerInfo single(long seed, long epoch, Object dataset) {
+        return new WorkerInfo(0, 1, seed, epoch, dataset);
     }
 
     /** True if element {@code n} of a stream belongs to this worker (round-robin: {@code n mod numWorkers == id}). */

@@ -45,6 +45,16 @@ record LoaderConfig<T, B>(
                 workerInit, SlotLayout.of(this));
     }
 
+    /** The dataset being read, whichever kind it is (for {@link WorkerInfo#dataset()}). */
+    Object source() {
+        return dataset != null ? dataset : stream;
+    }
+
+    /** The {@link WorkerInfo} of worker {@code id} of {@code count} in {@code epoch}. */
+    WorkerInfo worker(int id, int count, long epoch) {
+        return new WorkerInfo(id, count, Workers.workerSeed(seed, epoch, id), epoch, source());
+    }
+
     boolean isStream() {
         return stream != null;
     }

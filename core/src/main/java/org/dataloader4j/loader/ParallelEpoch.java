@@ -50,7 +50,7 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
         this.pool = ownsPool ? new WorkerPool(config.numWorkers(), "dataloader4j-worker-") : sharedPool;
         this.workers = new WorkerInfo[config.numWorkers()];
         for (int id = 0; id < workers.length; id++) {
-            workers[id] = new WorkerInfo(id, workers.length, Workers.workerSeed(config.seed(), epoch, id), epoch);
+            workers[id] = config.worker(id, workers.length, epoch);
         }
         this.prefetchFactor = config.prefetchFactor();
         this.tuner = config.workers();

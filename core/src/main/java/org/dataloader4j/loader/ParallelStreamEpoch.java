@@ -72,7 +72,7 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
     /** Runs on a worker: iterates share {@code w} and queues its batches, then {@link #END}. */
     private void produce(int w, int thread) {
         BlockingQueue<Object> out = queues.get(w);
-        WorkerInfo worker = new WorkerInfo(w, queues.size(), Workers.workerSeed(config.seed(), epoch, w), epoch);
+        WorkerInfo worker = config.worker(w, queues.size(), epoch);
         try {
             Workers.initialize(config, pool, epoch, thread);
         } catch (RuntimeException e) {

@@ -28,7 +28,7 @@ final class SerialEpoch<T, B> implements EpochIterator<B> {
         this.delivered = alreadyDelivered;
         this.plan = new BatchPlan(config, epoch, alreadyDelivered);
         this.epoch = epoch;
-        this.worker = WorkerInfo.single(Workers.workerSeed(config.seed(), epoch, 0), epoch);
+        this.worker = config.worker(0, 1, epoch);
     }
 
     @Override

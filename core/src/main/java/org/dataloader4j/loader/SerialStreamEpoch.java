@@ -1,7 +1,6 @@
 package org.dataloader4j.loader;
 
 import java.util.NoSuchElementException;
-import org.dataloader4j.data.WorkerInfo;
 
 /**
  * One epoch of an {@code IterableDataset} on the calling thread: the single worker's share is cut
@@ -21,7 +20,7 @@ final class SerialStreamEpoch<T, B> implements EpochIterator<B> {
         this.delivered = alreadyDelivered;
         this.toSkip = alreadyDelivered.prefix();
         this.share = new StreamShare<>(config, epoch,
-                WorkerInfo.single(Workers.workerSeed(config.seed(), epoch, 0), epoch), -1);
+                config.worker(0, 1, epoch), -1);
     }
 
     @Override

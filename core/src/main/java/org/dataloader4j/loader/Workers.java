@@ -20,7 +20,7 @@ final class Workers {
             return;
         }
         pool.initializeOnce(id, () -> {
-            WorkerInfo info = new WorkerInfo(id, pool.size(), workerSeed(config.seed(), epoch, id), epoch);
+            WorkerInfo info = config.worker(id, pool.size(), epoch);
             try {
                 init.accept(info);
             } catch (RuntimeException | LinkageError | AssertionError e) {

@@ -465,6 +465,8 @@ class DataLoaderTest {
         assertTrue(seen.size() <= 3 && !seen.isEmpty(), "once per thread for the loader's life: " + seen);
         assertEquals(seen.size(), seen.stream().map(WorkerInfo::id).distinct().count());
         assertTrue(seen.stream().allMatch(w -> w.numWorkers() == 3 && w.epoch() == 0), seen.toString());
+        assertTrue(seen.stream().allMatch(w -> w.dataset() != null && ((Dataset<?>) w.dataset()).size() == 40),
+                "the worker sees the dataset it loads");
     }
 
     @ParameterizedTest
