@@ -24,7 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * The default collate on one batch of B samples read from a {@link TensorDataset} (feature rows of
  * [features] FLOAT32 views plus INT64 label views, at random indices): allocating the [B, features]
  * and [B] tensors, copying every row, and closing the batch. {@code rows} collates the feature views
- * alone, {@code samples} the (features, label) lists a TensorDataset returns.
+ * alone, {@code samples} the (features, label) lists a TensorDataset returns. *
+ * <pre>{@code
+ * java --sun-misc-unsafe-memory-access=allow -jar bench/target/benchmarks.jar Collate
+ * }</pre>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -24,7 +24,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * FLOAT32 rows with INT64 labels, batch 256, default collate, every batch closed by the consumer.
  * One operation is one sample, so the score is samples per second. Each invocation loads the next
  * epoch (a new order); worker threads start per epoch, as with PyTorch's default
- * {@code persistent_workers=False}.
+ * {@code persistent_workers=False}. *
+ * <pre>{@code
+ * java --sun-misc-unsafe-memory-access=allow -jar bench/target/benchmarks.jar Epoch -p numWorkers=2
+ * }</pre>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -19,7 +19,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@link Tensor#stack} of B row views [features] FLOAT32 at random rows of a larger tensor: the copy
- * underneath every collate, without the collate's structure handling. The result is closed each time.
+ * underneath every collate, without the collate's structure handling. The result is closed each time. *
+ * <pre>{@code
+ * java --sun-misc-unsafe-memory-access=allow -jar bench/target/benchmarks.jar Stack
+ * }</pre>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -19,7 +19,10 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * {@link TensorDataset#get} at random indices of a 100,000 × 256 FLOAT32 + INT64 dataset: the cost of
- * making one sample's views (no data is copied), the per-sample overhead of every TensorDataset epoch.
+ * making one sample's views (no data is copied), the per-sample overhead of every TensorDataset epoch. *
+ * <pre>{@code
+ * java --sun-misc-unsafe-memory-access=allow -jar bench/target/benchmarks.jar TensorDatasetGet
+ * }</pre>
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
