@@ -59,8 +59,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "load this ImageFolder (one sub-directory per class) instead of the demo photographs")
     Path data;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "where the generated images (DIR/images) and the"
-            + " contact sheet go (default: a new temporary directory)")
+    @Option(names = "--out", paramLabel = "DIR", description = "where the generated images (DIR/images, replaced on"
+            + " every run) and the contact sheet go (default: dataloader4j-demo in the temporary directory)")
     Path out;
 
     @Option(names = "--per-class", paramLabel = "N", defaultValue = "48",
@@ -99,7 +99,7 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         o.printf(Locale.ROOT, "dataloader4j demo on Java %s, %d cores%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
-        Path outDir = out != null ? out : Files.createTempDirectory("dataloader4j-demo-");
+        Path outDir = out != null ? out : Path.of(System.getProperty("java.io.tmpdir"), "dataloader4j-demo");
         Path root = data != null ? data : generate(outDir.resolve("images"), o);
 
         var pipeline = Compose.of(new RandomResizedCrop(imageSize)).then(new RandomHorizontalFlip())
