@@ -1,203 +1,282 @@
 package org.dataloader4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.random.RandomGenerator;
+import java.util.zip.CRC32;
 import org.dataloader4j.collate.Batch;
-import org.dataloader4j.data.Dataset;
-import org.dataloader4j.data.TensorDataset;
 import org.dataloader4j.loader.DataLoader;
-import org.dataloader4j.random.CounterRandom;
-import org.dataloader4j.tensor.DType;
+import org.dataloader4j.loader.LoaderMemory;
+import org.dataloader4j.stats.RunningStats;
+import org.dataloader4j.stats.Summary;
 import org.dataloader4j.tensor.OffHeapMemory;
 import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.vision.DatasetFolder;
+import org.dataloader4j.vision.Decoders;
+import org.dataloader4j.vision.ImageFolder;
+import org.dataloader4j.vision.transforms.Compose;
+import org.dataloader4j.vision.transforms.Normalize;
+import org.dataloader4j.vision.transforms.RandomHorizontalFlip;
+import org.dataloader4j.vision.transforms.RandomResizedCrop;
+import org.dataloader4j.vision.transforms.ToTensor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code dataloader4j demo}: builds a two-class spiral dataset as a {@code TensorDataset}, adds a
- * random per-sample augmentation with {@code map}, and loads it with a shuffling, multi-worker
- * {@code DataLoader}, printing the first batch, per-epoch throughput and a summary.
+ * {@code dataloader4j demo}: lays out an ImageFolder of real photographs (see {@link DemoImages}), or takes the
+ * user's own with {@code --data}, and loads it through the standard training pipeline (RandomResizedCrop,
+ * RandomHorizontalFlip, ToTensor, Normalize) with a shuffling, multi-worker {@code DataLoader}: a progress bar
+ * while it runs, then a summary (classes, throughput, first-batch latency, memory, per-channel statistics,
+ * decoder, workers) and a PNG contact sheet of the first augmented batch.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Load a generated two-spirals TensorDataset through a shuffled, multi-worker DataLoader.")
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Load an ImageFolder of real photographs (or your own, with --data) through the standard"
+                + " training pipeline with a shuffled, multi-worker DataLoader; show progress, a summary and a"
+                + " contact sheet of one augmented batch.",
+                "The demo photographs are scikit-image's public-domain and CC0 sample images, one class per"
+                        + " photograph, with crops and flips of each as extra samples."},
+        footer = {"", "Examples:", "  dataloader4j demo", "  dataloader4j demo --workers 4 --epochs 5 --image-size 224",
+                "  dataloader4j demo --data /data/train --out /tmp/demo"})
 final class DemoCommand implements Callable<Integer> {
+    /** torchvision's ImageNet statistics, the usual Normalize of a training pipeline. */
+    static final float[] MEAN = {0.485f, 0.456f, 0.406f};
+    static final float[] STD = {0.229f, 0.224f, 0.225f};
+    private static final int SHEET_LIMIT = 64;
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--samples", defaultValue = "20000", description = "points per class (default: ${DEFAULT-VALUE})")
-    int samplesPerClass;
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "load this ImageFolder (one sub-directory per class) instead of the demo photographs")
+    Path data;
 
-    @Option(names = "--batch-size", defaultValue = "64", description = "samples per batch (default: ${DEFAULT-VALUE})")
+    @Option(names = "--out", paramLabel = "DIR", description = "where the generated images (DIR/images, replaced on"
+            + " every run) and the contact sheet go (default: dataloader4j-demo in the temporary directory)")
+    Path out;
+
+    @Option(names = "--per-class", paramLabel = "N", defaultValue = "48",
+            description = "images generated per class (default: ${DEFAULT-VALUE})")
+    int perClass;
+
+    @Option(names = "--image-size", paramLabel = "PX", defaultValue = "128",
+            description = "side of the RandomResizedCrop output (default: ${DEFAULT-VALUE})")
+    int imageSize;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
+            description = "images per batch (default: ${DEFAULT-VALUE})")
     int batchSize;
 
-    @Option(names = "--workers", defaultValue = "2", description = "worker threads, 0 = calling thread (default: ${DEFAULT-VALUE})")
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
+            description = "worker threads, 0 = the calling thread (default: ${DEFAULT-VALUE})")
     int workers;
 
-    @Option(names = "--epochs", defaultValue = "3", description = "epochs to load (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "epochs to load (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--seed", defaultValue = "42", description = "seed of every random decision (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seed", defaultValue = "42",
+            description = "seed of every random decision: generated images, shuffle, crops, flips (default: ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(names = "--progress", paramLabel = "MODE", defaultValue = "AUTO",
+            description = "AUTO (a bar on a terminal, plain lines elsewhere), BAR or PLAIN (default: ${DEFAULT-VALUE})")
+    Progress.Mode progress;
 
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
 
     @Override
-    public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        if (samplesPerClass < 1 || batchSize < 1 || epochs < 1 || workers < 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--samples, --batch-size and --epochs must be positive and --workers non-negative, but got --samples="
-                            + samplesPerClass + " --batch-size=" + batchSize + " --epochs=" + epochs + " --workers=" + workers);
-        }
-        out.printf(Locale.ROOT, "dataloader4j demo on Java %s, %d cores%n", Runtime.version(),
+    public Integer call() throws IOException {
+        checkOptions();
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf(Locale.ROOT, "dataloader4j demo on Java %s, %d cores%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
-        try (Tensor points = Tensor.zeros(DType.FLOAT32, 2L * samplesPerClass, 2);
-             Tensor labels = Tensor.zeros(DType.INT64, 2L * samplesPerClass)) {
-            Spirals.fill(points, labels, seed);
-            Dataset<List<Tensor>> dataset = new TensorDataset(points, labels);
-            Dataset<List<Tensor>> augmented = dataset.map((sample, rng) -> jitter(sample, rng, 0.05f));
-            out.printf(Locale.ROOT, "dataset: %d samples (two interleaved spirals), features %s %s, labels %s %s%n",
-                    dataset.size(), points.dtype(), points.shape().dropFirst(), labels.dtype(), labels.shape().dropFirst());
+        Path outDir = out != null ? out : Path.of(System.getProperty("java.io.tmpdir"), "dataloader4j-demo");
+        Path root = data != null ? data : generate(outDir.resolve("images"), o);
 
-            var builder = DataLoader.builder(augmented).batchSize(batchSize).shuffle(true).seed(seed);
-            if (workers > 0) {
-                builder.numWorkers(workers).persistentWorkers(true);
-            }
-            try (DataLoader<Batch> loader = builder.build()) {
-                out.printf(Locale.ROOT, "loader: batchSize=%d shuffle=true numWorkers=%d seed=%d -> %d batches per epoch%n",
-                        batchSize, workers, loader.seed(), loader.size());
-                runEpochs(loader, out);
-            }
+        var pipeline = Compose.of(new RandomResizedCrop(imageSize)).then(new RandomHorizontalFlip())
+                .then(new ToTensor()).then(new Normalize(MEAN, STD));
+        DatasetFolder<Tensor, Long> dataset = ImageFolder.builder(root).transform(pipeline).build();
+        Map<String, Integer> counts = countsPerClass(dataset);
+        o.printf(Locale.ROOT, "dataset: ImageFolder %s: %d images, %d classes%n", root, dataset.size(),
+                dataset.classes().size());
+        o.println("pipeline: " + pipeline.stages());
+
+        var builder = DataLoader.builder(dataset).batchSize(batchSize).shuffle(true).seed(seed);
+        if (workers > 0) {
+            builder.numWorkers(workers).persistentWorkers(true);
+        }
+        try (DataLoader<Batch> loader = builder.build()) {
+            o.printf(Locale.ROOT, "loader: batchSize=%d shuffle=true numWorkers=%d seed=%d -> %d batches per epoch%n",
+                    batchSize, workers, loader.seed(), loader.size());
+            o.flush();
+            Run run = load(loader, dataset, o);
+            Path sheet = outDir.resolve("contact-sheet.png");
+            boolean labelled = ContactSheet.write(run.sheet, MEAN, STD, dataset.classes(), sheet);
+            printSummary(o, dataset, counts, loader, run, sheet, labelled);
         }
         return 0;
     }
 
-    private void runEpochs(DataLoader<Batch> loader, PrintWriter out) {
-        FeatureStats stats = new FeatureStats(2);
-        long totalSamples = 0;
-        long totalNanos = 0;
-        double firstBatchMillis = 0;
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            long start = System.nanoTime();
-            long samples = 0;
-            long batches = 0;
-            for (Batch batch : loader.epoch(epoch)) {
-                try (batch) {
-                    if (batches == 0 && epoch == 0) {
-                        firstBatchMillis = (System.nanoTime() - start) / 1e6;
-                        printFirstBatch(batch, out);
-                    }
-                    stats.add(batch.tensor(0));
-                    samples += batch.size();
-                    batches++;
-                }
-            }
-            long nanos = System.nanoTime() - start;
-            totalSamples += samples;
-            totalNanos += nanos;
-            out.printf(Locale.ROOT, "epoch %d: %d batches, %d samples in %.1f ms (%,.0f samples/s)%n", epoch, batches,
-                    samples, nanos / 1e6, samples / (nanos / 1e9));
+    private void checkOptions() {
+        if (batchSize < 1 || epochs < 1 || workers < 0 || perClass < 1 || imageSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--batch-size, --epochs, --per-class and --image-size"
+                    + " must be positive and --workers non-negative, but got --batch-size=" + batchSize
+                    + " --epochs=" + epochs + " --per-class=" + perClass + " --image-size=" + imageSize
+                    + " --workers=" + workers);
         }
+        if (data != null && !Files.isDirectory(data)) {
+            throw new ParameterException(spec.commandLine(), "--data " + data + " is not a directory: give an"
+                    + " ImageFolder, a directory with one sub-directory of images per class");
+        }
+    }
+
+    private Path generate(Path images, PrintWriter o) throws IOException {
+        long start = System.nanoTime();
+        DemoImages.Layout layout = DemoImages.generate(images, perClass, seed);
+        o.printf(Locale.ROOT, "generated %d images (%d classes x %d: scikit-image's public-domain and CC0 sample"
+                        + " photographs, with seeded crops, flips and scales as extra samples) in %.2f s%n",
+                layout.total(), layout.classes().size(), perClass, (System.nanoTime() - start) / 1e9);
+        return images;
+    }
+
+    /** What loading every epoch measured. */
+    private record Run(long images, long nanos, long firstEpochImages, long firstEpochNanos, double firstBatchMillis, ContactSheet.Snapshot sheet,
+                       Summary normalized, long heapPeak, LoaderMemory memory) {
+    }
+
+    private Run load(DataLoader<Batch> loader, DatasetFolder<Tensor, Long> dataset, PrintWriter o) {
+        RunningStats channels = new RunningStats(3);
         Runtime rt = Runtime.getRuntime();
-        out.println("summary:");
-        out.printf(Locale.ROOT, "  throughput         %,.0f samples/s over %d epochs%n", totalSamples / (totalNanos / 1e9), epochs);
-        out.printf(Locale.ROOT, "  first batch after  %.2f ms%n", firstBatchMillis);
-        out.printf(Locale.ROOT, "  feature mean       %s%n", stats.meanString());
-        out.printf(Locale.ROOT, "  feature std        %s%n", stats.stdString());
-        out.printf(Locale.ROOT, "  off-heap peak      %.1f MiB (live now %.1f MiB)%n", OffHeapMemory.peakBytes() / 1048576.0,
-                OffHeapMemory.liveBytes() / 1048576.0);
-        out.printf(Locale.ROOT, "  heap in use        %.1f MiB%n", (rt.totalMemory() - rt.freeMemory()) / 1048576.0);
-    }
-
-    private static void printFirstBatch(Batch batch, PrintWriter out) {
-        Tensor x = batch.tensor(0);
-        Tensor y = batch.tensor(1);
-        out.printf(Locale.ROOT, "first batch: features %s %s, labels %s %s%n", x.dtype(), x.shape(), y.dtype(), y.shape());
-        for (int i = 0; i < Math.min(4, batch.size()); i++) {
-            out.printf(Locale.ROOT, "  sample %d: (%+.3f, %+.3f) -> class %d%n", i, x.getFloat(i, 0), x.getFloat(i, 1),
-                    y.getLong(i));
-        }
-    }
-
-    /** Adds Gaussian noise of standard deviation {@code sigma} to the features; the label view is kept. */
-    static List<Tensor> jitter(List<Tensor> sample, RandomGenerator rng, float sigma) {
-        Tensor features = sample.get(0);
-        float[] v = features.toFloatArray();
-        for (int i = 0; i < v.length; i++) {
-            v[i] += (float) (sigma * rng.nextGaussian());
-        }
-        return List.of(Tensor.of(v, features.shape().toArray()), sample.get(1));
-    }
-
-    /** Two interleaved spirals, one per class, generated from the seed. */
-    static final class Spirals {
-        private Spirals() {
-        }
-
-        static void fill(Tensor points, Tensor labels, long seed) {
-            long n = labels.numel() / 2;
-            RandomGenerator rng = CounterRandom.of(seed, 0, 0, 0x5350_4952L);
-            for (long i = 0; i < 2 * n; i++) {
-                int cls = (int) (i % 2);
-                double t = 0.5 + 3.5 * Math.PI * rng.nextDouble();
-                double angle = t + cls * Math.PI;
-                double radius = t / (4 * Math.PI);
-                points.setFloat((float) (radius * Math.cos(angle)), i, 0);
-                points.setFloat((float) (radius * Math.sin(angle)), i, 1);
-                labels.setLong(cls, i);
-            }
-        }
-    }
-
-    /** Streaming per-feature mean and standard deviation (Welford), over the rows of [batch, features] tensors. */
-    static final class FeatureStats {
-        private final double[] mean;
-        private final double[] m2;
-        private long count;
-
-        FeatureStats(int features) {
-            mean = new double[features];
-            m2 = new double[features];
-        }
-
-        void add(Tensor rows) {
-            long n = rows.shape().dim(0);
-            for (long r = 0; r < n; r++) {
-                count++;
-                for (int f = 0; f < mean.length; f++) {
-                    double x = rows.getFloat(r, f);
-                    double delta = x - mean[f];
-                    mean[f] += delta / count;
-                    m2[f] += delta * (x - mean[f]);
+        long heapPeak = rt.totalMemory() - rt.freeMemory();
+        long images = 0;
+        long firstEpochImages = 0;
+        long firstEpochNanos = 0;
+        double firstBatchMillis = 0;
+        ContactSheet.Snapshot sheet = null;
+        long start = System.nanoTime();
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            String task = String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, epochs);
+            try (Progress progress = Progress.of(this.progress, task, loader.size(), dataset.size(), o)) {
+                long epochStart = System.nanoTime();
+                for (Batch batch : loader.epoch(epoch)) {
+                    try (batch) {
+                        Tensor input = batch.tensor("input");
+                        Tensor target = batch.tensor("target");
+                        if (sheet == null) {
+                            firstBatchMillis = (System.nanoTime() - epochStart) / 1e6;
+                            sheet = ContactSheet.Snapshot.of(input, target, SHEET_LIMIT);
+                            progress.note(firstBatch(input, target, dataset.classes()));
+                        }
+                        channels.addChannels(input);
+                        images += batch.size();
+                        heapPeak = Math.max(heapPeak, rt.totalMemory() - rt.freeMemory());
+                        progress.batch(batch.size());
+                    }
+                }
+                if (epoch == 0) {
+                    firstEpochImages = images;
+                    firstEpochNanos = System.nanoTime() - epochStart;
                 }
             }
         }
+        return new Run(images, System.nanoTime() - start, firstEpochImages, firstEpochNanos, firstBatchMillis, sheet, channels.summary(), heapPeak,
+                loader.memory());
+    }
 
-        String meanString() {
-            return format(mean);
+    private static String firstBatch(Tensor input, Tensor target, List<String> classes) {
+        CRC32 crc = new CRC32();
+        crc.update(input.toBytes());
+        long[] t = target.toLongArray();
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < Math.min(6, t.length); i++) {
+            names.append(i == 0 ? "" : ", ").append(classes.get((int) t[i]));
         }
+        return String.format(Locale.ROOT, "first batch: input %s %s, target %s %s; classes %s%s; pixels crc32 %08x",
+                input.dtype(), input.shape(), target.dtype(), target.shape(), names, t.length > 6 ? ", ..." : "",
+                crc.getValue());
+    }
 
-        String stdString() {
-            double[] std = new double[m2.length];
-            for (int f = 0; f < std.length; f++) {
-                std[f] = count > 1 ? Math.sqrt(m2[f] / (count - 1)) : 0;
+    private void printSummary(PrintWriter o, DatasetFolder<Tensor, Long> dataset, Map<String, Integer> counts,
+                              DataLoader<Batch> loader, Run run, Path sheet, boolean labelled) {
+        double seconds = run.nanos / 1e9;
+        o.println("summary:");
+        o.printf(Locale.ROOT, "  classes            %d: %s%n", counts.size(), classCounts(counts, 12));
+        o.printf(Locale.ROOT, "  images             %d per epoch x %s = %d loaded at %dx%d%n", dataset.size(),
+                InfoCommand.plural(epochs, "epoch", "epochs"), run.images, imageSize, imageSize);
+        o.printf(Locale.ROOT, "  throughput         %,.0f img/s (%d images in %.2f s)", run.images / seconds,
+                run.images, seconds);
+        if (epochs > 1) {
+            double later = (run.nanos - run.firstEpochNanos) / 1e9;
+            o.printf(Locale.ROOT, "; %,.0f img/s after the first epoch, which includes the JVM's warm-up",
+                    (run.images - run.firstEpochImages) / later);
+        }
+        o.println();
+        o.printf(Locale.ROOT, "  first batch after  %.1f ms%n", run.firstBatchMillis);
+        o.printf(Locale.ROOT, "  memory             heap peak %s (sampled after each batch), off-heap peak %s;"
+                        + " loader: peak %s of batches waiting, %s pooled for reuse%n", mib(run.heapPeak),
+                mib(OffHeapMemory.peakBytes()), mib(run.memory.peakBytesReady()), mib(run.memory.pooledBytes()));
+        double[] mean = run.normalized.mean();
+        double[] std = run.normalized.std();
+        for (int c = 0; c < 3; c++) {   // Normalize is linear: undo it to report ToTensor-scale statistics
+            mean[c] = mean[c] * STD[c] + MEAN[c];
+            std[c] = std[c] * STD[c];
+        }
+        o.printf(Locale.ROOT, "  channel mean       %s  (RGB, ToTensor scale, of the augmented images)%n", vector(mean));
+        o.printf(Locale.ROOT, "  channel std        %s%n", vector(std));
+        o.printf(Locale.ROOT, "  decoder            %s%n", Decoders.describe());
+        o.printf(Locale.ROOT, "  workers            %s%n", loader.workerChoice());
+        o.printf(Locale.ROOT, "  contact sheet      %s (%d images of the first batch, %d x %d tiles, %d x %d px%s)%n",
+                sheet.toAbsolutePath(), run.sheet.count(), ContactSheet.columns(run.sheet.count()),
+                ContactSheet.rows(run.sheet.count()), ContactSheet.width(run.sheet.count(), imageSize),
+                ContactSheet.height(run.sheet.count(), imageSize), labelled ? "" : "; no font, so no class names");
+        o.printf(Locale.ROOT, "next: dataloader4j info %s   and   dataloader4j stats %s%n", dataset.root(),
+                dataset.root());
+    }
+
+    static Map<String, Integer> countsPerClass(DatasetFolder<?, ?> dataset) {
+        int[] n = new int[dataset.classes().size()];
+        for (DatasetFolder.Entry e : dataset.samples()) {
+            n[e.target()]++;
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (int i = 0; i < n.length; i++) {
+            counts.put(dataset.classes().get(i), n[i]);
+        }
+        return counts;
+    }
+
+    static String classCounts(Map<String, Integer> counts, int limit) {
+        StringBuilder sb = new StringBuilder();
+        int shown = 0;
+        for (var e : counts.entrySet()) {
+            if (shown == limit) {
+                sb.append(", ... (").append(counts.size() - limit).append(" more)");
+                break;
             }
-            return format(std);
+            sb.append(shown == 0 ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
+            shown++;
         }
+        return sb.toString();
+    }
 
-        private static String format(double[] values) {
-            StringBuilder sb = new StringBuilder("[");
-            for (int i = 0; i < values.length; i++) {
-                sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", values[i]));
-            }
-            return sb.append(']').toString();
+    static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MiB", bytes / 1048576.0);
+    }
+
+    static String vector(double[] values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < values.length; i++) {
+            sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.4f", values[i]));
         }
+        return sb.append(']').toString();
     }
 }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "dataloader4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "PyTorch-style data loading for the JVM.",
-        subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, InfoCommand.class, StatsCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -1,0 +1,342 @@
+package org.dataloader4j.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.stream.ImageInputStream;
+import org.dataloader4j.vision.DatasetFolder;
+import org.dataloader4j.vision.Decoders;
+import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.ImageDecodeException;
+import org.dataloader4j.vision.ImageFolder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dataloader4j info DIR}: what an ImageFolder at {@code DIR} holds, as torchvision's {@code ImageFolder}
+ * (and ours) would see it: the classes with their image counts, the formats, pixel modes and sizes of the
+ * images, and the files that would be skipped (not an image extension) or fail to load (unreadable, not an
+ * image, corrupt). Only the headers are read unless {@code --full} decodes every image.
+ */
+@Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Show the classes of an ImageFolder with their image counts, the formats and sizes of the"
+                + " images, and the files that would be skipped or fail to load, and why.",
+                "Reads only the image headers (fast); --full decodes every image, which also finds truncated data."},
+        footer = {"", "Example:", "  dataloader4j info /data/train"})
+final class InfoCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "the ImageFolder: one sub-directory of images per class")
+    Path dir;
+
+    @Option(names = "--full", description = "decode every image completely instead of reading its header only")
+    boolean full;
+
+    @Option(names = "--list", paramLabel = "N", defaultValue = "20",
+            description = "list at most N classes and N problem files (default: ${DEFAULT-VALUE}; 0 = all)")
+    int list;
+
+    @Option(names = "--verbose", description = "print stack traces of errors")
+    boolean verbose;
+
+    /** What the header (or a full decode) of one image said. */
+    record Probe(String format, String mode, int width, int height) {
+    }
+
+    /** A file ImageFolder would skip or fail to load, and why. */
+    record Problem(Path file, String reason) {
+    }
+
+    @Override
+    public Integer call() {
+        if (list < 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--list must be 0 (all) or positive, but got --list=" + list);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "DIR " + dir + " is not a directory:"
+                    + " give an ImageFolder, a directory with one sub-directory of images per class");
+        }
+        List<String> classes = DatasetFolder.findClasses(dir);   // names DIR when it has no class folder
+        Map<String, Integer> classToIdx = new LinkedHashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            classToIdx.put(classes.get(i), i);
+        }
+        List<DatasetFolder.Entry> files = DatasetFolder.makeDataset(dir, classToIdx, null, p -> true, true);
+
+        int[] perClass = new int[classes.size()];
+        Map<String, Integer> formats = new TreeMap<>();
+        Map<String, Integer> modes = new TreeMap<>();
+        Map<String, Integer> sizes = new HashMap<>();
+        List<long[]> dims = new ArrayList<>();
+        List<Problem> skipped = new ArrayList<>();
+        List<Problem> failing = new ArrayList<>();
+        for (DatasetFolder.Entry entry : files) {
+            Path file = entry.path();
+            if (!hasImageExtension(file)) {
+                skipped.add(new Problem(file, "extension " + extension(file)));
+                continue;
+            }
+            perClass[entry.target()]++;
+            Probe probe;
+            try {
+                probe = full ? decode(file) : probeHeader(file);
+            } catch (ImageDecodeException e) {
+                failing.add(new Problem(file, reason(e)));
+                continue;
+            }
+            formats.merge(probe.format(), 1, Integer::sum);
+            modes.merge(probe.mode(), 1, Integer::sum);
+            sizes.merge(probe.width() + "x" + probe.height(), 1, Integer::sum);
+            dims.add(new long[] {probe.width(), probe.height()});
+        }
+        print(classes, perClass, formats, modes, sizes, dims, skipped, failing);
+        return 0;
+    }
+
+    private void print(List<String> classes, int[] perClass, Map<String, Integer> formats, Map<String, Integer> modes,
+                       Map<String, Integer> sizes, List<long[]> dims, List<Problem> skipped, List<Problem> failing) {
+        PrintWriter o = spec.commandLine().getOut();
+        int images = 0;
+        int empty = 0;
+        for (int n : perClass) {
+            images += n;
+            empty += n == 0 ? 1 : 0;
+        }
+        o.printf(Locale.ROOT, "ImageFolder %s: %s, %s; %s would be skipped, %s would fail to load (%s)%n",
+                dir.toAbsolutePath().normalize(), plural(classes.size(), "class", "classes"),
+                plural(images, "image", "images"), plural(skipped.size(), "other file", "other files"),
+                plural(failing.size(), "image", "images"),
+                full ? "every image decoded" : "headers checked; --full decodes every image");
+        o.println("classes (index, name, images):");
+        int width = classes.stream().mapToInt(String::length).max().orElse(0);
+        for (int i = 0; i < classes.size(); i++) {
+            if (list > 0 && i == list) {
+                o.printf(Locale.ROOT, "  ... %d more classes (--list 0 shows all)%n", classes.size() - list);
+                break;
+            }
+            o.printf(Locale.ROOT, "  %5d  %-" + width + "s  %6d%s%n", i, classes.get(i), perClass[i],
+                    perClass[i] == 0 ? "  <- no image: ImageFolder refuses an empty class (allowEmpty)" : "");
+        }
+        if (empty > 0) {
+            o.printf(Locale.ROOT, "empty classes: %d%n", empty);
+        }
+        o.println("formats: " + counts(formats));
+        o.println("modes: " + counts(modes));
+        o.println("sizes (width x height): " + sizeLine(sizes, dims));
+        printProblems(o, "skipped by ImageFolder, whose extensions are " + String.join(" ", ImageFolder.IMG_EXTENSIONS),
+                skipped);
+        printProblems(o, "would fail to load", failing);
+        o.flush();
+    }
+
+    private void printProblems(PrintWriter o, String title, List<Problem> problems) {
+        if (problems.isEmpty()) {
+            return;
+        }
+        o.printf(Locale.ROOT, "%s (%d):%n", title, problems.size());
+        for (int i = 0; i < problems.size(); i++) {
+            if (list > 0 && i == list) {
+                o.printf(Locale.ROOT, "  ... %d more (--list 0 shows all)%n", problems.size() - list);
+                break;
+            }
+            Problem p = problems.get(i);
+            o.printf(Locale.ROOT, "  %s: %s%n", dir.relativize(p.file()), shorten(p.reason(), 200));
+        }
+    }
+
+    static String plural(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
+    }
+
+    /** At most {@code max} characters of {@code text} (decoder messages can list the same warning many times). */
+    static String shorten(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+    }
+
+    private static String counts(Map<String, Integer> counts) {
+        if (counts.isEmpty()) {
+            return "none";
+        }
+        StringBuilder sb = new StringBuilder();
+        counts.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ", ").append(k).append(' ').append(v));
+        return sb.toString();
+    }
+
+    /** Smallest, median and largest by pixel count, and the most common size. */
+    static String sizeLine(Map<String, Integer> sizes, List<long[]> dims) {
+        if (dims.isEmpty()) {
+            return "none";
+        }
+        List<long[]> sorted = new ArrayList<>(dims);
+        sorted.sort(Comparator.<long[]>comparingLong(d -> d[0] * d[1]).thenComparingLong(d -> d[0]));
+        long[] min = sorted.getFirst();
+        long[] max = sorted.getLast();
+        long[] median = sorted.get((sorted.size() - 1) / 2);
+        Map.Entry<String, Integer> common = sizes.entrySet().stream()
+                .max(Map.Entry.<String, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey(
+                        Comparator.reverseOrder())))
+                .orElseThrow();
+        return String.format(Locale.ROOT, "smallest %dx%d, median %dx%d, largest %dx%d (by pixel count); %d distinct"
+                        + " sizes, most common %s (%d images)", min[0], min[1], median[0], median[1], max[0], max[1],
+                sizes.size(), common.getKey(), common.getValue());
+    }
+
+    static boolean hasImageExtension(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return ImageFolder.IMG_EXTENSIONS.stream().anyMatch(name::endsWith);
+    }
+
+    private static String extension(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot <= 0 ? "(none)" : name.substring(dot);
+    }
+
+    /** The problem part of a decoder message ("cannot decode image PATH: PROBLEM"). */
+    private static String reason(ImageDecodeException e) {
+        String prefix = "cannot decode image " + e.path() + ": ";
+        String m = String.valueOf(e.getMessage());
+        return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
+    }
+
+    /** Decodes the whole image with the standard decoder. */
+    static Probe decode(Path file) {
+        try (Image image = Decoders.standard().decode(file)) {
+            return new Probe(sniffFormat(file), modeName(image.channels()), image.width(), image.height());
+        }
+    }
+
+    /**
+     * Reads only what the header says: format, size and channels, through ImageIO's readers (the same plugins the
+     * decoder uses). PGM/PPM, which ImageIO cannot read, and files whose header ImageIO cannot describe are decoded
+     * in full by the standard decoder, so the verdict is the decoder's own.
+     */
+    static Probe probeHeader(Path file) {
+        if (!Files.isReadable(file)) {
+            throw new ImageDecodeException(file, "the file cannot be read (permissions?)");
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            if (in == null) {
+                throw new ImageDecodeException(file, "the file cannot be opened");
+            }
+            if (in.length() == 0) {
+                throw new ImageDecodeException(file, "the file is empty");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return decode(file);   // PGM/PPM, or not an image: the decoder says which
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                String format = reader.getFormatName().toUpperCase(Locale.ROOT);
+                int width;
+                int height;
+                try {
+                    width = reader.getWidth(0);
+                    height = reader.getHeight(0);
+                } catch (IOException | RuntimeException e) {
+                    throw new ImageDecodeException(file, "corrupt " + format + " header: " + describe(e), e);
+                }
+                if (width <= 0 || height <= 0) {
+                    throw new ImageDecodeException(file, "invalid image size " + width + "x" + height + " in the header");
+                }
+                long maxPixels = Decoders.standard().maxPixels();
+                if ((long) width * height > maxPixels) {
+                    throw new ImageDecodeException(file, "image size " + width + "x" + height + " exceeds the decoder's"
+                            + " limit of " + maxPixels + " pixels");
+                }
+                return new Probe(normalizeFormat(format), mode(reader), width, height);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new ImageDecodeException(file, "cannot read the file: " + describe(e), e);
+        }
+    }
+
+    /** The pixel mode the header declares, or "unknown" when the reader cannot tell without decoding. */
+    private static String mode(ImageReader reader) {
+        try {
+            ImageTypeSpecifier type = reader.getRawImageType(0);
+            if (type == null) {
+                Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+                type = types.hasNext() ? types.next() : null;
+            }
+            if (type == null) {
+                return "unknown";
+            }
+            var cm = type.getColorModel();
+            if (cm instanceof java.awt.image.IndexColorModel icm) {
+                return icm.hasAlpha() ? "P (palette + alpha)" : "P (palette)";
+            }
+            if (cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK) {
+                return "CMYK";
+            }
+            return modeName(cm.getNumComponents());
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static String modeName(int channels) {
+        return switch (channels) {
+            case 1 -> "L (gray)";
+            case 2 -> "LA (gray + alpha)";
+            case 3 -> "RGB";
+            case 4 -> "RGBA";
+            default -> channels + " channels";
+        };
+    }
+
+    private static String normalizeFormat(String format) {
+        return switch (format) {
+            case "JPG" -> "JPEG";
+            case "TIF" -> "TIFF";
+            default -> format;
+        };
+    }
+
+    /** The format of a file the decoder read itself (PGM/PPM), from its magic number. */
+    private static String sniffFormat(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(2);
+            if (head.length == 2 && head[0] == 'P') {
+                return head[1] == '5' ? "PGM" : head[1] == '6' ? "PPM" : "PNM";
+            }
+            ImageInputStream iis = ImageIO.createImageInputStream(file.toFile());
+            try (iis) {
+                Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
+                return readers.hasNext() ? normalizeFormat(readers.next().getFormatName().toUpperCase(Locale.ROOT))
+                        : "unknown";
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String describe(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+}
