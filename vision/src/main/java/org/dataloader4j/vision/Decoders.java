@@ -150,20 +150,48 @@ public final class Decoders {
         }
     }
 
+    /** A region of an image: top row, left column, height and width in pixels. */
+    public record Region(int top, int left, int height, int width) {
+        /** @throws IllegalArgumentException for a non-positive size or a negative origin */
+        public Region {
+            if (height <= 0 || width <= 0 || top < 0 || left < 0) {
+                throw new IllegalArgumentException("a region must have a positive size and a non-negative origin, but"
+                        + " got " + width + "x" + height + " at (left=" + left + ", top=" + top + ")");
+            }
+        }
+    }
+
+    /** Chooses the region to decode once the image's size is known from its header. */
+    @FunctionalInterface
+    public interface RegionChooser {
+        /** The region of a {@code width × height} image to decode, or null for all of it. */
+        Region choose(int width, int height);
+    }
+
     /**
      * The {@code height × width} region at row {@code top}, column {@code left} of the image {@link #decode(Path)}
      * gives, with exactly its pixels. For gray and colour JPEGs on the native path only the rows down to the
      * region's bottom are decoded, and only the columns around it are colour-converted; other files are decoded
      * whole and cropped.
      *
-     * @throws ImageDecodeException naming the file if it cannot be decoded or the region is not inside the image
+     * @throws IllegalArgumentException for a non-positive size or a negative origin
+     * @throws ImageDecodeException     naming the file if it cannot be decoded or the region is not inside the image
      */
     public Image decodeRegion(Path path, int top, int left, int height, int width) {
+        Region region = new Region(top, left, height, width);
+        return decodeRegion(path, (w, h) -> region);
+    }
+
+    /**
+     * Decodes the region that {@code chooser} picks from the image's size (as {@link #decode(Path)} gives the image),
+     * with exactly the pixels of decoding the whole image and cropping. On the native JPEG path the size comes from
+     * the header and only the region is decoded; this is how {@code RandomResizedCrop} decodes just its crop.
+     *
+     * @throws ImageDecodeException naming the file if it cannot be decoded or the region is not inside the image
+     */
+    public Image decodeRegion(Path path, RegionChooser chooser) {
         Objects.requireNonNull(path, "path");
-        if (height <= 0 || width <= 0 || top < 0 || left < 0) {
-            throw new IllegalArgumentException("region must have a positive size and a non-negative origin, but got "
-                    + width + "x" + height + " at (left=" + left + ", top=" + top + ")");
-        }
+        Objects.requireNonNull(chooser, "chooser");
         if (usesNativeJpeg() && !Files.isDirectory(path)) {
             byte[] head = new byte[3];
             int n;
@@ -174,7 +202,7 @@ public final class Decoders {
             }
             if (NativeJpeg.isJpeg(head, n)) {
                 try {
-                    Image image = NativeJpeg.decode(path, maxPixels, 8, left, top, width, height);
+                    Image image = NativeJpeg.decode(path, maxPixels, 8, chooser);
                     if (image != null) {
                         return image;
                     }
@@ -183,15 +211,20 @@ public final class Decoders {
                 }
             }
         }
-        try (Image whole = decode(path)) {
-            if ((long) left + width > whole.width() || (long) top + height > whole.height()) {
-                throw new ImageDecodeException(path, "region " + width + "x" + height + " at (" + left + ", " + top
-                        + ") is outside the " + whole.width() + "x" + whole.height() + " image");
+        Image whole = decode(path);
+        Region r = chooser.choose(whole.width(), whole.height());
+        if (r == null) {
+            return whole;
+        }
+        try (whole) {
+            if ((long) r.left() + r.width() > whole.width() || (long) r.top() + r.height() > whole.height()) {
+                throw new ImageDecodeException(path, "region " + r.width() + "x" + r.height() + " at (" + r.left()
+                        + ", " + r.top() + ") is outside the " + whole.width() + "x" + whole.height() + " image");
             }
-            Image out = Image.allocate(whole.mode(), width, height);
-            long rowBytes = (long) width * whole.channels();
-            for (int y = 0; y < height; y++) {
-                MemorySegment.copy(whole.data(), ((long) (top + y) * whole.width() + left) * whole.channels(),
+            Image out = Image.allocate(whole.mode(), r.width(), r.height());
+            long rowBytes = (long) r.width() * whole.channels();
+            for (int y = 0; y < r.height(); y++) {
+                MemorySegment.copy(whole.data(), ((long) (r.top() + y) * whole.width() + r.left()) * whole.channels(),
                         out.data(), y * rowBytes, rowBytes);
             }
             return out;

@@ -135,6 +135,15 @@ final class NativeJpeg {
      */
     static Image decode(Path path, long maxPixels, int scaleNum, int left, int top, int width, int height)
             throws IOException {
+        Decoders.Region fixed = width > 0 ? new Decoders.Region(top, left, height, width) : null;
+        return decode(path, maxPixels, scaleNum, (w, h) -> fixed);
+    }
+
+    /**
+     * As {@link #decode(Path, long, int, int, int, int, int)}, the region chosen by {@code chooser} from the scaled
+     * size in the header (null from the chooser: the whole image).
+     */
+    static Image decode(Path path, long maxPixels, int scaleNum, Decoders.RegionChooser chooser) throws IOException {
         try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size <= 0) {
@@ -166,6 +175,11 @@ final class NativeJpeg {
             Decoders.checkPixels(path, w, h, maxPixels);
             long sw = ((long) w * scaleNum + 7) / 8;
             long sh = ((long) h * scaleNum + 7) / 8;
+            Decoders.Region region = chooser.choose((int) sw, (int) sh);
+            int left = region == null ? 0 : region.left();
+            int top = region == null ? 0 : region.top();
+            int width = region == null ? 0 : region.width();
+            int height = region == null ? 0 : region.height();
             int rw = width > 0 ? width : (int) sw;
             int rh = width > 0 ? height : (int) sh;
             if (width > 0 && (left < 0 || top < 0 || height <= 0 || (long) left + width > sw || (long) top + height > sh)) {

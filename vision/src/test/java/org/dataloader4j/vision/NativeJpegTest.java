@@ -6,19 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.ImageOutputStream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,32 +59,6 @@ class NativeJpegTest {
         }
     }
 
-    /** A JPEG of a smooth scene with edges and noise, 4:2:0 (the JDK writer's default), written with ImageIO. */
-    private static Path photo(Path dir, String name, int w, int h, boolean gray, long seed) throws IOException {
-        Random rnd = new Random(seed);
-        BufferedImage bi = new BufferedImage(w, h, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int r = (x * 255 / w + rnd.nextInt(20)) & 0xFF;
-                int g = (y * 255 / h + ((x / 7 + y / 5) % 2) * 60) & 0xFF;
-                int b = (int) (128 + 100 * Math.sin(x / 9.0 + y / 13.0)) & 0xFF;
-                bi.setRGB(x, y, r << 16 | g << 8 | b);
-            }
-        }
-        Path file = dir.resolve(name);
-        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
-        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
-            writer.setOutput(out);
-            ImageWriteParam p = writer.getDefaultWriteParam();
-            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            p.setCompressionQuality(0.85f);
-            writer.write(null, new IIOImage(bi, null, null), p);
-        } finally {
-            writer.dispose();
-        }
-        return file;
-    }
-
     private static byte[] crop(Image img, int top, int left, int h, int w) {
         int c = img.channels();
         byte[] all = img.toByteArray();
@@ -105,7 +72,7 @@ class NativeJpegTest {
     @Test
     void regionDecodeEqualsCroppingTheFullDecode(@TempDir Path tmp) throws IOException {
         Random rnd = new Random(5);
-        for (Path file : List.of(photo(tmp, "colour.jpg", 203, 157, false, 1), photo(tmp, "gray.jpg", 120, 90, true, 2))) {
+        for (Path file : List.of(Fixtures.photo(tmp, "colour.jpg", 203, 157, false, 1), Fixtures.photo(tmp, "gray.jpg", 120, 90, true, 2))) {
             try (Image full = NATIVE.decode(file); Image java = JAVA.decode(file)) {
                 assertArrayEquals(java.toByteArray(), full.toByteArray(), file + ": native and Java full decodes");
                 for (int i = 0; i < 60; i++) {
