@@ -219,6 +219,74 @@ def make_transforms():
         case(f'saturation_a_{f}', 'a.png', f'Saturation factor={f}', lambda im, f=f: F.adjust_saturation(im, f))
     for f in [-0.5, -0.2, 0.0, 0.13, 0.5]:
         case(f'hue_a_{f}', 'a.png', f'Hue factor={f}', lambda im, f=f: F.adjust_hue(im, f))
+    # colour adjustments on RGBA (alpha kept or, for hue, PIL's round trip through HSV) and on gray
+    case('brightness_r_0.5', 'r.png', 'Brightness factor=0.5', lambda im: F.adjust_brightness(im, 0.5))
+    case('contrast_r_1.7', 'r.png', 'Contrast factor=1.7', lambda im: F.adjust_contrast(im, 1.7))
+    case('saturation_r_0.3', 'r.png', 'Saturation factor=0.3', lambda im: F.adjust_saturation(im, 0.3))
+    case('hue_r_0.2', 'r.png', 'Hue factor=0.2', lambda im: F.adjust_hue(im, 0.2))
+    case('contrast_g_0.6', 'g.png', 'Contrast factor=0.6', lambda im: F.adjust_contrast(im, 0.6))
+    case('saturation_g_1.5', 'g.png', 'Saturation factor=1.5', lambda im: F.adjust_saturation(im, 1.5))
+    case('hue_g_0.3', 'g.png', 'Hue factor=0.3', lambda im: F.adjust_hue(im, 0.3))
+
+    # ColorJitter with explicit order and factors: torchvision's forward with get_params fixed
+    def jitter(im, order, b, c, s, h):
+        fixed = (torch.tensor(order), b, c, s, h)
+        t = T.ColorJitter(brightness=0.5, contrast=0.5, saturation=0.5, hue=0.4)
+        t.get_params = lambda *args: fixed
+        return t(im)
+    for inp, order, factors in [('b.png', (3, 1, 0, 2), (1.2, 0.7, 1.4, -0.1)), ('a.png', (0, 1, 2, 3), (0.8, 1.3, 0.6, 0.25)),
+                                ('s.png', (2, 3, 1, 0), (1.0, 1.0, 0.0, 0.05))]:
+        case(f'colorjitter_{inp[0]}_{"".join(map(str, order))}', inp,
+             f'ColorJitter order={",".join(map(str, order))} factors={",".join(map(str, factors))}',
+             lambda im, o=order, fs=factors: jitter(im, o, *fs))
+
+    # RandomCrop with explicit offsets: torchvision's forward (padding, pad_if_needed) with get_params fixed
+    def random_crop(im, size, top, left, **kw):
+        t = T.RandomCrop(size, **kw)
+        t.get_params = lambda img, output_size: (top, left, output_size[0], output_size[1])
+        return t(im)
+    for inp, size, top, left, padding, pad_if_needed, fill, mode in [
+            ('a.png', (20, 25), 3, 7, None, False, 0, 'constant'),
+            ('a.png', (29, 37), 0, 0, None, False, 0, 'constant'),
+            ('a.png', (30, 30), 2, 5, 4, False, 0, 'constant'),
+            ('b.png', (40, 40), 6, 1, (2, 3), False, (10, 20, 30), 'constant'),
+            ('c.png', (60, 30), 4, 9, None, True, 7, 'constant'),
+            ('c.png', (52, 24), 1, 0, (1, 2, 3, 4), True, 0, 'reflect'),
+            ('g.png', (30, 40), 4, 3, 2, True, 0, 'edge'),
+            ('s.png', (16, 20), 0, 4, None, True, 0, 'symmetric')]:
+        pad_s = 'none' if padding is None else ','.join(map(str, padding if isinstance(padding, tuple) else (padding,)))
+        fill_s = ','.join(map(str, fill)) if isinstance(fill, tuple) else str(fill)
+        case(f'randomcrop_{inp[0]}_{size[0]}x{size[1]}_{top}_{left}_{mode}', inp,
+             f'RandomCrop size={size[0]},{size[1]} top={top} left={left} padding={pad_s} pad_if_needed={pad_if_needed}'
+             f' fill={fill_s} padding_mode={mode}',
+             lambda im, a=(size, top, left, padding, pad_if_needed, fill, mode): random_crop(
+                 im, a[0], a[1], a[2], padding=a[3], pad_if_needed=a[4], fill=a[5], padding_mode=a[6]))
+
+    # rotation by explicit angles (PIL's rotate through torchvision's F.rotate)
+    for inp, angle, interp, expand, center, fill in [
+            ('a.png', 30.0, 'nearest', False, None, 0), ('a.png', -45.0, 'bilinear', False, None, 0),
+            ('a.png', 17.3, 'bilinear', True, None, (10, 20, 30)), ('b.png', 90.0, 'nearest', False, None, 0),
+            ('b.png', 90.0, 'nearest', True, None, 0), ('b.png', 180.0, 'bilinear', False, None, 0),
+            ('b.png', 270.0, 'bilinear', True, None, 0), ('c.png', 123.4, 'nearest', True, None, 5),
+            ('c.png', -10.0, 'bilinear', False, (3, 40), 0), ('g.png', 60.0, 'bilinear', True, None, 9),
+            ('g.png', 200.0, 'nearest', False, (0, 0), 0), ('s.png', 0.0, 'nearest', False, None, 0),
+            ('s.png', 0.0, 'bilinear', False, (2, 3), 0), ('s.png', 180.0, 'nearest', False, (5, 5), 0),
+            ('s.png', 45.0, 'nearest', True, None, (1, 2, 3)), ('r.png', 33.0, 'nearest', False, None, 0),
+            ('a.png', 370.0, 'bilinear', False, None, 0), ('a.png', 90.0, 'bilinear', False, (10, 4), 0),
+            ('r.png', -25.0, 'bilinear', True, None, 0)]:
+        mode = IM.NEAREST if interp == 'nearest' else IM.BILINEAR
+        center_s = 'none' if center is None else f'{center[0]},{center[1]}'
+        fill_s = ','.join(map(str, fill)) if isinstance(fill, tuple) else str(fill)
+        case(f'rotate_{inp[0]}_{angle}_{interp}_{"expand" if expand else "same"}_{center_s.replace(",", "_")}', inp,
+             f'Rotate angle={angle} interpolation={interp} expand={expand} center={center_s} fill={fill_s}',
+             lambda im, a=(angle, mode, expand, center, fill): F.rotate(
+                 im, a[0], a[1], a[2], None if a[3] is None else list(a[3]),
+                 list(a[4]) if isinstance(a[4], tuple) else a[4]))
+
+    # Resize with max_size
+    for inp, size, max_size in [('b.png', 20, 24), ('c.png', 10, 21), ('b.png', 20, 30), ('s.png', 11, 12)]:
+        case(f'resize_max_{inp[0]}_{size}_{max_size}', inp, f'Resize size={size} interpolation=bilinear max_size={max_size}',
+             lambda im, s=size, m=max_size: F.resize(im, s, B, max_size=m))
     with open(os.path.join(d, 'cases.txt'), 'w') as f:
         f.write('\n'.join(cases) + '\n')
 

@@ -3,6 +3,7 @@ package org.dataloader4j.vision;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,6 +29,12 @@ import javax.imageio.stream.ImageInputStream;
  * CMYK/YCCK JPEG and WebP; and a small reader of binary PGM/PPM (P5, P6, any maxval). The format is recognised
  * from the file's content, not its name. Pixels come out as PIL opens them (see {@link #decode(Path)}).
  *
+ * <p>Gray, RGB and YCbCr JPEGs go through a native fast path instead when it is available: a small C library
+ * ({@code src/main/c/dl4j_jpeg.c}, built with the module when gcc and the libjpeg-turbo headers are installed)
+ * over the system's libjpeg-turbo, called through {@code java.lang.foreign}. It gives the same pixels as PIL (which
+ * uses libjpeg-turbo too) and can decode just a region ({@link #decodeRegion}). {@link #describe()} says whether
+ * it is in use and, if not, why.
+ *
  * <p>Every failure is an {@link ImageDecodeException} naming the file and what was wrong: missing or unreadable
  * file, empty file, unknown format, corrupt or truncated data, or an image larger than the pixel limit. The limit
  * is checked against the size in the file's header before any pixel memory is allocated; the default is PIL's
@@ -45,16 +52,18 @@ public final class Decoders {
     /** PIL's {@code Image.MAX_IMAGE_PIXELS} (89,478,485) times two: above this PIL raises DecompressionBombError. */
     public static final long DEFAULT_MAX_PIXELS = 2L * 89_478_485L;
 
-    private static final Decoders STANDARD = new Decoders(DEFAULT_MAX_PIXELS);
+    private static final Decoders STANDARD = new Decoders(DEFAULT_MAX_PIXELS, true);
 
     static {
         ImageIO.setUseCache(false);
     }
 
     private final long maxPixels;
+    private final boolean nativeJpeg;
 
-    private Decoders(long maxPixels) {
+    private Decoders(long maxPixels, boolean nativeJpeg) {
         this.maxPixels = maxPixels;
+        this.nativeJpeg = nativeJpeg;
     }
 
     /** The decoder with the default pixel limit. */
@@ -71,7 +80,20 @@ public final class Decoders {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive, but got maxPixels=" + maxPixels);
         }
-        return new Decoders(maxPixels);
+        return new Decoders(maxPixels, nativeJpeg);
+    }
+
+    /**
+     * A decoder that uses the native libjpeg-turbo path for JPEG files when it is available ({@code true}, the
+     * default) or always the pure-Java decoders ({@code false}). Both give PIL's pixels for gray and colour JPEGs.
+     */
+    public Decoders withNativeJpeg(boolean enabled) {
+        return new Decoders(maxPixels, enabled);
+    }
+
+    /** True if this decoder decodes gray, RGB and YCbCr JPEGs natively: enabled and the library is loaded. */
+    public boolean usesNativeJpeg() {
+        return nativeJpeg && NativeJpeg.available();
     }
 
     /** The largest number of pixels this decoder accepts. */
@@ -103,6 +125,12 @@ public final class Decoders {
             if (headLength == 0) {
                 throw new ImageDecodeException(path, "the file is empty");
             }
+            if (usesNativeJpeg() && NativeJpeg.isJpeg(head, headLength)) {
+                Image image = NativeJpeg.decode(path, maxPixels, 8, 0, 0, 0, 0);
+                if (image != null) {
+                    return image;
+                }   // CMYK, YCCK and other colour spaces: the Java path below
+            }
             if (PnmReader.isPnm(head, headLength)) {
                 return PnmReader.read(path, maxPixels);
             }
@@ -119,6 +147,87 @@ public final class Decoders {
             throw new ImageDecodeException(path, "no such file or it cannot be opened (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new ImageDecodeException(path, "cannot read the file: " + e, e);
+        }
+    }
+
+    /** A region of an image: top row, left column, height and width in pixels. */
+    public record Region(int top, int left, int height, int width) {
+        /** @throws IllegalArgumentException for a non-positive size or a negative origin */
+        public Region {
+            if (height <= 0 || width <= 0 || top < 0 || left < 0) {
+                throw new IllegalArgumentException("a region must have a positive size and a non-negative origin, but"
+                        + " got " + width + "x" + height + " at (left=" + left + ", top=" + top + ")");
+            }
+        }
+    }
+
+    /** Chooses the region to decode once the image's size is known from its header. */
+    @FunctionalInterface
+    public interface RegionChooser {
+        /** The region of a {@code width × height} image to decode, or null for all of it. */
+        Region choose(int width, int height);
+    }
+
+    /**
+     * The {@code height × width} region at row {@code top}, column {@code left} of the image {@link #decode(Path)}
+     * gives, with exactly its pixels. For gray and colour JPEGs on the native path only the rows down to the
+     * region's bottom are decoded, and only the columns around it are colour-converted; other files are decoded
+     * whole and cropped.
+     *
+     * @throws IllegalArgumentException for a non-positive size or a negative origin
+     * @throws ImageDecodeException     naming the file if it cannot be decoded or the region is not inside the image
+     */
+    public Image decodeRegion(Path path, int top, int left, int height, int width) {
+        Region region = new Region(top, left, height, width);
+        return decodeRegion(path, (w, h) -> region);
+    }
+
+    /**
+     * Decodes the region that {@code chooser} picks from the image's size (as {@link #decode(Path)} gives the image),
+     * with exactly the pixels of decoding the whole image and cropping. On the native JPEG path the size comes from
+     * the header and only the region is decoded; this is how {@code RandomResizedCrop} decodes just its crop.
+     *
+     * @throws ImageDecodeException naming the file if it cannot be decoded or the region is not inside the image
+     */
+    public Image decodeRegion(Path path, RegionChooser chooser) {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(chooser, "chooser");
+        if (usesNativeJpeg() && !Files.isDirectory(path)) {
+            byte[] head = new byte[3];
+            int n;
+            try (java.io.InputStream in = Files.newInputStream(path)) {
+                n = in.readNBytes(head, 0, 3);
+            } catch (IOException e) {
+                n = 0;   // decode(path) below reports the problem
+            }
+            if (NativeJpeg.isJpeg(head, n)) {
+                try {
+                    Image image = NativeJpeg.decode(path, maxPixels, 8, chooser);
+                    if (image != null) {
+                        return image;
+                    }
+                } catch (IOException e) {
+                    throw new ImageDecodeException(path, "cannot read the file: " + e, e);
+                }
+            }
+        }
+        Image whole = decode(path);
+        Region r = chooser.choose(whole.width(), whole.height());
+        if (r == null) {
+            return whole;
+        }
+        try (whole) {
+            if ((long) r.left() + r.width() > whole.width() || (long) r.top() + r.height() > whole.height()) {
+                throw new ImageDecodeException(path, "region " + r.width() + "x" + r.height() + " at (" + r.left()
+                        + ", " + r.top() + ") is outside the " + whole.width() + "x" + whole.height() + " image");
+            }
+            Image out = Image.allocate(whole.mode(), r.width(), r.height());
+            long rowBytes = (long) r.width() * whole.channels();
+            for (int y = 0; y < r.height(); y++) {
+                MemorySegment.copy(whole.data(), ((long) (r.top() + y) * whole.width() + r.left()) * whole.channels(),
+                        out.data(), y * rowBytes, rowBytes);
+            }
+            return out;
         }
     }
 
@@ -275,9 +384,10 @@ public final class Decoders {
     }
 
     /**
-     * Which decoder handles each format, for example
-     * {@code "pure Java: JPEG -> com.twelvemonkeys...JPEGImageReader, PNG -> ...; PGM/PPM -> dataloader4j; native
-     * libjpeg-turbo: not available"}.
+     * Which decoder handles each format and whether the native JPEG path is in use, and if not why, for example
+     * {@code "pure Java (javax.imageio): JPEG -> com.twelvemonkeys...JPEGImageReader, PNG -> ...; PGM/PPM -> ...;
+     * native libjpeg-turbo path: in use for gray, RGB and YCbCr JPEG ... (loaded /tmp/libdl4jjpeg123.so)"}.
+     * {@link #standard()} uses the native path when it is available; {@link #withNativeJpeg} turns it off.
      */
     public static String describe() {
         Map<String, String> used = new LinkedHashMap<>();
@@ -288,7 +398,13 @@ public final class Decoders {
         StringBuilder sb = new StringBuilder("pure Java (javax.imageio): ");
         used.forEach((format, reader) -> sb.append(format).append(" -> ").append(reader).append(", "));
         sb.append("PGM/PPM -> ").append(PnmReader.class.getName());
-        sb.append("; native libjpeg-turbo path: not available in this build");
+        if (NativeJpeg.available()) {
+            sb.append("; native libjpeg-turbo path: in use for gray, RGB and YCbCr JPEG (baseline and progressive),"
+                    + " CMYK/YCCK JPEG stay on the pure-Java path (").append(NativeJpeg.status()).append(")");
+        } else {
+            sb.append("; native libjpeg-turbo path: not available, JPEG is decoded in pure Java (")
+                    .append(NativeJpeg.status()).append(")");
+        }
         return sb.toString();
     }
 }

@@ -256,10 +256,10 @@ public final class Image implements AutoCloseable {
     }
 
     /**
-     * PIL's luma: {@code (R × 299 + G × 587 + B × 114) / 1000} computed in 16.16 fixed point with rounding,
-     * the weights scaled to 19595, 38470 and 7471 (they sum to 65536).
+     * PIL's luma of one RGB pixel (components 0..255): {@code (R × 299 + G × 587 + B × 114) / 1000} computed in
+     * 16.16 fixed point with rounding, the weights scaled to 19595, 38470 and 7471 (they sum to 65536).
      */
-    static int luma(int r, int g, int b) {
+    public static int luma(int r, int g, int b) {
         return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16;
     }
 

@@ -1,5 +1,6 @@
 package org.dataloader4j.vision;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -9,8 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 
 /** Reads the parity fixtures that make_fixtures.py wrote under src/test/resources/parity. */
 public final class Fixtures {
@@ -100,5 +108,31 @@ public final class Fixtures {
             max = Math.max(max, Math.abs((got[i] & 0xFF) - (int) expected.values()[i]));
         }
         return max;
+    }
+
+    /** A JPEG of a smooth scene with edges and noise, 4:2:0 (the JDK writer's default), written with ImageIO. */
+    public static Path photo(Path dir, String name, int w, int h, boolean gray, long seed) throws IOException {
+        Random rnd = new Random(seed);
+        BufferedImage bi = new BufferedImage(w, h, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int r = (x * 255 / w + rnd.nextInt(20)) & 0xFF;
+                int g = (y * 255 / h + ((x / 7 + y / 5) % 2) * 60) & 0xFF;
+                int b = (int) (128 + 100 * Math.sin(x / 9.0 + y / 13.0)) & 0xFF;
+                bi.setRGB(x, y, r << 16 | g << 8 | b);
+            }
+        }
+        Path file = dir.resolve(name);
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+            writer.setOutput(out);
+            ImageWriteParam p = writer.getDefaultWriteParam();
+            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(0.85f);
+            writer.write(null, new IIOImage(bi, null, null), p);
+        } finally {
+            writer.dispose();
+        }
+        return file;
     }
 }

@@ -24,16 +24,34 @@ public final class Functional {
      * {@code {height, width}}.
      */
     public static int[] shorterSideSize(int width, int height, int size) {
+        return shorterSideSize(width, height, size, 0);
+    }
+
+    /**
+     * As {@link #shorterSideSize(int, int, int)}, then, when {@code maxSize > 0} and the longer side would exceed
+     * it, torchvision's {@code max_size} rule: the longer side becomes {@code maxSize} and the shorter one
+     * {@code (int) (maxSize × short / long)} of the sizes just computed. Returns {@code {height, width}}.
+     *
+     * @throws IllegalArgumentException if {@code size} is not positive, or {@code maxSize} is positive but not
+     *                                  larger than {@code size}
+     */
+    public static int[] shorterSideSize(int width, int height, int size, int maxSize) {
         if (size <= 0) {
             throw new IllegalArgumentException("size must be positive, but got size=" + size);
         }
+        if (maxSize > 0 && maxSize <= size) {
+            throw new IllegalArgumentException("maxSize should be larger than the requested size, but got size="
+                    + size + ", maxSize=" + maxSize);
+        }
         int shortSide = Math.min(width, height);
         int longSide = Math.max(width, height);
-        if (shortSide == size) {
-            return new int[] {height, width};
-        }
+        int newShort = size;
         int newLong = (int) ((long) size * longSide / shortSide);
-        return width <= height ? new int[] {newLong, size} : new int[] {size, newLong};
+        if (maxSize > 0 && newLong > maxSize) {
+            newShort = (int) ((long) maxSize * newShort / newLong);
+            newLong = maxSize;
+        }
+        return width <= height ? new int[] {newLong, newShort} : new int[] {newShort, newLong};
     }
 
     /** Resizes to {@code height × width} with PIL's resampling (antialiased when shrinking). */
@@ -44,6 +62,12 @@ public final class Functional {
     /** Resizes so that the shorter side is {@code size}, as {@code Resize(size)}. */
     public static Image resize(Image img, int size, InterpolationMode mode) {
         int[] hw = shorterSideSize(img.width(), img.height(), size);
+        return resize(img, hw[0], hw[1], mode);
+    }
+
+    /** Resizes so that the shorter side is {@code size} but the longer at most {@code maxSize}, as {@code Resize(size, max_size=...)}. */
+    public static Image resize(Image img, int size, InterpolationMode mode, int maxSize) {
+        int[] hw = shorterSideSize(img.width(), img.height(), size, maxSize);
         return resize(img, hw[0], hw[1], mode);
     }
 
@@ -195,6 +219,83 @@ public final class Functional {
             gray.close();
         }
         return rgb;
+    }
+
+    private static double checkFactor(String name, double factor) {
+        if (!(factor >= 0) || Double.isInfinite(factor)) {
+            throw new IllegalArgumentException(name + " should be a non-negative number, but got " + name + "="
+                    + factor);
+        }
+        return factor;
+    }
+
+    /**
+     * torchvision's {@code adjust_brightness} on PIL images: {@code factor} 0 gives black, 1 the image, more is
+     * brighter (clipped at 255). Values are computed in floats and truncated, as PIL blends. Alpha is kept.
+     */
+    public static Image adjustBrightness(Image img, double factor) {
+        return ColorOps.brightness(img, checkFactor("brightnessFactor", factor));
+    }
+
+    /**
+     * torchvision's {@code adjust_contrast} on PIL images: blends with a gray image at the mean luma (rounded to an
+     * integer); {@code factor} 0 gives that gray, 1 the image. Alpha is kept.
+     */
+    public static Image adjustContrast(Image img, double factor) {
+        return ColorOps.contrast(img, checkFactor("contrastFactor", factor));
+    }
+
+    /**
+     * torchvision's {@code adjust_saturation} on PIL images: blends with the image's luma; {@code factor} 0 gives
+     * gray, 1 the image, 2 doubles the saturation. A gray image is copied unchanged. Alpha is kept.
+     */
+    public static Image adjustSaturation(Image img, double factor) {
+        return ColorOps.saturation(img, checkFactor("saturationFactor", factor));
+    }
+
+    /**
+     * torchvision's {@code adjust_hue} on PIL images: shifts the hue by {@code factor} of a turn ({@code -0.5..0.5})
+     * in PIL's 8-bit HSV. A gray image is copied unchanged; an RGBA image comes back with alpha 255, as on PIL.
+     *
+     * @throws IllegalArgumentException if {@code factor} is outside [-0.5, 0.5]
+     */
+    public static Image adjustHue(Image img, double factor) {
+        if (!(factor >= -0.5 && factor <= 0.5)) {
+            throw new IllegalArgumentException("hueFactor should be in [-0.5, 0.5], but got hueFactor=" + factor);
+        }
+        return ColorOps.hue(img, factor);
+    }
+
+    /**
+     * torchvision's {@code rotate} on PIL images (PIL's {@code Image.rotate}): counter-clockwise by {@code degrees}
+     * about {@code center} ({x, y} in pixels; null for the image centre), the output the same size or, with
+     * {@code expand}, large enough for the whole rotated image. Pixels that map outside the input get
+     * {@code fill} (one value or one per channel; null for zero). Only NEAREST and BILINEAR are supported.
+     *
+     * @throws IllegalArgumentException for another interpolation, a non-finite angle, or a bad center or fill
+     */
+    public static Image rotate(Image img, double degrees, InterpolationMode mode, boolean expand, double[] center,
+                               int[] fill) {
+        if (center != null && center.length != 2) {
+            throw new IllegalArgumentException("center should be {x, y}, but got " + Arrays.toString(center));
+        }
+        checkFill(fill, img.channels());
+        return Rotation.rotate(img, degrees, Objects.requireNonNull(mode, "mode"), expand, center, fill);
+    }
+
+    static void checkFill(int[] fill, int channels) {
+        if (fill == null) {
+            return;
+        }
+        if (fill.length != 0 && fill.length != 1 && fill.length != channels) {
+            throw new IllegalArgumentException("fill should have 1 value or one per channel (" + channels
+                    + "), but got " + Arrays.toString(fill));
+        }
+        for (int f : fill) {
+            if (f < 0 || f > 255) {
+                throw new IllegalArgumentException("fill values are 0..255, but got " + Arrays.toString(fill));
+            }
+        }
     }
 
     /** uint8 HWC to float32 CHW with values {@code v / 255} (float division), torchvision's {@code to_tensor}. */

@@ -33,35 +33,33 @@ public final class Pad implements SampleTransform<Image, Image> {
      * @throws IllegalArgumentException if {@code padding} does not have 1, 2 or 4 values, or a fill value is not 0..255
      */
     public Pad(int[] padding, Mode mode, int[] fill) {
-        switch (padding.length) {
-            case 1 -> {
-                left = padding[0];
-                top = padding[0];
-                right = padding[0];
-                bottom = padding[0];
-            }
-            case 2 -> {
-                left = padding[0];
-                right = padding[0];
-                top = padding[1];
-                bottom = padding[1];
-            }
-            case 4 -> {
-                left = padding[0];
-                top = padding[1];
-                right = padding[2];
-                bottom = padding[3];
-            }
-            default -> throw new IllegalArgumentException("padding must have 1, 2 or 4 values, but got "
-                    + Arrays.toString(padding));
-        }
+        int[] ltrb = sides(padding);
+        left = ltrb[0];
+        top = ltrb[1];
+        right = ltrb[2];
+        bottom = ltrb[3];
         this.mode = Objects.requireNonNull(mode, "mode");
+        checkFill(fill);
+        this.fill = fill.clone();
+    }
+
+    static void checkFill(int[] fill) {
         for (int f : fill) {
             if (f < 0 || f > 255) {
                 throw new IllegalArgumentException("fill values are 0..255, but got " + Arrays.toString(fill));
             }
         }
-        this.fill = fill.clone();
+    }
+
+    /** torchvision's padding of 1 (all sides), 2 (left/right, top/bottom) or 4 values as {left, top, right, bottom}. */
+    static int[] sides(int[] padding) {
+        return switch (padding.length) {
+            case 1 -> new int[] {padding[0], padding[0], padding[0], padding[0]};
+            case 2 -> new int[] {padding[0], padding[1], padding[0], padding[1]};
+            case 4 -> padding.clone();
+            default -> throw new IllegalArgumentException("padding must have 1, 2 or 4 values, but got "
+                    + Arrays.toString(padding));
+        };
     }
 
     @Override

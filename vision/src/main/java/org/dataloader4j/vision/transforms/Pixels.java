@@ -51,7 +51,7 @@ final class Pixels {
         return image(in.mode(), outW, outH, px);
     }
 
-    private static void premultiply(byte[] px) {
+    static void premultiply(byte[] px) {
         for (int i = 0; i < px.length; i += 4) {
             int a = px[i + 3] & 0xFF;
             for (int k = 0; k < 3; k++) {
@@ -61,7 +61,7 @@ final class Pixels {
         }
     }
 
-    private static void unpremultiply(byte[] px) {
+    static void unpremultiply(byte[] px) {
         for (int i = 0; i < px.length; i += 4) {
             int a = px[i + 3] & 0xFF;
             if (a == 0 || a == 255) {

@@ -1,9 +1,11 @@
 package org.dataloader4j.vision.transforms;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
 
 /**
@@ -97,6 +99,54 @@ public final class RandomResizedCrop implements SampleTransform<Image, Image> {
     @Override
     public Image apply(Image image, RandomGenerator rng) {
         return apply(image, params(image.width(), image.height(), rng));
+    }
+
+    /**
+     * This transform fused with decoding: from an image file to the resized RGB crop, decoding only the crop where
+     * {@code decoders} can (JPEG on the native path: rows below the crop are not decoded, columns outside it are not
+     * colour-converted). The result is exactly that of decoding the whole image to RGB and applying this transform
+     * with the same generator; only the work differs. For other files the whole image is decoded.
+     *
+     * <pre>{@code
+     * DatasetFolder<Tensor, Long> train = DatasetFolder.builder(root, path -> path)
+     *         .extensions(ImageFolder.IMG_EXTENSIONS)
+     *         .transform(Compose.of(new RandomResizedCrop(224).decoding(Decoders.standard()))
+     *                 .then(new RandomHorizontalFlip()).then(new ToTensor()))
+     *         .build();
+     * }</pre>
+     */
+    public SampleTransform<Path, Image> decoding(Decoders decoders) {
+        Objects.requireNonNull(decoders, "decoders");
+        return new SampleTransform<>() {
+            @Override
+            public Image apply(Path path, RandomGenerator rng) {
+                Image region = decoders.decodeRegion(path, (w, h) -> {
+                    Params p = params(w, h, rng);
+                    return new Decoders.Region(p.top(), p.left(), p.height(), p.width());
+                });
+                Image rgb = region;
+                Image out = null;
+                try {
+                    if (region.mode() != Image.Mode.RGB) {
+                        rgb = region.convert(Image.Mode.RGB);
+                    }
+                    out = Functional.resize(rgb, height, width, mode);
+                    return out;
+                } finally {
+                    if (region != out) {
+                        region.close();
+                    }
+                    if (rgb != region && rgb != out) {
+                        rgb.close();
+                    }
+                }
+            }
+
+            @Override
+            public String toString() {
+                return "decode + " + RandomResizedCrop.this;
+            }
+        };
     }
 
     @Override

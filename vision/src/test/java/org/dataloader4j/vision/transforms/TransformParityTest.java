@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
@@ -55,6 +56,9 @@ class TransformParityTest {
         return switch (kind) {
             case "Resize" -> {
                 int[] s = ints(a.get("size"));
+                if (a.containsKey("max_size")) {
+                    yield new Resize(s[0], mode(a), Integer.parseInt(a.get("max_size")));
+                }
                 yield s.length == 1 ? new Resize(s[0], mode(a)) : new Resize(s[0], s[1], mode(a));
             }
             case "CenterCrop" -> {
@@ -85,6 +89,39 @@ class TransformParityTest {
                 yield new Pad(p, m, ints(a.get("fill")));
             }
             case "Grayscale" -> new Grayscale(Integer.parseInt(a.get("channels")));
+            case "Brightness" -> (img, rng) -> Functional.adjustBrightness(img, Double.parseDouble(a.get("factor")));
+            case "Contrast" -> (img, rng) -> Functional.adjustContrast(img, Double.parseDouble(a.get("factor")));
+            case "Saturation" -> (img, rng) -> Functional.adjustSaturation(img, Double.parseDouble(a.get("factor")));
+            case "Hue" -> (img, rng) -> Functional.adjustHue(img, Double.parseDouble(a.get("factor")));
+            case "ColorJitter" -> {
+                int[] order = ints(a.get("order"));
+                float[] fs = floats(a.get("factors"));
+                List<ColorJitter.Op> ops = Arrays.stream(order).mapToObj(i -> ColorJitter.Op.values()[i]).toList();
+                // the factors as Python wrote them: parse as double, not via float
+                String[] f = a.get("factors").split(",");
+                ColorJitter.Params p = new ColorJitter.Params(ops, Double.parseDouble(f[0]), Double.parseDouble(f[1]),
+                        Double.parseDouble(f[2]), Double.parseDouble(f[3]));
+                assertTrue(fs.length == 4);
+                ColorJitter cj = new ColorJitter(0.5, 0.5, 0.5, 0.4);
+                yield (img, rng) -> cj.apply(img, p);
+            }
+            case "RandomCrop" -> {
+                int[] s = ints(a.get("size"));
+                int[] padding = "none".equals(a.get("padding")) ? null : ints(a.get("padding"));
+                RandomCrop rc = new RandomCrop(s[0], s[1], padding, Boolean.parseBoolean(a.get("pad_if_needed")),
+                        ints(a.get("fill")), Pad.Mode.valueOf(a.get("padding_mode").toUpperCase()));
+                RandomCrop.Params p = new RandomCrop.Params(Integer.parseInt(a.get("top")),
+                        Integer.parseInt(a.get("left")));
+                yield (img, rng) -> rc.apply(img, p);
+            }
+            case "Rotate" -> {
+                double angle = Double.parseDouble(a.get("angle"));
+                double[] center = "none".equals(a.get("center")) ? null
+                        : Arrays.stream(a.get("center").split(",")).mapToDouble(Double::parseDouble).toArray();
+                RandomRotation rr = new RandomRotation(angle, angle, mode(a), Boolean.parseBoolean(a.get("expand")),
+                        center, ints(a.get("fill")));
+                yield (img, rng) -> rr.apply(img, rng);
+            }
             default -> null;
         };
     }

@@ -1,0 +1,224 @@
+package org.dataloader4j.vision;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * The native JPEG path: {@code libdl4jjpeg.so} (built from {@code src/main/c/dl4j_jpeg.c} when the libjpeg headers
+ * and a C compiler are present) over the system's libjpeg-turbo, called through {@code java.lang.foreign}. Loaded
+ * once, on first use; if anything is missing (the library was not built, libjpeg.so.62 is absent, native access is
+ * denied, or the {@code dataloader4j.vision.nativeJpeg} system property is {@code false}) {@link #available()} is
+ * false and {@link #status()} says why, and callers use the pure-Java decoders.
+ *
+ * <p>The C side validates the region and the buffer size before writing, turns libjpeg's fatal errors into a code
+ * and a message (it never exits or crashes on corrupt input), and reports truncation. Package-private.
+ */
+final class NativeJpeg {
+    /** Set to {@code false} to keep the native path off. */
+    static final String PROPERTY = "dataloader4j.vision.nativeJpeg";
+
+    private static final int OK = 0;
+    private static final int ERROR = -1;
+    private static final int TRUNCATED = -2;
+    private static final int BAD_ARGS = -3;
+    private static final int SMALL_BUFFER = -4;
+    private static final int UNSUPPORTED = -5;
+    private static final int MSG_LEN = 256;
+
+    /** libjpeg's J_COLOR_SPACE values that this path decodes: gray, RGB and YCbCr. */
+    private static final int JCS_GRAYSCALE = 1;
+    private static final int JCS_RGB = 2;
+    private static final int JCS_YCBCR = 3;
+
+    private static final Loaded LOADED = load();
+
+    private record Loaded(MethodHandle header, MethodHandle decode, String status) {
+    }
+
+    private NativeJpeg() {
+    }
+
+    /** True if the native library is loaded and usable. */
+    static boolean available() {
+        return LOADED.decode != null;
+    }
+
+    /** Where the library was loaded from, or why it is not available. */
+    static String status() {
+        return LOADED.status;
+    }
+
+    private static String platform() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        if (arch.equals("amd64") || arch.equals("x86_64")) {
+            arch = "x86_64";
+        } else if (arch.equals("aarch64") || arch.equals("arm64")) {
+            arch = "aarch64";
+        }
+        return (os.contains("linux") ? "linux" : os.replace(' ', '_')) + "-" + arch;
+    }
+
+    private static Loaded load() {
+        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
+            return new Loaded(null, null, "turned off by -D" + PROPERTY + "=false");
+        }
+        String resource = "native/" + platform() + "/libdl4jjpeg.so";
+        URL url = NativeJpeg.class.getClassLoader().getResource(resource);
+        if (url == null) {
+            return new Loaded(null, null, resource + " is not in this build (it is compiled when gcc and the libjpeg"
+                    + " headers are present: apt-get install gcc libjpeg62-turbo-dev, then rebuild)");
+        }
+        try {
+            Path lib = libraryFile(url);
+            SymbolLookup lookup = SymbolLookup.libraryLookup(lib, Arena.global());
+            Linker linker = Linker.nativeLinker();
+            MethodHandle header = linker.downcallHandle(lookup.findOrThrow("dl4j_jpeg_header"),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            MethodHandle decode = linker.downcallHandle(lookup.findOrThrow("dl4j_jpeg_decode"),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                            ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+            return new Loaded(header, decode, "loaded " + lib);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return new Loaded(null, null, "could not load " + resource + ": " + e);
+        }
+    }
+
+    /** The library as a file: directly from target/classes, or copied out of the jar into a temporary file. */
+    private static Path libraryFile(URL url) throws IOException {
+        if ("file".equals(url.getProtocol())) {
+            try {
+                return Path.of(url.toURI());
+            } catch (URISyntaxException e) {
+                throw new IOException(e);
+            }
+        }
+        Path tmp = Files.createTempFile("libdl4jjpeg", ".so");
+        tmp.toFile().deleteOnExit();
+        try (InputStream in = url.openStream()) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return tmp;
+    }
+
+    /** True if {@code head} starts with a JPEG start-of-image marker. */
+    static boolean isJpeg(byte[] head, int length) {
+        return length >= 3 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8 && (head[2] & 0xFF) == 0xFF;
+    }
+
+    /**
+     * Decodes the JPEG file at {@code path} at scale {@code scaleNum}/8, the whole image or the region
+     * ({@code left}, {@code top}, {@code width}, {@code height}) in scaled pixels ({@code width} 0 for all): L for
+     * gray files, RGB otherwise. Returns null for files this path does not handle (CMYK, YCCK, other colour
+     * spaces), which the caller then decodes in Java.
+     *
+     * @throws ImageDecodeException naming the file for corrupt or truncated data, a region outside the image, or
+     *                              an image over {@code maxPixels}
+     */
+    static Image decode(Path path, long maxPixels, int scaleNum, int left, int top, int width, int height)
+            throws IOException {
+        Decoders.Region fixed = width > 0 ? new Decoders.Region(top, left, height, width) : null;
+        return decode(path, maxPixels, scaleNum, (w, h) -> fixed);
+    }
+
+    /**
+     * As {@link #decode(Path, long, int, int, int, int, int)}, the region chosen by {@code chooser} from the scaled
+     * size in the header (null from the chooser: the whole image).
+     */
+    static Image decode(Path path, long maxPixels, int scaleNum, Decoders.RegionChooser chooser) throws IOException {
+        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size <= 0) {
+                throw new ImageDecodeException(path, "the file is empty");
+            }
+            if (size > Integer.MAX_VALUE - 8) {
+                throw new ImageDecodeException(path, "a JPEG file of " + size + " bytes is too large");
+            }
+            MemorySegment data = arena.allocate(size);
+            java.nio.ByteBuffer buf = data.asByteBuffer();
+            while (buf.hasRemaining()) {
+                if (ch.read(buf) < 0) {
+                    break;
+                }
+            }
+            long read = buf.position();
+            MemorySegment msg = arena.allocate(MSG_LEN);
+            MemorySegment info = arena.allocate(ValueLayout.JAVA_INT, 5);
+            int rc = (int) LOADED.header.invokeExact(data, read, info, msg, MSG_LEN);
+            if (rc != OK) {
+                throw new ImageDecodeException(path, "corrupt JPEG header: " + msg.getString(0));
+            }
+            int w = info.getAtIndex(ValueLayout.JAVA_INT, 0);
+            int h = info.getAtIndex(ValueLayout.JAVA_INT, 1);
+            int space = info.getAtIndex(ValueLayout.JAVA_INT, 3);
+            if (space != JCS_GRAYSCALE && space != JCS_RGB && space != JCS_YCBCR) {
+                return null;
+            }
+            Decoders.checkPixels(path, w, h, maxPixels);
+            long sw = ((long) w * scaleNum + 7) / 8;
+            long sh = ((long) h * scaleNum + 7) / 8;
+            Decoders.Region region = chooser.choose((int) sw, (int) sh);
+            int left = region == null ? 0 : region.left();
+            int top = region == null ? 0 : region.top();
+            int width = region == null ? 0 : region.width();
+            int height = region == null ? 0 : region.height();
+            int rw = width > 0 ? width : (int) sw;
+            int rh = width > 0 ? height : (int) sh;
+            if (width > 0 && (left < 0 || top < 0 || height <= 0 || (long) left + width > sw || (long) top + height > sh)) {
+                throw new ImageDecodeException(path, "region " + width + "x" + height + " at (" + left + ", " + top
+                        + ") is outside the " + sw + "x" + sh + " image");
+            }
+            Image.Mode mode = space == JCS_GRAYSCALE ? Image.Mode.L : Image.Mode.RGB;
+            Image image = Image.allocate(mode, rw, rh);
+            MemorySegment out = image.data();
+            MemorySegment outInfo = arena.allocate(ValueLayout.JAVA_INT, 5);
+            rc = (int) LOADED.decode.invokeExact(data, read, scaleNum, left, top, width > 0 ? rw : 0,
+                    width > 0 ? rh : 0, out, out.byteSize(), outInfo, msg, MSG_LEN);
+            if (rc == OK) {
+                int gotW = outInfo.getAtIndex(ValueLayout.JAVA_INT, 2);
+                int gotH = outInfo.getAtIndex(ValueLayout.JAVA_INT, 3);
+                if (gotW == rw && gotH == rh && outInfo.getAtIndex(ValueLayout.JAVA_INT, 4) == mode.channels()) {
+                    return image;
+                }
+                image.close();
+                throw new ImageDecodeException(path, "the native decoder returned " + gotW + "x" + gotH
+                        + " pixels instead of " + rw + "x" + rh);
+            }
+            image.close();
+            if (rc == UNSUPPORTED) {
+                return null;
+            }
+            String m = msg.getString(0);
+            throw switch (rc) {
+                case TRUNCATED -> new ImageDecodeException(path, "truncated or corrupt JPEG data: " + m);
+                case ERROR -> new ImageDecodeException(path, "corrupt or truncated JPEG data: " + m);
+                case BAD_ARGS, SMALL_BUFFER -> new ImageDecodeException(path, "native JPEG decoder refused the request: "
+                        + m + " (image " + outInfo.getAtIndex(ValueLayout.JAVA_INT, 0) + "x"
+                        + outInfo.getAtIndex(ValueLayout.JAVA_INT, 1) + ")");
+                default -> new ImageDecodeException(path, "native JPEG decoder failed with code " + rc + ": " + m);
+            };
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("native JPEG call failed", t);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package org.dataloader4j.vision.transforms;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+
+import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.Image;
+
+/**
+ * torchvision's {@code RandomCrop}: optional padding on all sides first, then (with {@code padIfNeeded}) padding of
+ * both left and right by the missing width, and of both top and bottom by the missing height, then a
+ * {@code height × width} crop at a uniformly drawn position. Padding uses {@code paddingMode} with {@code fill}
+ * (constant mode only). {@link #pad}, {@link #params} and {@link #apply(Image, Params)} separate the steps.
+ *
+ * <pre>{@code
+ * RandomCrop crop = new RandomCrop(32, 4);   // CIFAR-style: pad 4 with zeros, crop 32x32
+ * }</pre>
+ */
+public final class RandomCrop implements SampleTransform<Image, Image> {
+
+    /** Where the crop starts in the padded image. */
+    public record Params(int top, int left) {
+    }
+
+    private final int height;
+    private final int width;
+    private final int[] padding;    // {left, top, right, bottom}, or null
+    private final boolean padIfNeeded;
+    private final int[] fill;
+    private final Pad.Mode paddingMode;
+
+    /** A square crop without padding. */
+    public RandomCrop(int size) {
+        this(size, size, null, false, new int[] {0}, Pad.Mode.CONSTANT);
+    }
+
+    /** A square crop after zero padding of {@code padding} on every side. */
+    public RandomCrop(int size, int padding) {
+        this(size, size, new int[] {padding}, false, new int[] {0}, Pad.Mode.CONSTANT);
+    }
+
+    /**
+     * @param padding     null, or 1, 2 or 4 values as for {@link Pad}
+     * @param fill        one value or one per channel, for constant padding
+     * @throws IllegalArgumentException for a non-positive size, padding of the wrong length or fill values outside
+     *                                  0..255
+     */
+    public RandomCrop(int height, int width, int[] padding, boolean padIfNeeded, int[] fill, Pad.Mode paddingMode) {
+        if (height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("size must be positive, but got height=" + height + ", width=" + width);
+        }
+        this.height = height;
+        this.width = width;
+        this.padding = padding == null ? null : Pad.sides(padding);
+        this.padIfNeeded = padIfNeeded;
+        Pad.checkFill(Objects.requireNonNull(fill, "fill"));
+        this.fill = fill.clone();
+        this.paddingMode = Objects.requireNonNull(paddingMode, "paddingMode");
+    }
+
+    private Image pad(Image img, int left, int top, int right, int bottom) {
+        return Functional.pad(img, left, top, right, bottom, Functional.PaddingMode.valueOf(paddingMode.name()), fill);
+    }
+
+    /** The image after the fixed padding and {@code padIfNeeded}: {@code image} itself when nothing is padded. */
+    public Image pad(Image image) {
+        Image current = image;
+        if (padding != null && (padding[0] != 0 || padding[1] != 0 || padding[2] != 0 || padding[3] != 0)) {
+            current = pad(current, padding[0], padding[1], padding[2], padding[3]);
+        }
+        int h = current.height();
+        if (padIfNeeded && current.width() < width) {
+            int d = width - current.width();
+            Image next = pad(current, d, 0, d, 0);
+            if (current != image) {
+                current.close();
+            }
+            current = next;
+        }
+        if (padIfNeeded && h < height) {
+            int d = height - h;
+            Image next = pad(current, 0, d, 0, d);
+            if (current != image) {
+                current.close();
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    /**
+     * torchvision's {@code get_params} for a padded image of {@code paddedWidth × paddedHeight}: (0, 0) when the
+     * sizes are equal (nothing is drawn), otherwise the row then the column, each uniform.
+     *
+     * @throws IllegalArgumentException if the crop is larger than the padded image
+     */
+    public Params params(int paddedWidth, int paddedHeight, RandomGenerator rng) {
+        if (paddedHeight < height || paddedWidth < width) {
+            throw new IllegalArgumentException("required crop size (" + height + ", " + width
+                    + ") is larger than the (padded) input image size (" + paddedHeight + ", " + paddedWidth + ")");
+        }
+        if (paddedWidth == width && paddedHeight == height) {
+            return new Params(0, 0);
+        }
+        int top = rng.nextInt(paddedHeight - height + 1);
+        int left = rng.nextInt(paddedWidth - width + 1);
+        return new Params(top, left);
+    }
+
+    /** Pads as {@link #pad(Image)} and crops at {@code p}. */
+    public Image apply(Image image, Params p) {
+        Objects.requireNonNull(p, "p");
+        return padAndCrop(image, null, p);
+    }
+
+    @Override
+    public Image apply(Image image, RandomGenerator rng) {
+        return padAndCrop(image, rng, null);
+    }
+
+    /** Pads, takes {@code p} or draws it from {@code rng}, crops; closes the padded intermediate. */
+    private Image padAndCrop(Image image, RandomGenerator rng, Params p) {
+        Image padded = pad(image);
+        try {
+            Params at = p != null ? p : params(padded.width(), padded.height(), rng);
+            if (at.top() < 0 || at.left() < 0 || at.top() + height > padded.height()
+                    || at.left() + width > padded.width()) {
+                throw new IllegalArgumentException("a " + height + "x" + width + " crop at " + at
+                        + " does not fit the padded " + padded.width() + "x" + padded.height() + " image");
+            }
+            Image out = Functional.crop(padded, at.top(), at.left(), height, width);
+            if (out == padded) {
+                padded = image;   // handed on: not closed below
+            }
+            return out;
+        } finally {
+            if (padded != image) {
+                padded.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RandomCrop(size=(" + height + ", " + width + "), padding="
+                + (padding == null ? "None" : Arrays.toString(padding)) + ", padIfNeeded=" + padIfNeeded + ", fill="
+                + Arrays.toString(fill) + ", paddingMode=" + paddingMode + ")";
+    }
+}
