@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.vision.Image;
 
 /**
  * Transforms applied in turn, torchvision's {@code Compose}; every stage draws from the same per-sample generator.
@@ -23,9 +25,34 @@ import org.dataloader4j.data.SampleTransform;
  */
 public final class Compose<T, R> implements SampleTransform<T, R> {
     private final List<SampleTransform<Object, Object>> stages;
+    private final List<SampleTransform<Object, Object>> executed; // stages with ToTensor + Normalize fused
 
     private Compose(List<SampleTransform<Object, Object>> stages) {
         this.stages = List.copyOf(stages);
+        this.executed = fuse(this.stages);
+    }
+
+    /**
+     * Replaces {@code ToTensor} directly followed by {@code Normalize} with one pass that gives bitwise the same
+     * tensor ({@link Functional#toNormalizedTensor}), written once, usually straight into the batch.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<SampleTransform<Object, Object>> fuse(List<SampleTransform<Object, Object>> stages) {
+        List<SampleTransform<Object, Object>> out = new ArrayList<>(stages.size());
+        for (int i = 0; i < stages.size(); i++) {
+            Object stage = stages.get(i);
+            Object following = i + 1 < stages.size() ? stages.get(i + 1) : null;
+            if (stage instanceof ToTensor && following instanceof Normalize normalize) {
+                float[] mean = normalize.mean();
+                float[] std = normalize.std();
+                SampleTransform<Image, Tensor> fused = (image, rng) -> Functional.toNormalizedTensor(image, mean, std);
+                out.add((SampleTransform<Object, Object>) (SampleTransform<?, ?>) fused);
+                i++;
+            } else {
+                out.add(stages.get(i));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** A pipeline of one stage; add more with {@link #then}. */
@@ -51,7 +78,7 @@ public final class Compose<T, R> implements SampleTransform<T, R> {
     @SuppressWarnings("unchecked")
     public R apply(T sample, RandomGenerator rng) {
         Object current = sample;
-        for (SampleTransform<Object, Object> stage : stages) {
+        for (SampleTransform<Object, Object> stage : executed) {
             Object next = stage.apply(current, rng);
             if (current != sample && next != current && current instanceof AutoCloseable c) {
                 try {

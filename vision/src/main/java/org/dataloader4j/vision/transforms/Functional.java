@@ -5,7 +5,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
 
+import org.dataloader4j.collate.BatchMemory;
 import org.dataloader4j.tensor.DType;
+import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.vision.Image;
 
@@ -300,18 +302,49 @@ public final class Functional {
 
     /** uint8 HWC to float32 CHW with values {@code v / 255} (float division), torchvision's {@code to_tensor}. */
     public static Tensor toTensor(Image img) {
+        return toNormalizedTensor(img, new float[] {0f}, new float[] {1f});
+    }
+
+    /**
+     * {@link #toTensor} followed by {@link #normalize} in one pass, with the same float32 operations in the same
+     * order, so the result is bitwise identical: {@code ((byte / 255f) - mean[c]) / std[c]}. The output comes from
+     * {@link BatchMemory#allocateSample}, so inside a {@code DataLoader} it is usually written straight into the
+     * sample's row of the batch.
+     */
+    public static Tensor toNormalizedTensor(Image img, float[] mean, float[] std) {
         int w = img.width();
         int h = img.height();
         int c = img.channels();
+        checkNormalizeParameters(mean, std, c, "[" + c + ", " + h + ", " + w + "]");
+        boolean identity = mean.length == 1 && mean[0] == 0f && std.length == 1 && std[0] == 1f;
         byte[] px = img.toByteArray();
-        float[] out = new float[c * h * w];
-        int plane = h * w;
-        for (int i = 0; i < plane; i++) {
-            for (int k = 0; k < c; k++) {
-                out[k * plane + i] = (px[i * c + k] & 0xFF) / 255f;
+        float[] plane = new float[h * w];
+        Tensor out = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(c, h, w));
+        MemorySegment seg = out.data();
+        for (int k = 0; k < c; k++) {
+            float m = mean[mean.length == 1 ? 0 : k];
+            float s = std[std.length == 1 ? 0 : k];
+            for (int i = 0; i < plane.length; i++) {
+                float v = (px[i * c + k] & 0xFF) / 255f;
+                plane[i] = identity ? v : (v - m) / s;
+            }
+            MemorySegment.copy(plane, 0, seg, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) k * plane.length * 4,
+                    plane.length);
+        }
+        return out;
+    }
+
+    private static void checkNormalizeParameters(float[] mean, float[] std, int channels, String shape) {
+        if ((mean.length != 1 && mean.length != channels) || (std.length != 1 && std.length != channels)) {
+            throw new IllegalArgumentException("normalize got " + mean.length + " means and " + std.length
+                    + " stds for a tensor with " + channels + " channels " + shape);
+        }
+        for (float s : std) {
+            if (s == 0) {
+                throw new IllegalArgumentException("std evaluated to zero, leading to division by zero: std="
+                        + Arrays.toString(std));
             }
         }
-        return Tensor.of(out, c, h, w);
     }
 
     /**
@@ -326,17 +359,9 @@ public final class Functional {
                     + tensor.dtype() + " " + tensor.shape());
         }
         int c = (int) tensor.shape().dim(tensor.rank() - 3);
-        if ((mean.length != 1 && mean.length != c) || (std.length != 1 && std.length != c)) {
-            throw new IllegalArgumentException("normalize got " + mean.length + " means and " + std.length
-                    + " stds for a tensor with " + c + " channels " + tensor.shape());
-        }
-        for (float s : std) {
-            if (s == 0) {
-                throw new IllegalArgumentException("std evaluated to zero, leading to division by zero: std="
-                        + Arrays.toString(std));
-            }
-        }
-        Tensor out = inplace ? tensor : tensor.copy();
+        checkNormalizeParameters(mean, std, c, tensor.shape().toString());
+        Tensor out = inplace ? tensor : BatchMemory.allocateSample(DType.FLOAT32, tensor.shape());
+        MemorySegment in = tensor.data();
         MemorySegment seg = out.data();
         long plane = tensor.shape().dim(tensor.rank() - 2) * tensor.shape().dim(tensor.rank() - 1);
         long n = out.numel();
@@ -345,7 +370,7 @@ public final class Functional {
             float m = mean[mean.length == 1 ? 0 : k];
             float s = std[std.length == 1 ? 0 : k];
             long at = i * 4;
-            seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, (seg.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at) - m) / s);
+            seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, (in.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at) - m) / s);
         }
         return out;
     }

@@ -40,6 +40,14 @@ public final class Normalize implements SampleTransform<Tensor, Tensor> {
         this.inplace = inplace;
     }
 
+    float[] mean() {
+        return mean.clone();
+    }
+
+    float[] std() {
+        return std.clone();
+    }
+
     @Override
     public Tensor apply(Tensor tensor, RandomGenerator rng) {
         return Functional.normalize(tensor, mean, std, inplace);

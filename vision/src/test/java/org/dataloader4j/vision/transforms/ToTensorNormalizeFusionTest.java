@@ -1,0 +1,94 @@
+package org.dataloader4j.vision.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+import org.dataloader4j.collate.Batch;
+import org.dataloader4j.data.Dataset;
+import org.dataloader4j.data.Datasets;
+import org.dataloader4j.loader.DataLoader;
+import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.vision.Image;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** ToTensor followed by Normalize runs as one pass, bitwise equal, written straight into the batch in a loader. */
+class ToTensorNormalizeFusionTest {
+    private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
+    private static final float[] STD = {0.229f, 0.224f, 0.225f};
+
+    private static Image image(long seed) {
+        byte[] px = new byte[6 * 5 * 3];
+        CounterRandom rng = CounterRandom.fromKey(seed);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) rng.nextInt(256);
+        }
+        return Image.of(Image.Mode.RGB, 6, 5, px);
+    }
+
+    /** torchvision's two steps, written out: x = byte / 255f, then (x - mean) / std, in float32. */
+    private static float[] expected(Image img) {
+        byte[] px = img.toByteArray();
+        int plane = img.width() * img.height();
+        float[] out = new float[3 * plane];
+        for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < plane; i++) {
+                float x = (px[i * 3 + k] & 0xFF) / 255f;
+                out[k * plane + i] = (x - MEAN[k]) / STD[k];
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void insideALoaderTheNormalizedImagesAreWrittenStraightIntoTheBatch(int workers) {
+        AtomicInteger inPlace = new AtomicInteger();
+        Compose<Image, Tensor> pipeline = Compose.of(new ToTensor()).then(new Normalize(MEAN, STD))
+                .then((t, rng) -> {
+                    if (!t.ownsMemory()) {
+                        inPlace.incrementAndGet(); // a row of the preallocated batch, not a tensor of its own
+                    }
+                    return t;
+                });
+        Dataset<Tensor> images = Datasets.of(LongStream.range(0, 24).boxed().toList())
+                .map((i, rng) -> image(i)).map(pipeline);
+        var builder = DataLoader.builder(images).batchSize(4);
+        if (workers > 0) {
+            builder.numWorkers(workers);
+        }
+        int row = 0;
+        try (var loader = builder.build()) {
+            for (Batch batch : loader.epoch(0)) {
+                try (batch) {
+                    for (int b = 0; b < batch.size(); b++, row++) {
+                        try (Image img = image(row)) {
+                            assertArrayEquals(expected(img), batch.tensor().select(b).toFloatArray(), "image " + row);
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(24, row);
+        int copied = 24 - inPlace.get();
+        assertTrue(copied >= 4 && copied <= 4 * (1 + 2 * workers),
+                "after the first batch, images go straight into their rows; copied: " + copied);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void theFusedPassEqualsTheTwoStagesBitwise(int seed) {
+        try (Image img = image(seed)) {
+            Tensor fused = Compose.of(new ToTensor()).then(new Normalize(MEAN, STD)).apply(img, CounterRandom.fromKey(0));
+            Tensor staged = new Normalize(MEAN, STD).apply(new ToTensor().apply(img, null), null);
+            assertArrayEquals(expected(img), fused.toFloatArray());
+            assertArrayEquals(staged.toFloatArray(), fused.toFloatArray());
+            assertEquals(List.of(3L, 5L, 6L), List.of(fused.shape().dim(0), fused.shape().dim(1), fused.shape().dim(2)));
+        }
+    }
+}
