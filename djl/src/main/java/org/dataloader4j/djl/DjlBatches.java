@@ -96,6 +96,13 @@ public final class DjlBatches {
                 out.add(array);
             }
             case List<?> list -> {
+                if (!list.isEmpty() && list.stream().noneMatch(DjlBatches::isStructure)) {
+                    Object first = list.getFirst();
+                    throw new IllegalArgumentException("batch element " + name(path) + " is a List of "
+                            + (first == null ? "nulls" : first.getClass().getName()) + ", which has no NDArray form;"
+                            + " only tensors (in lists, maps and records) convert: pass the tensors you need to"
+                            + " toNDList(manager, tensors...)");
+                }
                 for (int i = 0; i < list.size(); i++) {
                     flatten(list.get(i), join(path, Integer.toString(i)), manager, out);
                 }
@@ -116,6 +123,10 @@ public final class DjlBatches {
                     + node.getClass().getName() + ", which has no NDArray form; only tensors (in lists, maps and"
                     + " records) convert: pass the tensors you need to toNDList(manager, tensors...)");
         }
+    }
+
+    private static boolean isStructure(Object node) {
+        return node instanceof Tensor || node instanceof List<?> || node instanceof Map<?, ?> || node instanceof Record;
     }
 
     private static Object read(Record record, RecordComponent component) {
