@@ -35,6 +35,7 @@ class DjlTensorsTest {
 
     @BeforeAll
     static void engine() {
+        assertEquals("true", System.getProperty("ai.djl.offline"), "the tests must run with ai.djl.offline=true");
         assertEquals("PyTorch", Engine.getInstance().getEngineName());
         manager = NDManager.newBaseManager();
     }
