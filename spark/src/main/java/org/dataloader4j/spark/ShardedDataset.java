@@ -1,0 +1,523 @@
+package org.dataloader4j.spark;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import org.dataloader4j.data.IterableDataset;
+import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.data.ShuffleBuffer;
+import org.dataloader4j.data.WorkerInfo;
+import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.random.RandomStreams;
+import org.dataloader4j.random.Shuffle;
+import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.Sample;
+
+/**
+ * A stream of the samples of WebDataset-layout tar shards described by a {@link Manifest} (as {@link ShardJob}
+ * writes them), split between distributed ranks and loader workers so that every sample of an epoch is delivered
+ * exactly once over all (rank, worker) pairs. It needs no Spark at run time: only core, vision and this module's
+ * tar reader.
+ *
+ * <h2>Assignment</h2>
+ * With {@code worldSize} ranks of {@code W} workers there are {@code C = worldSize × W} consumers, consumer
+ * {@code rank × W + worker} ({@code numWorkers = 0}, loading on the calling thread, is worker 0 of 1). The epoch's
+ * shard order is a permutation drawn from the dataset's ({@link Builder#seed seed}, epoch), the same on every rank
+ * (or the manifest's order, with {@code shuffleShards(false)}). Then, with {@link Split#SHARDS} (the default):
+ * <ul>
+ *   <li>at least as many shards as consumers: whole shards, round-robin: consumer {@code c} reads the shards at
+ *       positions {@code c, c + C, c + 2C, ...} of the epoch's order, each from its first sample to its last;</li>
+ *   <li>fewer shards than consumers: the samples of all shards, in the epoch's order, are split into {@code C}
+ *       contiguous ranges whose lengths differ by at most one, so no consumer idles (a consumer may then read part
+ *       of a shard, passing over the samples before its range without decoding them).</li>
+ * </ul>
+ * With {@link Split#SAMPLES} the even split of samples is used always: every consumer gets the same number of
+ * samples (±1), which distributed training wants when all ranks must take the same number of steps; the price
+ * is that consumers read parts of shards. With whole shards, ranks get different numbers of samples when shard
+ * sizes differ; {@link #shareSize} tells each one's count in advance.
+ *
+ * <h2>Order and resume</h2>
+ * Each consumer reads its shards sequentially; with {@link Builder#shuffleBuffer(int)} its samples pass through a
+ * {@link ShuffleBuffer} seeded from the loader's {@link WorkerInfo}. The order of an epoch is therefore fixed by
+ * (dataset seed, loader seed, epoch, worldSize, numWorkers), which is what {@code DataLoader.state()} and
+ * {@code resume} need: a resumed loader re-reads the stream and drops the batches already delivered.
+ *
+ * <h2>Storage</h2>
+ * Shards are local files by default; {@link #builder(String, Function)} takes an opener that returns a stream for
+ * a location (an object store client, HDFS, HTTP), called with the manifest's location and with each shard's
+ * location (the manifest's folder + {@code "/"} + the shard's file name).
+ *
+ * <pre>{@code
+ * ShardedDataset shards = ShardedDataset.builder(Path.of("/data/imagenet-shards"))
+ *         .rank(rank).worldSize(worldSize).seed(42).shuffleBuffer(2_000).build();
+ * IterableDataset<Sample<Tensor, Long>> train = shards.map(ShardedDataset.decodeRGB())
+ *         .map((s, rng) -> new Sample<>(augment.apply(s.input(), rng), s.target()));
+ * try (var loader = DataLoader.builder(train).batchSize(256).numWorkers(8).seed(7).build()) {
+ *     for (Batch batch : loader.epoch(epoch)) { try (batch) { step(batch); } }
+ * }
+ * }</pre>
+ */
+public final class ShardedDataset implements IterableDataset<ShardSample> {
+    /** Extensions read as the image of a sample (any other extension of a sample is ignored). */
+    public static final Set<String> IMAGE_EXTENSIONS =
+            Set.of("jpg", "jpeg", "png", "ppm", "pgm", "bmp", "tif", "tiff", "webp");
+
+    /** How an epoch's samples are divided between consumers; see the class comment. */
+    public enum Split {
+        /** Whole shards round-robin, or an even split of samples when there are fewer shards than consumers. */
+        SHARDS,
+        /** Always an even split of samples: every consumer gets the same count, ±1. */
+        SAMPLES
+    }
+
+    private final Manifest manifest;
+    private final String location;
+    private final String base;
+    private final Function<String, InputStream> opener;
+    private final int rank;
+    private final int worldSize;
+    private final long seed;
+    private final boolean shuffleShards;
+    private final int shuffleBuffer;
+    private final Split split;
+    private final long[] counts;
+    private final long total;
+
+    private ShardedDataset(Builder b, Manifest manifest) {
+        this.manifest = manifest;
+        this.location = b.location;
+        this.base = b.base;
+        this.opener = b.opener;
+        this.rank = b.rank;
+        this.worldSize = b.worldSize;
+        this.seed = b.seed;
+        this.shuffleShards = b.shuffleShards;
+        this.shuffleBuffer = b.shuffleBuffer;
+        this.split = b.split;
+        this.counts = manifest.shards().stream().mapToLong(Manifest.Shard::samples).toArray();
+        long t = 0;
+        for (long c : counts) {
+            t += c;
+        }
+        this.total = t;
+    }
+
+    /**
+     * A builder for the shards on the local file system: {@code location} is the manifest file, or the folder
+     * holding {@code manifest.json} and the shards.
+     */
+    public static Builder builder(Path location) {
+        Objects.requireNonNull(location, "location");
+        Path manifest = Files.isDirectory(location) ? location.resolve(Manifest.FILE_NAME) : location;
+        Path folder = manifest.toAbsolutePath().getParent();
+        Builder b = new Builder(manifest.toString(), folder.toString(), where -> {
+            try {
+                return Files.newInputStream(Path.of(where));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot open " + where + ": " + e, e);
+            }
+        });
+        return b;
+    }
+
+    /**
+     * A builder for shards in any storage: {@code opener} returns a fresh stream for a location (it is called
+     * from the loader's worker threads, concurrently). {@code manifestLocation} is the manifest's location; each
+     * shard's location is the part of it up to its last {@code '/'} followed by {@code "/" + file}.
+     */
+    public static Builder builder(String manifestLocation, Function<String, InputStream> opener) {
+        Objects.requireNonNull(manifestLocation, "manifestLocation");
+        Objects.requireNonNull(opener, "opener");
+        int slash = manifestLocation.lastIndexOf('/');
+        return new Builder(manifestLocation, slash < 0 ? "" : manifestLocation.substring(0, slash), opener);
+    }
+
+    /** The manifest. */
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    /** The class names, index {@code i} for class {@code i}. */
+    public List<String> classes() {
+        return manifest.classes();
+    }
+
+    /** Samples per epoch over all ranks and workers. */
+    public long size() {
+        return total;
+    }
+
+    /** This dataset's rank. */
+    public int rank() {
+        return rank;
+    }
+
+    /** The number of ranks. */
+    public int worldSize() {
+        return worldSize;
+    }
+
+    /**
+     * How many samples rank {@code rank} receives in {@code epoch} with {@code numWorkers} loader workers (0 counts
+     * as 1), for example to agree on a number of steps across ranks.
+     */
+    public long shareSize(int rank, int numWorkers, long epoch) {
+        checkRank(rank, worldSize);
+        int w = Math.max(1, numWorkers);
+        long n = 0;
+        for (int id = 0; id < w; id++) {
+            for (long[] part : parts(rank * w + id, worldSize * w, epoch)) {
+                n += part[2] - part[1];
+            }
+        }
+        return n;
+    }
+
+    /**
+     * The parts of the shards that a consumer reads: {@code {shard, firstSample, endSample}} in reading order.
+     */
+    List<long[]> parts(int consumer, int consumers, long epoch) {
+        int n = counts.length;
+        int[] order = shuffleShards
+                ? Shuffle.permutation(n, CounterRandom.of(seed, epoch, 0, RandomStreams.SHUFFLE))
+                : Shuffle.identity(n);
+        List<long[]> parts = new ArrayList<>();
+        if (split == Split.SHARDS && n >= consumers) {
+            for (int pos = consumer; pos < n; pos += consumers) {
+                parts.add(new long[] {order[pos], 0, counts[order[pos]]});
+            }
+            return parts;
+        }
+        long from = splitPoint(total, consumer, consumers);
+        long to = splitPoint(total, consumer + 1, consumers);
+        long start = 0;
+        for (int shard : order) {
+            long lo = Math.max(from, start);
+            long hi = Math.min(to, start + counts[shard]);
+            if (lo < hi) {
+                parts.add(new long[] {shard, lo - start, hi - start});
+            }
+            start += counts[shard];
+        }
+        return parts;
+    }
+
+    private static long splitPoint(long total, int part, int parts) {
+        return (total / parts) * part + (total % parts) * part / parts;
+    }
+
+    /**
+     * This (rank, worker)'s samples in reading order, through the shuffle buffer if one is set. The iterator is
+     * {@link AutoCloseable}: closing it closes the shard being read.
+     */
+    @Override
+    public Iterator<ShardSample> iterator(WorkerInfo worker) {
+        Objects.requireNonNull(worker, "worker");
+        if (shuffleBuffer == 0) {
+            return sequential(worker);
+        }
+        return new ShuffleBuffer<ShardSample>(this::sequential, shuffleBuffer).iterator(worker);
+    }
+
+    private Samples sequential(WorkerInfo worker) {
+        int consumers = Math.multiplyExact(worldSize, worker.numWorkers());
+        int me = Math.addExact(Math.multiplyExact(rank, worker.numWorkers()), worker.id());
+        return new Samples(parts(me, consumers, worker.epoch()));
+    }
+
+    /**
+     * The transform that decodes a stored sample to an RGB {@link Image} and its label, as {@code ImageFolder}
+     * loads the same file: {@code shards.map(ShardedDataset.decodeRGB())}.
+     */
+    public static SampleTransform<ShardSample, Sample<Image, Long>> decodeRGB() {
+        return SampleTransform.of(ShardSample::decode);
+    }
+
+    /** The shards decoded: {@code map(decodeRGB())}. */
+    public IterableDataset<Sample<Image, Long>> decoded() {
+        return map(decodeRGB());
+    }
+
+    /** For example {@code ShardedDataset(/data/shards/manifest.json, shards=64, samples=1281167, rank=0 of 8)}. */
+    @Override
+    public String toString() {
+        return "ShardedDataset(" + location + ", shards=" + counts.length + ", samples=" + total + ", rank=" + rank
+                + " of " + worldSize + ", split=" + split + ", shuffleBuffer=" + shuffleBuffer + ")";
+    }
+
+    private String shardLocation(int shard) {
+        String file = manifest.shards().get(shard).file();
+        return base.isEmpty() ? file : base + "/" + file;
+    }
+
+    private static void checkRank(int rank, int worldSize) {
+        if (worldSize < 1) {
+            throw new IllegalArgumentException("worldSize must be at least 1, but got worldSize=" + worldSize);
+        }
+        if (rank < 0 || rank >= worldSize) {
+            throw new IllegalArgumentException("rank must be in [0, " + worldSize + "), but got rank=" + rank);
+        }
+    }
+
+    /** WebDataset's split of an entry name: the key is everything before the first dot of the last path part. */
+    static String[] keyAndExtension(String name) {
+        int slash = name.lastIndexOf('/');
+        int dot = name.indexOf('.', slash + 1);
+        if (dot < 0) {
+            return new String[] {name, ""};
+        }
+        return new String[] {name.substring(0, dot), ImageCodec.lower(name.substring(dot + 1))};
+    }
+
+    /** One consumer's samples: reads its parts of the shards one after another. */
+    private final class Samples implements Iterator<ShardSample>, AutoCloseable {
+        private final List<long[]> parts;
+        private int part = -1;
+        private InputStream stream;
+        private TarReader tar;
+        private String shardName;
+        private TarReader.Entry pending;
+        private long index;     // samples of the current shard passed so far
+        private long end;       // the current part ends before this sample
+        private ShardSample next;
+        private boolean closed;
+
+        Samples(List<long[]> parts) {
+            this.parts = parts;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            if (closed) {
+                return false;
+            }
+            try {
+                next = advance();
+            } catch (IOException e) {
+                close();
+                throw new UncheckedIOException("cannot read shard " + shardName + " of " + location + ": "
+                        + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+            if (next == null) {
+                close();
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public ShardSample next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("no more samples in this share of " + ShardedDataset.this);
+            }
+            ShardSample s = next;
+            next = null;
+            return s;
+        }
+
+        private ShardSample advance() throws IOException {
+            while (true) {
+                if (tar != null && index < end) {
+                    ShardSample s = readSample(true);
+                    if (s == null) {
+                        throw new IOException("shard " + shardName + " ends after " + index + " samples, but the "
+                                + "manifest says it holds " + counts[(int) parts.get(part)[0]]);
+                    }
+                    index++;
+                    if (index == end && end == counts[(int) parts.get(part)[0]] && readSample(false) != null) {
+                        throw new IOException("shard " + shardName + " holds more samples than the " + end
+                                + " the manifest states");
+                    }
+                    return s;
+                }
+                closeShard();
+                if (++part >= parts.size()) {
+                    return null;
+                }
+                long[] p = parts.get(part);
+                if (p[1] >= p[2]) {
+                    continue;
+                }
+                int shard = (int) p[0];
+                shardName = manifest.shards().get(shard).file();
+                String where = shardLocation(shard);
+                InputStream raw = Objects.requireNonNull(opener.apply(where),
+                        () -> "the opener returned null for " + where);
+                stream = new BufferedInputStream(raw, 1 << 16);
+                tar = new TarReader(stream, where);
+                pending = tar.next();
+                index = 0;
+                end = p[2];
+                while (index < p[1]) {
+                    if (readSample(false) == null) {
+                        throw new IOException("shard " + shardName + " ends after " + index
+                                + " samples, but the manifest says it holds " + counts[shard]);
+                    }
+                    index++;
+                }
+            }
+        }
+
+        /** Reads (or, without {@code data}, passes over) the next sample of the shard; null at its end. */
+        private ShardSample readSample(boolean data) throws IOException {
+            if (pending == null) {
+                return null;
+            }
+            String key = keyAndExtension(pending.name())[0];
+            byte[] image = null;
+            String imageExt = null;
+            String label = null;
+            while (pending != null) {
+                String[] ke = keyAndExtension(pending.name());
+                if (!ke[0].equals(key)) {
+                    break;
+                }
+                String ext = ke[1];
+                if (data && IMAGE_EXTENSIONS.contains(ext)) {
+                    if (image != null) {
+                        throw new IOException("sample " + key + " of shard " + shardName + " has two images ("
+                                + imageExt + " and " + ext + ")");
+                    }
+                    image = tar.read();
+                    imageExt = ext;
+                } else if (data && ext.equals("cls")) {
+                    label = new String(tar.read(), StandardCharsets.US_ASCII).trim();
+                } else {
+                    tar.skip();
+                }
+                pending = tar.next();
+            }
+            if (!data) {
+                return new ShardSample(key, "", new byte[0], -1, shardName);
+            }
+            if (image == null || label == null) {
+                throw new IOException("sample " + key + " of shard " + shardName + " has no "
+                        + (image == null ? "image (." + String.join(", .", IMAGE_EXTENSIONS.stream().sorted().toList())
+                        + ")" : ".cls label") + "; samples of one key must be adjacent in the shard");
+            }
+            long cls;
+            try {
+                cls = Long.parseLong(label);
+            } catch (NumberFormatException e) {
+                throw new IOException("sample " + key + " of shard " + shardName + " has a .cls that is not an integer: "
+                        + TarWriter.quoted(label));
+            }
+            return new ShardSample(key, imageExt, image, cls, shardName);
+        }
+
+        private void closeShard() {
+            InputStream s = stream;
+            stream = null;
+            tar = null;
+            pending = null;
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // read-only stream: nothing is lost
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            next = null;
+            closeShard();
+        }
+    }
+
+    /** Options of a {@link ShardedDataset}. */
+    public static final class Builder {
+        private final String location;
+        private final String base;
+        private final Function<String, InputStream> opener;
+        private int rank;
+        private int worldSize = 1;
+        private long seed;
+        private boolean shuffleShards = true;
+        private int shuffleBuffer;
+        private Split split = Split.SHARDS;
+
+        private Builder(String location, String base, Function<String, InputStream> opener) {
+            this.location = location;
+            this.base = base;
+            this.opener = opener;
+        }
+
+        /** This process's rank, {@code 0 .. worldSize - 1} (default 0). */
+        public Builder rank(int rank) {
+            this.rank = rank;
+            return this;
+        }
+
+        /** The number of ranks (default 1). */
+        public Builder worldSize(int worldSize) {
+            this.worldSize = worldSize;
+            return this;
+        }
+
+        /** The seed of the per-epoch shard order, the same on every rank (default 0). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Whether shards are visited in a new order every epoch (default true) or in the manifest's order. */
+        public Builder shuffleShards(boolean shuffleShards) {
+            this.shuffleShards = shuffleShards;
+            return this;
+        }
+
+        /** Shuffle each consumer's samples through a buffer of this many samples (default 0: none). */
+        public Builder shuffleBuffer(int samples) {
+            if (samples < 0) {
+                throw new IllegalArgumentException("shuffleBuffer must be non-negative, but got shuffleBuffer="
+                        + samples);
+            }
+            this.shuffleBuffer = samples;
+            return this;
+        }
+
+        /** How samples are divided between consumers (default {@link Split#SHARDS}). */
+        public Builder split(Split split) {
+            this.split = Objects.requireNonNull(split, "split");
+            return this;
+        }
+
+        /**
+         * Reads the manifest and builds the dataset.
+         *
+         * @throws IllegalArgumentException if the rank is out of range or the manifest is invalid (naming it)
+         * @throws UncheckedIOException     if the manifest cannot be read
+         */
+        public ShardedDataset build() {
+            checkRank(rank, worldSize);
+            String text;
+            try (InputStream in = Objects.requireNonNull(opener.apply(location),
+                    () -> "the opener returned null for " + location)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the manifest " + location + ": " + e, e);
+            }
+            return new ShardedDataset(this, Manifest.parse(text, location));
+        }
+    }
+}
