@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dataloader4j", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "PyTorch-style data loading for the JVM.",
         subcommands = {DemoCommand.class, InfoCommand.class, StatsCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+                ShardCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
