@@ -41,6 +41,12 @@ public final class Main implements Runnable {
             }
             return 1;
         });
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine command = e.getCommandLine();
+            command.getErr().println("dataloader4j: " + e.getMessage());
+            command.getErr().println("hint: see '" + command.getCommandSpec().qualifiedName() + " --help'");
+            return 2;
+        });
         return cli.execute(args);
     }
 

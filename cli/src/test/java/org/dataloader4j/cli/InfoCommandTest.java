@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,9 @@ class InfoCommandTest {
         Path missing = root.resolve("nope");
         CliRun r = CliRun.of("info", missing.toString());
         assertEquals(2, r.code(), r.all());
-        assertTrue(r.err().startsWith("DIR " + missing + " is not a directory"), r.all());
+        assertTrue(r.err().startsWith("dataloader4j: DIR " + missing + " is not a directory"), r.all());
+        assertEquals(List.of("hint: see 'dataloader4j info --help'"), r.err().lines().skip(1).toList(),
+                "one line and a hint, no usage dump: " + r.all());
     }
 
     @Test
