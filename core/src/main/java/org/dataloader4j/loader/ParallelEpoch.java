@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,11 +18,9 @@ import org.dataloader4j.data.WorkerInfo;
  * worker that completes a batch's last sample collates it. Batches are delivered in sampler order
  * unless {@code inOrder(false)}, in which case a completed batch may overtake an earlier one.
  */
-final class ParallelEpoch<T, B> implements EpochIterator<B> {
+final class ParallelEpoch<T, B> extends EpochIterator<B> {
     private final SampleReader<T, B> reader;
     private final BatchPlan plan;
-    private final DeliveredBatches delivered;
-    private final long epoch;
     private final WorkerPool pool;
     private final boolean ownsPool;
     private final WorkerInfo[] workers;
@@ -42,10 +39,9 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
     private volatile boolean closed;
 
     ParallelEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered, WorkerPool sharedPool) {
+        super(epoch, alreadyDelivered);
         this.reader = new SampleReader<>(config);
-        this.delivered = alreadyDelivered;
         this.plan = new BatchPlan(config, epoch, alreadyDelivered);
-        this.epoch = epoch;
         this.ownsPool = sharedPool == null;
         this.pool = ownsPool ? new WorkerPool(config.numWorkers(), "dataloader4j-worker-") : sharedPool;
         this.workers = new WorkerInfo[config.numWorkers()];
@@ -228,7 +224,7 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
     @Override
     public B next() {
         if (!hasNext()) {
-            throw new NoSuchElementException(closed ? "this epoch's iterator was closed" : "epoch " + epoch + " is over");
+            throw exhausted(closed);
         }
         Pending batch;
         long waitStart = System.nanoTime();
@@ -260,15 +256,7 @@ final class ParallelEpoch<T, B> implements EpochIterator<B> {
         return batch.value;
     }
 
-    @Override
-    public long epoch() {
-        return epoch;
-    }
 
-    @Override
-    public DeliveredBatches delivered() {
-        return delivered;
-    }
 
     private Pending awaitFirst() throws InterruptedException {
         Pending first = inFlight.getFirst();

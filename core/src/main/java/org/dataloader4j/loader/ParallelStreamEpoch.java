@@ -3,7 +3,6 @@ package org.dataloader4j.loader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,11 +16,10 @@ import org.dataloader4j.data.WorkerInfo;
  * skipping workers whose share is exhausted. The order is therefore fixed for a given dataset and
  * worker count. Each worker has at most {@code prefetchFactor} batches waiting.
  */
-final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
+final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
     private static final Object END = new Object();
 
     private final LoaderConfig<T, B> config;
-    private final long epoch;
     private final WorkerPool pool;
     private final boolean ownsPool;
     private final List<BlockingQueue<Object>> queues = new ArrayList<>();
@@ -31,7 +29,6 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
     private int active;
     private Object lookahead;
     private volatile boolean closed;
-    private final DeliveredBatches delivered;
     private long toSkip;
 
     /** A failure inside a worker, carried through the queue. */
@@ -40,9 +37,8 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
 
     ParallelStreamEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered,
                         WorkerPool sharedPool) {
+        super(epoch, alreadyDelivered);
         this.config = config;
-        this.epoch = epoch;
-        this.delivered = alreadyDelivered;
         this.toSkip = alreadyDelivered.prefix();
         this.timeout = config.timeout();
         int n = config.numWorkers();
@@ -178,7 +174,7 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
     @SuppressWarnings("unchecked")
     public B next() {
         if (!hasNext()) {
-            throw new NoSuchElementException(closed ? "this epoch's iterator was closed" : "epoch " + epoch + " is over");
+            throw exhausted(closed);
         }
         Object value = lookahead;
         lookahead = null;
@@ -187,15 +183,7 @@ final class ParallelStreamEpoch<T, B> implements EpochIterator<B> {
         return (B) value;
     }
 
-    @Override
-    public long epoch() {
-        return epoch;
-    }
 
-    @Override
-    public DeliveredBatches delivered() {
-        return delivered;
-    }
 
     @Override
     public void close() {

@@ -2,7 +2,6 @@ package org.dataloader4j.loader;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.dataloader4j.collate.PreallocatedBatch;
 import org.dataloader4j.data.WorkerInfo;
 
@@ -11,23 +10,20 @@ import org.dataloader4j.data.WorkerInfo;
  * {@code next()} reads the batch's samples in order and collates them. Stack traces stay short and
  * a debugger stops inside {@code Dataset.get}.
  */
-final class SerialEpoch<T, B> implements EpochIterator<B> {
+final class SerialEpoch<T, B> extends EpochIterator<B> {
     private final SampleReader<T, B> reader;
     private final BatchPlan plan;
-    private final DeliveredBatches delivered;
-    private final long epoch;
     private final WorkerInfo worker;
     private final LoaderConfig<T, B> config;
     private final TensorGather gather;
     private boolean closed;
 
     SerialEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered) {
+        super(epoch, alreadyDelivered);
         this.reader = new SampleReader<>(config);
         this.config = config;
         this.gather = TensorGather.of(config);
-        this.delivered = alreadyDelivered;
         this.plan = new BatchPlan(config, epoch, alreadyDelivered);
-        this.epoch = epoch;
         this.worker = config.worker(0, 1, epoch);
     }
 
@@ -39,7 +35,7 @@ final class SerialEpoch<T, B> implements EpochIterator<B> {
     @Override
     public B next() {
         if (!hasNext()) {
-            throw new NoSuchElementException(closed ? "this epoch's iterator was closed" : "epoch " + epoch + " is over");
+            throw exhausted(closed);
         }
         BatchPlan.Planned batch = plan.next();
         long[] indices = batch.indices();
@@ -67,15 +63,7 @@ final class SerialEpoch<T, B> implements EpochIterator<B> {
         return value;
     }
 
-    @Override
-    public long epoch() {
-        return epoch;
-    }
 
-    @Override
-    public DeliveredBatches delivered() {
-        return delivered;
-    }
 
     @Override
     public void close() {

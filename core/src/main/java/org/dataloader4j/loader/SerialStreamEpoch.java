@@ -1,23 +1,19 @@
 package org.dataloader4j.loader;
 
-import java.util.NoSuchElementException;
 
 /**
  * One epoch of an {@code IterableDataset} on the calling thread: the single worker's share is cut
  * into batches of {@code batchSize}; the last, smaller batch is kept unless {@code dropLast}.
  */
-final class SerialStreamEpoch<T, B> implements EpochIterator<B> {
-    private final long epoch;
+final class SerialStreamEpoch<T, B> extends EpochIterator<B> {
     private final StreamShare<T, B> share;
-    private final DeliveredBatches delivered;
     private long toSkip;
     private B pending;
     private boolean exhausted;
     private boolean closed;
 
     SerialStreamEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered) {
-        this.epoch = epoch;
-        this.delivered = alreadyDelivered;
+        super(epoch, alreadyDelivered);
         this.toSkip = alreadyDelivered.prefix();
         this.share = new StreamShare<>(config, epoch,
                 config.worker(0, 1, epoch), -1);
@@ -45,7 +41,7 @@ final class SerialStreamEpoch<T, B> implements EpochIterator<B> {
     @Override
     public B next() {
         if (!hasNext()) {
-            throw new NoSuchElementException(closed ? "this epoch's iterator was closed" : "epoch " + epoch + " is over");
+            throw exhausted(closed);
         }
         B value = pending;
         pending = null;
@@ -53,15 +49,7 @@ final class SerialStreamEpoch<T, B> implements EpochIterator<B> {
         return value;
     }
 
-    @Override
-    public long epoch() {
-        return epoch;
-    }
 
-    @Override
-    public DeliveredBatches delivered() {
-        return delivered;
-    }
 
     @Override
     public void close() {
