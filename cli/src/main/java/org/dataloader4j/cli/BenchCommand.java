@@ -24,8 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * the two at each worker count. It prints a table of steady-state samples per second, the ratio,
  * first-batch latency and peak resident memory of both, and can write everything as JSON. Several
  * pipelines ({@code --pipeline tensor,npy-mmap}) run one after another, each built, measured over all
- * rounds and freed before the next, so that each one's peak RSS holds only its own data; the table shows
- * them together, and each later pipeline's throughput relative to the first.
+ * rounds and freed before the next, so that each one's peak RSS holds only its own data; with
+ * {@code --interleave} they are all built first and take turns within each round, so that their relative
+ * throughput is measured in the same minutes. The table shows them together, and each later pipeline's
+ * throughput relative to the first.
  *
  * <pre>{@code
  * ./dataloader4j bench --compare-pytorch --json bench.json
@@ -92,6 +94,13 @@ final class BenchCommand implements Callable<Integer> {
             description = "folder holding the PyTorch scripts (default: bench/pytorch of this checkout)")
     Path pytorchScripts;
 
+    @Option(names = "--interleave",
+            description = {"with several pipelines: build them all first and take turns within each round (tensor"
+                    + " w0 w1 w2, npy-mmap w0 w1 w2, tensor ...), so that their relative throughput is measured in"
+                    + " the same minutes; their data are then all in memory together and every peak RSS includes"
+                    + " all of them. Default: one pipeline after another, each freed before the next"})
+    boolean interleave;
+
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "where npy-mmap writes its .npy files (a new folder, deleted at the end; default: the"
                     + " system's temporary folder)")
@@ -102,6 +111,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
+
+    /** What the JSON reports of PyTorch: the versions of the first runner that started, or why one did not. */
+    private Map<String, Object> torchJson;
+    private String torchNote;
 
     /** Lists the pipeline names for help and completion. */
     static final class PipelineNames implements Iterable<String> {
@@ -119,62 +132,35 @@ final class BenchCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"));
         List<Row> rows = new ArrayList<>();
         List<Map<String, Object>> pipelineJson = new ArrayList<>();
-        Map<String, Object> torchJson = null;
-        String torchNote = null;
-        for (String name : pipelines) {
-            long buildStart = System.nanoTime();
-            try (BenchPipeline bench = createPipeline(name)) {
-                double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
-                out.printf(Locale.ROOT, "pipeline %s: %s (built in %.1f s)%n", bench.name(), bench.description(),
-                        buildSeconds);
-                PyTorchRunner torch = null;
-                if (comparePytorch) {
-                    try {
-                        torch = PyTorchRunner.start(python, locateScript(bench.pytorchScript()), bench.pytorchArguments());
-                        out.printf(Locale.ROOT, "PyTorch %s (%s, Python %s) built its dataset: %s%n",
-                                torch.torchVersion(), torch.ready().get("executable"), torch.ready().get("python"),
-                                torch.ready().get("source"));
-                        torchJson = torchJson(torch);
-                    } catch (PyTorchRunner.UnavailableException e) {
-                        torchNote = e.getMessage();
-                        out.println("PyTorch comparison skipped: " + torchNote);
+        List<Stage> open = new ArrayList<>();
+        try {
+            if (interleave) {
+                for (String name : pipelines) {
+                    open.add(openStage(name, out));
+                }
+                for (int round = 0; round < rounds; round++) {
+                    for (Stage stage : open) {
+                        stage.runRound(round, rounds, epochs, out);
                     }
                 }
-                List<Row> own = new ArrayList<>();
-                for (int w : workers) {
-                    own.add(new Row(bench.name(), w, new ArrayList<>(), new ArrayList<>()));
+                for (Stage stage : open) {
+                    finish(stage, rows, pipelineJson);
                 }
-                try {
+                open.clear();
+            } else {
+                for (String name : pipelines) {
+                    Stage stage = openStage(name, out);
+                    open.add(stage);
                     for (int round = 0; round < rounds; round++) {
-                        if (rounds > 1) {
-                            out.printf(Locale.ROOT, "%s round %d of %d%n", bench.name(), round + 1, rounds);
-                        }
-                        for (Row row : own) {
-                            int w = row.workers();
-                            row.ours().add(bench.run(w, epochs, out));
-                            if (torch != null) {
-                                BenchRun theirs = torch.run(w, epochs);
-                                for (BenchRun.Epoch e : theirs.epochs()) {
-                                    out.printf(Locale.ROOT, "  PyTorch  workers=%d epoch %d: %,.0f samples/s, first"
-                                            + " batch %.2f ms%n", w, e.epoch(), e.samplesPerSecond(), e.firstBatchMillis());
-                                }
-                                row.pytorch().add(theirs);
-                            }
-                        }
+                        stage.runRound(round, rounds, epochs, out);
                     }
-                } finally {
-                    if (torch != null) {
-                        torch.close();
-                    }
+                    finish(stage, rows, pipelineJson);
+                    open.remove(stage);
                 }
-                rows.addAll(own);
-                Map<String, Object> p = new LinkedHashMap<>();
-                p.put("name", bench.name());
-                p.put("description", bench.description());
-                p.put("buildSeconds", buildSeconds);
-                p.put("pytorchBuildSeconds", torch != null ? torch.ready().get("buildSeconds") : null);
-                p.putAll(bench.details());
-                pipelineJson.add(p);
+            }
+        } finally {
+            for (Stage stage : open) {
+                stage.close();
             }
         }
         out.println();
@@ -185,6 +171,83 @@ final class BenchCommand implements Callable<Integer> {
             out.println("wrote " + json);
         }
         return 0;
+    }
+
+    /** Builds pipeline {@code name} and, with --compare-pytorch, starts its PyTorch script. */
+    private Stage openStage(String name, PrintWriter out) throws IOException {
+        long buildStart = System.nanoTime();
+        BenchPipeline bench = createPipeline(name);
+        double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
+        out.printf(Locale.ROOT, "pipeline %s: %s (built in %.1f s)%n", bench.name(), bench.description(),
+                buildSeconds);
+        PyTorchRunner torch = null;
+        if (comparePytorch) {
+            try {
+                torch = PyTorchRunner.start(python, locateScript(bench.pytorchScript()), bench.pytorchArguments());
+                out.printf(Locale.ROOT, "PyTorch %s (%s, Python %s) built its dataset: %s%n",
+                        torch.torchVersion(), torch.ready().get("executable"), torch.ready().get("python"),
+                        torch.ready().get("source"));
+                if (torchJson == null) {
+                    torchJson = torchJson(torch);
+                }
+            } catch (PyTorchRunner.UnavailableException e) {
+                torchNote = e.getMessage();
+                out.println("PyTorch comparison skipped: " + torchNote);
+            } catch (RuntimeException | Error e) {
+                bench.close();
+                throw e;
+            }
+        }
+        List<Row> own = new ArrayList<>();
+        for (int w : workers) {
+            own.add(new Row(bench.name(), w, new ArrayList<>(), new ArrayList<>()));
+        }
+        return new Stage(bench, torch, buildSeconds, own);
+    }
+
+    /** Closes the stage (PyTorch first, then our data and files) and collects its rows and its JSON entry. */
+    private static void finish(Stage stage, List<Row> rows, List<Map<String, Object>> pipelineJson) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("name", stage.bench().name());
+        p.put("description", stage.bench().description());
+        p.put("buildSeconds", stage.buildSeconds());
+        p.put("pytorchBuildSeconds", stage.torch() != null ? stage.torch().ready().get("buildSeconds") : null);
+        p.putAll(stage.bench().details());
+        stage.close();
+        rows.addAll(stage.rows());
+        pipelineJson.add(p);
+    }
+
+    /** One pipeline with its PyTorch runner (null when not compared) and its table rows, one per worker count. */
+    private record Stage(BenchPipeline bench, PyTorchRunner torch, double buildSeconds, List<Row> rows) {
+        /** One round of {@code rounds}: at each worker count, ours then PyTorch's, {@code epochs} epochs each. */
+        void runRound(int round, int rounds, int epochs, PrintWriter out) throws IOException {
+            if (rounds > 1) {
+                out.printf(Locale.ROOT, "%s round %d of %d%n", bench.name(), round + 1, rounds);
+            }
+            for (Row row : rows) {
+                int w = row.workers();
+                row.ours().add(bench.run(w, epochs, out));
+                if (torch != null) {
+                    BenchRun theirs = torch.run(w, epochs);
+                    for (BenchRun.Epoch e : theirs.epochs()) {
+                        out.printf(Locale.ROOT, "  PyTorch  workers=%d epoch %d: %,.0f samples/s, first"
+                                + " batch %.2f ms%n", w, e.epoch(), e.samplesPerSecond(), e.firstBatchMillis());
+                    }
+                    row.pytorch().add(theirs);
+                }
+            }
+        }
+
+        void close() {
+            try {
+                if (torch != null) {
+                    torch.close();
+                }
+            } finally {
+                bench.close();
+            }
+        }
     }
 
     private static Map<String, Object> torchJson(PyTorchRunner torch) {
@@ -362,6 +425,7 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("pipeline", String.join(",", pipelines));
         config.put("pipelines", pipelineJson);
+        config.put("interleave", interleave);
         config.put("samples", samples);
         config.put("features", features);
         config.put("batchSize", batchSize);

@@ -157,6 +157,20 @@ class BenchCommandTest {
     }
 
     @Test
+    void interleavedPipelinesTakeTurnsWithinEachRound(@TempDir Path dir) throws IOException {
+        Result r = run("bench", "--pipeline", "tensor,npy-mmap", "--interleave", "--samples", "500", "--features", "4",
+                "--workers", "0", "--epochs", "1", "--rounds", "2", "--data-dir", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> turns = r.out().lines().filter(l -> l.matches("(tensor|npy-mmap) round \\d of 2")).toList();
+        assertEquals(List.of("tensor round 1 of 2", "npy-mmap round 1 of 2", "tensor round 2 of 2",
+                "npy-mmap round 2 of 2"), turns, r.out());
+        assertEquals(1, r.out().lines().filter(l -> l.startsWith("npy-mmap  ")).count(), r.out());
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    @Test
     void aPipelineNamedTwiceIsAUsageError() {
         Result r = run("bench", "--pipeline", "tensor,tensor");
         assertEquals(2, r.code());
@@ -174,7 +188,7 @@ class BenchCommandTest {
     void helpDescribesTheOptions() {
         Result r = run("bench", "--help");
         assertEquals(0, r.code());
-        for (String option : List.of("--pipeline", "npy-mmap", "--data-dir", "--samples", "--features", "--batch-size", "--workers", "--epochs",
+        for (String option : List.of("--pipeline", "npy-mmap", "--interleave", "--data-dir", "--samples", "--features", "--batch-size", "--workers", "--epochs",
                 "--compare-pytorch", "--json")) {
             assertTrue(r.out().contains(option), option + " missing in\n" + r.out());
         }
