@@ -1,7 +1,8 @@
 #!/usr/bin/python3
-"""PyTorch side of `dataloader4j bench --pipeline tensor --compare-pytorch`.
+"""PyTorch side of `dataloader4j bench --pipeline tensor|npy-mmap --compare-pytorch`.
 
-Builds a TensorDataset of SAMPLES x FEATURES float32 rows with int64 labels and loads it with
+Builds a TensorDataset of SAMPLES x FEATURES float32 rows with int64 labels (in memory, or with
+--npy FEATURES.npy --labels LABELS.npy over those files memory-mapped by numpy) and loads it with
 torch.utils.data.DataLoader(batch_size, shuffle=True, num_workers=w), measuring per epoch the
 samples per second and the time from creating the iterator to the first batch, and the peak
 resident memory of this (main) process while the loader runs.
@@ -16,9 +17,15 @@ Two ways to run it; every line it prints is one JSON object:
       "run WORKERS EPOCHS" answers with one "result" line; "quit" (or end of input) exits.
       The Java side uses this mode so that its own runs and PyTorch's alternate.
 
+  tensor_pipeline.py --npy FEATURES.npy --labels LABELS.npy [--serve | --workers ...]
+      maps the two files with numpy.load(path, mmap_mode='r') (read-only, nothing read until touched),
+      wraps them with torch.from_numpy (no copy) in a TensorDataset; --samples and --features are then
+      the files' shapes. The Java side's npy-mmap pipeline passes the very files it maps itself.
+
 When torch cannot be imported it prints {"event": "error", "message": ...} and exits with 3.
-The values of the data are not those of the Java side (a different generator); only the sizes and
-dtypes are the same, which is all a copy-bound loader's speed depends on.
+In memory, the values of the data are not those of the Java side (a different generator); only the
+sizes and dtypes are the same, which is all a copy-bound loader's speed depends on. With --npy the
+bytes are the Java side's own.
 """
 
 import argparse
@@ -103,7 +110,12 @@ def main():
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--serve", action="store_true")
+    parser.add_argument("--npy", metavar="FEATURES.npy",
+                        help="memory-map this [samples, features] float32 file instead of building data in memory")
+    parser.add_argument("--labels", metavar="LABELS.npy", help="with --npy: the [samples] int64 labels file")
     args = parser.parse_args()
+    if (args.npy is None) != (args.labels is None):
+        parser.error("--npy and --labels go together")
 
     try:
         import torch
@@ -113,15 +125,35 @@ def main():
         sys.exit(3)
 
     start = time.perf_counter()
-    generator = torch.Generator().manual_seed(args.seed)
-    features = torch.rand(args.samples, args.features, dtype=torch.float32, generator=generator)
-    labels = torch.randint(0, 10, (args.samples,), dtype=torch.int64, generator=generator)
+    if args.npy is not None:
+        import warnings
+        import numpy
+
+        x = numpy.load(args.npy, mmap_mode="r")
+        y = numpy.load(args.labels, mmap_mode="r")
+        if x.ndim != 2 or x.dtype != numpy.float32 or y.shape != (x.shape[0],) or y.dtype != numpy.int64:
+            emit({"event": "error", "message": "expected float32 [N, F] and int64 [N] arrays, got %s %s and %s %s"
+                  % (x.dtype, x.shape, y.dtype, y.shape)})
+            sys.exit(2)
+        with warnings.catch_warnings():
+            # torch warns that a read-only array gives a tensor that must not be written; nothing writes to it
+            warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+            features = torch.from_numpy(x)
+            labels = torch.from_numpy(y)
+        args.samples, args.features = x.shape
+        source = "numpy.load(mmap_mode='r') of the same .npy files"
+    else:
+        generator = torch.Generator().manual_seed(args.seed)
+        features = torch.rand(args.samples, args.features, dtype=torch.float32, generator=generator)
+        labels = torch.randint(0, 10, (args.samples,), dtype=torch.int64, generator=generator)
+        source = "torch.rand in memory, same sizes and dtypes"
     dataset = TensorDataset(features, labels)
     emit({
         "event": "ready",
         "torch": torch.__version__,
         "python": platform.python_version(),
         "executable": sys.executable,
+        "source": source,
         "cpus": os.cpu_count(),
         "samples": args.samples,
         "features": args.features,

@@ -22,10 +22,16 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code dataloader4j bench}: loads a standard pipeline with our {@code DataLoader} for several worker
  * counts and, with {@code --compare-pytorch}, PyTorch's equivalent in the same run, alternating between
  * the two at each worker count. It prints a table of steady-state samples per second, the ratio,
- * first-batch latency and peak resident memory of both, and can write everything as JSON.
+ * first-batch latency and peak resident memory of both, and can write everything as JSON. Several
+ * pipelines ({@code --pipeline tensor,npy-mmap}) run one after another, each built, measured over all
+ * rounds and freed before the next, so that each one's peak RSS holds only its own data; with
+ * {@code --interleave} they are all built first and take turns within each round, so that their relative
+ * throughput is measured in the same minutes. The table shows them together, and each later pipeline's
+ * throughput relative to the first.
  *
  * <pre>{@code
  * ./dataloader4j bench --compare-pytorch --json bench.json
+ * ./dataloader4j bench --pipeline tensor,npy-mmap --compare-pytorch --rounds 2
  * }</pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -38,14 +44,18 @@ import picocli.CommandLine.Model.CommandSpec;
 final class BenchCommand implements Callable<Integer> {
 
     /** The pipelines --pipeline accepts; image-train and image-eval join here with the vision module. */
-    static final List<String> PIPELINES = List.of("tensor");
+    static final List<String> PIPELINES = List.of("tensor", "npy-mmap");
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pipeline", defaultValue = "tensor", completionCandidates = PipelineNames.class,
-            description = "what to load, one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-    String pipeline;
+    @Option(names = "--pipeline", defaultValue = "tensor", split = ",", paramLabel = "NAME",
+            completionCandidates = PipelineNames.class,
+            description = {"what to load, one or more (comma-separated, run one after another) of:"
+                    + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+                    "tensor: a TensorDataset in memory; npy-mmap: the same data written as .npy files and"
+                            + " memory-mapped (warm page cache), PyTorch mapping the same files with numpy.load(mmap_mode='r')"})
+    List<String> pipelines;
 
     @Option(names = "--samples", defaultValue = "1000000", description = "samples in the dataset (default: ${DEFAULT-VALUE})")
     long samples;
@@ -84,11 +94,27 @@ final class BenchCommand implements Callable<Integer> {
             description = "folder holding the PyTorch scripts (default: bench/pytorch of this checkout)")
     Path pytorchScripts;
 
+    @Option(names = "--interleave",
+            description = {"with several pipelines: build them all first and take turns within each round (tensor"
+                    + " w0 w1 w2, npy-mmap w0 w1 w2, tensor ...), so that their relative throughput is measured in"
+                    + " the same minutes; their data are then all in memory together and every peak RSS includes"
+                    + " all of them. Default: one pipeline after another, each freed before the next"})
+    boolean interleave;
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "where npy-mmap writes its .npy files (a new folder, deleted at the end; default: the"
+                    + " system's temporary folder)")
+    Path dataDir;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON to FILE")
     Path json;
 
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
+
+    /** What the JSON reports of PyTorch: the versions of the first runner that started, or why one did not. */
+    private Map<String, Object> torchJson;
+    private String torchNote;
 
     /** Lists the pipeline names for help and completion. */
     static final class PipelineNames implements Iterable<String> {
@@ -104,63 +130,143 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "dataloader4j bench on Java %s, %d cores, %s %s%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"));
-        long buildStart = System.nanoTime();
-        try (BenchPipeline bench = createPipeline()) {
-            out.printf(Locale.ROOT, "pipeline %s: %s (built in %.1f s)%n", bench.name(), bench.description(),
-                    (System.nanoTime() - buildStart) / 1e9);
-            PyTorchRunner torch = null;
-            String torchNote = null;
-            if (comparePytorch) {
-                try {
-                    torch = PyTorchRunner.start(python, locateScript(bench.pytorchScript()), bench.pytorchArguments());
-                    out.printf(Locale.ROOT, "PyTorch %s (%s, Python %s) built the same-sized dataset%n",
-                            torch.torchVersion(), torch.ready().get("executable"), torch.ready().get("python"));
-                } catch (PyTorchRunner.UnavailableException e) {
-                    torchNote = e.getMessage();
-                    out.println("PyTorch comparison skipped: " + torchNote);
+        List<Row> rows = new ArrayList<>();
+        List<Map<String, Object>> pipelineJson = new ArrayList<>();
+        List<Stage> open = new ArrayList<>();
+        try {
+            if (interleave) {
+                for (String name : pipelines) {
+                    open.add(openStage(name, out));
                 }
-            }
-            List<Row> rows = new ArrayList<>();
-            for (int w : workers) {
-                rows.add(new Row(bench.name(), w, new ArrayList<>(), new ArrayList<>()));
-            }
-            try {
                 for (int round = 0; round < rounds; round++) {
-                    if (rounds > 1) {
-                        out.printf(Locale.ROOT, "round %d of %d%n", round + 1, rounds);
-                    }
-                    for (Row row : rows) {
-                        int w = row.workers();
-                        row.ours().add(bench.run(w, epochs, out));
-                        if (torch != null) {
-                            BenchRun theirs = torch.run(w, epochs);
-                            for (BenchRun.Epoch e : theirs.epochs()) {
-                                out.printf(Locale.ROOT, "  PyTorch  workers=%d epoch %d: %,.0f samples/s, first batch"
-                                        + " %.2f ms%n", w, e.epoch(), e.samplesPerSecond(), e.firstBatchMillis());
-                            }
-                            row.pytorch().add(theirs);
-                        }
+                    for (Stage stage : open) {
+                        stage.runRound(round, rounds, epochs, out);
                     }
                 }
-            } finally {
-                if (torch != null) {
-                    torch.close();
+                for (Stage stage : open) {
+                    finish(stage, rows, pipelineJson);
+                }
+                open.clear();
+            } else {
+                for (String name : pipelines) {
+                    Stage stage = openStage(name, out);
+                    open.add(stage);
+                    for (int round = 0; round < rounds; round++) {
+                        stage.runRound(round, rounds, epochs, out);
+                    }
+                    finish(stage, rows, pipelineJson);
+                    open.remove(stage);
                 }
             }
-            out.println();
-            printTable(rows, out);
-            if (json != null) {
-                Files.writeString(json, Json.write(toJson(bench, rows, torch, torchNote)) + "\n");
-                out.println("wrote " + json);
+        } finally {
+            for (Stage stage : open) {
+                stage.close();
             }
+        }
+        out.println();
+        printTable(rows, out);
+        printRelative(rows, out);
+        if (json != null) {
+            Files.writeString(json, Json.write(toJson(pipelineJson, rows, torchJson, torchNote)) + "\n");
+            out.println("wrote " + json);
         }
         return 0;
     }
 
+    /** Builds pipeline {@code name} and, with --compare-pytorch, starts its PyTorch script. */
+    private Stage openStage(String name, PrintWriter out) throws IOException {
+        long buildStart = System.nanoTime();
+        BenchPipeline bench = createPipeline(name);
+        double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
+        out.printf(Locale.ROOT, "pipeline %s: %s (built in %.1f s)%n", bench.name(), bench.description(),
+                buildSeconds);
+        PyTorchRunner torch = null;
+        if (comparePytorch) {
+            try {
+                torch = PyTorchRunner.start(python, locateScript(bench.pytorchScript()), bench.pytorchArguments());
+                out.printf(Locale.ROOT, "PyTorch %s (%s, Python %s) built its dataset: %s%n",
+                        torch.torchVersion(), torch.ready().get("executable"), torch.ready().get("python"),
+                        torch.ready().get("source"));
+                if (torchJson == null) {
+                    torchJson = torchJson(torch);
+                }
+            } catch (PyTorchRunner.UnavailableException e) {
+                torchNote = e.getMessage();
+                out.println("PyTorch comparison skipped: " + torchNote);
+            } catch (RuntimeException | Error e) {
+                bench.close();
+                throw e;
+            }
+        }
+        List<Row> own = new ArrayList<>();
+        for (int w : workers) {
+            own.add(new Row(bench.name(), w, new ArrayList<>(), new ArrayList<>()));
+        }
+        return new Stage(bench, torch, buildSeconds, own);
+    }
+
+    /** Closes the stage (PyTorch first, then our data and files) and collects its rows and its JSON entry. */
+    private static void finish(Stage stage, List<Row> rows, List<Map<String, Object>> pipelineJson) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("name", stage.bench().name());
+        p.put("description", stage.bench().description());
+        p.put("buildSeconds", stage.buildSeconds());
+        p.put("pytorchBuildSeconds", stage.torch() != null ? stage.torch().ready().get("buildSeconds") : null);
+        p.putAll(stage.bench().details());
+        stage.close();
+        rows.addAll(stage.rows());
+        pipelineJson.add(p);
+    }
+
+    /** One pipeline with its PyTorch runner (null when not compared) and its table rows, one per worker count. */
+    private record Stage(BenchPipeline bench, PyTorchRunner torch, double buildSeconds, List<Row> rows) {
+        /** One round of {@code rounds}: at each worker count, ours then PyTorch's, {@code epochs} epochs each. */
+        void runRound(int round, int rounds, int epochs, PrintWriter out) throws IOException {
+            if (rounds > 1) {
+                out.printf(Locale.ROOT, "%s round %d of %d%n", bench.name(), round + 1, rounds);
+            }
+            for (Row row : rows) {
+                int w = row.workers();
+                row.ours().add(bench.run(w, epochs, out));
+                if (torch != null) {
+                    BenchRun theirs = torch.run(w, epochs);
+                    for (BenchRun.Epoch e : theirs.epochs()) {
+                        out.printf(Locale.ROOT, "  PyTorch  workers=%d epoch %d: %,.0f samples/s, first"
+                                + " batch %.2f ms%n", w, e.epoch(), e.samplesPerSecond(), e.firstBatchMillis());
+                    }
+                    row.pytorch().add(theirs);
+                }
+            }
+        }
+
+        void close() {
+            try {
+                if (torch != null) {
+                    torch.close();
+                }
+            } finally {
+                bench.close();
+            }
+        }
+    }
+
+    private static Map<String, Object> torchJson(PyTorchRunner torch) {
+        Map<String, Object> pt = new LinkedHashMap<>();
+        pt.put("torch", torch.torchVersion());
+        pt.put("python", torch.ready().get("python"));
+        pt.put("executable", torch.ready().get("executable"));
+        return pt;
+    }
+
     private void validate() {
         List<String> problems = new ArrayList<>();
-        if (!PIPELINES.contains(pipeline)) {
-            problems.add("--pipeline should be one of " + PIPELINES + ", but got --pipeline=" + pipeline);
+        for (String pipeline : pipelines) {
+            if (!PIPELINES.contains(pipeline)) {
+                problems.add("--pipeline should be one or more of " + PIPELINES + ", but got --pipeline=" + pipeline);
+            }
+        }
+        if (pipelines.stream().distinct().count() < pipelines.size()) {
+            problems.add("--pipeline names a pipeline twice: --pipeline=" + String.join(",", pipelines));
         }
         if (samples < 1) {
             problems.add("--samples should be positive, but got --samples=" + samples);
@@ -186,9 +292,10 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private BenchPipeline createPipeline() {
+    private BenchPipeline createPipeline(String pipeline) throws IOException {
         return switch (pipeline) {
             case "tensor" -> new TensorPipeline(samples, features, batchSize, seed);
+            case "npy-mmap" -> new NpyMmapPipeline(samples, features, batchSize, seed, dataDir);
             default -> throw new AssertionError(pipeline); // validate() refused it
         };
     }
@@ -280,11 +387,32 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * With several pipelines: each later pipeline's median throughput relative to the first one's at the same
+     * worker count, for ours and for PyTorch (for example npy-mmap / tensor: mapped against in memory).
+     */
+    private static void printRelative(List<Row> rows, PrintWriter out) {
+        String first = rows.getFirst().pipeline();
+        for (Row r : rows) {
+            if (r.pipeline().equals(first)) {
+                continue;
+            }
+            Row base = rows.stream().filter(b -> b.pipeline().equals(first) && b.workers() == r.workers())
+                    .findFirst().orElseThrow();
+            String theirs = r.compared() && base.compared()
+                    ? String.format(Locale.ROOT, ", PyTorch %.2fx", Row.median(r.pytorch()) / Row.median(base.pytorch()))
+                    : "";
+            out.printf(Locale.ROOT, "%s / %s at workers=%d: ours %.2fx%s%n", r.pipeline(), first, r.workers(),
+                    Row.median(r.ours()) / Row.median(base.ours()), theirs);
+        }
+    }
+
     private static String mib(long bytes) {
         return bytes < 0 ? "?" : String.format(Locale.ROOT, "%,.0f", bytes / 1048576.0);
     }
 
-    private Map<String, Object> toJson(BenchPipeline bench, List<Row> rows, PyTorchRunner torch, String torchNote) {
+    private Map<String, Object> toJson(List<Map<String, Object>> pipelineJson, List<Row> rows,
+            Map<String, Object> torchJson, String torchNote) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("date", Instant.now().toString());
         Map<String, Object> machine = new LinkedHashMap<>();
@@ -295,8 +423,9 @@ final class BenchCommand implements Callable<Integer> {
         machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         root.put("machine", machine);
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("pipeline", bench.name());
-        config.put("description", bench.description());
+        config.put("pipeline", String.join(",", pipelines));
+        config.put("pipelines", pipelineJson);
+        config.put("interleave", interleave);
         config.put("samples", samples);
         config.put("features", features);
         config.put("batchSize", batchSize);
@@ -307,12 +436,9 @@ final class BenchCommand implements Callable<Integer> {
         root.put("config", config);
         Map<String, Object> pt = new LinkedHashMap<>();
         pt.put("requested", comparePytorch);
-        pt.put("available", torch != null);
-        if (torch != null) {
-            pt.put("torch", torch.torchVersion());
-            pt.put("python", torch.ready().get("python"));
-            pt.put("executable", torch.ready().get("executable"));
-            pt.put("buildSeconds", torch.ready().get("buildSeconds"));
+        pt.put("available", torchJson != null);
+        if (torchJson != null) {
+            pt.putAll(torchJson);
         }
         if (torchNote != null) {
             pt.put("reason", torchNote);

@@ -2,11 +2,13 @@ package org.dataloader4j.cli;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One standard pipeline of {@code dataloader4j bench}: it builds its data once, loads it with our
  * {@code DataLoader} at a given worker count, and names the PyTorch script (under {@code bench/pytorch/})
- * and arguments that build and load the same thing in PyTorch. {@code tensor} is the first; the image
+ * and arguments that build and load the same thing in PyTorch. {@code tensor} (in memory) and
+ * {@code npy-mmap} (the same data from memory-mapped {@code .npy} files) are the first; the image
  * pipelines ({@code image-train}, {@code image-eval}) join {@link BenchCommand#PIPELINES} as the vision
  * module lands.
  */
@@ -30,7 +32,12 @@ interface BenchPipeline extends AutoCloseable {
     /** Arguments that make the PyTorch script build the same-sized data ({@code --serve} is added by the caller). */
     List<String> pytorchArguments();
 
-    /** Frees the pipeline's data. */
+    /** Pipeline-specific facts for the JSON report (files, page-cache state, ...); empty by default. */
+    default Map<String, Object> details() {
+        return Map.of();
+    }
+
+    /** Frees the pipeline's data (and deletes any files it wrote). */
     @Override
     void close();
 }

@@ -49,12 +49,18 @@ final class TensorPipeline implements BenchPipeline {
         }
         this.x = xs;
         this.y = ys;
-        fill();
+        fill(x, y, seed);
         this.dataset = new TensorDataset(x, y);
     }
 
-    /** Row r's values come from a generator keyed by (seed, r): the same bytes whatever the thread count. */
-    private void fill() {
+    /**
+     * Fills {@code x} ({@code [samples, features]} FLOAT32) with values uniform in [0, 1) and {@code y}
+     * ({@code [samples]} INT64) with labels in [0, 10). Row r's values come from a generator keyed by
+     * (seed, r): the same bytes whatever the thread count, and the same for every pipeline that uses them.
+     */
+    static void fill(Tensor x, Tensor y, long seed) {
+        long samples = x.shape().dim(0);
+        int features = Math.toIntExact(x.shape().dim(1));
         MemorySegment xm = x.data();
         MemorySegment ym = y.data();
         long rowBytes = (long) features * Float.BYTES;
@@ -86,6 +92,15 @@ final class TensorPipeline implements BenchPipeline {
 
     @Override
     public BenchRun run(int workers, int epochs, PrintWriter progress) {
+        return measure(dataset, batchSize, seed, workers, epochs, progress);
+    }
+
+    /**
+     * Loads {@code dataset} shuffled with the default collate for {@code epochs} epochs at {@code workers},
+     * closing every batch as a training loop would, and measures each epoch and the process's peak RSS.
+     */
+    static BenchRun measure(TensorDataset dataset, int batchSize, long seed, int workers, int epochs,
+            PrintWriter progress) {
         ProcessMemory.settle();
         boolean reset = ProcessMemory.resetPeak();
         List<BenchRun.Epoch> timings = new ArrayList<>();

@@ -98,7 +98,83 @@ class BenchCommandTest {
         Result r = run("bench", "--pipeline", "image-train");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--pipeline=image-train"), r.err());
-        assertTrue(r.err().contains("[tensor]"), r.err());
+        assertTrue(r.err().contains("[tensor, npy-mmap]"), r.err());
+    }
+
+    @Test
+    void tensorAndNpyMmapRunSideBySideAndTheFilesAreDeleted(@TempDir Path dir) throws IOException {
+        Path data = Files.createDirectory(dir.resolve("data"));
+        Path json = dir.resolve("both.json");
+        Result r = run("bench", "--pipeline", "tensor,npy-mmap", "--samples", "2000", "--features", "8",
+                "--workers", "0,1", "--epochs", "2", "--data-dir", data.toString(), "--json", json.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains(HEADER_START), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.matches("tensor\\s+\\d+\\s+[\\d,]+\\s+-\\s+-\\s+.*")).count(),
+                r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.matches("npy-mmap\\s+\\d+\\s+[\\d,]+\\s+-\\s+-\\s+.*")).count(),
+                r.out());
+        assertTrue(r.out().contains("npy-mmap / tensor at workers=1: ours "), r.out());
+        assertTrue(r.out().contains("of their pages in the page cache: warm"), r.out());
+        try (var left = Files.list(data)) {
+            assertEquals(List.of(), left.toList(), "the .npy files and their folder are deleted at the end");
+        }
+
+        Map<?, ?> root = assertInstanceOf(Map.class, Json.parse(Files.readString(json)));
+        Map<?, ?> config = (Map<?, ?>) root.get("config");
+        assertEquals("tensor,npy-mmap", config.get("pipeline"));
+        List<?> pipelines = (List<?>) config.get("pipelines");
+        assertEquals(2, pipelines.size());
+        Map<?, ?> mapped = (Map<?, ?>) pipelines.get(1);
+        assertEquals("npy-mmap", mapped.get("name"));
+        assertEquals(2000.0 * 8 * 4 + 2000 * 8, mapped.get("fileBytes"));
+        assertTrue(((String) mapped.get("featuresFile")).startsWith(data.toString()), mapped.toString());
+        assertTrue(mapped.containsKey("residentFractionBeforeFirstRun"), mapped.toString());
+        List<?> results = (List<?>) root.get("results");
+        assertEquals(List.of("tensor", "tensor", "npy-mmap", "npy-mmap"),
+                results.stream().map(m -> ((Map<?, ?>) m).get("pipeline")).toList());
+        for (Object o : results) {
+            Map<?, ?> epoch = (Map<?, ?>) ((List<?>) ((Map<?, ?>) ((List<?>) ((Map<?, ?>) o).get("ours")).getFirst())
+                    .get("epochs")).getLast();
+            assertEquals(2000.0, epoch.get("samples"));
+        }
+    }
+
+    @Test
+    void npyMmapWithoutDiskRoomFailsInOneLineBeforeWriting(@TempDir Path dir) throws IOException {
+        Result r = run("bench", "--pipeline", "npy-mmap", "--samples", "1000000000000", "--features", "256",
+                "--data-dir", dir.toString());
+        assertEquals(1, r.code(), r.out());
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(first.startsWith("dataloader4j: the npy-mmap pipeline needs "), r.err());
+        assertTrue(first.contains("--data-dir"), first);
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList());
+        }
+        Result missing = run("bench", "--pipeline", "npy-mmap", "--samples", "10", "--data-dir",
+                dir.resolve("absent").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("is not an existing folder"), missing.err());
+    }
+
+    @Test
+    void interleavedPipelinesTakeTurnsWithinEachRound(@TempDir Path dir) throws IOException {
+        Result r = run("bench", "--pipeline", "tensor,npy-mmap", "--interleave", "--samples", "500", "--features", "4",
+                "--workers", "0", "--epochs", "1", "--rounds", "2", "--data-dir", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> turns = r.out().lines().filter(l -> l.matches("(tensor|npy-mmap) round \\d of 2")).toList();
+        assertEquals(List.of("tensor round 1 of 2", "npy-mmap round 1 of 2", "tensor round 2 of 2",
+                "npy-mmap round 2 of 2"), turns, r.out());
+        assertEquals(1, r.out().lines().filter(l -> l.startsWith("npy-mmap  ")).count(), r.out());
+        try (var left = Files.list(dir)) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    @Test
+    void aPipelineNamedTwiceIsAUsageError() {
+        Result r = run("bench", "--pipeline", "tensor,tensor");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("twice"), r.err());
     }
 
     @Test
@@ -112,7 +188,7 @@ class BenchCommandTest {
     void helpDescribesTheOptions() {
         Result r = run("bench", "--help");
         assertEquals(0, r.code());
-        for (String option : List.of("--pipeline", "--samples", "--features", "--batch-size", "--workers", "--epochs",
+        for (String option : List.of("--pipeline", "npy-mmap", "--interleave", "--data-dir", "--samples", "--features", "--batch-size", "--workers", "--epochs",
                 "--compare-pytorch", "--json")) {
             assertTrue(r.out().contains(option), option + " missing in\n" + r.out());
         }
