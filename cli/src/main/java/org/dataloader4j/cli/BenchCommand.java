@@ -22,10 +22,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code dataloader4j bench}: loads a standard pipeline with our {@code DataLoader} for several worker
  * counts and, with {@code --compare-pytorch}, PyTorch's equivalent in the same run, alternating between
  * the two at each worker count. It prints a table of steady-state samples per second, the ratio,
- * first-batch latency and peak resident memory of both, and can write everything as JSON.
+ * first-batch latency and peak resident memory of both, and can write everything as JSON. Several
+ * pipelines ({@code --pipeline image-train,image-eval}) run one after another, each with its own rounds, and
+ * share one table.
  *
  * <pre>{@code
  * ./dataloader4j bench --compare-pytorch --json bench.json
+ * ./dataloader4j bench --pipeline image-train,image-eval --compare-pytorch --workers 0,2 --rounds 2
  * }</pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -37,15 +40,19 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Example: dataloader4j bench --compare-pytorch --json bench.json"})
 final class BenchCommand implements Callable<Integer> {
 
-    /** The pipelines --pipeline accepts; image-train and image-eval join here with the vision module. */
-    static final List<String> PIPELINES = List.of("tensor");
+    /** The pipelines --pipeline accepts. */
+    static final List<String> PIPELINES = List.of("tensor", "image-train", "image-eval");
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pipeline", defaultValue = "tensor", completionCandidates = PipelineNames.class,
-            description = "what to load, one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
-    String pipeline;
+    @Option(names = "--pipeline", defaultValue = "tensor", split = ",", paramLabel = "NAME",
+            completionCandidates = PipelineNames.class,
+            description = {"what to load, one or more (comma-separated, run one after another) of:"
+                    + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
+                    "image-train: ImageFolder + RandomResizedCrop(224), RandomHorizontalFlip, ToTensor, Normalize;"
+                            + " image-eval: ImageFolder + Resize(256), CenterCrop(224), ToTensor, Normalize"})
+    List<String> pipelines;
 
     @Option(names = "--samples", defaultValue = "1000000", description = "samples in the dataset (default: ${DEFAULT-VALUE})")
     long samples;
@@ -55,6 +62,15 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--batch-size", defaultValue = "256", description = "samples per batch (default: ${DEFAULT-VALUE})")
     int batchSize;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "/tmp/bench-imagenet",
+            description = "the ImageFolder of the image pipelines, as ../shared/bench/make-bench-data.sh makes it"
+                    + " (default: ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--image-batch-size", paramLabel = "N", defaultValue = "64",
+            description = "images per batch of the image pipelines (default: ${DEFAULT-VALUE})")
+    int imageBatchSize;
 
     @Option(names = "--workers", defaultValue = "0,1,2", split = ",", paramLabel = "N",
             description = "worker counts to measure, 0 = calling thread (default: ${DEFAULT-VALUE})")
@@ -101,66 +117,102 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
+        if (pipelines.stream().anyMatch(p -> p.startsWith("image-")) && !Files.isDirectory(data)) {
+            spec.commandLine().getErr().println("dataloader4j: no image folder at " + data + ": run"
+                    + " ../shared/bench/make-bench-data.sh (it writes /tmp/bench-imagenet) or give --data DIR");
+            return 1;
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "dataloader4j bench on Java %s, %d cores, %s %s%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"));
-        long buildStart = System.nanoTime();
-        try (BenchPipeline bench = createPipeline()) {
-            out.printf(Locale.ROOT, "pipeline %s: %s (built in %.1f s)%n", bench.name(), bench.description(),
-                    (System.nanoTime() - buildStart) / 1e9);
-            PyTorchRunner torch = null;
-            String torchNote = null;
-            if (comparePytorch) {
-                try {
-                    torch = PyTorchRunner.start(python, locateScript(bench.pytorchScript()), bench.pytorchArguments());
-                    out.printf(Locale.ROOT, "PyTorch %s (%s, Python %s) built the same-sized dataset%n",
-                            torch.torchVersion(), torch.ready().get("executable"), torch.ready().get("python"));
-                } catch (PyTorchRunner.UnavailableException e) {
-                    torchNote = e.getMessage();
-                    out.println("PyTorch comparison skipped: " + torchNote);
-                }
-            }
-            List<Row> rows = new ArrayList<>();
-            for (int w : workers) {
-                rows.add(new Row(bench.name(), w, new ArrayList<>(), new ArrayList<>()));
-            }
-            try {
-                for (int round = 0; round < rounds; round++) {
-                    if (rounds > 1) {
-                        out.printf(Locale.ROOT, "round %d of %d%n", round + 1, rounds);
+        List<Row> rows = new ArrayList<>();
+        List<Map<String, Object>> described = new ArrayList<>();
+        Map<String, Object> torchJson = null;
+        String torchNote = null;
+        for (String name : pipelines) {
+            long buildStart = System.nanoTime();
+            try (BenchPipeline bench = createPipeline(name)) {
+                double buildSeconds = (System.nanoTime() - buildStart) / 1e9;
+                out.printf(Locale.ROOT, "pipeline %s: %s (built in %.1f s)%n", bench.name(), bench.description(),
+                        buildSeconds);
+                PyTorchRunner torch = null;
+                if (comparePytorch) {
+                    try {
+                        torch = PyTorchRunner.start(python, locateScript(bench.pytorchScript()), bench.pytorchArguments());
+                        out.printf(Locale.ROOT, "PyTorch %s (%s, Python %s) built the same dataset%n",
+                                torch.torchVersion(), torch.ready().get("executable"), torch.ready().get("python"));
+                        torchJson = torchJson(torch);
+                    } catch (PyTorchRunner.UnavailableException e) {
+                        torchNote = e.getMessage();
+                        out.println("PyTorch comparison skipped: " + torchNote);
                     }
-                    for (Row row : rows) {
-                        int w = row.workers();
-                        row.ours().add(bench.run(w, epochs, out));
-                        if (torch != null) {
-                            BenchRun theirs = torch.run(w, epochs);
-                            for (BenchRun.Epoch e : theirs.epochs()) {
-                                out.printf(Locale.ROOT, "  PyTorch  workers=%d epoch %d: %,.0f samples/s, first batch"
-                                        + " %.2f ms%n", w, e.epoch(), e.samplesPerSecond(), e.firstBatchMillis());
+                }
+                List<Row> own = new ArrayList<>();
+                for (int w : workers) {
+                    own.add(new Row(bench.name(), w, new ArrayList<>(), new ArrayList<>()));
+                }
+                try {
+                    for (int round = 0; round < rounds; round++) {
+                        if (rounds > 1) {
+                            out.printf(Locale.ROOT, "%s round %d of %d%n", bench.name(), round + 1, rounds);
+                        }
+                        for (Row row : own) {
+                            int w = row.workers();
+                            row.ours().add(bench.run(w, epochs, out));
+                            if (torch != null) {
+                                BenchRun theirs = torch.run(w, epochs);
+                                for (BenchRun.Epoch e : theirs.epochs()) {
+                                    out.printf(Locale.ROOT, "  PyTorch  workers=%d epoch %d: %,.0f samples/s, first"
+                                            + " batch %.2f ms%n", w, e.epoch(), e.samplesPerSecond(), e.firstBatchMillis());
+                                }
+                                row.pytorch().add(theirs);
                             }
-                            row.pytorch().add(theirs);
                         }
                     }
+                } finally {
+                    if (torch != null) {
+                        torch.close();
+                    }
                 }
-            } finally {
-                if (torch != null) {
-                    torch.close();
-                }
+                rows.addAll(own);
+                Map<String, Object> p = new LinkedHashMap<>();
+                p.put("name", bench.name());
+                p.put("description", bench.description());
+                p.put("buildSeconds", buildSeconds);
+                p.put("pytorchBuildSeconds", torch != null ? torch.ready().get("buildSeconds") : null);
+                described.add(p);
             }
-            out.println();
-            printTable(rows, out);
-            if (json != null) {
-                Files.writeString(json, Json.write(toJson(bench, rows, torch, torchNote)) + "\n");
-                out.println("wrote " + json);
-            }
+        }
+        out.println();
+        printTable(rows, out);
+        if (json != null) {
+            Files.writeString(json, Json.write(toJson(described, rows, torchJson, torchNote)) + "\n");
+            out.println("wrote " + json);
         }
         return 0;
     }
 
+    private static Map<String, Object> torchJson(PyTorchRunner torch) {
+        Map<String, Object> pt = new LinkedHashMap<>();
+        pt.put("torch", torch.torchVersion());
+        pt.put("torchvision", torch.ready().get("torchvision"));
+        pt.put("python", torch.ready().get("python"));
+        pt.put("executable", torch.ready().get("executable"));
+        return pt;
+    }
+
     private void validate() {
         List<String> problems = new ArrayList<>();
-        if (!PIPELINES.contains(pipeline)) {
-            problems.add("--pipeline should be one of " + PIPELINES + ", but got --pipeline=" + pipeline);
+        for (String pipeline : pipelines) {
+            if (!PIPELINES.contains(pipeline)) {
+                problems.add("--pipeline should be one or more of " + PIPELINES + ", but got --pipeline=" + pipeline);
+            }
+        }
+        if (pipelines.stream().distinct().count() < pipelines.size()) {
+            problems.add("--pipeline names a pipeline twice: --pipeline=" + String.join(",", pipelines));
+        }
+        if (imageBatchSize < 1) {
+            problems.add("--image-batch-size should be positive, but got --image-batch-size=" + imageBatchSize);
         }
         if (samples < 1) {
             problems.add("--samples should be positive, but got --samples=" + samples);
@@ -186,9 +238,11 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private BenchPipeline createPipeline() {
+    private BenchPipeline createPipeline(String pipeline) {
         return switch (pipeline) {
             case "tensor" -> new TensorPipeline(samples, features, batchSize, seed);
+            case "image-train" -> new ImagePipeline(true, data, imageBatchSize, seed);
+            case "image-eval" -> new ImagePipeline(false, data, imageBatchSize, seed);
             default -> throw new AssertionError(pipeline); // validate() refused it
         };
     }
@@ -284,7 +338,8 @@ final class BenchCommand implements Callable<Integer> {
         return bytes < 0 ? "?" : String.format(Locale.ROOT, "%,.0f", bytes / 1048576.0);
     }
 
-    private Map<String, Object> toJson(BenchPipeline bench, List<Row> rows, PyTorchRunner torch, String torchNote) {
+    private Map<String, Object> toJson(List<Map<String, Object>> described, List<Row> rows,
+            Map<String, Object> torchJson, String torchNote) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("date", Instant.now().toString());
         Map<String, Object> machine = new LinkedHashMap<>();
@@ -295,11 +350,13 @@ final class BenchCommand implements Callable<Integer> {
         machine.put("maxHeapBytes", Runtime.getRuntime().maxMemory());
         root.put("machine", machine);
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("pipeline", bench.name());
-        config.put("description", bench.description());
+        config.put("pipeline", String.join(",", pipelines));
+        config.put("pipelines", described);
         config.put("samples", samples);
         config.put("features", features);
         config.put("batchSize", batchSize);
+        config.put("data", data.toString());
+        config.put("imageBatchSize", imageBatchSize);
         config.put("epochs", epochs);
         config.put("rounds", rounds);
         config.put("seed", seed);
@@ -307,12 +364,9 @@ final class BenchCommand implements Callable<Integer> {
         root.put("config", config);
         Map<String, Object> pt = new LinkedHashMap<>();
         pt.put("requested", comparePytorch);
-        pt.put("available", torch != null);
-        if (torch != null) {
-            pt.put("torch", torch.torchVersion());
-            pt.put("python", torch.ready().get("python"));
-            pt.put("executable", torch.ready().get("executable"));
-            pt.put("buildSeconds", torch.ready().get("buildSeconds"));
+        pt.put("available", torchJson != null);
+        if (torchJson != null) {
+            pt.putAll(torchJson);
         }
         if (torchNote != null) {
             pt.put("reason", torchNote);
