@@ -32,6 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * <pre>{@code
  * ./dataloader4j bench --compare-pytorch --json bench.json
  * ./dataloader4j bench --pipeline tensor,npy-mmap --compare-pytorch --rounds 2
+ * ./dataloader4j bench --pipeline image-train,image-eval --compare-pytorch --workers 0,2 --rounds 2
  * }</pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
@@ -43,8 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
         footer = {"", "Example: dataloader4j bench --compare-pytorch --json bench.json"})
 final class BenchCommand implements Callable<Integer> {
 
-    /** The pipelines --pipeline accepts; image-train and image-eval join here with the vision module. */
-    static final List<String> PIPELINES = List.of("tensor", "npy-mmap");
+    /** The pipelines --pipeline accepts. */
+    static final List<String> PIPELINES = List.of("tensor", "npy-mmap", "image-train", "image-eval");
 
     @Spec
     CommandSpec spec;
@@ -54,7 +55,9 @@ final class BenchCommand implements Callable<Integer> {
             description = {"what to load, one or more (comma-separated, run one after another) of:"
                     + " ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})",
                     "tensor: a TensorDataset in memory; npy-mmap: the same data written as .npy files and"
-                            + " memory-mapped (warm page cache), PyTorch mapping the same files with numpy.load(mmap_mode='r')"})
+                            + " memory-mapped (warm page cache), PyTorch mapping the same files with numpy.load(mmap_mode='r');",
+                    "image-train: ImageFolder + RandomResizedCrop(224), RandomHorizontalFlip, ToTensor, Normalize;"
+                            + " image-eval: ImageFolder + Resize(256), CenterCrop(224), ToTensor, Normalize"})
     List<String> pipelines;
 
     @Option(names = "--samples", defaultValue = "1000000", description = "samples in the dataset (default: ${DEFAULT-VALUE})")
@@ -106,6 +109,15 @@ final class BenchCommand implements Callable<Integer> {
                     + " system's temporary folder)")
     Path dataDir;
 
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "/tmp/bench-imagenet",
+            description = "the ImageFolder of the image pipelines, as ../shared/bench/make-bench-data.sh makes it"
+                    + " (default: ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--image-batch-size", paramLabel = "N", defaultValue = "64",
+            description = "images per batch of the image pipelines (default: ${DEFAULT-VALUE})")
+    int imageBatchSize;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON to FILE")
     Path json;
 
@@ -127,6 +139,11 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         validate();
+        if (pipelines.stream().anyMatch(p -> p.startsWith("image-")) && !Files.isDirectory(data)) {
+            spec.commandLine().getErr().println("dataloader4j: no image folder at " + data + ": run"
+                    + " ../shared/bench/make-bench-data.sh (it writes /tmp/bench-imagenet) or give --data DIR");
+            return 1;
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "dataloader4j bench on Java %s, %d cores, %s %s%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"));
@@ -253,6 +270,7 @@ final class BenchCommand implements Callable<Integer> {
     private static Map<String, Object> torchJson(PyTorchRunner torch) {
         Map<String, Object> pt = new LinkedHashMap<>();
         pt.put("torch", torch.torchVersion());
+        pt.put("torchvision", torch.ready().get("torchvision"));
         pt.put("python", torch.ready().get("python"));
         pt.put("executable", torch.ready().get("executable"));
         return pt;
@@ -277,6 +295,9 @@ final class BenchCommand implements Callable<Integer> {
         if (batchSize < 1) {
             problems.add("--batch-size should be positive, but got --batch-size=" + batchSize);
         }
+        if (imageBatchSize < 1) {
+            problems.add("--image-batch-size should be positive, but got --image-batch-size=" + imageBatchSize);
+        }
         if (rounds < 1) {
             problems.add("--rounds should be positive, but got --rounds=" + rounds);
         }
@@ -296,6 +317,8 @@ final class BenchCommand implements Callable<Integer> {
         return switch (pipeline) {
             case "tensor" -> new TensorPipeline(samples, features, batchSize, seed);
             case "npy-mmap" -> new NpyMmapPipeline(samples, features, batchSize, seed, dataDir);
+            case "image-train" -> new ImagePipeline(true, data, imageBatchSize, seed);
+            case "image-eval" -> new ImagePipeline(false, data, imageBatchSize, seed);
             default -> throw new AssertionError(pipeline); // validate() refused it
         };
     }
@@ -426,6 +449,8 @@ final class BenchCommand implements Callable<Integer> {
         config.put("pipeline", String.join(",", pipelines));
         config.put("pipelines", pipelineJson);
         config.put("interleave", interleave);
+        config.put("data", data.toString());
+        config.put("imageBatchSize", imageBatchSize);
         config.put("samples", samples);
         config.put("features", features);
         config.put("batchSize", batchSize);

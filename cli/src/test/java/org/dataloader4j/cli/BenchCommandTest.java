@@ -95,10 +95,76 @@ class BenchCommandTest {
 
     @Test
     void unknownPipelineIsAUsageError() {
-        Result r = run("bench", "--pipeline", "image-train");
+        Result r = run("bench", "--pipeline", "tensor,image-test");
         assertEquals(2, r.code());
-        assertTrue(r.err().contains("--pipeline=image-train"), r.err());
-        assertTrue(r.err().contains("[tensor, npy-mmap]"), r.err());
+        assertTrue(r.err().contains("--pipeline=image-test"), r.err());
+        assertTrue(r.err().contains("[tensor, npy-mmap, image-train, image-eval]"), r.err());
+    }
+
+    /** A tiny ImageFolder of JPEGs (3 classes x 5, random pixels, sizes around 224) written with ImageIO. */
+    private static Path jpegFolder(Path dir) throws IOException {
+        Path root = dir.resolve("images");
+        int[][] sizes = {{300, 240}, {256, 320}, {240, 240}, {400, 260}, {180, 150}};
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < sizes.length; i++) {
+                TestImages.write(TestImages.rgb(sizes[i][0], sizes[i][1], 10L * c + i), "jpg",
+                        root.resolve("class_" + c).resolve("img_" + i + ".jpg"));
+            }
+        }
+        return root;
+    }
+
+    @Test
+    void imagePipelinesRunOnAnImageFolder(@TempDir Path dir) throws IOException {
+        Path images = jpegFolder(dir);
+        Path json = dir.resolve("images.json");
+        Result r = run("bench", "--pipeline", "image-train,image-eval", "--data", images.toString(),
+                "--workers", "0,1", "--epochs", "1", "--image-batch-size", "4", "--json", json.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.matches(
+                "pipeline\\s+workers\\s+ours samples/s\\s+PyTorch samples/s\\s+ratio\\s+.*")), r.out());
+        assertTrue(r.out().contains("pipeline image-train: ImageFolder " + images + " (15 images, 3 classes)"), r.out());
+        assertTrue(r.out().contains("RandomResizedCrop(size=(224, 224)"), r.out());
+        assertTrue(r.out().contains("pipeline image-eval: ImageFolder " + images + " (15 images, 3 classes)"), r.out());
+        assertTrue(r.out().contains("Resize(size=256"), r.out());
+        for (String name : List.of("image-train", "image-eval")) {
+            List<String> rows = r.out().lines().filter(l -> l.matches(name + "\\s+\\d+\\s.*")).toList(); // table rows
+            assertEquals(2, rows.size(), r.out());
+            assertTrue(rows.get(0).matches(name + "\\s+0\\s+[\\d,]+\\s+-\\s+-\\s+.*"), rows.get(0));
+            assertTrue(rows.get(1).matches(name + "\\s+1\\s+[\\d,]+\\s+-\\s+-\\s+.*"), rows.get(1));
+        }
+        Map<?, ?> root = assertInstanceOf(Map.class, Json.parse(Files.readString(json)));
+        Map<?, ?> config = (Map<?, ?>) root.get("config");
+        assertEquals("image-train,image-eval", config.get("pipeline"));
+        assertEquals(4.0, config.get("imageBatchSize"));
+        List<?> results = (List<?>) root.get("results");
+        assertEquals(4, results.size());
+        for (Object o : results) {
+            Map<?, ?> epoch = (Map<?, ?>) ((List<?>) ((Map<?, ?>) ((List<?>) ((Map<?, ?>) o).get("ours")).getFirst())
+                    .get("epochs")).getFirst();
+            assertEquals(15.0, epoch.get("samples"));
+            assertEquals(4.0, epoch.get("batches")); // 15 / 4, last batch partial
+        }
+    }
+
+    @Test
+    void imagePipelinesWithTheDefaultBatchOf64(@TempDir Path dir) throws IOException {
+        Path images = jpegFolder(dir);
+        Result r = run("bench", "--pipeline", "image-train,image-eval", "--data", images.toString(),
+                "--workers", "0,1", "--epochs", "1");
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("batch 64, shuffled"), r.out());
+        assertEquals(4, r.out().lines().filter(l -> l.matches("image-\\w+\\s+\\d+\\s.*")).count(), r.out());
+    }
+
+    @Test
+    void missingImageFolderSaysHowToMakeItInOneLine(@TempDir Path dir) {
+        Result r = run("bench", "--pipeline", "image-eval", "--data", dir.resolve("none").toString());
+        assertEquals(1, r.code(), r.out());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), r.err());
+        assertTrue(lines.getFirst().contains("../shared/bench/make-bench-data.sh"), r.err());
+        assertTrue(lines.getFirst().contains(dir.resolve("none").toString()), r.err());
     }
 
     @Test
@@ -189,7 +255,7 @@ class BenchCommandTest {
         Result r = run("bench", "--help");
         assertEquals(0, r.code());
         for (String option : List.of("--pipeline", "npy-mmap", "--interleave", "--data-dir", "--samples", "--features", "--batch-size", "--workers", "--epochs",
-                "--compare-pytorch", "--json")) {
+                "--compare-pytorch", "--json", "--data", "--image-batch-size")) {
             assertTrue(r.out().contains(option), option + " missing in\n" + r.out());
         }
         assertTrue(run("--help").out().contains("bench"));

@@ -1,0 +1,134 @@
+package org.dataloader4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.dataloader4j.collate.Batch;
+import org.dataloader4j.loader.DataLoader;
+import org.dataloader4j.loader.LoaderIterator;
+import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.vision.DatasetFolder;
+import org.dataloader4j.vision.Decoders;
+import org.dataloader4j.vision.ImageFolder;
+import org.dataloader4j.vision.transforms.CenterCrop;
+import org.dataloader4j.vision.transforms.Compose;
+import org.dataloader4j.vision.transforms.Normalize;
+import org.dataloader4j.vision.transforms.RandomHorizontalFlip;
+import org.dataloader4j.vision.transforms.RandomResizedCrop;
+import org.dataloader4j.vision.transforms.Resize;
+import org.dataloader4j.vision.transforms.ToTensor;
+
+/**
+ * The {@code image-train} and {@code image-eval} pipelines: an ImageFolder of photographs (by default the one
+ * {@code ../shared/bench/make-bench-data.sh} makes) loaded shuffled with the default collate through the standard
+ * torchvision transforms, every batch closed by the consumer as a training loop would:
+ * <ul>
+ *   <li>train: RandomResizedCrop(224) + RandomHorizontalFlip + ToTensor + Normalize(ImageNet mean/std). The crop is
+ *       fused with decoding ({@link RandomResizedCrop#decoding}: only the crop's rows are decoded on the native
+ *       JPEG path), whose output is byte-identical to decoding the whole image and then cropping; the dataset is
+ *       therefore a {@link DatasetFolder} of paths with ImageFolder's extensions, which lists the same files in the
+ *       same order as {@link ImageFolder}.</li>
+ *   <li>eval: Resize(256) + CenterCrop(224) + ToTensor + Normalize, on {@link ImageFolder} (whole-image decode).</li>
+ * </ul>
+ * PyTorch's side is {@code bench/pytorch/image_pipeline.py}: torchvision's {@code ImageFolder} with the same
+ * transforms on PIL images.
+ */
+final class ImagePipeline implements BenchPipeline {
+    /** Where {@code make-bench-data.sh} puts its folder when given no argument. */
+    static final Path DEFAULT_DATA = Path.of("/tmp/bench-imagenet");
+
+    private final boolean train;
+    private final Path root;
+    private final int batchSize;
+    private final long seed;
+    private final DatasetFolder<Tensor, Long> dataset;
+    private final String transforms;
+
+    /**
+     * @param train true for {@code image-train}, false for {@code image-eval}
+     * @throws IllegalArgumentException if {@code root} is not an ImageFolder (see {@link DatasetFolder})
+     */
+    ImagePipeline(boolean train, Path root, int batchSize, long seed) {
+        this.train = train;
+        this.root = root;
+        this.batchSize = batchSize;
+        this.seed = seed;
+        if (train) {
+            var t = Compose.of(new RandomResizedCrop(224).decoding(Decoders.standard()))
+                    .then(new RandomHorizontalFlip()).then(new ToTensor())
+                    .then(new Normalize(DemoCommand.MEAN, DemoCommand.STD));
+            this.dataset = DatasetFolder.<Path>builder(root, path -> path).extensions(ImageFolder.IMG_EXTENSIONS)
+                    .transform(t).build();
+            this.transforms = t.toString();
+        } else {
+            var t = Compose.of(new Resize(256)).then(new CenterCrop(224)).then(new ToTensor())
+                    .then(new Normalize(DemoCommand.MEAN, DemoCommand.STD));
+            this.dataset = ImageFolder.builder(root).transform(t).build();
+            this.transforms = t.toString();
+        }
+    }
+
+    @Override
+    public String name() {
+        return train ? "image-train" : "image-eval";
+    }
+
+    @Override
+    public String description() {
+        return String.format(Locale.ROOT, "ImageFolder %s (%,d images, %d classes), %s, batch %d, shuffled, default"
+                        + " collate; JPEG decoder: %s", root, dataset.size(), dataset.classes().size(), transforms,
+                batchSize, Decoders.standard().usesNativeJpeg() ? "native (libjpeg-turbo)"
+                        : Decoders.describe());
+    }
+
+    @Override
+    public BenchRun run(int workers, int epochs, PrintWriter progress) {
+        ProcessMemory.settle();
+        boolean reset = ProcessMemory.resetPeak();
+        List<BenchRun.Epoch> timings = new ArrayList<>();
+        try (DataLoader<Batch> loader = DataLoader.builder(dataset)
+                .batchSize(batchSize).shuffle(true).seed(seed).numWorkers(workers).build()) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                long start = System.nanoTime();
+                long firstBatch = -1;
+                long count = 0;
+                long batches = 0;
+                try (LoaderIterator<Batch> it = (LoaderIterator<Batch>) loader.epoch(epoch).iterator()) {
+                    while (it.hasNext()) {
+                        try (Batch batch = it.next()) {
+                            if (firstBatch < 0) {
+                                firstBatch = System.nanoTime() - start;
+                            }
+                            count += batch.size();
+                            batches++;
+                        }
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                BenchRun.Epoch e = new BenchRun.Epoch(epoch, count, batches, seconds, firstBatch / 1e6);
+                timings.add(e);
+                progress.printf(Locale.ROOT, "  ours     workers=%d epoch %d: %,.0f samples/s, first batch %.2f ms%n",
+                        workers, epoch, e.samplesPerSecond(), e.firstBatchMillis());
+            }
+        }
+        return new BenchRun(workers, timings, ProcessMemory.peakRssBytes(), reset);
+    }
+
+    @Override
+    public String pytorchScript() {
+        return "image_pipeline.py";
+    }
+
+    @Override
+    public List<String> pytorchArguments() {
+        return List.of("--data", root.toString(), "--transform", train ? "train" : "eval",
+                "--batch-size", Integer.toString(batchSize), "--seed", Long.toString(seed));
+    }
+
+    @Override
+    public void close() {
+        // nothing held: images are decoded per sample and freed by the transforms and the batches
+    }
+}
