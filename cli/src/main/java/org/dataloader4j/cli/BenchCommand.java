@@ -1,5 +1,6 @@
 package org.dataloader4j.cli;
 
+import org.dataloader4j.io.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;

@@ -1,5 +1,6 @@
 package org.dataloader4j.cli;
 
+import org.dataloader4j.io.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,5 +1,6 @@
 package org.dataloader4j.cli;
 
+import org.dataloader4j.io.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -44,14 +45,14 @@ class BenchCommandTest {
 
         Map<?, ?> root = assertInstanceOf(Map.class, Json.parse(Files.readString(json)));
         Map<?, ?> config = (Map<?, ?>) root.get("config");
-        assertEquals(2000.0, config.get("samples"));
-        assertEquals(List.of(0.0, 1.0), config.get("workers"));
+        assertEquals(2000L, config.get("samples"));
+        assertEquals(List.of(0L, 1L), config.get("workers"));
         assertEquals(Boolean.FALSE, ((Map<?, ?>) root.get("pytorch")).get("requested"));
         List<?> results = (List<?>) root.get("results");
         assertEquals(2, results.size());
         for (int i = 0; i < 2; i++) {
             Map<?, ?> row = (Map<?, ?>) results.get(i);
-            assertEquals((double) i, row.get("workers"));
+            assertEquals((long) i, row.get("workers"));
             assertEquals(null, row.get("pytorch"));
             assertEquals(null, row.get("ratio"));
             assertTrue((Double) row.get("samplesPerSecond") > 0, row.toString());
@@ -62,8 +63,8 @@ class BenchCommandTest {
             List<?> epochs = (List<?>) ours.get("epochs");
             assertEquals(1, epochs.size());
             Map<?, ?> epoch = (Map<?, ?>) epochs.getFirst();
-            assertEquals(2000.0, epoch.get("samples"));
-            assertEquals(8.0, epoch.get("batches")); // 2000 / 256, last batch partial
+            assertEquals(2000L, epoch.get("samples"));
+            assertEquals(8L, epoch.get("batches")); // 2000 / 256, last batch partial
         }
     }
 
@@ -136,14 +137,14 @@ class BenchCommandTest {
         Map<?, ?> root = assertInstanceOf(Map.class, Json.parse(Files.readString(json)));
         Map<?, ?> config = (Map<?, ?>) root.get("config");
         assertEquals("image-train,image-eval", config.get("pipeline"));
-        assertEquals(4.0, config.get("imageBatchSize"));
+        assertEquals(4L, config.get("imageBatchSize"));
         List<?> results = (List<?>) root.get("results");
         assertEquals(4, results.size());
         for (Object o : results) {
             Map<?, ?> epoch = (Map<?, ?>) ((List<?>) ((Map<?, ?>) ((List<?>) ((Map<?, ?>) o).get("ours")).getFirst())
                     .get("epochs")).getFirst();
-            assertEquals(15.0, epoch.get("samples"));
-            assertEquals(4.0, epoch.get("batches")); // 15 / 4, last batch partial
+            assertEquals(15L, epoch.get("samples"));
+            assertEquals(4L, epoch.get("batches")); // 15 / 4, last batch partial
         }
     }
 
@@ -192,7 +193,7 @@ class BenchCommandTest {
         assertEquals(2, pipelines.size());
         Map<?, ?> mapped = (Map<?, ?>) pipelines.get(1);
         assertEquals("npy-mmap", mapped.get("name"));
-        assertEquals(2000.0 * 8 * 4 + 2000 * 8, mapped.get("fileBytes"));
+        assertEquals(2000L * 8 * 4 + 2000 * 8, mapped.get("fileBytes"));
         assertTrue(((String) mapped.get("featuresFile")).startsWith(data.toString()), mapped.toString());
         assertTrue(mapped.containsKey("residentFractionBeforeFirstRun"), mapped.toString());
         List<?> results = (List<?>) root.get("results");
@@ -201,7 +202,7 @@ class BenchCommandTest {
         for (Object o : results) {
             Map<?, ?> epoch = (Map<?, ?>) ((List<?>) ((Map<?, ?>) ((List<?>) ((Map<?, ?>) o).get("ours")).getFirst())
                     .get("epochs")).getLast();
-            assertEquals(2000.0, epoch.get("samples"));
+            assertEquals(2000L, epoch.get("samples"));
         }
     }
 
@@ -273,7 +274,7 @@ class BenchCommandTest {
         Map<?, ?> back = (Map<?, ?>) Json.parse(Json.write(value));
         assertEquals("a \"quoted\"\nline\t\u0001", back.get("text"));
         assertEquals(1.5e-7, back.get("number"));
-        assertEquals(3.0, back.get("count"));
+        assertEquals(3L, back.get("count"), "integral numbers read back as Long");
         assertTrue(back.containsKey("nan"));
         assertEquals(null, back.get("nan"));
         assertEquals(List.of(true, false), back.get("list"));

@@ -1,10 +1,9 @@
 package org.dataloader4j.loader;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.dataloader4j.io.Json;
 
 /**
  * Where a {@link DataLoader} stands within an epoch: enough to continue it later, bitwise identical
@@ -70,24 +69,32 @@ public record LoaderState(long seed, long epoch, long deliveredPrefix, long[] de
      * @throws IllegalArgumentException naming the problem when the text is not such a state
      */
     public static LoaderState fromJson(String json) {
-        Map<String, Object> fields = new FlatJson(json).object();
+        Object parsed;
+        try {
+            parsed = Json.parse(json);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a loader state (" + e.getMessage() + "): " + json, e);
+        }
+        if (!(parsed instanceof Map<?, ?> fields)) {
+            throw new IllegalArgumentException("not a loader state (expected a JSON object): " + json);
+        }
         long version = number(fields, "version", json);
         if (version != VERSION) {
             throw new IllegalArgumentException("unsupported loader state version " + version + " (this library reads "
                     + VERSION + "): " + json);
         }
-        Object extra = fields.get("deliveredExtra");
-        if (!(extra instanceof long[] numbers)) {
-            throw new IllegalArgumentException("loader state lacks the array \"deliveredExtra\": " + json);
+        if (!(fields.get("deliveredExtra") instanceof List<?> extra)
+                || !extra.stream().allMatch(n -> n instanceof Long)) {
+            throw new IllegalArgumentException("loader state lacks the array of integers \"deliveredExtra\": " + json);
         }
         return new LoaderState(number(fields, "seed", json), number(fields, "epoch", json),
-                number(fields, "deliveredPrefix", json), numbers, number(fields, "batchesPerEpoch", json),
-                Math.toIntExact(number(fields, "numWorkers", json)));
+                number(fields, "deliveredPrefix", json), extra.stream().mapToLong(n -> (Long) n).toArray(),
+                number(fields, "batchesPerEpoch", json), Math.toIntExact(number(fields, "numWorkers", json)));
     }
 
-    private static long number(Map<String, Object> fields, String name, String json) {
+    private static long number(Map<?, ?> fields, String name, String json) {
         if (!(fields.get(name) instanceof Long value)) {
-            throw new IllegalArgumentException("loader state lacks the number \"" + name + "\": " + json);
+            throw new IllegalArgumentException("loader state lacks the integer \"" + name + "\": " + json);
         }
         return value;
     }
@@ -108,106 +115,5 @@ public record LoaderState(long seed, long epoch, long deliveredPrefix, long[] de
     @Override
     public String toString() {
         return "LoaderState" + toJson();
-    }
-
-    /** A parser for one flat JSON object whose values are integers or arrays of integers. */
-    private static final class FlatJson {
-        private final String text;
-        private int at;
-
-        FlatJson(String text) {
-            this.text = text;
-        }
-
-        Map<String, Object> object() {
-            Map<String, Object> fields = new LinkedHashMap<>();
-            expect('{');
-            if (peek() == '}') {
-                at++;
-                return fields;
-            }
-            do {
-                String key = string();
-                expect(':');
-                fields.put(key, peek() == '[' ? array() : integer());
-            } while (consume(','));
-            expect('}');
-            skipSpace();
-            if (at != text.length()) {
-                throw error("unexpected text after the object");
-            }
-            return fields;
-        }
-
-        private long[] array() {
-            expect('[');
-            List<Long> values = new ArrayList<>();
-            if (peek() != ']') {
-                do {
-                    values.add(integer());
-                } while (consume(','));
-            }
-            expect(']');
-            return values.stream().mapToLong(Long::longValue).toArray();
-        }
-
-        private String string() {
-            expect('"');
-            int end = text.indexOf('"', at);
-            if (end < 0) {
-                throw error("unterminated string");
-            }
-            String s = text.substring(at, end);
-            at = end + 1;
-            return s;
-        }
-
-        private long integer() {
-            skipSpace();
-            int start = at;
-            if (at < text.length() && text.charAt(at) == '-') {
-                at++;
-            }
-            while (at < text.length() && Character.isDigit(text.charAt(at))) {
-                at++;
-            }
-            try {
-                return Long.parseLong(text.substring(start, at));
-            } catch (NumberFormatException e) {
-                throw error("expected an integer");
-            }
-        }
-
-        private char peek() {
-            skipSpace();
-            if (at >= text.length()) {
-                throw error("unexpected end");
-            }
-            return text.charAt(at);
-        }
-
-        private boolean consume(char c) {
-            if (peek() == c) {
-                at++;
-                return true;
-            }
-            return false;
-        }
-
-        private void expect(char c) {
-            if (!consume(c)) {
-                throw error("expected '" + c + "'");
-            }
-        }
-
-        private void skipSpace() {
-            while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
-                at++;
-            }
-        }
-
-        private IllegalArgumentException error(String what) {
-            return new IllegalArgumentException("not a loader state (" + what + " at character " + at + "): " + text);
-        }
     }
 }

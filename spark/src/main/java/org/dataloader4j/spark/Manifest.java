@@ -1,5 +1,6 @@
 package org.dataloader4j.spark;
 
+import org.dataloader4j.io.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,7 +132,7 @@ public record Manifest(long seed, List<Shard> shards, List<String> classes, doub
             skips.add(f);
         }
         m.put("skipped", skips);
-        return Json.write(m);
+        return Json.write(m) + "\n";
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.dataloader4j.spark;
 
+import org.dataloader4j.io.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

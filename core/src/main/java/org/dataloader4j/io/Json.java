@@ -1,4 +1,4 @@
-package org.dataloader4j.spark;
+package org.dataloader4j.io;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,12 +6,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The little JSON the manifest needs, written and read without a library (the reading side must run without
- * Spark, whose Jackson would otherwise be the obvious choice): objects become {@code LinkedHashMap}s, arrays
- * {@code List}s, numbers {@code Long} when integral and {@code Double} otherwise, and {@code true}, {@code false},
- * {@code null} themselves.
+ * The little JSON dataloader4j writes and reads itself (shard manifests, benchmark results, the PyTorch side's
+ * reports), without a library, so that the core stays dependency-free. Reading gives {@code LinkedHashMap}s for
+ * objects, {@code List}s for arrays, {@code Long} for integral numbers (so 64-bit seeds survive) and
+ * {@code Double} otherwise, and {@code true}, {@code false}, {@code null} themselves. Writing takes maps, lists,
+ * strings, numbers, booleans, null and primitive arrays; a non-finite number becomes {@code null}.
+ *
+ * <pre>{@code
+ * String text = Json.write(Map.of("seed", 42L, "mean", new double[] {0.5, 0.25}));
+ * Map<?, ?> back = (Map<?, ?>) Json.parse(text);   // {seed=42, mean=[0.5, 0.25]}
+ * }</pre>
  */
-final class Json {
+public final class Json {
     private final String text;
     private int pos;
 
@@ -24,7 +30,7 @@ final class Json {
      *
      * @throws IllegalArgumentException naming the offset of the first error
      */
-    static Object parse(String text) {
+    public static Object parse(String text) {
         Json p = new Json(text);
         p.space();
         Object v = p.value();
@@ -35,11 +41,16 @@ final class Json {
         return v;
     }
 
-    /** Writes a value made of maps, lists, strings, numbers, booleans, arrays of double and null. */
-    static String write(Object value) {
+    /**
+     * Writes a value made of maps, lists, strings, numbers, booleans, primitive arrays and null, indented by two
+     * spaces; flat lists stay on one line.
+     *
+     * @throws IllegalArgumentException for a value of any other type
+     */
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(sb, value, 0);
-        return sb.append('\n').toString();
+        return sb.toString();
     }
 
     private static void write(StringBuilder sb, Object v, int indent) {
@@ -48,7 +59,13 @@ final class Json {
             case String s -> quote(sb, s);
             case Double d -> sb.append(number(d));
             case Float f -> sb.append(number(f));
-            case Number n -> sb.append(n.longValue());
+            case Long n -> sb.append(n);
+            case Integer n -> sb.append(n);
+            case Short n -> sb.append(n);
+            case Byte n -> sb.append(n);
+            case Number n -> sb.append(number(n.doubleValue()));
+            case long[] a -> write(sb, java.util.Arrays.stream(a).boxed().toList(), indent);
+            case int[] a -> write(sb, java.util.Arrays.stream(a).boxed().toList(), indent);
             case Boolean b -> sb.append(b);
             case double[] a -> {
                 sb.append('[');
@@ -97,10 +114,8 @@ final class Json {
     }
 
     private static String number(double d) {
-        if (!Double.isFinite(d)) {
-            throw new IllegalArgumentException("JSON has no " + d);
-        }
-        return Double.toString(d);   // shortest representation that reads back to the same double
+        // JSON has no NaN or infinity: they become null. Double.toString is the shortest text that reads back the same.
+        return Double.isFinite(d) ? Double.toString(d) : "null";
     }
 
     private static void quote(StringBuilder sb, String s) {
@@ -115,7 +130,7 @@ final class Json {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
+                        sb.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
                     } else {
                         sb.append(c);
                     }
