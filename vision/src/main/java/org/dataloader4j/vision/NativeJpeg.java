@@ -144,6 +144,37 @@ final class NativeJpeg {
      * size in the header (null from the chooser: the whole image).
      */
     static Image decode(Path path, long maxPixels, int scaleNum, Decoders.RegionChooser chooser) throws IOException {
+        if (scaleNum < 1 || scaleNum > 8) {
+            throw new IllegalArgumentException("scale must be 1/8 .. 8/8, but got " + scaleNum + "/8");
+        }
+        return decode(path, maxPixels, (w, h) -> {
+            int sw = (int) (((long) w * scaleNum + 7) / 8);
+            int sh = (int) (((long) h * scaleNum + 7) / 8);
+            return new Plan(scaleNum, chooser.choose(sw, sh));
+        });
+    }
+
+    /** What to decode: the scale {@code scaleNum}/8 and the region in scaled pixels (null: the whole scaled image). */
+    record Plan(int scaleNum, Decoders.Region region) {
+    }
+
+    /** Picks the {@link Plan} from the full (unscaled) size in the header. */
+    @FunctionalInterface
+    interface Planner {
+        Plan plan(int width, int height);
+    }
+
+    /** The scaled size of a {@code size}-pixel side at {@code scaleNum}/8, as libjpeg computes it (rounded up). */
+    static long scaled(long size, int scaleNum) {
+        return (size * scaleNum + 7) / 8;
+    }
+
+    /**
+     * As {@link #decode(Path, long, int, Decoders.RegionChooser)}, the scale and region planned by {@code planner}
+     * from the full size in the header. The planner is called at most once, and not at all for files this path
+     * does not handle (null is returned before), so a planner that draws random numbers draws them once.
+     */
+    static Image decode(Path path, long maxPixels, Planner planner) throws IOException {
         try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size <= 0) {
@@ -173,9 +204,14 @@ final class NativeJpeg {
                 return null;
             }
             Decoders.checkPixels(path, w, h, maxPixels);
-            long sw = ((long) w * scaleNum + 7) / 8;
-            long sh = ((long) h * scaleNum + 7) / 8;
-            Decoders.Region region = chooser.choose((int) sw, (int) sh);
+            Plan plan = planner.plan(w, h);
+            int scaleNum = plan.scaleNum();
+            if (scaleNum < 1 || scaleNum > 8) {
+                throw new IllegalArgumentException("scale must be 1/8 .. 8/8, but got " + scaleNum + "/8");
+            }
+            long sw = scaled(w, scaleNum);
+            long sh = scaled(h, scaleNum);
+            Decoders.Region region = plan.region();
             int left = region == null ? 0 : region.left();
             int top = region == null ? 0 : region.top();
             int width = region == null ? 0 : region.width();

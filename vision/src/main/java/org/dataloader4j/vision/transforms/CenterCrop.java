@@ -8,6 +8,10 @@ import org.dataloader4j.vision.Image;
 /**
  * torchvision's {@code CenterCrop}: the central {@code height × width} region, the offset rounded half to even;
  * an image smaller than the crop is first padded with zeros.
+ *
+ * <pre>{@code
+ * SampleTransform<Image, Tensor> eval = Compose.of(new Resize(256)).then(new CenterCrop(224)).then(new ToTensor());
+ * }</pre>
  */
 public final class CenterCrop implements SampleTransform<Image, Image> {
     private final int height;

@@ -9,12 +9,21 @@ import org.dataloader4j.collate.BatchMemory;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
 
 /**
  * The deterministic operations behind the transforms, like {@code torchvision.transforms.functional} on PIL
  * images. Every image operation returns a new image that owns its memory, or its input itself when nothing
  * changes; inputs are never modified (except by {@link #normalize} with {@code inplace}).
+ *
+ * <pre>{@code
+ * try (Image small = Functional.resize(img, 256, InterpolationMode.BILINEAR);
+ *      Image crop = Functional.centerCrop(small, 224, 224);
+ *      Image flipped = Functional.hflip(crop)) {
+ *     Tensor x = Functional.toTensor(flipped);   // FLOAT32 [3, 224, 224] in [0, 1]
+ * }
+ * }</pre>
  */
 public final class Functional {
     private Functional() {
@@ -115,6 +124,31 @@ public final class Functional {
             cropped.close();
         }
         return out;
+    }
+
+    /**
+     * The fused decoders' last step: the box of {@code decoded} converted to RGB and resized to
+     * {@code outHeight × outWidth}; closes {@code decoded} (unless its image is returned).
+     */
+    static Image resizeDecoded(Decoders.ScaledRegion decoded, int outHeight, int outWidth, InterpolationMode mode) {
+        Image region = decoded.image();
+        Image rgb = region;
+        Image out = null;
+        try {
+            if (region.mode() != Image.Mode.RGB) {
+                rgb = region.convert(Image.Mode.RGB);
+            }
+            out = Pixels.resize(rgb, outWidth, outHeight, Objects.requireNonNull(mode, "mode"), decoded.boxLeft(),
+                    decoded.boxTop(), decoded.boxRight(), decoded.boxBottom());
+            return out;
+        } finally {
+            if (region != out) {
+                region.close();
+            }
+            if (rgb != region && rgb != out) {
+                rgb.close();
+            }
+        }
     }
 
     /** Mirrors left to right. */

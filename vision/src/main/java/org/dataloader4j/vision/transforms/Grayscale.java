@@ -5,7 +5,14 @@ import java.util.random.RandomGenerator;
 import org.dataloader4j.data.SampleTransform;
 import org.dataloader4j.vision.Image;
 
-/** torchvision's {@code Grayscale}: PIL's luma as an L image (1 channel) or repeated into RGB (3 channels). */
+/**
+ * torchvision's {@code Grayscale}: PIL's luma as an L image (1 channel) or repeated into RGB (3 channels).
+ *
+ * <pre>{@code
+ * Image gray = new Grayscale().apply(rgb, rng);        // mode L
+ * Image gray3 = new Grayscale(3).apply(rgb, rng);      // mode RGB, three equal channels
+ * }</pre>
+ */
 public final class Grayscale implements SampleTransform<Image, Image> {
     private final int channels;
 

@@ -5,6 +5,11 @@ package org.dataloader4j.vision.transforms;
  * cubic convolution with a = -0.5, both widened by the downscale factor when shrinking (antialiasing), as
  * PIL's {@code Image.resize} and torchvision's PIL path do. {@code NEAREST} picks the source pixel under each
  * output pixel's centre.
+ *
+ * <pre>{@code
+ * SampleTransform<Image, Image> smooth = new Resize(256, InterpolationMode.BICUBIC);
+ * SampleTransform<Image, Image> labels = new Resize(64, 64, InterpolationMode.NEAREST);   // masks: no new values
+ * }</pre>
  */
 public enum InterpolationMode {
     NEAREST(0),

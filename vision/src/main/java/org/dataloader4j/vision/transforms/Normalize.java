@@ -10,6 +10,11 @@ import org.dataloader4j.tensor.Tensor;
  * {@code (x - mean[c]) / std[c]} per channel of a FLOAT32 {@code [C, H, W]} tensor, torchvision's {@code Normalize}
  * (float32 arithmetic, so results are bitwise torchvision's). With {@code inplace} the input tensor is modified and
  * returned; otherwise a new tensor is returned.
+ *
+ * <pre>{@code
+ * SampleTransform<Image, Tensor> t = Compose.of(new ToTensor())
+ *         .then(new Normalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}));
+ * }</pre>
  */
 public final class Normalize implements SampleTransform<Tensor, Tensor> {
     private final float[] mean;

@@ -10,6 +10,11 @@ import org.dataloader4j.vision.Image;
 /**
  * torchvision's {@code Pad}: padding of one value (all sides), two (left/right, top/bottom) or four (left, top,
  * right, bottom); constant (with a fill per channel or one for all), edge, reflect or symmetric.
+ *
+ * <pre>{@code
+ * SampleTransform<Image, Image> black = new Pad(4);                                   // 4 px of 0 on every side
+ * SampleTransform<Image, Image> mirror = new Pad(new int[] {2, 6}, Pad.Mode.REFLECT, new int[] {0});  // l/r 2, t/b 6
+ * }</pre>
  */
 public final class Pad implements SampleTransform<Image, Image> {
     /** The padding modes; see {@link Functional.PaddingMode}. */

@@ -51,6 +51,50 @@ final class Pixels {
         return image(in.mode(), outW, outH, px);
     }
 
+    /**
+     * PIL's {@code resize} with a source {@code box}: the output samples the (possibly fractional) rectangle
+     * ({@code x0}, {@code y0}) .. ({@code x1}, {@code y1}) of {@code in}, the filter taps clipped to the image.
+     * With the box equal to the whole image this is {@link #resize(Image, int, int, InterpolationMode)}.
+     */
+    static Image resize(Image in, int outW, int outH, InterpolationMode mode, double x0, double y0, double x1,
+                        double y1) {
+        if (x0 == 0 && y0 == 0 && x1 == in.width() && y1 == in.height()) {
+            return resize(in, outW, outH, mode);
+        }
+        if (outW <= 0 || outH <= 0) {
+            throw new IllegalArgumentException("resize target must be positive, but got " + outW + "x" + outH);
+        }
+        if (!(0 <= x0 && x0 < x1 && x1 <= in.width() && 0 <= y0 && y0 < y1 && y1 <= in.height())) {
+            throw new IllegalArgumentException("the box (" + x0 + ", " + y0 + ", " + x1 + ", " + y1
+                    + ") is not inside the " + in.width() + "x" + in.height() + " image");
+        }
+        int c = in.channels();
+        int w = in.width();
+        int h = in.height();
+        byte[] px = in.toByteArray();
+        if (mode == InterpolationMode.NEAREST) {
+            int[] xs = nearestIndex(w, x0, x1, outW);
+            int[] ys = nearestIndex(h, y0, y1, outH);
+            byte[] out = new byte[outW * outH * c];
+            for (int y = 0; y < outH; y++) {
+                for (int x = 0; x < outW; x++) {
+                    System.arraycopy(px, (ys[y] * w + xs[x]) * c, out, (y * outW + x) * c, c);
+                }
+            }
+            return image(in.mode(), outW, outH, out);
+        }
+        boolean premultiply = in.mode() == Image.Mode.RGBA;
+        if (premultiply) {
+            premultiply(px);
+        }
+        px = horizontal(px, w, h, c, outW, coefficients(w, x0, x1, outW, mode));
+        px = vertical(px, outW, h, c, outH, coefficients(h, y0, y1, outH, mode));
+        if (premultiply) {
+            unpremultiply(px);
+        }
+        return image(in.mode(), outW, outH, px);
+    }
+
     static void premultiply(byte[] px) {
         for (int i = 0; i < px.length; i += 4) {
             int a = px[i + 3] & 0xFF;
@@ -88,9 +132,13 @@ final class Pixels {
 
     /** The source index under each output pixel's centre: floor((i + 0.5) · in / out), accumulated as PIL does. */
     private static int[] nearestIndex(int in, int out) {
-        double scale = (double) in / out;
+        return nearestIndex(in, 0, in, out);
+    }
+
+    private static int[] nearestIndex(int in, double in0, double in1, int out) {
+        double scale = (in1 - in0) / out;
         int[] idx = new int[out];
-        double pos = scale * 0.5;
+        double pos = in0 + scale * 0.5;
         for (int i = 0; i < out; i++) {
             idx[i] = Math.min(in - 1, Math.max(0, (int) Math.floor(pos)));
             pos += scale;
@@ -103,7 +151,12 @@ final class Pixels {
     }
 
     private static Coefficients coefficients(int inSize, int outSize, InterpolationMode mode) {
-        double scale = (double) inSize / outSize;
+        return coefficients(inSize, 0, inSize, outSize, mode);
+    }
+
+    /** The taps for sampling {@code [in0, in1)} of an {@code inSize}-pixel line at {@code outSize} points. */
+    private static Coefficients coefficients(int inSize, double in0, double in1, int outSize, InterpolationMode mode) {
+        double scale = (in1 - in0) / outSize;
         double filterScale = Math.max(1.0, scale);
         double support = mode.support * filterScale;
         int ksize = (int) Math.ceil(support) * 2 + 1;
@@ -112,7 +165,7 @@ final class Pixels {
         int[] weights = new int[outSize * ksize];
         double[] k = new double[ksize];
         for (int xx = 0; xx < outSize; xx++) {
-            double center = (xx + 0.5) * scale;
+            double center = in0 + (xx + 0.5) * scale;
             double inv = 1.0 / filterScale;
             int xmin = (int) (center - support + 0.5);
             if (xmin < 0) {
@@ -146,7 +199,10 @@ final class Pixels {
     }
 
     private static byte[] horizontal(byte[] px, int w, int h, int c, int outW, InterpolationMode mode) {
-        Coefficients co = coefficients(w, outW, mode);
+        return horizontal(px, w, h, c, outW, coefficients(w, outW, mode));
+    }
+
+    private static byte[] horizontal(byte[] px, int w, int h, int c, int outW, Coefficients co) {
         byte[] out = new byte[outW * h * c];
         int half = 1 << (PRECISION_BITS - 1);
         for (int y = 0; y < h; y++) {
@@ -168,7 +224,10 @@ final class Pixels {
     }
 
     private static byte[] vertical(byte[] px, int w, int h, int c, int outH, InterpolationMode mode) {
-        Coefficients co = coefficients(h, outH, mode);
+        return vertical(px, w, h, c, outH, coefficients(h, outH, mode));
+    }
+
+    private static byte[] vertical(byte[] px, int w, int h, int c, int outH, Coefficients co) {
         int rowLen = w * c;
         byte[] out = new byte[rowLen * outH];
         int half = 1 << (PRECISION_BITS - 1);

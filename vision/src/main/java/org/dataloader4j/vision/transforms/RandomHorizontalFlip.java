@@ -5,7 +5,14 @@ import java.util.random.RandomGenerator;
 import org.dataloader4j.data.SampleTransform;
 import org.dataloader4j.vision.Image;
 
-/** Mirrors left to right with probability {@code p} (one {@code nextDouble() < p} draw), torchvision's transform. */
+/**
+ * Mirrors left to right with probability {@code p} (one {@code nextDouble() < p} draw), torchvision's transform.
+ *
+ * <pre>{@code
+ * SampleTransform<Image, Image> always = new RandomHorizontalFlip(1.0);
+ * SampleTransform<Image, Image> train = Compose.of(new RandomResizedCrop(224)).then(new RandomHorizontalFlip());   // p = 0.5
+ * }</pre>
+ */
 public final class RandomHorizontalFlip implements SampleTransform<Image, Image> {
     private final double p;
 

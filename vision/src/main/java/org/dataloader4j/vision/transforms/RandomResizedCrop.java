@@ -13,7 +13,14 @@ import org.dataloader4j.vision.Image;
  * random aspect ratio (log-uniform in {@code ratio}) at a random place, resized to {@code height × width}. Up to 10
  * draws look for a region that fits; otherwise the central crop with the aspect ratio clamped to {@code ratio} is
  * used. Every number is drawn from the sample's generator. {@link #params} and {@link #apply(Image, Params)}
- * separate drawing from applying, for tests and fused decoders.
+ * separate drawing from applying, for tests and fused decoders; {@link #decoding} fuses it with decoding.
+ *
+ * <pre>{@code
+ * RandomResizedCrop rrc = new RandomResizedCrop(224);
+ * Image out = rrc.apply(img, CounterRandom.of(seed, epoch, index, 0));   // 224x224, drawn from that generator
+ * RandomResizedCrop.Params p = rrc.params(img.width(), img.height(), rng);  // or draw first, then apply
+ * Image same = rrc.apply(img, p);
+ * }</pre>
  */
 public final class RandomResizedCrop implements SampleTransform<Image, Image> {
 
@@ -107,12 +114,22 @@ public final class RandomResizedCrop implements SampleTransform<Image, Image> {
      * colour-converted). The result is exactly that of decoding the whole image to RGB and applying this transform
      * with the same generator; only the work differs. For other files the whole image is decoded.
      *
+     * <p>With {@link Decoders#withDctScaling(boolean) decoders.withDctScaling(true)} (opt-in) a JPEG on the native
+     * path is decoded at the strongest DCT scale {@code n/8} that keeps the crop at least the output size in both
+     * dimensions ({@link Decoders#dctScale}), and the antialiased resize does the rest, sampling exactly the crop's
+     * (now fractional) box. The crop box and everything drawn from the generator are those of the exact path; the
+     * pixels differ slightly wherever {@code n < 8} (libjpeg's scaled IDCT is another downscaling filter than
+     * PIL's; the module README gives the measured difference) and are identical where {@code n = 8}. Without the
+     * native path, or for files it does not handle, the exact path is used.
+     *
      * <pre>{@code
      * DatasetFolder<Tensor, Long> train = DatasetFolder.builder(root, path -> path)
      *         .extensions(ImageFolder.IMG_EXTENSIONS)
      *         .transform(Compose.of(new RandomResizedCrop(224).decoding(Decoders.standard()))
      *                 .then(new RandomHorizontalFlip()).then(new ToTensor()))
      *         .build();
+     * // faster, not bit-exact with torchvision:
+     * SampleTransform<Path, Image> fast = new RandomResizedCrop(224).decoding(Decoders.standard().withDctScaling(true));
      * }</pre>
      */
     public SampleTransform<Path, Image> decoding(Decoders decoders) {
@@ -120,31 +137,25 @@ public final class RandomResizedCrop implements SampleTransform<Image, Image> {
         return new SampleTransform<>() {
             @Override
             public Image apply(Path path, RandomGenerator rng) {
+                if (decoders.dctScaling()) {
+                    Decoders.ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
+                        Params p = params(w, h, rng);
+                        return new Decoders.ScaledRequest(new Decoders.Region(p.top(), p.left(), p.height(),
+                                p.width()), width, height);
+                    });
+                    return Functional.resizeDecoded(decoded, height, width, mode);
+                }
                 Image region = decoders.decodeRegion(path, (w, h) -> {
                     Params p = params(w, h, rng);
                     return new Decoders.Region(p.top(), p.left(), p.height(), p.width());
                 });
-                Image rgb = region;
-                Image out = null;
-                try {
-                    if (region.mode() != Image.Mode.RGB) {
-                        rgb = region.convert(Image.Mode.RGB);
-                    }
-                    out = Functional.resize(rgb, height, width, mode);
-                    return out;
-                } finally {
-                    if (region != out) {
-                        region.close();
-                    }
-                    if (rgb != region && rgb != out) {
-                        rgb.close();
-                    }
-                }
+                return Functional.resizeDecoded(new Decoders.ScaledRegion(region, 8, null, 0, 0, region.width(),
+                        region.height()), height, width, mode);
             }
 
             @Override
             public String toString() {
-                return "decode + " + RandomResizedCrop.this;
+                return "decode" + (decoders.dctScaling() ? " (DCT-scaled)" : "") + " + " + RandomResizedCrop.this;
             }
         };
     }

@@ -5,7 +5,14 @@ import java.util.random.RandomGenerator;
 import org.dataloader4j.data.SampleTransform;
 import org.dataloader4j.vision.Image;
 
-/** Mirrors top to bottom with probability {@code p} (one {@code nextDouble() < p} draw), torchvision's transform. */
+/**
+ * Mirrors top to bottom with probability {@code p} (one {@code nextDouble() < p} draw), torchvision's transform.
+ *
+ * <pre>{@code
+ * SampleTransform<Image, Image> always = new RandomVerticalFlip(1.0);
+ * SampleTransform<Image, Image> train = Compose.of(new RandomResizedCrop(224)).then(new RandomVerticalFlip());   // p = 0.5
+ * }</pre>
+ */
 public final class RandomVerticalFlip implements SampleTransform<Image, Image> {
     private final double p;
 

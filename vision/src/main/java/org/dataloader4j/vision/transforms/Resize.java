@@ -1,15 +1,23 @@
 package org.dataloader4j.vision.transforms;
 
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
 
 /**
  * torchvision's {@code Resize}: with one number the shorter side becomes that size and the longer one keeps the
  * aspect ratio (truncated); with (height, width) the image gets exactly that size. Resampling is PIL's, antialiased
- * when shrinking; the default is bilinear.
+ * when shrinking; the default is bilinear. {@link #decoding} fuses it with decoding (optionally DCT-scaled).
+ *
+ * <pre>{@code
+ * SampleTransform<Image, Image> shorter = new Resize(256);                        // 500x375 -> 341x256
+ * SampleTransform<Image, Image> exact = new Resize(224, 224, InterpolationMode.BILINEAR);
+ * SampleTransform<Image, Image> capped = new Resize(256, InterpolationMode.BILINEAR, 400);   // longer side <= 400
+ * }</pre>
  */
 public final class Resize implements SampleTransform<Image, Image> {
     private final int size;
@@ -66,6 +74,47 @@ public final class Resize implements SampleTransform<Image, Image> {
     @Override
     public Image apply(Image image, RandomGenerator rng) {
         return size > 0 ? Functional.resize(image, size, mode, maxSize) : Functional.resize(image, height, width, mode);
+    }
+
+    /** The output size {@code {height, width}} for a {@code imageWidth × imageHeight} input. */
+    private int[] outputSize(int imageWidth, int imageHeight) {
+        return size > 0 ? Functional.shorterSideSize(imageWidth, imageHeight, size, maxSize) : new int[] {height, width};
+    }
+
+    /**
+     * This transform fused with decoding: from an image file to the resized RGB image. With {@code decoders} as
+     * they come ({@link Decoders#dctScaling()} false) the result is exactly that of decoding to RGB and applying
+     * this transform. With {@link Decoders#withDctScaling(boolean) decoders.withDctScaling(true)} (opt-in) a JPEG
+     * on the native path is decoded at the strongest DCT scale {@code n/8} that keeps it at least the output size
+     * ({@link Decoders#dctScale}) and then resized the rest of the way; the pixels then differ slightly from
+     * torchvision's (see the module README), except where {@code n = 8}. Without the native path, or for files it
+     * does not handle, the exact path is used.
+     *
+     * <pre>{@code
+     * SampleTransform<Path, Tensor> eval = Compose.of(new Resize(256).decoding(Decoders.standard().withDctScaling(true)))
+     *         .then(new CenterCrop(224)).then(new ToTensor());
+     * }</pre>
+     */
+    public SampleTransform<Path, Image> decoding(Decoders decoders) {
+        Objects.requireNonNull(decoders, "decoders");
+        return new SampleTransform<>() {
+            @Override
+            public Image apply(Path path, RandomGenerator rng) {
+                int[] hw = new int[2];
+                Decoders.ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
+                    int[] out = outputSize(w, h);
+                    hw[0] = out[0];
+                    hw[1] = out[1];
+                    return new Decoders.ScaledRequest(null, out[1], out[0]);
+                });
+                return Functional.resizeDecoded(decoded, hw[0], hw[1], mode);
+            }
+
+            @Override
+            public String toString() {
+                return "decode" + (decoders.dctScaling() ? " (DCT-scaled)" : "") + " + " + Resize.this;
+            }
+        };
     }
 
     @Override

@@ -6,7 +6,13 @@ import org.dataloader4j.data.SampleTransform;
 import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.vision.Image;
 
-/** uint8 HWC image to a FLOAT32 {@code [C, H, W]} tensor in [0, 1] ({@code v / 255}), torchvision's {@code ToTensor}. */
+/**
+ * uint8 HWC image to a FLOAT32 {@code [C, H, W]} tensor in [0, 1] ({@code v / 255}), torchvision's {@code ToTensor}.
+ *
+ * <pre>{@code
+ * Tensor x = new ToTensor().apply(img, rng);   // RGB 32x24 image -> FLOAT32 [3, 24, 32]
+ * }</pre>
+ */
 public final class ToTensor implements SampleTransform<Image, Tensor> {
     @Override
     public Tensor apply(Image image, RandomGenerator rng) {

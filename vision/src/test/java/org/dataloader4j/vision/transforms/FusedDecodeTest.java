@@ -23,7 +23,8 @@ class FusedDecodeTest {
         List<Path> files = List.of(Fixtures.photo(tmp, "colour.jpg", 211, 149, false, 3),
                 Fixtures.photo(tmp, "gray.jpg", 97, 130, true, 4), Fixtures.dir("decode").resolve("progressive.jpg"),
                 Fixtures.dir("decode").resolve("cmyk.jpg"), Fixtures.dir("transforms").resolve("b.png"));
-        for (Decoders decoders : List.of(Decoders.standard(), Decoders.standard().withNativeJpeg(false))) {
+        for (Decoders decoders : List.of(Decoders.standard(), Decoders.standard().withDctScaling(false),
+                Decoders.standard().withNativeJpeg(false))) {
             for (RandomResizedCrop rrc : List.of(new RandomResizedCrop(32),
                     new RandomResizedCrop(17, 23, 0.3, 1, 0.5, 2, InterpolationMode.BICUBIC))) {
                 SampleTransform<Path, Image> fused = rrc.decoding(decoders);
