@@ -45,8 +45,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Spark job in local mode (local[2], loopback only, one session for the class) on a small real image folder,
- * then the shards read back by 2 ranks × 2 workers through DataLoaders.
+ * The Spark job in local mode (local[2], loopback only, one session for the class) on small image folders (drawn
+ * images of every format, and the demo's real photographs), then the shards read back by 2 ranks × 2 workers
+ * through DataLoaders.
  */
 class ShardJobTest {
     static SparkSession spark;
@@ -212,6 +213,53 @@ class ShardJobTest {
         }
         assertEquals(expectedLabel.size(), delivered.size(), "duplicates or losses: " + delivered);
         assertEquals(expectedLabel.keySet(), new HashSet<>(delivered));
+    }
+
+    /** The demo's public-domain and CC0 photographs (shipped in the cli module), one class each, 2 crops per photo. */
+    static Path realPhotos(Path root) throws IOException {
+        Path demo = Path.of("..", "cli", "src", "main", "resources", "org", "dataloader4j", "cli", "demo");
+        List<Path> photos;
+        try (var files = Files.list(demo)) {
+            photos = files.filter(f -> f.toString().endsWith(".jpg")).sorted().toList();
+        }
+        assertEquals(7, photos.size(), "the demo photographs in " + demo.toAbsolutePath());
+        for (Path photo : photos) {
+            String name = photo.getFileName().toString().replace(".jpg", "");
+            Path dir = Files.createDirectories(root.resolve(name));
+            Files.copy(photo, dir.resolve(name + ".jpg"));
+            BufferedImage full = ImageIO.read(photo.toFile());
+            write(dir.resolve(name + "-crop.png"), full.getSubimage(0, 0, full.getWidth() / 2, full.getHeight() / 2), "png");
+        }
+        return root;
+    }
+
+    @Test
+    void realPhotographsAreShardedAndReadOnceByTwoRanksOfTwoWorkersWithExactStatistics() throws IOException {
+        Path photos = realPhotos(tmp.resolve("photos"));
+        Path out = tmp.resolve("photos-shards");
+        ShardJob.Result result = ShardJob.run(spark, photos, out, ShardJob.options(3).seed(5));
+        Manifest m = result.manifest();
+        assertEquals(14, m.samples());
+        assertEquals(List.of("astronaut", "cameraman", "cat", "coffee", "galaxies", "retina", "rocket"), m.classes());
+        assertClose(Stats.compute(ImageFolder.builder(photos).transform(new ToTensor()).build(), 4, 0), m);
+        Map<String, Long> labels = new HashMap<>();
+        readAll(out).values().forEach(s -> labels.put(s.key(), s.label()));
+        List<String> delivered = new ArrayList<>();
+        for (int rank = 0; rank < 2; rank++) {
+            ShardedDataset ds = ShardedDataset.builder(out).rank(rank).worldSize(2).seed(9).build();
+            try (DataLoader<List<ShardSample>> loader = DataLoader.builder(ds).batchSize(3).numWorkers(2).seed(1)
+                    .collate(List::copyOf).build()) {
+                for (List<ShardSample> batch : loader.epoch(1)) {
+                    for (ShardSample s : batch) {
+                        assertEquals(labels.get(s.key()), s.label(), s.key());
+                        assertEquals(m.classes().get((int) s.label()), s.key().substring(0, s.key().indexOf('/')));
+                        delivered.add(s.key());
+                    }
+                }
+            }
+        }
+        assertEquals(14, delivered.size(), "duplicates or losses: " + delivered);
+        assertEquals(labels.keySet(), new HashSet<>(delivered));
     }
 
     static void assertClose(ChannelStats expected, Manifest m) {
