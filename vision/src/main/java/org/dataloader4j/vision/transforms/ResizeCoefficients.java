@@ -1,0 +1,161 @@
+package org.dataloader4j.vision.transforms;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The fixed-point filter table of one resize pass from {@code inSize} to {@code outSize} samples, PIL's
+ * {@code precompute_coeffs}: per output index the first source index, the tap count and the weights in
+ * {@link Pixels#PRECISION_BITS}-bit fixed point ({@code ksize} slots per output). Also the same table padded to a
+ * constant {@link #taps()} per output (zero weights, the window moved left where it would run past the end), which
+ * gives the same sums. Immutable; {@link #of} caches recent tables. Package-private.
+ */
+final class ResizeCoefficients {
+    private static final int CACHE_LIMIT = 256;
+    private static final Map<Key, ResizeCoefficients> CACHE = new ConcurrentHashMap<>();
+
+    private record Key(int inSize, double in0, double in1, int outSize, InterpolationMode mode) {
+    }
+
+    private final int outSize;
+    private final int[] start;
+    private final int[] count;
+    private final int[] weights;
+    private final int ksize;
+    private final int first;
+    private final int last;
+    private final int[] paddedStart;
+    private final int[] paddedWeights;
+    private final int taps;
+
+    /** The table for this pass over a whole line, from the cache or computed (and cached). */
+    static ResizeCoefficients of(int inSize, int outSize, InterpolationMode mode) {
+        return of(inSize, 0, inSize, outSize, mode);
+    }
+
+    /**
+     * The table for {@code outSize} samples of {@code [in0, in1)} of a line of {@code inSize} (PIL's resize with a
+     * box; the taps are clipped to the line), from the cache or computed (and cached).
+     */
+    static ResizeCoefficients of(int inSize, double in0, double in1, int outSize, InterpolationMode mode) {
+        Key key = new Key(inSize, in0, in1, outSize, mode);
+        ResizeCoefficients co = CACHE.get(key);
+        if (co == null) {
+            co = new ResizeCoefficients(inSize, in0, in1, outSize, mode);
+            if (CACHE.size() >= CACHE_LIMIT) {
+                CACHE.clear();    // crude but bounded: the working set of sizes is usually small
+            }
+            CACHE.put(key, co);
+        }
+        return co;
+    }
+
+    ResizeCoefficients(int inSize, int outSize, InterpolationMode mode) {
+        this(inSize, 0, inSize, outSize, mode);
+    }
+
+    ResizeCoefficients(int inSize, double in0, double in1, int outSize, InterpolationMode mode) {
+        if (mode == InterpolationMode.NEAREST) {
+            throw new IllegalArgumentException("NEAREST has no filter coefficients");
+        }
+        double scale = (in1 - in0) / outSize;
+        double filterScale = Math.max(1.0, scale);
+        double support = mode.support * filterScale;
+        int ks = (int) Math.ceil(support) * 2 + 1;
+        int fixedOne = 1 << Pixels.PRECISION_BITS;
+        this.outSize = outSize;
+        this.ksize = ks;
+        this.start = new int[outSize];
+        this.count = new int[outSize];
+        this.weights = new int[outSize * ks];
+        double[] k = new double[ks];
+        double inv = 1.0 / filterScale;
+        int lo = inSize;
+        int hi = 0;
+        int maxCount = 1;
+        for (int xx = 0; xx < outSize; xx++) {
+            double center = in0 + (xx + 0.5) * scale;
+            int xmin = (int) (center - support + 0.5);
+            if (xmin < 0) {
+                xmin = 0;
+            }
+            int xmax = (int) (center + support + 0.5);
+            if (xmax > inSize) {
+                xmax = inSize;
+            }
+            xmax -= xmin;
+            double total = 0;
+            for (int x = 0; x < xmax; x++) {
+                double wgt = mode.weight((x + xmin - center + 0.5) * inv);
+                k[x] = wgt;
+                total += wgt;
+            }
+            for (int x = 0; x < xmax; x++) {
+                double v = total != 0 ? k[x] / total : k[x];
+                weights[xx * ks + x] = (int) (v < 0 ? -0.5 + v * fixedOne : 0.5 + v * fixedOne);
+            }
+            start[xx] = xmin;
+            count[xx] = xmax;
+            lo = Math.min(lo, xmin);
+            hi = Math.max(hi, xmin + xmax);
+            maxCount = Math.max(maxCount, xmax);
+        }
+        this.first = lo;
+        this.last = hi;
+        this.taps = Math.min(maxCount, inSize);
+        this.paddedStart = new int[outSize];
+        this.paddedWeights = new int[outSize * taps];
+        for (int xx = 0; xx < outSize; xx++) {
+            int ps = Math.min(start[xx], inSize - taps);
+            int d = start[xx] - ps;
+            paddedStart[xx] = ps;
+            System.arraycopy(weights, xx * ks, paddedWeights, xx * taps + d, count[xx]);
+        }
+    }
+
+    int outSize() {
+        return outSize;
+    }
+
+    int start(int i) {
+        return start[i];
+    }
+
+    int count(int i) {
+        return count[i];
+    }
+
+    /** {@link #ksize()} slots per output index; the first {@link #count} are used. */
+    int[] weights() {
+        return weights;
+    }
+
+    int ksize() {
+        return ksize;
+    }
+
+    /** The lowest source index any output reads. */
+    int first() {
+        return first;
+    }
+
+    /** One past the highest source index any output reads. */
+    int last() {
+        return last;
+    }
+
+    /** Taps per output in the padded table. */
+    int taps() {
+        return taps;
+    }
+
+    /** Per output, the first source index of its padded window ({@code taps()} samples, all inside the input). */
+    int[] paddedStart() {
+        return paddedStart;
+    }
+
+    /** {@code taps()} weights per output, zero outside the filter's window. */
+    int[] paddedWeights() {
+        return paddedWeights;
+    }
+}
