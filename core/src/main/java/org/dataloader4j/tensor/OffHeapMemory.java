@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Counts the off-heap bytes of the tensors that dataloader4j allocated and that are in use right
  * now: neither closed nor garbage-collected. Programs can report it and tests can check that nothing
  * leaks (the number returns to its earlier value once every owning tensor is closed or collected).
- * Tensors under 1 MiB give their memory back to the system at the garbage collection after their
- * {@code close()}; they leave this count at {@code close()}.
+ * Tensors under 1 MiB share 4 MiB blocks, which go back to the system once all their tensors are
+ * closed; they leave this count at {@code close()}.
  *
  * <pre>{@code
  * long before = OffHeapMemory.liveBytes();

@@ -15,10 +15,10 @@ import java.util.Objects;
  * <h2>Ownership</h2>
  * <ul>
  *   <li>Tensors made by this class ({@link #zeros}, {@code of(...)}, {@link #stack}, {@link #copy}) <em>own</em>
- *       their memory. {@link #close()} ends their use: memory of 1 MiB or more is freed at once, smaller
- *       tensors (whose immediate release would cost more than their allocation) are freed at the next
- *       garbage collection. A tensor that is never closed is freed by the garbage collector once it and
- *       all its views are unreachable, so nothing leaks.</li>
+ *       their memory. {@link #close()} ends their use and frees it: memory of 1 MiB or more at once, smaller
+ *       tensors (which share 4 MiB blocks, because releasing memory one small tensor at a time costs more than
+ *       allocating it) as soon as every tensor of their block is closed. A tensor that is never closed is freed
+ *       by the garbage collector once it and all its views are unreachable, so nothing leaks.</li>
  *   <li>Views ({@link #slice}, {@link #select}, {@link #reshape}) share the memory of the tensor they come
  *       from and own nothing: closing a view does nothing, and a view of a closed tensor throws
  *       {@link IllegalStateException} on access instead of reading freed memory.</li>

@@ -198,6 +198,22 @@ class TensorTest {
     }
 
     @Test
+    void closingSmallTensorsFreesTheirBlocksWithoutWaitingForTheGarbageCollector() {
+        int before = Slab.openSlabs();
+        List<Tensor> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            many.add(Tensor.zeros(DType.UINT8, 500_000)); // 40 x 0.5 MB: about five 4 MiB blocks
+        }
+        assertTrue(Slab.openSlabs() >= before + 4, "blocks in use: " + Slab.openSlabs());
+        MemorySegment raw = many.getFirst().data();
+        many.forEach(Tensor::close);
+        assertTrue(Slab.openSlabs() <= before + 1, "only the allocator's current block may stay open: "
+                + Slab.openSlabs() + " (was " + before + ")");
+        assertThrows(IllegalStateException.class, () -> raw.get(ValueLayout.JAVA_BYTE, 0),
+                "a raw segment of a freed block throws instead of reading freed memory");
+    }
+
+    @Test
     void unclosedTensorsAreFreedByTheGarbageCollector() {
         long before = OffHeapAssertions.settledLiveBytes();
         for (int i = 0; i < 50; i++) {
