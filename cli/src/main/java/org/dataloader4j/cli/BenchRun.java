@@ -1,8 +1,15 @@
 package org.dataloader4j.cli;
 
+import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.dataloader4j.collate.Batch;
+import org.dataloader4j.data.Dataset;
+import org.dataloader4j.loader.DataLoader;
+import org.dataloader4j.loader.LoaderIterator;
 
 /**
  * The measurements of one loader at one worker count, for either side (ours or PyTorch): every
@@ -102,5 +109,42 @@ record BenchRun(int workers, List<Epoch> epochs, long peakRssBytes, boolean peak
             return n;
         }
         throw new IllegalArgumentException("expected a number for '" + key + "' but got " + json.get(key));
+    }
+
+    /**
+     * Loads {@code dataset} shuffled with the default collate for {@code epochs} epochs at {@code workers},
+     * closing every batch as a training loop would, and measures each epoch and the process's peak RSS.
+     */
+    static BenchRun measure(Dataset<?> dataset, int batchSize, long seed, int workers, int epochs,
+            PrintWriter progress) {
+        ProcessMemory.settle();
+        boolean reset = ProcessMemory.resetPeak();
+        List<BenchRun.Epoch> timings = new ArrayList<>();
+        try (DataLoader<Batch> loader = DataLoader.builder(dataset)
+                .batchSize(batchSize).shuffle(true).seed(seed).numWorkers(workers).build()) {
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                long start = System.nanoTime();
+                long firstBatch = -1;
+                long count = 0;
+                long batches = 0;
+                try (LoaderIterator<Batch> it = (LoaderIterator<Batch>) loader.epoch(epoch).iterator()) {
+                    while (it.hasNext()) {
+                        try (Batch batch = it.next()) {
+                            if (firstBatch < 0) {
+                                firstBatch = System.nanoTime() - start;
+                            }
+                            count += batch.size();
+                            batches++;
+                        }
+                    }
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                BenchRun.Epoch e = new BenchRun.Epoch(epoch, count, batches, seconds, firstBatch / 1e6);
+                timings.add(e);
+                progress.printf(Locale.ROOT, "  ours     workers=%d epoch %d: %,.0f samples/s, first batch %.2f ms%n",
+                        workers, epoch, e.samplesPerSecond(), e.firstBatchMillis());
+            }
+        }
+        return new BenchRun(workers, timings, ProcessMemory.peakRssBytes(), reset);
     }
 }

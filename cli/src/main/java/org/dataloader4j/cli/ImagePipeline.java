@@ -2,12 +2,8 @@ package org.dataloader4j.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.dataloader4j.collate.Batch;
-import org.dataloader4j.loader.DataLoader;
-import org.dataloader4j.loader.LoaderIterator;
 import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.vision.DatasetFolder;
 import org.dataloader4j.vision.Decoders;
@@ -85,35 +81,7 @@ final class ImagePipeline implements BenchPipeline {
 
     @Override
     public BenchRun run(int workers, int epochs, PrintWriter progress) {
-        ProcessMemory.settle();
-        boolean reset = ProcessMemory.resetPeak();
-        List<BenchRun.Epoch> timings = new ArrayList<>();
-        try (DataLoader<Batch> loader = DataLoader.builder(dataset)
-                .batchSize(batchSize).shuffle(true).seed(seed).numWorkers(workers).build()) {
-            for (int epoch = 0; epoch < epochs; epoch++) {
-                long start = System.nanoTime();
-                long firstBatch = -1;
-                long count = 0;
-                long batches = 0;
-                try (LoaderIterator<Batch> it = (LoaderIterator<Batch>) loader.epoch(epoch).iterator()) {
-                    while (it.hasNext()) {
-                        try (Batch batch = it.next()) {
-                            if (firstBatch < 0) {
-                                firstBatch = System.nanoTime() - start;
-                            }
-                            count += batch.size();
-                            batches++;
-                        }
-                    }
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                BenchRun.Epoch e = new BenchRun.Epoch(epoch, count, batches, seconds, firstBatch / 1e6);
-                timings.add(e);
-                progress.printf(Locale.ROOT, "  ours     workers=%d epoch %d: %,.0f samples/s, first batch %.2f ms%n",
-                        workers, epoch, e.samplesPerSecond(), e.firstBatchMillis());
-            }
-        }
-        return new BenchRun(workers, timings, ProcessMemory.peakRssBytes(), reset);
+        return BenchRun.measure(dataset, batchSize, seed, workers, epochs, progress);
     }
 
     @Override

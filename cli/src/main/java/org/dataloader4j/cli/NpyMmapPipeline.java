@@ -164,7 +164,7 @@ final class NpyMmapPipeline implements BenchPipeline {
 
     @Override
     public BenchRun run(int workers, int epochs, PrintWriter progress) {
-        BenchRun run = TensorPipeline.measure(dataset, batchSize, seed, workers, epochs, progress);
+        BenchRun run = BenchRun.measure(dataset, batchSize, seed, workers, epochs, progress);
         residentAfter = residentFraction();
         return run;
     }
