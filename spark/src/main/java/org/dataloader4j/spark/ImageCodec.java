@@ -24,6 +24,13 @@ import org.dataloader4j.vision.ImageDecodeException;
  * same file in an {@code ImageFolder} would: same formats, same RGB conversion, same corruption checks) and
  * encoding to JPEG or PNG. {@code Decoders} reads files only, so the bytes pass through a temporary file that is
  * deleted at once; a byte-array entry point in {@code Decoders} would remove that step.
+ *
+ * <pre>{@code
+ * byte[] bytes = Files.readAllBytes(path);
+ * try (Image rgb = ImageCodec.decode(bytes, path.toString(), Image.Mode.RGB)) {
+ *     byte[] jpeg = ImageCodec.encodeJpeg(rgb, 90);
+ * }
+ * }</pre>
  */
 public final class ImageCodec {
     private ImageCodec() {

@@ -9,6 +9,11 @@ import org.dataloader4j.stats.RunningStats;
 /**
  * The aggregation buffer of {@link ReportAggregator}: shard reports by index, merged statistics, skipped inputs.
  * Public only because Spark's encoders refuse other classes; its fields are not part of the API.
+ *
+ * <pre>{@code
+ * // not used directly: the job's Result carries the merged statistics and the skipped inputs
+ * ShardJob.Result result = ShardJob.run(spark, images, out, ShardJob.options(8).onCorrupt(ShardJob.OnCorrupt.SKIP));
+ * }</pre>
  */
 public final class JobReport {
     Map<Integer, ShardReport> shards = new HashMap<>();

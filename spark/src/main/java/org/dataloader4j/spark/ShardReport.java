@@ -8,6 +8,11 @@ import org.dataloader4j.stats.RunningStats;
  * What one Spark task reports about the shard it wrote: file, samples, bytes, the statistics of its images and
  * the inputs it skipped. Travels through Spark as a Kryo-encoded value (RunningStats is not Java-serializable).
  * Public only because Spark's encoders refuse other classes; its fields are not part of the API.
+ *
+ * <pre>{@code
+ * // not used directly: the job's Result summarises the reports
+ * ShardJob.Result result = ShardJob.run(spark, images, out, ShardJob.options(8));
+ * }</pre>
  */
 public final class ShardReport {
     int shard;

@@ -9,6 +9,12 @@ import org.dataloader4j.vision.Sample;
  * the class index from {@code <key>.cls}. {@link #decode()} turns it into the {@code (image, target)} sample an
  * {@code ImageFolder} gives for the same file.
  *
+ * <pre>{@code
+ * for (ShardSample s : loader.epoch(0)) {               // a DataLoader over a ShardedDataset, unbatched
+ *     try (Image image = s.decode().input()) { ... }     // the pixels ImageFolder gives for the same file
+ * }
+ * }</pre>
+ *
  * @param key       the sample's key, unique in the data set
  * @param extension the image's extension in the shard, for example {@code jpg}
  * @param image     the encoded image bytes (not copied: do not modify)
