@@ -351,19 +351,45 @@ public final class Functional {
         int c = img.channels();
         checkNormalizeParameters(mean, std, c, "[" + c + ", " + h + ", " + w + "]");
         boolean identity = mean.length == 1 && mean[0] == 0f && std.length == 1 && std[0] == 1f;
-        byte[] px = img.toByteArray();
-        float[] plane = new float[h * w];
-        Tensor out = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(c, h, w));
-        MemorySegment seg = out.data();
+        // Every output value is a function of one byte and the channel: a 256-entry table per channel computed with
+        // exactly the per-value float32 operations gives the same bits, without a division per value.
+        float[][] table = new float[c][256];
         for (int k = 0; k < c; k++) {
             float m = mean[mean.length == 1 ? 0 : k];
             float s = std[std.length == 1 ? 0 : k];
-            for (int i = 0; i < plane.length; i++) {
-                float v = (px[i * c + k] & 0xFF) / 255f;
-                plane[i] = identity ? v : (v - m) / s;
+            for (int b = 0; b < 256; b++) {
+                float v = b / 255f;
+                table[k][b] = identity ? v : (v - m) / s;
             }
-            MemorySegment.copy(plane, 0, seg, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) k * plane.length * 4,
-                    plane.length);
+        }
+        byte[] px = img.toByteArray();
+        int n = h * w;
+        float[][] planes = new float[c][n];
+        if (c == 3) {
+            float[] t0 = table[0];
+            float[] t1 = table[1];
+            float[] t2 = table[2];
+            float[] p0 = planes[0];
+            float[] p1 = planes[1];
+            float[] p2 = planes[2];
+            for (int i = 0, j = 0; i < n; i++, j += 3) {
+                p0[i] = t0[px[j] & 0xFF];
+                p1[i] = t1[px[j + 1] & 0xFF];
+                p2[i] = t2[px[j + 2] & 0xFF];
+            }
+        } else {
+            for (int k = 0; k < c; k++) {
+                float[] t = table[k];
+                float[] p = planes[k];
+                for (int i = 0, j = k; i < n; i++, j += c) {
+                    p[i] = t[px[j] & 0xFF];
+                }
+            }
+        }
+        Tensor out = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(c, h, w));
+        MemorySegment seg = out.data();
+        for (int k = 0; k < c; k++) {
+            MemorySegment.copy(planes[k], 0, seg, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) k * n * 4, n);
         }
         return out;
     }
