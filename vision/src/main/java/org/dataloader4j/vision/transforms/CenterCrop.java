@@ -37,6 +37,25 @@ public final class CenterCrop implements SampleTransform<Image, Image> {
         return Functional.centerCrop(image, height, width);
     }
 
+    /**
+     * This crop applied to what {@code resize} makes of {@code image}, computing only the pixels kept (byte for
+     * byte {@code resize} then this crop); when the crop is larger than the resized image (padding), the two steps.
+     */
+    Image afterResize(Resize resize, Image image, RandomGenerator rng) {
+        int[] hw = resize.outputSize(image.width(), image.height());
+        if (height > hw[0] || width > hw[1]) {
+            Image resized = resize.apply(image, rng);
+            Image out = apply(resized, rng);
+            if (resized != image && resized != out) {
+                resized.close();
+            }
+            return out;
+        }
+        int top = (int) Math.rint((hw[0] - height) / 2.0);
+        int left = (int) Math.rint((hw[1] - width) / 2.0);
+        return Pixels.resizeWindow(image, hw[1], hw[0], resize.mode(), top, left, height, width);
+    }
+
     @Override
     public String toString() {
         return "CenterCrop(size=(" + height + ", " + width + "))";

@@ -34,7 +34,9 @@ public final class Compose<T, R> implements SampleTransform<T, R> {
 
     /**
      * Replaces {@code ToTensor} directly followed by {@code Normalize} with one pass that gives bitwise the same
-     * tensor ({@link Functional#toNormalizedTensor}), written once, usually straight into the batch.
+     * tensor ({@link Functional#toNormalizedTensor}), written once, usually straight into the batch; and
+     * {@code Resize} directly followed by {@code CenterCrop} with a resize that computes only the pixels the crop
+     * keeps (bitwise the same image).
      */
     @SuppressWarnings("unchecked")
     private static List<SampleTransform<Object, Object>> fuse(List<SampleTransform<Object, Object>> stages) {
@@ -42,7 +44,11 @@ public final class Compose<T, R> implements SampleTransform<T, R> {
         for (int i = 0; i < stages.size(); i++) {
             Object stage = stages.get(i);
             Object following = i + 1 < stages.size() ? stages.get(i + 1) : null;
-            if (stage instanceof ToTensor && following instanceof Normalize normalize) {
+            if (stage instanceof Resize resize && following instanceof CenterCrop crop) {
+                SampleTransform<Image, Image> fused = (image, rng) -> crop.afterResize(resize, image, rng);
+                out.add((SampleTransform<Object, Object>) (SampleTransform<?, ?>) fused);
+                i++;
+            } else if (stage instanceof ToTensor && following instanceof Normalize normalize) {
                 float[] mean = normalize.mean();
                 float[] std = normalize.std();
                 SampleTransform<Image, Tensor> fused = (image, rng) -> Functional.toNormalizedTensor(image, mean, std);

@@ -77,6 +77,29 @@ final class Pixels {
     }
 
     /**
+     * {@code resize(in, outW, outH, mode)} cropped to the {@code height × width} window at ({@code top},
+     * {@code left}) of its output, computing only the pixels kept: byte for byte the resize followed by the crop.
+     * The window must lie inside the resized size.
+     */
+    static Image resizeWindow(Image in, int outW, int outH, InterpolationMode mode, int top, int left, int height,
+                              int width) {
+        if (top < 0 || left < 0 || height <= 0 || width <= 0 || top + height > outH || left + width > outW) {
+            throw new IllegalArgumentException("the window " + width + "x" + height + " at (" + left + ", " + top
+                    + ") is not inside the resized " + outW + "x" + outH);
+        }
+        if (mode == InterpolationMode.NEAREST || outW == in.width() || outH == in.height()) {
+            Image resized = resize(in, outW, outH, mode); // a pass is skipped: crop afterwards, as the two steps do
+            Image out = crop(resized, top, left, height, width);
+            if (resized != in && resized != out) {
+                resized.close();
+            }
+            return out;
+        }
+        return resample(in, ResizeCoefficients.of(in.width(), outW, mode).window(left, left + width),
+                ResizeCoefficients.of(in.height(), outH, mode).window(top, top + height), width, height);
+    }
+
+    /**
      * The two passes: {@code cx} (horizontal) and {@code cy} (vertical) may each be null when that pass keeps the
      * size and samples the whole line, and is then skipped.
      */

@@ -71,13 +71,17 @@ public final class Resize implements SampleTransform<Image, Image> {
         this.mode = Objects.requireNonNull(mode, "mode");
     }
 
+    InterpolationMode mode() {
+        return mode;
+    }
+
     @Override
     public Image apply(Image image, RandomGenerator rng) {
         return size > 0 ? Functional.resize(image, size, mode, maxSize) : Functional.resize(image, height, width, mode);
     }
 
     /** The output size {@code {height, width}} for a {@code imageWidth × imageHeight} input. */
-    private int[] outputSize(int imageWidth, int imageHeight) {
+    int[] outputSize(int imageWidth, int imageHeight) {
         return size > 0 ? Functional.shorterSideSize(imageWidth, imageHeight, size, maxSize) : new int[] {height, width};
     }
 

@@ -158,4 +158,34 @@ final class ResizeCoefficients {
     int[] paddedWeights() {
         return paddedWeights;
     }
+
+    /**
+     * The table of outputs {@code from .. to - 1} alone, as if the output were cropped to them: a resize followed
+     * by a crop computes only the pixels it keeps, with the same weights, so the same bytes.
+     */
+    ResizeCoefficients window(int from, int to) {
+        if (from < 0 || to > outSize || from >= to) {
+            throw new IllegalArgumentException("window [" + from + ", " + to + ") is not inside " + outSize + " outputs");
+        }
+        return new ResizeCoefficients(this, from, to);
+    }
+
+    private ResizeCoefficients(ResizeCoefficients all, int from, int to) {
+        this.outSize = to - from;
+        this.ksize = all.ksize;
+        this.taps = all.taps;
+        this.start = java.util.Arrays.copyOfRange(all.start, from, to);
+        this.count = java.util.Arrays.copyOfRange(all.count, from, to);
+        this.weights = java.util.Arrays.copyOfRange(all.weights, from * ksize, to * ksize);
+        this.paddedStart = java.util.Arrays.copyOfRange(all.paddedStart, from, to);
+        this.paddedWeights = java.util.Arrays.copyOfRange(all.paddedWeights, from * taps, to * taps);
+        int lo = Integer.MAX_VALUE;
+        int hi = 0;
+        for (int i = 0; i < outSize; i++) {
+            lo = Math.min(lo, start[i]);
+            hi = Math.max(hi, start[i] + count[i]);
+        }
+        this.first = lo;
+        this.last = hi;
+    }
 }
