@@ -93,7 +93,11 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
                         preallocated == null ? null : preallocated.slots(slot));
                 samples.set(slot, sample);
                 if (remaining.decrementAndGet() == 0) {
-                    complete(reader.collate(epoch, number, indices, snapshot(), workerId, preallocated), null);
+                    List<T> all = snapshot();
+                    for (int i = 0; i < indices.length; i++) {
+                        samples.set(i, null); // the batch holds the data now: let the samples go before delivery
+                    }
+                    complete(reader.collate(epoch, number, indices, all, workerId, preallocated), null);
                 }
             } catch (RuntimeException e) {
                 complete(null, e);
@@ -282,6 +286,11 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
     }
 
     private DataLoaderException timedOut(Pending batch) {
+        if (batch.remaining.get() == 0 || gather != null) { // every sample is read: the batch is being collated
+            return DataLoaderException.collate(epoch, batch.number, batch.indices, -1,
+                    new java.util.concurrent.TimeoutException("batch " + batch.number + " was not collated within "
+                            + timeout + " (timeout option)"));
+        }
         long index = batch.firstUnfinishedIndex();
         return DataLoaderException.sample(epoch, batch.number, index, reader.sourceOf(index), -1,
                 new java.util.concurrent.TimeoutException("sample " + index + " did not load within " + timeout

@@ -358,6 +358,26 @@ class DataLoaderTest {
     }
 
     @Test
+    void stuckCollateTimesOutNamingTheBatch() {
+        Collate<Long, long[]> stuck = samples -> {
+            try {
+                Thread.sleep(Duration.ofMinutes(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted");
+            }
+            return AS_ARRAY.collate(samples);
+        };
+        try (var loader = DataLoader.builder(numbers(8)).batchSize(4).numWorkers(2).timeout(Duration.ofMillis(300))
+                .collate(stuck).build()) {
+            var e = assertThrows(DataLoaderException.class, () -> loader.epoch(0).iterator().next());
+            assertInstanceOf(TimeoutException.class, e.getCause());
+            assertTrue(e.getMessage().contains("collate the samples [0, 1, 2, 3]")
+                    && e.getMessage().contains("batch 0 was not collated within PT0.3S"), e.getMessage());
+        }
+    }
+
+    @Test
     void interruptedConsumerStopsTheEpoch() {
         CountDownLatch never = new CountDownLatch(1);
         Dataset<Long> slow = numbers(100).map((i, rng) -> {
