@@ -60,6 +60,11 @@ class SamplerContractTest {
         }
         cases.add(new Case("Distributed(2, rank 4/5)",
                 () -> DistributedSampler.builder(2).worldSize(5).rank(4).build(), 2));
+        for (boolean pad : new boolean[] {false, true}) {
+            cases.add(new Case("Partitioned(WeightedRandom, rank 2/3, pad " + pad + ")",
+                    () -> PartitionedSampler.of(new WeightedRandomSampler(new double[] {1, 0, 2, 5, 0.5}, 31, true, 3),
+                            2, 3, pad), 5));
+        }
         cases.add(new Case("Distributed(0, rank 1/2)",
                 () -> DistributedSampler.builder(0).worldSize(2).rank(1).build(), 0));
         return cases.stream().map(Arguments::of);
