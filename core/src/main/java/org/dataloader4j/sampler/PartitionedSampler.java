@@ -84,6 +84,7 @@ public final class PartitionedSampler implements Sampler {
 
     @Override
     public String toString() {
-        return "PartitionedSampler(" + sampler + ", rank=" + rank + ", worldSize=" + worldSize + ", pad=" + pad + ")";
+        return "PartitionedSampler(size=" + size() + ", rank=" + rank + ", worldSize=" + worldSize + ", pad=" + pad + ", "
+                + sampler + ")";
     }
 }
