@@ -5,11 +5,9 @@ import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;
-import java.util.Objects;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -22,8 +20,8 @@ import org.dataloader4j.vision.ImageDecodeException;
 /**
  * Decoding of image bytes with the vision module's {@link Decoders} (so a shard's image decodes exactly as the
  * same file in an {@code ImageFolder} would: same formats, same RGB conversion, same corruption checks) and
- * encoding to JPEG or PNG. {@code Decoders} reads files only, so the bytes pass through a temporary file that is
- * deleted at once; a byte-array entry point in {@code Decoders} would remove that step.
+ * encoding to JPEG or PNG. The bytes are decoded in memory ({@link Decoders#decode(byte[], String, Image.Mode)}),
+ * with no temporary file.
  *
  * <pre>{@code
  * byte[] bytes = Files.readAllBytes(path);
@@ -66,38 +64,13 @@ public final class ImageCodec {
 
     /**
      * Decodes {@code bytes} and converts them to {@code mode} exactly as {@link Decoders#decode(Path, Image.Mode)}
-     * does for a file of those bytes.
+     * does for a file of those bytes (through {@link Decoders#decode(byte[], String, Image.Mode)}).
      *
      * @param name names the image in an error (a path, or {@code shard.tar:key.jpg})
      * @throws ImageDecodeException naming {@code name} and the problem, for corrupt or unsupported data
      */
     public static Image decode(byte[] bytes, String name, Image.Mode mode) {
-        Objects.requireNonNull(bytes, "bytes");
-        Objects.requireNonNull(mode, "mode");
-        Path temp;
-        try {
-            temp = Files.createTempFile("dataloader4j-image-", ".img");
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary file to decode " + name + ": " + e, e);
-        }
-        try {
-            Files.write(temp, bytes);
-            return Decoders.standard().decode(temp, mode);
-        } catch (ImageDecodeException e) {
-            String message = e.getMessage();
-            String prefix = "cannot decode image " + temp + ": ";
-            String problem = message != null && message.startsWith(prefix) ? message.substring(prefix.length())
-                    : String.valueOf(message);
-            throw new ImageDecodeException(Path.of(name), problem, e.getCause());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write a temporary file to decode " + name + ": " + e, e);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // a leftover temporary file is harmless
-            }
-        }
+        return Decoders.standard().decode(bytes, name, mode);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.dataloader4j.vision;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -22,9 +23,11 @@ import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes image files into {@link Image}s with pure Java: {@code javax.imageio} for JPEG (baseline and
+ * Decodes image files, or image bytes held in memory ({@link #decode(byte[], String)}), into {@link Image}s with
+ * pure Java: {@code javax.imageio} for JPEG (baseline and
  * progressive), PNG (8 and 16 bit, gray, palette, alpha), BMP and TIFF; the TwelveMonkeys ImageIO plugins for
  * CMYK/YCCK JPEG and WebP; and a small reader of binary PGM/PPM (P5, P6, any maxval). The format is recognised
  * from the file's content, not its name. Pixels come out as PIL opens them (see {@link #decode(Path)}).
@@ -44,6 +47,7 @@ import javax.imageio.stream.ImageInputStream;
  *
  * <pre>{@code
  * try (Image img = Decoders.standard().decode(Path.of("cat.jpg"), Image.Mode.RGB)) { ... }
+ * try (Image img = Decoders.standard().decode(bytes, "shard-000.tar:cat.jpg", Image.Mode.RGB)) { ... }
  * Decoders small = Decoders.standard().withMaxPixels(10_000_000);
  * System.out.println(Decoders.describe());
  * }</pre>
@@ -148,35 +152,96 @@ public final class Decoders {
         if (Files.isDirectory(path)) {
             throw new ImageDecodeException(path, "it is a directory, not a file");
         }
-        byte[] head = new byte[16];
         try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
-            int headLength = Math.max(0, in.read(head));
-            if (headLength == 0) {
-                throw new ImageDecodeException(path, "the file is empty");
-            }
-            if (usesNativeJpeg() && NativeJpeg.isJpeg(head, headLength)) {
-                Image image = NativeJpeg.decode(path, maxPixels, 8, 0, 0, 0, 0);
-                if (image != null) {
-                    return image;
-                }   // CMYK, YCCK and other colour spaces: the Java path below
-            }
-            if (PnmReader.isPnm(head, headLength)) {
-                return PnmReader.read(path, maxPixels);
-            }
-            checkRiffLength(path, in, head, headLength);
-            in.seek(0);
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw new ImageDecodeException(path, "not an image in a supported format (JPEG, PNG, BMP, TIFF, WebP,"
-                        + " PGM/PPM); the file starts with bytes "
-                        + HexFormat.ofDelimiter(" ").formatHex(head, 0, headLength));
-            }
-            return read(path, in, readers.next());
+            return decode(Origin.of(path), in, null, path);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new ImageDecodeException(path, "no such file or it cannot be opened (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new ImageDecodeException(path, "cannot read the file: " + e, e);
         }
+    }
+
+    /**
+     * Decodes an image held in memory exactly as {@link #decode(Path)} decodes a file of the same bytes: the same
+     * formats, pixels, mode, pixel limit and errors, with {@code name} (where the bytes come from, such as
+     * {@code "shard-000.tar:cat.jpg"}) in place of the path in error messages. Nothing is written to disk.
+     *
+     * <pre>{@code
+     * try (Image img = Decoders.standard().decode(bytes, "shard-000.tar:cat.jpg")) { ... }
+     * }</pre>
+     *
+     * @throws ImageDecodeException naming {@code name} and the problem ({@link ImageDecodeException#path()} is null)
+     */
+    public Image decode(byte[] bytes, String name) {
+        Objects.requireNonNull(bytes, "bytes");
+        Origin origin = Origin.named(name);
+        try (ImageInputStream in = new BytesInputStream(bytes)) {
+            return decode(origin, in, bytes, null);
+        } catch (IOException e) {
+            throw origin.error("cannot read the file: " + e, e);
+        }
+    }
+
+    /** Decodes {@code bytes} as {@link #decode(byte[], String)} and converts them to {@code mode} as {@link Image#convert}. */
+    public Image decode(byte[] bytes, String name, Image.Mode mode) {
+        Objects.requireNonNull(mode, "mode");
+        return converted(decode(bytes, name), mode);
+    }
+
+    /**
+     * An in-memory image stream that reports its length, as a file stream does (a plain
+     * {@link MemoryCacheImageInputStream} reports -1), so the readers and the RIFF length check see the same stream.
+     */
+    private static final class BytesInputStream extends MemoryCacheImageInputStream {
+        private final long length;
+
+        BytesInputStream(byte[] bytes) {
+            super(new ByteArrayInputStream(bytes));
+            this.length = bytes.length;
+        }
+
+        @Override
+        public long length() {
+            return length;
+        }
+    }
+
+    /**
+     * The decode shared by files and bytes: {@code in} reads the data from its start; {@code bytes} holds all of
+     * it when it comes from memory, {@code path} is the file otherwise (for the native JPEG and PNM readers).
+     */
+    private Image decode(Origin origin, ImageInputStream in, byte[] bytes, Path path) throws IOException {
+        byte[] head = new byte[16];
+        int headLength = 0;
+        while (headLength < head.length) {
+            int n = in.read(head, headLength, head.length - headLength);
+            if (n <= 0) {
+                break;
+            }
+            headLength += n;
+        }
+        if (headLength == 0) {
+            throw origin.error("the file is empty");
+        }
+        if (usesNativeJpeg() && NativeJpeg.isJpeg(head, headLength)) {
+            Image image = bytes != null ? NativeJpeg.decode(bytes, origin, maxPixels)
+                    : NativeJpeg.decode(path, maxPixels, 8, 0, 0, 0, 0);
+            if (image != null) {
+                return image;
+            }   // CMYK, YCCK and other colour spaces: the Java path below
+        }
+        if (PnmReader.isPnm(head, headLength)) {
+            return bytes != null ? PnmReader.read(bytes, origin, maxPixels) : PnmReader.read(path, maxPixels);
+        }
+        checkRiffLength(origin, in, head, headLength);
+        in.seek(0);
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            throw origin.error("not an image in a supported format (JPEG, PNG, BMP, TIFF, WebP,"
+                    + " PGM/PPM); the file starts with bytes "
+                    + HexFormat.ofDelimiter(" ").formatHex(head, 0, headLength));
+        }
+        return read(origin, in, readers.next());
     }
 
     /** A region of an image: top row, left column, height and width in pixels. */
@@ -419,7 +484,10 @@ public final class Decoders {
     /** Decodes {@code path} and converts it to {@code mode} as PIL's {@code convert} does (see {@link Image#convert}). */
     public Image decode(Path path, Image.Mode mode) {
         Objects.requireNonNull(mode, "mode");
-        Image image = decode(path);
+        return converted(decode(path), mode);
+    }
+
+    private static Image converted(Image image, Image.Mode mode) {
         if (image.mode() == mode) {
             return image;
         }
@@ -428,7 +496,7 @@ public final class Decoders {
         }
     }
 
-    private Image read(Path path, ImageInputStream in, ImageReader reader) {
+    private Image read(Origin origin, ImageInputStream in, ImageReader reader) {
         String format = formatName(reader);
         List<String> warnings = new ArrayList<>();
         try {
@@ -439,9 +507,9 @@ public final class Decoders {
                 width = reader.getWidth(0);
                 height = reader.getHeight(0);
             } catch (IOException | RuntimeException e) {
-                throw new ImageDecodeException(path, "corrupt " + format + " header: " + describe(e), e);
+                throw origin.error("corrupt " + format + " header: " + describe(e), e);
             }
-            checkPixels(path, width, height, maxPixels);
+            checkPixels(origin, width, height, maxPixels);
             reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> warnings.add(warning));
             ImageReadParam param = reader.getDefaultReadParam();
             Image image;
@@ -458,7 +526,7 @@ public final class Decoders {
             for (String w : warnings) {
                 if (isFatalWarning(w)) {
                     image.close();
-                    throw new ImageDecodeException(path, "truncated or corrupt " + format + " data: " + w);
+                    throw origin.error("truncated or corrupt " + format + " data: " + w);
                 }
             }
             return image;
@@ -466,7 +534,7 @@ public final class Decoders {
             throw e;
         } catch (IOException | RuntimeException e) {
             String detail = warnings.isEmpty() ? "" : " (warnings: " + String.join("; ", warnings) + ")";
-            throw new ImageDecodeException(path, "corrupt or truncated " + format + " data: " + describe(e) + detail, e);
+            throw origin.error("corrupt or truncated " + format + " data: " + describe(e) + detail, e);
         } finally {
             reader.dispose();
         }
@@ -476,14 +544,14 @@ public final class Decoders {
      * A WebP file is a RIFF container whose header states its length; the WebP plugin does not notice missing
      * data (it leaves the rest of the image black), so a file shorter than stated is refused here, as PIL does.
      */
-    private static void checkRiffLength(Path path, ImageInputStream in, byte[] head, int headLength)
+    private static void checkRiffLength(Origin origin, ImageInputStream in, byte[] head, int headLength)
             throws IOException {
         if (headLength >= 12 && head[0] == 'R' && head[1] == 'I' && head[2] == 'F' && head[3] == 'F'
                 && head[8] == 'W' && head[9] == 'E' && head[10] == 'B' && head[11] == 'P') {
             long stated = (head[4] & 0xFFL) | (head[5] & 0xFFL) << 8 | (head[6] & 0xFFL) << 16 | (head[7] & 0xFFL) << 24;
             long actual = in.length();
             if (actual >= 0 && actual < stated + 8) {
-                throw new ImageDecodeException(path, "truncated WEBP file: its header states " + (stated + 8)
+                throw origin.error("truncated WEBP file: its header states " + (stated + 8)
                         + " bytes, but the file has " + actual);
             }
         }
@@ -552,18 +620,18 @@ public final class Decoders {
         }
     }
 
-    static void checkPixels(Path path, long width, long height, long maxPixels) {
+    static void checkPixels(Origin origin, long width, long height, long maxPixels) {
         if (width <= 0 || height <= 0) {
-            throw new ImageDecodeException(path, "invalid image size " + width + "x" + height + " in the header");
+            throw origin.error("invalid image size " + width + "x" + height + " in the header");
         }
         long pixels = width * height;
         if (pixels > maxPixels) {
-            throw new ImageDecodeException(path, "image size " + width + "x" + height + " (" + pixels
+            throw origin.error("image size " + width + "x" + height + " (" + pixels
                     + " pixels) exceeds the limit of " + maxPixels + " pixels; it could be a decompression bomb"
                     + " (raise the limit with Decoders.withMaxPixels)");
         }
         if (width > Integer.MAX_VALUE || height > Integer.MAX_VALUE || pixels * 4 > Integer.MAX_VALUE - 8) {
-            throw new ImageDecodeException(path, "image size " + width + "x" + height
+            throw origin.error("image size " + width + "x" + height
                     + " is too large for the pure-Java decoder (at most 2^31 bytes of pixels)");
         }
     }

@@ -5,24 +5,24 @@ import java.util.Objects;
 
 /**
  * An image file could not be decoded: it is corrupt, truncated, not an image, in an unsupported format
- * or larger than the decoder's pixel limit. The message names the file and what was wrong; the cause, if
- * any, is the codec's own exception.
+ * or larger than the decoder's pixel limit. The message names the file (or, for bytes decoded from memory, the
+ * name they were given) and what was wrong; the cause, if any, is the codec's own exception.
  *
  * <pre>{@code
  * try (Image img = Decoders.decodeRGB(file)) {
  *     ...
  * } catch (ImageDecodeException e) {
- *     System.err.println("skipping " + e.path() + ": " + e.getMessage());
+ *     System.err.println("skipping " + e.name() + ": " + e.getMessage());
  * }
  * }</pre>
  */
 public class ImageDecodeException extends RuntimeException {
     private final transient Path path;
+    private final String name;
 
     /** An error for {@code path} with a description of the problem. */
     public ImageDecodeException(Path path, String problem, Throwable cause) {
-        super("cannot decode image " + path + ": " + Objects.requireNonNull(problem, "problem"), cause);
-        this.path = path;
+        this(path, String.valueOf(path), problem, cause);
     }
 
     /** An error for {@code path} with a description of the problem. */
@@ -30,8 +30,32 @@ public class ImageDecodeException extends RuntimeException {
         this(path, problem, null);
     }
 
-    /** The file that failed to decode. */
+    /**
+     * An error for image bytes that do not come from a file of their own, named {@code name} (for example
+     * {@code "shard-000.tar:cat.jpg"}), with a description of the problem; {@link #path()} is then null.
+     */
+    public ImageDecodeException(String name, String problem, Throwable cause) {
+        this(null, String.valueOf(name), problem, cause);
+    }
+
+    /** An error for image bytes named {@code name} with a description of the problem (see above). */
+    public ImageDecodeException(String name, String problem) {
+        this(name, problem, null);
+    }
+
+    private ImageDecodeException(Path path, String name, String problem, Throwable cause) {
+        super("cannot decode image " + name + ": " + Objects.requireNonNull(problem, "problem"), cause);
+        this.path = path;
+        this.name = name;
+    }
+
+    /** The file that failed to decode, or null if the image was decoded from bytes given a {@link #name()}. */
     public Path path() {
         return path;
+    }
+
+    /** What failed to decode as the message names it: the file's path, or the name given with the bytes. */
+    public String name() {
+        return name;
     }
 }

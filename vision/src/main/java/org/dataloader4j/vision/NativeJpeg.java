@@ -175,14 +175,10 @@ final class NativeJpeg {
      * does not handle (null is returned before), so a planner that draws random numbers draws them once.
      */
     static Image decode(Path path, long maxPixels, Planner planner) throws IOException {
+        Origin origin = Origin.of(path);
         try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size <= 0) {
-                throw new ImageDecodeException(path, "the file is empty");
-            }
-            if (size > Integer.MAX_VALUE - 8) {
-                throw new ImageDecodeException(path, "a JPEG file of " + size + " bytes is too large");
-            }
+            checkSize(origin, size);
             MemorySegment data = arena.allocate(size);
             java.nio.ByteBuffer buf = data.asByteBuffer();
             while (buf.hasRemaining()) {
@@ -190,12 +186,42 @@ final class NativeJpeg {
                     break;
                 }
             }
-            long read = buf.position();
+            return decode(arena, data, buf.position(), origin, maxPixels, planner);
+        }
+    }
+
+    /**
+     * As {@link #decode(Path, long, int, int, int, int, int)} for the whole image at full scale, from the JPEG held
+     * in {@code bytes} (copied into native memory, as the file's bytes are read into it); errors name
+     * {@code origin}. Returns null for colour spaces this path does not handle.
+     */
+    static Image decode(byte[] bytes, Origin origin, long maxPixels) {
+        checkSize(origin, bytes.length);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment data = arena.allocate(bytes.length);
+            MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
+            return decode(arena, data, bytes.length, origin, maxPixels, (w, h) -> new Plan(8, null));
+        }
+    }
+
+    private static void checkSize(Origin origin, long size) {
+        if (size <= 0) {
+            throw origin.error("the file is empty");
+        }
+        if (size > Integer.MAX_VALUE - 8) {
+            throw origin.error("a JPEG file of " + size + " bytes is too large");
+        }
+    }
+
+    /** Decodes the {@code read} bytes of JPEG data in {@code data}, allocating its scratch memory in {@code arena}. */
+    private static Image decode(Arena arena, MemorySegment data, long read, Origin origin, long maxPixels,
+                                Planner planner) {
+        try {
             MemorySegment msg = arena.allocate(MSG_LEN);
             MemorySegment info = arena.allocate(ValueLayout.JAVA_INT, 5);
             int rc = (int) LOADED.header.invokeExact(data, read, info, msg, MSG_LEN);
             if (rc != OK) {
-                throw new ImageDecodeException(path, "corrupt JPEG header: " + msg.getString(0));
+                throw origin.error("corrupt JPEG header: " + msg.getString(0));
             }
             int w = info.getAtIndex(ValueLayout.JAVA_INT, 0);
             int h = info.getAtIndex(ValueLayout.JAVA_INT, 1);
@@ -203,7 +229,7 @@ final class NativeJpeg {
             if (space != JCS_GRAYSCALE && space != JCS_RGB && space != JCS_YCBCR) {
                 return null;
             }
-            Decoders.checkPixels(path, w, h, maxPixels);
+            Decoders.checkPixels(origin, w, h, maxPixels);
             Plan plan = planner.plan(w, h);
             int scaleNum = plan.scaleNum();
             if (scaleNum < 1 || scaleNum > 8) {
@@ -219,7 +245,7 @@ final class NativeJpeg {
             int rw = width > 0 ? width : (int) sw;
             int rh = width > 0 ? height : (int) sh;
             if (width > 0 && (left < 0 || top < 0 || height <= 0 || (long) left + width > sw || (long) top + height > sh)) {
-                throw new ImageDecodeException(path, "region " + width + "x" + height + " at (" + left + ", " + top
+                throw origin.error("region " + width + "x" + height + " at (" + left + ", " + top
                         + ") is outside the " + sw + "x" + sh + " image");
             }
             Image.Mode mode = space == JCS_GRAYSCALE ? Image.Mode.L : Image.Mode.RGB;
@@ -235,7 +261,7 @@ final class NativeJpeg {
                     return image;
                 }
                 image.close();
-                throw new ImageDecodeException(path, "the native decoder returned " + gotW + "x" + gotH
+                throw origin.error("the native decoder returned " + gotW + "x" + gotH
                         + " pixels instead of " + rw + "x" + rh);
             }
             image.close();
@@ -244,14 +270,14 @@ final class NativeJpeg {
             }
             String m = msg.getString(0);
             throw switch (rc) {
-                case TRUNCATED -> new ImageDecodeException(path, "truncated or corrupt JPEG data: " + m);
-                case ERROR -> new ImageDecodeException(path, "corrupt or truncated JPEG data: " + m);
-                case BAD_ARGS, SMALL_BUFFER -> new ImageDecodeException(path, "native JPEG decoder refused the request: "
+                case TRUNCATED -> origin.error("truncated or corrupt JPEG data: " + m);
+                case ERROR -> origin.error("corrupt or truncated JPEG data: " + m);
+                case BAD_ARGS, SMALL_BUFFER -> origin.error("native JPEG decoder refused the request: "
                         + m + " (image " + outInfo.getAtIndex(ValueLayout.JAVA_INT, 0) + "x"
                         + outInfo.getAtIndex(ValueLayout.JAVA_INT, 1) + ")");
-                default -> new ImageDecodeException(path, "native JPEG decoder failed with code " + rc + ": " + m);
+                default -> origin.error("native JPEG decoder failed with code " + rc + ": " + m);
             };
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException("native JPEG call failed", t);

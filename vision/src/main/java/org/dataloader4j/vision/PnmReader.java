@@ -33,34 +33,39 @@ final class PnmReader {
         } catch (IOException e) {
             throw new ImageDecodeException(path, "cannot read the file: " + e, e);
         }
+        return read(bytes, Origin.of(path), maxPixels);
+    }
+
+    /** Reads a PGM/PPM held in {@code bytes} (which start like one, see {@link #isPnm}); errors name {@code origin}. */
+    static Image read(byte[] bytes, Origin origin, long maxPixels) {
         char kind = (char) bytes[1];
         if (kind != '5' && kind != '6') {
-            throw new ImageDecodeException(path, "unsupported Netpbm format P" + kind
+            throw origin.error("unsupported Netpbm format P" + kind
                     + " (supported are binary PGM P5 and PPM P6)");
         }
         int[] pos = {2};
-        long width = token(bytes, pos, path, "width");
-        long height = token(bytes, pos, path, "height");
-        long maxval = token(bytes, pos, path, "maxval");
+        long width = token(bytes, pos, origin, "width");
+        long height = token(bytes, pos, origin, "height");
+        long maxval = token(bytes, pos, origin, "maxval");
         if (pos[0] >= bytes.length || !isSpace(bytes[pos[0]])) {
-            throw new ImageDecodeException(path, "truncated PNM header: no whitespace after maxval");
+            throw origin.error("truncated PNM header: no whitespace after maxval");
         }
         pos[0]++;
         if (width <= 0 || height <= 0) {
-            throw new ImageDecodeException(path, "invalid PNM size " + width + "x" + height);
+            throw origin.error("invalid PNM size " + width + "x" + height);
         }
         if (maxval <= 0 || maxval >= 65536) {
-            throw new ImageDecodeException(path, "PNM maxval must be greater than 0 and less than 65536, but is "
+            throw origin.error("PNM maxval must be greater than 0 and less than 65536, but is "
                     + maxval);
         }
-        Decoders.checkPixels(path, width, height, maxPixels);
+        Decoders.checkPixels(origin, width, height, maxPixels);
         int channels = kind == '6' ? 3 : 1;
         int bytesPerSample = maxval < 256 ? 1 : 2;
         long samples = width * height * channels;
         long needed = samples * bytesPerSample;
         long available = bytes.length - pos[0];
         if (available < needed) {
-            throw new ImageDecodeException(path, "truncated PNM data: " + width + "x" + height + " with maxval "
+            throw origin.error("truncated PNM data: " + width + "x" + height + " with maxval "
                     + maxval + " needs " + needed + " bytes of pixels, but the file has " + available);
         }
         // PIL: a P5 with maxval > 255 is mode "I" with values scaled to 0..65535; converting it to 8 bits clips.
@@ -91,7 +96,7 @@ final class PnmReader {
     }
 
     /** The next decimal header token, skipping whitespace and {@code #} comments. */
-    private static long token(byte[] b, int[] pos, Path path, String what) {
+    private static long token(byte[] b, int[] pos, Origin origin, String what) {
         int i = pos[0];
         while (true) {
             while (i < b.length && isSpace(b[i])) {
@@ -106,19 +111,19 @@ final class PnmReader {
             break;
         }
         if (i >= b.length) {
-            throw new ImageDecodeException(path, "truncated PNM header: no " + what);
+            throw origin.error("truncated PNM header: no " + what);
         }
         long v = 0;
         int start = i;
         while (i < b.length && b[i] >= '0' && b[i] <= '9') {
             v = v * 10 + (b[i] - '0');
             if (v > Integer.MAX_VALUE) {
-                throw new ImageDecodeException(path, "PNM " + what + " is too large");
+                throw origin.error("PNM " + what + " is too large");
             }
             i++;
         }
         if (i == start) {
-            throw new ImageDecodeException(path, "invalid PNM header: expected the " + what + " as a decimal number");
+            throw origin.error("invalid PNM header: expected the " + what + " as a decimal number");
         }
         pos[0] = i;
         return v;
