@@ -79,8 +79,8 @@ final class Storage {
     }
 
     /**
-     * Marks the storage closed and takes it off {@link OffHeapMemory}'s count; frees large ones at once,
-     * small ones at the next garbage collection (see the class comment). Idempotent.
+     * Marks the storage closed and takes it off {@link OffHeapMemory}'s count; frees a large one's arena at once,
+     * gives a small one's slice back to its slab (freed with its last slice; see the class comment). Idempotent.
      */
     void close() {
         closed = true;
