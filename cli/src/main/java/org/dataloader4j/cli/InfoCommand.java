@@ -1,23 +1,17 @@
 package org.dataloader4j.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.stream.ImageInputStream;
 import org.dataloader4j.vision.DatasetFolder;
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
@@ -222,91 +216,18 @@ final class InfoCommand implements Callable<Integer> {
     /** Decodes the whole image with the standard decoder. */
     static Probe decode(Path file) {
         try (Image image = Decoders.standard().decode(file)) {
-            return new Probe(sniffFormat(file), modeName(image.channels()), image.width(), image.height());
+            return new Probe(normalizeFormat(Decoders.standard().header(file).format()),
+                    Decoders.modeName(image.channels()), image.width(), image.height());
         }
     }
 
-    /**
-     * Reads only what the header says: format, size and channels, through ImageIO's readers (the same plugins the
-     * decoder uses). PGM/PPM, which ImageIO cannot read, and files whose header ImageIO cannot describe are decoded
-     * in full by the standard decoder, so the verdict is the decoder's own.
-     */
+    /** Reads only what the header says, with the decoder's own header checks ({@link Decoders#header}). */
     static Probe probeHeader(Path file) {
         if (!Files.isReadable(file)) {
             throw new ImageDecodeException(file, "the file cannot be read (permissions?)");
         }
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            if (in == null) {
-                throw new ImageDecodeException(file, "the file cannot be opened");
-            }
-            if (in.length() == 0) {
-                throw new ImageDecodeException(file, "the file is empty");
-            }
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                return decode(file);   // PGM/PPM, or not an image: the decoder says which
-            }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                String format = reader.getFormatName().toUpperCase(Locale.ROOT);
-                int width;
-                int height;
-                try {
-                    width = reader.getWidth(0);
-                    height = reader.getHeight(0);
-                } catch (IOException | RuntimeException e) {
-                    throw new ImageDecodeException(file, "corrupt " + format + " header: " + describe(e), e);
-                }
-                if (width <= 0 || height <= 0) {
-                    throw new ImageDecodeException(file, "invalid image size " + width + "x" + height + " in the header");
-                }
-                long maxPixels = Decoders.standard().maxPixels();
-                if ((long) width * height > maxPixels) {
-                    throw new ImageDecodeException(file, "image size " + width + "x" + height + " exceeds the decoder's"
-                            + " limit of " + maxPixels + " pixels");
-                }
-                return new Probe(normalizeFormat(format), mode(reader), width, height);
-            } finally {
-                reader.dispose();
-            }
-        } catch (IOException e) {
-            throw new ImageDecodeException(file, "cannot read the file: " + describe(e), e);
-        }
-    }
-
-    /** The pixel mode the header declares, or "unknown" when the reader cannot tell without decoding. */
-    private static String mode(ImageReader reader) {
-        try {
-            ImageTypeSpecifier type = reader.getRawImageType(0);
-            if (type == null) {
-                Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
-                type = types.hasNext() ? types.next() : null;
-            }
-            if (type == null) {
-                return "unknown";
-            }
-            var cm = type.getColorModel();
-            if (cm instanceof java.awt.image.IndexColorModel icm) {
-                return icm.hasAlpha() ? "P (palette + alpha)" : "P (palette)";
-            }
-            if (cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK) {
-                return "CMYK";
-            }
-            return modeName(cm.getNumComponents());
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    private static String modeName(int channels) {
-        return switch (channels) {
-            case 1 -> "L (gray)";
-            case 2 -> "LA (gray + alpha)";
-            case 3 -> "RGB";
-            case 4 -> "RGBA";
-            default -> channels + " channels";
-        };
+        Decoders.Header h = Decoders.standard().header(file);
+        return new Probe(normalizeFormat(h.format()), h.mode(), h.width(), h.height());
     }
 
     private static String normalizeFormat(String format) {
@@ -315,24 +236,6 @@ final class InfoCommand implements Callable<Integer> {
             case "TIF" -> "TIFF";
             default -> format;
         };
-    }
-
-    /** The format of a file the decoder read itself (PGM/PPM), from its magic number. */
-    private static String sniffFormat(Path file) {
-        try (var in = Files.newInputStream(file)) {
-            byte[] head = in.readNBytes(2);
-            if (head.length == 2 && head[0] == 'P') {
-                return head[1] == '5' ? "PGM" : head[1] == '6' ? "PPM" : "PNM";
-            }
-            ImageInputStream iis = ImageIO.createImageInputStream(file.toFile());
-            try (iis) {
-                Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
-                return readers.hasNext() ? normalizeFormat(readers.next().getFormatName().toUpperCase(Locale.ROOT))
-                        : "unknown";
-            }
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     private static String describe(Throwable e) {

@@ -162,6 +162,109 @@ public final class Decoders {
     }
 
     /**
+     * What an image file's header declares, read without decoding its pixels: the format (as the image reader
+     * names it, upper case), the pixel mode ({@code "L (gray)"}, {@code "RGB"}, {@code "P (palette)"},
+     * {@code "CMYK"}, ... or {@code "unknown"}), and the size.
+     *
+     * <pre>{@code
+     * Decoders.Header h = Decoders.standard().header(Path.of("cat.jpg"));   // JPEG, RGB, 500 x 375
+     * }</pre>
+     */
+    public record Header(String format, String mode, int width, int height) {
+    }
+
+    /**
+     * Reads only what {@code path}'s header says, with the same checks before any pixel as {@link #decode(Path)}
+     * (empty file, corrupt header, invalid size, the pixel limit); a truncated file with an intact header passes.
+     * Files ImageIO cannot describe (PGM/PPM, or not an image) are decoded in full, so the verdict is the decoder's.
+     *
+     * @throws ImageDecodeException naming the file and the problem
+     */
+    public Header header(Path path) {
+        Objects.requireNonNull(path, "path");
+        if (Files.isDirectory(path)) {
+            throw new ImageDecodeException(path, "it is a directory, not a file");
+        }
+        Origin origin = Origin.of(path);
+        try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
+            if (in.length() == 0) {
+                throw origin.error("the file is empty");
+            }
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                try (Image image = decode(path)) {
+                    return new Header(pnmFormat(path), modeName(image.channels()), image.width(), image.height());
+                }
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                String format = formatName(reader);
+                int width;
+                int height;
+                try {
+                    width = reader.getWidth(0);
+                    height = reader.getHeight(0);
+                } catch (IOException | RuntimeException e) {
+                    throw origin.error("corrupt " + format + " header: " + describe(e), e);
+                }
+                checkPixels(origin, width, height, maxPixels);
+                return new Header(format, declaredMode(reader), width, height);
+            } finally {
+                reader.dispose();
+            }
+        } catch (NoSuchFileException | java.io.FileNotFoundException e) {
+            throw new ImageDecodeException(path, "no such file or it cannot be opened (" + e.getMessage() + ")", e);
+        } catch (IOException e) {
+            throw new ImageDecodeException(path, "cannot read the file: " + e, e);
+        }
+    }
+
+    /** The pixel mode a reader's header declares, or "unknown" when it cannot tell without decoding. */
+    private static String declaredMode(ImageReader reader) {
+        try {
+            ImageTypeSpecifier type = reader.getRawImageType(0);
+            if (type == null) {
+                Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+                type = types.hasNext() ? types.next() : null;
+            }
+            if (type == null) {
+                return "unknown";
+            }
+            var cm = type.getColorModel();
+            if (cm instanceof java.awt.image.IndexColorModel icm) {
+                return icm.hasAlpha() ? "P (palette + alpha)" : "P (palette)";
+            }
+            if (cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK) {
+                return "CMYK";
+            }
+            return modeName(cm.getNumComponents());
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /** A name for a pixel layout of {@code channels} channels, as {@link Header#mode()} gives it. */
+    public static String modeName(int channels) {
+        return switch (channels) {
+            case 1 -> "L (gray)";
+            case 2 -> "LA (gray + alpha)";
+            case 3 -> "RGB";
+            case 4 -> "RGBA";
+            default -> channels + " channels";
+        };
+    }
+
+    /** The format of a file the decoder reads itself (PGM/PPM), from its magic number. */
+    private static String pnmFormat(Path path) throws IOException {
+        try (var in = Files.newInputStream(path)) {
+            byte[] head = in.readNBytes(2);
+            return head.length == 2 && head[0] == 'P' ? (head[1] == '5' ? "PGM" : head[1] == '6' ? "PPM" : "PNM")
+                    : "unknown";
+        }
+    }
+
+    /**
      * Decodes an image held in memory exactly as {@link #decode(Path)} decodes a file of the same bytes: the same
      * formats, pixels, mode, pixel limit and errors, with {@code name} (where the bytes come from, such as
      * {@code "shard-000.tar:cat.jpg"}) in place of the path in error messages. Nothing is written to disk.
