@@ -183,32 +183,12 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             inFlight.addLast(batch);
             memory.started();
             if (gather != null) {
-                pool.submit(new WorkerPool.Task() {
-                    @Override
-                    public Object owner() {
-                        return ParallelEpoch.this;
-                    }
-
-                    @Override
-                    public void run(int workerId) {
-                        batch.loadWhole(workerId);
-                    }
-                });
+                pool.submit(new WorkerPool.Task(this, batch::loadWhole));
                 continue;
             }
             for (int slot = 0; slot < indices.length; slot++) {
                 final int s = slot;
-                pool.submit(new WorkerPool.Task() {
-                    @Override
-                    public Object owner() {
-                        return ParallelEpoch.this;
-                    }
-
-                    @Override
-                    public void run(int workerId) {
-                        batch.loadSlot(s, workerId);
-                    }
-                });
+                pool.submit(new WorkerPool.Task(this, workerId -> batch.loadSlot(s, workerId)));
             }
         }
     }

@@ -51,17 +51,7 @@ final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
         }
         for (int w = 0; w < n; w++) {
             final int share = w;
-            pool.submit(new WorkerPool.Task() {
-                @Override
-                public Object owner() {
-                    return ParallelStreamEpoch.this;
-                }
-
-                @Override
-                public void run(int workerId) {
-                    produce(share, workerId);
-                }
-            });
+            pool.submit(new WorkerPool.Task(this, workerId -> produce(share, workerId)));
         }
     }
 

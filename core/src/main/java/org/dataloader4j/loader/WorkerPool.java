@@ -1,6 +1,7 @@
 package org.dataloader4j.loader;
 
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.IntConsumer;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -12,11 +13,11 @@ import java.util.function.Predicate;
 final class WorkerPool implements AutoCloseable {
     private static final long JOIN_MILLIS = 2_000;
 
-    /** A unit of work; {@code owner} identifies the epoch it belongs to, for cancellation. */
-    interface Task {
-        Object owner();
-
-        void run(int workerId);
+    /** A unit of work: {@code body} runs with the id of the worker thread; {@code owner} (the epoch) is for cancellation. */
+    record Task(Object owner, IntConsumer body) {
+        void run(int workerId) {
+            body.accept(workerId);
+        }
     }
 
     private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
