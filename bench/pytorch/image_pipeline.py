@@ -88,5 +88,6 @@ def main():
 
     run_or_serve(dataset, torch, args)
 
+
 if __name__ == "__main__":
     main()
