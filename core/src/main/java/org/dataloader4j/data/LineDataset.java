@@ -78,7 +78,7 @@ public final class LineDataset implements IterableDataset<String> {
     public LineDataset(List<Path> files, Charset charset, int rank, int worldSize) {
         Objects.requireNonNull(files, "files");
         this.charset = Objects.requireNonNull(charset, "charset");
-        Consumers.checkRank(rank, worldSize);
+        WorkerInfo.checkRank(rank, worldSize);
         if (files.isEmpty()) {
             throw new IllegalArgumentException("LineDataset needs at least one file, but got an empty list");
         }
@@ -126,8 +126,8 @@ public final class LineDataset implements IterableDataset<String> {
     @Override
     public Iterator<String> iterator(WorkerInfo worker) {
         Objects.requireNonNull(worker, "worker");
-        int parts = Consumers.count(worldSize, worker);
-        int part = Consumers.index(rank, worker);
+        int parts = worker.consumers(worldSize);
+        int part = worker.consumer(rank);
         return new Lines(Consumers.splitPoint(totalBytes, part, parts), Consumers.splitPoint(totalBytes, part + 1,
                 parts));
     }

@@ -65,7 +65,7 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
     private final Long shuffleSeed;
 
     private NpyShardsDataset(Builder b) throws IOException {
-        Consumers.checkRank(b.rank, b.worldSize);
+        WorkerInfo.checkRank(b.rank, b.worldSize);
         this.shards = List.copyOf(b.shards);
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("NpyShardsDataset needs at least one shard, but "
@@ -157,8 +157,8 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
     @Override
     public Iterator<Tensor> iterator(WorkerInfo worker) {
         Objects.requireNonNull(worker, "worker");
-        int consumers = Consumers.count(worldSize, worker);
-        int me = Consumers.index(rank, worker);
+        int consumers = worker.consumers(worldSize);
+        int me = worker.consumer(rank);
         int[] order = shuffleSeed == null ? Shuffle.identity(shards.size())
                 : Shuffle.permutation(shards.size(), CounterRandom.of(shuffleSeed, worker.epoch(), 0,
                         RandomStreams.SHUFFLE));

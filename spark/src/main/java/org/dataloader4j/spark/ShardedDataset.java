@@ -173,11 +173,12 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
      * as 1), for example to agree on a number of steps across ranks.
      */
     public long shareSize(int rank, int numWorkers, long epoch) {
-        checkRank(rank, worldSize);
+        WorkerInfo.checkRank(rank, worldSize);
         int w = Math.max(1, numWorkers);
         long n = 0;
         for (int id = 0; id < w; id++) {
-            for (long[] part : parts(rank * w + id, worldSize * w, epoch)) {
+            WorkerInfo worker = new WorkerInfo(id, w, 0, epoch);
+            for (long[] part : parts(worker.consumer(rank), worker.consumers(worldSize), epoch)) {
                 n += part[2] - part[1];
             }
         }
@@ -231,9 +232,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     }
 
     private Samples sequential(WorkerInfo worker) {
-        int consumers = Math.multiplyExact(worldSize, worker.numWorkers());
-        int me = Math.addExact(Math.multiplyExact(rank, worker.numWorkers()), worker.id());
-        return new Samples(parts(me, consumers, worker.epoch()));
+        return new Samples(parts(worker.consumer(rank), worker.consumers(worldSize), worker.epoch()));
     }
 
     /**
@@ -259,15 +258,6 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     private String shardLocation(int shard) {
         String file = manifest.shards().get(shard).file();
         return base.isEmpty() ? file : base + "/" + file;
-    }
-
-    private static void checkRank(int rank, int worldSize) {
-        if (worldSize < 1) {
-            throw new IllegalArgumentException("worldSize must be at least 1, but got worldSize=" + worldSize);
-        }
-        if (rank < 0 || rank >= worldSize) {
-            throw new IllegalArgumentException("rank must be in [0, " + worldSize + "), but got rank=" + rank);
-        }
     }
 
     /** WebDataset's split of an entry name: the key is everything before the first dot of the last path part. */
@@ -509,7 +499,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
          * @throws UncheckedIOException     if the manifest cannot be read
          */
         public ShardedDataset build() {
-            checkRank(rank, worldSize);
+            WorkerInfo.checkRank(rank, worldSize);
             String text;
             try (InputStream in = Objects.requireNonNull(opener.apply(location),
                     () -> "the opener returned null for " + location)) {
