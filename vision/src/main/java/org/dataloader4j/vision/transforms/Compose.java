@@ -33,10 +33,11 @@ public final class Compose<T, R> implements SampleTransform<T, R> {
     }
 
     /**
-     * Replaces {@code ToTensor} directly followed by {@code Normalize} with one pass that gives bitwise the same
-     * tensor ({@link Functional#toNormalizedTensor}), written once, usually straight into the batch; and
-     * {@code Resize} directly followed by {@code CenterCrop} with a resize that computes only the pixels the crop
-     * keeps (bitwise the same image).
+     * Replaces {@code ToTensor} (optionally directly followed by {@code Normalize}) with one pass that gives bitwise
+     * the same tensor ({@link TensorWriter}), written once, usually straight into the batch; a
+     * {@code RandomHorizontalFlip} directly before it draws its coin as usual and the pass reads the row mirrored
+     * instead of building a flipped image; and {@code Resize} directly followed by {@code CenterCrop} with a resize
+     * that computes only the pixels the crop keeps (bitwise the same image).
      */
     @SuppressWarnings("unchecked")
     private static List<SampleTransform<Object, Object>> fuse(List<SampleTransform<Object, Object>> stages) {
@@ -44,16 +45,22 @@ public final class Compose<T, R> implements SampleTransform<T, R> {
         for (int i = 0; i < stages.size(); i++) {
             Object stage = stages.get(i);
             Object following = i + 1 < stages.size() ? stages.get(i + 1) : null;
+            RandomHorizontalFlip flip = stage instanceof RandomHorizontalFlip f && following instanceof ToTensor
+                    ? f : null;
+            int toTensorAt = flip != null ? i + 1 : i;
             if (stage instanceof Resize resize && following instanceof CenterCrop crop) {
                 SampleTransform<Image, Image> fused = (image, rng) -> crop.afterResize(resize, image, rng);
                 out.add((SampleTransform<Object, Object>) (SampleTransform<?, ?>) fused);
                 i++;
-            } else if (stage instanceof ToTensor && following instanceof Normalize normalize) {
-                float[] mean = normalize.mean();
-                float[] std = normalize.std();
-                SampleTransform<Image, Tensor> fused = (image, rng) -> Functional.toNormalizedTensor(image, mean, std);
+            } else if ((Object) stages.get(toTensorAt) instanceof ToTensor) {
+                Object afterTensor = toTensorAt + 1 < stages.size() ? stages.get(toTensorAt + 1) : null;
+                TensorWriter writer = afterTensor instanceof Normalize normalize
+                        ? TensorWriter.normalizing(normalize.mean(), normalize.std()) : TensorWriter.plain();
+                SampleTransform<Image, Tensor> fused = flip == null
+                        ? (image, rng) -> writer.write(image, false)
+                        : (image, rng) -> writer.write(image, flip.draw(rng));
                 out.add((SampleTransform<Object, Object>) (SampleTransform<?, ?>) fused);
-                i++;
+                i = afterTensor instanceof Normalize ? toTensorAt + 1 : toTensorAt;
             } else {
                 out.add(stages.get(i));
             }

@@ -336,7 +336,7 @@ public final class Functional {
 
     /** uint8 HWC to float32 CHW with values {@code v / 255} (float division), torchvision's {@code to_tensor}. */
     public static Tensor toTensor(Image img) {
-        return toNormalizedTensor(img, new float[] {0f}, new float[] {1f});
+        return TensorWriter.plain().write(img, false);
     }
 
     /**
@@ -346,55 +346,10 @@ public final class Functional {
      * sample's row of the batch.
      */
     public static Tensor toNormalizedTensor(Image img, float[] mean, float[] std) {
-        int w = img.width();
-        int h = img.height();
-        int c = img.channels();
-        checkNormalizeParameters(mean, std, c, "[" + c + ", " + h + ", " + w + "]");
-        boolean identity = mean.length == 1 && mean[0] == 0f && std.length == 1 && std[0] == 1f;
-        // Every output value is a function of one byte and the channel: a 256-entry table per channel computed with
-        // exactly the per-value float32 operations gives the same bits, without a division per value.
-        float[][] table = new float[c][256];
-        for (int k = 0; k < c; k++) {
-            float m = mean[mean.length == 1 ? 0 : k];
-            float s = std[std.length == 1 ? 0 : k];
-            for (int b = 0; b < 256; b++) {
-                float v = b / 255f;
-                table[k][b] = identity ? v : (v - m) / s;
-            }
-        }
-        byte[] px = img.toByteArray();
-        int n = h * w;
-        float[][] planes = new float[c][n];
-        if (c == 3) {
-            float[] t0 = table[0];
-            float[] t1 = table[1];
-            float[] t2 = table[2];
-            float[] p0 = planes[0];
-            float[] p1 = planes[1];
-            float[] p2 = planes[2];
-            for (int i = 0, j = 0; i < n; i++, j += 3) {
-                p0[i] = t0[px[j] & 0xFF];
-                p1[i] = t1[px[j + 1] & 0xFF];
-                p2[i] = t2[px[j + 2] & 0xFF];
-            }
-        } else {
-            for (int k = 0; k < c; k++) {
-                float[] t = table[k];
-                float[] p = planes[k];
-                for (int i = 0, j = k; i < n; i++, j += c) {
-                    p[i] = t[px[j] & 0xFF];
-                }
-            }
-        }
-        Tensor out = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(c, h, w));
-        MemorySegment seg = out.data();
-        for (int k = 0; k < c; k++) {
-            MemorySegment.copy(planes[k], 0, seg, ValueLayout.JAVA_FLOAT_UNALIGNED, (long) k * n * 4, n);
-        }
-        return out;
+        return TensorWriter.normalizing(mean, std).write(img, false);
     }
 
-    private static void checkNormalizeParameters(float[] mean, float[] std, int channels, String shape) {
+    static void checkNormalizeParameters(float[] mean, float[] std, int channels, String shape) {
         if ((mean.length != 1 && mean.length != channels) || (std.length != 1 && std.length != channels)) {
             throw new IllegalArgumentException("normalize got " + mean.length + " means and " + std.length
                     + " stds for a tensor with " + channels + " channels " + shape);

@@ -28,7 +28,12 @@ public final class RandomHorizontalFlip implements SampleTransform<Image, Image>
 
     @Override
     public Image apply(Image image, RandomGenerator rng) {
-        return rng.nextDouble() < p ? Functional.hflip(image) : image;
+        return draw(rng) ? Functional.hflip(image) : image;
+    }
+
+    /** Whether this sample is flipped: the transform's one draw from {@code rng}. */
+    boolean draw(RandomGenerator rng) {
+        return rng.nextDouble() < p;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package org.dataloader4j.vision.transforms;
 
 /**
- * Per-thread scratch arrays for {@link Pixels}' row-at-a-time kernels, grown as needed; arrays above
+ * Per-thread scratch arrays for the row-at-a-time kernels of {@link Pixels} and {@link TensorWriter}, grown as needed; arrays above
  * {@link #RETAIN_LIMIT} bytes are handed out fresh and not kept, so a thread holds at most a few MiB. The kernels do
  * not call each other while they hold these, so one set per thread is enough. Package-private.
  */
@@ -13,6 +13,7 @@ final class ResizeScratch {
     private byte[] outRow = new byte[0];
     private int[][] mid = new int[0][];
     private int[] acc = new int[0];
+    private float[] floats = new float[0];
 
     static ResizeScratch get() {
         return SCRATCH.get();
@@ -94,5 +95,17 @@ final class ResizeScratch {
             acc = a;
         }
         return acc;
+    }
+
+    /** Float values of one row, at least {@code n}. */
+    float[] floats(long n) {
+        if (floats.length < n) {
+            float[] a = new float[size(n)];
+            if (n * 4 > RETAIN_LIMIT) {
+                return a;
+            }
+            floats = a;
+        }
+        return floats;
     }
 }

@@ -91,4 +91,65 @@ class ToTensorNormalizeFusionTest {
             assertEquals(List.of(3L, 5L, 6L), List.of(fused.shape().dim(0), fused.shape().dim(1), fused.shape().dim(2)));
         }
     }
+
+    private static Image image(Image.Mode mode, int w, int h, long seed) {
+        byte[] px = new byte[w * h * mode.channels()];
+        CounterRandom rng = CounterRandom.fromKey(seed);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) rng.nextInt(256);
+        }
+        return Image.of(mode, w, h, px);
+    }
+
+    @ParameterizedTest
+    @ValueSource(doubles = {0.0, 0.5, 1.0})
+    void aFlipBeforeToTensorIsFoldedIntoThePassWithTheSameCoinAndTheSameBits(double p) {
+        int flipped = 0;
+        for (Image.Mode mode : new Image.Mode[] {Image.Mode.RGB, Image.Mode.L, Image.Mode.RGBA}) {
+            float[] mean = mode == Image.Mode.RGB ? MEAN : new float[] {0.5f};
+            float[] std = mode == Image.Mode.RGB ? STD : new float[] {0.25f};
+            for (int seed = 0; seed < 16; seed++) {
+                try (Image img = image(mode, 7 + seed % 3, 5, seed)) {
+                    CounterRandom fusedRng = CounterRandom.of(9, 0, seed, 0);
+                    CounterRandom stagedRng = CounterRandom.of(9, 0, seed, 0);
+                    Image mirrored = new RandomHorizontalFlip(p).apply(img, stagedRng);
+                    try (Tensor fused = Compose.of(new RandomHorizontalFlip(p)).then(new ToTensor())
+                            .then(new Normalize(mean, std)).apply(img, fusedRng);
+                         Tensor plain = new ToTensor().apply(mirrored, stagedRng);
+                         Tensor staged = new Normalize(mean, std).apply(plain, stagedRng);
+                         Tensor fusedPlain = Compose.of(new RandomHorizontalFlip(p)).then(new ToTensor())
+                                 .apply(img, CounterRandom.of(9, 0, seed, 0))) {
+                        assertArrayEquals(staged.toFloatArray(), fused.toFloatArray(), mode + " image " + seed);
+                        assertEquals(stagedRng.nextLong(), fusedRng.nextLong(), "the same draws were made");
+                        assertArrayEquals(plain.toFloatArray(), fusedPlain.toFloatArray(), "without Normalize, " + seed);
+                    } finally {
+                        if (mirrored != img) {
+                            flipped++;
+                            mirrored.close();
+                        }
+                    }
+                }
+            }
+        }
+        if (p == 0.0) {
+            assertEquals(0, flipped);
+        } else if (p == 1.0) {
+            assertEquals(48, flipped);
+        } else {
+            assertTrue(flipped > 8 && flipped < 40, "about half flipped: " + flipped);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 4})
+    void normalizeRefusesMeansThatDoNotMatchTheChannelsAfterTheFusedFlip(int channels) {
+        Image.Mode mode = channels == 1 ? Image.Mode.L : Image.Mode.RGBA;
+        try (Image img = image(mode, 4, 3, 1)) {
+            var pipeline = Compose.of(new RandomHorizontalFlip(1.0)).then(new ToTensor()).then(new Normalize(MEAN, STD));
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> pipeline.apply(img, CounterRandom.fromKey(1)));
+            assertTrue(e.getMessage().contains("3 means") && e.getMessage().contains(channels + " channels"),
+                    e.getMessage());
+        }
+    }
 }
