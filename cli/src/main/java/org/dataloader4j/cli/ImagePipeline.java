@@ -21,13 +21,12 @@ import org.dataloader4j.vision.transforms.ToTensor;
  * {@code ../shared/bench/make-bench-data.sh} makes) loaded shuffled with the default collate through the standard
  * torchvision transforms, every batch closed by the consumer as a training loop would:
  * <ul>
- *   <li>train: RandomResizedCrop(224) + RandomHorizontalFlip + ToTensor + Normalize(ImageNet mean/std). The crop is
- *       fused with decoding ({@link RandomResizedCrop#decoding}: only the crop's rows are decoded on the native
- *       JPEG path), whose output is byte-identical to decoding the whole image and then cropping; the dataset is
- *       therefore a {@link DatasetFolder} of paths with ImageFolder's extensions, which lists the same files in the
- *       same order as {@link ImageFolder}.</li>
- *   <li>eval: Resize(256) + CenterCrop(224) + ToTensor + Normalize, on {@link ImageFolder} (whole-image decode).</li>
+ *   <li>train: RandomResizedCrop(224) + RandomHorizontalFlip + ToTensor + Normalize(ImageNet mean/std);</li>
+ *   <li>eval: Resize(256) + CenterCrop(224) + ToTensor + Normalize.</li>
  * </ul>
+ * Both on {@link ImageFolder}, written as a torchvision user writes them; ImageFolder fuses each pipeline with
+ * decoding ({@link org.dataloader4j.vision.DecodingTransform}): on the native JPEG path only the crop's rows and
+ * columns are decoded, byte-identical to decoding the whole image first.
  * PyTorch's side is {@code bench/pytorch/image_pipeline.py}: torchvision's {@code ImageFolder} with the same
  * transforms on PIL images.
  */
@@ -52,11 +51,9 @@ final class ImagePipeline implements BenchPipeline {
         this.batchSize = batchSize;
         this.seed = seed;
         if (train) {
-            var t = Compose.of(new RandomResizedCrop(224).decoding(Decoders.standard()))
-                    .then(new RandomHorizontalFlip()).then(new ToTensor())
+            var t = Compose.of(new RandomResizedCrop(224)).then(new RandomHorizontalFlip()).then(new ToTensor())
                     .then(new Normalize(DemoCommand.MEAN, DemoCommand.STD));
-            this.dataset = DatasetFolder.<Path>builder(root, path -> path).extensions(ImageFolder.IMG_EXTENSIONS)
-                    .transform(t).build();
+            this.dataset = ImageFolder.builder(root).transform(t).build();
             this.transforms = t.toString();
         } else {
             var t = Compose.of(new Resize(256)).then(new CenterCrop(224)).then(new ToTensor())

@@ -79,6 +79,7 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
     private final List<Entry> samples;
     private final Function<? super Path, ?> loader;
     private final SampleTransform<Object, ? extends X> transform;
+    private final SampleTransform<Path, ? extends X> decodingTransform; // ImageFolder + a DecodingTransform
     private final SampleTransform<? super Long, ? extends Y> targetTransform;
 
     @SuppressWarnings("unchecked")
@@ -93,6 +94,9 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
         this.samples = makeDataset(root, classToIdx, b.extensions, b.isValidFile, b.allowEmpty);
         this.loader = b.loader;
         this.transform = (SampleTransform<Object, ? extends X>) b.transform;
+        this.decodingTransform = b.loader instanceof ImageFolder.RgbLoader rgb
+                && b.transform instanceof DecodingTransform<?> t
+                ? (SampleTransform<Path, ? extends X>) t.decoding(rgb.decoders()) : null;
         this.targetTransform = b.targetTransform;
     }
 
@@ -298,6 +302,10 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
         Datasets.checkIndex(index, size());
         Entry entry = samples.get((int) index);
         RandomGenerator rng = SampleContext.current(index).random(RandomStreams.TRANSFORM);
+        if (decodingTransform != null) {
+            X input = decodingTransform.apply(entry.path(), rng);
+            return new Sample<>(input, targetTransform.apply((long) entry.target(), rng));
+        }
         Object loaded = loader.apply(entry.path());
         X input;
         try {

@@ -3,11 +3,15 @@ package org.dataloader4j.vision;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * torchvision's {@code ImageFolder}: a {@link DatasetFolder} of images decoded to RGB (as torchvision's
  * {@code pil_loader}: {@code Image.open(f).convert("RGB")}), keeping the files with one of
- * {@link #IMG_EXTENSIONS} unless an {@code isValidFile} predicate is given.
+ * {@link #IMG_EXTENSIONS} unless an {@code isValidFile} predicate is given. A {@link DecodingTransform} (such as
+ * {@code Compose}) is applied through {@link DecodingTransform#decoding}: the same tensors, but a first
+ * {@code RandomResizedCrop}, or {@code Resize} followed by {@code CenterCrop}, decodes only the part of a JPEG it
+ * reads.
  *
  * <pre>{@code
  * DatasetFolder<Image, Long> raw = ImageFolder.of(Path.of("/data/train"));
@@ -32,8 +36,18 @@ public final class ImageFolder {
     /** A builder whose images are decoded by {@code decoder} (for another pixel limit) and converted to RGB. */
     public static DatasetFolder.Builder<Image, Image, Long> builder(Path root, Decoders decoder) {
         Objects.requireNonNull(decoder, "decoder");
-        return DatasetFolder.<Image>builder(root, path -> decoder.decode(path, Image.Mode.RGB))
-                .defaultExtensions(IMG_EXTENSIONS);
+        return DatasetFolder.<Image>builder(root, new RgbLoader(decoder)).defaultExtensions(IMG_EXTENSIONS);
+    }
+
+    /**
+     * ImageFolder's loader: {@code decoders.decode(path, RGB)}. A {@link DatasetFolder} with this loader and a
+     * {@link DecodingTransform} applies {@link DecodingTransform#decoding}, the same result decoding less.
+     */
+    record RgbLoader(Decoders decoders) implements Function<Path, Image> {
+        @Override
+        public Image apply(Path path) {
+            return decoders.decode(path, Image.Mode.RGB);
+        }
     }
 
     /** The images under {@code root}, untransformed: RGB {@link Image}s and {@code Long} class indices. */

@@ -1,8 +1,10 @@
 package org.dataloader4j.vision.transforms;
 
+import java.nio.file.Path;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
 
 /**
@@ -54,6 +56,47 @@ public final class CenterCrop implements SampleTransform<Image, Image> {
         int top = (int) Math.rint((hw[0] - height) / 2.0);
         int left = (int) Math.rint((hw[1] - width) / 2.0);
         return Pixels.resizeWindow(image, hw[1], hw[0], resize.mode(), top, left, height, width);
+    }
+
+    /**
+     * {@link #afterResize} fused with decoding the file at {@code path} to RGB: only the source rows and columns that
+     * the kept window reads are decoded where {@code decoders} can (JPEG on the native path); the bytes are those of
+     * decoding the whole image and applying {@code resize} then this crop.
+     */
+    Image decodingAfterResize(Resize resize, Decoders decoders, Path path, RandomGenerator rng) {
+        ResizeCoefficients[][] tables = new ResizeCoefficients[1][];
+        Image decoded = decoders.decodeRegion(path, (w, h) -> {
+            int[] hw = resize.outputSize(w, h);
+            if (height > hw[0] || width > hw[1]) {
+                return null;
+            }
+            int top = (int) Math.rint((hw[0] - height) / 2.0);
+            int left = (int) Math.rint((hw[1] - width) / 2.0);
+            tables[0] = Pixels.windowTables(w, h, hw[1], hw[0], resize.mode(), top, left, height, width);
+            if (tables[0] == null) {
+                return null;
+            }
+            int x0 = tables[0][0].paddedFirst();
+            int y0 = tables[0][1].first();
+            return new Decoders.Region(y0, x0, tables[0][1].last() - y0, tables[0][0].paddedLast() - x0);
+        });
+        Image rgb = decoded;
+        Image out = null;
+        try {
+            if (decoded.mode() != Image.Mode.RGB) {
+                rgb = decoded.convert(Image.Mode.RGB);
+            }
+            out = tables[0] == null ? afterResize(resize, rgb, rng)
+                    : Pixels.resampleRegion(rgb, tables[0][1].first(), tables[0][0].paddedFirst(), tables[0]);
+            return out;
+        } finally {
+            if (rgb != decoded && rgb != out) {
+                rgb.close();
+            }
+            if (decoded != out) {
+                decoded.close();
+            }
+        }
     }
 
     @Override

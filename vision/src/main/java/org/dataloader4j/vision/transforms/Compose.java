@@ -1,5 +1,6 @@
 package org.dataloader4j.vision.transforms;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -7,6 +8,8 @@ import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
 import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.vision.DecodingTransform;
+import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
 
 /**
@@ -23,7 +26,7 @@ import org.dataloader4j.vision.Image;
  * @param <T> input type
  * @param <R> output type
  */
-public final class Compose<T, R> implements SampleTransform<T, R> {
+public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTransform<R> {
     private final List<SampleTransform<Object, Object>> stages;
     private final List<SampleTransform<Object, Object>> executed; // stages with ToTensor + Normalize fused
 
@@ -88,21 +91,89 @@ public final class Compose<T, R> implements SampleTransform<T, R> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public R apply(T sample, RandomGenerator rng) {
-        Object current = sample;
-        for (SampleTransform<Object, Object> stage : executed) {
-            Object next = stage.apply(current, rng);
-            if (current != sample && next != current && current instanceof AutoCloseable c) {
+        return run(sample, false, executed, rng);
+    }
+
+    /**
+     * This pipeline fused with decoding: from an image file to the result, bitwise what decoding the whole file to
+     * RGB ({@link Decoders#decode(Path, Image.Mode)}) and applying the pipeline gives, decoding less where the
+     * first stages allow it and {@code decoders} can (JPEG on the native path): a first
+     * {@link RandomResizedCrop} decodes only its crop ({@link RandomResizedCrop#decoding}); a first {@link Resize}
+     * followed by {@link CenterCrop} only the rows and columns the kept window reads. Other pipelines decode the
+     * whole image. {@link org.dataloader4j.vision.ImageFolder} applies its {@code Compose} transforms this way.
+     *
+     * <pre>{@code
+     * SampleTransform<Path, Tensor> eval = Compose.of(new Resize(256)).then(new CenterCrop(224))
+     *         .then(new ToTensor()).decoding(Decoders.standard());
+     * Tensor t = eval.apply(Path.of("cat.jpg"), rng);
+     * }</pre>
+     */
+    @SuppressWarnings("unchecked")
+    @Override
+    public SampleTransform<Path, R> decoding(Decoders decoders) {
+        Objects.requireNonNull(decoders, "decoders");
+        Object first = stages.getFirst();
+        Object second = stages.size() > 1 ? stages.get(1) : null;
+        SampleTransform<Path, Image> head;
+        List<SampleTransform<Object, Object>> rest;
+        if (first instanceof RandomResizedCrop crop) {
+            head = crop.decoding(decoders);
+            rest = executed.subList(1, executed.size());
+        } else if (first instanceof Resize resize && second instanceof CenterCrop crop) {
+            head = (path, rng) -> crop.decodingAfterResize(resize, decoders, path, rng);
+            rest = executed.subList(1, executed.size());   // executed[0] is the fused Resize + CenterCrop
+        } else {
+            head = (path, rng) -> decoders.decode(path, Image.Mode.RGB);
+            rest = executed;
+        }
+        return new SampleTransform<>() {
+            @Override
+            public R apply(Path path, RandomGenerator rng) {
+                return run(head.apply(path, rng), true, rest, rng);
+            }
+
+            @Override
+            public String toString() {
+                return "decode + " + Compose.this;
+            }
+        };
+    }
+
+    /**
+     * Runs {@code stages} from {@code input}, closing each intermediate result that a stage replaced, and the one
+     * at hand when a stage fails; the input too when {@code ownsInput}.
+     */
+    @SuppressWarnings("unchecked")
+    private R run(Object input, boolean ownsInput, List<SampleTransform<Object, Object>> stages, RandomGenerator rng) {
+        Object current = input;
+        try {
+            for (SampleTransform<Object, Object> stage : stages) {
+                Object next = stage.apply(current, rng);
+                if ((ownsInput || current != input) && next != current && current instanceof AutoCloseable c) {
+                    close(c);
+                }
+                current = next;
+            }
+            return (R) current;
+        } catch (RuntimeException | Error e) {
+            if ((ownsInput || current != input) && current instanceof AutoCloseable c) {
                 try {
                     c.close();
-                } catch (Exception e) {
-                    throw new IllegalStateException("closing an intermediate result of " + this + " failed", e);
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
                 }
             }
-            current = next;
+            throw e;
         }
-        return (R) current;
+    }
+
+    private void close(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing an intermediate result of " + this + " failed", e);
+        }
     }
 
     @Override

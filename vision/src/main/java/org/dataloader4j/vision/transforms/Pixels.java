@@ -95,8 +95,38 @@ final class Pixels {
             }
             return out;
         }
-        return resample(in, ResizeCoefficients.of(in.width(), outW, mode).window(left, left + width),
-                ResizeCoefficients.of(in.height(), outH, mode).window(top, top + height), width, height);
+        ResizeCoefficients[] tables = windowTables(in.width(), in.height(), outW, outH, mode, top, left, height, width);
+        return resample(in, tables[0], tables[1], width, height);
+    }
+
+    /**
+     * The part of the resize to {@code outW × outH} (mode not NEAREST) that {@link #resizeWindow} computes for the
+     * window at ({@code top}, {@code left}), as tables: the horizontal one first, the vertical one second; a window
+     * that {@code resizeWindow} computes another way (a pass keeps the size) gives null.
+     */
+    static ResizeCoefficients[] windowTables(int inW, int inH, int outW, int outH, InterpolationMode mode, int top,
+                                             int left, int height, int width) {
+        if (mode == InterpolationMode.NEAREST || outW == inW || outH == inH || top < 0 || left < 0
+                || top + height > outH || left + width > outW) {
+            return null;
+        }
+        return new ResizeCoefficients[] {ResizeCoefficients.of(inW, outW, mode).window(left, left + width),
+                ResizeCoefficients.of(inH, outH, mode).window(top, top + height)};
+    }
+
+    /**
+     * Resamples {@code region}, the part of a larger image that starts at row {@code top}, column {@code left},
+     * with {@code tables} from {@link #windowTables} for that larger image: the same bytes as resampling the
+     * larger image, which the region must cover where the tables read.
+     */
+    static Image resampleRegion(Image region, int top, int left, ResizeCoefficients[] tables) {
+        ResizeCoefficients cx = tables[0].shifted(left);
+        ResizeCoefficients cy = tables[1].shifted(top);
+        if (cx.paddedLast() > region.width() || cy.last() > region.height()) {
+            throw new IllegalArgumentException("the " + region.width() + "x" + region.height() + " region at ("
+                    + left + ", " + top + ") does not cover the rows and columns the resize reads");
+        }
+        return resample(region, cx, cy, cx.outSize(), cy.outSize());
     }
 
     /**

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.DecodingTransform;
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
 
@@ -22,7 +23,7 @@ import org.dataloader4j.vision.Image;
  * Image same = rrc.apply(img, p);
  * }</pre>
  */
-public final class RandomResizedCrop implements SampleTransform<Image, Image> {
+public final class RandomResizedCrop implements SampleTransform<Image, Image>, DecodingTransform<Image> {
 
     /** A crop region: top row, left column, height and width in pixels. */
     public record Params(int top, int left, int height, int width) {
@@ -132,6 +133,7 @@ public final class RandomResizedCrop implements SampleTransform<Image, Image> {
      * SampleTransform<Path, Image> fast = new RandomResizedCrop(224).decoding(Decoders.standard().withDctScaling(true));
      * }</pre>
      */
+    @Override
     public SampleTransform<Path, Image> decoding(Decoders decoders) {
         Objects.requireNonNull(decoders, "decoders");
         return new SampleTransform<>() {

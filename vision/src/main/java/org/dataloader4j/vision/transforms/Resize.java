@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.DecodingTransform;
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
 
@@ -19,7 +20,7 @@ import org.dataloader4j.vision.Image;
  * SampleTransform<Image, Image> capped = new Resize(256, InterpolationMode.BILINEAR, 400);   // longer side <= 400
  * }</pre>
  */
-public final class Resize implements SampleTransform<Image, Image> {
+public final class Resize implements SampleTransform<Image, Image>, DecodingTransform<Image> {
     private final int size;
     private final int height;
     private final int width;
@@ -99,6 +100,7 @@ public final class Resize implements SampleTransform<Image, Image> {
      *         .then(new CenterCrop(224)).then(new ToTensor());
      * }</pre>
      */
+    @Override
     public SampleTransform<Path, Image> decoding(Decoders decoders) {
         Objects.requireNonNull(decoders, "decoders");
         return new SampleTransform<>() {

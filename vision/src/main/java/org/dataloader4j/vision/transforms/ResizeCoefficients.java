@@ -188,4 +188,52 @@ final class ResizeCoefficients {
         this.first = lo;
         this.last = hi;
     }
+
+    /** The lowest source index the padded table reads. */
+    int paddedFirst() {
+        int lo = Integer.MAX_VALUE;
+        for (int ps : paddedStart) {
+            lo = Math.min(lo, ps);
+        }
+        return lo;
+    }
+
+    /** One past the highest source index the padded table reads. */
+    int paddedLast() {
+        int hi = 0;
+        for (int ps : paddedStart) {
+            hi = Math.max(hi, ps + taps);
+        }
+        return hi;
+    }
+
+    /**
+     * This table read from a line that starts {@code offset} samples later: every source index minus
+     * {@code offset}, the weights unchanged. For resampling a decoded region whose first row or column is
+     * {@code offset} of the whole image; the region must hold every sample the table reads.
+     */
+    ResizeCoefficients shifted(int offset) {
+        if (offset < 0 || offset > first || offset > paddedFirst()) {
+            throw new IllegalArgumentException("cannot shift a table that reads from " + Math.min(first,
+                    paddedFirst()) + " by " + offset);
+        }
+        return offset == 0 ? this : new ResizeCoefficients(this, offset);
+    }
+
+    private ResizeCoefficients(ResizeCoefficients table, int offset) {
+        this.outSize = table.outSize;
+        this.ksize = table.ksize;
+        this.taps = table.taps;
+        this.count = table.count;
+        this.weights = table.weights;
+        this.paddedWeights = table.paddedWeights;
+        this.start = table.start.clone();
+        this.paddedStart = table.paddedStart.clone();
+        for (int i = 0; i < outSize; i++) {
+            start[i] -= offset;
+            paddedStart[i] -= offset;
+        }
+        this.first = table.first - offset;
+        this.last = table.last - offset;
+    }
 }
