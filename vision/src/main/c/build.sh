@@ -1,5 +1,6 @@
 #!/bin/sh
-# Compiles dl4j_jpeg.c into <classes>/native/linux-<arch>/libdl4jjpeg.so, so that it lands in the jar.
+# Compiles dl4j_jpeg.c (JPEG decoding through libjpeg-turbo) and dl4j_pixels.c (the RGB resample kernels) into
+# <classes>/native/linux-<arch>/libdl4jjpeg.so, so that it lands in the jar.
 # Run by the vision module's "native-jpeg" Maven profile (active when /usr/include/jpeglib.h exists).
 # Without a C compiler this prints why and exits 0: the build goes on and the pure-Java decoder is used.
 # A compile error with a compiler present fails the build.
@@ -27,5 +28,5 @@ case "$(uname -m)" in
 esac
 out="$classes/native/$os-$arch"
 mkdir -p "$out"
-$cc -O2 -fPIC -shared -Wall -Wextra -o "$out/libdl4jjpeg.so" "$src_dir/dl4j_jpeg.c" -ljpeg
+$cc -O3 -ffp-contract=off -fPIC -shared -Wall -Wextra -o "$out/libdl4jjpeg.so" "$src_dir/dl4j_jpeg.c" "$src_dir/dl4j_pixels.c" -ljpeg
 echo "[dl4j native jpeg] built $out/libdl4jjpeg.so with $cc"

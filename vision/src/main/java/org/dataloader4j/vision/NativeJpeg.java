@@ -47,7 +47,7 @@ final class NativeJpeg {
 
     private static final Loaded LOADED = load();
 
-    private record Loaded(MethodHandle header, MethodHandle decode, String status) {
+    private record Loaded(MethodHandle header, MethodHandle decode, String status, SymbolLookup library) {
     }
 
     private NativeJpeg() {
@@ -63,6 +63,11 @@ final class NativeJpeg {
         return LOADED.status;
     }
 
+    /** The loaded native library (it also holds the resample kernels of {@link NativeKernels}), or null. */
+    static SymbolLookup library() {
+        return LOADED.library;
+    }
+
     private static String platform() {
         String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
@@ -76,13 +81,13 @@ final class NativeJpeg {
 
     private static Loaded load() {
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
-            return new Loaded(null, null, "turned off by -D" + PROPERTY + "=false");
+            return new Loaded(null, null, "turned off by -D" + PROPERTY + "=false", null);
         }
         String resource = "native/" + platform() + "/libdl4jjpeg.so";
         URL url = NativeJpeg.class.getClassLoader().getResource(resource);
         if (url == null) {
             return new Loaded(null, null, resource + " is not in this build (it is compiled when gcc and the libjpeg"
-                    + " headers are present: apt-get install gcc libjpeg62-turbo-dev, then rebuild)");
+                    + " headers are present: apt-get install gcc libjpeg62-turbo-dev, then rebuild)", null);
         }
         try {
             Path lib = libraryFile(url);
@@ -96,9 +101,9 @@ final class NativeJpeg {
                             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                             ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
                             ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-            return new Loaded(header, decode, "loaded " + lib);
+            return new Loaded(header, decode, "loaded " + lib, lookup);
         } catch (IOException | RuntimeException | LinkageError e) {
-            return new Loaded(null, null, "could not load " + resource + ": " + e);
+            return new Loaded(null, null, "could not load " + resource + ": " + e, null);
         }
     }
 

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.NativeKernels;
 
 /**
  * The geometric kernels behind the transforms. Package-private.
@@ -134,6 +135,27 @@ final class Pixels {
      * size and samples the whole line, and is then skipped.
      */
     private static Image resample(Image in, ResizeCoefficients cx, ResizeCoefficients cy, int outW, int outH) {
+        return resample(in, cx, cy, outW, outH, NativeKernels.available());
+    }
+
+    /**
+     * {@link #resample}, with the native kernel for RGB images resampled in both directions when {@code useNative}
+     * (it gives the same bytes); the Java kernels otherwise.
+     */
+    static Image resample(Image in, ResizeCoefficients cx, ResizeCoefficients cy, int outW, int outH,
+                          boolean useNative) {
+        if (useNative && in.mode() == Image.Mode.RGB && cx != null && cy != null) {
+            Image out = Image.allocate(Image.Mode.RGB, outW, outH);
+            try {
+                NativeKernels.resampleRgb(in.data(), in.width(), in.height(), cx.paddedStart(), cx.paddedWeights(),
+                        cx.taps(), outW, cy.starts(), cy.counts(), cy.weights(), cy.ksize(), cy.first(), cy.last(),
+                        outH, out.data());
+                return out;
+            } catch (RuntimeException | Error e) {
+                out.close();
+                throw e;
+            }
+        }
         int w = in.width();
         int h = in.height();
         int c = in.channels();

@@ -121,6 +121,16 @@ final class ResizeCoefficients {
         return start[i];
     }
 
+    /** Per output, the first source index (shared, not copied: do not modify). */
+    int[] starts() {
+        return start;
+    }
+
+    /** Per output, the number of taps (shared, not copied: do not modify). */
+    int[] counts() {
+        return count;
+    }
+
     int count(int i) {
         return count[i];
     }

@@ -9,6 +9,7 @@ import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.NativeKernels;
 
 /**
  * Writes a uint8 HWC image as the float32 CHW tensor {@code ((byte / 255f) - mean[c]) / std[c]}, optionally mirrored
@@ -66,10 +67,25 @@ final class TensorWriter {
      *                                  or a std is zero
      */
     Tensor write(Image img, boolean mirror) {
+        return write(img, mirror, NativeKernels.available());
+    }
+
+    /** {@link #write(Image, boolean)}, with the native kernel when {@code useNative} (the same floats). */
+    Tensor write(Image img, boolean mirror, boolean useNative) {
         int w = img.width();
         int h = img.height();
         int c = img.channels();
         Functional.checkNormalizeParameters(mean, std, c, "[" + c + ", " + h + ", " + w + "]");
+        if (useNative) {
+            Tensor out = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(c, h, w));
+            try {
+                NativeKernels.toPlanes(img.data(), w, h, c, expanded(c, mean), expanded(c, std), mirror, out.data());
+                return out;
+            } catch (RuntimeException | Error e) {
+                out.close();
+                throw e;
+            }
+        }
         long plane = (long) w * h;
         int rowLen = w * c;
         ResizeScratch scratch = ResizeScratch.get();
@@ -100,6 +116,16 @@ final class TensorWriter {
             out.close();
             throw e;
         }
+    }
+
+    /** {@code values} for {@code c} channels: as given, or its one value repeated. */
+    private static float[] expanded(int c, float[] values) {
+        if (values.length == c) {
+            return values;
+        }
+        float[] out = new float[c];
+        java.util.Arrays.fill(out, values[0]);
+        return out;
     }
 
     @Override

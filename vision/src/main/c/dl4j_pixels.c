@@ -1,0 +1,311 @@
+/*
+ * dl4j_pixels.c - the two-pass fixed-point resample of 8-bit RGB images for dataloader4j's vision module, called
+ * through java.lang.foreign (org.dataloader4j.vision.NativeKernels) when this library is loaded; otherwise the Java
+ * kernels in org.dataloader4j.vision.transforms.Pixels do the same work.
+ *
+ * The arithmetic is PIL's (and Pixels'): per output sample a sum of 8-bit inputs times 22-bit fixed-point weights,
+ * started at 1 << 21, shifted right by 22 and clipped to 0..255; first along rows (horizontal pass, into 8-bit
+ * intermediate rows), then along columns. Integer sums do not depend on their order, so the SIMD kernels below give
+ * the same bytes as the scalar ones and as the Java code; sums use unsigned 32-bit arithmetic, which wraps exactly as
+ * Java's int does.
+ *
+ * Tables come from the caller (ResizeCoefficients): the horizontal one padded to a constant number of taps per
+ * output (zero weights outside the filter), the vertical one as start, count and ksize weight slots per output row.
+ * Every index is checked against the image before anything is read.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PRECISION_BITS 22
+#define HALF (1u << (PRECISION_BITS - 1))
+
+#define DL4J_OK 0
+#define DL4J_BAD_ARGS (-3)
+#define DL4J_NO_MEMORY (-6)
+
+static inline uint8_t clip8(uint32_t acc) {
+    int32_t v = (int32_t) acc >> PRECISION_BITS;
+    return (uint8_t) (v < 0 ? 0 : v > 255 ? 255 : v);
+}
+
+/* One output pixel of the horizontal pass, scalar. */
+static inline void horizontal_pixel(const uint8_t *in, int32_t start, const int32_t *w, int32_t taps, uint8_t *out) {
+    uint32_t a0 = HALF, a1 = HALF, a2 = HALF;
+    const uint8_t *p = in + (int64_t) start * 3;
+    for (int32_t t = 0; t < taps; t++, p += 3) {
+        uint32_t wt = (uint32_t) w[t];
+        a0 += p[0] * wt;
+        a1 += p[1] * wt;
+        a2 += p[2] * wt;
+    }
+    out[0] = clip8(a0);
+    out[1] = clip8(a1);
+    out[2] = clip8(a2);
+}
+
+static void horizontal_scalar(const uint8_t *in, const int32_t *start, const int32_t *w, int32_t taps,
+                              int32_t out_w, uint8_t *out) {
+    for (int32_t x = 0; x < out_w; x++) {
+        horizontal_pixel(in, start[x], w + (int64_t) x * taps, taps, out + (int64_t) x * 3);
+    }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+static inline uint32_t load4(const uint8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+}
+
+/*
+ * Four output pixels at a time: each tap loads 4 bytes (R, G, B and the next byte, whose weight lane is zero) of four
+ * source pixels, widens the 16 bytes to 16 lanes and multiplies by the expanded weights (each pixel's weight in its
+ * four lanes, zero in the fourth). wexp holds, per group of 4 outputs and tap, 16 weights. Reads up to
+ * 1 byte past the last pixel a tap uses; the caller keeps the last groups of the image's last row on the scalar path.
+ */
+__attribute__((target("avx512f,avx512bw")))
+static int32_t horizontal_avx512(const uint8_t *in, const int32_t *start, const int32_t *wexp, int32_t taps,
+                                 int32_t groups, uint8_t *out) {
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i max = _mm512_set1_epi32(255);
+    for (int32_t g = 0; g < groups; g++) {
+        const uint8_t *p0 = in + (int64_t) start[4 * g] * 3;
+        const uint8_t *p1 = in + (int64_t) start[4 * g + 1] * 3;
+        const uint8_t *p2 = in + (int64_t) start[4 * g + 2] * 3;
+        const uint8_t *p3 = in + (int64_t) start[4 * g + 3] * 3;
+        const int32_t *w = wexp + (int64_t) g * taps * 16;
+        __m512i acc = _mm512_set1_epi32((int32_t) HALF);
+        for (int32_t t = 0; t < taps; t++) {
+            __m128i b = _mm_set_epi32((int32_t) load4(p3 + 3 * t), (int32_t) load4(p2 + 3 * t),
+                                      (int32_t) load4(p1 + 3 * t), (int32_t) load4(p0 + 3 * t));
+            __m512i px = _mm512_cvtepu8_epi32(b);
+            acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(px, _mm512_loadu_si512((const void *) (w + 16 * t))));
+        }
+        acc = _mm512_min_epi32(_mm512_max_epi32(_mm512_srai_epi32(acc, PRECISION_BITS), zero), max);
+        __m128i bytes = _mm512_cvtepi32_epi8(acc);   /* R0 G0 B0 x R1 G1 B1 x ... */
+        uint8_t tmp[16];
+        _mm_storeu_si128((__m128i *) tmp, bytes);
+        uint8_t *o = out + (int64_t) g * 12;
+        o[0] = tmp[0]; o[1] = tmp[1]; o[2] = tmp[2];
+        o[3] = tmp[4]; o[4] = tmp[5]; o[5] = tmp[6];
+        o[6] = tmp[8]; o[7] = tmp[9]; o[8] = tmp[10];
+        o[9] = tmp[12]; o[10] = tmp[13]; o[11] = tmp[14];
+    }
+    return groups;
+}
+
+__attribute__((target("avx2")))
+static int32_t horizontal_avx2(const uint8_t *in, const int32_t *start, const int32_t *wexp, int32_t taps,
+                               int32_t groups, uint8_t *out) {
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i max = _mm256_set1_epi32(255);
+    for (int32_t g = 0; g < groups; g++) {
+        const int32_t *w = wexp + (int64_t) g * taps * 16;
+        for (int half = 0; half < 2; half++) {
+            const uint8_t *p0 = in + (int64_t) start[4 * g + 2 * half] * 3;
+            const uint8_t *p1 = in + (int64_t) start[4 * g + 2 * half + 1] * 3;
+            __m256i acc = _mm256_set1_epi32((int32_t) HALF);
+            for (int32_t t = 0; t < taps; t++) {
+                __m128i b = _mm_set_epi32(0, 0, (int32_t) load4(p1 + 3 * t), (int32_t) load4(p0 + 3 * t));
+                __m256i px = _mm256_cvtepu8_epi32(b);
+                __m256i wt = _mm256_loadu_si256((const __m256i *) (w + 16 * t + 8 * half));
+                acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(px, wt));
+            }
+            acc = _mm256_min_epi32(_mm256_max_epi32(_mm256_srai_epi32(acc, PRECISION_BITS), zero), max);
+            int32_t lanes[8];
+            _mm256_storeu_si256((__m256i *) lanes, acc);
+            uint8_t *o = out + (int64_t) g * 12 + 6 * half;
+            o[0] = (uint8_t) lanes[0]; o[1] = (uint8_t) lanes[1]; o[2] = (uint8_t) lanes[2];
+            o[3] = (uint8_t) lanes[4]; o[4] = (uint8_t) lanes[5]; o[5] = (uint8_t) lanes[6];
+        }
+    }
+    return groups;
+}
+
+static int simd_level(void) {
+#ifdef DL4J_SIMD_LEVEL   /* for tests of the narrower kernels on a wider machine: 0 scalar, 1 AVX2, 2 AVX-512 */
+    return DL4J_SIMD_LEVEL;
+#endif
+    static int level = -1;
+    if (level < 0) {
+        __builtin_cpu_init();
+        level = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") ? 2
+                : __builtin_cpu_supports("avx2") ? 1 : 0;
+    }
+    return level;
+}
+#else
+static int simd_level(void) {
+    return 0;
+}
+#endif
+
+/*
+ * The horizontal pass over one row. safe_groups: how many leading groups of 4 outputs may use the SIMD kernels
+ * (their 4-byte loads stay inside the buffer); the rest are computed one pixel at a time.
+ */
+static void horizontal_row(const uint8_t *in, const int32_t *start, const int32_t *w, const int32_t *wexp,
+                           int32_t taps, int32_t out_w, int32_t safe_groups, uint8_t *out) {
+    int32_t done = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+    int level = simd_level();
+    if (level == 2) {
+        done = 4 * horizontal_avx512(in, start, wexp, taps, safe_groups, out);
+    } else if (level == 1) {
+        done = 4 * horizontal_avx2(in, start, wexp, taps, safe_groups, out);
+    }
+#else
+    (void) wexp;
+    (void) safe_groups;
+#endif
+    horizontal_scalar(in, start + done, w + (int64_t) done * taps, taps, out_w - done, out + (int64_t) done * 3);
+}
+
+/* One output row of the vertical pass: taps rows of len bytes, weights w. Written so that the compiler vectorises. */
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#endif
+static void vertical_row(const uint8_t *mid, int64_t stride, const int32_t *w, int32_t taps, int32_t len,
+                         uint32_t *acc, uint8_t *out) {
+    for (int32_t j = 0; j < len; j++) {
+        acc[j] = HALF;
+    }
+    for (int32_t t = 0; t < taps; t++) {
+        const uint8_t *r = mid + t * stride;
+        uint32_t wt = (uint32_t) w[t];
+        for (int32_t j = 0; j < len; j++) {
+            acc[j] += r[j] * wt;
+        }
+    }
+    for (int32_t j = 0; j < len; j++) {
+        out[j] = clip8(acc[j]);
+    }
+}
+
+/*
+ * Resamples the in_w x in_h RGB image src (src_bytes readable, rows of in_w * 3 bytes) to out_w x out_h into dst.
+ * Horizontal table: h_start[out_w], h_weights[out_w * h_taps] (padded: each output reads h_taps pixels from its
+ * start). Vertical table: v_start[out_h], v_count[out_h], v_weights[out_h * v_ksize]; rows v_first .. v_last - 1 of
+ * the input are the only ones read. Returns DL4J_OK, DL4J_BAD_ARGS when a table reads outside the image or a buffer
+ * is too small, DL4J_NO_MEMORY when the intermediate rows cannot be allocated.
+ */
+int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32_t in_h,
+                      const int32_t *h_start, const int32_t *h_weights, int32_t h_taps, int32_t out_w,
+                      const int32_t *v_start, const int32_t *v_count, const int32_t *v_weights, int32_t v_ksize,
+                      int32_t v_first, int32_t v_last, int32_t out_h, uint8_t *dst, int64_t dst_bytes) {
+    if (src == NULL || dst == NULL || h_start == NULL || h_weights == NULL || v_start == NULL || v_count == NULL
+        || v_weights == NULL || in_w <= 0 || in_h <= 0 || out_w <= 0 || out_h <= 0 || h_taps <= 0 || v_ksize <= 0
+        || v_first < 0 || v_last > in_h || v_first >= v_last || src_bytes < (int64_t) in_w * in_h * 3
+        || dst_bytes < (int64_t) out_w * out_h * 3) {
+        return DL4J_BAD_ARGS;
+    }
+    for (int32_t x = 0; x < out_w; x++) {
+        if (h_start[x] < 0 || (int64_t) h_start[x] + h_taps > in_w) {
+            return DL4J_BAD_ARGS;
+        }
+    }
+    for (int32_t y = 0; y < out_h; y++) {
+        if (v_count[y] < 0 || v_count[y] > v_ksize || v_start[y] < v_first
+            || (int64_t) v_start[y] + v_count[y] > v_last) {
+            return DL4J_BAD_ARGS;
+        }
+    }
+    int32_t rows = v_last - v_first;
+    int64_t in_row = (int64_t) in_w * 3;
+    int64_t out_row = (int64_t) out_w * 3;
+    int32_t groups = out_w / 4;
+    uint8_t *mid = malloc((size_t) (rows * out_row));
+    uint32_t *acc = malloc((size_t) out_row * sizeof(uint32_t));
+    int32_t *wexp = malloc((size_t) groups * (size_t) h_taps * 16 * sizeof(int32_t) + 1);
+    if (mid == NULL || acc == NULL || wexp == NULL) {
+        free(mid);
+        free(acc);
+        free(wexp);
+        return DL4J_NO_MEMORY;
+    }
+    for (int32_t g = 0; g < groups; g++) {
+        for (int32_t t = 0; t < h_taps; t++) {
+            int32_t *e = wexp + ((int64_t) g * h_taps + t) * 16;
+            for (int k = 0; k < 4; k++) {
+                int32_t wt = h_weights[(int64_t) (4 * g + k) * h_taps + t];
+                e[4 * k] = wt;
+                e[4 * k + 1] = wt;
+                e[4 * k + 2] = wt;
+                e[4 * k + 3] = 0;
+            }
+        }
+    }
+    /* groups whose 4-byte loads stay inside the row (plus one byte): safe on every row; on rows before the last of
+       the buffer, the byte after the row belongs to the next row and every group is safe */
+    int32_t safe_last = 0;
+    while (safe_last < groups) {
+        int32_t last_start = 0;
+        for (int k = 0; k < 4; k++) {
+            int32_t s = h_start[4 * safe_last + k];
+            last_start = s > last_start ? s : last_start;
+        }
+        if ((int64_t) (last_start + h_taps - 1) * 3 + 4 > in_row) {
+            break;
+        }
+        safe_last++;
+    }
+    for (int32_t y = 0; y < rows; y++) {
+        int32_t row = v_first + y;
+        horizontal_row(src + row * in_row, h_start, h_weights, wexp, h_taps, out_w,
+                       row + 1 < in_h ? groups : safe_last, mid + y * out_row);
+    }
+    for (int32_t y = 0; y < out_h; y++) {
+        vertical_row(mid + (int64_t) (v_start[y] - v_first) * out_row, out_row, v_weights + (int64_t) y * v_ksize,
+                     v_count[y], (int32_t) out_row, acc, dst + y * out_row);
+    }
+    free(mid);
+    free(acc);
+    free(wexp);
+    return DL4J_OK;
+}
+
+/*
+ * ToTensor + Normalize: the h x w image src (c channels interleaved, 1..4) to c float planes in dst:
+ * ((byte / 255f) - mean[k]) / std[k], in float32 with exactly these operations (IEEE division, no contraction), so
+ * the values are those of the Java code; mirror != 0 reads each row right to left. Returns DL4J_OK, or
+ * DL4J_BAD_ARGS when a size is wrong or a buffer too small.
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#endif
+static void normalize_plane(const uint8_t *in, int32_t n, float mean, float std, float *out) {
+    for (int32_t i = 0; i < n; i++) {
+        float v = (float) in[i] / 255.0f;
+        out[i] = (v - mean) / std;
+    }
+}
+
+int dl4j_to_planes(const uint8_t *src, int64_t src_bytes, int32_t w, int32_t h, int32_t c, const float *mean,
+                   const float *std, int32_t mirror, float *dst, int64_t dst_bytes) {
+    if (src == NULL || dst == NULL || mean == NULL || std == NULL || w <= 0 || h <= 0 || c < 1 || c > 4
+        || src_bytes < (int64_t) w * h * c || dst_bytes < (int64_t) w * h * c * (int64_t) sizeof(float)) {
+        return DL4J_BAD_ARGS;
+    }
+    uint8_t *planes = malloc((size_t) w * (size_t) c);
+    if (planes == NULL) {
+        return DL4J_NO_MEMORY;
+    }
+    int64_t plane = (int64_t) w * h;
+    for (int32_t y = 0; y < h; y++) {
+        const uint8_t *row = src + (int64_t) y * w * c;
+        for (int32_t x = 0; x < w; x++) {
+            const uint8_t *p = row + (int64_t) (mirror ? w - 1 - x : x) * c;
+            for (int32_t k = 0; k < c; k++) {
+                planes[(int64_t) k * w + x] = p[k];
+            }
+        }
+        for (int32_t k = 0; k < c; k++) {
+            normalize_plane(planes + (int64_t) k * w, w, mean[k], std[k], dst + k * plane + (int64_t) y * w);
+        }
+    }
+    free(planes);
+    return DL4J_OK;
+}

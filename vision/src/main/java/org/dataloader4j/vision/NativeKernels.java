@@ -1,0 +1,126 @@
+package org.dataloader4j.vision;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * Internal, not an API: the native pixel kernels ({@code src/main/c/dl4j_pixels.c}, in the same library as the
+ * native JPEG decoder) that the transforms call instead of their Java kernels when the library is loaded: the RGB
+ * resample and ToTensor + Normalize. They compute the same bytes and floats (the same fixed-point sums, the same
+ * float32 operations; SIMD where the processor has AVX2 or AVX-512); tests compare the two. Turned off with {@code -Ddataloader4j.vision.nativeKernels=false}.
+ *
+ * <pre>{@code
+ * if (NativeKernels.available()) {
+ *     NativeKernels.resampleRgb(src, inW, inH, hStart, hWeights, hTaps, outW, vStart, vCount, vWeights, vKsize,
+ *             vFirst, vLast, outH, dst);
+ * }
+ * }</pre>
+ */
+public final class NativeKernels {
+    static final String PROPERTY = "dataloader4j.vision.nativeKernels";
+    private static final int OK = 0;
+    private static final int NO_MEMORY = -6;
+    private static final MethodHandle RESAMPLE = bind("dl4j_resample_rgb", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+    private static final MethodHandle TO_PLANES = bind("dl4j_to_planes", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.JAVA_LONG));
+
+    private NativeKernels() {
+    }
+
+    private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
+        SymbolLookup library = NativeJpeg.library();
+        if (library == null || "false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
+            return null;
+        }
+        return library.find(name).map(symbol -> Linker.nativeLinker().downcallHandle(symbol, descriptor,
+                Linker.Option.critical(true))).orElse(null);
+    }
+
+    /** Whether the native kernels are loaded. */
+    public static boolean available() {
+        return RESAMPLE != null && TO_PLANES != null;
+    }
+
+    /**
+     * Resamples the {@code inW × inH} RGB image in {@code src} to {@code outW × outH} in {@code dst}: the horizontal
+     * pass with the padded table ({@code hTaps} weights per output, each reading {@code hTaps} pixels from
+     * {@code hStart}), then the vertical pass ({@code vCount} weights in {@code vKsize} slots per output row, rows
+     * from {@code vStart}); only rows {@code vFirst .. vLast - 1} are read.
+     *
+     * @throws IllegalArgumentException when a table reads outside the image or a segment is too small
+     * @throws OutOfMemoryError         when the native intermediate rows cannot be allocated
+     * @throws IllegalStateException    when the kernels are not {@link #available()}
+     */
+    public static void resampleRgb(MemorySegment src, int inW, int inH, int[] hStart, int[] hWeights, int hTaps,
+                                   int outW, int[] vStart, int[] vCount, int[] vWeights, int vKsize, int vFirst,
+                                   int vLast, int outH, MemorySegment dst) {
+        if (RESAMPLE == null) {
+            throw new IllegalStateException("the native kernels are not loaded: " + NativeJpeg.status());
+        }
+        if (hStart.length < outW || hWeights.length < (long) outW * hTaps || vStart.length < outH
+                || vCount.length < outH || vWeights.length < (long) outH * vKsize) {
+            throw new IllegalArgumentException("resample tables shorter than the output: " + outW + "x" + outH);
+        }
+        int rc;
+        try {
+            rc = (int) RESAMPLE.invokeExact(src, src.byteSize(), inW, inH, MemorySegment.ofArray(hStart),
+                    MemorySegment.ofArray(hWeights), hTaps, outW, MemorySegment.ofArray(vStart),
+                    MemorySegment.ofArray(vCount), MemorySegment.ofArray(vWeights), vKsize, vFirst, vLast, outH, dst,
+                    dst.byteSize());
+        } catch (Throwable t) {
+            throw new IllegalStateException("native resample failed: " + t, t);
+        }
+        if (rc == NO_MEMORY) {
+            throw new OutOfMemoryError("native resample could not allocate its rows for " + inW + "x" + inH + " -> "
+                    + outW + "x" + outH);
+        }
+        if (rc != OK) {
+            throw new IllegalArgumentException("native resample refused " + inW + "x" + inH + " -> " + outW + "x"
+                    + outH + " (a table reads outside the image, or a buffer is too small)");
+        }
+    }
+
+    /**
+     * Writes the {@code height × width} image in {@code src} ({@code channels} interleaved bytes per pixel) as
+     * {@code channels} float32 planes into {@code dst}: {@code ((byte / 255f) - mean[k]) / std[k]} per channel
+     * {@code k}, rows read right to left when {@code mirror}.
+     *
+     * @throws IllegalArgumentException when {@code mean} or {@code std} has fewer than {@code channels} values or a
+     *                                  segment is too small
+     * @throws IllegalStateException    when the kernels are not {@link #available()}
+     */
+    public static void toPlanes(MemorySegment src, int width, int height, int channels, float[] mean, float[] std,
+                                boolean mirror, MemorySegment dst) {
+        if (TO_PLANES == null) {
+            throw new IllegalStateException("the native kernels are not loaded: " + NativeJpeg.status());
+        }
+        if (mean.length < channels || std.length < channels) {
+            throw new IllegalArgumentException("need " + channels + " means and stds, but got " + mean.length
+                    + " and " + std.length);
+        }
+        int rc;
+        try {
+            rc = (int) TO_PLANES.invokeExact(src, src.byteSize(), width, height, channels, MemorySegment.ofArray(mean),
+                    MemorySegment.ofArray(std), mirror ? 1 : 0, dst, dst.byteSize());
+        } catch (Throwable t) {
+            throw new IllegalStateException("native toPlanes failed: " + t, t);
+        }
+        if (rc == NO_MEMORY) {
+            throw new OutOfMemoryError("native toPlanes could not allocate a row of " + width + " pixels");
+        }
+        if (rc != OK) {
+            throw new IllegalArgumentException("native toPlanes refused a " + width + "x" + height + "x" + channels
+                    + " image (a segment is too small)");
+        }
+    }
+}
