@@ -33,6 +33,14 @@ public final class BatchMemory {
     }
 
     /**
+     * A tensor for a batch whose every element the caller writes (contents unspecified until then): the bound
+     * allocator skips filling pooled memory; outside a loader, fresh zeros.
+     */
+    public static Tensor allocateUninitialized(DType dtype, Shape shape) {
+        return ALLOCATOR.isBound() ? ALLOCATOR.get().allocateUninitialized(dtype, shape) : Tensor.zeros(dtype, shape);
+    }
+
+    /**
      * A tensor for one sample's output, for transforms such as {@code ToTensor}: when the loader has
      * preallocated the batch and one of its tensors has rows of this dtype and shape, the sample's own row
      * of it (so the sample is written once, straight into the batch); otherwise a fresh tensor of zeros.

@@ -230,7 +230,7 @@ public final class DefaultCollate implements Collate<Object, Batch> {
     }
 
     private static Tensor allocate(DType dtype, Shape shape, List<Tensor> allocated) {
-        Tensor t = BatchMemory.allocate(dtype, shape);
+        Tensor t = BatchMemory.allocateUninitialized(dtype, shape); // every caller writes every element
         allocated.add(t);
         return t;
     }

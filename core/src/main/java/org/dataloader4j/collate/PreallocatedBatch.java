@@ -36,12 +36,15 @@ public final class PreallocatedBatch {
         this.fallback = fallback;
     }
 
-    /** Allocates one tensor of shape [size, rowShape...] per leaf from {@code allocator}. */
+    /**
+     * Allocates one tensor of shape [size, rowShape...] per leaf from {@code allocator}, unfilled: each row is either
+     * claimed by its sample, which writes all of it, or copied in by the default collate.
+     */
     public static PreallocatedBatch allocate(List<Leaf> layout, int size, TensorAllocator allocator) {
         List<Tensor> tensors = new ArrayList<>(layout.size());
         try {
             for (Leaf leaf : layout) {
-                tensors.add(allocator.allocate(leaf.dtype(), leaf.rowShape().prepend(size)));
+                tensors.add(allocator.allocateUninitialized(leaf.dtype(), leaf.rowShape().prepend(size)));
             }
         } catch (RuntimeException | Error e) {
             tensors.forEach(Tensor::close);
@@ -60,18 +63,30 @@ public final class PreallocatedBatch {
      * and shape) and allocates anything else from the fallback.
      */
     public TensorAllocator allocator() {
-        return (dtype, shape) -> {
-            synchronized (this) {
-                for (int i = 0; i < taken.length; i++) {
-                    Tensor t = tensors.get(i);
-                    if (!taken[i] && t.dtype() == dtype && t.shape().equals(shape)) {
-                        taken[i] = true;
-                        return t;
-                    }
-                }
+        return new TensorAllocator() {
+            @Override
+            public Tensor allocate(DType dtype, Shape shape) {
+                Tensor t = takePreallocated(dtype, shape);
+                return t != null ? t : fallback.allocate(dtype, shape);
             }
-            return fallback.allocate(dtype, shape);
+
+            @Override
+            public Tensor allocateUninitialized(DType dtype, Shape shape) {
+                Tensor t = takePreallocated(dtype, shape);
+                return t != null ? t : fallback.allocateUninitialized(dtype, shape);
+            }
         };
+    }
+
+    private synchronized Tensor takePreallocated(DType dtype, Shape shape) {
+        for (int i = 0; i < taken.length; i++) {
+            Tensor t = tensors.get(i);
+            if (!taken[i] && t.dtype() == dtype && t.shape().equals(shape)) {
+                taken[i] = true;
+                return t;
+            }
+        }
+        return null;
     }
 
     /** Gives back the tensors the collate did not take; true if it took all of them. */

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.dataloader4j.collate.Collate;
 import org.dataloader4j.collate.PreallocatedBatch;
+import org.dataloader4j.tensor.DType;
+import org.dataloader4j.tensor.Shape;
+import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.tensor.TensorAllocator;
 
 /**
@@ -37,11 +40,24 @@ final class SlotLayout {
         if (!enabled) {
             return base;
         }
-        return (dtype, shape) -> {
-            if (shape.rank() >= 1) {
-                seen.add(new PreallocatedBatch.Leaf(dtype, shape.dropFirst()));
+        return new TensorAllocator() {
+            @Override
+            public Tensor allocate(DType dtype, Shape shape) {
+                record(dtype, shape);
+                return base.allocate(dtype, shape);
             }
-            return base.allocate(dtype, shape);
+
+            @Override
+            public Tensor allocateUninitialized(DType dtype, Shape shape) {
+                record(dtype, shape);
+                return base.allocateUninitialized(dtype, shape);
+            }
+
+            private void record(DType dtype, Shape shape) {
+                if (shape.rank() >= 1) {
+                    seen.add(new PreallocatedBatch.Leaf(dtype, shape.dropFirst()));
+                }
+            }
         };
     }
 

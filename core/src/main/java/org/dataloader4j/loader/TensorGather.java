@@ -43,7 +43,8 @@ final class TensorGather {
             List<Tensor> out = new ArrayList<>(tensors.size());
             try {
                 for (Tensor source : tensors) {
-                    Tensor batch = BatchMemory.allocate(source.dtype(), source.shape().withFirst(indices.length));
+                    Tensor batch = BatchMemory.allocateUninitialized(source.dtype(),
+                            source.shape().withFirst(indices.length));
                     out.add(batch);
                     MemorySegment from = source.data();
                     MemorySegment to = batch.data();

@@ -74,6 +74,17 @@ public final class BufferPool implements TensorAllocator, AutoCloseable {
         return Tensor.lent(dtype, shape, slab.segment(), () -> giveBack(slab));
     }
 
+    /**
+     * A tensor in pooled memory as {@link #allocate}, but not filled: it holds whatever a closed batch left (zeros
+     * or the {@code fill} byte when the memory is new). For batches whose every element is written.
+     */
+    @Override
+    public Tensor allocateUninitialized(DType dtype, Shape shape) {
+        long bytes = Math.multiplyExact(shape.numel(), (long) dtype.byteSize());
+        Slab slab = take(bytes);
+        return Tensor.lent(dtype, shape, slab.segment(), () -> giveBack(slab));
+    }
+
     private synchronized Slab take(long bytes) {
         if (closed) {
             throw new IllegalStateException("this BufferPool is closed");

@@ -17,4 +17,13 @@ public interface TensorAllocator {
 
     /** A tensor of zeros of the given dtype and shape, owned by the caller (close it when done). */
     Tensor allocate(DType dtype, Shape shape);
+
+    /**
+     * A tensor of the given dtype and shape whose contents are unspecified (PyTorch's {@code empty}), for callers
+     * that write every element, such as a collate stacking rows: it skips filling the memory. By default the same
+     * as {@link #allocate}.
+     */
+    default Tensor allocateUninitialized(DType dtype, Shape shape) {
+        return allocate(dtype, shape);
+    }
 }

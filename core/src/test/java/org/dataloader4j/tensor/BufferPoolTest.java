@@ -36,6 +36,23 @@ class BufferPoolTest {
     }
 
     @Test
+    void uninitializedTensorsReuseMemoryWithoutFillingItWhileAllocateStillFills() {
+        try (BufferPool pool = BufferPool.builder().fill((byte) 0xA5).build()) {
+            try (Tensor fresh = pool.allocateUninitialized(DType.UINT8, Shape.of(4))) {
+                assertEquals(0, fresh.getLong(1), "new memory comes zeroed from the system");
+                fresh.setLong(7, 1);
+            }
+            try (Tensor reused = pool.allocateUninitialized(DType.UINT8, Shape.of(4))) {
+                assertEquals(7, reused.getLong(1), "not filled: what the last owner wrote is still there");
+                reused.setLong(9, 1);
+            }
+            try (Tensor filled = pool.allocate(DType.UINT8, Shape.of(4))) {
+                assertEquals(0xA5, filled.getLong(1));
+            }
+        }
+    }
+
+    @Test
     void aSentinelFillShowsWhatAWriterLeftUntouched() {
         try (BufferPool pool = BufferPool.builder().fill((byte) 0xA5).build()) {
             try (Tensor t = pool.allocate(DType.UINT8, Shape.of(4))) {
