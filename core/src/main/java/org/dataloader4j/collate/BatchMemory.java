@@ -34,16 +34,16 @@ public final class BatchMemory {
 
     /**
      * A tensor for a batch whose every element the caller writes (contents unspecified until then): the bound
-     * allocator skips filling pooled memory; outside a loader, fresh zeros.
+     * allocator skips filling pooled memory; outside a loader, fresh memory, not filled either.
      */
     public static Tensor allocateUninitialized(DType dtype, Shape shape) {
-        return ALLOCATOR.isBound() ? ALLOCATOR.get().allocateUninitialized(dtype, shape) : Tensor.zeros(dtype, shape);
+        return ALLOCATOR.isBound() ? ALLOCATOR.get().allocateUninitialized(dtype, shape) : Tensor.empty(dtype, shape);
     }
 
     /**
      * A tensor for one sample's output, for transforms such as {@code ToTensor}: when the loader has
      * preallocated the batch and one of its tensors has rows of this dtype and shape, the sample's own row
-     * of it (so the sample is written once, straight into the batch); otherwise a fresh tensor of zeros.
+     * of it (so the sample is written once, straight into the batch); otherwise a fresh tensor.
      * Its content is unspecified until written: write every element.
      */
     public static Tensor allocateSample(DType dtype, Shape shape) {
@@ -53,7 +53,7 @@ public final class BatchMemory {
                 return row;
             }
         }
-        return Tensor.zeros(dtype, shape);
+        return Tensor.empty(dtype, shape);
     }
 
     /** Runs {@code action} (reading one sample) with {@code slots} serving {@link #allocateSample}. */

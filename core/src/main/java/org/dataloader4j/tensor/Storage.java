@@ -37,9 +37,18 @@ final class Storage {
         this.segment = segment;
     }
 
+    /** Zeroed memory of {@code bytes}. */
     static Storage allocate(long bytes) {
+        return allocate(bytes, true);
+    }
+
+    /** Memory of {@code bytes}, zeroed when {@code zero}; otherwise its contents are unspecified. */
+    static Storage allocate(long bytes, boolean zero) {
         if (bytes < IMMEDIATE_FREE_BYTES) {
             Slab.Slice slice = Slab.take(bytes);
+            if (zero) {
+                slice.segment().fill((byte) 0);
+            }
             OffHeapMemory.allocated(bytes);
             Storage storage = new Storage(slice.segment());
             // The action holds the slab, never the storage, so the storage can become unreachable.

@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 
 import org.dataloader4j.tensor.DType;
+import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;
 
 /**
@@ -84,6 +85,21 @@ public final class Image implements AutoCloseable {
             throw new IllegalArgumentException("image width and height must be positive, but got width=" + width
                     + ", height=" + height);
         }
+    }
+
+    /**
+     * A new image that owns its memory, with unspecified pixels (like {@code torch.empty}): for code that writes
+     * every pixel, which saves zeroing the memory first.
+     *
+     * <pre>{@code
+     * Image out = Image.empty(Image.Mode.RGB, 224, 224);   // then write all 224 x 224 x 3 bytes
+     * }</pre>
+     */
+    public static Image empty(Mode mode, int width, int height) {
+        Objects.requireNonNull(mode, "mode");
+        checkSize(width, height);
+        Tensor t = Tensor.empty(DType.UINT8, Shape.of(height, width, mode.channels()));
+        return new Image(mode, width, height, t, true);
     }
 
     /** A new black (all zero) image that owns its memory. */

@@ -254,7 +254,7 @@ final class NativeJpeg {
                         + ") is outside the " + sw + "x" + sh + " image");
             }
             Image.Mode mode = space == JCS_GRAYSCALE ? Image.Mode.L : Image.Mode.RGB;
-            Image image = Image.allocate(mode, rw, rh);
+            Image image = Image.empty(mode, rw, rh);   // the decoder writes every byte
             MemorySegment out = image.data();
             MemorySegment outInfo = arena.allocate(ValueLayout.JAVA_INT, 5);
             rc = (int) LOADED.decode.invokeExact(data, read, scaleNum, left, top, width > 0 ? rw : 0,

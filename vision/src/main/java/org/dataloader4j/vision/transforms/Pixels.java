@@ -145,7 +145,7 @@ final class Pixels {
     static Image resample(Image in, ResizeCoefficients cx, ResizeCoefficients cy, int outW, int outH,
                           boolean useNative) {
         if (useNative && in.mode() == Image.Mode.RGB && cx != null && cy != null) {
-            Image out = Image.allocate(Image.Mode.RGB, outW, outH);
+            Image out = Image.empty(Image.Mode.RGB, outW, outH);
             try {
                 NativeKernels.resampleRgb(in.data(), in.width(), in.height(), cx.paddedStart(), cx.paddedWeights(),
                         cx.taps(), outW, cy.starts(), cy.counts(), cy.weights(), cy.ksize(), cy.first(), cy.last(),
@@ -166,7 +166,7 @@ final class Pixels {
         int outRow = outW * c;
         byte[] row = scratch.row(inRow);
         byte[] orow = scratch.outRow(outRow);
-        Image out = Image.allocate(in.mode(), outW, outH);
+        Image out = Image.empty(in.mode(), outW, outH);
         try {
             MemorySegment dst = out.data();
             if (cy == null) {
@@ -273,7 +273,7 @@ final class Pixels {
         int outRow = outW * c;
         byte[] row = scratch.row(inRow);
         byte[] orow = scratch.outRow(outRow);
-        Image out = Image.allocate(in.mode(), outW, outH);
+        Image out = Image.empty(in.mode(), outW, outH);
         MemorySegment dst = out.data();
         int loaded = -1;
         for (int y = 0; y < outH; y++) {
@@ -660,7 +660,7 @@ final class Pixels {
         byte[] row = scratch.row(rowLen);
         byte[] orow = scratch.outRow(rowLen);
         MemorySegment src = in.data();
-        Image out = Image.allocate(in.mode(), w, h);
+        Image out = Image.empty(in.mode(), w, h);
         MemorySegment dst = out.data();
         for (int y = 0; y < h; y++) {
             MemorySegment.copy(src, BYTES, (long) y * rowLen, row, 0, rowLen);
