@@ -125,6 +125,99 @@ static int32_t horizontal_avx2(const uint8_t *in, const int32_t *start, const in
     return groups;
 }
 
+/* Transposes 16 rows of 16 bytes (x[r]) into 16 columns of 16 bytes (y[c] holds byte c of every row, in row order). */
+__attribute__((target("avx512f,avx512bw")))
+static inline void transpose16(const __m128i x[16], __m128i y[16]) {
+    __m128i t[16], u[16], v[16];
+    for (int i = 0; i < 8; i++) {
+        t[i] = _mm_unpacklo_epi8(x[2 * i], x[2 * i + 1]);
+        t[i + 8] = _mm_unpackhi_epi8(x[2 * i], x[2 * i + 1]);
+    }
+    for (int h = 0; h < 16; h += 8) {
+        for (int i = 0; i < 4; i++) {
+            u[h + i] = _mm_unpacklo_epi16(t[h + 2 * i], t[h + 2 * i + 1]);
+            u[h + i + 4] = _mm_unpackhi_epi16(t[h + 2 * i], t[h + 2 * i + 1]);
+        }
+    }
+    for (int q = 0; q < 16; q += 4) {
+        for (int i = 0; i < 2; i++) {
+            v[q + i] = _mm_unpacklo_epi32(u[q + 2 * i], u[q + 2 * i + 1]);
+            v[q + i + 2] = _mm_unpackhi_epi32(u[q + 2 * i], u[q + 2 * i + 1]);
+        }
+    }
+    for (int q = 0; q < 16; q += 2) {
+        y[q] = _mm_unpacklo_epi64(v[q], v[q + 1]);
+        y[q + 1] = _mm_unpackhi_epi64(v[q], v[q + 1]);
+    }
+}
+
+/*
+ * The horizontal pass of 16 rows at once: the rows are transposed into cols (len bytes of the row, each as 16
+ * bytes, one per row), so that every multiply-add works on the same byte position of 16 rows with one weight; the
+ * results (16 rows per output byte, in outs) are transposed back into the 16 rows of out (stride out_stride). Reads
+ * only the bytes of the rows; cols holds row_len x 16 bytes, outs out_w * 3 x 16.
+ */
+__attribute__((target("avx512f,avx512bw")))
+static void horizontal_strip16(const uint8_t *in, int64_t in_stride, int32_t row_len, const int32_t *start,
+                               const int32_t *w, int32_t taps, int32_t out_w, uint8_t *cols, uint8_t *outs,
+                               uint8_t *out, int64_t out_stride) {
+    __m128i x[16], y[16];
+    int32_t j = 0;
+    for (; j + 16 <= row_len; j += 16) {
+        for (int r = 0; r < 16; r++) {
+            x[r] = _mm_loadu_si128((const __m128i *) (in + r * in_stride + j));
+        }
+        transpose16(x, y);
+        for (int k = 0; k < 16; k++) {
+            _mm_storeu_si128((__m128i *) (cols + (int64_t) (j + k) * 16), y[k]);
+        }
+    }
+    for (; j < row_len; j++) {
+        for (int r = 0; r < 16; r++) {
+            cols[(int64_t) j * 16 + r] = in[r * in_stride + j];
+        }
+    }
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i max = _mm512_set1_epi32(255);
+    const __m512i half = _mm512_set1_epi32((int32_t) HALF);
+    for (int32_t o = 0; o < out_w; o++) {
+        const uint8_t *p = cols + (int64_t) start[o] * 3 * 16;
+        const int32_t *wo = w + (int64_t) o * taps;
+        __m512i a0 = half, a1 = half, a2 = half;
+        for (int32_t t = 0; t < taps; t++, p += 48) {
+            __m512i wt = _mm512_set1_epi32(wo[t]);
+            a0 = _mm512_add_epi32(a0, _mm512_mullo_epi32(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *) p)), wt));
+            a1 = _mm512_add_epi32(a1, _mm512_mullo_epi32(
+                    _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *) (p + 16))), wt));
+            a2 = _mm512_add_epi32(a2, _mm512_mullo_epi32(
+                    _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *) (p + 32))), wt));
+        }
+        uint8_t *q = outs + (int64_t) o * 48;
+        _mm_storeu_si128((__m128i *) q, _mm512_cvtepi32_epi8(
+                _mm512_min_epi32(_mm512_max_epi32(_mm512_srai_epi32(a0, PRECISION_BITS), zero), max)));
+        _mm_storeu_si128((__m128i *) (q + 16), _mm512_cvtepi32_epi8(
+                _mm512_min_epi32(_mm512_max_epi32(_mm512_srai_epi32(a1, PRECISION_BITS), zero), max)));
+        _mm_storeu_si128((__m128i *) (q + 32), _mm512_cvtepi32_epi8(
+                _mm512_min_epi32(_mm512_max_epi32(_mm512_srai_epi32(a2, PRECISION_BITS), zero), max)));
+    }
+    int32_t out_len = out_w * 3;
+    j = 0;
+    for (; j + 16 <= out_len; j += 16) {
+        for (int k = 0; k < 16; k++) {
+            x[k] = _mm_loadu_si128((const __m128i *) (outs + (int64_t) (j + k) * 16));
+        }
+        transpose16(x, y);
+        for (int r = 0; r < 16; r++) {
+            _mm_storeu_si128((__m128i *) (out + r * out_stride + j), y[r]);
+        }
+    }
+    for (; j < out_len; j++) {
+        for (int r = 0; r < 16; r++) {
+            out[r * out_stride + j] = outs[(int64_t) j * 16 + r];
+        }
+    }
+}
+
 static int simd_level(void) {
 #ifdef DL4J_SIMD_LEVEL   /* for tests of the narrower kernels on a wider machine: 0 scalar, 1 AVX2, 2 AVX-512 */
     return DL4J_SIMD_LEVEL;
@@ -252,7 +345,22 @@ int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32
         }
         safe_last++;
     }
-    for (int32_t y = 0; y < rows; y++) {
+    int32_t y = 0;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (simd_level() == 2 && rows >= 16) {
+        uint8_t *cols = malloc((size_t) in_row * 16);
+        uint8_t *outs = malloc((size_t) out_row * 16);
+        if (cols != NULL && outs != NULL) {
+            for (; y + 16 <= rows; y += 16) {
+                horizontal_strip16(src + (v_first + y) * in_row, in_row, (int32_t) in_row, h_start, h_weights, h_taps,
+                                   out_w, cols, outs, mid + y * out_row, out_row);
+            }
+        }
+        free(cols);
+        free(outs);
+    }
+#endif
+    for (; y < rows; y++) {
         int32_t row = v_first + y;
         horizontal_row(src + row * in_row, h_start, h_weights, wexp, h_taps, out_w,
                        row + 1 < in_h ? groups : safe_last, mid + y * out_row);
