@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Threads allocate from one of a few lanes (by thread id), each with its own current block, so that worker
  * threads neither wait for one lock nor share the block's arena, whose reference count every native call that is
- * passed a slice updates. The memory under a closed block's arena is kept (a few blocks) and put under the arena of
- * a later block, so it is neither returned to the system nor touched again: slices come unfilled, and
- * {@link Storage} zeroes the ones {@code Tensor.zeros} asks for. Where the C allocator cannot be called, blocks come
- * from the arena itself (zeroed) and are not kept.
+ * passed a slice updates. On Linux the memory under a closed block's arena is kept (a few blocks, mapped with
+ * {@code mmap}) and put under the arena of a later block, so it is not faulted in and zeroed again: slices come
+ * unfilled, and {@link Storage} zeroes the ones {@code Tensor.zeros} asks for; blocks beyond those few are unmapped
+ * at once. Where the system cannot be called, blocks come from the arena itself (zeroed) and are not kept.
  */
 final class Slab {
     static final long SIZE = 4L << 20;
@@ -102,28 +102,35 @@ final class Slab {
     }
 
     /**
-     * Raw blocks from the C allocator, kept for reuse (up to {@code keep}) when the arena they were lent to closes.
-     * Each lending puts the block under a new arena, so segments of an earlier arena stay closed.
+     * Raw blocks mapped from the system ({@code mmap}, Linux), kept for reuse (up to {@code keep}) when the arena
+     * they were lent to closes, and unmapped beyond that, so that memory goes back to the system at once. Each
+     * lending puts the block under a new arena, so segments of an earlier arena stay closed.
      */
     private static final class RawBlocks {
-        private static final MethodHandle ALIGNED_ALLOC;
-        private static final MethodHandle FREE;
+        private static final int PROT_READ_WRITE = 0x1 | 0x2;
+        private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
+        private static final MethodHandle MMAP;
+        private static final MethodHandle MUNMAP;
 
         static {
-            MethodHandle alloc = null;
-            MethodHandle free = null;
-            try {
-                Linker linker = Linker.nativeLinker();
-                alloc = linker.defaultLookup().find("aligned_alloc").map(s -> linker.downcallHandle(s,
-                        FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG)))
-                        .orElse(null);
-                free = linker.defaultLookup().find("free").map(s -> linker.downcallHandle(s,
-                        FunctionDescriptor.ofVoid(ValueLayout.ADDRESS))).orElse(null);
-            } catch (RuntimeException | LinkageError e) {
-                alloc = null; // native access refused: blocks come from the arena
+            MethodHandle map = null;
+            MethodHandle unmap = null;
+            if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
+                try {
+                    Linker linker = Linker.nativeLinker();
+                    map = linker.defaultLookup().find("mmap").map(s -> linker.downcallHandle(s,
+                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                                    ValueLayout.JAVA_LONG))).orElse(null);
+                    unmap = linker.defaultLookup().find("munmap").map(s -> linker.downcallHandle(s,
+                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)))
+                            .orElse(null);
+                } catch (RuntimeException | LinkageError e) {
+                    map = null; // native access refused: blocks come from the arena
+                }
             }
-            ALIGNED_ALLOC = free == null ? null : alloc;
-            FREE = alloc == null ? null : free;
+            MMAP = unmap == null ? null : map;
+            MUNMAP = map == null ? null : unmap;
         }
 
         private final int keep;
@@ -135,14 +142,14 @@ final class Slab {
 
         /** A block of {@link #SIZE} bytes that lives until {@code arena} closes. */
         MemorySegment take(Arena arena) {
-            if (ALIGNED_ALLOC == null) {
+            if (MMAP == null) {
                 return arena.allocate(SIZE, ALIGNMENT);
             }
             Long reused;
             synchronized (this) {
                 reused = kept.pollFirst();
             }
-            long address = reused != null ? reused : allocate();
+            long address = reused != null ? reused : map();
             try {
                 return MemorySegment.ofAddress(address).reinterpret(SIZE, arena, s -> giveBack(address));
             } catch (RuntimeException | Error e) {
@@ -151,15 +158,16 @@ final class Slab {
             }
         }
 
-        private static long allocate() {
+        private static long map() {
             MemorySegment block;
             try {
-                block = (MemorySegment) ALIGNED_ALLOC.invokeExact(ALIGNMENT, SIZE);
+                block = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, SIZE, PROT_READ_WRITE,
+                        MAP_PRIVATE_ANONYMOUS, -1, 0L);
             } catch (Throwable t) {
-                throw new IllegalStateException("aligned_alloc failed: " + t, t);
+                throw new IllegalStateException("mmap failed: " + t, t);
             }
-            if (block.address() == 0) {
-                throw new OutOfMemoryError("cannot allocate a " + (SIZE >> 20) + " MiB block of off-heap memory");
+            if (block.address() == -1L || block.address() == 0) {
+                throw new OutOfMemoryError("cannot map a " + (SIZE >> 20) + " MiB block of off-heap memory");
             }
             return block.address();
         }
@@ -171,10 +179,14 @@ final class Slab {
                     return;
                 }
             }
+            int rc;
             try {
-                FREE.invokeExact(MemorySegment.ofAddress(address));
+                rc = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(address), SIZE);
             } catch (Throwable t) {
-                throw new IllegalStateException("free failed: " + t, t);
+                throw new IllegalStateException("munmap failed: " + t, t);
+            }
+            if (rc != 0) {
+                throw new IllegalStateException("munmap of a " + (SIZE >> 20) + " MiB block failed");
             }
         }
     }
