@@ -101,7 +101,8 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
      * first stages allow it and {@code decoders} can (JPEG on the native path): a first
      * {@link RandomResizedCrop} decodes only its crop ({@link RandomResizedCrop#decoding}); a first {@link Resize}
      * followed by {@link CenterCrop} only the rows and columns the kept window reads. Other pipelines decode the
-     * whole image. {@link org.dataloader4j.vision.ImageFolder} applies its {@code Compose} transforms this way.
+     * whole image. With {@link Decoders#withDctScaling(boolean) decoders.withDctScaling(true)} (opt-in, not
+     * bit-exact) a first {@code RandomResizedCrop} or {@code Resize} decodes at a reduced DCT scale instead. {@link org.dataloader4j.vision.ImageFolder} applies its {@code Compose} transforms this way.
      *
      * <pre>{@code
      * SampleTransform<Path, Tensor> eval = Compose.of(new Resize(256)).then(new CenterCrop(224))
@@ -120,6 +121,9 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
         if (first instanceof RandomResizedCrop crop) {
             head = crop.decoding(decoders);
             rest = executed.subList(1, executed.size());
+        } else if (first instanceof Resize resize && decoders.dctScaling()) {
+            head = resize.decoding(decoders);   // opt-in DCT scaling: the whole image at a reduced scale
+            rest = fuse(stages.subList(1, stages.size()));
         } else if (first instanceof Resize resize && second instanceof CenterCrop crop) {
             head = (path, rng) -> crop.decodingAfterResize(resize, decoders, path, rng);
             rest = executed.subList(1, executed.size());   // executed[0] is the fused Resize + CenterCrop

@@ -148,4 +148,46 @@ class ComposeDecodingTest {
             assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
         }
     }
+
+    @Test
+    void withDctScalingAFirstResizeDecodesScaledAndTheRestFollows(@TempDir Path tmp) throws Exception {
+        Decoders scaled = Decoders.standard().withDctScaling(true);
+        Path file = Fixtures.photo(tmp, "big.jpg", 400, 300, false, 9);
+        var pipeline = Compose.of(new Resize(64)).then(new CenterCrop(56)).then(new ToTensor());
+        try (Tensor got = pipeline.decoding(scaled).apply(file, CounterRandom.of(1, 0, 0, 0));
+             Image resized = new Resize(64).decoding(scaled).apply(file, CounterRandom.of(1, 0, 0, 0));
+             Image cropped = new CenterCrop(56).apply(resized, null);
+             Tensor expected = new ToTensor().apply(cropped, null)) {
+            assertArrayEquals(expected.toFloatArray(), got.toFloatArray());
+        }
+    }
+
+    @Test
+    void imageFolderAppliesABareResizeOrRandomResizedCropThroughTheirFusedDecode(@TempDir Path tmp) throws Exception {
+        Files.createDirectories(tmp.resolve("a"));
+        Fixtures.photo(tmp.resolve("a"), "x.jpg", 180, 120, false, 2);
+        Fixtures.photo(tmp.resolve("a"), "y.jpg", 90, 140, true, 3);
+        for (SampleTransform<Image, Image> t : List.<SampleTransform<Image, Image>>of(new Resize(50),
+                new RandomResizedCrop(40))) {
+            DatasetFolder<Image, Long> fused = ImageFolder.builder(tmp).transform(t).build();
+            for (long i = 0; i < fused.size(); i++) {
+                final long index = i;
+                SampleContext context = new SampleContext(5, 0, index, index, null);
+                byte[] got = SampleContext.callWith(context, () -> {
+                    try (Image img = fused.get(index).input()) {
+                        return img.toByteArray();
+                    }
+                });
+                try (Image whole = Decoders.standard().decode(fused.samples().get((int) i).path(), Image.Mode.RGB)) {
+                    byte[] expected = SampleContext.callWith(context, () -> {
+                        try (Image img = t.apply(whole, SampleContext.current(index).random(
+                                org.dataloader4j.random.RandomStreams.TRANSFORM))) {
+                            return img.toByteArray();
+                        }
+                    });
+                    assertArrayEquals(expected, got, t + " sample " + i);
+                }
+            }
+        }
+    }
 }
