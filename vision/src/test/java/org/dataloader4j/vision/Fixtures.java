@@ -111,6 +111,16 @@ public final class Fixtures {
     }
 
     /** A JPEG of a smooth scene with edges and noise, 4:2:0 (the JDK writer's default), written with ImageIO. */
+    /** A {@code w × h} image of {@code mode} with uniformly random bytes drawn from {@code seed}. */
+    public static Image noise(Image.Mode mode, int w, int h, long seed) {
+        byte[] px = new byte[w * h * mode.channels()];
+        org.dataloader4j.random.CounterRandom rng = org.dataloader4j.random.CounterRandom.fromKey(seed);
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) rng.nextInt(256);
+        }
+        return Image.of(mode, w, h, px);
+    }
+
     public static Path photo(Path dir, String name, int w, int h, boolean gray, long seed) throws IOException {
         Random rnd = new Random(seed);
         BufferedImage bi = new BufferedImage(w, h, gray ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.vision.Fixtures;
 import org.dataloader4j.vision.Image;
 import org.junit.jupiter.api.Test;
 
@@ -11,12 +12,7 @@ import org.junit.jupiter.api.Test;
 class ResizeCenterCropFusionTest {
 
     private static Image random(Image.Mode mode, int w, int h, long seed) {
-        byte[] px = new byte[w * h * mode.channels()];
-        CounterRandom rng = CounterRandom.fromKey(seed);
-        for (int i = 0; i < px.length; i++) {
-            px[i] = (byte) rng.nextInt(256);
-        }
-        return Image.of(mode, w, h, px);
+        return Fixtures.noise(mode, w, h, seed);
     }
 
     @Test

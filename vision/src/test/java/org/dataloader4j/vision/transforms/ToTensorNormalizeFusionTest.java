@@ -13,6 +13,7 @@ import org.dataloader4j.data.Datasets;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.vision.Fixtures;
 import org.dataloader4j.vision.Image;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,12 +24,7 @@ class ToTensorNormalizeFusionTest {
     private static final float[] STD = {0.229f, 0.224f, 0.225f};
 
     private static Image image(long seed) {
-        byte[] px = new byte[6 * 5 * 3];
-        CounterRandom rng = CounterRandom.fromKey(seed);
-        for (int i = 0; i < px.length; i++) {
-            px[i] = (byte) rng.nextInt(256);
-        }
-        return Image.of(Image.Mode.RGB, 6, 5, px);
+        return Fixtures.noise(Image.Mode.RGB, 6, 5, seed);
     }
 
     /** torchvision's two steps, written out: x = byte / 255f, then (x - mean) / std, in float32. */
@@ -92,15 +88,6 @@ class ToTensorNormalizeFusionTest {
         }
     }
 
-    private static Image image(Image.Mode mode, int w, int h, long seed) {
-        byte[] px = new byte[w * h * mode.channels()];
-        CounterRandom rng = CounterRandom.fromKey(seed);
-        for (int i = 0; i < px.length; i++) {
-            px[i] = (byte) rng.nextInt(256);
-        }
-        return Image.of(mode, w, h, px);
-    }
-
     @ParameterizedTest
     @ValueSource(doubles = {0.0, 0.5, 1.0})
     void aFlipBeforeToTensorIsFoldedIntoThePassWithTheSameCoinAndTheSameBits(double p) {
@@ -109,7 +96,7 @@ class ToTensorNormalizeFusionTest {
             float[] mean = mode == Image.Mode.RGB ? MEAN : new float[] {0.5f};
             float[] std = mode == Image.Mode.RGB ? STD : new float[] {0.25f};
             for (int seed = 0; seed < 16; seed++) {
-                try (Image img = image(mode, 7 + seed % 3, 5, seed)) {
+                try (Image img = Fixtures.noise(mode, 7 + seed % 3, 5, seed)) {
                     CounterRandom fusedRng = CounterRandom.of(9, 0, seed, 0);
                     CounterRandom stagedRng = CounterRandom.of(9, 0, seed, 0);
                     Image mirrored = new RandomHorizontalFlip(p).apply(img, stagedRng);
@@ -144,7 +131,7 @@ class ToTensorNormalizeFusionTest {
     @ValueSource(ints = {1, 4})
     void normalizeRefusesMeansThatDoNotMatchTheChannelsAfterTheFusedFlip(int channels) {
         Image.Mode mode = channels == 1 ? Image.Mode.L : Image.Mode.RGBA;
-        try (Image img = image(mode, 4, 3, 1)) {
+        try (Image img = Fixtures.noise(mode, 4, 3, 1)) {
             var pipeline = Compose.of(new RandomHorizontalFlip(1.0)).then(new ToTensor()).then(new Normalize(MEAN, STD));
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> pipeline.apply(img, CounterRandom.fromKey(1)));
