@@ -53,9 +53,17 @@ public final class CenterCrop implements SampleTransform<Image, Image> {
             }
             return out;
         }
-        int top = (int) Math.rint((hw[0] - height) / 2.0);
-        int left = (int) Math.rint((hw[1] - width) / 2.0);
-        return Pixels.resizeWindow(image, hw[1], hw[0], resize.mode(), top, left, height, width);
+        return Pixels.resizeWindow(image, hw[1], hw[0], resize.mode(), top(hw[0]), left(hw[1]), height, width);
+    }
+
+    /** The crop's first row in an image {@code imageHeight} high: half the excess, rounded half to even. */
+    private int top(int imageHeight) {
+        return (int) Math.rint((imageHeight - height) / 2.0);
+    }
+
+    /** The crop's first column in an image {@code imageWidth} wide. */
+    private int left(int imageWidth) {
+        return (int) Math.rint((imageWidth - width) / 2.0);
     }
 
     /**
@@ -70,9 +78,8 @@ public final class CenterCrop implements SampleTransform<Image, Image> {
             if (height > hw[0] || width > hw[1]) {
                 return null;
             }
-            int top = (int) Math.rint((hw[0] - height) / 2.0);
-            int left = (int) Math.rint((hw[1] - width) / 2.0);
-            tables[0] = Pixels.windowTables(w, h, hw[1], hw[0], resize.mode(), top, left, height, width);
+            tables[0] = Pixels.windowTables(w, h, hw[1], hw[0], resize.mode(), top(hw[0]), left(hw[1]), height,
+                    width);
             if (tables[0] == null) {
                 return null;
             }

@@ -28,7 +28,7 @@ import org.dataloader4j.vision.Image;
  */
 public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTransform<R> {
     private final List<SampleTransform<Object, Object>> stages;
-    private final List<SampleTransform<Object, Object>> executed; // stages with ToTensor + Normalize fused
+    private final List<SampleTransform<Object, Object>> executed; // the stages after fuse()
 
     private Compose(List<SampleTransform<Object, Object>> stages) {
         this.stages = List.copyOf(stages);
@@ -102,7 +102,8 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
      * {@link RandomResizedCrop} decodes only its crop ({@link RandomResizedCrop#decoding}); a first {@link Resize}
      * followed by {@link CenterCrop} only the rows and columns the kept window reads. Other pipelines decode the
      * whole image. With {@link Decoders#withDctScaling(boolean) decoders.withDctScaling(true)} (opt-in, not
-     * bit-exact) a first {@code RandomResizedCrop} or {@code Resize} decodes at a reduced DCT scale instead. {@link org.dataloader4j.vision.ImageFolder} applies its {@code Compose} transforms this way.
+     * bit-exact) a first {@code RandomResizedCrop} or {@code Resize} decodes at a reduced DCT scale instead.
+     * {@link org.dataloader4j.vision.ImageFolder} applies its {@code Compose} transforms this way.
      *
      * <pre>{@code
      * SampleTransform<Path, Tensor> eval = Compose.of(new Resize(256)).then(new CenterCrop(224))
@@ -110,7 +111,6 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
      * Tensor t = eval.apply(Path.of("cat.jpg"), rng);
      * }</pre>
      */
-    @SuppressWarnings("unchecked")
     @Override
     public SampleTransform<Path, R> decoding(Decoders decoders) {
         Objects.requireNonNull(decoders, "decoders");
