@@ -20,6 +20,13 @@
 #define PRECISION_BITS 22
 #define HALF (1u << (PRECISION_BITS - 1))
 
+/* Per-level copies of the auto-vectorised loops, chosen at load time (GCC 12+ on x86-64; elsewhere one copy). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 12
+#define DL4J_CLONES 1
+#else
+#define DL4J_CLONES 0
+#endif
+
 #define DL4J_OK 0
 #define DL4J_BAD_ARGS (-3)
 #define DL4J_NO_MEMORY (-6)
@@ -258,7 +265,7 @@ static void horizontal_row(const uint8_t *in, const int32_t *start, const int32_
 }
 
 /* One output row of the vertical pass: taps rows of len bytes, weights w. Written so that the compiler vectorises. */
-#if defined(__x86_64__) && defined(__GNUC__)
+#if DL4J_CLONES
 __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
 static void vertical_row(const uint8_t *mid, int64_t stride, const int32_t *w, int32_t taps, int32_t len,
@@ -381,7 +388,7 @@ int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32
  * the values are those of the Java code; mirror != 0 reads each row right to left. Returns DL4J_OK, or
  * DL4J_BAD_ARGS when a size is wrong or a buffer too small.
  */
-#if defined(__x86_64__) && defined(__GNUC__)
+#if DL4J_CLONES
 __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
 #endif
 static void normalize_plane(const uint8_t *in, int32_t n, float mean, float std, float *out) {
