@@ -243,6 +243,11 @@ static int simd_level(void) {
 }
 #endif
 
+/* The SIMD level the kernels use on this processor: 0 scalar, 1 AVX2, 2 AVX-512 (for Decoders.describe()). */
+int dl4j_simd_level(void) {
+    return simd_level();
+}
+
 /*
  * The horizontal pass over one row. safe_groups: how many leading groups of 4 outputs may use the SIMD kernels
  * (their 4-byte loads stay inside the buffer); the rest are computed one pixel at a time.

@@ -761,6 +761,7 @@ public final class Decoders {
             sb.append("; native libjpeg-turbo path: not available, JPEG is decoded in pure Java (")
                     .append(NativeJpeg.status()).append(")");
         }
+        sb.append("; native pixel kernels: ").append(NativeKernels.describe());
         return sb.toString();
     }
 }

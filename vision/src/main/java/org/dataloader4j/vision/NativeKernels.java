@@ -46,9 +46,31 @@ public final class NativeKernels {
                 Linker.Option.critical(true))).orElse(null);
     }
 
+    private static final MethodHandle SIMD_LEVEL = bind("dl4j_simd_level", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+
     /** Whether the native kernels are loaded. */
     public static boolean available() {
         return RESAMPLE != null && TO_PLANES != null;
+    }
+
+    /** One line: whether the kernels are in use and with which instructions, or why not. */
+    public static String describe() {
+        if (!available()) {
+            return "not in use (" + (NativeJpeg.library() == null ? NativeJpeg.status() : "-D" + PROPERTY + "=false")
+                    + "), the Java kernels compute the same values";
+        }
+        int level;
+        try {
+            level = SIMD_LEVEL == null ? -1 : (int) SIMD_LEVEL.invokeExact();
+        } catch (Throwable t) {
+            level = -1;
+        }
+        return "in use for RGB resampling and ToTensor/Normalize (" + switch (level) {
+            case 2 -> "AVX-512";
+            case 1 -> "AVX2";
+            case 0 -> "scalar C";
+            default -> "unknown instruction set";
+        } + ")";
     }
 
     /**
