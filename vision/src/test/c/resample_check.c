@@ -1,5 +1,6 @@
 /* Checks dl4j_resample_rgb against an independent scalar resample on random tables (negative weights, every size
-   from 1 pixel); built under ASan/UBSan by run-resample-check.sh, so that any read past a buffer fails. */
+   from 1 pixel), and dl4j_to_planes against its formula; built under ASan/UBSan by run-resample-check.sh, so that
+   any read past a buffer fails. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,7 +9,33 @@ int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32
                       const int32_t *h_start, const int32_t *h_weights, int32_t h_taps, int32_t out_w,
                       const int32_t *v_start, const int32_t *v_count, const int32_t *v_weights, int32_t v_ksize,
                       int32_t v_first, int32_t v_last, int32_t out_h, uint8_t *dst, int64_t dst_bytes);
+int dl4j_to_planes(const uint8_t *src, int64_t src_bytes, int32_t w, int32_t h, int32_t c, const float *mean,
+                   const float *std, int32_t mirror, float *dst, int64_t dst_bytes);
+
+/* dl4j_to_planes against the formula, for every channel count, both directions and odd widths. */
+static int check_planes(void) {
+    for (int it = 0; it < 2000; it++) {
+        int w = 1 + rand() % 70, h = 1 + rand() % 9, c = 1 + rand() % 4, mirror = rand() % 2;
+        float mean[4], std[4];
+        for (int k = 0; k < 4; k++) { mean[k] = (float) (rand() % 1000) / 997.0f; std[k] = 0.05f + (float) (rand() % 1000) / 499.0f; }
+        size_t sb = (size_t) w * h * c;
+        uint8_t *src = malloc(sb); for (size_t i = 0; i < sb; i++) src[i] = rand();
+        float *dst = malloc(sb * sizeof(float));
+        if (dl4j_to_planes(src, sb, w, h, c, mean, std, mirror, dst, sb * sizeof(float)) != 0) { printf("planes rc at %d\n", it); return 1; }
+        for (int k = 0; k < c; k++) for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
+            int sx = mirror ? w - 1 - x : x;
+            volatile float v = (float) src[((size_t) y * w + sx) * c + k] / 255.0f;
+            volatile float e = (v - mean[k]) / std[k];
+            if (dst[(size_t) k * w * h + (size_t) y * w + x] != e) { printf("planes mismatch at %d\n", it); return 1; } }
+        free(src); free(dst);
+    }
+    return 0;
+}
+
 int main(void) {
+    if (check_planes() != 0) {
+        return 1;
+    }
     srand(1);
     for (int it = 0; it < 8000; it++) {
         int in_w = 1 + rand() % 60, in_h = 1 + rand() % 40, out_w = 1 + rand() % 70, out_h = 1 + rand() % 30;
