@@ -456,7 +456,7 @@ public final class Decoders {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(chooser, "chooser");
         Region[] full = new Region[1];
-        if (dctScaling && usesNativeJpeg() && isJpegFile(path)) {
+        if (dctScaling && usesNativeJpeg() && !Files.isDirectory(path)) {
             NativeJpeg.Plan[] planned = new NativeJpeg.Plan[1];
             double[] box = new double[4];
             Image image;
@@ -492,12 +492,12 @@ public final class Decoders {
                     return planned[0];
                 });
             } catch (IOException e) {
-                throw new ImageDecodeException(path, "cannot read the file: " + e, e);
+                image = null;   // the exact path below reports the problem
             }
             if (image != null) {
                 return new ScaledRegion(image, planned[0].scaleNum(), full[0], box[0], box[1], box[2], box[3]);
             }
-            // not handled natively (CMYK, ...): the chooser was not called, the exact path below calls it
+            // not a JPEG handled natively (PNG, CMYK, ...): the chooser was not called, the exact path below calls it
         }
         Image image = decodeRegion(path, (w, h) -> {
             ScaledRequest rq = Objects.requireNonNull(chooser.choose(w, h), "the chooser returned null");
@@ -505,20 +505,6 @@ public final class Decoders {
             return rq.region();
         });
         return new ScaledRegion(image, 8, full[0], 0, 0, image.width(), image.height());
-    }
-
-    private static boolean isJpegFile(Path path) {
-        if (Files.isDirectory(path)) {
-            return false;
-        }
-        byte[] head = new byte[3];
-        int n;
-        try (java.io.InputStream in = Files.newInputStream(path)) {
-            n = in.readNBytes(head, 0, 3);
-        } catch (IOException e) {
-            return false;   // the exact path reports the problem
-        }
-        return NativeJpeg.isJpeg(head, n);
     }
 
     /**
@@ -546,22 +532,14 @@ public final class Decoders {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(chooser, "chooser");
         if (usesNativeJpeg() && !Files.isDirectory(path)) {
-            byte[] head = new byte[3];
-            int n;
-            try (java.io.InputStream in = Files.newInputStream(path)) {
-                n = in.readNBytes(head, 0, 3);
+            Image image;
+            try {
+                image = NativeJpeg.decode(path, maxPixels, 8, chooser);   // null: not a JPEG it handles
             } catch (IOException e) {
-                n = 0;   // decode(path) below reports the problem
+                image = null;   // decode(path) below reports the problem
             }
-            if (NativeJpeg.isJpeg(head, n)) {
-                try {
-                    Image image = NativeJpeg.decode(path, maxPixels, 8, chooser);
-                    if (image != null) {
-                        return image;
-                    }
-                } catch (IOException e) {
-                    throw new ImageDecodeException(path, "cannot read the file: " + e, e);
-                }
+            if (image != null) {
+                return image;
             }
         }
         Image whole = decode(path);

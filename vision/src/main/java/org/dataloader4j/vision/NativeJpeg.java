@@ -132,8 +132,8 @@ final class NativeJpeg {
     /**
      * Decodes the JPEG file at {@code path} at scale {@code scaleNum}/8, the whole image or the region
      * ({@code left}, {@code top}, {@code width}, {@code height}) in scaled pixels ({@code width} 0 for all): L for
-     * gray files, RGB otherwise. Returns null for files this path does not handle (CMYK, YCCK, other colour
-     * spaces), which the caller then decodes in Java.
+     * gray files, RGB otherwise. Returns null for files this path does not handle (not a JPEG; CMYK, YCCK, other
+     * colour spaces), which the caller then decodes in Java.
      *
      * @throws ImageDecodeException naming the file for corrupt or truncated data, a region outside the image, or
      *                              an image over {@code maxPixels}
@@ -191,7 +191,13 @@ final class NativeJpeg {
                     break;
                 }
             }
-            return decode(arena, data, buf.position(), origin, maxPixels, planner);
+            int read = buf.position();
+            byte[] head = new byte[3];
+            MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, head, 0, Math.min(3, read));
+            if (!isJpeg(head, Math.min(3, read))) {
+                return null;   // not a JPEG: the caller decodes it another way
+            }
+            return decode(arena, data, read, origin, maxPixels, planner);
         }
     }
 
