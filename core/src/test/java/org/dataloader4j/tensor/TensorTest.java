@@ -198,6 +198,42 @@ class TensorTest {
     }
 
     @Test
+    void zerosAreZeroEvenInMemoryThatEarlierTensorsWroteAndClosed() {
+        for (int round = 0; round < 3; round++) {
+            List<Tensor> dirty = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {   // about five 4 MiB blocks, recycled for the next round
+                Tensor t = Tensor.empty(DType.UINT8, Shape.of(500_000));
+                t.data().fill((byte) 0x5A);
+                dirty.add(t);
+            }
+            MemorySegment stale = dirty.get(20).data(); // in a middle block: only this loop's tensors share it
+            dirty.forEach(Tensor::close);
+            assertThrows(IllegalStateException.class, () -> stale.get(ValueLayout.JAVA_BYTE, 0),
+                    "a block's memory reused under a new arena is not reachable through the old one");
+            for (int i = 0; i < 40; i++) {
+                try (Tensor z = Tensor.zeros(DType.UINT8, 500_000)) {
+                    MemorySegment seg = z.data();
+                    assertEquals(-1L, seg.mismatch(MemorySegment.ofArray(new byte[500_000])), "zeros, round " + round);
+                }
+            }
+        }
+    }
+
+    @Test
+    void emptyTensorsHaveTheirShapeAndAreOwnedLikeZeros() {
+        Tensor t = Tensor.empty(DType.FLOAT32, Shape.of(3, 4));
+        assertEquals(Shape.of(3, 4), t.shape());
+        assertEquals(48, t.data().byteSize());
+        t.setFloat(1.5f, 2, 3);
+        assertEquals(1.5f, t.getFloat(2, 3));
+        t.close();
+        assertThrows(IllegalStateException.class, () -> t.getFloat(0, 0));
+        try (Tensor big = Tensor.empty(DType.UINT8, Shape.of(Storage.IMMEDIATE_FREE_BYTES + 1))) {
+            assertEquals(Storage.IMMEDIATE_FREE_BYTES + 1, big.data().byteSize());
+        }
+    }
+
+    @Test
     void closingSmallTensorsFreesTheirBlocksWithoutWaitingForTheGarbageCollector() {
         int before = Slab.openSlabs();
         List<Tensor> many = new java.util.ArrayList<>();
