@@ -16,7 +16,8 @@
  * other warnings are ignored, as PIL ignores them.
  *
  * Region decoding uses jpeg_crop_scanline (columns, aligned by libjpeg to iMCU boundaries) and
- * jpeg_skip_scanlines (rows above the region). Chroma upsampling near a cropped edge differs from a full decode,
+ * jpeg_skip_scanlines (rows above the region). Rows below the region are not decoded when the data ends with an EOI
+ * marker; otherwise they are entropy-decoded, so that a truncated file fails as a whole decode of it does. Chroma upsampling near a cropped edge differs from a full decode,
  * so the decoded strip is widened by MARGIN pixels on every side before the exact region is copied out: the
  * pixels returned are those of the full decode.
  */
@@ -123,6 +124,7 @@ int dl4j_jpeg_header(const unsigned char *data, int64_t size, int32_t *info, cha
 
 /* What dl4j_jpeg_decode was asked for; the work is done in decode_body, below the setjmp of its caller. */
 struct request {
+    int complete;          /* the data ends with an EOI marker */
     int32_t scale_num;
     int32_t x, y, w, h;
     unsigned char *out;
@@ -222,6 +224,20 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
                    row[0] + (size_t) ((JDIMENSION) x - crop_x) * (size_t) comps, (size_t) w * (size_t) comps);
         }
     }
+    if (!rq.complete && cinfo->output_scanline < cinfo->output_height) {
+        /* No EOI at the end: the file may be truncated below the region. Entropy-decode the rest (no IDCT, no colour
+           conversion) so that a missing end is reported as for a whole decode, instead of passing unnoticed. Skipping
+           to the very end would decode nothing (libjpeg just marks the image done), so the last row is read. */
+        JDIMENSION left = cinfo->output_height - cinfo->output_scanline;
+        if (left > 1 && jpeg_skip_scanlines(cinfo, left - 1) != left - 1) {
+            put_message(rq.msg, rq.msg_len, "could not skip to the last row");
+            return DL4J_ERROR;
+        }
+        if (jpeg_read_scanlines(cinfo, row, 1) != 1) {
+            put_message(rq.msg, rq.msg_len, "libjpeg returned no row");
+            return DL4J_ERROR;
+        }
+    }
     if (cinfo->output_scanline == cinfo->output_height) {
         jpeg_finish_decompress(cinfo);
     } else {
@@ -258,6 +274,7 @@ int dl4j_jpeg_decode(const unsigned char *data, int64_t size, int32_t scale_num,
         put_message(msg, msg_len, "scale must be 1/8 .. 8/8");
         return DL4J_BAD_ARGS;
     }
+    rq.complete = size >= 2 && data[size - 2] == 0xFF && data[size - 1] == 0xD9;
     rq.scale_num = scale_num;
     rq.x = x;
     rq.y = y;

@@ -113,6 +113,26 @@ class NativeJpegTest {
     }
 
     @Test
+    void aTruncatedFileFailsEvenWhenTheRegionAskedForLiesInItsIntactRows(@TempDir Path tmp) throws IOException {
+        Path photo = Fixtures.photo(tmp, "photo.jpg", 200, 160, false, 5);
+        byte[] all = Files.readAllBytes(photo);
+        Path cut = Files.write(tmp.resolve("cut.jpg"), Arrays.copyOf(all, all.length * 2 / 3));
+        // the top rows are intact; only the rows below them are missing
+        try (Image top = NATIVE.decodeRegion(photo, 0, 0, 16, 200)) {
+            assertEquals(16, top.height());
+        }
+        ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> NATIVE.decodeRegion(cut, 0, 0, 16, 200));
+        assertEquals(cut, e.path());
+        assertTrue(e.getMessage().contains("truncated"), e.getMessage());
+        // a file with bytes after its end marker still decodes only the region, and gives the same pixels
+        byte[] trailing = Arrays.copyOf(all, all.length + 7);
+        Path padded = Files.write(tmp.resolve("trailing.jpg"), trailing);
+        try (Image a = NATIVE.decodeRegion(photo, 40, 30, 50, 60); Image b = NATIVE.decodeRegion(padded, 40, 30, 50, 60)) {
+            assertArrayEquals(a.toByteArray(), b.toByteArray());
+        }
+    }
+
+    @Test
     void garbageAfterTheMarkerFailsCleanly(@TempDir Path tmp) throws IOException {
         Random rnd = new Random(3);
         byte[] noise = new byte[5000];
