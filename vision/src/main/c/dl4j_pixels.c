@@ -133,7 +133,6 @@ static int32_t horizontal_avx2(const uint8_t *in, const int32_t *start, const in
 }
 
 /* Transposes 16 rows of 16 bytes (x[r]) into 16 columns of 16 bytes (y[c] holds byte c of every row, in row order). */
-__attribute__((target("avx512f,avx512bw")))
 static inline void transpose16(const __m128i x[16], __m128i y[16]) {
     __m128i t[16], u[16], v[16];
     for (int i = 0; i < 8; i++) {
@@ -158,16 +157,8 @@ static inline void transpose16(const __m128i x[16], __m128i y[16]) {
     }
 }
 
-/*
- * The horizontal pass of 16 rows at once: the rows are transposed into cols (len bytes of the row, each as 16
- * bytes, one per row), so that every multiply-add works on the same byte position of 16 rows with one weight; the
- * results (16 rows per output byte, in outs) are transposed back into the 16 rows of out (stride out_stride). Reads
- * only the bytes of the rows; cols holds row_len x 16 bytes, outs out_w * 3 x 16.
- */
-__attribute__((target("avx512f,avx512bw")))
-static void horizontal_strip16(const uint8_t *in, int64_t in_stride, int32_t row_len, const int32_t *start,
-                               const int32_t *w, int32_t taps, int32_t out_w, uint8_t *cols, uint8_t *outs,
-                               uint8_t *out, int64_t out_stride) {
+/* cols[j * 16 + r] = byte j of row r, for the 16 rows at in (stride in_stride) and j < row_len. */
+static void strip_columns(const uint8_t *in, int64_t in_stride, int32_t row_len, uint8_t *cols) {
     __m128i x[16], y[16];
     int32_t j = 0;
     for (; j + 16 <= row_len; j += 16) {
@@ -184,31 +175,12 @@ static void horizontal_strip16(const uint8_t *in, int64_t in_stride, int32_t row
             cols[(int64_t) j * 16 + r] = in[r * in_stride + j];
         }
     }
-    const __m512i zero = _mm512_setzero_si512();
-    const __m512i max = _mm512_set1_epi32(255);
-    const __m512i half = _mm512_set1_epi32((int32_t) HALF);
-    for (int32_t o = 0; o < out_w; o++) {
-        const uint8_t *p = cols + (int64_t) start[o] * 3 * 16;
-        const int32_t *wo = w + (int64_t) o * taps;
-        __m512i a0 = half, a1 = half, a2 = half;
-        for (int32_t t = 0; t < taps; t++, p += 48) {
-            __m512i wt = _mm512_set1_epi32(wo[t]);
-            a0 = _mm512_add_epi32(a0, _mm512_mullo_epi32(_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *) p)), wt));
-            a1 = _mm512_add_epi32(a1, _mm512_mullo_epi32(
-                    _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *) (p + 16))), wt));
-            a2 = _mm512_add_epi32(a2, _mm512_mullo_epi32(
-                    _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *) (p + 32))), wt));
-        }
-        uint8_t *q = outs + (int64_t) o * 48;
-        _mm_storeu_si128((__m128i *) q, _mm512_cvtepi32_epi8(
-                _mm512_min_epi32(_mm512_max_epi32(_mm512_srai_epi32(a0, PRECISION_BITS), zero), max)));
-        _mm_storeu_si128((__m128i *) (q + 16), _mm512_cvtepi32_epi8(
-                _mm512_min_epi32(_mm512_max_epi32(_mm512_srai_epi32(a1, PRECISION_BITS), zero), max)));
-        _mm_storeu_si128((__m128i *) (q + 32), _mm512_cvtepi32_epi8(
-                _mm512_min_epi32(_mm512_max_epi32(_mm512_srai_epi32(a2, PRECISION_BITS), zero), max)));
-    }
-    int32_t out_len = out_w * 3;
-    j = 0;
+}
+
+/* The inverse of strip_columns: row r of out (stride out_stride) gets byte r of each 16-byte column of outs. */
+static void strip_rows(const uint8_t *outs, int32_t out_len, uint8_t *out, int64_t out_stride) {
+    __m128i x[16], y[16];
+    int32_t j = 0;
     for (; j + 16 <= out_len; j += 16) {
         for (int k = 0; k < 16; k++) {
             x[k] = _mm_loadu_si128((const __m128i *) (outs + (int64_t) (j + k) * 16));
@@ -221,6 +193,64 @@ static void horizontal_strip16(const uint8_t *in, int64_t in_stride, int32_t row
     for (; j < out_len; j++) {
         for (int r = 0; r < 16; r++) {
             out[r * out_stride + j] = outs[(int64_t) j * 16 + r];
+        }
+    }
+}
+
+/*
+ * The horizontal pass of 16 rows at once, on columns from strip_columns: every multiply-add works on the same byte
+ * position of 16 rows with one weight. Writes 16 results per output byte into outs (out_w * 3 x 16 bytes).
+ */
+__attribute__((target("avx512f,avx512bw")))
+static void strip_filter_avx512(const uint8_t *cols, const int32_t *start, const int32_t *w, int32_t taps,
+                                int32_t out_w, uint8_t *outs) {
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i max = _mm512_set1_epi32(255);
+    const __m512i half = _mm512_set1_epi32((int32_t) HALF);
+    for (int32_t o = 0; o < out_w; o++) {
+        const uint8_t *p = cols + (int64_t) start[o] * 3 * 16;
+        const int32_t *wo = w + (int64_t) o * taps;
+        __m512i acc[3] = {half, half, half};
+        for (int32_t t = 0; t < taps; t++, p += 48) {
+            __m512i wt = _mm512_set1_epi32(wo[t]);
+            for (int c = 0; c < 3; c++) {
+                __m512i v = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *) (p + 16 * c)));
+                acc[c] = _mm512_add_epi32(acc[c], _mm512_mullo_epi32(v, wt));
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            __m512i v = _mm512_min_epi32(_mm512_max_epi32(_mm512_srai_epi32(acc[c], PRECISION_BITS), zero), max);
+            _mm_storeu_si128((__m128i *) (outs + (int64_t) o * 48 + 16 * c), _mm512_cvtepi32_epi8(v));
+        }
+    }
+}
+
+/* strip_filter_avx512 with two 8-lane halves per 16 rows. */
+__attribute__((target("avx2")))
+static void strip_filter_avx2(const uint8_t *cols, const int32_t *start, const int32_t *w, int32_t taps,
+                              int32_t out_w, uint8_t *outs) {
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i max = _mm256_set1_epi32(255);
+    const __m256i half = _mm256_set1_epi32((int32_t) HALF);
+    for (int32_t o = 0; o < out_w; o++) {
+        const uint8_t *p = cols + (int64_t) start[o] * 3 * 16;
+        const int32_t *wo = w + (int64_t) o * taps;
+        __m256i lo[3] = {half, half, half};
+        __m256i hi[3] = {half, half, half};
+        for (int32_t t = 0; t < taps; t++, p += 48) {
+            __m256i wt = _mm256_set1_epi32(wo[t]);
+            for (int c = 0; c < 3; c++) {
+                __m128i b = _mm_loadu_si128((const __m128i *) (p + 16 * c));
+                lo[c] = _mm256_add_epi32(lo[c], _mm256_mullo_epi32(_mm256_cvtepu8_epi32(b), wt));
+                hi[c] = _mm256_add_epi32(hi[c], _mm256_mullo_epi32(_mm256_cvtepu8_epi32(_mm_srli_si128(b, 8)), wt));
+            }
+        }
+        for (int c = 0; c < 3; c++) {
+            __m256i a = _mm256_min_epi32(_mm256_max_epi32(_mm256_srai_epi32(lo[c], PRECISION_BITS), zero), max);
+            __m256i b = _mm256_min_epi32(_mm256_max_epi32(_mm256_srai_epi32(hi[c], PRECISION_BITS), zero), max);
+            __m256i words = _mm256_permute4x64_epi64(_mm256_packus_epi32(a, b), 0xD8);   /* a0..7, b0..7 */
+            __m128i bytes = _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
+            _mm_storeu_si128((__m128i *) (outs + (int64_t) o * 48 + 16 * c), bytes);
         }
     }
 }
@@ -359,13 +389,19 @@ int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32
     }
     int32_t y = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (simd_level() == 2 && rows >= 16) {
+    int level = simd_level();
+    if (level >= 1 && rows >= 16) {   /* 16 rows at a time on transposed strips; the remaining rows one by one */
         uint8_t *cols = malloc((size_t) in_row * 16);
         uint8_t *outs = malloc((size_t) out_row * 16);
         if (cols != NULL && outs != NULL) {
             for (; y + 16 <= rows; y += 16) {
-                horizontal_strip16(src + (v_first + y) * in_row, in_row, (int32_t) in_row, h_start, h_weights, h_taps,
-                                   out_w, cols, outs, mid + y * out_row, out_row);
+                strip_columns(src + (v_first + y) * in_row, in_row, (int32_t) in_row, cols);
+                if (level == 2) {
+                    strip_filter_avx512(cols, h_start, h_weights, h_taps, out_w, outs);
+                } else {
+                    strip_filter_avx2(cols, h_start, h_weights, h_taps, out_w, outs);
+                }
+                strip_rows(outs, (int32_t) out_row, mid + y * out_row, out_row);
             }
         }
         free(cols);
