@@ -36,6 +36,9 @@ public final class ImageFolder {
     /** A builder whose images are decoded by {@code decoder} (for another pixel limit) and converted to RGB. */
     public static DatasetFolder.Builder<Image, Image, Long> builder(Path root, Decoders decoder) {
         Objects.requireNonNull(decoder, "decoder");
+        // Load the native decoder and kernels now (about 0.1 s, once per JVM), not inside the first batch.
+        decoder.usesNativeJpeg();
+        NativeKernels.available();
         return DatasetFolder.<Image>builder(root, new RgbLoader(decoder)).defaultExtensions(IMG_EXTENSIONS);
     }
 
