@@ -175,7 +175,7 @@ final class Slab {
         private void giveBack(long address) {
             synchronized (this) {
                 if (kept.size() < keep) {
-                    kept.addLast(address);
+                    kept.addFirst(address);   // LIFO: the block freed last is the warmest in the caches
                     return;
                 }
             }
