@@ -76,45 +76,46 @@ final class TensorWriter {
         int h = img.height();
         int c = img.channels();
         Functional.checkNormalizeParameters(mean, std, c, "[" + c + ", " + h + ", " + w + "]");
-        if (useNative) {
-            Tensor out = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(c, h, w));
-            try {
+        Tensor out = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(c, h, w));
+        try {
+            if (useNative) {
                 NativeKernels.toPlanes(img.data(), w, h, c, expanded(c, mean), expanded(c, std), mirror, out.data());
-                return out;
-            } catch (RuntimeException | Error e) {
-                out.close();
-                throw e;
+            } else {
+                writePlanes(img, mirror, out.data());
             }
+            return out;
+        } catch (RuntimeException | Error e) {
+            out.close();
+            throw e;
         }
+    }
+
+    /** The Java kernel: each row through per-thread scratch, one table lookup per value. */
+    private void writePlanes(Image img, boolean mirror, MemorySegment dst) {
+        int w = img.width();
+        int h = img.height();
+        int c = img.channels();
         long plane = (long) w * h;
         int rowLen = w * c;
         ResizeScratch scratch = ResizeScratch.get();
         byte[] row = scratch.row(rowLen);
         float[] values = scratch.floats(w);
         MemorySegment src = img.data();
-        Tensor out = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(c, h, w));
-        try {
-            MemorySegment dst = out.data();
-            for (int y = 0; y < h; y++) {
-                MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) y * rowLen, row, 0, rowLen);
-                for (int k = 0; k < c; k++) {
-                    float[] t = tables[tables.length == 1 ? 0 : k];
-                    if (mirror) {
-                        for (int x = 0, j = rowLen - c + k; x < w; x++, j -= c) {
-                            values[x] = t[row[j] & 0xFF];
-                        }
-                    } else {
-                        for (int x = 0, j = k; x < w; x++, j += c) {
-                            values[x] = t[row[j] & 0xFF];
-                        }
+        for (int y = 0; y < h; y++) {
+            MemorySegment.copy(src, ValueLayout.JAVA_BYTE, (long) y * rowLen, row, 0, rowLen);
+            for (int k = 0; k < c; k++) {
+                float[] t = tables[tables.length == 1 ? 0 : k];
+                if (mirror) {
+                    for (int x = 0, j = rowLen - c + k; x < w; x++, j -= c) {
+                        values[x] = t[row[j] & 0xFF];
                     }
-                    MemorySegment.copy(values, 0, dst, FLOATS, (k * plane + (long) y * w) * 4, w);
+                } else {
+                    for (int x = 0, j = k; x < w; x++, j += c) {
+                        values[x] = t[row[j] & 0xFF];
+                    }
                 }
+                MemorySegment.copy(values, 0, dst, FLOATS, (k * plane + (long) y * w) * 4, w);
             }
-            return out;
-        } catch (RuntimeException | Error e) {
-            out.close();
-            throw e;
         }
     }
 
@@ -124,7 +125,7 @@ final class TensorWriter {
             return values;
         }
         float[] out = new float[c];
-        java.util.Arrays.fill(out, values[0]);
+        Arrays.fill(out, values[0]);
         return out;
     }
 
