@@ -36,9 +36,12 @@ public final class ImageFolder {
     /** A builder whose images are decoded by {@code decoder} (for another pixel limit) and converted to RGB. */
     public static DatasetFolder.Builder<Image, Image, Long> builder(Path root, Decoders decoder) {
         Objects.requireNonNull(decoder, "decoder");
-        // Load the native decoder and kernels now (about 0.1 s, once per JVM), not inside the first batch.
-        decoder.usesNativeJpeg();
-        NativeKernels.available();
+        // Load and link the native decoder and kernels now (about 0.1 s, once per JVM), not inside the first batch.
+        if (decoder.usesNativeJpeg()) {
+            NativeJpeg.warmUp();
+        }
+        NativeKernels.warmUp();
+        Image.empty(Image.Mode.RGB, 1, 1).close();   // and the off-heap allocator the decoded images come from
         return DatasetFolder.<Image>builder(root, new RgbLoader(decoder)).defaultExtensions(IMG_EXTENSIONS);
     }
 

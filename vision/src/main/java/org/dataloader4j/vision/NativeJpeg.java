@@ -54,6 +54,30 @@ final class NativeJpeg {
     }
 
     /** True if the native library is loaded and usable. */
+    /**
+     * Calls each native entry point once with arguments it refuses at once (no data), so that the JVM links the
+     * calls now rather than inside the first batch. Does nothing when the library is not loaded.
+     */
+    static void warmUp() {
+        if (!available()) {
+            return;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment msg = arena.allocate(MSG_LEN);
+            MemorySegment info = arena.allocate(ValueLayout.JAVA_INT, 5);
+            int header = (int) LOADED.header.invokeExact(MemorySegment.NULL, 0L, info, msg, MSG_LEN);
+            int decode = (int) LOADED.decode.invokeExact(MemorySegment.NULL, 0L, 8, 0, 0, 0, 0, MemorySegment.NULL, 0L,
+                    info, msg, MSG_LEN);
+            if (header != BAD_ARGS || decode != BAD_ARGS) {
+                throw new IllegalStateException("the native JPEG library accepted a call without data");
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("native JPEG warm-up failed: " + t, t);
+        }
+    }
+
     static boolean available() {
         return LOADED.decode != null;
     }

@@ -48,6 +48,32 @@ public final class NativeKernels {
 
     private static final MethodHandle SIMD_LEVEL = bind("dl4j_simd_level", FunctionDescriptor.of(ValueLayout.JAVA_INT));
 
+    /**
+     * Calls each kernel once with arguments it refuses at once, so that the JVM links the calls now (a few ms each)
+     * rather than inside the first batch. Does nothing when the kernels are not loaded.
+     */
+    static void warmUp() {
+        if (!available()) {
+            return;
+        }
+        int[] none = new int[1];
+        float[] one = {1f};
+        try {
+            int resample = (int) RESAMPLE.invokeExact(MemorySegment.NULL, 0L, 0, 0, MemorySegment.ofArray(none),
+                    MemorySegment.ofArray(none), 0, 0, MemorySegment.ofArray(none), MemorySegment.ofArray(none),
+                    MemorySegment.ofArray(none), 0, 0, 0, 0, MemorySegment.NULL, 0L);
+            int planes = (int) TO_PLANES.invokeExact(MemorySegment.NULL, 0L, 0, 0, 0, MemorySegment.ofArray(one),
+                    MemorySegment.ofArray(one), 0, MemorySegment.NULL, 0L);
+            if (resample == OK || planes == OK) {
+                throw new IllegalStateException("a native kernel accepted a call without data");
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("native kernel warm-up failed: " + t, t);
+        }
+    }
+
     /** Whether the native kernels are loaded. */
     public static boolean available() {
         return RESAMPLE != null && TO_PLANES != null;
