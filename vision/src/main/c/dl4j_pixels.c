@@ -1,7 +1,8 @@
 /*
- * dl4j_pixels.c - the two-pass fixed-point resample of 8-bit RGB images for dataloader4j's vision module, called
- * through java.lang.foreign (org.dataloader4j.vision.NativeKernels) when this library is loaded; otherwise the Java
- * kernels in org.dataloader4j.vision.transforms.Pixels do the same work.
+ * dl4j_pixels.c - pixel kernels for dataloader4j's vision module, called through java.lang.foreign
+ * (org.dataloader4j.vision.NativeKernels) when this library is loaded: the two-pass fixed-point resample of 8-bit RGB
+ * images (dl4j_resample_rgb) and ToTensor + Normalize into float planes (dl4j_to_planes). Otherwise the Java kernels
+ * in org.dataloader4j.vision.transforms (Pixels, TensorWriter) do the same work with the same results.
  *
  * The arithmetic is PIL's (and Pixels'): per output sample a sum of 8-bit inputs times 22-bit fixed-point weights,
  * started at 1 << 21, shifted right by 22 and clipped to 0..255; first along rows (horizontal pass, into 8-bit
@@ -11,7 +12,12 @@
  *
  * Tables come from the caller (ResizeCoefficients): the horizontal one padded to a constant number of taps per
  * output (zero weights outside the filter), the vertical one as start, count and ksize weight slots per output row.
- * Every index is checked against the image before anything is read.
+ * Every index is checked against the image before anything is read. The horizontal pass runs on 16 rows at a time
+ * where AVX2 or AVX-512 is present (the rows transposed so that one weight multiplies the same byte of 16 rows),
+ * otherwise row by row; the instruction set is chosen at run time.
+ *
+ * dl4j_to_planes computes ((byte / 255f) - mean) / std with float32 division and subtraction only (build with
+ * -ffp-contract=off), which are correctly rounded in C as in Java, so the floats are the Java ones.
  */
 #include <stdint.h>
 #include <stdlib.h>
