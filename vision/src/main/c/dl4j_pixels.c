@@ -393,31 +393,31 @@ int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32
         }
         safe_last++;
     }
-    int32_t y = 0;
+    int32_t r = 0;   /* rows of the horizontal pass done */
 #if defined(__x86_64__) && defined(__GNUC__)
     int level = simd_level();
     if (level >= 1 && rows >= 16) {   /* 16 rows at a time on transposed strips; the remaining rows one by one */
         uint8_t *cols = malloc((size_t) in_row * 16);
         uint8_t *outs = malloc((size_t) out_row * 16);
         if (cols != NULL && outs != NULL) {
-            for (; y + 16 <= rows; y += 16) {
-                strip_columns(src + (v_first + y) * in_row, in_row, (int32_t) in_row, cols);
+            for (; r + 16 <= rows; r += 16) {
+                strip_columns(src + (v_first + r) * in_row, in_row, (int32_t) in_row, cols);
                 if (level == 2) {
                     strip_filter_avx512(cols, h_start, h_weights, h_taps, out_w, outs);
                 } else {
                     strip_filter_avx2(cols, h_start, h_weights, h_taps, out_w, outs);
                 }
-                strip_rows(outs, (int32_t) out_row, mid + y * out_row, out_row);
+                strip_rows(outs, (int32_t) out_row, mid + r * out_row, out_row);
             }
         }
         free(cols);
         free(outs);
     }
 #endif
-    for (; y < rows; y++) {
-        int32_t row = v_first + y;
+    for (; r < rows; r++) {
+        int32_t row = v_first + r;
         horizontal_row(src + row * in_row, h_start, h_weights, wexp, h_taps, out_w,
-                       row + 1 < in_h ? groups : safe_last, mid + y * out_row);
+                       row + 1 < in_h ? groups : safe_last, mid + r * out_row);
     }
     for (int32_t y = 0; y < out_h; y++) {
         vertical_row(mid + (int64_t) (v_start[y] - v_first) * out_row, out_row, v_weights + (int64_t) y * v_ksize,
