@@ -22,14 +22,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * passed a slice updates. On Linux the memory under a closed block's arena is kept (a few blocks, mapped with
  * {@code mmap}) and put under the arena of a later block, so it is not faulted in and zeroed again: slices come
  * unfilled, and {@link Storage} zeroes the ones {@code Tensor.zeros} asks for; blocks beyond those few are unmapped
- * at once. Where the system cannot be called, blocks come from the arena itself (zeroed) and are not kept.
+ * at once. Where the system cannot be called, blocks come from the arena itself (zeroed) and are not kept. Besides the
+ * blocks that live tensors use, the allocator holds at most one partly used block and one kept block per lane: with
+ * {@code min(8, processors)} lanes, at most 64 MiB, 16 MiB on 2 cores.
  */
 final class Slab {
     static final long SIZE = 4L << 20;
     private static final long ALIGNMENT = 64;
     private static final AtomicInteger OPEN = new AtomicInteger();
     private static final Lane[] LANES = newLanes(Math.min(8, Runtime.getRuntime().availableProcessors()));
-    private static final RawBlocks RAW = new RawBlocks(2 * LANES.length);
+    private static final RawBlocks RAW = new RawBlocks(LANES.length);
 
     private final Arena arena = Arena.ofShared();
     private final MemorySegment segment;
