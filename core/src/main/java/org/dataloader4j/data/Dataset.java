@@ -47,6 +47,16 @@ public interface Dataset<T> {
     }
 
     /**
+     * What identifies this dataset's samples beyond its size, for checking that a saved
+     * {@link org.dataloader4j.loader.LoaderState} is resumed over the same data: two datasets with the same
+     * fingerprint return the same samples at the same indices (for example a digest of an image folder's file
+     * list). Empty (the default) when the dataset cannot tell; the loader then checks the size only.
+     */
+    default Optional<String> fingerprint() {
+        return Optional.empty();
+    }
+
+    /**
      * A lazy view of this dataset whose samples are passed through {@code transform}. The transform
      * receives a random generator derived from the loader's (seed, epoch, sample), so random
      * augmentations are reproducible and independent of the number of workers.

@@ -38,6 +38,15 @@ public interface IterableDataset<T> {
      * IterableDataset<Double> noisy = readings.map((x, rng) -> x + 0.1 * rng.nextGaussian());
      * }</pre>
      */
+    /**
+     * What identifies this stream and how it is split (files, rank and world size, shuffling seed), for
+     * checking that a saved {@link org.dataloader4j.loader.LoaderState} is resumed over the same stream. Empty
+     * (the default) when the stream cannot tell.
+     */
+    default java.util.Optional<String> fingerprint() {
+        return java.util.Optional.empty();
+    }
+
     default <R> IterableDataset<R> map(SampleTransform<? super T, ? extends R> transform) {
         return new MappedIterableDataset<>(this, transform);
     }

@@ -1,7 +1,9 @@
 package org.dataloader4j.loader;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.dataloader4j.collate.Batch;
@@ -55,6 +57,8 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     private EpochIterator<B> current;
     private EpochIterator<B> prefetched; // the next epoch, started early by persistent workers
     private WorkerPool persistentPool;
+    private Map<String, String> fingerprint; // computed on first use: datasets and samplers do not change
+    private LoaderState pendingResume; // given to resume() and not started yet: what state() reports until then
     private boolean closed;
 
     private DataLoader(LoaderConfig<?, B> config) {
@@ -90,7 +94,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
      *
      * @throws IllegalArgumentException naming the mismatch when the state was saved by a different loader
      */
-    public Iterable<B> resume(LoaderState state) {
+    public synchronized Iterable<B> resume(LoaderState state) {
         Objects.requireNonNull(state, "state");
         if (state.seed() != config.seed()) {
             throw new IllegalArgumentException("the state was saved by a loader with seed " + state.seed()
@@ -106,8 +110,38 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                     + state.numWorkers() + ", which decides the order of its batches, but this loader has numWorkers="
                     + config.numWorkers());
         }
+        String differences = state.differences(fingerprint());
+        if (!differences.isEmpty()) {
+            throw new IllegalArgumentException("the state was saved by a loader that makes other batches, so it cannot"
+                    + " be resumed exactly here: " + differences + "; build this loader as the one that saved it");
+        }
         nextEpoch.set(state.epoch() + 1);
+        pendingResume = state;
         return () -> start(state.epoch(), new DeliveredBatches(state.deliveredPrefix(), state.deliveredExtra()));
+    }
+
+    /**
+     * What fixes this loader's batches, by name, as saved in a {@link LoaderState} and checked by
+     * {@link #resume}: the dataset's size and {@link Dataset#fingerprint()}, the batch sampler's
+     * {@link BatchSampler#fingerprint()}; for a stream its {@link IterableDataset#fingerprint()}, batch size and
+     * drop-last.
+     */
+    private Map<String, String> fingerprint() {
+        if (fingerprint != null) {
+            return fingerprint;
+        }
+        Map<String, String> f = new TreeMap<>();
+        if (config.isStream()) {
+            config.stream().fingerprint().ifPresent(id -> f.put("stream", id));
+            f.put("batch size", String.valueOf(config.streamBatchSize()));
+            f.put("drop last", String.valueOf(config.streamDropLast()));
+        } else {
+            f.put("dataset size", String.valueOf(config.dataset().size()));
+            config.dataset().fingerprint().ifPresent(id -> f.put("dataset", id));
+            f.put("batch sampler", config.batchSampler().fingerprint());
+        }
+        fingerprint = Map.copyOf(f);
+        return fingerprint;
     }
 
     /**
@@ -116,13 +150,17 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
      * the next one.
      */
     public synchronized LoaderState state() {
+        if (pendingResume != null) {
+            return pendingResume; // resumed but not started: the rest of that epoch is still to come
+        }
         long batches = config.isStream() ? -1 : config.batchSampler().size();
         if (current == null) {
-            return new LoaderState(config.seed(), nextEpoch.get(), 0, new long[0], batches, config.numWorkers());
+            return new LoaderState(config.seed(), nextEpoch.get(), 0, new long[0], batches, config.numWorkers(),
+                    fingerprint());
         }
         DeliveredBatches delivered = current.delivered();
         return new LoaderState(config.seed(), current.epoch(), delivered.prefix(), delivered.extra(), batches,
-                config.numWorkers());
+                config.numWorkers(), fingerprint());
     }
 
     /** The batches of the next epoch: 0 on the first call, then 1, 2, ... (as a new PyTorch iterator reshuffles). */
@@ -136,8 +174,10 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             throw new IllegalStateException("this DataLoader is closed");
         }
         if (current != null) {
-            current.close();
+            current.abandon("epoch " + epoch + " was started on the same DataLoader; a DataLoader loads one epoch at"
+                    + " a time: finish or close this epoch's loop first, or use a second DataLoader");
         }
+        pendingResume = null;
         if ((config.persistentWorkers() || config.workers().isAuto()) && persistentPool == null) {
             persistentPool = new WorkerPool(config.numWorkers(), "dataloader4j-worker-");
         }
@@ -221,7 +261,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     public synchronized void close() {
         closed = true;
         if (current != null) {
-            current.close();
+            current.abandon("its DataLoader was closed");
             current = null;
         }
         if (prefetched != null) {

@@ -46,6 +46,19 @@ public final class DataLoaderException extends RuntimeException {
                 source, workerId, cause);
     }
 
+    /**
+     * Sample {@code index} did not load within the loader's timeout: {@code workerId} is the worker reading
+     * it, or -1 when it was still queued because every worker was busy with earlier samples.
+     */
+    static DataLoaderException sampleTimeout(long epoch, long batchNumber, long index, String source, int workerId,
+                                             Throwable cause) {
+        String what = "load sample " + index + (source == null ? "" : " (" + source + ")");
+        String where = workerId >= 0 ? ", worker " + workerId
+                : ", still queued: every worker was busy with earlier samples";
+        return new DataLoaderException(message(what, epoch, batchNumber, where, cause), epoch, batchNumber, index,
+                source, workerId, cause);
+    }
+
     /** Collating a batch failed. */
     static DataLoaderException collate(long epoch, long batchNumber, long[] indices, int workerId, Throwable cause) {
         String what = "collate the samples " + preview(indices);
@@ -66,17 +79,43 @@ public final class DataLoaderException extends RuntimeException {
                 -1, -1, null, workerId, cause);
     }
 
+    /**
+     * The batch sampler failed on the calling thread while planning batch {@code batchNumber}: {@code what}
+     * says what it was asked to do.
+     */
+    static DataLoaderException sampler(long epoch, long batchNumber, String what, Throwable cause) {
+        return new DataLoaderException(message(what, epoch, -1, -1, cause), epoch, batchNumber, -1, null, -1, cause);
+    }
+
+    /**
+     * {@code failure} as a {@link DataLoaderException}: itself when it is one, else wrapped as a failure of
+     * batch {@code batchNumber} (for failures outside any sample, such as allocating the batch's memory).
+     */
+    static DataLoaderException of(Throwable failure, long epoch, long batchNumber, int workerId) {
+        if (failure instanceof DataLoaderException e) {
+            return e;
+        }
+        String what = "load batch " + batchNumber;
+        return new DataLoaderException(message(what, epoch, batchNumber, workerId, failure), epoch, batchNumber, -1,
+                null, workerId, failure);
+    }
+
     /** A failure that concerns the loader as a whole (for example an interrupted consumer). */
     static DataLoaderException general(String what, long epoch, Throwable cause) {
         return new DataLoaderException(message(what, epoch, -1, -1, cause), epoch, -1, -1, null, -1, cause);
     }
 
     private static String message(String what, long epoch, long batchNumber, int workerId, Throwable cause) {
+        return message(what, epoch, batchNumber, workerId >= 0 ? ", worker " + workerId : ", on the calling thread",
+                cause);
+    }
+
+    private static String message(String what, long epoch, long batchNumber, String where, Throwable cause) {
         StringBuilder sb = new StringBuilder("DataLoader failed to ").append(what).append(" in epoch ").append(epoch);
         if (batchNumber >= 0) {
             sb.append(", batch ").append(batchNumber);
         }
-        sb.append(workerId >= 0 ? ", worker " + workerId : ", on the calling thread");
+        sb.append(where);
         if (cause != null) {
             sb.append(": ").append(cause.getClass().getName());
             if (cause.getMessage() != null) {

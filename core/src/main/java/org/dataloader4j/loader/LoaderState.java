@@ -3,6 +3,7 @@ package org.dataloader4j.loader;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.dataloader4j.io.Json;
 
 /**
@@ -25,13 +26,17 @@ import org.dataloader4j.io.Json;
  * @param deliveredExtra  batches at or above the prefix that were delivered too (only with {@code inOrder(false)})
  * @param batchesPerEpoch batches per epoch of a map-style dataset, -1 for an {@code IterableDataset}
  * @param numWorkers      the worker count, which decides the order of an {@code IterableDataset}'s batches
+ * @param fingerprint     what fixes the epoch's batches, by name (dataset size and identity, batch sampler with
+ *                        its batch size, drop-last, shuffling, seed, rank and world size; a stream's identity):
+ *                        {@link DataLoader#resume} refuses a state whose fingerprint differs from the loader's
  */
 public record LoaderState(long seed, long epoch, long deliveredPrefix, long[] deliveredExtra, long batchesPerEpoch,
-                          int numWorkers) {
-    private static final int VERSION = 1;
+                          int numWorkers, Map<String, String> fingerprint) {
+    private static final int VERSION = 2;
 
-    /** Validates the fields and copies the array. */
+    /** Validates the fields and copies the array and the map. */
     public LoaderState {
+        fingerprint = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(fingerprint));
         if (epoch < 0 || deliveredPrefix < 0 || numWorkers < 0) {
             throw new IllegalArgumentException("epoch, deliveredPrefix and numWorkers must be non-negative, but got epoch="
                     + epoch + " deliveredPrefix=" + deliveredPrefix + " numWorkers=" + numWorkers);
@@ -42,6 +47,14 @@ public record LoaderState(long seed, long epoch, long deliveredPrefix, long[] de
                 throw new IllegalArgumentException("deliveredExtra must hold batch numbers above deliveredPrefix="
                         + deliveredPrefix + ", but holds " + n);
             }
+            if (batchesPerEpoch >= 0 && n >= batchesPerEpoch) {
+                throw new IllegalArgumentException("deliveredExtra must hold batch numbers below batchesPerEpoch="
+                        + batchesPerEpoch + ", but holds " + n);
+            }
+        }
+        if (batchesPerEpoch >= 0 && deliveredPrefix > batchesPerEpoch) {
+            throw new IllegalArgumentException("deliveredPrefix=" + deliveredPrefix + " is past the end of an epoch of "
+                    + batchesPerEpoch + " batches");
         }
     }
 
@@ -56,11 +69,32 @@ public record LoaderState(long seed, long epoch, long deliveredPrefix, long[] de
         return deliveredPrefix + deliveredExtra.length;
     }
 
-    /** A small JSON object, for example {@code {"version":1,"seed":42,"epoch":3,"deliveredPrefix":17,...}}. */
+    /**
+     * What differs between this state's fingerprint and {@code other}, one line per entry ("batch sampler: saved
+     * X, this loader Y"); empty when they agree.
+     */
+    String differences(Map<String, String> other) {
+        StringBuilder sb = new StringBuilder();
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(fingerprint.keySet());
+        names.addAll(other.keySet());
+        for (String name : names) {
+            String saved = fingerprint.get(name);
+            String now = other.get(name);
+            if (!java.util.Objects.equals(saved, now)) {
+                sb.append(sb.isEmpty() ? "" : "; ").append(name).append(": saved ")
+                        .append(saved == null ? "(none)" : saved).append(", this loader ")
+                        .append(now == null ? "(none)" : now);
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A small JSON object, for example {@code {"version":2,"seed":42,"epoch":3,"deliveredPrefix":17,...}}. */
     public String toJson() {
         return "{\"version\":" + VERSION + ",\"seed\":" + seed + ",\"epoch\":" + epoch + ",\"deliveredPrefix\":"
                 + deliveredPrefix + ",\"deliveredExtra\":" + Arrays.toString(deliveredExtra).replace(" ", "")
-                + ",\"batchesPerEpoch\":" + batchesPerEpoch + ",\"numWorkers\":" + numWorkers + "}";
+                + ",\"batchesPerEpoch\":" + batchesPerEpoch + ",\"numWorkers\":" + numWorkers + ",\"fingerprint\":"
+                + Json.write(fingerprint).replaceAll("\\n\\s*", "") + "}";
     }
 
     /**
@@ -81,15 +115,23 @@ public record LoaderState(long seed, long epoch, long deliveredPrefix, long[] de
         long version = number(fields, "version", json);
         if (version != VERSION) {
             throw new IllegalArgumentException("unsupported loader state version " + version + " (this library reads "
-                    + VERSION + "): " + json);
+                    + VERSION + (version == 1 ? "; version 1 carries no fingerprint of the loader that saved it, so"
+                    + " resuming it cannot be checked: restart the epoch it was saved in" : "") + "): " + json);
         }
+        if (!(fields.get("fingerprint") instanceof Map<?, ?> saved)
+                || !saved.values().stream().allMatch(v -> v instanceof String)) {
+            throw new IllegalArgumentException("loader state lacks the object of strings \"fingerprint\": " + json);
+        }
+        Map<String, String> fingerprint = new TreeMap<>();
+        saved.forEach((k, v) -> fingerprint.put((String) k, (String) v));
         if (!(fields.get("deliveredExtra") instanceof List<?> extra)
                 || !extra.stream().allMatch(n -> n instanceof Long)) {
             throw new IllegalArgumentException("loader state lacks the array of integers \"deliveredExtra\": " + json);
         }
         return new LoaderState(number(fields, "seed", json), number(fields, "epoch", json),
                 number(fields, "deliveredPrefix", json), extra.stream().mapToLong(n -> (Long) n).toArray(),
-                number(fields, "batchesPerEpoch", json), Math.toIntExact(number(fields, "numWorkers", json)));
+                number(fields, "batchesPerEpoch", json), Math.toIntExact(number(fields, "numWorkers", json)),
+                fingerprint);
     }
 
     private static long number(Map<?, ?> fields, String name, String json) {
@@ -103,7 +145,7 @@ public record LoaderState(long seed, long epoch, long deliveredPrefix, long[] de
     public boolean equals(Object o) {
         return o instanceof LoaderState s && seed == s.seed && epoch == s.epoch && deliveredPrefix == s.deliveredPrefix
                 && Arrays.equals(deliveredExtra, s.deliveredExtra) && batchesPerEpoch == s.batchesPerEpoch
-                && numWorkers == s.numWorkers;
+                && numWorkers == s.numWorkers && fingerprint.equals(s.fingerprint);
     }
 
     @Override

@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.dataloader4j.collate.PreallocatedBatch;
 import org.dataloader4j.data.WorkerInfo;
 
@@ -17,8 +20,19 @@ import org.dataloader4j.data.WorkerInfo;
  * flight; the unit of work is one sample, so a slow sample delays only its own batch's slot. The
  * worker that completes a batch's last sample collates it. Batches are delivered in sampler order
  * unless {@code inOrder(false)}, in which case a completed batch may overtake an earlier one.
+ *
+ * <p>Failures: whatever a worker throws (any {@link Throwable}) completes its batch with a
+ * {@link DataLoaderException}; the consumer receives it in the batch's place and the next {@code next()}
+ * continues with the following batch, as at 0 workers. A failed {@code workerInit} ends the epoch after
+ * it is reported. A close from any thread, a timeout or an interrupt wakes a waiting consumer at once.
+ *
+ * <p>Threads: one lock guards the batches in flight; workers take it only to complete a batch, and the
+ * consumer never holds it while waiting or while running the loader's callbacks.
  */
 final class ParallelEpoch<T, B> extends EpochIterator<B> {
+    private static final int QUEUED = -1;
+    private static final int FINISHED = -2;
+
     private final SampleReader<T, B> reader;
     private final BatchPlan plan;
     private final WorkerPool pool;
@@ -28,14 +42,16 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
     private final WorkerTuner tuner;
     private final LoaderConfig<T, B> config;
     private final TensorGather gather;
-    private long lastDelivery;
-    private Runnable whenAllStarted; // set by the loader after construction: prefetch the next epoch
-    private boolean announced;
     private final boolean inOrder;
     private final Duration timeout;
     private final MemoryTracker memory;
-    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
-    private final LinkedBlockingQueue<Pending> completed = new LinkedBlockingQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();  // guarded by lock
+    private final ArrayDeque<Pending> completed = new ArrayDeque<>(); // guarded by lock
+    private long lastDelivery;
+    private Runnable whenAllStarted; // set by the loader after construction: prefetch the next epoch
+    private boolean announced;
     private volatile boolean closed;
 
     ParallelEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered, WorkerPool sharedPool) {
@@ -52,11 +68,21 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         this.tuner = config.workers();
         this.config = config;
         this.gather = TensorGather.of(config);
-        pool.setActive(tuner.active());
         this.inOrder = config.inOrder();
         this.timeout = config.timeout();
         this.memory = config.memory();
-        refill();
+        try {
+            pool.setActive(tuner.active());
+            lock.lock();
+            try {
+                refill();
+            } finally {
+                lock.unlock();
+            }
+        } catch (Throwable t) {
+            stop(false);
+            throw t;
+        }
     }
 
     /** A batch whose samples are being loaded. */
@@ -66,11 +92,14 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         final long[] indices;
         final AtomicReferenceArray<T> samples;
         final AtomicInteger remaining;
+        final AtomicIntegerArray readers; // per slot: the worker reading it, QUEUED or FINISHED
         volatile boolean done;
-        volatile B value;
-        volatile RuntimeException failure;
-        long bytes;      // guarded by this: what the batch holds once done
-        boolean left;    // guarded by this: delivered, or dropped by close()
+        volatile int collator = -1;    // the worker collating the batch, once every sample is read
+        B value;                       // guarded by lock, like the fields below
+        DataLoaderException failure;
+        boolean endsEpoch;             // the failure leaves no worker able to go on (workerInit)
+        long bytes;                    // what the batch holds once done
+        boolean left;                  // delivered, or dropped by close()
 
         final PreallocatedBatch preallocated; // may be null; given back after a successful collate, else to the GC
 
@@ -81,26 +110,35 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             this.preallocated = preallocated;
             this.samples = new AtomicReferenceArray<>(indices.length);
             this.remaining = new AtomicInteger(indices.length);
+            this.readers = new AtomicIntegerArray(indices.length);
+            for (int i = 0; i < indices.length; i++) {
+                readers.set(i, QUEUED);
+            }
         }
 
         void loadSlot(int slot, int workerId) {
             if (closed || done) {
                 return;
             }
+            readers.set(slot, workerId);
+            if (!initialized(workerId)) {
+                return;
+            }
             try {
-                Workers.initialize(config, pool, epoch, workerId);
                 T sample = reader.read(epoch, number, firstPosition + slot, indices[slot], workers[workerId], workerId,
                         preallocated == null ? null : preallocated.slots(slot));
                 samples.set(slot, sample);
+                readers.set(slot, FINISHED);
                 if (remaining.decrementAndGet() == 0) {
+                    collator = workerId;
                     List<T> all = snapshot();
                     for (int i = 0; i < indices.length; i++) {
                         samples.set(i, null); // the batch holds the data now: let the samples go before delivery
                     }
-                    complete(reader.collate(epoch, number, indices, all, workerId, preallocated), null);
+                    complete(reader.collate(epoch, number, indices, all, workerId, preallocated), null, false);
                 }
-            } catch (RuntimeException e) {
-                complete(null, e);
+            } catch (Throwable t) {
+                complete(null, DataLoaderException.of(t, epoch, number, workerId), false);
             }
         }
 
@@ -110,11 +148,25 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             if (closed || done) {
                 return;
             }
+            readers.set(0, workerId);
+            if (!initialized(workerId)) {
+                return;
+            }
+            try {
+                complete((B) gather.gather(config, epoch, number, indices, workerId), null, false);
+            } catch (Throwable t) {
+                complete(null, DataLoaderException.of(t, epoch, number, workerId), false);
+            }
+        }
+
+        /** Runs the loader's workerInit on this thread once; false (the batch failed) when it fails. */
+        private boolean initialized(int workerId) {
             try {
                 Workers.initialize(config, pool, epoch, workerId);
-                complete((B) gather.gather(config, epoch, number, indices, workerId), null);
-            } catch (RuntimeException e) {
-                complete(null, e);
+                return true;
+            } catch (Throwable t) {
+                complete(null, DataLoaderException.of(t, epoch, number, workerId), true);
+                return false;
             }
         }
 
@@ -127,22 +179,29 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             return Arrays.asList(values);
         }
 
-        private synchronized void complete(B batch, RuntimeException error) {
-            if (done || left) {
-                Resources.closeQuietly(batch); // a second outcome, or the consumer is gone: free the batch now
-                return;
+        /** The outcome of this batch, once: a batch or a failure. A late or second outcome is freed at once. */
+        void complete(B batch, DataLoaderException error, boolean fatal) {
+            lock.lock();
+            try {
+                if (done || left) {
+                    Resources.closeQuietly(batch); // a second outcome, or the consumer is gone: free the batch now
+                    return;
+                }
+                value = batch;
+                failure = error;
+                endsEpoch = fatal;
+                bytes = MemoryTracker.bytesOf(batch);
+                done = true;
+                memory.ready(bytes);
+                completed.addLast(this);
+                changed.signalAll();
+            } finally {
+                lock.unlock();
             }
-            value = batch;
-            failure = error;
-            bytes = MemoryTracker.bytesOf(batch);
-            done = true;
-            memory.ready(bytes);
-            notifyAll();
-            completed.add(this);
         }
 
         /** Takes this batch out of the loader's accounting, once: delivered, or dropped (then its value is freed). */
-        synchronized void leave(boolean dropped) {
+        void leave(boolean dropped) { // under lock
             if (left) {
                 return;
             }
@@ -153,35 +212,52 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             }
         }
 
-        /** The index of a sample of this batch that has not finished loading, for timeout messages. */
-        long firstUnfinishedIndex() {
+        /** The slot of the first sample that has not finished loading, or -1. */
+        int firstUnfinishedSlot() {
             for (int i = 0; i < indices.length; i++) {
-                if (samples.get(i) == null) {
-                    return indices[i];
+                if (readers.get(i) != FINISHED) {
+                    return i;
                 }
             }
             return -1;
         }
     }
 
-    /** Submits batches until the window is full or the sampler is exhausted. */
     /** Runs {@code action} once, on the consuming thread, when every batch of this epoch has been started. */
     void whenAllStarted(Runnable action) {
         this.whenAllStarted = action;
     }
 
-    private void refill() {
-        if (!plan.hasNext() && !announced && whenAllStarted != null && !closed) {
-            announced = true;
-            whenAllStarted.run();
-        }
-        while (inFlight.size() < prefetchFactor * tuner.active() && plan.hasNext() && memory.mayStartAnother()) {
+    /**
+     * Under the lock: starts batches until the window is full or the plan is exhausted. Returns true, once,
+     * when every batch has been started and the caller should run {@link #whenAllStarted} (after unlocking).
+     */
+    private boolean refill() {
+        while (!closed && inFlight.size() < prefetchFactor * tuner.active() && plan.hasNext()
+                && memory.mayStartAnother()) {
             BatchPlan.Planned planned = plan.next();
             long[] indices = planned.indices();
-            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices,
-                    gather == null ? reader.preallocate(indices.length) : null);
+            if (planned.failed()) { // the sampler's failure takes this batch's place
+                Pending failed = new Pending(planned.number(), planned.firstPosition(), indices, null);
+                inFlight.addLast(failed);
+                memory.started();
+                failed.complete(null, planned.failure(), false);
+                continue;
+            }
+            PreallocatedBatch preallocated = null;
+            DataLoaderException allocationFailure = null;
+            try {
+                preallocated = gather == null ? reader.preallocate(indices.length) : null;
+            } catch (Throwable t) {
+                allocationFailure = DataLoaderException.of(t, epoch, planned.number(), -1);
+            }
+            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices, preallocated);
             inFlight.addLast(batch);
             memory.started();
+            if (allocationFailure != null) {
+                batch.complete(null, allocationFailure, false);
+                continue;
+            }
             if (gather != null) {
                 pool.submit(new WorkerPool.Task(this, batch::loadWhole));
                 continue;
@@ -191,18 +267,34 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
                 pool.submit(new WorkerPool.Task(this, workerId -> batch.loadSlot(s, workerId)));
             }
         }
+        if (!plan.hasNext() && !announced && whenAllStarted != null && !closed) {
+            announced = true;
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    boolean isFinished() {
+        return closed;
     }
 
     @Override
     public boolean hasNext() {
-        if (closed) {
-            return false;
+        checkNotAbandoned();
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            if (!inFlight.isEmpty() || plan.hasNext()) {
+                return true;
+            }
+        } finally {
+            lock.unlock();
         }
-        if (inFlight.isEmpty() && !plan.hasNext()) {
-            close();
-            return false;
-        }
-        return true;
+        close(); // the epoch is over
+        return false;
     }
 
     @Override
@@ -211,86 +303,119 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             throw exhausted(closed);
         }
         Pending batch;
+        boolean announce;
         long waitStart = System.nanoTime();
+        lock.lock();
         try {
-            batch = inOrder ? awaitFirst() : awaitAny();
-        } catch (InterruptedException e) {
-            close();
-            Thread.currentThread().interrupt();
-            throw DataLoaderException.general("wait for a batch: the consuming thread was interrupted", epoch, e);
-        } catch (RuntimeException e) {
-            close();
-            throw e;
+            batch = awaitBatch();
+            inFlight.remove(batch);
+            completed.remove(batch);
+            batch.leave(false);
+            delivered.add(batch.number); // a failed batch is passed too: the next call goes on after it
+            long now = System.nanoTime();
+            // the first batch's wait is start-up (threads, first reads), not a sign of too few workers
+            if (batch.failure == null && lastDelivery != 0 && tuner.observe(now - waitStart, waitStart - lastDelivery)) {
+                pool.setActive(tuner.active());
+            }
+            lastDelivery = now;
+            announce = refill();
+        } finally {
+            lock.unlock();
         }
-        inFlight.remove(batch);
-        completed.remove(batch);
-        batch.leave(false);
+        if (announce) {
+            whenAllStarted.run();
+        }
         if (batch.failure != null) {
-            close();
+            if (batch.endsEpoch) {
+                close();
+            }
             throw batch.failure;
         }
-        delivered.add(batch.number);
-        long now = System.nanoTime();
-        // the first batch's wait is start-up (threads, first reads), not a sign of too few workers
-        if (lastDelivery != 0 && tuner.observe(now - waitStart, waitStart - lastDelivery)) {
-            pool.setActive(tuner.active());
-        }
-        lastDelivery = now;
-        refill();
         return batch.value;
     }
 
-
-
-    private Pending awaitFirst() throws InterruptedException {
-        Pending first = inFlight.getFirst();
+    /** Under the lock: waits for the next batch to deliver, or fails on close, timeout or interrupt. */
+    private Pending awaitBatch() {
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        synchronized (first) {
-            while (!first.done) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw timedOut(first);
-                }
-                TimeUnit.NANOSECONDS.timedWait(first, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+        while (true) {
+            if (closed) {
+                throw closedWhileWaiting();
+            }
+            Pending ready = inOrder ? (inFlight.getFirst().done ? inFlight.getFirst() : null) : completed.peekFirst();
+            if (ready != null) {
+                return ready;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                DataLoaderException error = timedOut(inFlight.getFirst());
+                stop(false); // the consumer must not wait for workers that may never return
+                throw error;
+            }
+            try {
+                changed.awaitNanos(left);
+            } catch (InterruptedException e) {
+                stop(false);
+                Thread.currentThread().interrupt();
+                throw DataLoaderException.general("wait for a batch: the consuming thread was interrupted", epoch, e);
             }
         }
-        return first;
     }
 
-    private Pending awaitAny() throws InterruptedException {
-        Pending next = timeout.isZero() ? completed.take() : completed.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        if (next == null) {
-            throw timedOut(inFlight.getFirst());
-        }
-        return next;
+    private DataLoaderException closedWhileWaiting() {
+        String why = abandonedBecause();
+        return DataLoaderException.general("wait for a batch", epoch, new CancellationException(why != null ? why
+                : "epoch " + epoch + "'s iterator was closed by another thread while the consumer waited for a batch"));
     }
 
     private DataLoaderException timedOut(Pending batch) {
-        if (batch.remaining.get() == 0 || gather != null) { // every sample is read: the batch is being collated
-            return DataLoaderException.collate(epoch, batch.number, batch.indices, -1,
-                    new java.util.concurrent.TimeoutException("batch " + batch.number + " was not collated within "
-                            + timeout + " (timeout option)"));
+        int slot = gather != null ? 0 : batch.firstUnfinishedSlot();
+        int worker = slot >= 0 ? batch.readers.get(slot) : batch.collator;
+        if (slot < 0 || (gather != null && worker >= 0)) { // every sample is read (or gathered whole): collating
+            return DataLoaderException.collate(epoch, batch.number, batch.indices, worker,
+                    new TimeoutException("batch " + batch.number + " was not " + (gather != null ? "gathered" : "collated")
+                            + " within " + timeout + " (timeout option)"));
         }
-        long index = batch.firstUnfinishedIndex();
-        return DataLoaderException.sample(epoch, batch.number, index, reader.sourceOf(index), -1,
-                new java.util.concurrent.TimeoutException("sample " + index + " did not load within " + timeout
-                        + " (timeout option)"));
+        long index = batch.indices[slot];
+        return DataLoaderException.sampleTimeout(epoch, batch.number, index, reader.sourceOf(index), worker,
+                new TimeoutException("sample " + index + " did not load within " + timeout + " (timeout option)"));
     }
 
+    /** Stops this epoch's work and releases what it holds; waits (a bounded time) for its own threads to end. */
     @Override
     public void close() {
-        if (closed) {
-            return;
+        stop(true);
+    }
+
+    /**
+     * Stops the epoch: queued samples are dropped, running ones interrupted, batches in flight freed, and a
+     * waiting consumer woken. With {@code join}, also waits up to a second for the threads of an owned pool.
+     */
+    private void stop(boolean join) {
+        lock.lock();
+        try {
+            if (closed) {
+                if (join && ownsPool) {
+                    pool.close(); // stopped earlier without waiting (a timeout): now wait, bounded, for its threads
+                }
+                return;
+            }
+            closed = true;
+            pool.cancel(this);
+            for (Pending batch : inFlight) {
+                batch.leave(true);
+            }
+            inFlight.clear();
+            completed.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
         }
-        closed = true;
-        pool.cancel(this);
         if (ownsPool) {
-            pool.close();
+            if (join) {
+                pool.close();
+            } else {
+                pool.shutdown();
+            }
         }
-        for (Pending batch : inFlight) {
-            batch.leave(true);
-        }
-        inFlight.clear();
-        completed.clear();
     }
 }

@@ -37,7 +37,7 @@ final class SampleReader<T, B> {
         try {
             return slots == null ? SampleContext.callWith(context, () -> dataset.get(index))
                     : BatchMemory.writingInto(slots, () -> SampleContext.callWith(context, () -> dataset.get(index)));
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             throw DataLoaderException.sample(epoch, batchNumber, index, sourceOf(index), workerId, e);
         }
     }
@@ -58,7 +58,7 @@ final class SampleReader<T, B> {
         try {
             batch = config.collate(samples, config.slots().recording(
                     preallocated != null ? preallocated.allocator() : config.pool(), seen));
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             throw DataLoaderException.collate(epoch, batchNumber, indices, workerId, e);
         }
         boolean allTaken = preallocated == null || preallocated.releaseUnused();
@@ -70,7 +70,7 @@ final class SampleReader<T, B> {
         try {
             Optional<String> source = dataset.source(index);
             return source == null ? null : source.orElse(null);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             return null; // the dataset cannot describe this index; the original failure matters more
         }
     }

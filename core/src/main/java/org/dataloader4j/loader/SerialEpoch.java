@@ -28,7 +28,13 @@ final class SerialEpoch<T, B> extends EpochIterator<B> {
     }
 
     @Override
+    boolean isFinished() {
+        return closed || !plan.hasNext();
+    }
+
+    @Override
     public boolean hasNext() {
+        checkNotAbandoned();
         return !closed && plan.hasNext();
     }
 
@@ -39,28 +45,38 @@ final class SerialEpoch<T, B> extends EpochIterator<B> {
         }
         BatchPlan.Planned batch = plan.next();
         long[] indices = batch.indices();
-        if (gather != null) {
-            @SuppressWarnings("unchecked") // the gather path is taken only with the default collate, whose B is Batch
-            B value = (B) gather.gather(config, epoch, batch.number(), indices, -1);
+        if (batch.failed()) { // the sampler's failure takes this batch's place
             delivered.add(batch.number());
-            return value;
+            throw batch.failure();
+        }
+        if (gather != null) {
+            try {
+                @SuppressWarnings("unchecked") // the gather path is taken only with the default collate, whose B is Batch
+                B value = (B) gather.gather(config, epoch, batch.number(), indices, -1);
+                return value;
+            } catch (Throwable e) {
+                throw DataLoaderException.of(e, epoch, batch.number(), -1);
+            } finally {
+                delivered.add(batch.number());
+            }
         }
         List<T> samples = new ArrayList<>(indices.length);
-        PreallocatedBatch preallocated = reader.preallocate(indices.length);
+        PreallocatedBatch preallocated = null;
         try {
+            preallocated = reader.preallocate(indices.length);
             for (int slot = 0; slot < indices.length; slot++) {
                 samples.add(reader.read(epoch, batch.number(), batch.firstPosition() + slot, indices[slot], worker, -1,
                         preallocated == null ? null : preallocated.slots(slot)));
             }
-        } catch (RuntimeException e) {
+            return reader.collate(epoch, batch.number(), indices, samples, -1, preallocated);
+        } catch (Throwable e) {
             if (preallocated != null) {
                 preallocated.releaseUnused(); // nothing else writes into it on this thread
             }
-            throw e;
+            throw DataLoaderException.of(e, epoch, batch.number(), -1);
+        } finally {
+            delivered.add(batch.number()); // delivered or failed: the next call goes on after it
         }
-        B value = reader.collate(epoch, batch.number(), indices, samples, -1, preallocated);
-        delivered.add(batch.number());
-        return value;
     }
 
 

@@ -4,9 +4,15 @@ package org.dataloader4j.loader;
 /**
  * One epoch of an {@code IterableDataset} on the calling thread: the single worker's share is cut
  * into batches of {@code batchSize}; the last, smaller batch is kept unless {@code dropLast}.
+ *
+ * <p>Failures follow the rules of the worker engine: a failed batch is reported in its place and the
+ * next call goes on with the share; a share that cannot be opened reports that, then the epoch ends.
+ * The share is opened by the first {@link #hasNext()}, so that an opening failure surfaces where it
+ * does with workers.
  */
 final class SerialStreamEpoch<T, B> extends EpochIterator<B> {
-    private final StreamShare<T, B> share;
+    private final LoaderConfig<T, B> config;
+    private StreamShare<T, B> share;
     private long toSkip;
     private B pending;
     private boolean exhausted;
@@ -14,25 +20,51 @@ final class SerialStreamEpoch<T, B> extends EpochIterator<B> {
 
     SerialStreamEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered) {
         super(epoch, alreadyDelivered);
+        this.config = config;
         this.toSkip = alreadyDelivered.prefix();
-        this.share = new StreamShare<>(config, epoch,
-                config.worker(0, 1, epoch), -1);
+    }
+
+    @Override
+    boolean isFinished() {
+        return closed || exhausted;
     }
 
     @Override
     public boolean hasNext() {
+        checkNotAbandoned();
         if (closed || exhausted) {
             return false;
         }
-        for (; toSkip > 0; toSkip--) { // resumed: the stream's first batches were delivered before
-            if (!share.skip()) {
+        if (share == null) {
+            try {
+                share = new StreamShare<>(config, epoch, config.worker(0, 1, epoch), -1);
+            } catch (RuntimeException e) {
+                exhausted = true;
+                delivered.add(delivered.prefix());
+                throw e;
+            }
+        }
+        for (; toSkip > 0; toSkip--) { // resumed: the stream's first batches (or failures) were delivered before
+            B skipped;
+            try {
+                skipped = share.next();
+            } catch (DataLoaderException e) {
+                continue;
+            }
+            if (skipped == null) {
                 toSkip = 0;
                 exhausted = true;
                 return false;
             }
+            Resources.closeQuietly(skipped);
         }
         if (pending == null) {
-            pending = share.next();
+            try {
+                pending = share.next();
+            } catch (RuntimeException e) {
+                delivered.add(delivered.prefix()); // a failure takes a batch's place: the next call goes on
+                throw e;
+            }
             exhausted = pending == null;
         }
         return !exhausted;
@@ -49,8 +81,6 @@ final class SerialStreamEpoch<T, B> extends EpochIterator<B> {
         return value;
     }
 
-
-
     @Override
     public void close() {
         if (closed) {
@@ -59,6 +89,8 @@ final class SerialStreamEpoch<T, B> extends EpochIterator<B> {
         closed = true;
         Resources.closeQuietly(pending);
         pending = null;
-        share.close();
+        if (share != null) {
+            share.close();
+        }
     }
 }

@@ -26,7 +26,7 @@ final class StreamShare<T, B> implements AutoCloseable {
         this.workerId = workerId;
         try {
             this.elements = config.stream().iterator(worker);
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             throw DataLoaderException.stream(epoch, -1, 0, workerId, e);
         }
     }
@@ -40,7 +40,7 @@ final class StreamShare<T, B> implements AutoCloseable {
                 batch.add(elements.next());
                 position++;
             }
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             throw DataLoaderException.stream(epoch, batchNumber, position, workerId, e);
         }
         if (batch.size() < size && config.streamDropLast()) {
@@ -57,7 +57,7 @@ final class StreamShare<T, B> implements AutoCloseable {
         }
         try {
             return config.collate(batch);
-        } catch (RuntimeException | StackOverflowError | LinkageError | AssertionError e) {
+        } catch (Throwable e) {
             long[] positions = new long[batch.size()];
             for (int i = 0; i < positions.length; i++) {
                 positions[i] = position - batch.size() + i;
@@ -68,22 +68,13 @@ final class StreamShare<T, B> implements AutoCloseable {
         }
     }
 
-    /** Reads the next batch without collating it (for a resume); false when the share is exhausted. */
-    boolean skip() {
-        if (read().isEmpty()) {
-            return false;
-        }
-        batchNumber++;
-        return true;
-    }
-
     /** Closes the dataset's iterator if it holds resources. */
     @Override
     public void close() {
         if (elements instanceof AutoCloseable closeable) {
             try {
                 closeable.close();
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 throw DataLoaderException.general("close the stream's iterator", epoch, e);
             }
         }

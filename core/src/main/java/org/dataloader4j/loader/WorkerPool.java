@@ -11,7 +11,8 @@ import java.util.function.Predicate;
  * disturbing the next task the same thread picks up.
  */
 final class WorkerPool implements AutoCloseable {
-    private static final long JOIN_MILLIS = 2_000;
+    /** How long {@link #close()} waits for threads that are still inside a task (which may ignore interrupts). */
+    private static final long JOIN_MILLIS = 1_000;
 
     /** A unit of work: {@code body} runs with the id of the worker thread; {@code owner} (the epoch) is for cancellation. */
     record Task(Object owner, IntConsumer body) {
@@ -27,6 +28,7 @@ final class WorkerPool implements AutoCloseable {
     private volatile boolean shutdown;
     private volatile int active;
     private final boolean[] initialized; // each entry read and written only by its own thread
+    private final RuntimeException[] initFailures; // likewise: a worker whose initialisation failed stays failed
     private final Object activeChanged = new Object();
 
     WorkerPool(int size, String namePrefix) {
@@ -34,6 +36,7 @@ final class WorkerPool implements AutoCloseable {
         running = new Task[size];
         locks = new Object[size];
         initialized = new boolean[size];
+        initFailures = new RuntimeException[size];
         active = size;
         for (int id = 0; id < size; id++) {
             final int workerId = id;
@@ -56,11 +59,22 @@ final class WorkerPool implements AutoCloseable {
         queue.add(task);
     }
 
-    /** On worker thread {@code id}: runs {@code init} unless this thread already ran it. */
+    /**
+     * On worker thread {@code id}: runs {@code init} unless this thread already ran it. When it failed, every
+     * later call on that thread throws the same failure again: a worker is never used half-initialised.
+     */
     void initializeOnce(int id, Runnable init) {
+        if (initFailures[id] != null) {
+            throw initFailures[id];
+        }
         if (!initialized[id]) {
             initialized[id] = true;
-            init.run();
+            try {
+                init.run();
+            } catch (RuntimeException e) {
+                initFailures[id] = e;
+                throw e;
+            }
         }
     }
 
@@ -94,9 +108,14 @@ final class WorkerPool implements AutoCloseable {
             try {
                 task.run(id);
             } catch (Throwable t) {
-                // Tasks report their own failures; anything escaping here is an engine bug: keep it visible.
+                // Tasks hand every failure to their epoch; anything escaping here is an engine bug. Report it
+                // and keep the thread serving: a dead worker would leave its queued tasks unrun.
                 Thread self = Thread.currentThread();
-                self.getUncaughtExceptionHandler().uncaughtException(self, t);
+                try {
+                    self.getUncaughtExceptionHandler().uncaughtException(self, t);
+                } catch (Throwable ignored) {
+                    // a failing handler must not end the worker either
+                }
             } finally {
                 synchronized (locks[id]) {
                     running[id] = null;
@@ -120,22 +139,36 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
-    /** Stops every thread: queued tasks are dropped, running ones interrupted, threads joined. */
-    @Override
-    public void close() {
+    /**
+     * Stops every thread without waiting: queued tasks are dropped, running ones interrupted; each thread
+     * ends as soon as its current task returns. For a consumer that must not wait (a timeout, a failure).
+     */
+    void shutdown() {
         if (shutdown) {
             return;
         }
         shutdown = true;
         queue.clear();
+        synchronized (activeChanged) {
+            activeChanged.notifyAll();
+        }
         for (Thread t : threads) {
             t.interrupt();
         }
+    }
+
+    /**
+     * Stops every thread as {@link #shutdown()} does, then waits up to a second for them to end. A task that
+     * ignores interrupts and runs longer keeps its (daemon) thread until it returns; nothing waits for it.
+     */
+    @Override
+    public void close() {
+        shutdown();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_MILLIS);
         for (Thread t : threads) {
             long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
             try {
-                if (left > 0) {
+                if (left > 0 && t != Thread.currentThread()) {
                     t.join(left);
                 }
             } catch (InterruptedException e) {

@@ -23,7 +23,7 @@ final class Workers {
             WorkerInfo info = config.worker(id, pool.size(), epoch);
             try {
                 init.accept(info);
-            } catch (RuntimeException | LinkageError | AssertionError e) {
+            } catch (Throwable e) {
                 throw DataLoaderException.workerInit(epoch, id, e);
             }
         });

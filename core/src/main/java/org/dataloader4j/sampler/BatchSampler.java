@@ -20,6 +20,15 @@ public interface BatchSampler extends Iterable<long[]> {
     /** The batches of epoch {@code epoch}; each array is a fresh copy the caller may keep. */
     Iterator<long[]> batches(long epoch);
 
+    /**
+     * What fixes this batch sampler's batches in every epoch (kind, batch size, drop-last and the sampler's
+     * {@link Sampler#fingerprint()}), for checking that a saved {@link org.dataloader4j.loader.LoaderState}
+     * is resumed with the same batches. The default names the class and the number of batches.
+     */
+    default String fingerprint() {
+        return getClass().getName() + "(batches=" + size() + ")";
+    }
+
     /** The batches of epoch 0, for use in a for-each loop. */
     @Override
     default Iterator<long[]> iterator() {

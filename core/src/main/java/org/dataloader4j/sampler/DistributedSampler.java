@@ -147,6 +147,12 @@ public final class DistributedSampler implements Sampler {
     }
 
     @Override
+    public String fingerprint() { // everything but the epoch, which is not part of a sampler's identity
+        return "DistributedSampler(datasetSize=" + datasetSize + ", worldSize=" + worldSize + ", rank=" + rank
+                + ", shuffle=" + shuffle + ", seed=" + seed + ", dropLast=" + dropLast + ", padding=" + padding + ")";
+    }
+
+    @Override
     public String toString() {
         return "DistributedSampler(datasetSize=" + datasetSize + ", worldSize=" + worldSize + ", rank=" + rank
                 + ", shuffle=" + shuffle + ", seed=" + seed + ", dropLast=" + dropLast + ", padding=" + padding

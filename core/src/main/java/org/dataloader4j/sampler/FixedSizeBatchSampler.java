@@ -33,7 +33,9 @@ final class FixedSizeBatchSampler implements BatchSampler {
         PrimitiveIterator.OfLong indices = sampler.indices(epoch);
         return new Iterator<>() {
             private long remaining = sampler.size();    // what the sampler promises; only sizes the buffer
-            private long[] next = advance();
+            private long[] next;
+            private boolean drawn; // next holds the following batch (or null at the end): drawn lazily, so that a
+                                   // sampler failure surfaces when that batch is asked for, not with the one before
 
             private long[] advance() {
                 // Never allocate more than the indices left, so a huge batchSize on a small sampler is cheap.
@@ -54,19 +56,27 @@ final class FixedSizeBatchSampler implements BatchSampler {
 
             @Override
             public boolean hasNext() {
+                if (!drawn) {
+                    next = advance();
+                    drawn = true;
+                }
                 return next != null;
             }
 
             @Override
             public long[] next() {
-                if (next == null) {
+                if (!hasNext()) {
                     throw new NoSuchElementException("no more batches in epoch " + epoch);
                 }
-                long[] batch = next;
-                next = advance();
-                return batch;
+                drawn = false;
+                return next;
             }
         };
+    }
+
+    @Override
+    public String fingerprint() {
+        return "BatchSampler(batchSize=" + batchSize + ", dropLast=" + dropLast + ", " + sampler.fingerprint() + ")";
     }
 
     @Override

@@ -83,6 +83,12 @@ public final class PartitionedSampler implements Sampler {
     }
 
     @Override
+    public String fingerprint() {
+        return "PartitionedSampler(rank=" + rank + ", worldSize=" + worldSize + ", pad=" + pad + ", "
+                + sampler.fingerprint() + ")";
+    }
+
+    @Override
     public String toString() {
         return "PartitionedSampler(size=" + size() + ", rank=" + rank + ", worldSize=" + worldSize + ", pad=" + pad + ", "
                 + sampler + ")";

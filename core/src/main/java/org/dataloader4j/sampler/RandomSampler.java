@@ -120,6 +120,11 @@ public final class RandomSampler implements Sampler {
     }
 
     @Override
+    public String fingerprint() {
+        return toString();
+    }
+
+    @Override
     public String toString() {
         return "RandomSampler(size=" + datasetSize + ", numSamples=" + numSamples + ", replacement=" + replacement
                 + ", seed=" + seed + ")";

@@ -27,6 +27,16 @@ public interface Sampler extends Iterable<Long> {
     /** The indices of epoch {@code epoch}; calling it twice with the same epoch gives the same order. */
     PrimitiveIterator.OfLong indices(long epoch);
 
+    /**
+     * What fixes this sampler's order in every epoch (kind and parameters, including its seed), for checking
+     * that a saved {@link org.dataloader4j.loader.LoaderState} is resumed with the same sampling: equal
+     * fingerprints mean equal orders. The default names the class and the size; samplers with other
+     * parameters should include them.
+     */
+    default String fingerprint() {
+        return getClass().getName() + "(size=" + size() + ")";
+    }
+
     /** The indices of epoch 0, for use in a for-each loop. */
     @Override
     default PrimitiveIterator.OfLong iterator() {

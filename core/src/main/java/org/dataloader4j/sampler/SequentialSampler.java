@@ -40,6 +40,11 @@ public final class SequentialSampler implements Sampler {
     }
 
     @Override
+    public String fingerprint() {
+        return toString();
+    }
+
+    @Override
     public String toString() {
         return "SequentialSampler(size=" + size + ")";
     }

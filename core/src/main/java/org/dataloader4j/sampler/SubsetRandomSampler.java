@@ -67,6 +67,12 @@ public final class SubsetRandomSampler implements Sampler {
     }
 
     @Override
+    public String fingerprint() {
+        return "SubsetRandomSampler(size=" + indices.length + ", indices=" + Checks.digest(indices) + ", seed=" + seed
+                + ")";
+    }
+
+    @Override
     public String toString() {
         return "SubsetRandomSampler(size=" + indices.length + ", indices=" + Checks.abbreviate(indices, 10)
                 + ", seed=" + seed + ")";

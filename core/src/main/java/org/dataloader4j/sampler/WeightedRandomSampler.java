@@ -31,6 +31,7 @@ public final class WeightedRandomSampler implements Sampler {
     private final long numSamples;
     private final boolean replacement;
     private final long seed;
+    private final String weightsDigest;
     private final AliasTable table;          // with replacement
     private final double[] negLogWeights;    // without replacement; +infinity for a zero weight
 
@@ -56,6 +57,7 @@ public final class WeightedRandomSampler implements Sampler {
         if (weights.length == 0) {
             throw new IllegalArgumentException("weights must not be empty, but got weights.length=0");
         }
+        this.weightsDigest = Checks.digest(weights);
         int positive = 0;
         for (int i = 0; i < weights.length; i++) {
             double w = weights[i];
@@ -198,6 +200,12 @@ public final class WeightedRandomSampler implements Sampler {
 
     AliasTable aliasTable() {
         return table;
+    }
+
+    @Override
+    public String fingerprint() {
+        return "WeightedRandomSampler(numWeights=" + numWeights + ", weights=" + weightsDigest + ", numSamples="
+                + numSamples + ", replacement=" + replacement + ", seed=" + seed + ")";
     }
 
     @Override

@@ -417,14 +417,34 @@ class DataLoaderTest {
         OffHeapAssertions.assertNoGrowthSince(before, "an abandoned epoch");
     }
 
-    @Test
-    void startingANewEpochClosesThePreviousIterator() {
-        try (var loader = DataLoader.builder(numbers(50)).batchSize(2).numWorkers(2).collate(AS_ARRAY).build()) {
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 4})
+    void startingANewEpochClosesThePreviousIteratorLoudly(int workers) {
+        try (var loader = DataLoader.builder(numbers(26)).batchSize(2).numWorkers(workers).collate(AS_ARRAY)
+                .build()) {
             Iterator<long[]> first = loader.epoch(0).iterator();
             first.next();
             Iterator<long[]> second = loader.epoch(1).iterator();
-            assertFalse(first.hasNext());
-            assertTrue(second.hasNext());
+            var e = assertThrows(IllegalStateException.class, first::hasNext, "never a silent truncation");
+            assertTrue(e.getMessage().contains("epoch 0's iterator was closed after 1 delivered batches because epoch 1"
+                    + " was started on the same DataLoader"), e.getMessage());
+            assertThrows(IllegalStateException.class, first::next);
+            assertEquals(13, collect(() -> second).size(), "the new epoch is complete");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void aFinishedOrClosedIteratorIsNotDisturbedByTheNextEpoch(int workers) {
+        try (var loader = DataLoader.builder(numbers(6)).batchSize(2).numWorkers(workers).collate(AS_ARRAY).build()) {
+            Iterator<long[]> finished = loader.epoch(0).iterator();
+            finished.forEachRemaining(b -> { });
+            LoaderIterator<long[]> stopped = (LoaderIterator<long[]>) loader.epoch(1).iterator();
+            stopped.next();
+            stopped.close();
+            assertEquals(3, collect(loader.epoch(2)).size());
+            assertFalse(finished.hasNext());
+            assertFalse(stopped.hasNext());
         }
     }
 

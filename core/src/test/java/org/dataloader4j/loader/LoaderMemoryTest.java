@@ -17,6 +17,7 @@ import org.dataloader4j.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** The loader says what it holds in memory, and a byte budget bounds it. */
+@org.junit.jupiter.api.extension.ExtendWith(org.dataloader4j.testing.NoLeftoversExtension.class)
 class LoaderMemoryTest {
     private static final int ROW_FLOATS = 256;           // 1 KiB per sample
     private static final int BATCH = 8;                  // 8 KiB per batch

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.dataloader4j.collate.Batch;
 import org.dataloader4j.data.Dataset;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /** 100 steps == 50 steps + save + restore + 50 steps, bitwise, at every resume point. */
+@org.junit.jupiter.api.extension.ExtendWith(org.dataloader4j.testing.NoLeftoversExtension.class)
 class ResumeTest {
     private static final int SIZE = 11;
     private static final int BATCH = 3; // 4 batches per epoch, the last one short
@@ -158,23 +160,31 @@ class ResumeTest {
 
     @Test
     void stateRoundTripsThroughJson() {
-        LoaderState state = new LoaderState(-3, 7, 2, new long[] {4, 9}, 12, 2);
+        LoaderState state = new LoaderState(-3, 7, 2, new long[] {4, 9}, 12, 2,
+                Map.of("dataset size", "100", "batch sampler", "BatchSampler(batchSize=9, \"quoted\")"));
         assertEquals(state, LoaderState.fromJson(state.toJson()));
-        assertEquals("{\"version\":1,\"seed\":-3,\"epoch\":7,\"deliveredPrefix\":2,\"deliveredExtra\":[4,9],"
-                + "\"batchesPerEpoch\":12,\"numWorkers\":2}", state.toJson());
-        assertEquals(state, LoaderState.fromJson(" { \"version\" : 1, \"seed\":-3, \"epoch\":7, \"deliveredPrefix\":2,"
-                + " \"deliveredExtra\": [ 4 , 9 ], \"batchesPerEpoch\":12, \"numWorkers\":2 } "));
+        assertEquals("{\"version\":2,\"seed\":-3,\"epoch\":7,\"deliveredPrefix\":2,\"deliveredExtra\":[4,9],"
+                + "\"batchesPerEpoch\":12,\"numWorkers\":2,\"fingerprint\":{\"batch sampler\": \"BatchSampler(batchSize=9,"
+                + " \\\"quoted\\\")\",\"dataset size\": \"100\"}}", state.toJson());
+        assertEquals(state, LoaderState.fromJson(" { \"version\" : 2, \"seed\":-3, \"epoch\":7, \"deliveredPrefix\":2,"
+                + " \"deliveredExtra\": [ 4 , 9 ], \"batchesPerEpoch\":12, \"numWorkers\":2, \"fingerprint\": {"
+                + " \"dataset size\": \"100\", \"batch sampler\": \"BatchSampler(batchSize=9, \\\"quoted\\\")\" } } "));
     }
 
     @Test
     void malformedStatesAreRefusedNamingTheProblem() {
-        var e = assertThrows(IllegalArgumentException.class, () -> LoaderState.fromJson("{\"version\":1}"));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> LoaderState.fromJson("{\"version\":2,\"fingerprint\":{}}"));
         assertTrue(e.getMessage().contains("deliveredExtra"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> LoaderState.fromJson("{\"version\":2,\"seed\":1}"));
-        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LoaderState.fromJson("{\"version\":2}"));
+        assertTrue(e.getMessage().contains("fingerprint"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LoaderState.fromJson("{\"version\":3,\"seed\":1}"));
+        assertTrue(e.getMessage().contains("version 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LoaderState.fromJson("{\"version\":1,\"seed\":1}"));
+        assertTrue(e.getMessage().contains("version 1 carries no fingerprint"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> LoaderState.fromJson("not json"));
         assertTrue(e.getMessage().contains("not a loader state"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new LoaderState(0, 0, 5, new long[] {3}, 9, 0));
+        e = assertThrows(IllegalArgumentException.class, () -> new LoaderState(0, 0, 5, new long[] {3}, 9, 0, Map.of()));
         assertTrue(e.getMessage().contains("deliveredPrefix=5"), e.getMessage());
     }
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Samples written through BatchMemory.allocateSample land straight in their batch rows: one write, no copy. */
+@org.junit.jupiter.api.extension.ExtendWith(org.dataloader4j.testing.NoLeftoversExtension.class)
 class SlotWriteTest {
 
     /** Sample i is a tensor of {@code width(i)} floats written through allocateSample; counts rows that were batch rows. */

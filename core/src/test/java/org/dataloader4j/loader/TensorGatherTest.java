@@ -21,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The TensorDataset fast path gives exactly what reading samples and collating them gives. */
+@org.junit.jupiter.api.extension.ExtendWith(org.dataloader4j.testing.NoLeftoversExtension.class)
 class TensorGatherTest {
 
     private static TensorDataset mixed(int n) {
