@@ -115,6 +115,19 @@ public final class ChainDataset<T> implements IterableDataset<T>, TransformDepth
 
     /** For example {@code ChainDataset(parts=2)}. */
     @Override
+    public java.util.Optional<String> fingerprint() {
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (IterableDataset<? extends T> d : datasets) {
+            java.util.Optional<String> f = d.fingerprint();
+            if (f.isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            parts.add(f.get());
+        }
+        return java.util.Optional.of("Chain(" + String.join(", ", parts) + ")");
+    }
+
+    @Override
     public String toString() {
         return "ChainDataset(parts=" + datasets.size() + ")";
     }

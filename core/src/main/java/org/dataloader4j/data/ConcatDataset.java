@@ -144,6 +144,15 @@ public final class ConcatDataset<T> implements Dataset<T>, TransformDepth {
 
     /** For example {@code ConcatDataset(size=5, parts=2)}. */
     @Override
+    public java.util.Optional<String> fingerprint() {
+        StringBuilder sb = new StringBuilder("Concat(");
+        for (Dataset<? extends T> d : datasets) {
+            sb.append(sb.length() == 7 ? "" : ", ").append(d.size()).append(d.fingerprint().map(f -> " " + f).orElse(""));
+        }
+        return java.util.Optional.of(sb.append(')').toString());
+    }
+
+    @Override
     public String toString() {
         return "ConcatDataset(size=" + size() + ", parts=" + datasets.size() + ")";
     }

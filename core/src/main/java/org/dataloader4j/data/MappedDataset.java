@@ -50,4 +50,10 @@ public final class MappedDataset<T, R> implements Dataset<R>, TransformDepth {
     public Optional<String> source(long index) {
         return source.source(index);
     }
+
+    /** The source's fingerprint: a transform cannot be fingerprinted, but its randomness derives from the loader. */
+    @Override
+    public java.util.Optional<String> fingerprint() {
+        return source.fingerprint();
+    }
 }

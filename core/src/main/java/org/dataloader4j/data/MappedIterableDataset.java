@@ -51,4 +51,9 @@ final class MappedIterableDataset<T, R> implements IterableDataset<R>, Transform
             }
         };
     }
+
+    @Override
+    public java.util.Optional<String> fingerprint() {
+        return source.fingerprint();
+    }
 }

@@ -227,4 +227,9 @@ public final class ShuffleBuffer<T> implements IterableDataset<T>, TransformDept
         }
         return sum;
     }
+
+    @Override
+    public java.util.Optional<String> fingerprint() {
+        return source.fingerprint().map(f -> "ShuffleBuffer(" + bufferSize + ", " + f + ")");
+    }
 }

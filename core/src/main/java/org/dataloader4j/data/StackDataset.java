@@ -181,6 +181,15 @@ public final class StackDataset<T> implements Dataset<T>, TransformDepth {
 
     /** For example {@code StackDataset(size=2, keys=[image, label])} or {@code StackDataset(size=2, datasets=2)}. */
     @Override
+    public java.util.Optional<String> fingerprint() {
+        StringBuilder sb = new StringBuilder("Stack(").append(keys);
+        for (Dataset<?> d : datasets) {
+            sb.append(", ").append(d.fingerprint().orElse("?"));
+        }
+        return java.util.Optional.of(sb.append(')').toString());
+    }
+
+    @Override
     public String toString() {
         return "StackDataset(size=" + size + (keys.isEmpty() ? ", datasets=" + datasets.size() : ", keys=" + keys) + ")";
     }

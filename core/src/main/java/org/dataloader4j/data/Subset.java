@@ -78,6 +78,17 @@ public final class Subset<T> implements Dataset<T>, TransformDepth {
 
     /** For example {@code Subset(size=2, of a dataset of size 4)}. */
     @Override
+    public java.util.Optional<String> fingerprint() {
+        long h = 0xcbf29ce484222325L;
+        for (long i : indices) {
+            h = (h ^ i) * 0x100000001b3L;
+        }
+        String of = String.format(java.util.Locale.ROOT, "Subset(size=%d, indices=%016x, of %d", indices.length, h,
+                dataset.size());
+        return java.util.Optional.of(of + dataset.fingerprint().map(f -> ": " + f).orElse("") + ")");
+    }
+
+    @Override
     public String toString() {
         return "Subset(size=" + indices.length + ", of a dataset of size " + dataset.size() + ")";
     }

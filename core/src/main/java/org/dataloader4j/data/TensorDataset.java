@@ -89,6 +89,13 @@ public final class TensorDataset implements Dataset<List<Tensor>> {
     }
 
     /** For example {@code TensorDataset(size=10, tensors=[FLOAT32 [10, 3], INT64 [10]])}; reads no data. */
+    /** The tensors' dtypes and shapes (their contents are not hashed: that would read every byte). */
+    @Override
+    public java.util.Optional<String> fingerprint() {
+        return java.util.Optional.of("TensorDataset(" + tensors.stream().map(t -> t.dtype() + t.shape().toString())
+                .collect(java.util.stream.Collectors.joining(", ")) + ")");
+    }
+
     @Override
     public String toString() {
         return "TensorDataset(size=" + size + ", tensors="

@@ -153,6 +153,23 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         return manifest.classes();
     }
 
+    /**
+     * The manifest's shards (names, sample counts and sizes), the dataset seed, rank, world size, shard shuffling,
+     * shuffle buffer and split: what fixes which samples each consumer reads, for {@code DataLoader.resume} to check.
+     */
+    @Override
+    public java.util.Optional<String> fingerprint() {
+        long h = 0xcbf29ce484222325L;
+        for (Manifest.Shard shard : manifest.shards()) {
+            for (char c : (shard.file() + "\u0000" + shard.samples() + "\u0000" + shard.bytes() + "\n").toCharArray()) {
+                h = (h ^ c) * 0x100000001b3L;
+            }
+        }
+        return java.util.Optional.of(String.format(java.util.Locale.ROOT, "ShardedDataset(shards=%d, digest=%016x, seed=%d,"
+                + " rank=%d, worldSize=%d, shuffleShards=%s, shuffleBuffer=%d, split=%s)", manifest.shards().size(), h,
+                seed, rank, worldSize, shuffleShards, shuffleBuffer, split));
+    }
+
     /** Samples per epoch over all ranks and workers. */
     public long size() {
         return total;

@@ -214,6 +214,28 @@ class ShardedDatasetTest {
         }
     }
 
+    @Test
+    void resumeRefusesAStateSavedWithAnotherWorldSizeRankOrDatasetSeed() {
+        String saved;
+        try (DataLoader<List<String>> loader = loader(builder().rank(1).worldSize(2).seed(4).build(), 2)) {
+            loader.epoch(0).iterator().next();
+            saved = loader.state().toJson();
+        }
+        LoaderState state = LoaderState.fromJson(saved);
+        for (ShardedDataset other : List.of(builder().rank(1).worldSize(3).seed(4).build(),
+                builder().rank(0).worldSize(2).seed(4).build(), builder().rank(1).worldSize(2).seed(5).build(),
+                builder().rank(1).worldSize(2).seed(4).shuffleBuffer(5).build())) {
+            try (DataLoader<List<String>> loader = loader(other, 2)) {
+                var e = assertThrows(IllegalArgumentException.class, () -> loader.resume(state));
+                assertTrue(e.getMessage().contains("stream: saved ShardedDataset(") && e.getMessage().contains(
+                        "this loader ShardedDataset("), e.getMessage());
+            }
+        }
+        try (DataLoader<List<String>> loader = loader(builder().rank(1).worldSize(2).seed(4).build(), 2)) {
+            loader.resume(state).forEach(batch -> { }); // the same split resumes
+        }
+    }
+
     private static DataLoader<List<String>> loader(ShardedDataset ds, int numWorkers) {
         return DataLoader.builder(ds).batchSize(2).numWorkers(numWorkers).seed(13)
                 .collate(batch -> batch.stream().map(ShardSample::key).toList()).build();

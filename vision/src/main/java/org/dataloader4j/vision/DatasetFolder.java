@@ -77,6 +77,7 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
     private final List<String> classes;
     private final Map<String, Integer> classToIdx;
     private final List<Entry> samples;
+    private volatile String fingerprint; // computed on first use
     private final Function<? super Path, ?> loader;
     private final SampleTransform<Object, ? extends X> transform;
     private final SampleTransform<Path, ? extends X> decodingTransform; // ImageFolder + a DecodingTransform
@@ -332,6 +333,32 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
                 failure.addSuppressed(e);
             }
         }
+    }
+
+    /**
+     * A digest of the sample list (each file's path relative to the root, and its class index) and the class
+     * names: equal for the same folder listing, different when a file is added, removed, renamed or moved.
+     */
+    @Override
+    public Optional<String> fingerprint() {
+        String digest = fingerprint;
+        if (digest == null) {
+            long h = 0xcbf29ce484222325L;
+            for (Entry e : samples) {
+                for (char c : (root.relativize(e.path()) + "\u0000" + e.target() + "\n").toCharArray()) {
+                    h = (h ^ c) * 0x100000001b3L;
+                }
+            }
+            for (String c : classes) {
+                for (char ch : (c + "\u0000").toCharArray()) {
+                    h = (h ^ ch) * 0x100000001b3L;
+                }
+            }
+            digest = String.format(java.util.Locale.ROOT, "DatasetFolder(%d samples, %d classes, %016x)", samples.size(),
+                    classes.size(), h);
+            fingerprint = digest;
+        }
+        return Optional.of(digest);
     }
 
     @Override
