@@ -65,21 +65,23 @@ final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
             offerFailure(out, e);
             return;
         }
-        try (StreamShare<T, B> share = new StreamShare<>(config, epoch, worker, w)) {
-            for (B value; !closed && (value = share.next()) != null; ) {
-                config.memory().arrived(MemoryTracker.bytesOf(value));
-                try {
-                    out.put(value);
-                } catch (InterruptedException e) {
-                    release(value); // cancelled while waiting for room: nobody will take it
-                    throw e;
-                }
-                if (closed) {
-                    drain(out); // the consumer left while this batch was being made
-                    return;
+        try {
+            try (StreamShare<T, B> share = new StreamShare<>(config, epoch, worker, w)) {
+                for (B value; !closed && (value = share.next()) != null; ) {
+                    config.memory().arrived(MemoryTracker.bytesOf(value));
+                    try {
+                        out.put(value);
+                    } catch (InterruptedException e) {
+                        release(value); // cancelled while waiting for room: nobody will take it
+                        throw e;
+                    }
+                    if (closed) {
+                        drain(out); // the consumer left while this batch was being made
+                        return;
+                    }
                 }
             }
-            out.put(END);
+            out.put(END); // after the share is closed: an exhausted epoch holds no iterator open
         } catch (InterruptedException e) {
             // cancelled: the consumer is gone and drains nothing more
         } catch (RuntimeException e) {
