@@ -88,6 +88,7 @@ public final class ChainDataset<T> implements IterableDataset<T>, TransformDepth
         private int nextPart;
         private Iterator<? extends T> current = Collections.emptyIterator();
         private boolean closed;
+        private boolean exhausted;
 
         Chained(WorkerInfo worker) {
             this.worker = worker;
@@ -105,6 +106,7 @@ public final class ChainDataset<T> implements IterableDataset<T>, TransformDepth
                     SourceIterators.close(done);
                     if (nextPart == datasets.size()) {
                         closed = true;
+                        exhausted = true;
                         return false;
                     }
                     int part = nextPart++;
@@ -125,8 +127,9 @@ public final class ChainDataset<T> implements IterableDataset<T>, TransformDepth
         @Override
         public T next() {
             if (!hasNext()) {
-                throw new NoSuchElementException("the chain of " + datasets.size() + " datasets has no more elements for "
-                        + worker + " (exhausted or closed)");
+                throw new NoSuchElementException(exhausted
+                        ? "all " + datasets.size() + " chained datasets are exhausted for " + worker
+                        : "this iterator over " + datasets.size() + " chained datasets was closed for " + worker);
             }
             try {
                 return current.next();
