@@ -11,7 +11,8 @@ import java.util.Objects;
  * Several streams one after another, PyTorch's {@code ChainDataset}: the stream-style counterpart of
  * {@link ConcatDataset}. For each worker, {@link #iterator(WorkerInfo)} yields that worker's share
  * of the first dataset, then its share of the second, and so on; each part is asked for its
- * iterator only when the previous one is exhausted, so chaining many files opens one at a time.
+ * iterator only when the previous one is exhausted, and that one is closed first (if its iterator is
+ * {@link AutoCloseable}), so chaining many files keeps one open at a time.
  * Since every part hands each worker a disjoint share, so does the chain.
  *
  * <pre>{@code
@@ -69,43 +70,93 @@ public final class ChainDataset<T> implements IterableDataset<T>, TransformDepth
     }
 
     /**
-     * {@code worker}'s share of each dataset in turn.
+     * {@code worker}'s share of each dataset in turn. The iterator is {@link AutoCloseable}: each part's iterator (if
+     * {@code AutoCloseable}) is closed as soon as it is exhausted, and the current one when the chain is closed or
+     * when reading from it fails, after which the chain is closed and ends.
      *
      * @throws NullPointerException (from the iterator) naming the dataset if one returns a null iterator
      */
     @Override
     public Iterator<T> iterator(WorkerInfo worker) {
         Objects.requireNonNull(worker, "worker");
-        return new Iterator<>() {
-            private int nextPart;
-            private Iterator<? extends T> current = Collections.emptyIterator();
+        return new Chained(worker);
+    }
 
-            @Override
-            public boolean hasNext() {
+    /** One worker's share of the chain: one part's iterator open at a time. */
+    private final class Chained implements Iterator<T>, AutoCloseable {
+        private final WorkerInfo worker;
+        private int nextPart;
+        private Iterator<? extends T> current = Collections.emptyIterator();
+        private boolean closed;
+        private boolean exhausted;
+
+        Chained(WorkerInfo worker) {
+            this.worker = worker;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (closed) {
+                return false;
+            }
+            try {
                 while (!current.hasNext()) {
+                    Iterator<? extends T> done = current;
+                    current = Collections.emptyIterator();
+                    SourceIterators.close(done);
                     if (nextPart == datasets.size()) {
+                        closed = true;
+                        exhausted = true;
                         return false;
                     }
                     int part = nextPart++;
-                    current = datasets.get(part).iterator(worker);
-                    if (current == null) {
-                        current = Collections.emptyIterator();
-                        throw new NullPointerException("dataset " + part + " of the chain returned a null iterator for "
-                                + worker);
+                    Iterator<? extends T> it = datasets.get(part).iterator(worker);
+                    if (it == null) {
+                        throw new NullPointerException("dataset " + part + " of the chain returned a null iterator"
+                                + " for " + worker);
                     }
+                    current = it;
                 }
                 return true;
+            } catch (Throwable t) {
+                closeAfter(t);
+                throw t;
             }
+        }
 
-            @Override
-            public T next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("all " + datasets.size() + " chained datasets are exhausted for "
-                            + worker);
-                }
-                return current.next();
+        @Override
+        public T next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException(exhausted
+                        ? "all " + datasets.size() + " chained datasets are exhausted for " + worker
+                        : "this iterator over " + datasets.size() + " chained datasets was closed for " + worker);
             }
-        };
+            try {
+                return current.next();
+            } catch (Throwable t) {
+                closeAfter(t);
+                throw t;
+            }
+        }
+
+        private void closeAfter(Throwable failure) {
+            closed = true;
+            Iterator<? extends T> open = current;
+            current = Collections.emptyIterator();
+            SourceIterators.closeAfter(failure, open);
+        }
+
+        /** Closes the iterator of the part being read. Idempotent. */
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            Iterator<? extends T> open = current;
+            current = Collections.emptyIterator();
+            SourceIterators.close(open);
+        }
     }
 
     @Override

@@ -9,6 +9,12 @@ import java.util.Iterator;
  * own {@link WorkerInfo}, and the dataset must return that worker's disjoint share, so that the
  * union over workers is the whole stream with nothing duplicated.
  *
+ * <p>An iterator that holds resources (an open file, a shard, a connection) should also be {@link AutoCloseable}:
+ * the {@code DataLoader} closes every iterator it got once its share is exhausted, when reading fails and when the
+ * consumer stops early, and the wrappers of this package ({@link #map}, {@link ChainDataset},
+ * {@link ShuffleBuffer}) forward that close to the iterators they wrap. Such an iterator's {@code close()} should
+ * be idempotent; it is called at most once by those wrappers and by the loader.
+ *
  * <pre>{@code
  * IterableDataset<Long> evens = worker -> LongStream.range(0, 1_000)
  *         .filter(n -> n % 2 == 0)
@@ -33,6 +39,9 @@ public interface IterableDataset<T> {
      * {@code k}, and a random stream of its own for each {@code map} stage. The numbers are therefore
      * reproducible for the same seed, epoch and number of workers; unlike a map-style dataset's, they
      * change with the number of workers, because that changes which elements form each worker's share.
+     *
+     * <p>The mapped iterator is {@link AutoCloseable}: closing it closes this stream's iterator, and so do reaching its
+     * end and a failure of this stream or of {@code transform} (which also ends the mapped iterator).
      *
      * <pre>{@code
      * IterableDataset<Double> noisy = readings.map((x, rng) -> x + 0.1 * rng.nextGaussian());

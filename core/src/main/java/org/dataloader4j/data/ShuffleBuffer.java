@@ -2,6 +2,7 @@ package org.dataloader4j.data;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -30,6 +31,12 @@ import org.dataloader4j.tensor.Tensor;
  * hold right now (bytes count the {@link Tensor}s in elements that are tensors, or collections, maps or arrays
  * of them); each iterator also reports its own. An iterator that is exhausted or {@linkplain Shuffled#close()
  * closed} holds nothing. The buffer keeps references only; buffered tensors are not copied.
+ *
+ * <h2>Closing</h2>
+ * Each iterator is {@link AutoCloseable}. The source's iterator, if {@code AutoCloseable} too (an open file or
+ * shard), is closed exactly once: when the source is exhausted (while the buffer may still be delivering), when
+ * this iterator is closed, or when reading from the source fails, which also empties the buffer and ends the
+ * iterator.
  *
  * <pre>{@code
  * IterableDataset<String> lines = new LineDataset(List.of(Path.of("corpus.txt")));
@@ -111,6 +118,7 @@ public final class ShuffleBuffer<T> implements IterableDataset<T>, TransformDept
         private long bytes;
         private boolean sourceDone;
         private boolean closed;
+        private boolean upstreamClosed;
 
         private Shuffled(ShuffleBuffer<T> owner, Iterator<T> upstream, RandomGenerator rng) {
             this.owner = owner;
@@ -142,15 +150,21 @@ public final class ShuffleBuffer<T> implements IterableDataset<T>, TransformDept
         }
 
         private void fill() {
-            while (!sourceDone && buffer.size() < owner.bufferSize) {
-                if (!upstream.hasNext()) {
-                    sourceDone = true;
-                    closeUpstream();
-                    return;
+            try {
+                while (!sourceDone && buffer.size() < owner.bufferSize) {
+                    if (!upstream.hasNext()) {
+                        sourceDone = true;
+                        closeUpstream();
+                        return;
+                    }
+                    T e = upstream.next();
+                    buffer.add(e);
+                    account(e, +1);
                 }
-                T e = upstream.next();
-                buffer.add(e);
-                account(e, +1);
+            } catch (Throwable t) {
+                release();   // a failed source ends this share: nothing buffered will be delivered
+                SourceIterators.closeAfter(t, upstreamToClose());
+                throw t;
             }
         }
 
@@ -183,24 +197,30 @@ public final class ShuffleBuffer<T> implements IterableDataset<T>, TransformDept
             if (closed) {
                 return;
             }
+            release();
+            closeUpstream();
+        }
+
+        private void release() {
             closed = true;
             owner.elements.addAndGet(-buffer.size());
             owner.bytes.addAndGet(-bytes);
             buffer.clear();
             bytes = 0;
-            closeUpstream();
         }
 
+        /** Closes the source's iterator once, when the source ends or this iterator is closed. */
         private void closeUpstream() {
-            if (upstream instanceof AutoCloseable c) {
-                try {
-                    c.close();
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException("closing the source stream's iterator failed: " + e, e);
-                }
+            SourceIterators.close(upstreamToClose());
+        }
+
+        /** The source's iterator if it is still to be closed (then marked closed), else an empty iterator. */
+        private Iterator<T> upstreamToClose() {
+            if (upstreamClosed) {
+                return Collections.emptyIterator();
             }
+            upstreamClosed = true;
+            return upstream;
         }
     }
 

@@ -8,7 +8,8 @@ package org.dataloader4j.loader;
  * <p>Failures follow the rules of the worker engine: a failed batch is reported in its place and the
  * next call goes on with the share; a share that cannot be opened reports that, then the epoch ends.
  * The share is opened by the first {@link #hasNext()}, so that an opening failure surfaces where it
- * does with workers.
+ * does with workers. The dataset's iterator is closed as soon as the share is exhausted, and on
+ * {@link #close()}.
  */
 final class SerialStreamEpoch<T, B> extends EpochIterator<B> {
     private final LoaderConfig<T, B> config;
@@ -53,7 +54,7 @@ final class SerialStreamEpoch<T, B> extends EpochIterator<B> {
             }
             if (skipped == null) {
                 toSkip = 0;
-                exhausted = true;
+                end();
                 return false;
             }
             Resources.closeQuietly(skipped);
@@ -65,9 +66,17 @@ final class SerialStreamEpoch<T, B> extends EpochIterator<B> {
                 delivered.add(delivered.prefix()); // a failure takes a batch's place: the next call goes on
                 throw e;
             }
-            exhausted = pending == null;
+            if (pending == null) {
+                end();
+            }
         }
         return !exhausted;
+    }
+
+    /** The share is exhausted: release the dataset's iterator now, not when the loader moves on. */
+    private void end() {
+        exhausted = true;
+        share.close();
     }
 
     @Override

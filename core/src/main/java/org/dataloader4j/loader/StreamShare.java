@@ -9,7 +9,8 @@ import org.dataloader4j.data.WorkerInfo;
  * One worker's share of an {@code IterableDataset} in one epoch, cut into batches of
  * {@code batchSize} (the last, smaller one kept unless {@code dropLast}) and collated, with failures
  * turned into {@link DataLoaderException}s naming the element's position in the share. Used by the
- * calling thread ({@code numWorkers = 0}) and by each worker alike.
+ * calling thread ({@code numWorkers = 0}) and by each worker alike. Whoever opens a share closes it: at the end of
+ * the share, on a failure and when the epoch is stopped early.
  */
 final class StreamShare<T, B> implements AutoCloseable {
     private final LoaderConfig<T, B> config;
@@ -18,6 +19,7 @@ final class StreamShare<T, B> implements AutoCloseable {
     private final Iterator<T> elements;
     private long batchNumber;
     private long position;
+    private boolean closed;
 
     /** Opens the share of {@code worker}; {@code workerId} is -1 on the calling thread. */
     StreamShare(LoaderConfig<T, B> config, long epoch, WorkerInfo worker, int workerId) {
@@ -68,9 +70,13 @@ final class StreamShare<T, B> implements AutoCloseable {
         }
     }
 
-    /** Closes the dataset's iterator if it holds resources. */
+    /** Closes the dataset's iterator if it holds resources (it is {@link AutoCloseable}). Idempotent. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (elements instanceof AutoCloseable closeable) {
             try {
                 closeable.close();

@@ -2,6 +2,7 @@ package org.dataloader4j.spark;
 
 import org.dataloader4j.io.Json;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +140,8 @@ public record Manifest(long seed, List<Shard> shards, List<String> classes, doub
      * Reads a manifest.
      *
      * @param where names the manifest in errors
-     * @throws IllegalArgumentException naming {@code where} and the problem if the text is not a manifest
+     * @throws IllegalArgumentException naming {@code where} and the problem if the text is not a manifest (also if a
+     *                                  class name is not a string or is listed twice)
      */
     public static Manifest parse(String json, String where) {
         try {
@@ -163,8 +165,17 @@ public record Manifest(long seed, List<Shard> shards, List<String> classes, doub
                         number(s, "bytes").longValue()));
             }
             List<String> classes = new ArrayList<>();
+            Map<String, Integer> indices = new HashMap<>();
             for (Object o : list(m, "classes")) {
-                classes.add(String.valueOf(o));
+                if (!(o instanceof String name)) {
+                    throw new IllegalArgumentException("class " + classes.size() + " is " + o + ", not a string name");
+                }
+                Integer earlier = indices.putIfAbsent(name, classes.size());
+                if (earlier != null) {
+                    throw new IllegalArgumentException("class \"" + name + "\" is listed twice, as class " + earlier
+                            + " and class " + classes.size() + "; a label must name one class");
+                }
+                classes.add(name);
             }
             List<Skipped> skipped = new ArrayList<>();
             for (Object o : list(m, "skipped")) {

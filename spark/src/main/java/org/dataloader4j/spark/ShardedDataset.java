@@ -53,6 +53,13 @@ import org.dataloader4j.vision.Sample;
  * (dataset seed, loader seed, epoch, worldSize, numWorkers), which is what {@code DataLoader.state()} and
  * {@code resume} need: a resumed loader re-reads the stream and drops the batches already delivered.
  *
+ * <h2>Errors</h2>
+ * A shard that disagrees with the manifest is an {@link UncheckedIOException} naming the shard, the manifest and,
+ * where there is one, the sample's key, raised by the iterator when it reaches the problem: a shard with more or
+ * fewer samples than the manifest states, a sample without an image or without a {@code .cls} label, with two
+ * images or two labels, or with a label that is not a class index of the manifest (a decimal integer in
+ * {@code [0, classes)}). A label therefore never reaches a batch without a class name of its own.
+ *
  * <h2>Storage</h2>
  * Shards are local files by default; {@link #builder(String, Function)} takes an opener that returns a stream for
  * a location (an object store client, HDFS, HTTP), called with the manifest's location and with each shard's
@@ -405,6 +412,10 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
                     image = tar.read();
                     imageExt = ext;
                 } else if (data && ext.equals("cls")) {
+                    if (label != null) {
+                        throw new IOException("sample " + key + " of shard " + shardName + " has two .cls labels ("
+                                + TarWriter.quoted(label) + " and another); a sample has exactly one");
+                    }
                     label = new String(tar.read(), StandardCharsets.US_ASCII).trim();
                 } else {
                     tar.skip();
@@ -419,14 +430,29 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
                         + (image == null ? "image (." + String.join(", .", IMAGE_EXTENSIONS.stream().sorted().toList())
                         + ")" : ".cls label") + "; samples of one key must be adjacent in the shard");
             }
+            return new ShardSample(key, imageExt, image, classIndex(key, label), shardName);
+        }
+
+        /**
+         * The class index a {@code .cls} holds, checked against the manifest: a decimal integer in
+         * {@code [0, classes)}, so a label never reaches a batch without a class of its own.
+         */
+        private long classIndex(String key, String label) throws IOException {
+            int classes = manifest.classes().size();
+            String allowed = classes == 0 ? "the manifest lists no classes"
+                    : "expected a class index in [0, " + (classes - 1) + "], the manifest lists " + classes + " classes";
             long cls;
             try {
                 cls = Long.parseLong(label);
             } catch (NumberFormatException e) {
                 throw new IOException("sample " + key + " of shard " + shardName + " has a .cls that is not an integer: "
-                        + TarWriter.quoted(label));
+                        + TarWriter.quoted(label) + "; " + allowed);
             }
-            return new ShardSample(key, imageExt, image, cls, shardName);
+            if (cls < 0 || cls >= classes) {
+                throw new IOException("sample " + key + " of shard " + shardName + " has .cls " + cls
+                        + ", outside the manifest's class list: " + allowed);
+            }
+            return cls;
         }
 
         private void closeShard() {

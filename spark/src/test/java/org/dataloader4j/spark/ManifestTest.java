@@ -47,4 +47,21 @@ class ManifestTest {
         assertTrue(e.getMessage().contains("version 9"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Manifest.parse("[]", "m"));
     }
+
+    @Test
+    void classesThatAreNotDistinctNamesAreRefused() {
+        Manifest twice = new Manifest(1, List.of(new Manifest.Shard("s.tar", 1, 10)), List.of("zebra", "ox", "zebra"),
+                new double[0], new double[0], 0, 0, 0, List.of());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Manifest.parse(twice.toJson(), "/x/manifest.json"));
+        assertTrue(e.getMessage().contains("/x/manifest.json") && e.getMessage().contains("\"zebra\" is listed twice")
+                && e.getMessage().contains("class 0 and class 2"), e.getMessage());
+
+        Manifest one = new Manifest(1, List.of(new Manifest.Shard("s.tar", 1, 10)), List.of("ox", "zebra"),
+                new double[0], new double[0], 0, 0, 0, List.of());
+        String number = one.toJson().replace("\"zebra\"", "7");
+        e = assertThrows(IllegalArgumentException.class, () -> Manifest.parse(number, "m"));
+        assertTrue(e.getMessage().contains("class 1 is 7, not a string name"), e.getMessage());
+        assertEquals(List.of("ox", "zebra"), Manifest.parse(one.toJson(), "m").classes());
+    }
 }

@@ -292,7 +292,7 @@ class ShardedDatasetTest {
     @Test
     void aShardThatDisagreesWithTheManifestIsAnErrorNamingIt(@TempDir Path other) throws IOException {
         Files.write(other.resolve("shard-00000.tar"), shard(0, 3));
-        Manifest m = new Manifest(0, List.of(new Manifest.Shard("shard-00000.tar", 4, 1)), List.of("a"),
+        Manifest m = new Manifest(0, List.of(new Manifest.Shard("shard-00000.tar", 4, 1)), List.of("a", "b", "c"),
                 new double[0], new double[0], 0, 0, 0, List.of());
         Files.writeString(other.resolve(Manifest.FILE_NAME), m.toJson());
         Iterator<ShardSample> it = ShardedDataset.builder(other).build().iterator(WorkerInfo.single(0, 0));
@@ -303,7 +303,7 @@ class ShardedDatasetTest {
         });
         assertTrue(e.getMessage().contains("shard-00000.tar") && e.getMessage().contains("holds 4"), e.getMessage());
 
-        m = new Manifest(0, List.of(new Manifest.Shard("shard-00000.tar", 2, 1)), List.of("a"),
+        m = new Manifest(0, List.of(new Manifest.Shard("shard-00000.tar", 2, 1)), List.of("a", "b", "c"),
                 new double[0], new double[0], 0, 0, 0, List.of());
         Files.writeString(other.resolve(Manifest.FILE_NAME), m.toJson());
         Iterator<ShardSample> it2 = ShardedDataset.builder(other).build().iterator(WorkerInfo.single(0, 0));
@@ -330,6 +330,95 @@ class ShardedDatasetTest {
         Iterator<ShardSample> it = ShardedDataset.builder(other).build().iterator(WorkerInfo.single(0, 0));
         UncheckedIOException e = assertThrows(UncheckedIOException.class, it::hasNext);
         assertTrue(e.getMessage().contains("sample a of shard x.tar has no .cls"), e.getMessage());
+    }
+
+    /** A one-shard set in {@code folder}: samples {@code k0, k1, ...} with an image and the given {@code .cls} texts. */
+    private static ShardedDataset labelled(Path folder, List<String> classes, String... labels) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TarWriter tar = new TarWriter(out);
+        for (int i = 0; i < labels.length; i++) {
+            tar.add("k" + i + ".jpg", new byte[] {(byte) i});
+            tar.add("k" + i + ".cls", labels[i].getBytes(StandardCharsets.US_ASCII));
+        }
+        tar.finish();
+        Files.write(folder.resolve("labels.tar"), out.toByteArray());
+        Files.writeString(folder.resolve(Manifest.FILE_NAME), new Manifest(0,
+                List.of(new Manifest.Shard("labels.tar", labels.length, out.size())), classes, new double[0],
+                new double[0], 0, 0, 0, List.of()).toJson());
+        return ShardedDataset.builder(folder).shuffleShards(false).build();
+    }
+
+    private static String firstFailure(Iterator<ShardSample> it, List<Long> delivered) {
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> {
+            while (it.hasNext()) {
+                delivered.add(it.next().label());
+            }
+        });
+        return e.getMessage();
+    }
+
+    @Test
+    void aLabelOutsideTheManifestsClassesIsRefusedNamingShardKeyAndRange(@TempDir Path other) throws IOException {
+        List<String> four = List.of("a", "b", "c", "d");
+        for (String bad : List.of("7", "4", "-1", "9223372036854775807")) {
+            ShardedDataset ds = labelled(other, four, "3", "0", bad, "1");
+            List<Long> delivered = new ArrayList<>();
+            String message = firstFailure(ds.iterator(WorkerInfo.single(0, 0)), delivered);
+            assertEquals(List.of(3L, 0L), delivered, "the samples before the bad one are delivered");
+            assertTrue(message.contains("sample k2 of shard labels.tar has .cls " + bad)
+                    && message.contains("[0, 3]") && message.contains("4 classes"), message);
+
+            // through a loader, at 0 and 2 workers, the label never reaches a batch
+            for (int workers : new int[] {0, 2}) {
+                try (DataLoader<List<Long>> loader = DataLoader.builder(ds).batchSize(4).numWorkers(workers)
+                        .collate(batch -> batch.stream().map(ShardSample::label).toList()).build()) {
+                    List<Long> labels = new ArrayList<>();
+                    var e = assertThrows(org.dataloader4j.loader.DataLoaderException.class, () -> {
+                        for (List<Long> batch : loader.epoch(0)) {
+                            labels.addAll(batch);
+                        }
+                    });
+                    assertTrue(labels.stream().allMatch(l -> l >= 0 && l < 4), workers + " workers: " + labels);
+                    assertTrue(e.getCause() instanceof UncheckedIOException
+                            && e.getCause().getMessage().contains("has .cls " + bad), String.valueOf(e));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aLabelThatIsNotAnIntegerIsRefusedNamingShardKeyAndRange(@TempDir Path other) throws IOException {
+        for (String bad : List.of("cat", "1.5", "", "0x2", "99999999999999999999")) {
+            String message = firstFailure(labelled(other, List.of("a", "b"), "1", bad).iterator(WorkerInfo.single(0, 0)),
+                    new ArrayList<>());
+            assertTrue(message.contains("sample k1 of shard labels.tar has a .cls that is not an integer: \"" + bad
+                    + "\"") && message.contains("[0, 1]"), message);
+        }
+    }
+
+    @Test
+    void aSampleWithTwoLabelsIsRefused(@TempDir Path other) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TarWriter tar = new TarWriter(out);
+        tar.add("a.jpg", new byte[] {1});
+        tar.add("a.cls", new byte[] {'0'});
+        tar.add("a.cls", new byte[] {'1'});
+        tar.finish();
+        Files.write(other.resolve("x.tar"), out.toByteArray());
+        Files.writeString(other.resolve(Manifest.FILE_NAME), new Manifest(0,
+                List.of(new Manifest.Shard("x.tar", 1, 1)), List.of("a", "b"), new double[0], new double[0], 0, 0, 0,
+                List.of()).toJson());
+        String message = firstFailure(ShardedDataset.builder(other).build().iterator(WorkerInfo.single(0, 0)),
+                new ArrayList<>());
+        assertTrue(message.contains("sample a of shard x.tar has two .cls labels"), message);
+    }
+
+    @Test
+    void labelsAreRefusedWhenTheManifestListsNoClasses(@TempDir Path other) throws IOException {
+        String message = firstFailure(labelled(other, List.of(), "0").iterator(WorkerInfo.single(0, 0)),
+                new ArrayList<>());
+        assertTrue(message.contains("sample k0 of shard labels.tar has .cls 0")
+                && message.contains("the manifest lists no classes"), message);
     }
 
     @Test
