@@ -233,6 +233,14 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         return config.batchSampler().size();
     }
 
+    /**
+     * The samples that the current (or last) epoch left out under {@link SampleErrorPolicy#skip}, in delivery
+     * order, each with its index, file and cause; empty with the default policy. Safe to call from any thread.
+     */
+    public synchronized java.util.List<SkippedSample> skippedSamples() {
+        return current == null ? java.util.List.of() : current.skips.snapshot();
+    }
+
     /** The seed from which every random decision of this loader derives. */
     public long seed() {
         return config.seed();
@@ -256,23 +264,46 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         return config.numWorkers() == 0 ? "0 workers: loading on the calling thread" : config.workers().decision();
     }
 
-    /** Stops the running epoch, if any; the loader cannot be used afterwards. Idempotent. */
+    /**
+     * Stops the running epoch, if any, and frees the loader's threads and memory; the loader cannot be used
+     * afterwards. Every part is closed even when one fails (that failure is thrown afterwards, with later ones
+     * suppressed). A consumer waiting in {@code next()} on another thread returns at once with a
+     * {@link DataLoaderException}; waits up to a second for worker threads that are inside user code. Idempotent.
+     */
     @Override
     public synchronized void close() {
         closed = true;
-        if (current != null) {
-            current.abandon("its DataLoader was closed");
-            current = null;
+        pendingResume = null;
+        RuntimeException failure = null;
+        EpochIterator<B> running = current;
+        EpochIterator<B> ahead = prefetched;
+        WorkerPool pool = persistentPool;
+        current = null;
+        prefetched = null;
+        persistentPool = null;
+        failure = closeCollecting(failure, running == null ? null : () -> running.abandon("its DataLoader was closed"));
+        failure = closeCollecting(failure, ahead == null ? null : ahead::close);
+        failure = closeCollecting(failure, pool == null ? null : pool::close);
+        failure = closeCollecting(failure, config.pool()::close);
+        if (failure != null) {
+            throw failure;
         }
-        if (prefetched != null) {
-            prefetched.close();
-            prefetched = null;
+    }
+
+    private static RuntimeException closeCollecting(RuntimeException earlier, Runnable step) {
+        if (step == null) {
+            return earlier;
         }
-        if (persistentPool != null) {
-            persistentPool.close();
-            persistentPool = null;
+        try {
+            step.run();
+            return earlier;
+        } catch (RuntimeException e) {
+            if (earlier == null) {
+                return e;
+            }
+            earlier.addSuppressed(e);
+            return earlier;
         }
-        config.pool().close();
     }
 
     @Override
@@ -308,6 +339,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         private boolean inOrder = true;
         private Long maxInflightBytes;
         private Consumer<WorkerInfo> workerInit;
+        private SampleErrorPolicy onSampleError = SampleErrorPolicy.fail();
 
         @SuppressWarnings("unchecked")
         private Builder(Dataset<T> dataset, IterableDataset<T> stream) {
@@ -445,6 +477,16 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         }
 
         /**
+         * What to do when reading a sample fails (default {@link SampleErrorPolicy#fail()}: the failure is delivered
+         * in the place of its batch); {@link SampleErrorPolicy#skip} leaves failed samples out, within a budget.
+         * Map-style datasets only.
+         */
+        public Builder<T, B> onSampleError(SampleErrorPolicy policy) {
+            this.onSampleError = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
          * Validates the options and builds the loader.
          *
          * @throws IllegalArgumentException naming the conflicting or invalid options and their values
@@ -464,6 +506,11 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                 }
                 int size = unbatched ? 1 : batchSize == null ? 1 : batchSize;
                 boolean drop = dropLast != null && dropLast;
+                if (onSampleError.skip()) {
+                    throw new IllegalArgumentException("onSampleError(skip) applies to map-style datasets, whose samples"
+                            + " have indices; an IterableDataset decides itself what to do with an element it cannot read,"
+                            + " but got onSampleError=" + onSampleError);
+                }
                 if (maxInflightBytes != null) {
                     throw new IllegalArgumentException("maxInflightBytes applies to map-style datasets; an"
                             + " IterableDataset's batches are bounded by prefetchFactor, but got maxInflightBytes="
@@ -471,14 +518,14 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                 }
                 LoaderConfig<T, B> config = new LoaderConfig<T, B>(null, stream, null, size, drop, collate, chosenSeed,
                         threads, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(0),
-                        pool(prefetch, threads), tuner, workerInit, null);
+                        pool(prefetch, threads), tuner, workerInit, onSampleError, null);
                 return new DataLoader<>(config.withSlots());
             }
             BatchSampler batches = batchSampler != null ? validateBatchSampler() : batchesFromOptions(chosenSeed);
             long budget = maxInflightBytes == null ? 0 : maxInflightBytes;
             LoaderConfig<T, B> config = new LoaderConfig<T, B>(dataset, null, batches, 0, false, collate, chosenSeed,
                     threads, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(budget),
-                    pool(prefetch, threads), tuner, workerInit, null);
+                    pool(prefetch, threads), tuner, workerInit, onSampleError, null);
             return new DataLoader<>(config.withSlots());
         }
 

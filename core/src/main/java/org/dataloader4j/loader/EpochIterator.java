@@ -12,11 +12,13 @@ import java.util.NoSuchElementException;
 abstract class EpochIterator<B> implements LoaderIterator<B> {
     final long epoch;
     final DeliveredBatches delivered;
+    final SkipLog skips;
     private volatile String abandoned; // why the loader closed this iterator; null while it has not
 
-    EpochIterator(long epoch, DeliveredBatches alreadyDelivered) {
+    EpochIterator(long epoch, DeliveredBatches alreadyDelivered, SkipLog skips) {
         this.epoch = epoch;
         this.delivered = alreadyDelivered;
+        this.skips = skips;
     }
 
     /** The epoch this iterator loads. */

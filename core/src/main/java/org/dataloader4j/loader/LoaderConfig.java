@@ -36,13 +36,24 @@ record LoaderConfig<T, B>(
         BufferPool pool,
         WorkerTuner workers,
         Consumer<WorkerInfo> workerInit,
+        SampleErrorPolicy onSampleError,
         SlotLayout slots) {
 
     /** This configuration with its {@link SlotLayout}, which depends on the rest of it. */
     LoaderConfig<T, B> withSlots() {
         return new LoaderConfig<>(dataset, stream, batchSampler, streamBatchSize, streamDropLast, collate, seed,
                 numWorkers, prefetchFactor, pinMemory, timeout, persistentWorkers, inOrder, memory, pool, workers,
-                workerInit, SlotLayout.of(this));
+                workerInit, onSampleError, SlotLayout.of(this));
+    }
+
+    /** Whether a failed sample is left out of its batch instead of failing it. */
+    boolean skipsFailedSamples() {
+        return onSampleError.skip();
+    }
+
+    /** A new epoch's record of skipped samples, with the budget of {@link #onSampleError}. */
+    SkipLog newSkipLog() {
+        return new SkipLog(onSampleError.skip() && dataset != null ? onSampleError.budget(dataset.size()) : 0);
     }
 
     /** The dataset being read, whichever kind it is (for {@link WorkerInfo#dataset()}). */

@@ -55,7 +55,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
     private volatile boolean closed;
 
     ParallelEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered, WorkerPool sharedPool) {
-        super(epoch, alreadyDelivered);
+        super(epoch, alreadyDelivered, config.newSkipLog());
         this.reader = new SampleReader<>(config);
         this.plan = new BatchPlan(config, epoch, alreadyDelivered);
         this.ownsPool = sharedPool == null;
@@ -93,11 +93,13 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         final AtomicReferenceArray<T> samples;
         final AtomicInteger remaining;
         final AtomicIntegerArray readers; // per slot: the worker reading it, QUEUED or FINISHED
+        final AtomicReferenceArray<SkippedSample> skippedSlots; // with onSampleError(skip): the slots that failed
         volatile boolean done;
         volatile int collator = -1;    // the worker collating the batch, once every sample is read
         B value;                       // guarded by lock, like the fields below
         DataLoaderException failure;
         boolean endsEpoch;             // the failure leaves no worker able to go on (workerInit)
+        boolean empty;                 // every sample was skipped: nothing to deliver
         long bytes;                    // what the batch holds once done
         boolean left;                  // delivered, or dropped by close()
 
@@ -111,6 +113,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             this.samples = new AtomicReferenceArray<>(indices.length);
             this.remaining = new AtomicInteger(indices.length);
             this.readers = new AtomicIntegerArray(indices.length);
+            this.skippedSlots = new AtomicReferenceArray<>(indices.length);
             for (int i = 0; i < indices.length; i++) {
                 readers.set(i, QUEUED);
             }
@@ -125,21 +128,69 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
                 return;
             }
             try {
-                T sample = reader.read(epoch, number, firstPosition + slot, indices[slot], workers[workerId], workerId,
-                        preallocated == null ? null : preallocated.slots(slot));
+                T sample;
+                try {
+                    sample = reader.read(epoch, number, firstPosition + slot, indices[slot], workers[workerId],
+                            workerId, preallocated == null ? null : preallocated.slots(slot));
+                } catch (Throwable t) {
+                    DataLoaderException failure = DataLoaderException.of(t, epoch, number, workerId);
+                    if (!config.skipsFailedSamples()) {
+                        throw failure;
+                    }
+                    skippedSlots.set(slot, SkippedSample.of(failure));
+                    sample = null;
+                }
                 samples.set(slot, sample);
                 readers.set(slot, FINISHED);
                 if (remaining.decrementAndGet() == 0) {
                     collator = workerId;
-                    List<T> all = snapshot();
-                    for (int i = 0; i < indices.length; i++) {
-                        samples.set(i, null); // the batch holds the data now: let the samples go before delivery
-                    }
-                    complete(reader.collate(epoch, number, indices, all, workerId, preallocated), null, false);
+                    collateLoaded(workerId);
                 }
             } catch (Throwable t) {
                 complete(null, DataLoaderException.of(t, epoch, number, workerId), false);
             }
+        }
+
+        /** Once every slot is read: collates the samples that loaded (all of them, unless some were skipped). */
+        private void collateLoaded(int workerId) {
+            List<T> all = snapshot();
+            for (int i = 0; i < indices.length; i++) {
+                samples.set(i, null); // the batch holds the data now: let the samples go before delivery
+            }
+            List<SkippedSample> skipped = skipped();
+            if (skipped.isEmpty()) {
+                complete(reader.collate(epoch, number, indices, all, workerId, preallocated), null, false);
+                return;
+            }
+            List<T> loaded = new java.util.ArrayList<>(indices.length);
+            long[] loadedIndices = new long[indices.length - skipped.size()];
+            for (int i = 0; i < indices.length; i++) {
+                if (skippedSlots.get(i) == null) {
+                    loadedIndices[loaded.size()] = indices[i];
+                    loaded.add(all.get(i));
+                }
+            }
+            try {
+                // the survivors are copied out of the rows they were read into, which are then given back
+                complete(loaded.isEmpty() ? null : reader.collate(epoch, number, loadedIndices, loaded, workerId, null),
+                        null, false);
+            } finally {
+                if (preallocated != null) {
+                    preallocated.releaseUnused();
+                }
+            }
+        }
+
+        /** The samples of this batch that were skipped, in slot order. */
+        List<SkippedSample> skipped() {
+            List<SkippedSample> out = new java.util.ArrayList<>(0);
+            for (int i = 0; i < indices.length; i++) {
+                SkippedSample s = skippedSlots.get(i);
+                if (s != null) {
+                    out.add(s);
+                }
+            }
+            return out;
         }
 
         /** The fast path: the whole batch gathered by one worker. */
@@ -190,6 +241,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
                 value = batch;
                 failure = error;
                 endsEpoch = fatal;
+                empty = batch == null && error == null;
                 bytes = MemoryTracker.bytesOf(batch);
                 done = true;
                 memory.ready(bytes);
@@ -282,16 +334,30 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
     @Override
     public boolean hasNext() {
         checkNotAbandoned();
-        lock.lock();
-        try {
-            if (closed) {
-                return false;
+        while (true) {
+            Pending emptied;
+            boolean announce;
+            lock.lock();
+            try {
+                if (closed) {
+                    return false;
+                }
+                if (inFlight.isEmpty() && !plan.hasNext()) {
+                    break;
+                }
+                if (!config.skipsFailedSamples()) {
+                    return true;
+                }
+                Pending head = awaitBatch(); // with skipping, a batch may turn out empty: look before answering
+                if (!head.empty) {
+                    return true;
+                }
+                emptied = head;
+                announce = takeOut(head, System.nanoTime());
+            } finally {
+                lock.unlock();
             }
-            if (!inFlight.isEmpty() || plan.hasNext()) {
-                return true;
-            }
-        } finally {
-            lock.unlock();
+            afterTakingOut(emptied, announce);
         }
         close(); // the epoch is over
         return false;
@@ -308,23 +374,11 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         lock.lock();
         try {
             batch = awaitBatch();
-            inFlight.remove(batch);
-            completed.remove(batch);
-            batch.leave(false);
-            delivered.add(batch.number); // a failed batch is passed too: the next call goes on after it
-            long now = System.nanoTime();
-            // the first batch's wait is start-up (threads, first reads), not a sign of too few workers
-            if (batch.failure == null && lastDelivery != 0 && tuner.observe(now - waitStart, waitStart - lastDelivery)) {
-                pool.setActive(tuner.active());
-            }
-            lastDelivery = now;
-            announce = refill();
+            announce = takeOut(batch, waitStart);
         } finally {
             lock.unlock();
         }
-        if (announce) {
-            whenAllStarted.run();
-        }
+        afterTakingOut(batch, announce);
         if (batch.failure != null) {
             if (batch.endsEpoch) {
                 close();
@@ -332,6 +386,40 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             throw batch.failure;
         }
         return batch.value;
+    }
+
+    /** Under the lock: takes a completed batch out of the window, counts it as passed and starts more batches. */
+    private boolean takeOut(Pending batch, long waitStart) {
+        inFlight.remove(batch);
+        completed.remove(batch);
+        batch.leave(false);
+        delivered.add(batch.number); // a failed or emptied batch is passed too: the next call goes on after it
+        long now = System.nanoTime();
+        // the first batch's wait is start-up (threads, first reads), not a sign of too few workers
+        if (batch.failure == null && lastDelivery != 0 && tuner.observe(now - waitStart, waitStart - lastDelivery)) {
+            pool.setActive(tuner.active());
+        }
+        lastDelivery = now;
+        return refill();
+    }
+
+    /** Outside the lock, on the consumer: runs the loader's callback and records the batch's skipped samples. */
+    private void afterTakingOut(Pending batch, boolean announce) {
+        if (announce) {
+            whenAllStarted.run();
+        }
+        if (config.skipsFailedSamples()) {
+            List<SkippedSample> skipped = batch.skipped();
+            if (!skipped.isEmpty()) {
+                try {
+                    skips.admit(epoch, batch.number, skipped);
+                } catch (DataLoaderException e) {
+                    Resources.closeQuietly(batch.value);
+                    close();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Under the lock: waits for the next batch to deliver, or fails on close, timeout or interrupt. */

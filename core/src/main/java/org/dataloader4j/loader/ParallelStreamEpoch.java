@@ -45,7 +45,7 @@ final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
 
     ParallelStreamEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered,
                         WorkerPool sharedPool) {
-        super(epoch, alreadyDelivered);
+        super(epoch, alreadyDelivered, config.newSkipLog());
         this.config = config;
         this.toSkip = alreadyDelivered.prefix();
         this.timeout = config.timeout();

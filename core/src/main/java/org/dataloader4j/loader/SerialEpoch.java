@@ -1,6 +1,7 @@
 package org.dataloader4j.loader;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.dataloader4j.collate.PreallocatedBatch;
 import org.dataloader4j.data.WorkerInfo;
@@ -17,9 +18,11 @@ final class SerialEpoch<T, B> extends EpochIterator<B> {
     private final LoaderConfig<T, B> config;
     private final TensorGather gather;
     private boolean closed;
+    private B ready;          // with skipping, the batch hasNext() loaded ahead
+    private boolean hasReady;
 
     SerialEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered) {
-        super(epoch, alreadyDelivered);
+        super(epoch, alreadyDelivered, config.newSkipLog());
         this.reader = new SampleReader<>(config);
         this.config = config;
         this.gather = TensorGather.of(config);
@@ -29,13 +32,22 @@ final class SerialEpoch<T, B> extends EpochIterator<B> {
 
     @Override
     boolean isFinished() {
-        return closed || !plan.hasNext();
+        return closed || !hasReady && !plan.hasNext();
     }
 
     @Override
     public boolean hasNext() {
         checkNotAbandoned();
-        return !closed && plan.hasNext();
+        if (closed) {
+            return false;
+        }
+        if (!config.skipsFailedSamples()) {
+            return hasReady || plan.hasNext();
+        }
+        while (!hasReady && plan.hasNext()) { // a batch whose every sample was skipped is left out
+            loadNext();
+        }
+        return hasReady;
     }
 
     @Override
@@ -43,6 +55,20 @@ final class SerialEpoch<T, B> extends EpochIterator<B> {
         if (!hasNext()) {
             throw exhausted(closed);
         }
+        if (!hasReady) {
+            loadNext(); // without skipping, every planned batch gives a batch or throws
+        }
+        B value = ready;
+        ready = null;
+        hasReady = false;
+        return value;
+    }
+
+    /**
+     * Loads the next planned batch into {@link #ready}, or throws its failure; leaves {@link #hasReady} false
+     * when every sample of the batch was skipped.
+     */
+    private void loadNext() {
         BatchPlan.Planned batch = plan.next();
         long[] indices = batch.indices();
         if (batch.failed()) { // the sampler's failure takes this batch's place
@@ -53,7 +79,8 @@ final class SerialEpoch<T, B> extends EpochIterator<B> {
             try {
                 @SuppressWarnings("unchecked") // the gather path is taken only with the default collate, whose B is Batch
                 B value = (B) gather.gather(config, epoch, batch.number(), indices, -1);
-                return value;
+                ready(value);
+                return;
             } catch (Throwable e) {
                 throw DataLoaderException.of(e, epoch, batch.number(), -1);
             } finally {
@@ -61,28 +88,66 @@ final class SerialEpoch<T, B> extends EpochIterator<B> {
             }
         }
         List<T> samples = new ArrayList<>(indices.length);
+        List<SkippedSample> skipped = new ArrayList<>();
+        long[] loaded = new long[indices.length];
         PreallocatedBatch preallocated = null;
         try {
             preallocated = reader.preallocate(indices.length);
             for (int slot = 0; slot < indices.length; slot++) {
-                samples.add(reader.read(epoch, batch.number(), batch.firstPosition() + slot, indices[slot], worker, -1,
-                        preallocated == null ? null : preallocated.slots(slot)));
+                try {
+                    samples.add(reader.read(epoch, batch.number(), batch.firstPosition() + slot, indices[slot], worker,
+                            -1, preallocated == null ? null : preallocated.slots(slot)));
+                    loaded[samples.size() - 1] = indices[slot];
+                } catch (DataLoaderException e) {
+                    if (!config.skipsFailedSamples()) {
+                        throw e;
+                    }
+                    skipped.add(SkippedSample.of(e));
+                }
             }
-            return reader.collate(epoch, batch.number(), indices, samples, -1, preallocated);
+            if (skipped.isEmpty()) {
+                ready(reader.collate(epoch, batch.number(), indices, samples, -1, preallocated));
+                return;
+            }
+            admit(batch.number(), skipped);
+            if (!samples.isEmpty()) { // the survivors, copied out of the rows they were read into
+                ready(reader.collate(epoch, batch.number(), Arrays.copyOf(loaded, samples.size()), samples, -1, null));
+            }
+            if (preallocated != null) {
+                preallocated.releaseUnused();
+            }
         } catch (Throwable e) {
             if (preallocated != null) {
                 preallocated.releaseUnused(); // nothing else writes into it on this thread
             }
             throw DataLoaderException.of(e, epoch, batch.number(), -1);
         } finally {
-            delivered.add(batch.number()); // delivered or failed: the next call goes on after it
+            delivered.add(batch.number()); // delivered, failed or skipped: the next call goes on after it
         }
     }
 
+    /** Records a batch's skipped samples; over the budget, the epoch ends with the failure. */
+    private void admit(long batchNumber, List<SkippedSample> skipped) {
+        try {
+            skips.admit(epoch, batchNumber, skipped);
+        } catch (DataLoaderException e) {
+            closed = true;
+            throw e;
+        }
+    }
 
+    private void ready(B value) {
+        ready = value;
+        hasReady = true;
+    }
 
     @Override
     public void close() {
         closed = true;
+        if (hasReady) {
+            Resources.closeQuietly(ready);
+            ready = null;
+            hasReady = false;
+        }
     }
 }

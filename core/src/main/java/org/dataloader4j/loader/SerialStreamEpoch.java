@@ -20,7 +20,7 @@ final class SerialStreamEpoch<T, B> extends EpochIterator<B> {
     private boolean closed;
 
     SerialStreamEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered) {
-        super(epoch, alreadyDelivered);
+        super(epoch, alreadyDelivered, config.newSkipLog());
         this.config = config;
         this.toSkip = alreadyDelivered.prefix();
     }

@@ -24,10 +24,13 @@ final class TensorGather {
         this.size = dataset.size();
     }
 
-    /** The gather for {@code config}, or null when its dataset or collate needs the general path. */
+    /**
+     * The gather for {@code config}, or null when its dataset or collate needs the general path (also when failed
+     * samples are skipped: the general path reads each sample on its own).
+     */
     static TensorGather of(LoaderConfig<?, ?> config) {
         return config.dataset() instanceof TensorDataset dataset && config.collate() == Collate.defaultCollate()
-                ? new TensorGather(dataset) : null;
+                && !config.skipsFailedSamples() ? new TensorGather(dataset) : null;
     }
 
     /** Gathers the rows {@code indices} of every tensor into a batch; a bad index fails naming it. */
