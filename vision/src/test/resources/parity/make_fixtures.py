@@ -151,6 +151,11 @@ def make_transforms():
         's.png': Image.fromarray(scene(13, 11, 7)),
         'r.png': Image.fromarray(np.dstack([scene(26, 19, 6),
                                             np.linspace(0, 255, 26 * 19).reshape(19, 26).astype(np.uint8)])),
+        # tiny images for padding: one pixel, one column, one row (gray), and 3x2 for numpy's rounds of reflection
+        'p.png': Image.fromarray(scene(1, 1, 8)),
+        'v.png': Image.fromarray(scene(1, 6, 9)),
+        'h.png': Image.fromarray(scene(7, 1, 10)).convert('L'),
+        'n.png': Image.fromarray(scene(3, 2, 11)),
     }
     for name, img in inputs.items():
         img.save(os.path.join(d, name))
@@ -211,6 +216,20 @@ def make_transforms():
         case(f'pad_{inp[0]}_{mode}_{"_".join(map(str, pad))}', inp,
              f'Pad padding={",".join(map(str, pad))} mode={mode} fill={fill}',
              lambda im, p=pad, m=mode, f=fillv: F.pad(im, list(p), fill=f, padding_mode=m))
+    # padding of images with a side of 1 pixel and paddings wider than the image: np.pad repeats a single pixel
+    # in reflect/symmetric mode and builds wide reflections in rounds (not periodically); negative sides crop
+    for inp, pad in [('p.png', (3,)), ('v.png', (2, 5)), ('v.png', (4, 1, 6, 9)), ('h.png', (9, 1)),
+                     ('h.png', (-2, 3, -1, 4)), ('v.png', (3, -2, 1, -1)), ('n.png', (1, 8, 8, 1)),
+                     ('n.png', (7, 5, 2, 11))]:
+        for mode in ['reflect', 'symmetric', 'edge', 'constant']:
+            case(f'pad_{inp[0]}_{mode}_{"_".join(map(str, pad))}', inp,
+                 f'Pad padding={",".join(map(str, pad))} mode={mode} fill=7',
+                 lambda im, p=pad, m=mode: F.pad(im, list(p), fill=7, padding_mode=m))
+    # constant padding is PIL's ImageOps.expand: the image pasted at (left, top) into the fill, even out of sight
+    for inp, pad in [('v.png', (0, -6, 0, 2)), ('h.png', (-8, 1, 10, 0))]:
+        case(f'pad_{inp[0]}_constant_{"_".join(map(str, pad))}', inp,
+             f'Pad padding={",".join(map(str, pad))} mode=constant fill=7',
+             lambda im, p=pad: F.pad(im, list(p), fill=7, padding_mode='constant'))
     case('grayscale1_a', 'a.png', 'Grayscale channels=1', lambda im: F.rgb_to_grayscale(im, 1))
     case('grayscale3_a', 'a.png', 'Grayscale channels=3', lambda im: F.rgb_to_grayscale(im, 3))
     for f in [0.0, 0.5, 1.3]:
@@ -243,7 +262,12 @@ def make_transforms():
     # RandomCrop with explicit offsets: torchvision's forward (padding, pad_if_needed) with get_params fixed
     def random_crop(im, size, top, left, **kw):
         t = T.RandomCrop(size, **kw)
-        t.get_params = lambda img, output_size: (top, left, output_size[0], output_size[1])
+
+        def fixed(img, output_size):
+            w, h = img.size
+            assert 0 <= top <= h - output_size[0] and 0 <= left <= w - output_size[1], 'offsets outside the range'
+            return top, left, output_size[0], output_size[1]
+        t.get_params = fixed
         return t(im)
     for inp, size, top, left, padding, pad_if_needed, fill, mode in [
             ('a.png', (20, 25), 3, 7, None, False, 0, 'constant'),
@@ -253,7 +277,15 @@ def make_transforms():
             ('c.png', (60, 30), 4, 9, None, True, 7, 'constant'),
             ('c.png', (52, 24), 1, 0, (1, 2, 3, 4), True, 0, 'reflect'),
             ('g.png', (30, 40), 4, 3, 2, True, 0, 'edge'),
-            ('s.png', (16, 20), 0, 4, None, True, 0, 'symmetric')]:
+            ('s.png', (16, 20), 0, 4, None, True, 0, 'symmetric'),
+            ('p.png', (4, 4), 1, 1, 2, False, 0, 'reflect'),
+            ('p.png', (5, 3), 0, 0, None, True, 0, 'reflect'),
+            ('p.png', (4, 4), 1, 0, (2, 1), True, 0, 'symmetric'),
+            ('v.png', (5, 7), 1, 3, None, True, 0, 'reflect'),
+            ('v.png', (9, 4), 1, 2, (1, 0, 0, 2), True, 0, 'symmetric'),
+            ('h.png', (6, 9), 3, 0, 1, True, 0, 'reflect'),
+            ('h.png', (3, 20), 1, 2, None, True, 0, 'edge'),
+            ('n.png', (17, 2), 5, 1, (0, 3), True, 0, 'reflect')]:
         pad_s = 'none' if padding is None else ','.join(map(str, padding if isinstance(padding, tuple) else (padding,)))
         fill_s = ','.join(map(str, fill)) if isinstance(fill, tuple) else str(fill)
         case(f'randomcrop_{inp[0]}_{size[0]}x{size[1]}_{top}_{left}_{mode}', inp,
@@ -289,6 +321,37 @@ def make_transforms():
              lambda im, s=size, m=max_size: F.resize(im, s, B, max_size=m))
     with open(os.path.join(d, 'cases.txt'), 'w') as f:
         f.write('\n'.join(cases) + '\n')
+
+    # what torchvision refuses: each line is a case as above without an expected output, after a comment with the
+    # error torchvision raised (the Java side must refuse it too, with an IllegalArgumentException)
+    refusals = []
+
+    def refuse(name, inp, spec, fn):
+        try:
+            fn(inputs[inp])
+        except ValueError as e:
+            refusals.append(f'# torchvision: ValueError: {e}')
+            refusals.append(f'{name} {inp} {spec}')
+            return
+        raise AssertionError(f'{name}: torchvision accepted it')
+    for inp, pad, mode in [('h.png', (-8, 0, 0, 0), 'reflect'), ('v.png', (-1, 0, 0, 0), 'edge'),
+                           ('v.png', (0, -6, 0, 2), 'symmetric'), ('v.png', (0, -6, 0, 0), 'reflect'),
+                           ('v.png', (-3, 2, -4, 2), 'edge'), ('h.png', (-5, 1, -3, 1), 'constant'),
+                           ('p.png', (0, -2, 0, 0), 'constant')]:
+        refuse(f'pad_{inp[0]}_{mode}_{"_".join(map(str, pad))}', inp,
+               f'Pad padding={",".join(map(str, pad))} mode={mode} fill=0',
+               lambda im, p=pad, m=mode: F.pad(im, list(p), fill=0, padding_mode=m))
+    refuse('pad_h_constant_fill3', 'h.png', 'Pad padding=1 mode=constant fill=10,20,30',
+           lambda im: F.pad(im, [1], fill=(10, 20, 30), padding_mode='constant'))
+    refuse('pad_r_constant_fill3', 'r.png', 'Pad padding=2 mode=constant fill=10,20,30',
+           lambda im: F.pad(im, [2], fill=(10, 20, 30), padding_mode='constant'))
+    refuse('randomcrop_p_4x4', 'p.png', 'RandomCrop size=4,4 top=0 left=0 padding=1 pad_if_needed=False fill=0'
+           ' padding_mode=reflect', lambda im: T.RandomCrop(4, padding=1, padding_mode='reflect')(im))
+    refuse('randomcrop_v_3x2', 'v.png', 'RandomCrop size=3,2 top=0 left=0 padding=none pad_if_needed=False fill=0'
+           ' padding_mode=edge', lambda im: T.RandomCrop((3, 2), padding_mode='edge')(im))
+    with open(os.path.join(d, 'refusals.txt'), 'w') as f:
+        f.write('# generated by make_fixtures.py with torchvision ' + torchvision.__version__ + '\n')
+        f.write('\n'.join(refusals) + '\n')
 
 
 # ---------------------------------------------------------------------------------------------- ImageFolder
