@@ -39,7 +39,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * it is in use and, if not, why.
  *
  * <p>Every failure is an {@link ImageDecodeException} naming the file and what was wrong: missing or unreadable
- * file, empty file, unknown format, corrupt or truncated data, or an image larger than the pixel limit. The limit
+ * file, empty file, unknown format, corrupt or truncated data (including a PNG chunk before the image data whose
+ * CRC is wrong, which PIL refuses too: see {@code PngChunkCheck}), or an image larger than the pixel limit. The limit
  * is checked against the size in the file's header before any pixel memory is allocated; the default is PIL's
  * decompression-bomb error threshold, {@code 2 × 89,478,485} pixels.
  *
@@ -190,6 +191,7 @@ public final class Decoders {
             if (in.length() == 0) {
                 throw origin.error("the file is empty");
             }
+            PngChunkCheck.check(origin, in);
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 try (Image image = decode(path)) {
@@ -337,7 +339,7 @@ public final class Decoders {
             return bytes != null ? PnmReader.read(bytes, origin, maxPixels) : PnmReader.read(path, maxPixels);
         }
         checkRiffLength(origin, in, head, headLength);
-        in.seek(0);
+        PngChunkCheck.check(origin, in);   // leaves the stream at its start
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
             throw origin.error("not an image in a supported format (JPEG, PNG, BMP, TIFF, WebP,"

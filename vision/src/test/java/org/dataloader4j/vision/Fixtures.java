@@ -30,6 +30,31 @@ public final class Fixtures {
         return Path.of("src/test/resources/parity").resolve(sub).toAbsolutePath();
     }
 
+    /**
+     * The image fixtures that PIL refuses to open, as paths relative to the parity folder: the files that a
+     * {@code cases.txt} of a parity sub-folder lists as {@code <file> refuse ...}.
+     */
+    public static java.util.Set<String> refusedImages() {
+        Path parity = dir(".").normalize();
+        try (java.util.stream.Stream<Path> files = Files.list(parity)) {
+            java.util.Set<String> refused = new java.util.TreeSet<>();
+            for (Path sub : files.filter(Files::isDirectory).toList()) {
+                Path cases = sub.resolve("cases.txt");
+                if (Files.exists(cases)) {
+                    for (String line : lines(cases)) {
+                        String[] f = line.split(" ");
+                        if (f.length > 1 && f[1].equals("refuse")) {
+                            refused.add(sub.getFileName() + "/" + f[0]);
+                        }
+                    }
+                }
+            }
+            return refused;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static List<String> lines(Path file) {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
