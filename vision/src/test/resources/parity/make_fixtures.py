@@ -302,6 +302,9 @@ def make_webp():
     start = bytes(bad_tag).index(b'\x9d\x01\x2a')
     bad_tag[start] ^= 0xFF                 # the VP8 start code
     files['lossy_bad_start_code.webp'] = bytes(bad_tag)
+    inter = bytearray(files['lossy_q90.webp'])
+    inter[start - 3] |= 1                  # the frame tag's key-frame bit: 1 is an inter frame
+    files['lossy_not_key_frame.webp'] = bytes(inter)
     files['trailing_data.webp'] = files['lossy_q90.webp'] + b'\x00' * 16
     cut = files['lossy_q90.webp'][:len(files['lossy_q90.webp']) * 3 // 4]
     files['cut_riff_fixed.webp'] = b'RIFF' + struct.pack('<I', len(cut) - 8) + cut[8:]   # cut data, RIFF size agrees
