@@ -213,9 +213,13 @@ public final class Decoders {
                 throw origin.error("the file is empty");
             }
             PngChunkCheck.check(origin, in);
-            Header webp = usesNativeWebp() ? NativeWebp.header(origin, in, maxPixels) : null;
-            if (webp != null) {
-                return webp;
+            if (usesNativeWebp()) {
+                Header webp = NativeWebp.header(origin, in, maxPixels);   // null: not a WebP file
+                if (webp != null) {
+                    return webp;
+                }
+            } else {
+                WebpFallbackCheck.check(origin, in);
             }
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {

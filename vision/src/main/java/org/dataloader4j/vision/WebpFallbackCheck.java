@@ -24,8 +24,8 @@ final class WebpFallbackCheck {
     }
 
     /**
-     * Checks the WebP file in {@code in} (read from its start) and leaves the stream at its start; a file cut short
-     * is left to the reader, which reports it.
+     * Checks the WebP file in {@code in} (read from its start; other data is left alone) and leaves the stream at its
+     * start; a file cut short is left to the reader, which reports it.
      *
      * @throws ImageDecodeException naming {@code origin} and the problem
      */
@@ -33,7 +33,12 @@ final class WebpFallbackCheck {
         ByteOrder order = in.getByteOrder();
         in.setByteOrder(ByteOrder.LITTLE_ENDIAN);
         try {
-            in.seek(12);
+            in.seek(0);
+            byte[] head = new byte[12];
+            in.readFully(head);
+            if (!NativeWebp.isWebp(head, head.length)) {
+                return;
+            }
             long canvasWidth = 0;
             long canvasHeight = 0;
             boolean animated = false;

@@ -66,6 +66,7 @@ class WebpFallbackTest {
             assertEquals(file, e.path());
             assertTrue(e.getMessage().contains("does not cover its 20x16 canvas")
                     && e.getMessage().contains("libwebp"), e.getMessage());
+            assertEquals(e.getMessage(), assertThrows(ImageDecodeException.class, () -> JAVA.header(file)).getMessage());
         }
     }
 
