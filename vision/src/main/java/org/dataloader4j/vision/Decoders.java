@@ -213,13 +213,12 @@ public final class Decoders {
                 throw origin.error("the file is empty");
             }
             PngChunkCheck.check(origin, in);
-            if (usesNativeWebp()) {
-                Header webp = NativeWebp.header(origin, in, maxPixels);   // null: not a WebP file
-                if (webp != null) {
-                    return webp;
-                }
-            } else {
-                WebpFallbackCheck.check(origin, in);
+            if (!usesNativeWebp() || !NativeWebp.animationAvailable()) {
+                WebpFallbackCheck.check(origin, in);   // what decode refuses before the pure-Java reader
+            }
+            Header webp = usesNativeWebp() ? NativeWebp.header(origin, in, maxPixels) : null;   // null: not WebP
+            if (webp != null) {
+                return webp;
             }
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -369,9 +368,11 @@ public final class Decoders {
         }
         checkRiffLength(origin, in, head, headLength);
         if (NativeWebp.isWebp(head, headLength)) {
-            if (usesNativeWebp()) {
-                return bytes != null ? NativeWebp.decode(bytes, origin, maxPixels) : NativeWebp.decode(path, maxPixels);
-            }
+            Image image = !usesNativeWebp() ? null
+                    : bytes != null ? NativeWebp.decode(bytes, origin, maxPixels) : NativeWebp.decode(path, maxPixels);
+            if (image != null) {
+                return image;
+            }   // no libwebp, or an animation without libwebpdemux: the pure-Java reader below
             WebpFallbackCheck.check(origin, in);   // what the pure-Java reader would get wrong is refused
         }
         PngChunkCheck.check(origin, in);   // leaves the stream at its start
@@ -779,8 +780,8 @@ public final class Decoders {
                     .append(NativeJpeg.status()).append(")");
         }
         sb.append("; WebP: ").append(NativeWebp.available()
-                ? "native " + NativeWebp.status() + " through java.lang.foreign, as PIL decodes it (the ImageIO reader"
-                        + " above is the fallback)"
+                ? "native " + NativeWebp.status() + ", through java.lang.foreign (the ImageIO reader above is the"
+                        + " fallback)"
                 : "the pure-Java ImageIO reader above; native libwebp not available (" + NativeWebp.status() + ")");
         sb.append("; native pixel kernels: ").append(NativeKernels.describe());
         return sb.toString();

@@ -15,21 +15,33 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The native WebP path: the system's libwebp ({@code libwebp.so.7}) and its demuxer ({@code libwebpdemux.so.2}),
- * called directly through {@code java.lang.foreign} (no C code of ours). It decodes every WebP file the way PIL 9.4
- * does, so the pixels are PIL's: the mode comes from {@code WebPGetFeatures} (RGBA if the file declares alpha, RGB
- * otherwise), and the image is the first frame of a {@code WebPAnimDecoder} created with default options (RGBA
- * output, fancy upsampling, no threads), composed on a canvas cleared to transparent black. For a still image that
- * is the image itself; for an animation it is the first frame placed at its offset; PIL's {@code convert("RGB")}
- * then drops the alpha channel, which {@link Image#convert} does too.
+ * The native WebP path: the system's libwebp ({@code libwebp.so.7}) and, when installed, its demuxer
+ * ({@code libwebpdemux.so.2}), called directly through {@code java.lang.foreign} (no C code of ours). It decodes WebP
+ * files as PIL 9.4 does, so the pixels are PIL's:
+ * <ul>
+ *   <li>the mode comes from {@code WebPGetFeatures}: RGBA if the file declares alpha, RGB otherwise;</li>
+ *   <li>with libwebpdemux (PIL's own sequence, used for every file): the first frame of a {@code WebPAnimDecoder}
+ *       created with default options (RGBA output, fancy upsampling, no threads), composed on a canvas cleared to
+ *       transparent black. For a still image that is the image itself; for an animation the first frame placed at
+ *       its offset;</li>
+ *   <li>without it: still images through {@code WebPDecodeRGBAInto} / {@code WebPDecodeRGBInto} with the same
+ *       default options straight into the image's memory (the same pixels, checked by the tests against the first
+ *       route on the fixtures and on damaged files); animations are left to the pure-Java reader ({@link #decode}
+ *       returns null).</li>
+ * </ul>
+ * PIL's {@code convert("RGB")} drops the alpha channel, which {@link Image#convert} does too.
  *
- * <p>Loaded once, on first use. If a library is missing, has an incompatible ABI, fails a one-pixel self-test, native
- * access is denied, or the {@code dataloader4j.vision.nativeWebp} system property is {@code false}, {@link #available()}
- * is false, {@link #status()} says why, and WebP files are decoded by the pure-Java ImageIO plugin instead.
+ * <p>Loaded once, on first use. If libwebp is missing, older than 0.5, fails a one-pixel self-test, native access is
+ * denied, or the {@code dataloader4j.vision.nativeWebp} system property is {@code false}, {@link #available()} is
+ * false, {@link #status()} says why, and WebP files are decoded by the pure-Java ImageIO plugin instead
+ * ({@code still} leaves only libwebpdemux out).
  * Package-private.
  */
 final class NativeWebp {
-    /** Set to {@code false} to keep the native path off. */
+    /**
+     * Set to {@code false} to keep the native path off, or to {@code still} to leave libwebpdemux out (still images
+     * through libwebp, animations through the pure-Java reader, as on a system without libwebpdemux).
+     */
     static final String PROPERTY = "dataloader4j.vision.nativeWebp";
 
     /** The major ABI versions this class was written against (decode.h 0x0209 and demux.h 0x0107). */
@@ -54,16 +66,26 @@ final class NativeWebp {
 
     private static final Loaded LOADED = load();
 
-    private record Loaded(MethodHandle features, MethodHandle animNew, MethodHandle animInfo, MethodHandle animNext,
-                          MethodHandle animDelete, String status) {
+    private record Loaded(MethodHandle features, MethodHandle rgbInto, MethodHandle rgbaInto, Animation animation,
+                          String status) {
+    }
+
+    /** libwebpdemux's WebPAnimDecoder calls, and the library's name. */
+    private record Animation(MethodHandle create, MethodHandle info, MethodHandle next, MethodHandle delete,
+                             String library) {
     }
 
     private NativeWebp() {
     }
 
-    /** True if libwebp and libwebpdemux are loaded and passed the self-test. */
+    /** True if libwebp is loaded and passed the self-test. */
     static boolean available() {
-        return LOADED.animNext != null;
+        return LOADED.rgbaInto != null;
+    }
+
+    /** True if libwebpdemux is loaded too, so that every file, animations included, is decoded as PIL does it. */
+    static boolean animationAvailable() {
+        return available() && LOADED.animation != null;
     }
 
     /** The libraries and libwebp's version, or why the native path is not available. */
@@ -85,41 +107,45 @@ final class NativeWebp {
         String step = "libwebp";
         try {
             Library webp = open("libwebp.so.7", "libwebp.so");
-            step = "libwebpdemux";
-            Library demux = open("libwebpdemux.so.2", "libwebpdemux.so");
             step = "the libwebp symbols";
             MethodHandle version = linker.downcallHandle(webp.lookup().findOrThrow("WebPGetDecoderVersion"),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT));
             MethodHandle features = linker.downcallHandle(webp.lookup().findOrThrow("WebPGetFeaturesInternal"),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                             ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-            MethodHandle animNew = linker.downcallHandle(demux.lookup().findOrThrow("WebPAnimDecoderNewInternal"),
-                    FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                            ValueLayout.JAVA_INT));
-            MethodHandle animInfo = linker.downcallHandle(demux.lookup().findOrThrow("WebPAnimDecoderGetInfo"),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
-            MethodHandle animNext = linker.downcallHandle(demux.lookup().findOrThrow("WebPAnimDecoderGetNext"),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                            ValueLayout.ADDRESS));
-            MethodHandle animDelete = linker.downcallHandle(demux.lookup().findOrThrow("WebPAnimDecoderDelete"),
-                    FunctionDescriptor.ofVoid(ValueLayout.ADDRESS));
+            FunctionDescriptor into = FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                    ValueLayout.JAVA_LONG, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT);
+            MethodHandle rgbInto = linker.downcallHandle(webp.lookup().findOrThrow("WebPDecodeRGBInto"), into);
+            MethodHandle rgbaInto = linker.downcallHandle(webp.lookup().findOrThrow("WebPDecodeRGBAInto"), into);
             int v = (int) version.invokeExact();
             String versionText = (v >>> 16) + "." + ((v >>> 8) & 0xFF) + "." + (v & 0xFF);
             if (v < 0x000500) {
-                return unavailable("libwebp " + versionText + " is older than 0.5.0, which has no WebPAnimDecoder");
+                return unavailable("libwebp " + versionText + " (" + webp.name() + ") is older than 0.5.0");
             }
-            Loaded loaded = new Loaded(features, animNew, animInfo, animNext, animDelete,
-                    "libwebp " + versionText + " (" + webp.name() + ", " + demux.name() + ")");
             step = "the self-test";
-            try (Image img = decode(SELF_TEST, Origin.named("the self-test image"), 1, loaded)) {
-                byte[] px = img.toByteArray();
-                if (img.mode() != Image.Mode.RGB || px.length != 3 || (px[0] & 0xFF) != 200
-                        || (px[1] & 0xFF) != 100 || (px[2] & 0xFF) != 50) {
-                    return unavailable("libwebp " + versionText + " decoded the 1x1 self-test image to "
-                            + img.mode() + " " + HexFormat.of().formatHex(px) + " instead of RGB c86432");
-                }
+            Loaded still = new Loaded(features, rgbInto, rgbaInto, null, "");
+            String wrong = selfTest(still, false);
+            if (wrong != null) {
+                return unavailable("libwebp " + versionText + " (" + webp.name() + ") " + wrong);
             }
-            return loaded;
+            String why;
+            try {
+                if ("still".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
+                    throw new IllegalArgumentException("left out by -D" + PROPERTY + "=still");
+                }
+                Animation animation = animation(linker);
+                Loaded full = new Loaded(features, rgbInto, rgbaInto, animation, "libwebp " + versionText + " ("
+                        + webp.name() + ", " + animation.library() + "), every file through WebPAnimDecoder as PIL");
+                why = selfTest(full, true);
+                if (why == null) {
+                    return full;
+                }
+            } catch (RuntimeException | LinkageError e) {
+                why = "not loaded: " + e.getMessage();
+            }
+            return new Loaded(features, rgbInto, rgbaInto, null, "libwebp " + versionText + " (" + webp.name()
+                    + "), still images through WebPDecodeRGB(A)Into; libwebpdemux " + why
+                    + ", so animations go to the pure-Java reader");
         } catch (RuntimeException | LinkageError e) {
             return unavailable("could not load " + step + ": " + e);
         } catch (Throwable t) {
@@ -127,8 +153,39 @@ final class NativeWebp {
         }
     }
 
+    /** libwebpdemux's animation decoder calls. */
+    private static Animation animation(Linker linker) {
+        Library demux = open("libwebpdemux.so.2", "libwebpdemux.so");
+        SymbolLookup l = demux.lookup();
+        return new Animation(
+                linker.downcallHandle(l.findOrThrow("WebPAnimDecoderNewInternal"), FunctionDescriptor.of(
+                        ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT)),
+                linker.downcallHandle(l.findOrThrow("WebPAnimDecoderGetInfo"), FunctionDescriptor.of(
+                        ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS)),
+                linker.downcallHandle(l.findOrThrow("WebPAnimDecoderGetNext"), FunctionDescriptor.of(
+                        ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS)),
+                linker.downcallHandle(l.findOrThrow("WebPAnimDecoderDelete"),
+                        FunctionDescriptor.ofVoid(ValueLayout.ADDRESS)),
+                demux.name());
+    }
+
+    /** Decodes the 1x1 self-test image by one route; null if it gives (200, 100, 50), otherwise what went wrong. */
+    private static String selfTest(Loaded lib, boolean viaAnimationDecoder) {
+        try (Image img = decode(SELF_TEST, Origin.named("the self-test image"), 1, lib, viaAnimationDecoder)) {
+            byte[] px = img.toByteArray();
+            if (img.mode() != Image.Mode.RGB || px.length != 3 || (px[0] & 0xFF) != 200 || (px[1] & 0xFF) != 100
+                    || (px[2] & 0xFF) != 50) {
+                return "decoded the 1x1 self-test image to " + img.mode() + " " + HexFormat.of().formatHex(px)
+                        + " instead of RGB c86432";
+            }
+            return null;
+        } catch (RuntimeException e) {
+            return "failed the self-test: " + e.getMessage();
+        }
+    }
+
     private static Loaded unavailable(String why) {
-        return new Loaded(null, null, null, null, null, why);
+        return new Loaded(null, null, null, null, why);
     }
 
     private record Library(SymbolLookup lookup, String name) {
@@ -150,7 +207,7 @@ final class NativeWebp {
 
     /**
      * Decodes the WebP file at {@code path} as PIL does (see the class comment): RGB, or RGBA when the file declares
-     * alpha.
+     * alpha; null for an animation when libwebpdemux is not loaded (the caller decodes it in pure Java).
      *
      * @throws ImageDecodeException naming the file if libwebp cannot decode it or it exceeds {@code maxPixels}
      */
@@ -164,21 +221,31 @@ final class NativeWebp {
             while (buf.hasRemaining() && ch.read(buf) >= 0) {
                 // read to the end
             }
-            return decode(arena, data.asSlice(0, buf.position()), origin, maxPixels, LOADED);
+            return decode(arena, data.asSlice(0, buf.position()), origin, maxPixels, LOADED,
+                    LOADED.animation != null);
         }
     }
 
     /** As {@link #decode(Path, long)}, for a WebP file held in {@code bytes}; errors name {@code origin}. */
     static Image decode(byte[] bytes, Origin origin, long maxPixels) {
-        return decode(bytes, origin, maxPixels, LOADED);
+        return decode(bytes, origin, maxPixels, LOADED, LOADED.animation != null);
     }
 
-    private static Image decode(byte[] bytes, Origin origin, long maxPixels, Loaded lib) {
+    /**
+     * As {@link #decode(byte[], Origin, long)} by the route chosen: PIL's animation decoder ({@code true}; needs
+     * {@link #animationAvailable()}), or the still-image calls ({@code false}, null for an animation). For tests
+     * that compare the two routes.
+     */
+    static Image decode(byte[] bytes, Origin origin, long maxPixels, boolean viaAnimationDecoder) {
+        return decode(bytes, origin, maxPixels, LOADED, viaAnimationDecoder);
+    }
+
+    private static Image decode(byte[] bytes, Origin origin, long maxPixels, Loaded lib, boolean viaAnimationDecoder) {
         checkSize(origin, bytes.length);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(bytes.length);
             MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            return decode(arena, data, origin, maxPixels, lib);
+            return decode(arena, data, origin, maxPixels, lib, viaAnimationDecoder);
         }
     }
 
@@ -243,12 +310,15 @@ final class NativeWebp {
         }
     }
 
-    /** PIL's sequence: the features for the mode, then the first frame of an animation decoder. */
-    private static Image decode(Arena arena, MemorySegment data, Origin origin, long maxPixels, Loaded lib) {
-        if (lib.animNext == null) {
+    /**
+     * The features (mode, size, animation), the pixel limit, then the image by the chosen route; null for an
+     * animation on the still-image route.
+     */
+    private static Image decode(Arena arena, MemorySegment data, Origin origin, long maxPixels, Loaded lib,
+                                boolean viaAnimationDecoder) {
+        if (lib.rgbaInto == null || (viaAnimationDecoder && lib.animation == null)) {
             throw new IllegalStateException("the native WebP path is not available: " + lib.status);
         }
-        MemorySegment decoder = MemorySegment.NULL;
         try {
             MemorySegment features = arena.allocate(FEATURES_SIZE, 8);
             int status = (int) lib.features.invokeExact(data, data.byteSize(), features, DECODER_ABI);
@@ -260,17 +330,44 @@ final class NativeWebp {
             int height = features.get(ValueLayout.JAVA_INT, 4);
             boolean alpha = features.get(ValueLayout.JAVA_INT, 8) != 0;
             boolean animated = features.get(ValueLayout.JAVA_INT, 12) != 0;
-            Decoders.checkPixels(origin, width, height, maxPixels);   // before libwebp allocates its canvas
-            MemorySegment webpData = arena.allocate(WEBP_DATA_SIZE, 8);
-            webpData.set(ValueLayout.ADDRESS, 0, data);
-            webpData.set(ValueLayout.JAVA_LONG, 8, data.byteSize());
-            decoder = (MemorySegment) lib.animNew.invokeExact(webpData, MemorySegment.NULL, DEMUX_ABI);
-            if (decoder.equals(MemorySegment.NULL)) {
-                throw origin.error("corrupt or truncated WEBP data: libwebp's demuxer cannot read the file"
-                        + (animated ? " (an animation)" : ""));
+            Decoders.checkPixels(origin, width, height, maxPixels);   // before libwebp allocates anything
+            if (viaAnimationDecoder) {
+                return firstFrame(arena, data, origin, lib.animation, width, height, alpha, animated);
             }
+            if (animated) {
+                return null;
+            }
+            Image image = Image.empty(alpha ? Image.Mode.RGBA : Image.Mode.RGB, width, height);
+            MemorySegment out = image.data();
+            MethodHandle into = alpha ? lib.rgbaInto : lib.rgbInto;
+            MemorySegment written = (MemorySegment) into.invokeExact(data, data.byteSize(), out, out.byteSize(),
+                    width * image.channels());
+            if (written.equals(MemorySegment.NULL)) {
+                image.close();
+                throw origin.error("corrupt or truncated WEBP data: libwebp cannot decode the image");
+            }
+            return image;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("native WebP call failed", t);
+        }
+    }
+
+    /** PIL's route: the first frame of a WebPAnimDecoder with default options, on its RGBA canvas. */
+    private static Image firstFrame(Arena arena, MemorySegment data, Origin origin, Animation lib, int width,
+                                    int height, boolean alpha, boolean animated) throws Throwable {
+        MemorySegment webpData = arena.allocate(WEBP_DATA_SIZE, 8);
+        webpData.set(ValueLayout.ADDRESS, 0, data);
+        webpData.set(ValueLayout.JAVA_LONG, 8, data.byteSize());
+        MemorySegment decoder = (MemorySegment) lib.create.invokeExact(webpData, MemorySegment.NULL, DEMUX_ABI);
+        if (decoder.equals(MemorySegment.NULL)) {
+            throw origin.error("corrupt or truncated WEBP data: libwebp's demuxer cannot read the file"
+                    + (animated ? " (an animation)" : ""));
+        }
+        try {
             MemorySegment info = arena.allocate(ANIM_INFO_SIZE, 4);
-            if ((int) lib.animInfo.invokeExact(decoder, info) == 0) {
+            if ((int) lib.info.invokeExact(decoder, info) == 0) {
                 throw origin.error("corrupt WEBP data: libwebp cannot describe the file");
             }
             int canvasWidth = info.get(ValueLayout.JAVA_INT, 0);
@@ -282,25 +379,14 @@ final class NativeWebp {
             }
             MemorySegment frame = arena.allocate(ValueLayout.ADDRESS);
             MemorySegment timestamp = arena.allocate(ValueLayout.JAVA_INT);
-            if ((int) lib.animNext.invokeExact(decoder, frame, timestamp) == 0) {
+            if ((int) lib.next.invokeExact(decoder, frame, timestamp) == 0) {
                 throw origin.error("corrupt or truncated WEBP data: libwebp cannot decode the "
                         + (animated ? "first frame" : "image"));
             }
-            long pixels = (long) width * height;
-            MemorySegment canvas = frame.get(ValueLayout.ADDRESS, 0).reinterpret(pixels * 4);
+            MemorySegment canvas = frame.get(ValueLayout.ADDRESS, 0).reinterpret((long) width * height * 4);
             return fromCanvas(canvas, width, height, alpha);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException("native WebP call failed", t);
         } finally {
-            if (!decoder.equals(MemorySegment.NULL)) {
-                try {
-                    lib.animDelete.invokeExact(decoder);
-                } catch (Throwable t) {
-                    throw new IllegalStateException("WebPAnimDecoderDelete failed", t);
-                }
-            }
+            lib.delete.invokeExact(decoder);
         }
     }
 

@@ -64,6 +64,9 @@ class NativeWebpTest {
 
     @Test
     void describeSaysLibwebpDecodesWebp() {
+        if (systemHas("libwebpdemux.so.2") && !"still".equalsIgnoreCase(System.getProperty(NativeWebp.PROPERTY))) {
+            assertTrue(NativeWebp.animationAvailable(), NativeWebp.status());
+        }
         assertTrue(NATIVE.usesNativeWebp());
         assertFalse(NATIVE.withNativeWebp(false).usesNativeWebp());
         assertTrue(NATIVE.withNativeWebp(false).withNativeWebp(true).usesNativeWebp());
@@ -74,6 +77,8 @@ class NativeWebpTest {
     @MethodSource("accepted")
     void decodesToPilsPixelsAndMode(String line) throws IOException {
         String[] f = line.split(" ");
+        Assumptions.assumeTrue(f[3].equals("1") || NativeWebp.animationAvailable(),
+                "an animation, and libwebpdemux is not loaded: " + NativeWebp.status());
         Path file = DIR.resolve(f[0]);
         Fixtures.Npy expected = Fixtures.npy(DIR.resolve(f[4]));
         try (Image natural = NATIVE.decode(file); Image rgb = NATIVE.decode(file, Image.Mode.RGB);
@@ -84,6 +89,52 @@ class NativeWebpTest {
             Decoders.Header h = NATIVE.header(file);
             assertEquals(new Decoders.Header("WEBP", Decoders.modeName(natural.channels()), natural.width(),
                     natural.height()), h, f[0]);
+        }
+    }
+
+    /**
+     * Without libwebpdemux still images take WebPDecodeRGB(A)Into instead of PIL's WebPAnimDecoder: the same
+     * verdict (image or error) and the same pixels on every still fixture and on damaged copies of them.
+     */
+    @Test
+    @Timeout(120)
+    void stillImageRouteGivesWhatPilsRouteGives() throws IOException {
+        Assumptions.assumeTrue(NativeWebp.animationAvailable(), "libwebpdemux is not loaded: " + NativeWebp.status());
+        Random random = new Random(7);
+        int compared = 0;
+        for (String line : Fixtures.lines(DIR.resolve("cases.txt"))) {
+            String[] f = line.split(" ");
+            if (f.length > 3 && !f[3].equals("1")) {
+                continue;   // animations: PIL's route only
+            }
+            byte[] original = Files.readAllBytes(DIR.resolve(f[0]));
+            for (int round = 0; round < 25; round++) {
+                byte[] bytes = original.clone();
+                if (round > 0) {
+                    for (int k = 0; k <= round % 3; k++) {
+                        bytes[12 + random.nextInt(bytes.length - 12)] ^= (byte) (1 + random.nextInt(255));
+                    }
+                }
+                String name = "route-" + round + "-" + f[0];
+                String pil = outcome(() -> NativeWebp.decode(bytes, Origin.named(name), Long.MAX_VALUE, true));
+                String still = outcome(() -> NativeWebp.decode(bytes, Origin.named(name), Long.MAX_VALUE, false));
+                assertEquals(pil.startsWith("image"), still.startsWith("image"), name + ": " + pil + " / " + still);
+                if (pil.startsWith("image")) {
+                    assertEquals(pil, still, name);
+                }
+                compared++;
+            }
+        }
+        System.out.println("WebP routes compared on " + compared + " files");
+    }
+
+    /** "image MODE WxH hash" or "error MESSAGE". */
+    private static String outcome(java.util.function.Supplier<Image> decode) {
+        try (Image img = decode.get()) {
+            return "image " + img.mode() + " " + img.width() + "x" + img.height() + " "
+                    + java.util.Arrays.hashCode(img.toByteArray());
+        } catch (ImageDecodeException e) {
+            return "error " + e.getMessage();
         }
     }
 
