@@ -179,6 +179,29 @@ class NativeWebpTest {
         }
     }
 
+    /** lossy_q90.webp wrapped in an extended (VP8X) file with a 100 kB ICC profile chunk before the image data. */
+    private static byte[] withLargeProfile() throws IOException {
+        byte[] simple = Files.readAllBytes(DIR.resolve("lossy_q90.webp"));
+        byte[] vp8 = java.util.Arrays.copyOfRange(simple, 12, simple.length);   // the "VP8 " chunk, header included
+        int profile = 100_000;
+        ByteBuffer b = ByteBuffer.allocate(12 + 18 + 8 + profile + vp8.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(b.capacity() - 8).put("WEBP".getBytes());
+        b.put("VP8X".getBytes()).putInt(10).put((byte) 0x20).put(new byte[3]);
+        b.put(new byte[] {36, 0, 0, 28, 0, 0});   // canvas 37 x 29
+        b.put("ICCP".getBytes()).putInt(profile).put(new byte[profile]);
+        b.put(vp8);
+        return b.array();
+    }
+
+    @Test
+    void headerAndPixelsOfAFileWithLargeMetadataBeforeTheImage(@TempDir Path tmp) throws IOException {
+        Path file = Files.write(tmp.resolve("profile.webp"), withLargeProfile());
+        assertEquals(new Decoders.Header("WEBP", "RGB", 37, 29), NATIVE.header(file));
+        try (Image rgb = NATIVE.decode(file, Image.Mode.RGB)) {
+            assertEquals(0, Fixtures.maxDiff(rgb, Fixtures.npy(DIR.resolve("lossy_q90_webp.npy"))));
+        }
+    }
+
     /** Flipped bytes and cut files (with the RIFF size fixed to the new length): an image or a clear error. */
     @Test
     @Timeout(120)
