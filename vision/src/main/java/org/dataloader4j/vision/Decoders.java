@@ -38,8 +38,14 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * uses libjpeg-turbo too) and can decode just a region ({@link #decodeRegion}). {@link #describe()} says whether
  * it is in use and, if not, why.
  *
+ * <p>WebP files go through the system's libwebp when it is installed ({@code libwebp.so.7} and
+ * {@code libwebpdemux.so.2}, called through {@code java.lang.foreign} with the same calls PIL makes), so lossy WebP
+ * gives PIL's pixels too; without it, or with {@link #withNativeWebp withNativeWebp(false)}, the pure-Java plugin
+ * decodes them.
+ *
  * <p>Every failure is an {@link ImageDecodeException} naming the file and what was wrong: missing or unreadable
- * file, empty file, unknown format, corrupt or truncated data, or an image larger than the pixel limit. The limit
+ * file, empty file, unknown format, corrupt or truncated data (including a PNG chunk before the image data whose
+ * CRC is wrong, which PIL refuses too: see {@code PngChunkCheck}), or an image larger than the pixel limit. The limit
  * is checked against the size in the file's header before any pixel memory is allocated; the default is PIL's
  * decompression-bomb error threshold, {@code 2 × 89,478,485} pixels.
  *
@@ -56,7 +62,7 @@ public final class Decoders {
     /** PIL's {@code Image.MAX_IMAGE_PIXELS} (89,478,485) times two: above this PIL raises DecompressionBombError. */
     public static final long DEFAULT_MAX_PIXELS = 2L * 89_478_485L;
 
-    private static final Decoders STANDARD = new Decoders(DEFAULT_MAX_PIXELS, true, false);
+    private static final Decoders STANDARD = new Decoders(DEFAULT_MAX_PIXELS, true, false, true);
 
     static {
         ImageIO.setUseCache(false);
@@ -65,11 +71,13 @@ public final class Decoders {
     private final long maxPixels;
     private final boolean nativeJpeg;
     private final boolean dctScaling;
+    private final boolean nativeWebp;
 
-    private Decoders(long maxPixels, boolean nativeJpeg, boolean dctScaling) {
+    private Decoders(long maxPixels, boolean nativeJpeg, boolean dctScaling, boolean nativeWebp) {
         this.maxPixels = maxPixels;
         this.nativeJpeg = nativeJpeg;
         this.dctScaling = dctScaling;
+        this.nativeWebp = nativeWebp;
     }
 
     /** The decoder with the default pixel limit. */
@@ -86,7 +94,7 @@ public final class Decoders {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive, but got maxPixels=" + maxPixels);
         }
-        return new Decoders(maxPixels, nativeJpeg, dctScaling);
+        return new Decoders(maxPixels, nativeJpeg, dctScaling, nativeWebp);
     }
 
     /**
@@ -94,7 +102,7 @@ public final class Decoders {
      * default) or always the pure-Java decoders ({@code false}). Both give PIL's pixels for gray and colour JPEGs.
      */
     public Decoders withNativeJpeg(boolean enabled) {
-        return new Decoders(maxPixels, enabled, dctScaling);
+        return new Decoders(maxPixels, enabled, dctScaling, nativeWebp);
     }
 
     /**
@@ -116,7 +124,7 @@ public final class Decoders {
      * }</pre>
      */
     public Decoders withDctScaling(boolean enabled) {
-        return new Decoders(maxPixels, nativeJpeg, enabled);
+        return new Decoders(maxPixels, nativeJpeg, enabled, nativeWebp);
     }
 
     /** True if fused decode-and-resize paths may decode at a reduced DCT scale (see {@link #withDctScaling}). */
@@ -127,6 +135,20 @@ public final class Decoders {
     /** True if this decoder decodes gray, RGB and YCbCr JPEGs natively: enabled and the library is loaded. */
     public boolean usesNativeJpeg() {
         return nativeJpeg && NativeJpeg.available();
+    }
+
+    /**
+     * A decoder that decodes WebP files with the system's libwebp when it is available ({@code true}, the default:
+     * PIL's pixels, also for lossy files and the first frame of animations), or always with the pure-Java ImageIO
+     * plugin ({@code false}: lossless files give PIL's pixels, lossy ones differ by a few levels on average).
+     */
+    public Decoders withNativeWebp(boolean enabled) {
+        return new Decoders(maxPixels, nativeJpeg, dctScaling, enabled);
+    }
+
+    /** True if this decoder decodes WebP files with libwebp: enabled and the library is loaded. */
+    public boolean usesNativeWebp() {
+        return nativeWebp && NativeWebp.available();
     }
 
     /** The largest number of pixels this decoder accepts. */
@@ -189,6 +211,14 @@ public final class Decoders {
         try (ImageInputStream in = new FileImageInputStream(path.toFile())) {
             if (in.length() == 0) {
                 throw origin.error("the file is empty");
+            }
+            PngChunkCheck.check(origin, in);
+            if (!usesNativeWebp() || !NativeWebp.animationAvailable()) {
+                WebpFallbackCheck.check(origin, in);   // what decode refuses before the pure-Java reader
+            }
+            Header webp = usesNativeWebp() ? NativeWebp.header(origin, in, maxPixels) : null;   // null: not WebP
+            if (webp != null) {
+                return webp;
             }
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -337,7 +367,15 @@ public final class Decoders {
             return bytes != null ? PnmReader.read(bytes, origin, maxPixels) : PnmReader.read(path, maxPixels);
         }
         checkRiffLength(origin, in, head, headLength);
-        in.seek(0);
+        if (NativeWebp.isWebp(head, headLength)) {
+            Image image = !usesNativeWebp() ? null
+                    : bytes != null ? NativeWebp.decode(bytes, origin, maxPixels) : NativeWebp.decode(path, maxPixels);
+            if (image != null) {
+                return image;
+            }   // no libwebp, or an animation without libwebpdemux: the pure-Java reader below
+            WebpFallbackCheck.check(origin, in);   // what the pure-Java reader would get wrong is refused
+        }
+        PngChunkCheck.check(origin, in);   // leaves the stream at its start
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
             throw origin.error("not an image in a supported format (JPEG, PNG, BMP, TIFF, WebP,"
@@ -720,8 +758,10 @@ public final class Decoders {
     /**
      * Which decoder handles each format and whether the native JPEG path is in use, and if not why, for example
      * {@code "pure Java (javax.imageio): JPEG -> com.twelvemonkeys...JPEGImageReader, PNG -> ...; PGM/PPM -> ...;
-     * native libjpeg-turbo path: in use for gray, RGB and YCbCr JPEG ... (loaded /tmp/libdl4jjpeg123.so)"}.
-     * {@link #standard()} uses the native path when it is available; {@link #withNativeJpeg} turns it off.
+     * native libjpeg-turbo path: in use for gray, RGB and YCbCr JPEG ... (loaded /tmp/libdl4jjpeg123.so); WebP: native
+     * libwebp 1.2.4 (libwebp.so.7, libwebpdemux.so.2) through java.lang.foreign, ..."}.
+     * {@link #standard()} uses the native paths when they are available; {@link #withNativeJpeg} and
+     * {@link #withNativeWebp} turn them off.
      */
     public static String describe() {
         Map<String, String> used = new LinkedHashMap<>();
@@ -739,6 +779,10 @@ public final class Decoders {
             sb.append("; native libjpeg-turbo path: not available, JPEG is decoded in pure Java (")
                     .append(NativeJpeg.status()).append(")");
         }
+        sb.append("; WebP: ").append(NativeWebp.available()
+                ? "native " + NativeWebp.status() + ", through java.lang.foreign (the ImageIO reader above is the"
+                        + " fallback)"
+                : "the pure-Java ImageIO reader above; native libwebp not available (" + NativeWebp.status() + ")");
         sb.append("; native pixel kernels: ").append(NativeKernels.describe());
         return sb.toString();
     }

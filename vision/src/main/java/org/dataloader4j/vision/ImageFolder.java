@@ -41,6 +41,7 @@ public final class ImageFolder {
             NativeJpeg.warmUp();
         }
         NativeKernels.warmUp();
+        decoder.usesNativeWebp();   // loads libwebp, whose self-test decodes one pixel and so links every call
         Image.empty(Image.Mode.RGB, 1, 1).close();   // and the off-heap allocator the decoded images come from
         return DatasetFolder.<Image>builder(root, new RgbLoader(decoder)).defaultExtensions(IMG_EXTENSIONS);
     }

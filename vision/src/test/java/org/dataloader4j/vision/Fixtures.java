@@ -30,6 +30,35 @@ public final class Fixtures {
         return Path.of("src/test/resources/parity").resolve(sub).toAbsolutePath();
     }
 
+    /**
+     * The image fixtures that the generic decode tests leave out, as paths relative to the parity folder: those PIL
+     * refuses to open (listed as {@code <file> refuse ...} in a sub-folder's {@code cases.txt}), and, where
+     * libwebpdemux is not loaded, the WebP animations (the pure-Java reader refuses some; WebpFallbackTest covers
+     * them).
+     */
+    public static java.util.Set<String> refusedImages() {
+        Path parity = dir(".").normalize();
+        try (java.util.stream.Stream<Path> files = Files.list(parity)) {
+            java.util.Set<String> refused = new java.util.TreeSet<>();
+            for (Path sub : files.filter(Files::isDirectory).toList()) {
+                Path cases = sub.resolve("cases.txt");
+                if (Files.exists(cases)) {
+                    for (String line : lines(cases)) {
+                        String[] f = line.split(" ");
+                        boolean animation = sub.getFileName().toString().equals("webp") && f.length > 3
+                                && !f[3].equals("1");
+                        if (f.length > 1 && f[1].equals("refuse") || animation && !NativeWebp.animationAvailable()) {
+                            refused.add(sub.getFileName() + "/" + f[0]);
+                        }
+                    }
+                }
+            }
+            return refused;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static List<String> lines(Path file) {
         try {
             return Files.readAllLines(file, StandardCharsets.UTF_8).stream()

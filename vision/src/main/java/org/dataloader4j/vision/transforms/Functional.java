@@ -174,33 +174,60 @@ public final class Functional {
     }
 
     /**
-     * Pads (negative amounts crop) like torchvision's PIL {@code pad}. {@code fill} is one value for every
-     * channel or one per channel (constant mode only).
+     * Pads (negative amounts crop) like torchvision's {@code pad} of a PIL image. {@code fill} is one value for every
+     * channel or one per channel (constant mode only). Edge, reflect and symmetric padding follow numpy's
+     * {@code np.pad}, which torchvision uses for them (see {@link PadIndex}): a side of one pixel is repeated in
+     * reflect and symmetric mode, and paddings wider than the image are allowed in every mode. Constant padding
+     * places the image at ({@code left}, {@code top}) in a canvas of the fill, as PIL's {@code ImageOps.expand}
+     * does, so it may even crop the image away entirely and leave only the fill.
+     *
+     * <pre>{@code
+     * Image wide = Functional.pad(img, 5, 0, 5, 0, Functional.PaddingMode.REFLECT, new int[] {0});
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if the result would have no pixels, or if edge, reflect or symmetric padding
+     *                                  crops the image to nothing first (torchvision fails there, or returns an image
+     *                                  without pixels); if constant padding has several fill values but not one per
+     *                                  channel (as torchvision)
      */
     public static Image pad(Image img, int left, int top, int right, int bottom, PaddingMode mode, int[] fill) {
         Objects.requireNonNull(mode, "mode");
-        Image src = img;
-        if (left < 0 || top < 0 || right < 0 || bottom < 0) {
+        int w = img.width();
+        int h = img.height();
+        int c = img.channels();
+        long outWidth = (long) w + left + right;
+        long outHeight = (long) h + top + bottom;
+        String padding = "padding (left=" + left + ", top=" + top + ", right=" + right + ", bottom=" + bottom
+                + ") of a " + w + "x" + h + " image";
+        if (outWidth <= 0 || outHeight <= 0 || outWidth * outHeight * c > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(padding + " gives a " + outWidth + "x" + outHeight + " image; the"
+                    + " result must have at least one pixel and fewer than 2^31 bytes");
+        }
+        if (mode == PaddingMode.CONSTANT && fill != null && fill.length > 1 && fill.length != c) {
+            throw new IllegalArgumentException("the number of fill values does not match the number of channels of"
+                    + " the image (" + fill.length + " != " + c + "): fill=" + Arrays.toString(fill));
+        }
+        int[] columns;
+        int[] rows;
+        if (mode == PaddingMode.CONSTANT) {
+            columns = window(w, left, (int) outWidth);
+            rows = window(h, top, (int) outHeight);
+        } else {
             int cl = Math.max(0, -left);
             int ct = Math.max(0, -top);
-            int cr = Math.max(0, -right);
-            int cb = Math.max(0, -bottom);
-            src = crop(img, ct, cl, img.height() - ct - cb, img.width() - cl - cr);
-            left = Math.max(0, left);
-            top = Math.max(0, top);
-            right = Math.max(0, right);
-            bottom = Math.max(0, bottom);
+            long keptWidth = (long) w - cl - Math.max(0, -right);
+            long keptHeight = (long) h - ct - Math.max(0, -bottom);
+            if (keptWidth <= 0 || keptHeight <= 0) {
+                throw new IllegalArgumentException(padding + " in " + mode + " mode crops it to nothing ("
+                        + keptWidth + "x" + keptHeight + " after removing the negative sides), and there is nothing"
+                        + " to pad from");
+            }
+            columns = shifted(PadIndex.sources((int) keptWidth, Math.max(0, left), Math.max(0, right), mode), cl);
+            rows = shifted(PadIndex.sources((int) keptHeight, Math.max(0, top), Math.max(0, bottom), mode), ct);
         }
-        int w = src.width();
-        int h = src.height();
-        int c = src.channels();
-        int ow = w + left + right;
-        int oh = h + top + bottom;
-        if (mode == PaddingMode.REFLECT && (left >= w || right >= w || top >= h || bottom >= h) && (w == 1 || h == 1)) {
-            throw new IllegalArgumentException("reflect padding of a " + w + "x" + h + " image needs at least 2 pixels"
-                    + " per padded side");
-        }
-        byte[] in = src.toByteArray();
+        int ow = columns.length;
+        int oh = rows.length;
+        byte[] in = img.toByteArray();
         byte[] out = new byte[ow * oh * c];
         byte[] fillBytes = new byte[c];
         for (int k = 0; k < c; k++) {
@@ -208,37 +235,36 @@ public final class Functional {
             fillBytes[k] = (byte) f;
         }
         for (int y = 0; y < oh; y++) {
-            int sy = mode == PaddingMode.CONSTANT ? y - top : index(y - top, h, mode);
+            int sy = rows[y];
             for (int x = 0; x < ow; x++) {
-                int sx = mode == PaddingMode.CONSTANT ? x - left : index(x - left, w, mode);
+                int sx = columns[x];
                 int o = (y * ow + x) * c;
-                if (sy < 0 || sy >= h || sx < 0 || sx >= w) {
+                if (sy == PadIndex.FILL || sx == PadIndex.FILL) {
                     System.arraycopy(fillBytes, 0, out, o, c);
                 } else {
                     System.arraycopy(in, (sy * w + sx) * c, out, o, c);
                 }
             }
         }
-        if (src != img) {
-            src.close();
-        }
         return Image.of(img.mode(), ow, oh, out);
     }
 
-    /** Maps an index outside 0..n-1 back inside, as np.pad does (repeatedly for large pads). */
-    private static int index(int i, int n, PaddingMode mode) {
-        if (mode == PaddingMode.EDGE) {
-            return Math.min(n - 1, Math.max(0, i));
+    /** The source of each of the {@code out} positions of an axis of {@code length} values placed at {@code offset}. */
+    private static int[] window(int length, int offset, int out) {
+        int[] index = new int[out];
+        for (int i = 0; i < out; i++) {
+            long source = (long) i - offset;
+            index[i] = source >= 0 && source < length ? (int) source : PadIndex.FILL;
         }
-        if (n == 1) {
-            return 0;
+        return index;
+    }
+
+    /** {@code index} with {@code by} added to every source (the columns or rows cropped away before them). */
+    private static int[] shifted(int[] index, int by) {
+        for (int i = 0; i < index.length; i++) {
+            index[i] += by;
         }
-        int period = mode == PaddingMode.REFLECT ? 2 * (n - 1) : 2 * n;
-        int m = Math.floorMod(i, period);
-        if (mode == PaddingMode.REFLECT) {
-            return m < n ? m : period - m;
-        }
-        return m < n ? m : period - 1 - m;
+        return index;
     }
 
     /** PIL's conversion to gray (L); with {@code channels} 3 the gray value is repeated in R, G and B. */

@@ -9,7 +9,9 @@ import org.dataloader4j.vision.Image;
 
 /**
  * torchvision's {@code Pad}: padding of one value (all sides), two (left/right, top/bottom) or four (left, top,
- * right, bottom); constant (with a fill per channel or one for all), edge, reflect or symmetric.
+ * right, bottom); constant (with a fill per channel or one for all), edge, reflect or symmetric. Paddings may be
+ * wider than the image and images may have a side of one pixel, with torchvision's results (see
+ * {@link Functional#pad}); negative paddings crop.
  *
  * <pre>{@code
  * SampleTransform<Image, Image> black = new Pad(4);                                   // 4 px of 0 on every side

@@ -1,6 +1,7 @@
 package org.dataloader4j.vision.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -126,15 +127,40 @@ class TransformParityTest {
         };
     }
 
-    @ParameterizedTest
-    @MethodSource("cases")
-    void matchesTorchvision(String line) {
-        String[] f = line.split(" ");
+    private static Map<String, String> args(String[] f) {
         Map<String, String> args = new HashMap<>();
         for (int i = 3; i < f.length; i++) {
             String[] kv = f[i].split("=", 2);
             args.put(kv[0], kv[1]);
         }
+        return args;
+    }
+
+    static Stream<String> refusals() {
+        return Fixtures.lines(DIR.resolve("refusals.txt")).stream();
+    }
+
+    /** What torchvision raises a ValueError for (refusals.txt, written by make_fixtures.py) is refused too. */
+    @ParameterizedTest
+    @MethodSource("refusals")
+    void refusesWhatTorchvisionRefuses(String line) {
+        String[] f = line.split(" ");
+        SampleTransform<Image, ?> t = transform(f[2], args(f));
+        assertTrue(t != null, f[2] + " has no transform");
+        try (Image input = Decoders.standard().decode(DIR.resolve(f[1]))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> t.apply(input, CounterRandom.of(0, 0, 0, 0)), f[0]);
+            String size = input.width() + "x" + input.height();
+            String expected = f[0].contains("fill3") ? "fill values" : f[0].startsWith("randomcrop") ? "crop" : size;
+            assertTrue(e.getMessage().contains(expected), f[0] + ": " + e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("cases")
+    void matchesTorchvision(String line) {
+        String[] f = line.split(" ");
+        Map<String, String> args = args(f);
         SampleTransform<Image, ?> t = transform(f[2], args);
         Assumptions.assumeTrue(t != null, f[2] + " is not implemented yet");
         Fixtures.Npy expected = Fixtures.npy(DIR.resolve(f[0] + ".npy"));
