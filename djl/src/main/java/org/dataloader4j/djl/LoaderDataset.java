@@ -123,8 +123,11 @@ public final class LoaderDataset implements Dataset {
                 + ")";
     }
 
-    /** The iterator of one epoch: our batches, converted one at a time on the consuming thread. */
-    private final class Epoch implements Iterator<ai.djl.training.dataset.Batch> {
+    /**
+     * The iterator of one epoch: our batches, converted one at a time on the consuming thread. It is
+     * {@link AutoCloseable}: closing it (for example after stopping early) stops the epoch's loading.
+     */
+    private final class Epoch implements Iterator<ai.djl.training.dataset.Batch>, AutoCloseable {
         private final NDManager manager;
         private final LoaderIterator<Batch> batches;
         private final long total;
@@ -158,6 +161,12 @@ public final class LoaderDataset implements Dataset {
                 batches.close();
                 throw e;
             }
+        }
+
+        /** Stops this epoch's loading and releases what it holds. Idempotent. */
+        @Override
+        public void close() {
+            batches.close();
         }
 
         private long batchesPerEpoch() {

@@ -49,6 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * images of every format, and the demo's real photographs), then the shards read back by 2 ranks × 2 workers
  * through DataLoaders.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.dataloader4j.testing.NoLeftoversExtension.class)
 class ShardJobTest {
     static SparkSession spark;
 

@@ -39,6 +39,7 @@ import scala.Tuple2;
  * number of batches, when the epoch ends, and when a transform fails; no worker thread is left.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
+@org.junit.jupiter.api.extension.ExtendWith(org.dataloader4j.testing.NoLeftoversExtension.class)
 class ShardedDatasetReleaseTest {
     /** Samples per shard: uneven; 3 shards, 13 samples. */
     private static final int[] COUNTS = {6, 3, 4};
@@ -263,7 +264,7 @@ class ShardedDatasetReleaseTest {
                     }, what);
                     assertTrue(e.getCause() instanceof IllegalStateException
                             && e.getCause().getMessage().equals("cannot augment " + bad), what + ": " + e);
-                    opener.assertReleased(what + ", as the failure surfaces");
+                    // the epoch goes on after a failed batch, so other workers' shards may still be open here
                 }
                 assertNoWorkerLeft(before, what);
                 opener.assertReleased(what);

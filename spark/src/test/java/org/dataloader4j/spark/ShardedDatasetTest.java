@@ -40,6 +40,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * ShardedDataset on hand-written shards of uneven sizes (one empty): exactly-once delivery for every worldSize 1-4
  * and numWorkers 0-4, directly and through a DataLoader, the shuffle buffer, resume, openers and errors.
  */
+@org.junit.jupiter.api.extension.ExtendWith(org.dataloader4j.testing.NoLeftoversExtension.class)
 class ShardedDatasetTest {
     /** Samples per shard: uneven, one empty. 5 shards, 25 samples. */
     static final int[] COUNTS = {7, 0, 3, 10, 5};

@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A broken JPEG in an ImageFolder read through the fused decode: the loader names the sample, the file and why. */
+@org.junit.jupiter.api.extension.ExtendWith(org.dataloader4j.testing.NoLeftoversExtension.class)
 class ImageFolderLoaderErrorTest {
 
     @ParameterizedTest

@@ -22,6 +22,7 @@ import org.dataloader4j.vision.transforms.ToTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@org.junit.jupiter.api.extension.ExtendWith(org.dataloader4j.testing.NoLeftoversExtension.class)
 class ImageFolderTest {
 
     /** Recreates the tree of folder_tree.txt under {@code tmp}; returns the expected classes and samples. */
