@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.zip.CRC32;
 import org.dataloader4j.collate.Batch;
 import org.dataloader4j.loader.DataLoader;
+import org.dataloader4j.loader.SampleErrorPolicy;
 import org.dataloader4j.loader.LoaderMemory;
 import org.dataloader4j.stats.RunningStats;
 import org.dataloader4j.stats.Summary;
@@ -90,6 +91,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "AUTO (a bar on a terminal, plain lines elsewhere), BAR or PLAIN (default: ${DEFAULT-VALUE})")
     Progress.Mode progress;
 
+    @Option(names = "--skip-bad", paramLabel = "N", defaultValue = "0",
+            description = "leave out up to N images per epoch that fail to load, and list them (default:"
+                    + " ${DEFAULT-VALUE}, fail on the first)")
+    long skipBad;
+
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
 
@@ -110,7 +116,8 @@ final class DemoCommand implements Callable<Integer> {
                 dataset.classes().size());
         o.println("pipeline: " + pipeline.stages());
 
-        var builder = DataLoader.builder(dataset).batchSize(batchSize).shuffle(true).seed(seed);
+        var builder = DataLoader.builder(dataset).batchSize(batchSize).shuffle(true).seed(seed)
+                .onSampleError(skipBad > 0 ? SampleErrorPolicy.skip(skipBad) : SampleErrorPolicy.fail());
         if (workers > 0) {
             builder.numWorkers(workers).persistentWorkers(true);
         }
@@ -127,6 +134,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void checkOptions() {
+        if (skipBad < 0) {
+            throw new ParameterException(spec.commandLine(), "--skip-bad must be non-negative, but got --skip-bad="
+                    + skipBad);
+        }
         if (batchSize < 1 || epochs < 1 || workers < 0 || perClass < 1 || imageSize < 1) {
             throw new ParameterException(spec.commandLine(), "--batch-size, --epochs, --per-class and --image-size"
                     + " must be positive and --workers non-negative, but got --batch-size=" + batchSize
@@ -234,6 +245,7 @@ final class DemoCommand implements Callable<Integer> {
         o.printf(Locale.ROOT, "  channel std        %s%n", vector(std));
         o.printf(Locale.ROOT, "  decoder            %s%n", Decoders.describe());
         o.printf(Locale.ROOT, "  workers            %s%n", loader.workerChoice());
+        SkippedReport.print(o, "  skipped samples    ", loader.skippedSamples());
         o.printf(Locale.ROOT, "  contact sheet      %s (%d images of the first batch, %d x %d tiles, %d x %d px%s)%n",
                 sheet.toAbsolutePath(), run.sheet.count(), ContactSheet.columns(run.sheet.count()),
                 ContactSheet.rows(run.sheet.count()), ContactSheet.width(run.sheet.count(), imageSize),

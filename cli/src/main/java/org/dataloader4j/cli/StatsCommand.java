@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.loader.SampleErrorPolicy;
+import org.dataloader4j.loader.SkippedSample;
 import org.dataloader4j.stats.ChannelStats;
 import org.dataloader4j.stats.Stats;
 import org.dataloader4j.tensor.Tensor;
@@ -51,15 +53,20 @@ final class StatsCommand implements Callable<Integer> {
             description = "images per worker task (default: ${DEFAULT-VALUE})")
     int batchSize;
 
+    @Option(names = "--skip-bad", paramLabel = "N", defaultValue = "0",
+            description = "leave out up to N images that fail to load, and list them (default: ${DEFAULT-VALUE},"
+                    + " fail on the first)")
+    long skipBad;
+
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
 
     @Override
     public Integer call() {
-        if (workers < 0 || batchSize < 1 || (resize != null && resize < 1)) {
+        if (workers < 0 || batchSize < 1 || (resize != null && resize < 1) || skipBad < 0) {
             throw new ParameterException(spec.commandLine(), "--batch-size and --resize must be positive and --workers"
-                    + " non-negative, but got --batch-size=" + batchSize + " --resize=" + resize + " --workers="
-                    + workers);
+                    + " and --skip-bad non-negative, but got --batch-size=" + batchSize + " --resize=" + resize
+                    + " --workers=" + workers + " --skip-bad=" + skipBad);
         }
         if (!java.nio.file.Files.isDirectory(dir)) {
             throw new ParameterException(spec.commandLine(), "DIR " + dir + " is not a directory: give an ImageFolder,"
@@ -69,7 +76,9 @@ final class StatsCommand implements Callable<Integer> {
                 : Compose.of(new Resize(resize)).then(new ToTensor());
         DatasetFolder<Tensor, Long> dataset = ImageFolder.builder(dir).transform(transform).allowEmpty(true).build();
         long start = System.nanoTime();
-        ChannelStats s = Stats.compute(dataset, batchSize, workers);
+        java.util.List<SkippedSample> skipped = new java.util.ArrayList<>();
+        ChannelStats s = skipBad == 0 ? Stats.compute(dataset, batchSize, workers)
+                : Stats.compute(dataset, batchSize, workers, SampleErrorPolicy.skip(skipBad), skipped::add);
         double seconds = (System.nanoTime() - start) / 1e9;
 
         PrintWriter o = spec.commandLine().getOut();
@@ -83,6 +92,9 @@ final class StatsCommand implements Callable<Integer> {
                 javaArray(s.std()));
         o.printf(Locale.ROOT, "  transforms.Normalize(mean=%s, std=%s)%n", vector(s.mean(), 4, ""),
                 vector(s.std(), 4, ""));
+        if (skipBad > 0) {
+            SkippedReport.print(o, "skipped images: ", skipped);
+        }
         o.flush();
         return 0;
     }

@@ -117,7 +117,26 @@ class StatsCommandTest {
     }
 
     @Test
+    void skipBadLeavesCorruptImagesOutListsThemAndGivesTheStatsOfTheRest() throws Exception {
+        CliRun clean = CliRun.of("stats", root.toString(), "--workers", "2");
+        Files.writeString(root.resolve("y/bad.png"), "garbage");
+        Files.writeString(root.resolve("x/0bad.png"), "more garbage");
+        for (String workers : new String[] {"0", "2"}) {
+            CliRun r = CliRun.of("stats", root.toString(), "--skip-bad", "2", "--workers", workers);
+            assertEquals(0, r.code(), r.all());
+            assertTrue(r.out().contains("skipped images: 2 (left out of their batches):"), r.all());
+            assertTrue(r.out().contains("0bad.png") && r.out().contains("bad.png: "), r.all());
+            String mean = clean.out().lines().filter(l -> l.startsWith("mean")).findFirst().orElseThrow();
+            assertTrue(r.out().contains(mean), "the statistics of the images that loaded:\n" + r.all());
+        }
+        CliRun over = CliRun.of("stats", root.toString(), "--skip-bad", "1");
+        assertEquals(1, over.code(), over.all());
+        assertTrue(over.err().contains("more than the 1 that onSampleError(skip) allows"), over.all());
+    }
+
+    @Test
     void usageErrorsExitWith2() {
+        assertEquals(2, CliRun.of("stats", root.toString(), "--skip-bad", "-1").code());
         assertEquals(2, CliRun.of("stats").code());
         assertEquals(2, CliRun.of("stats", root.toString(), "--resize", "0").code());
         assertEquals(2, CliRun.of("stats", root.toString(), "--workers", "many").code());

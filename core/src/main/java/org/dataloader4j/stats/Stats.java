@@ -4,10 +4,13 @@ import java.lang.reflect.RecordComponent;
 import java.util.List;
 import java.util.SequencedMap;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.dataloader4j.collate.Batch;
 import org.dataloader4j.collate.Collate;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.loader.DataLoader;
+import org.dataloader4j.loader.SampleErrorPolicy;
+import org.dataloader4j.loader.SkippedSample;
 import org.dataloader4j.tensor.Tensor;
 
 /**
@@ -48,8 +51,24 @@ public final class Stats {
         return ChannelStats.of(channelStats(dataset, batchSize, numWorkers).summary());
     }
 
+    /**
+     * As {@link #compute(Dataset, int, int)}, leaving out the samples that fail to load within {@code policy}'s
+     * budget ({@link SampleErrorPolicy#skip}); each one left out is handed to {@code skipped}.
+     */
+    public static ChannelStats compute(Dataset<?> dataset, int batchSize, int numWorkers, SampleErrorPolicy policy,
+                                       Consumer<SkippedSample> skipped) {
+        return ChannelStats.of(channelStats(dataset, batchSize, numWorkers, policy, skipped).summary());
+    }
+
     /** As {@link #compute(Dataset, int, int)}, returning the merged accumulator itself. */
     public static RunningStats channelStats(Dataset<?> dataset, int batchSize, int numWorkers) {
+        return channelStats(dataset, batchSize, numWorkers, SampleErrorPolicy.fail(), s -> { });
+    }
+
+    private static RunningStats channelStats(Dataset<?> dataset, int batchSize, int numWorkers,
+                                             SampleErrorPolicy policy, Consumer<SkippedSample> skipped) {
+        Objects.requireNonNull(policy, "policy");
+        Objects.requireNonNull(skipped, "skipped");
         Objects.requireNonNull(dataset, "dataset");
         if (dataset.size() == 0) {
             throw new IllegalArgumentException("cannot compute channel statistics of an empty dataset: " + dataset);
@@ -59,7 +78,7 @@ public final class Stats {
         Dataset<Object> samples = (Dataset<Object>) dataset;
         RunningStats total = null;
         try (DataLoader<RunningStats> loader = DataLoader.builder(samples).batchSize(batchSize)
-                .numWorkers(numWorkers).seed(0).collate(perBatch).build()) {
+                .numWorkers(numWorkers).seed(0).onSampleError(policy).collate(perBatch).build()) {
             for (RunningStats batch : loader.epoch(0)) {
                 if (total == null) {
                     total = new RunningStats(batch.features());
@@ -70,6 +89,10 @@ public final class Stats {
                 }
                 total.merge(batch);
             }
+            loader.skippedSamples().forEach(skipped);
+        }
+        if (total == null) {
+            throw new IllegalArgumentException("no sample of " + dataset + " loaded: every one was skipped");
         }
         return total;
     }
