@@ -104,6 +104,7 @@ class LoaderLifecycleTest {
                 } else {
                     assertFalse(it.hasNext());
                 }
+                release.set(true); // let the stuck sample return, so that close() need not wait for it
                 closing.join();
                 loader.close();
             });
@@ -134,6 +135,7 @@ class LoaderLifecycleTest {
                     var e = assertThrows(DataLoaderException.class, () -> loader.epoch(0).iterator().next());
                     assertInstanceOf(InterruptedException.class, e.getCause());
                     assertTrue(Thread.interrupted(), "the interrupt flag is restored");
+                    release.set(true);
                 }
             });
         } finally {
@@ -164,8 +166,8 @@ class LoaderLifecycleTest {
                     // 200 ms + scheduling; the old engine took 2.2 s (it joined the stuck worker)
                     assertTrue(millis >= 200 && millis < 1_000, "timed out after " + millis + " ms");
                     assertFalse(it.hasNext(), "a timeout ends the epoch");
+                    release.set(true);
                 }
-                release.set(true);
             });
         } finally {
             release.set(true);
@@ -200,8 +202,8 @@ class LoaderLifecycleTest {
                     assertInstanceOf(TimeoutException.class, e.getCause());
                     assertEquals(0, e.workerId().orElseThrow(), e.getMessage());
                     assertTrue(millis < 1_000, "timed out after " + millis + " ms");
+                    release.set(true);
                 }
-                release.set(true);
             });
         } finally {
             release.set(true);
