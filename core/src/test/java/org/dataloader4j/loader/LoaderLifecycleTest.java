@@ -210,6 +210,54 @@ class LoaderLifecycleTest {
         }
     }
 
+    @ParameterizedTest(name = "{0} workers, persistent={1}")
+    @CsvSource({"1,false", "2,false", "2,true", "4,true"})
+    void closingAStreamLoaderFromAnotherThreadWakesAWaitingConsumer(int workers, boolean persistent) {
+        AtomicBoolean release = new AtomicBoolean();
+        CountDownLatch entered = new CountDownLatch(workers);
+        IterableDataset<Long> stuck = worker -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                entered.countDown();
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!release.get() && System.nanoTime() < giveUp) {
+                    Thread.onSpinWait(); // CPU work that ignores interrupts
+                }
+                return false;
+            }
+
+            @Override
+            public Long next() {
+                throw new java.util.NoSuchElementException();
+            }
+        };
+        try {
+            assertTimeoutPreemptively(WATCHDOG, () -> {
+                var loader = DataLoader.builder(stuck).numWorkers(workers).persistentWorkers(persistent)
+                        .collate(List::copyOf).build();
+                Iterator<List<Long>> it = loader.epoch(0).iterator();
+                Thread closing = Thread.ofPlatform().start(() -> {
+                    try {
+                        entered.await(5, TimeUnit.SECONDS);
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    loader.close();
+                });
+                long start = System.nanoTime();
+                var e = assertThrows(DataLoaderException.class, it::hasNext);
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertInstanceOf(CancellationException.class, e.getCause(), e.getMessage());
+                assertTrue(millis < 1_500, "the consumer returned after " + millis + " ms");
+                release.set(true);
+                closing.join();
+            });
+        } finally {
+            release.set(true);
+        }
+    }
+
     /** Batches [0, 1], [], [2, 3]: the empty one is refused in its place, and the epoch goes on. */
     @ParameterizedTest
     @ValueSource(ints = {0, 1, 2, 4})
