@@ -28,7 +28,8 @@
  * jpeg_skip_scanlines (rows above the region). Rows below the region are then skipped too, which for a single-scan
  * file entropy-decodes them without inverse DCT, upsampling or colour conversion, and jpeg_finish_decompress reads
  * the markers after the scan: every byte a whole decode reads is read, so a file fails, or warns, the same way
- * whichever region is asked for. (Multi-scan files are read whole by jpeg_start_decompress.) Chroma upsampling
+ * whichever region is asked for. (Multi-scan files are read whole by jpeg_start_decompress.) A caller that has
+ * seen the same file decode cleanly may pass DL4J_STOP_AT_REGION to leave the rows below the region unread. Chroma upsampling
  * near a cropped edge differs from a full decode, so the decoded strip is widened by MARGIN pixels on every side
  * before the exact region is copied out: the pixels returned are those of the full decode.
  */
@@ -49,6 +50,9 @@
 #define DL4J_WARNED 1          /* decoded, with libjpeg's repair of corrupt data (the pixels are PIL's) */
 
 #define MARGIN 16
+
+/* dl4j_jpeg_decode's flags */
+#define DL4J_STOP_AT_REGION 1  /* the caller knows the file decodes cleanly: stop after the region's last row */
 
 struct dl4j_error {
     struct jpeg_error_mgr pub;
@@ -198,6 +202,7 @@ int dl4j_jpeg_header(const unsigned char *data, int64_t size, int32_t *info, cha
 /* What dl4j_jpeg_decode was asked for; the work is done in decode_body, below the setjmp of its caller. */
 struct request {
     int32_t scale_num;
+    int32_t flags;
     int32_t x, y, w, h;
     unsigned char *out;
     int64_t out_size;
@@ -296,6 +301,15 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
                    row[0] + (size_t) ((JDIMENSION) x - crop_x) * (size_t) comps, (size_t) w * (size_t) comps);
         }
     }
+    if (cinfo->output_scanline < cinfo->output_height && (rq.flags & DL4J_STOP_AT_REGION)) {
+        /* the caller validated the whole file before (a clean decode of the same path, size and time) */
+        jpeg_abort_decompress(cinfo);
+        if (err->truncated) {
+            put_message(rq.msg, rq.msg_len, "Premature end of JPEG file: the data ends before the last row");
+            return DL4J_TRUNCATED;
+        }
+        return err->warned ? DL4J_WARNED : DL4J_OK;
+    }
     if (cinfo->output_scanline < cinfo->output_height) {
         /* Below the region: entropy-decode the rest (no IDCT, no colour conversion) so that damage there is found
            as a whole decode finds it. Skipping to the very end would decode nothing (libjpeg just marks the image
@@ -328,10 +342,11 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
  * whole image. out receives h rows of w pixels, 1 byte per pixel for gray files, 3 (RGB) otherwise; out_size is its
  * capacity in bytes. out_info receives 5 ints: scaled width and height of the whole image, the region's width and
  * height, and the components per pixel written. On DL4J_SMALL_BUFFER or DL4J_BAD_ARGS out_info is filled (as far as
- * known) so that the caller can say why.
+ * known) so that the caller can say why. flags is 0, or DL4J_STOP_AT_REGION when the caller has seen the file
+ * decode cleanly (DL4J_OK) before and wants the rows below the region left unread.
  */
 int dl4j_jpeg_decode(const unsigned char *data, int64_t size, int32_t scale_num,
-                     int32_t x, int32_t y, int32_t w, int32_t h,
+                     int32_t x, int32_t y, int32_t w, int32_t h, int32_t flags,
                      unsigned char *out, int64_t out_size, int32_t *out_info, char *msg, int32_t msg_len) {
     struct jpeg_decompress_struct cinfo;
     struct dl4j_error err;
@@ -352,6 +367,7 @@ int dl4j_jpeg_decode(const unsigned char *data, int64_t size, int32_t scale_num,
     rq.y = y;
     rq.w = w;
     rq.h = h;
+    rq.flags = flags;
     rq.out = out;
     rq.out_size = out_size;
     rq.out_info = out_info;

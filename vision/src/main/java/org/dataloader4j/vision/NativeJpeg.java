@@ -30,7 +30,8 @@ import java.util.Locale;
  * out before the last row is refused as truncated; corrupt data that libjpeg repairs (the entropy-coded data ends
  * at a marker early, "premature end of data segment", and the like) gives libjpeg's repaired pixels, as PIL does,
  * unless {@code strict} asks for a refusal. A region decode reads the whole file as a full decode does, so the
- * verdict never depends on the region. Package-private.
+ * verdict never depends on the region, except for a file already seen to decode cleanly ({@link CleanJpegFiles}),
+ * whose rows below the region are left unread. Package-private.
  */
 final class NativeJpeg {
     /** Set to {@code false} to keep the native path off. */
@@ -43,6 +44,8 @@ final class NativeJpeg {
     private static final int SMALL_BUFFER = -4;
     private static final int UNSUPPORTED = -5;
     private static final int WARNED = 1;
+    /** dl4j_jpeg_decode's flag: the file decoded cleanly before, rows below the region may stay unread. */
+    private static final int STOP_AT_REGION = 1;
     private static final int MSG_LEN = 256;
 
     /** libjpeg's J_COLOR_SPACE values that this path decodes: gray, RGB and YCbCr. */
@@ -71,8 +74,8 @@ final class NativeJpeg {
             MemorySegment msg = arena.allocate(MSG_LEN);
             MemorySegment info = arena.allocate(ValueLayout.JAVA_INT, 5);
             int header = (int) LOADED.header.invokeExact(MemorySegment.NULL, 0L, info, msg, MSG_LEN);
-            int decode = (int) LOADED.decode.invokeExact(MemorySegment.NULL, 0L, 8, 0, 0, 0, 0, MemorySegment.NULL, 0L,
-                    info, msg, MSG_LEN);
+            int decode = (int) LOADED.decode.invokeExact(MemorySegment.NULL, 0L, 8, 0, 0, 0, 0, 0, MemorySegment.NULL,
+                    0L, info, msg, MSG_LEN);
             if (header != BAD_ARGS || decode != BAD_ARGS) {
                 throw new IllegalStateException("the native JPEG library accepted a call without data");
             }
@@ -128,7 +131,8 @@ final class NativeJpeg {
             MethodHandle decode = linker.downcallHandle(lookup.findOrThrow("dl4j_jpeg_decode"),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                            ValueLayout.ADDRESS,
                             ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
             return new Loaded(header, decode, "loaded " + lib, lookup);
         } catch (IOException | RuntimeException | LinkageError e) {
@@ -223,12 +227,14 @@ final class NativeJpeg {
                 }
             }
             int read = buf.position();
+            long fingerprint = CleanJpegFiles.fingerprint(path, size,
+                    Files.getLastModifiedTime(path).to(java.util.concurrent.TimeUnit.NANOSECONDS));
             byte[] head = new byte[3];
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, head, 0, Math.min(3, read));
             if (!isJpeg(head, Math.min(3, read))) {
                 return null;   // not a JPEG: the caller decodes it another way
             }
-            return decode(arena, data, read, origin, maxPixels, strict, planner);
+            return decode(arena, data, read, origin, maxPixels, strict, planner, read == size ? fingerprint : 0);
         }
     }
 
@@ -242,7 +248,7 @@ final class NativeJpeg {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(bytes.length);
             MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            return decode(arena, data, bytes.length, origin, maxPixels, strict, (w, h) -> new Plan(8, null));
+            return decode(arena, data, bytes.length, origin, maxPixels, strict, (w, h) -> new Plan(8, null), 0);
         }
     }
 
@@ -255,9 +261,14 @@ final class NativeJpeg {
         }
     }
 
-    /** Decodes the {@code read} bytes of JPEG data in {@code data}, allocating its scratch memory in {@code arena}. */
+    /**
+     * Decodes the {@code read} bytes of JPEG data in {@code data}, allocating its scratch memory in {@code arena}.
+     * {@code fingerprint} identifies the file in {@link CleanJpegFiles} (0: bytes from memory, not remembered): a
+     * region of a file seen to decode cleanly before is decoded without reading the scan below it; any other decode
+     * reads the whole file, and a clean one is remembered.
+     */
     private static Image decode(Arena arena, MemorySegment data, long read, Origin origin, long maxPixels,
-                                boolean strict, Planner planner) {
+                                boolean strict, Planner planner, long fingerprint) {
         try {
             MemorySegment msg = arena.allocate(MSG_LEN);
             MemorySegment info = arena.allocate(ValueLayout.JAVA_INT, 5);
@@ -294,8 +305,13 @@ final class NativeJpeg {
             Image image = Image.empty(mode, rw, rh);   // the decoder writes every byte
             MemorySegment out = image.data();
             MemorySegment outInfo = arena.allocate(ValueLayout.JAVA_INT, 5);
+            int flags = fingerprint != 0 && width > 0 && CleanJpegFiles.shared().contains(fingerprint)
+                    ? STOP_AT_REGION : 0;
             rc = (int) LOADED.decode.invokeExact(data, read, scaleNum, left, top, width > 0 ? rw : 0,
-                    width > 0 ? rh : 0, out, out.byteSize(), outInfo, msg, MSG_LEN);
+                    width > 0 ? rh : 0, flags, out, out.byteSize(), outInfo, msg, MSG_LEN);
+            if (rc == OK && flags == 0 && fingerprint != 0) {
+                CleanJpegFiles.shared().add(fingerprint);
+            }
             if (rc == OK || rc == WARNED) {
                 int gotW = outInfo.getAtIndex(ValueLayout.JAVA_INT, 2);
                 int gotH = outInfo.getAtIndex(ValueLayout.JAVA_INT, 3);
