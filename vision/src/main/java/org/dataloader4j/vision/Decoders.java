@@ -38,6 +38,12 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * uses libjpeg-turbo too) and can decode just a region ({@link #decodeRegion}). {@link #describe()} says whether
  * it is in use and, if not, why.
  *
+ * <p>Damaged JPEGs load or fail as PIL loads them: data that runs out before the last row is refused as truncated;
+ * corrupt data that libjpeg repairs (entropy-coded data that ends early before a marker, "premature end of data
+ * segment", and the like) is kept with libjpeg's repair, PIL's pixels, unless {@link #withStrictJpeg} asks for a
+ * refusal. Whole, region and scaled decodes of a file give the same verdict. The pure-Java path refuses a damaged
+ * progressive JPEG, whose repair it cannot reproduce (see the module's README).
+ *
  * <p>Every failure is an {@link ImageDecodeException} naming the file and what was wrong: missing or unreadable
  * file, empty file, unknown format, corrupt or truncated data, or an image larger than the pixel limit. The limit
  * is checked against the size in the file's header before any pixel memory is allocated; the default is PIL's
