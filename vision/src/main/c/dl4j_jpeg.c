@@ -308,7 +308,11 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
             put_message(rq.msg, rq.msg_len, "Premature end of JPEG file: the data ends before the last row");
             return DL4J_TRUNCATED;
         }
-        return err->warned ? DL4J_WARNED : DL4J_OK;
+        if (err->warned) {
+            put_message(rq.msg, rq.msg_len, err->warning);
+            return DL4J_WARNED;
+        }
+        return DL4J_OK;
     }
     if (cinfo->output_scanline < cinfo->output_height) {
         /* Below the region: entropy-decode the rest (no IDCT, no colour conversion) so that damage there is found
