@@ -5,7 +5,7 @@
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 src=$here/../../main/c/dl4j_jpeg.c
-fixtures=$here/../resources/parity/damaged_jpeg
+fixtures=$here/../resources/damaged_jpeg
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 ${CC:-gcc} -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \

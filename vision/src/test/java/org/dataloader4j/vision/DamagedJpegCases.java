@@ -7,7 +7,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * The damaged-JPEG fixtures that {@code make_damaged_jpegs.py} wrote under {@code parity/damaged_jpeg}: intact
+ * The damaged-JPEG fixtures that {@code make_damaged_jpegs.py} wrote in {@code src/test/resources/damaged_jpeg}: intact
  * JPEGs and damaged copies of them, with what PIL 9.4 did with each (see the script for the format).
  */
 public final class DamagedJpegCases {
@@ -26,7 +26,7 @@ public final class DamagedJpegCases {
 
     /** The folder of the fixtures. */
     public static Path dir() {
-        return Fixtures.dir("damaged_jpeg");
+        return Path.of("src/test/resources/damaged_jpeg").toAbsolutePath();
     }
 
     /** Every case of cases.txt. */

@@ -3,25 +3,24 @@
 entropy-coded data ends early, is cut off, or carries stray markers and flipped bytes.
 
 Run from anywhere with Debian's interpreter (its PIL uses the system libjpeg-turbo, as the native path does):
-    /usr/bin/python3 vision/src/test/resources/parity/make_damaged_jpegs.py
-It rewrites damaged_jpeg/ next to this script: a few intact JPEGs (baseline 4:2:0, progressive, gray, 4:4:4),
-damaged copies of them, and damaged_jpeg/cases.txt, one line per file:
+    /usr/bin/python3 vision/src/test/resources/damaged_jpeg/make_damaged_jpegs.py
+It rewrites the .jpg files and cases.txt in its own folder: a few intact JPEGs (baseline 4:2:0, progressive, gray,
+4:4:4), damaged copies of them, and cases.txt, one line per file:
     <file> accept <PIL mode> <width> <height> <sha256 of Image.open(file).convert('RGB').tobytes()> <how it was made>
     <file> refuse <PIL's exception, spaces as _> <how it was made>
 PIL runs with its defaults (ImageFile.LOAD_TRUNCATED_IMAGES = False). The Java tests read the files and cases.txt
-and never run Python.
+and never run Python. (The folder is outside parity/, whose files the decode tests expect to load.)
 """
 import hashlib
 import io
 import os
-import shutil
 import sys
 
 import numpy as np
 from PIL import Image, ImageFile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = os.path.join(HERE, 'damaged_jpeg')
+OUT = HERE
 
 
 def scene(w, h, seed):
@@ -113,8 +112,9 @@ def damaged(name, data):
 
 
 def main():
-    shutil.rmtree(OUT, ignore_errors=True)
-    os.makedirs(OUT)
+    for old in os.listdir(OUT):
+        if old.endswith('.jpg') or old == 'cases.txt':
+            os.remove(os.path.join(OUT, old))
     rgb = Image.fromarray(scene(160, 120, 7))
     intact = {
         'base': encode(rgb, quality=85),
