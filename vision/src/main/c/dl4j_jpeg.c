@@ -11,15 +11,27 @@
  * libjpeg reports fatal errors by calling error_exit, which must not return: it longjmps back to the entry point
  * here, which frees libjpeg's memory and returns an error code with libjpeg's message copied into the caller's
  * buffer. Nothing is printed, nothing exits the process. Sizes are validated before anything is written: the
- * region must lie inside the scaled image and the output buffer must hold it. Warnings that mean pixels are
- * missing (premature end of the file or of a data segment) are reported as DL4J_TRUNCATED after the decode;
- * other warnings are ignored, as PIL ignores them.
+ * region must lie inside the scaled image and the output buffer must hold it.
+ *
+ * Damaged data is judged as PIL 9.4 (torchvision's loader, over the same libjpeg) judges it with its default
+ * LOAD_TRUNCATED_IMAGES = False. PIL feeds libjpeg through a suspending source: when the data runs out before the
+ * last row is out, PIL raises "image file is truncated"; when it runs out later, while jpeg_finish_decompress reads
+ * the markers after the scan, PIL keeps the image. Here the data lies in memory: the source's fill_input_buffer
+ * notes where the data ran out and hands libjpeg a fake EOI marker so that it winds down. Running out before the
+ * last row is DL4J_TRUNCATED. Corrupt-data warnings (the entropy-coded data ends at a marker before the image is
+ * complete: "premature end of data segment"; extraneous bytes before a marker; a bad Huffman code; data running
+ * out after the last row ...) leave libjpeg's repair in the pixels, as PIL keeps it: the image is returned with
+ * DL4J_WARNED and the first such warning in the message buffer, and the caller decides (it refuses the file in
+ * its strict mode). Other warnings (an unknown JFIF revision ...) are ignored, as PIL ignores them.
  *
  * Region decoding uses jpeg_crop_scanline (columns, aligned by libjpeg to iMCU boundaries) and
- * jpeg_skip_scanlines (rows above the region). Rows below the region are not decoded when the data ends with an EOI
- * marker; otherwise they are entropy-decoded, so that a truncated file fails as a whole decode of it does. Chroma upsampling near a cropped edge differs from a full decode,
- * so the decoded strip is widened by MARGIN pixels on every side before the exact region is copied out: the
- * pixels returned are those of the full decode.
+ * jpeg_skip_scanlines (rows above the region). Rows below the region are then skipped too, which for a single-scan
+ * file entropy-decodes them without inverse DCT, upsampling or colour conversion, and jpeg_finish_decompress reads
+ * the markers after the scan: every byte a whole decode reads is read, so a file fails, or warns, the same way
+ * whichever region is asked for. (Multi-scan files are read whole by jpeg_start_decompress.) A caller that has
+ * seen the same file decode cleanly may pass DL4J_STOP_AT_REGION to leave the rows below the region unread. Chroma upsampling
+ * near a cropped edge differs from a full decode, so the decoded strip is widened by MARGIN pixels on every side
+ * before the exact region is copied out: the pixels returned are those of the full decode.
  */
 #include <setjmp.h>
 #include <stdint.h>
@@ -35,17 +47,25 @@
 #define DL4J_BAD_ARGS (-3)     /* scale or region out of range */
 #define DL4J_SMALL_BUFFER (-4) /* the output buffer cannot hold the result */
 #define DL4J_UNSUPPORTED (-5)  /* a colour space this path does not convert (CMYK, YCCK, ...) */
+#define DL4J_WARNED 1          /* decoded, with libjpeg's repair of corrupt data (the pixels are PIL's) */
 
 #define MARGIN 16
+
+/* dl4j_jpeg_decode's flags */
+#define DL4J_STOP_AT_REGION 1  /* the caller knows the file decodes cleanly: stop after the region's last row */
 
 struct dl4j_error {
     struct jpeg_error_mgr pub;
     jmp_buf jump;
     char *msg;
     int msg_len;
-    int truncated;
+    int truncated;         /* the data ran out before the last row was out */
+    int finishing;         /* jpeg_finish_decompress is running: running out of data now is only a warning */
+    int warned;            /* a corrupt-data warning was raised; warning holds the first */
     char warning[JMSG_LENGTH_MAX];
 };
+
+static const JOCTET fake_eoi[2] = {0xFF, (JOCTET) JPEG_EOI};
 
 static void put_message(char *dst, int len, const char *src) {
     if (dst != NULL && len > 0) {
@@ -66,16 +86,73 @@ static void on_fatal(j_common_ptr cinfo) {
     longjmp(err->jump, 1);
 }
 
+/* libjpeg's warnings that mean the entropy-coded data or the markers around it are damaged. */
+static int is_corrupt_data_warning(int code) {
+    switch (code) {
+        case JWRN_HIT_MARKER:
+        case JWRN_JPEG_EOF:
+        case JWRN_EXTRANEOUS_DATA:
+        case JWRN_MUST_RESYNC:
+        case JWRN_HUFF_BAD_CODE:
+        case JWRN_ARITH_BAD_CODE:
+        case JWRN_NOT_SEQUENTIAL:
+        case JWRN_BOGUS_PROGRESSION:
+            return 1;
+        default:
+            return 0;
+    }
+}
+
 static void on_message(j_common_ptr cinfo, int level) {
     struct dl4j_error *err = (struct dl4j_error *) cinfo->err;
     if (level < 0) {   /* a warning; level >= 0 are trace messages */
-        int code = cinfo->err->msg_code;
-        if ((code == JWRN_JPEG_EOF || code == JWRN_HIT_MARKER) && !err->truncated) {
-            err->truncated = 1;
+        if (is_corrupt_data_warning(cinfo->err->msg_code) && !err->warned) {
+            err->warned = 1;
             (*cinfo->err->format_message)(cinfo, err->warning);
         }
         cinfo->err->num_warnings++;
     }
+}
+
+/*
+ * The source's fill_input_buffer, called when libjpeg wants data past the end: notes whether the last row was out
+ * (see the header comment), warns JWRN_JPEG_EOF and supplies an EOI marker, as many times as libjpeg asks.
+ */
+static boolean fill_at_end(j_decompress_ptr cinfo) {
+    struct dl4j_error *err = (struct dl4j_error *) cinfo->err;
+    if (!err->finishing) {
+        err->truncated = 1;
+    }
+    WARNMS(cinfo, JWRN_JPEG_EOF);
+    cinfo->src->next_input_byte = fake_eoi;
+    cinfo->src->bytes_in_buffer = 2;
+    return TRUE;
+}
+
+/* The whole file as libjpeg's input, with fill_at_end behind its last byte. */
+static void memory_source(struct jpeg_decompress_struct *cinfo, const unsigned char *data, int64_t size) {
+    jpeg_mem_src(cinfo, data, (unsigned long) size);
+    cinfo->src->fill_input_buffer = fill_at_end;
+}
+
+/*
+ * True when libjpeg may smooth blocks: a progressive image some of whose coefficients never arrived (the data ended
+ * early, or the file has fewer scans). Smoothing reads the neighbouring blocks, and at the edge of a cropped strip
+ * libjpeg treats the strip's edge as the image's, so the columns are not cropped then.
+ */
+static int may_smooth(j_decompress_ptr cinfo) {
+    int ci, k;
+    if (!cinfo->progressive_mode || !cinfo->do_block_smoothing || cinfo->coef_bits == NULL) {
+        return 0;
+    }
+    for (ci = 0; ci < cinfo->num_components; ci++) {
+        for (k = 0; k < DCTSIZE2; k++) {
+            if (cinfo->coef_bits[ci][k] != 0) {   /* -1: never sent; > 0: low bits still missing */
+                return 1;
+            }
+        }
+    }
+    return 0;
 }
 
 static void no_output(j_common_ptr cinfo) {
@@ -111,7 +188,7 @@ int dl4j_jpeg_header(const unsigned char *data, int64_t size, int32_t *info, cha
         return DL4J_ERROR;
     }
     jpeg_create_decompress(&cinfo);
-    jpeg_mem_src(&cinfo, data, (unsigned long) size);
+    memory_source(&cinfo, data, size);
     jpeg_read_header(&cinfo, TRUE);
     info[0] = (int32_t) cinfo.image_width;
     info[1] = (int32_t) cinfo.image_height;
@@ -124,8 +201,8 @@ int dl4j_jpeg_header(const unsigned char *data, int64_t size, int32_t *info, cha
 
 /* What dl4j_jpeg_decode was asked for; the work is done in decode_body, below the setjmp of its caller. */
 struct request {
-    int complete;          /* the data ends with an EOI marker */
     int32_t scale_num;
+    int32_t flags;
     int32_t x, y, w, h;
     unsigned char *out;
     int64_t out_size;
@@ -189,7 +266,7 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
     }
     crop_x = 0;
     crop_w = full_w;
-    if (x > 0 || (JDIMENSION) w < full_w) {
+    if ((x > 0 || (JDIMENSION) w < full_w) && !may_smooth(cinfo)) {
         JDIMENSION left = (JDIMENSION) x > MARGIN ? (JDIMENSION) x - MARGIN : 0;
         JDIMENSION right = (JDIMENSION) x + (JDIMENSION) w + MARGIN;
         if (right > full_w) {
@@ -224,10 +301,23 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
                    row[0] + (size_t) ((JDIMENSION) x - crop_x) * (size_t) comps, (size_t) w * (size_t) comps);
         }
     }
-    if (!rq.complete && cinfo->output_scanline < cinfo->output_height) {
-        /* No EOI at the end: the file may be truncated below the region. Entropy-decode the rest (no IDCT, no colour
-           conversion) so that a missing end is reported as for a whole decode, instead of passing unnoticed. Skipping
-           to the very end would decode nothing (libjpeg just marks the image done), so the last row is read. */
+    if (cinfo->output_scanline < cinfo->output_height && (rq.flags & DL4J_STOP_AT_REGION)) {
+        /* the caller validated the whole file before (a clean decode of the same path, size and time) */
+        jpeg_abort_decompress(cinfo);
+        if (err->truncated) {
+            put_message(rq.msg, rq.msg_len, "Premature end of JPEG file: the data ends before the last row");
+            return DL4J_TRUNCATED;
+        }
+        if (err->warned) {
+            put_message(rq.msg, rq.msg_len, err->warning);
+            return DL4J_WARNED;
+        }
+        return DL4J_OK;
+    }
+    if (cinfo->output_scanline < cinfo->output_height) {
+        /* Below the region: entropy-decode the rest (no IDCT, no colour conversion) so that damage there is found
+           as a whole decode finds it. Skipping to the very end would decode nothing (libjpeg just marks the image
+           done), so the last row is read. */
         JDIMENSION left = cinfo->output_height - cinfo->output_scanline;
         if (left > 1 && jpeg_skip_scanlines(cinfo, left - 1) != left - 1) {
             put_message(rq.msg, rq.msg_len, "could not skip to the last row");
@@ -238,14 +328,15 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
             return DL4J_ERROR;
         }
     }
-    if (cinfo->output_scanline == cinfo->output_height) {
-        jpeg_finish_decompress(cinfo);
-    } else {
-        jpeg_abort_decompress(cinfo);
-    }
     if (err->truncated) {
-        put_message(rq.msg, rq.msg_len, err->warning);
+        put_message(rq.msg, rq.msg_len, "Premature end of JPEG file: the data ends before the last row");
         return DL4J_TRUNCATED;
+    }
+    err->finishing = 1;
+    jpeg_finish_decompress(cinfo);   /* reads the markers after the scan, up to EOI: a bad one is a fatal error */
+    if (err->warned) {
+        put_message(rq.msg, rq.msg_len, err->warning);
+        return DL4J_WARNED;
     }
     return DL4J_OK;
 }
@@ -255,10 +346,11 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
  * whole image. out receives h rows of w pixels, 1 byte per pixel for gray files, 3 (RGB) otherwise; out_size is its
  * capacity in bytes. out_info receives 5 ints: scaled width and height of the whole image, the region's width and
  * height, and the components per pixel written. On DL4J_SMALL_BUFFER or DL4J_BAD_ARGS out_info is filled (as far as
- * known) so that the caller can say why.
+ * known) so that the caller can say why. flags is 0, or DL4J_STOP_AT_REGION when the caller has seen the file
+ * decode cleanly (DL4J_OK) before and wants the rows below the region left unread.
  */
 int dl4j_jpeg_decode(const unsigned char *data, int64_t size, int32_t scale_num,
-                     int32_t x, int32_t y, int32_t w, int32_t h,
+                     int32_t x, int32_t y, int32_t w, int32_t h, int32_t flags,
                      unsigned char *out, int64_t out_size, int32_t *out_info, char *msg, int32_t msg_len) {
     struct jpeg_decompress_struct cinfo;
     struct dl4j_error err;
@@ -274,12 +366,12 @@ int dl4j_jpeg_decode(const unsigned char *data, int64_t size, int32_t scale_num,
         put_message(msg, msg_len, "scale must be 1/8 .. 8/8");
         return DL4J_BAD_ARGS;
     }
-    rq.complete = size >= 2 && data[size - 2] == 0xFF && data[size - 1] == 0xD9;
     rq.scale_num = scale_num;
     rq.x = x;
     rq.y = y;
     rq.w = w;
     rq.h = h;
+    rq.flags = flags;
     rq.out = out;
     rq.out_size = out_size;
     rq.out_info = out_info;
@@ -292,7 +384,7 @@ int dl4j_jpeg_decode(const unsigned char *data, int64_t size, int32_t scale_num,
         return DL4J_ERROR;
     }
     jpeg_create_decompress(&cinfo);
-    jpeg_mem_src(&cinfo, data, (unsigned long) size);
+    memory_source(&cinfo, data, size);
     rc = decode_body(&cinfo, &err, rq);
     jpeg_destroy_decompress(&cinfo);
     return rc;

@@ -27,12 +27,16 @@ import picocli.CommandLine.Spec;
  * {@code dataloader4j info DIR}: what an ImageFolder at {@code DIR} holds, as torchvision's {@code ImageFolder}
  * (and ours) would see it: the classes with their image counts, the formats, pixel modes and sizes of the
  * images, and the files that would be skipped (not an image extension) or fail to load (unreadable, not an
- * image, corrupt). Only the headers are read unless {@code --full} decodes every image.
+ * image, corrupt). Only the headers are read unless {@code --full} decodes every image, which also lists the JPEGs
+ * that load with a warning: corrupt data that libjpeg repairs, which PIL (and ImageFolder by default) loads with
+ * libjpeg's repair and {@code Decoders.withStrictJpeg(true)} refuses.
  */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Show the classes of an ImageFolder with their image counts, the formats and sizes of the"
                 + " images, and the files that would be skipped or fail to load, and why.",
-                "Reads only the image headers (fast); --full decodes every image, which also finds truncated data."},
+                "Reads only the image headers (fast); --full decodes every image, which also finds truncated data"
+                        + " and the JPEGs that load with a warning (corrupt data that libjpeg repairs, as PIL"
+                        + " loads it)."},
         footer = {"", "Example:", "  dataloader4j info /data/train"})
 final class InfoCommand implements Callable<Integer> {
 
@@ -52,8 +56,11 @@ final class InfoCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
 
-    /** What the header (or a full decode) of one image said. */
-    record Probe(String format, String mode, int width, int height) {
+    /**
+     * What the header (or a full decode) of one image said; {@code warning} is libjpeg's warning about corrupt data
+     * it repaired (the image loads, as PIL loads it, but a strict decoder refuses it), or null.
+     */
+    record Probe(String format, String mode, int width, int height, String warning) {
     }
 
     /** A file ImageFolder would skip or fail to load, and why. */
@@ -84,6 +91,7 @@ final class InfoCommand implements Callable<Integer> {
         List<long[]> dims = new ArrayList<>();
         List<Problem> skipped = new ArrayList<>();
         List<Problem> failing = new ArrayList<>();
+        List<Problem> warned = new ArrayList<>();
         for (DatasetFolder.Entry entry : files) {
             Path file = entry.path();
             if (!hasImageExtension(file)) {
@@ -98,17 +106,21 @@ final class InfoCommand implements Callable<Integer> {
                 failing.add(new Problem(file, reason(e)));
                 continue;
             }
+            if (probe.warning() != null) {
+                warned.add(new Problem(file, probe.warning()));
+            }
             formats.merge(probe.format(), 1, Integer::sum);
             modes.merge(probe.mode(), 1, Integer::sum);
             sizes.merge(probe.width() + "x" + probe.height(), 1, Integer::sum);
             dims.add(new long[] {probe.width(), probe.height()});
         }
-        print(classes, perClass, formats, modes, sizes, dims, skipped, failing);
+        print(classes, perClass, formats, modes, sizes, dims, skipped, failing, warned);
         return 0;
     }
 
     private void print(List<String> classes, int[] perClass, Map<String, Integer> formats, Map<String, Integer> modes,
-                       Map<String, Integer> sizes, List<long[]> dims, List<Problem> skipped, List<Problem> failing) {
+                       Map<String, Integer> sizes, List<long[]> dims, List<Problem> skipped, List<Problem> failing,
+                       List<Problem> warned) {
         PrintWriter o = spec.commandLine().getOut();
         int images = 0;
         int empty = 0;
@@ -140,6 +152,8 @@ final class InfoCommand implements Callable<Integer> {
         printProblems(o, "skipped by ImageFolder, whose extensions are " + String.join(" ", ImageFolder.IMG_EXTENSIONS),
                 skipped);
         printProblems(o, "would fail to load", failing);
+        printProblems(o, "load with a warning: corrupt JPEG data that libjpeg repairs; PIL loads these with the"
+                + " repair, and so does ImageFolder unless Decoders.withStrictJpeg(true) refuses them", warned);
         o.flush();
     }
 
@@ -213,11 +227,23 @@ final class InfoCommand implements Callable<Integer> {
         return m.startsWith(prefix) ? m.substring(prefix.length()) : m;
     }
 
-    /** Decodes the whole image with the standard decoder. */
+    /**
+     * Decodes the whole image with the strict decoder ({@link Decoders#withStrictJpeg}); a file it refuses but the
+     * standard decoder loads is a file that loads with a warning, the strict decoder's reason.
+     */
     static Probe decode(Path file) {
-        try (Image image = Decoders.standard().decode(file)) {
+        Decoders strict = Decoders.standard().withStrictJpeg(true);
+        String warning = null;
+        Image image;
+        try {
+            image = strict.decode(file);
+        } catch (ImageDecodeException strictRefusal) {
+            image = Decoders.standard().decode(file);   // throws if the file fails to load at all
+            warning = reason(strictRefusal);
+        }
+        try (Image decoded = image) {
             return new Probe(normalizeFormat(Decoders.standard().header(file).format()),
-                    Decoders.modeName(image.channels()), image.width(), image.height());
+                    Decoders.modeName(decoded.channels()), decoded.width(), decoded.height(), warning);
         }
     }
 
@@ -227,7 +253,7 @@ final class InfoCommand implements Callable<Integer> {
             throw new ImageDecodeException(file, "the file cannot be read (permissions?)");
         }
         Decoders.Header h = Decoders.standard().header(file);
-        return new Probe(normalizeFormat(h.format()), h.mode(), h.width(), h.height());
+        return new Probe(normalizeFormat(h.format()), h.mode(), h.width(), h.height(), null);
     }
 
     private static String normalizeFormat(String format) {

@@ -66,6 +66,35 @@ class InfoCommandTest {
         assertEquals("formats: BMP 1, JPEG 1, PNG 3", r.line("formats:"));
     }
 
+    /** A JPEG whose entropy-coded data stops at half and is followed by an end marker. */
+    private static byte[] endsEarlyWithAnEndMarker(byte[] jpeg) {
+        int at = 2;
+        while ((jpeg[at + 1] & 0xFF) != 0xDA) {   // walk the segments up to the start of scan
+            at += 2 + ((jpeg[at + 2] & 0xFF) << 8 | (jpeg[at + 3] & 0xFF));
+        }
+        int scan = at + 2 + ((jpeg[at + 2] & 0xFF) << 8 | (jpeg[at + 3] & 0xFF));
+        byte[] out = Arrays.copyOf(jpeg, scan + (jpeg.length - scan) / 2 + 2);
+        out[out.length - 2] = (byte) 0xFF;
+        out[out.length - 1] = (byte) 0xD9;
+        return out;
+    }
+
+    @Test
+    void fullListsTheJpegsThatLoadWithLibjpegsRepair() throws Exception {
+        Path intact = TestImages.write(TestImages.rgb(64, 48, 7), "jpeg", root.resolve("a/intact.jpg"));
+        Files.write(root.resolve("a/ends-early.jpg"), endsEarlyWithAnEndMarker(Files.readAllBytes(intact)));
+        CliRun r = CliRun.of("info", root.toString(), "--full");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.out().contains("2 images would fail to load (every image decoded)"), r.all());   // as before
+        assertTrue(r.out().contains("load with a warning: corrupt JPEG data that libjpeg repairs; PIL loads these"
+                + " with the repair, and so does ImageFolder unless Decoders.withStrictJpeg(true) refuses them (1):\n"
+                + "  a/ends-early.jpg: damaged JPEG data: Corrupt JPEG data: premature end of data segment"), r.all());
+        assertFalse(r.out().contains("intact.jpg"), r.all());
+        assertEquals("formats: BMP 1, JPEG 3, PNG 3", r.line("formats:"));
+        CliRun headers = CliRun.of("info", root.toString());
+        assertFalse(headers.out().contains("ends-early.jpg"), "a header check cannot see it: " + headers.all());
+    }
+
     @Test
     void listLimitsTheLinesOfLongLists() {
         CliRun r = CliRun.of("info", root.toString(), "--list", "1");

@@ -43,6 +43,12 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * gives PIL's pixels too; without it, or with {@link #withNativeWebp withNativeWebp(false)}, the pure-Java plugin
  * decodes them.
  *
+ * <p>Damaged JPEGs load or fail as PIL loads them: data that runs out before the last row is refused as truncated;
+ * corrupt data that libjpeg repairs (entropy-coded data that ends early before a marker, "premature end of data
+ * segment", and the like) is kept with libjpeg's repair, PIL's pixels, unless {@link #withStrictJpeg} asks for a
+ * refusal. Whole, region and scaled decodes of a file give the same verdict. The pure-Java path refuses a damaged
+ * progressive JPEG, whose repair it cannot reproduce (see the module's README).
+ *
  * <p>Every failure is an {@link ImageDecodeException} naming the file and what was wrong: missing or unreadable
  * file, empty file, unknown format, corrupt or truncated data (including a PNG chunk before the image data whose
  * CRC is wrong, which PIL refuses too: see {@code PngChunkCheck}), or an image larger than the pixel limit. The limit
@@ -62,7 +68,7 @@ public final class Decoders {
     /** PIL's {@code Image.MAX_IMAGE_PIXELS} (89,478,485) times two: above this PIL raises DecompressionBombError. */
     public static final long DEFAULT_MAX_PIXELS = 2L * 89_478_485L;
 
-    private static final Decoders STANDARD = new Decoders(DEFAULT_MAX_PIXELS, true, false, true);
+    private static final Decoders STANDARD = new Decoders(DEFAULT_MAX_PIXELS, true, false, true, false);
 
     static {
         ImageIO.setUseCache(false);
@@ -72,12 +78,14 @@ public final class Decoders {
     private final boolean nativeJpeg;
     private final boolean dctScaling;
     private final boolean nativeWebp;
+    private final boolean strictJpeg;
 
-    private Decoders(long maxPixels, boolean nativeJpeg, boolean dctScaling, boolean nativeWebp) {
+    private Decoders(long maxPixels, boolean nativeJpeg, boolean dctScaling, boolean nativeWebp, boolean strictJpeg) {
         this.maxPixels = maxPixels;
         this.nativeJpeg = nativeJpeg;
         this.dctScaling = dctScaling;
         this.nativeWebp = nativeWebp;
+        this.strictJpeg = strictJpeg;
     }
 
     /** The decoder with the default pixel limit. */
@@ -94,7 +102,7 @@ public final class Decoders {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("maxPixels must be positive, but got maxPixels=" + maxPixels);
         }
-        return new Decoders(maxPixels, nativeJpeg, dctScaling, nativeWebp);
+        return new Decoders(maxPixels, nativeJpeg, dctScaling, nativeWebp, strictJpeg);
     }
 
     /**
@@ -102,7 +110,7 @@ public final class Decoders {
      * default) or always the pure-Java decoders ({@code false}). Both give PIL's pixels for gray and colour JPEGs.
      */
     public Decoders withNativeJpeg(boolean enabled) {
-        return new Decoders(maxPixels, enabled, dctScaling, nativeWebp);
+        return new Decoders(maxPixels, enabled, dctScaling, nativeWebp, strictJpeg);
     }
 
     /**
@@ -124,7 +132,37 @@ public final class Decoders {
      * }</pre>
      */
     public Decoders withDctScaling(boolean enabled) {
-        return new Decoders(maxPixels, nativeJpeg, enabled, nativeWebp);
+        return new Decoders(maxPixels, nativeJpeg, enabled, nativeWebp, strictJpeg);
+    }
+
+    /**
+     * A decoder that refuses JPEGs with corrupt data that libjpeg repairs ({@code true}), or loads them with
+     * libjpeg's repair as PIL does ({@code false}, the default). The typical case is a file whose entropy-coded data
+     * ends early but that still has an end marker ("Corrupt JPEG data: premature end of data segment"): libjpeg
+     * fills the missing blocks with flat gray, and PIL (torchvision's loader) opens the file with those pixels; so
+     * do the default decoders, with the same pixels. Other repaired damage (extraneous bytes before a marker, a bad
+     * Huffman code, data ending after the last row) is treated alike. Either way, a JPEG cut off before its last
+     * row is refused as truncated, as PIL refuses it, and every way of decoding a file (whole, a region, a
+     * {@linkplain #withDctScaling scaled} region) gives the same verdict. {@code dataloader4j info --full} lists
+     * the files this option refuses.
+     *
+     * <pre>{@code
+     * DatasetFolder<Image, Long> clean = ImageFolder.builder(root, Decoders.standard().withStrictJpeg(true)).build();
+     * }</pre>
+     */
+    public Decoders withStrictJpeg(boolean enabled) {
+        return new Decoders(maxPixels, nativeJpeg, dctScaling, nativeWebp, enabled);
+    }
+
+    /** True if JPEGs with corrupt data that libjpeg repairs are refused (see {@link #withStrictJpeg}). */
+    public boolean strictJpeg() {
+        return strictJpeg;
+    }
+
+    /** The message of a strict decoder's refusal of a file that {@code warning} says libjpeg repaired. */
+    static String strictRefusal(String format, String warning) {
+        return "damaged " + format + " data: " + warning + " (PIL loads this file with libjpeg's repair; refused"
+                + " because strict JPEG decoding is on, see Decoders.withStrictJpeg)";
     }
 
     /** True if fused decode-and-resize paths may decode at a reduced DCT scale (see {@link #withDctScaling}). */
@@ -143,7 +181,7 @@ public final class Decoders {
      * plugin ({@code false}: lossless files give PIL's pixels, lossy ones differ by a few levels on average).
      */
     public Decoders withNativeWebp(boolean enabled) {
-        return new Decoders(maxPixels, nativeJpeg, dctScaling, enabled);
+        return new Decoders(maxPixels, nativeJpeg, dctScaling, enabled, strictJpeg);
     }
 
     /** True if this decoder decodes WebP files with libwebp: enabled and the library is loaded. */
@@ -357,8 +395,8 @@ public final class Decoders {
             throw origin.error("the file is empty");
         }
         if (usesNativeJpeg() && NativeJpeg.isJpeg(head, headLength)) {
-            Image image = bytes != null ? NativeJpeg.decode(bytes, origin, maxPixels)
-                    : NativeJpeg.decode(path, maxPixels, 8, 0, 0, 0, 0);
+            Image image = bytes != null ? NativeJpeg.decode(bytes, origin, maxPixels, strictJpeg)
+                    : NativeJpeg.decode(path, maxPixels, strictJpeg, 8, 0, 0, 0, 0);
             if (image != null) {
                 return image;
             }   // CMYK, YCCK and other colour spaces: the Java path below
@@ -499,7 +537,7 @@ public final class Decoders {
             double[] box = new double[4];
             Image image;
             try {
-                image = NativeJpeg.decode(path, maxPixels, (w, h) -> {
+                image = NativeJpeg.decode(path, maxPixels, strictJpeg, (w, h) -> {
                     ScaledRequest rq = Objects.requireNonNull(chooser.choose(w, h), "the chooser returned null");
                     Region r = rq.region() == null ? new Region(0, 0, h, w) : rq.region();
                     full[0] = r;
@@ -572,7 +610,7 @@ public final class Decoders {
         if (usesNativeJpeg() && !Files.isDirectory(path)) {
             Image image;
             try {
-                image = NativeJpeg.decode(path, maxPixels, 8, chooser);   // null: not a JPEG it handles
+                image = NativeJpeg.decode(path, maxPixels, strictJpeg, 8, chooser);   // null: not a JPEG it handles
             } catch (IOException e) {
                 image = null;   // decode(path) below reports the problem
             }
@@ -648,6 +686,18 @@ public final class Decoders {
                     throw origin.error("truncated or corrupt " + format + " data: " + w);
                 }
             }
+            for (String w : warnings) {
+                if (strictJpeg && isRepairedJpegWarning(w)) {
+                    image.close();
+                    throw origin.error(strictRefusal(format, w));
+                }
+                if (isRepairedJpegWarning(w) && JpegStructure.isProgressive(in)) {
+                    image.close();
+                    throw origin.error("damaged progressive JPEG data: " + w + "; libjpeg-turbo (PIL, the native"
+                            + " path) smooths the missing coefficients differently from the pure-Java decoder, so"
+                            + " it refuses the file rather than give other pixels than PIL");
+                }
+            }
             return image;
         } catch (ImageDecodeException e) {
             throw e;
@@ -719,10 +769,24 @@ public final class Decoders {
         }
     }
 
-    /** Warnings that mean pixels are missing: PIL raises "image file is truncated" for these. */
+    /**
+     * Warnings that mean pixels are missing: PIL raises "image file is truncated" for these. libjpeg's "premature
+     * end of data segment" is not one: the data ends at a marker, libjpeg fills the rest, and PIL keeps the image.
+     */
     private static boolean isFatalWarning(String warning) {
         String w = warning.toLowerCase(java.util.Locale.ROOT);
-        return w.contains("premature end") || w.contains("truncat") || w.contains("end of file");
+        return !isRepairedJpegWarning(warning)
+                && (w.contains("premature end") || w.contains("truncat") || w.contains("end of file"));
+    }
+
+    /**
+     * libjpeg's warnings about corrupt data it repaired ("Corrupt JPEG data: ...", a bad progression or SOS), which
+     * PIL accepts; the native path's list is in dl4j_jpeg.c.
+     */
+    private static boolean isRepairedJpegWarning(String warning) {
+        String w = warning.toLowerCase(java.util.Locale.ROOT);
+        return w.startsWith("corrupt jpeg data") || w.startsWith("invalid sos parameters")
+                || w.startsWith("inconsistent progression");
     }
 
     private static String describe(Throwable e) {

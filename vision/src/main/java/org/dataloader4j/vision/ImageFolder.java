@@ -33,7 +33,16 @@ public final class ImageFolder {
         return builder(root, Decoders.standard());
     }
 
-    /** A builder whose images are decoded by {@code decoder} (for another pixel limit) and converted to RGB. */
+    /**
+     * A builder whose images are decoded by {@code decoder} (for another pixel limit, or strict JPEG decoding) and
+     * converted to RGB. With {@link Decoders#standard()} a JPEG whose data libjpeg repairs (for example its
+     * entropy-coded data ends early before an end marker) loads with libjpeg's repair, as torchvision's loader
+     * loads it; {@code Decoders.standard().withStrictJpeg(true)} refuses such files instead:
+     *
+     * <pre>{@code
+     * DatasetFolder<Image, Long> clean = ImageFolder.builder(root, Decoders.standard().withStrictJpeg(true)).build();
+     * }</pre>
+     */
     public static DatasetFolder.Builder<Image, Image, Long> builder(Path root, Decoders decoder) {
         Objects.requireNonNull(decoder, "decoder");
         // Load and link the native decoder and kernels now (about 0.1 s, once per JVM), not inside the first batch.

@@ -26,7 +26,12 @@ import java.util.Locale;
  * false and {@link #status()} says why, and callers use the pure-Java decoders.
  *
  * <p>The C side validates the region and the buffer size before writing, turns libjpeg's fatal errors into a code
- * and a message (it never exits or crashes on corrupt input), and reports truncation. Package-private.
+ * and a message (it never exits or crashes on corrupt input), and judges damaged data as PIL does: data that runs
+ * out before the last row is refused as truncated; corrupt data that libjpeg repairs (the entropy-coded data ends
+ * at a marker early, "premature end of data segment", and the like) gives libjpeg's repaired pixels, as PIL does,
+ * unless {@code strict} asks for a refusal. A region decode reads the whole file as a full decode does, so the
+ * verdict never depends on the region, except for a file already seen to decode cleanly ({@link CleanJpegFiles}),
+ * whose rows below the region are left unread. Package-private.
  */
 final class NativeJpeg {
     /** Set to {@code false} to keep the native path off. */
@@ -38,6 +43,9 @@ final class NativeJpeg {
     private static final int BAD_ARGS = -3;
     private static final int SMALL_BUFFER = -4;
     private static final int UNSUPPORTED = -5;
+    private static final int WARNED = 1;
+    /** dl4j_jpeg_decode's flag: the file decoded cleanly before, rows below the region may stay unread. */
+    private static final int STOP_AT_REGION = 1;
     private static final int MSG_LEN = 256;
 
     /** libjpeg's J_COLOR_SPACE values that this path decodes: gray, RGB and YCbCr. */
@@ -66,8 +74,8 @@ final class NativeJpeg {
             MemorySegment msg = arena.allocate(MSG_LEN);
             MemorySegment info = arena.allocate(ValueLayout.JAVA_INT, 5);
             int header = (int) LOADED.header.invokeExact(MemorySegment.NULL, 0L, info, msg, MSG_LEN);
-            int decode = (int) LOADED.decode.invokeExact(MemorySegment.NULL, 0L, 8, 0, 0, 0, 0, MemorySegment.NULL, 0L,
-                    info, msg, MSG_LEN);
+            int decode = (int) LOADED.decode.invokeExact(MemorySegment.NULL, 0L, 8, 0, 0, 0, 0, 0, MemorySegment.NULL,
+                    0L, info, msg, MSG_LEN);
             if (header != BAD_ARGS || decode != BAD_ARGS) {
                 throw new IllegalStateException("the native JPEG library accepted a call without data");
             }
@@ -123,7 +131,8 @@ final class NativeJpeg {
             MethodHandle decode = linker.downcallHandle(lookup.findOrThrow("dl4j_jpeg_decode"),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                            ValueLayout.ADDRESS,
                             ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
             return new Loaded(header, decode, "loaded " + lib, lookup);
         } catch (IOException | RuntimeException | LinkageError e) {
@@ -160,23 +169,25 @@ final class NativeJpeg {
      * colour spaces), which the caller then decodes in Java.
      *
      * @throws ImageDecodeException naming the file for corrupt or truncated data, a region outside the image, or
-     *                              an image over {@code maxPixels}
+     *                              an image over {@code maxPixels}, or, when {@code strict}, for corrupt
+     *                              data that libjpeg repairs
      */
-    static Image decode(Path path, long maxPixels, int scaleNum, int left, int top, int width, int height)
-            throws IOException {
+    static Image decode(Path path, long maxPixels, boolean strict, int scaleNum, int left, int top, int width,
+                        int height) throws IOException {
         Decoders.Region fixed = width > 0 ? new Decoders.Region(top, left, height, width) : null;
-        return decode(path, maxPixels, scaleNum, (w, h) -> fixed);
+        return decode(path, maxPixels, strict, scaleNum, (w, h) -> fixed);
     }
 
     /**
      * As {@link #decode(Path, long, int, int, int, int, int)}, the region chosen by {@code chooser} from the scaled
      * size in the header (null from the chooser: the whole image).
      */
-    static Image decode(Path path, long maxPixels, int scaleNum, Decoders.RegionChooser chooser) throws IOException {
+    static Image decode(Path path, long maxPixels, boolean strict, int scaleNum, Decoders.RegionChooser chooser)
+            throws IOException {
         if (scaleNum < 1 || scaleNum > 8) {
             throw new IllegalArgumentException("scale must be 1/8 .. 8/8, but got " + scaleNum + "/8");
         }
-        return decode(path, maxPixels, (w, h) -> {
+        return decode(path, maxPixels, strict, (w, h) -> {
             int sw = (int) (((long) w * scaleNum + 7) / 8);
             int sh = (int) (((long) h * scaleNum + 7) / 8);
             return new Plan(scaleNum, chooser.choose(sw, sh));
@@ -199,11 +210,11 @@ final class NativeJpeg {
     }
 
     /**
-     * As {@link #decode(Path, long, int, Decoders.RegionChooser)}, the scale and region planned by {@code planner}
+     * As {@link #decode(Path, long, boolean, int, Decoders.RegionChooser)}, the scale and region planned by {@code planner}
      * from the full size in the header. The planner is called at most once, and not at all for files this path
      * does not handle (null is returned before), so a planner that draws random numbers draws them once.
      */
-    static Image decode(Path path, long maxPixels, Planner planner) throws IOException {
+    static Image decode(Path path, long maxPixels, boolean strict, Planner planner) throws IOException {
         Origin origin = Origin.of(path);
         try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
@@ -216,26 +227,28 @@ final class NativeJpeg {
                 }
             }
             int read = buf.position();
+            long fingerprint = CleanJpegFiles.fingerprint(path, size,
+                    Files.getLastModifiedTime(path).to(java.util.concurrent.TimeUnit.NANOSECONDS));
             byte[] head = new byte[3];
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, head, 0, Math.min(3, read));
             if (!isJpeg(head, Math.min(3, read))) {
                 return null;   // not a JPEG: the caller decodes it another way
             }
-            return decode(arena, data, read, origin, maxPixels, planner);
+            return decode(arena, data, read, origin, maxPixels, strict, planner, read == size ? fingerprint : 0);
         }
     }
 
     /**
-     * As {@link #decode(Path, long, int, int, int, int, int)} for the whole image at full scale, from the JPEG held
+     * As {@link #decode(Path, long, boolean, int, int, int, int, int)} for the whole image at full scale, from the JPEG held
      * in {@code bytes} (copied into native memory, as the file's bytes are read into it); errors name
      * {@code origin}. Returns null for colour spaces this path does not handle.
      */
-    static Image decode(byte[] bytes, Origin origin, long maxPixels) {
+    static Image decode(byte[] bytes, Origin origin, long maxPixels, boolean strict) {
         checkSize(origin, bytes.length);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(bytes.length);
             MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            return decode(arena, data, bytes.length, origin, maxPixels, (w, h) -> new Plan(8, null));
+            return decode(arena, data, bytes.length, origin, maxPixels, strict, (w, h) -> new Plan(8, null), 0);
         }
     }
 
@@ -248,9 +261,14 @@ final class NativeJpeg {
         }
     }
 
-    /** Decodes the {@code read} bytes of JPEG data in {@code data}, allocating its scratch memory in {@code arena}. */
+    /**
+     * Decodes the {@code read} bytes of JPEG data in {@code data}, allocating its scratch memory in {@code arena}.
+     * {@code fingerprint} identifies the file in {@link CleanJpegFiles} (0: bytes from memory, not remembered): a
+     * region of a file seen to decode cleanly before is decoded without reading the scan below it; any other decode
+     * reads the whole file, and a clean one is remembered.
+     */
     private static Image decode(Arena arena, MemorySegment data, long read, Origin origin, long maxPixels,
-                                Planner planner) {
+                                boolean strict, Planner planner, long fingerprint) {
         try {
             MemorySegment msg = arena.allocate(MSG_LEN);
             MemorySegment info = arena.allocate(ValueLayout.JAVA_INT, 5);
@@ -287,12 +305,21 @@ final class NativeJpeg {
             Image image = Image.empty(mode, rw, rh);   // the decoder writes every byte
             MemorySegment out = image.data();
             MemorySegment outInfo = arena.allocate(ValueLayout.JAVA_INT, 5);
+            int flags = fingerprint != 0 && width > 0 && CleanJpegFiles.shared().contains(fingerprint)
+                    ? STOP_AT_REGION : 0;
             rc = (int) LOADED.decode.invokeExact(data, read, scaleNum, left, top, width > 0 ? rw : 0,
-                    width > 0 ? rh : 0, out, out.byteSize(), outInfo, msg, MSG_LEN);
-            if (rc == OK) {
+                    width > 0 ? rh : 0, flags, out, out.byteSize(), outInfo, msg, MSG_LEN);
+            if (rc == OK && flags == 0 && fingerprint != 0) {
+                CleanJpegFiles.shared().add(fingerprint);
+            }
+            if (rc == OK || rc == WARNED) {
                 int gotW = outInfo.getAtIndex(ValueLayout.JAVA_INT, 2);
                 int gotH = outInfo.getAtIndex(ValueLayout.JAVA_INT, 3);
                 if (gotW == rw && gotH == rh && outInfo.getAtIndex(ValueLayout.JAVA_INT, 4) == mode.channels()) {
+                    if (rc == WARNED && strict) {
+                        image.close();
+                        throw origin.error(Decoders.strictRefusal("JPEG", msg.getString(0)));
+                    }
                     return image;
                 }
                 image.close();

@@ -1,0 +1,105 @@
+package org.dataloader4j.vision;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The JPEG files the native path has seen decode cleanly (no error, no repaired data) in full, each remembered as a
+ * 64-bit fingerprint of its path, size and modification time, so that a later region decode of the same file may
+ * stop below the region instead of entropy-decoding the rest of the scan again: the verdict cannot change while the
+ * file does not, so every epoch and every pipeline still gives the file the same verdict. A file rewritten with the
+ * same size and modification time, to the nanosecond the file system reports, would keep its old verdict.
+ *
+ * <p>An open-addressing set of longs: about 16 bytes per file (ImageNet's 1.28 million files: about 32 MiB), at
+ * most {@value #MAX_SLOTS} slots; beyond that new files are not remembered and are validated on every decode.
+ * Lookups take no lock; a lookup racing with a resize may miss a file, which only costs a full decode. Thread-safe.
+ * Package-private.
+ */
+final class CleanJpegFiles {
+    static final int MAX_SLOTS = 1 << 24;
+    private static final CleanJpegFiles INSTANCE = new CleanJpegFiles();
+
+    private volatile AtomicLongArray slots = new AtomicLongArray(1 << 12);
+    private int count;   // guarded by this
+
+    private CleanJpegFiles() {
+    }
+
+    /** The set shared by all decoders. */
+    static CleanJpegFiles shared() {
+        return INSTANCE;
+    }
+
+    /** The fingerprint of a file: never 0 (0 marks an empty slot). */
+    static long fingerprint(Path path, long size, long modifiedNanos) {
+        long h = 0xcbf29ce484222325L;
+        for (byte b : path.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8)) {
+            h = (h ^ (b & 0xFF)) * 0x100000001b3L;
+        }
+        h = mix(h ^ mix(size + 0x9E3779B97F4A7C15L) ^ Long.rotateLeft(mix(modifiedNanos), 17));
+        return h == 0 ? 1 : h;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /** True if the file with this fingerprint was seen to decode cleanly. */
+    boolean contains(long fingerprint) {
+        AtomicLongArray t = slots;
+        int mask = t.length() - 1;
+        for (int i = (int) fingerprint & mask; ; i = (i + 1) & mask) {
+            long v = t.get(i);
+            if (v == fingerprint) {
+                return true;
+            }
+            if (v == 0) {
+                return false;
+            }
+        }
+    }
+
+    /** Remembers that the file with this fingerprint decodes cleanly (a no-op once the set is full). */
+    synchronized void add(long fingerprint) {
+        AtomicLongArray t = slots;
+        if ((count + 1) * 2L > t.length()) {
+            if (t.length() >= MAX_SLOTS) {
+                return;
+            }
+            AtomicLongArray bigger = new AtomicLongArray(t.length() * 2);
+            for (int i = 0; i < t.length(); i++) {
+                long v = t.get(i);
+                if (v != 0) {
+                    insert(bigger, v);
+                }
+            }
+            slots = bigger;
+            t = bigger;
+        }
+        if (insert(t, fingerprint)) {
+            count++;
+        }
+    }
+
+    /** Number of files remembered. */
+    synchronized int size() {
+        return count;
+    }
+
+    private static boolean insert(AtomicLongArray t, long v) {
+        int mask = t.length() - 1;
+        for (int i = (int) v & mask; ; i = (i + 1) & mask) {
+            long cur = t.get(i);
+            if (cur == v) {
+                return false;
+            }
+            if (cur == 0) {
+                t.set(i, v);
+                return true;
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package org.dataloader4j.vision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@code src/test/c/run-jpeg-check.sh}: the native JPEG decoder ({@code dl4j_jpeg.c}) under AddressSanitizer
+ * and UndefinedBehaviorSanitizer on truncated, marker-damaged, bit-flipped and noisy JPEGs, whole and by region at
+ * every DCT scale, into exactly sized buffers. Skipped, saying why, where gcc, its sanitizer runtime or the libjpeg
+ * headers are missing.
+ */
+class NativeJpegSanitizerTest {
+
+    /** Null if gcc builds and links a sanitized program against libjpeg here; otherwise why not. */
+    private static String whyNotAvailable() throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("dl4j-jpeg-asan");
+        try {
+            Path c = Files.writeString(dir.resolve("probe.c"), "#include <stdio.h>\n#include <jpeglib.h>\n"
+                    + "int main(void) { struct jpeg_error_mgr e; jpeg_std_error(&e); return 0; }\n");
+            Process p = new ProcessBuilder("gcc", "-fsanitize=address,undefined", c.toString(), "-ljpeg", "-o",
+                    dir.resolve("probe").toString()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "gcc did not finish a probe build in 60 s";
+            }
+            return p.exitValue() == 0 ? null : "gcc cannot build with -fsanitize=address,undefined -ljpeg: " + out;
+        } catch (IOException e) {
+            return "gcc is not available: " + e.getMessage();
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void theNativeJpegDecoderStaysInsideItsBuffersOnDamagedFiles() throws Exception {
+        String why = whyNotAvailable();
+        assumeTrue(why == null, why);
+        Process p = new ProcessBuilder("sh", "src/test/c/run-jpeg-check.sh").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the check did not finish: " + out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.matches("(?s).*ok \\d+ decodes.*"), out);
+    }
+}
