@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.dataloader4j.data.ChainDataset;
 import org.dataloader4j.data.CountingStream;
 import org.dataloader4j.data.IterableDataset;
 import org.dataloader4j.data.ShuffleBuffer;
+import org.dataloader4j.testing.NoLeftoversExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
  * closing the loader), when the epoch ends, and when the source or a transform fails; and no worker thread is left.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@org.junit.jupiter.api.extension.ExtendWith(NoLeftoversExtension.class)
 class StreamReleaseTest {
     private static final long SIZE = 11;
     private static final int[] WORKERS = {0, 1, 2, 4};
@@ -49,27 +48,7 @@ class StreamReleaseTest {
                 .collate(List::copyOf).build();
     }
 
-    private static Set<Thread> workerThreads() {
-        Set<Thread> threads = new HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("dataloader4j-worker-")) {
-                threads.add(t);
-            }
-        }
-        return threads;
-    }
 
-    /** Waits (a bounded time) for the worker threads started since {@code before} to end; fails if one is left. */
-    private static void assertNoWorkerLeft(Set<Thread> before, String what) throws InterruptedException {
-        for (Thread t : workerThreads()) {
-            if (!before.contains(t)) {
-                t.join(10_000);
-                if (t.isAlive()) {
-                    fail(what + ": worker thread " + t.getName() + " is still running");
-                }
-            }
-        }
-    }
 
     private static void assertReleased(CountingStream source, String what) {
         assertTrue(source.opens() > 0 || what.contains("after 0"), what + ": nothing was opened");
@@ -96,7 +75,6 @@ class StreamReleaseTest {
                 assertTrue(batches >= 6, w + " at " + workers + " workers: " + batches + " batches");
                 for (int stop = 0; stop <= batches; stop++) {
                     String what = w + " at " + workers + " workers, closing the epoch after " + stop + " batches";
-                    Set<Thread> before = workerThreads();
                     CountingStream source = new CountingStream(SIZE);
                     try (DataLoader<List<Long>> loader = loader(w.wrap.apply(source), workers, false)) {
                         LoaderIterator<List<Long>> it = (LoaderIterator<List<Long>>) loader.epoch(0).iterator();
@@ -106,7 +84,7 @@ class StreamReleaseTest {
                         it.close();
                         assertReleased(source, what);   // before the loader is closed
                     }
-                    assertNoWorkerLeft(before, what);
+                    NoLeftoversExtension.assertNoWorkerLeft("after " + what);
                     assertReleased(source, what);
                 }
             }
@@ -122,7 +100,6 @@ class StreamReleaseTest {
                     for (int stop = 0; stop <= batches; stop++) {
                         String what = w + " at " + workers + " workers" + (persistent ? " (persistent)" : "")
                                 + ", breaking out after " + stop + " batches";
-                        Set<Thread> before = workerThreads();
                         CountingStream source = new CountingStream(SIZE);
                         int seen = 0;
                         try (DataLoader<List<Long>> loader = loader(w.wrap.apply(source), workers, persistent)) {
@@ -134,7 +111,7 @@ class StreamReleaseTest {
                             }
                         }
                         assertEquals(stop, seen, what);
-                        assertNoWorkerLeft(before, what);
+                        NoLeftoversExtension.assertNoWorkerLeft("after " + what);
                         assertReleased(source, what);
                     }
                 }
@@ -148,7 +125,6 @@ class StreamReleaseTest {
             for (int workers : WORKERS) {
                 for (boolean persistent : workers == 0 ? new boolean[] {false} : new boolean[] {false, true}) {
                     String what = w + " at " + workers + " workers" + (persistent ? " (persistent)" : "");
-                    Set<Thread> before = workerThreads();
                     CountingStream source = new CountingStream(SIZE);
                     try (DataLoader<List<Long>> loader = loader(w.wrap.apply(source), workers, persistent)) {
                         for (int epoch = 0; epoch < 2; epoch++) {
@@ -161,7 +137,7 @@ class StreamReleaseTest {
                             assertReleased(source, what + ", epoch " + epoch + " over");
                         }
                     }
-                    assertNoWorkerLeft(before, what);
+                    NoLeftoversExtension.assertNoWorkerLeft("after " + what);
                     assertReleased(source, what);
                 }
             }
@@ -174,7 +150,6 @@ class StreamReleaseTest {
             for (int workers : WORKERS) {
                 for (long failAt = 0; failAt < SIZE; failAt++) {
                     String what = w + " at " + workers + " workers, the source failing at " + failAt;
-                    Set<Thread> before = workerThreads();
                     CountingStream source = new CountingStream(SIZE, failAt, false);
                     try (DataLoader<List<Long>> loader = loader(w.wrap.apply(source), workers, false)) {
                         DataLoaderException e = assertThrows(DataLoaderException.class, () -> {
@@ -186,7 +161,7 @@ class StreamReleaseTest {
                         // the epoch goes on after a failed batch (at any worker count), so the other shares may
                         // still be open here; closing the loader must release every one of them (checked below)
                     }
-                    assertNoWorkerLeft(before, what);
+                    NoLeftoversExtension.assertNoWorkerLeft("after " + what);
                     assertReleased(source, what);
                 }
             }
@@ -199,7 +174,6 @@ class StreamReleaseTest {
             for (long failAt = 0; failAt < SIZE; failAt++) {
                 final long bad = failAt;
                 String what = workers + " workers, the transform failing at " + failAt;
-                Set<Thread> before = workerThreads();
                 CountingStream source = new CountingStream(SIZE);
                 IterableDataset<Long> mapped = source.map((x, rng) -> {
                     if (x == bad) {
@@ -220,7 +194,7 @@ class StreamReleaseTest {
                     }
                     assertReleased(source, what + " in " + outer + ", once the loader is closed");
                 }
-                assertNoWorkerLeft(before, what);
+                NoLeftoversExtension.assertNoWorkerLeft("after " + what);
                 assertReleased(source, what);
             }
         }

@@ -32,15 +32,23 @@ public final class NoLeftoversExtension implements BeforeEachCallback, AfterEach
 
     @Override
     public void afterEach(ExtensionContext context) {
+        assertNoWorkerLeft("after the test");
+        long before = context.getStore(NAMESPACE).get("offHeap", Long.class);
+        OffHeapAssertions.assertNoGrowthSince(before, "off-heap memory left behind by the test");
+    }
+
+    /**
+     * Waits (a few seconds at most) for every DataLoader worker thread to end, then fails naming those that did
+     * not; {@code when} completes the message ("after the test", "after case X").
+     */
+    public static void assertNoWorkerLeft(String when) {
         List<String> alive = aliveWorkers();
         long deadline = System.nanoTime() + GRACE_NANOS;
         while (!alive.isEmpty() && System.nanoTime() < deadline) {
             sleep();
             alive = aliveWorkers();
         }
-        assertEquals(List.of(), alive, "DataLoader threads still alive after the test");
-        long before = context.getStore(NAMESPACE).get("offHeap", Long.class);
-        OffHeapAssertions.assertNoGrowthSince(before, "off-heap memory left behind by the test");
+        assertEquals(List.of(), alive, "DataLoader threads still alive " + when);
     }
 
     /** The names of the live threads that a DataLoader started. */

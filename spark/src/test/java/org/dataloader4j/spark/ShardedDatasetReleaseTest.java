@@ -3,7 +3,6 @@ package org.dataloader4j.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -12,10 +11,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -28,6 +25,7 @@ import org.dataloader4j.loader.DataLoaderException;
 import org.dataloader4j.vision.Image;
 import org.dataloader4j.vision.Sample;
 import org.junit.jupiter.api.BeforeAll;
+import org.dataloader4j.testing.NoLeftoversExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -160,26 +158,7 @@ class ShardedDatasetReleaseTest {
                 }).build();
     }
 
-    private static Set<Thread> workerThreads() {
-        Set<Thread> threads = new HashSet<>();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith("dataloader4j-worker-")) {
-                threads.add(t);
-            }
-        }
-        return threads;
-    }
 
-    private static void assertNoWorkerLeft(Set<Thread> before, String what) throws InterruptedException {
-        for (Thread t : workerThreads()) {
-            if (!before.contains(t)) {
-                t.join(10_000);
-                if (t.isAlive()) {
-                    fail(what + ": worker thread " + t.getName() + " is still running");
-                }
-            }
-        }
-    }
 
     private static int batchesOfAnEpoch(Wrapper w, int workers) {
         try (DataLoader<List<Long>> loader = loader(counted(w, new CountingOpener()), workers, false)) {
@@ -199,7 +178,6 @@ class ShardedDatasetReleaseTest {
                 assertTrue(batches >= 4, w + " at " + workers + " workers: " + batches + " batches");
                 for (int stop = 0; stop <= batches; stop++) {
                     String what = w + " at " + workers + " workers, stopping after " + stop + " batches";
-                    Set<Thread> before = workerThreads();
                     CountingOpener opener = new CountingOpener();
                     int seen = 0;
                     try (DataLoader<List<Long>> loader = loader(counted(w, opener), workers, false)) {
@@ -212,7 +190,7 @@ class ShardedDatasetReleaseTest {
                         }
                     }
                     assertEquals(stop, seen, what);
-                    assertNoWorkerLeft(before, what);
+                    NoLeftoversExtension.assertNoWorkerLeft("after " + what);
                     opener.assertReleased(what);
                 }
             }
@@ -225,7 +203,6 @@ class ShardedDatasetReleaseTest {
             for (int workers : WORKERS) {
                 for (boolean persistent : workers == 0 ? new boolean[] {false} : new boolean[] {false, true}) {
                     String what = w + " at " + workers + " workers" + (persistent ? " (persistent)" : "");
-                    Set<Thread> before = workerThreads();
                     CountingOpener opener = new CountingOpener();
                     try (DataLoader<List<Long>> loader = loader(counted(w, opener), workers, persistent)) {
                         List<Long> labels = new ArrayList<>();
@@ -235,7 +212,7 @@ class ShardedDatasetReleaseTest {
                         assertEquals(w.name.startsWith("chain") ? 2 * KEYS.size() : KEYS.size(), labels.size(), what);
                         opener.assertReleased(what + ", epoch over");
                     }
-                    assertNoWorkerLeft(before, what);
+                    NoLeftoversExtension.assertNoWorkerLeft("after " + what);
                     opener.assertReleased(what);
                 }
             }
@@ -247,7 +224,6 @@ class ShardedDatasetReleaseTest {
         for (int workers : WORKERS) {
             for (String bad : KEYS) {
                 String what = workers + " workers, the transform failing at " + bad;
-                Set<Thread> before = workerThreads();
                 CountingOpener opener = new CountingOpener();
                 ShardedDataset ds = ShardedDataset.builder(dir.resolve(Manifest.FILE_NAME).toString(), opener).build();
                 IterableDataset<Sample<Image, Long>> failing = ds.map((s, rng) -> {
@@ -266,7 +242,7 @@ class ShardedDatasetReleaseTest {
                             && e.getCause().getMessage().equals("cannot augment " + bad), what + ": " + e);
                     // the epoch goes on after a failed batch, so other workers' shards may still be open here
                 }
-                assertNoWorkerLeft(before, what);
+                NoLeftoversExtension.assertNoWorkerLeft("after " + what);
                 opener.assertReleased(what);
             }
         }
