@@ -77,13 +77,13 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
 
     /**
      * The batches of epoch {@code epoch}. Iterating twice over the same epoch gives the same batches.
-     * The iterator is a {@link LoaderIterator}; close it to stop early.
+     * The iterator is a {@link LoaderIterator}; close it, or the {@link Epoch}, to stop early.
      */
-    public Iterable<B> epoch(long epoch) {
+    public Epoch<B> epoch(long epoch) {
         if (epoch < 0) {
             throw new IllegalArgumentException("epoch should be non-negative, but got epoch=" + epoch);
         }
-        return () -> start(epoch, new DeliveredBatches());
+        return new Epoch<>(() -> start(epoch, new DeliveredBatches()));
     }
 
     /**
@@ -94,7 +94,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
      *
      * @throws IllegalArgumentException naming the mismatch when the state was saved by a different loader
      */
-    public synchronized Iterable<B> resume(LoaderState state) {
+    public synchronized Epoch<B> resume(LoaderState state) {
         Objects.requireNonNull(state, "state");
         if (state.seed() != config.seed()) {
             throw new IllegalArgumentException("the state was saved by a loader with seed " + state.seed()
@@ -117,7 +117,8 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         }
         nextEpoch.set(state.epoch() + 1);
         pendingResume = state;
-        return () -> start(state.epoch(), new DeliveredBatches(state.deliveredPrefix(), state.deliveredExtra()));
+        return new Epoch<>(() -> start(state.epoch(), new DeliveredBatches(state.deliveredPrefix(),
+                state.deliveredExtra())));
     }
 
     /**

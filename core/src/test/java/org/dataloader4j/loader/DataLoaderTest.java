@@ -434,12 +434,29 @@ class DataLoaderTest {
     }
 
     @ParameterizedTest
+    @ValueSource(ints = {0, 1, 4})
+    void anEpochIsAutoCloseableSoStoppingEarlyNeedsNoCast(int workers) {
+        try (var loader = DataLoader.builder(numbers(40)).batchSize(2).numWorkers(workers).collate(AS_ARRAY).build()) {
+            LoaderIterator<long[]> started;
+            try (Epoch<long[]> epoch = loader.epoch(1)) {
+                started = epoch.iterator();
+                assertArrayEquals(new long[] {0, 1}, started.next());
+            }
+            assertFalse(started.hasNext(), "closing the epoch stopped its iterator");
+            assertEquals(0, workerThreads(), "and its workers");
+            try (Epoch<long[]> again = loader.epoch(1)) {
+                assertEquals(20, collect(again).size(), "an epoch can be read again in full");
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(ints = {0, 2})
     void aFinishedOrClosedIteratorIsNotDisturbedByTheNextEpoch(int workers) {
         try (var loader = DataLoader.builder(numbers(6)).batchSize(2).numWorkers(workers).collate(AS_ARRAY).build()) {
             Iterator<long[]> finished = loader.epoch(0).iterator();
             finished.forEachRemaining(b -> { });
-            LoaderIterator<long[]> stopped = (LoaderIterator<long[]>) loader.epoch(1).iterator();
+            LoaderIterator<long[]> stopped = loader.epoch(1).iterator();
             stopped.next();
             stopped.close();
             assertEquals(3, collect(loader.epoch(2)).size());

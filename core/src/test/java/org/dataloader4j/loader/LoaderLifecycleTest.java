@@ -85,7 +85,7 @@ class LoaderLifecycleTest {
             assertTimeoutPreemptively(WATCHDOG, () -> {
                 var loader = DataLoader.builder(stuckAt(40, 4, release, entered)).batchSize(2).numWorkers(workers)
                         .persistentWorkers(persistent).collate(List::copyOf).build();
-                LoaderIterator<List<Long>> it = (LoaderIterator<List<Long>>) loader.epoch(0).iterator();
+                LoaderIterator<List<Long>> it = loader.epoch(0).iterator();
                 it.next();
                 it.next(); // batches 0 and 1; batch 2 holds the stuck sample
                 Thread closing = Thread.ofPlatform().start(() -> {

@@ -77,7 +77,7 @@ class StreamReleaseTest {
                     String what = w + " at " + workers + " workers, closing the epoch after " + stop + " batches";
                     CountingStream source = new CountingStream(SIZE);
                     try (DataLoader<List<Long>> loader = loader(w.wrap.apply(source), workers, false)) {
-                        LoaderIterator<List<Long>> it = (LoaderIterator<List<Long>>) loader.epoch(0).iterator();
+                        LoaderIterator<List<Long>> it = loader.epoch(0).iterator();
                         for (int b = 0; b < stop; b++) {
                             it.next();
                         }

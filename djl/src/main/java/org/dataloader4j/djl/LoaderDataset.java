@@ -135,7 +135,7 @@ public final class LoaderDataset implements Dataset {
 
         Epoch(NDManager manager, long epoch) {
             this.manager = manager;
-            this.batches = (LoaderIterator<Batch>) loader.epoch(epoch).iterator();
+            this.batches = loader.epoch(epoch).iterator();
             this.total = batchesPerEpoch();
         }
 
