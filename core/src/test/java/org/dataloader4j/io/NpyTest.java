@@ -311,6 +311,32 @@ class NpyTest {
         assertFormatError(withHeader(dir, "bad.npy", dict, new byte[64]), fragment);
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '#', value = {
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 9223372036854775808)}"
+                + " # dimension 1 of 'shape' is too large: 9223372036854775808 # at most 9223372036854775807",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999999,)}"
+                + " # dimension 0 of 'shape' is too large: 99999999999999999999999999 # at most 9223372036854775807",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296)}"
+                + " # is too large: 18446744073709551616 elements # at most 9223372036854775807 bytes",
+        "{'descr': '|i1', 'fortran_order': False, 'shape': (6917529027641081856,)}"
+                + " # of int8 is too large: 6917529027641081856 elements of 2 bytes (as read) # at most"})
+    void tooLargeShapesAreReportedAsTooLargeWithTheValueAndTheMaximum(String dict, String tooLarge, String max)
+            throws IOException {
+        Path p = withHeader(dir, "huge.npy", dict, new byte[64]);
+        assertFormatError(p, tooLarge, max);
+        NpyFormatException e = assertThrows(NpyFormatException.class, () -> Npy.read(p));
+        assertFalse(e.getMessage().contains("non-negative"), e.getMessage());
+    }
+
+    @Test
+    void integerLiteralsBeyondAHundredDigitsAreTooLargeNotMalformed() throws IOException {
+        String digits = "9".repeat(101);
+        Path p = withHeader(dir, "long.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (" + digits + ",)}",
+                new byte[64]);
+        assertFormatError(p, "integer of 101 digits is too large (at most 100 digits)");
+    }
+
     @Test
     void nullArgumentsAreRefused() {
         assertThrows(NullPointerException.class, () -> Npy.read(null));
