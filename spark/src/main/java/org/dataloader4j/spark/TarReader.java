@@ -214,7 +214,7 @@ public final class TarReader {
             }
             if (length <= space - pos || length > raw.length - pos) {
                 throw new IOException("corrupt pax header in " + source + " at offset " + at + ": the record at byte "
-                        + pos + " claims " + new String(raw, pos, space - pos, StandardCharsets.US_ASCII)
+                        + pos + " claims " + clip(new String(raw, pos, space - pos, StandardCharsets.US_ASCII))
                         + " bytes, but " + (raw.length - pos) + " remain");
             }
             int end = pos + (int) length;
@@ -242,7 +242,7 @@ public final class TarReader {
         try {
             size = Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new IOException("corrupt pax header in " + source + " at offset " + at + ": size '" + value
+            throw new IOException("corrupt pax header in " + source + " at offset " + at + ": size '" + clip(value)
                     + "' is not a decimal number of at most " + MAX_SIZE + " bytes");
         }
         if (size < 0) {
@@ -356,6 +356,11 @@ public final class TarReader {
             digits = true;
         }
         return v;
+    }
+
+    /** {@code text}, shortened to its first 40 characters for a message. */
+    private static String clip(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
     }
 
     private static boolean isUstar(byte[] h) {
