@@ -172,6 +172,10 @@ public final class NpzFile implements AutoCloseable {
             return header;
         } catch (ZipException | EOFException e) {
             throw new NpyFormatException(where + ": corrupt archive member: " + e.getMessage(), e);
+        } catch (NpyFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(where + ": cannot read the archive member: " + e, e);
         }
     }
 
@@ -205,6 +209,10 @@ public final class NpzFile implements AutoCloseable {
             return tensor;
         } catch (ZipException | EOFException e) {
             throw new NpyFormatException(where + ": corrupt archive member: " + e.getMessage(), e);
+        } catch (NpyFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(where + ": cannot read the archive member: " + e, e);
         }
     }
 
