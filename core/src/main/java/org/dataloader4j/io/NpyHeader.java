@@ -206,8 +206,8 @@ public record NpyHeader(int majorVersion, int minorVersion, String descr, boolea
                     + Math.max(0, available - preamble) + " bytes after the " + preamble + "-byte preamble");
         }
         if (headerLength > MAX_HEADER_BYTES) {
-            throw new NpyFormatException(name + ": the header claims " + headerLength + " bytes; headers over "
-                    + MAX_HEADER_BYTES + " bytes are refused");
+            throw new NpyFormatException(name + ": the header claims " + headerLength + " bytes, too large: headers"
+                    + " of at most " + MAX_HEADER_BYTES + " bytes are read (NumPy writes a few hundred)");
         }
         ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
         readFully(in, headerBytes, name, "the header (" + headerLength + " bytes)");
@@ -247,9 +247,13 @@ public record NpyHeader(int majorVersion, int minorVersion, String descr, boolea
         Object descr = require(dict, "descr", name);
         Object fortran = require(dict, "fortran_order", name);
         Object shapeValue = require(dict, "shape", name);
-        if (!(descr instanceof String d)) {
+        if (descr instanceof List<?>) {
             throw new NpyFormatException(name + ": unsupported dtype " + describe(descr)
                     + " (structured or nested dtypes are not supported); expected a simple descriptor such as '<f4'");
+        }
+        if (!(descr instanceof String d)) {
+            throw new NpyFormatException(name + ": malformed header: 'descr' must be a string such as '<f4', but is "
+                    + describe(descr));
         }
         if (!(fortran instanceof Boolean f)) {
             throw new NpyFormatException(name + ": malformed header: 'fortran_order' must be True or False, but is "

@@ -301,6 +301,7 @@ class NpyTest {
         "{'descr': '<c8', 'fortran_order': False, 'shape': (2,)} # unsupported dtype descriptor '<c8'",
         "{'descr': '|O', 'fortran_order': False, 'shape': (2,)} # unsupported dtype descriptor '|O'",
         "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,)} # structured",
+        "{'descr': 4, 'fortran_order': False, 'shape': (2,)} # 'descr' must be a string such as '<f4', but is 4",
         "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296)} # more than 2^63 bytes",
         "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), } trailing # unexpected text after the literal",
         "['descr', '<f4'] # expected a dict",
@@ -327,6 +328,18 @@ class NpyTest {
         assertFormatError(p, tooLarge, max);
         NpyFormatException e = assertThrows(NpyFormatException.class, () -> Npy.read(p));
         assertFalse(e.getMessage().contains("non-negative"), e.getMessage());
+    }
+
+    @Test
+    void headerOverOneMebibyteIsTooLargeWithTheMaximum() throws IOException {
+        int length = 2 << 20;
+        byte[] bytes = new byte[12 + length];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 2).put((byte) 0);
+        b.putInt(length);
+        Arrays.fill(bytes, 12, bytes.length, (byte) ' ');
+        assertFormatError(Files.write(dir.resolve("big-header.npy"), bytes), "the header claims 2097152 bytes, too large",
+                "at most 1048576 bytes");
     }
 
     @Test
