@@ -206,8 +206,8 @@ public record NpyHeader(int majorVersion, int minorVersion, String descr, boolea
                     + Math.max(0, available - preamble) + " bytes after the " + preamble + "-byte preamble");
         }
         if (headerLength > MAX_HEADER_BYTES) {
-            throw new NpyFormatException(name + ": the header claims " + headerLength + " bytes; headers over "
-                    + MAX_HEADER_BYTES + " bytes are refused");
+            throw new NpyFormatException(name + ": the header claims " + headerLength + " bytes, too large: headers"
+                    + " of at most " + MAX_HEADER_BYTES + " bytes are read (NumPy writes a few hundred)");
         }
         ByteBuffer headerBytes = ByteBuffer.allocate((int) headerLength);
         readFully(in, headerBytes, name, "the header (" + headerLength + " bytes)");
@@ -247,9 +247,13 @@ public record NpyHeader(int majorVersion, int minorVersion, String descr, boolea
         Object descr = require(dict, "descr", name);
         Object fortran = require(dict, "fortran_order", name);
         Object shapeValue = require(dict, "shape", name);
-        if (!(descr instanceof String d)) {
+        if (descr instanceof List<?>) {
             throw new NpyFormatException(name + ": unsupported dtype " + describe(descr)
                     + " (structured or nested dtypes are not supported); expected a simple descriptor such as '<f4'");
+        }
+        if (!(descr instanceof String d)) {
+            throw new NpyFormatException(name + ": malformed header: 'descr' must be a string such as '<f4', but is "
+                    + describe(descr));
         }
         if (!(fortran instanceof Boolean f)) {
             throw new NpyFormatException(name + ": malformed header: 'fortran_order' must be True or False, but is "
@@ -265,9 +269,13 @@ public record NpyHeader(int majorVersion, int minorVersion, String descr, boolea
         }
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
-            if (!(dims.get(i) instanceof BigInteger b) || b.signum() < 0 || b.bitLength() > 62) {
+            if (!(dims.get(i) instanceof BigInteger b) || b.signum() < 0) {
                 throw new NpyFormatException(name + ": malformed header: dimension " + i + " of 'shape' must be a"
                         + " non-negative integer, but is " + describe(dims.get(i)) + " in " + describe(shapeValue));
+            }
+            if (b.bitLength() > 63) {
+                throw new NpyFormatException(name + ": dimension " + i + " of 'shape' is too large: " + b + " in "
+                        + describe(shapeValue) + "; a dimension can be at most " + Long.MAX_VALUE + " (2^63 - 1)");
             }
             shape[i] = b.longValueExact();
         }
@@ -277,20 +285,33 @@ public record NpyHeader(int majorVersion, int minorVersion, String descr, boolea
         } catch (IllegalArgumentException e) {
             throw new NpyFormatException(e.getMessage());
         }
+        requireAddressable(shape, parsed.type(), name);
         NpyHeader header = new NpyHeader(major, minor, d, f, shape, dataOffset);
-        long bytes;
-        try {
-            bytes = header.dataBytes();
-        } catch (ArithmeticException e) {
-            throw new NpyFormatException(name + ": malformed header: shape " + Arrays.toString(shape) + " of "
-                    + parsed.type().numpyName() + " holds more than 2^63 bytes");
-        }
+        long bytes = header.dataBytes();
         if (available >= 0 && available - dataOffset < bytes) {
             throw new NpyFormatException(name + ": truncated data: the header says shape " + Arrays.toString(shape)
                     + " of " + parsed.type().numpyName() + " ('" + d + "'), which needs " + bytes
                     + " bytes after the header, but the file has only " + (available - dataOffset));
         }
         return header;
+    }
+
+    /**
+     * Refuses a shape whose bytes, in the file or in the tensor {@link Npy#read} makes (which may be twice as wide),
+     * do not fit in a {@code long}: no memory could hold them, and the sizes computed from them would overflow.
+     */
+    private static void requireAddressable(long[] shape, NpyType type, String name) throws NpyFormatException {
+        BigInteger numel = BigInteger.ONE;
+        for (long d : shape) {
+            numel = numel.multiply(BigInteger.valueOf(d));
+        }
+        int widest = Math.max(type.size, type.target.byteSize());
+        BigInteger bytes = numel.multiply(BigInteger.valueOf(widest));
+        if (bytes.bitLength() > 63) {
+            throw new NpyFormatException(name + ": shape " + Arrays.toString(shape) + " of " + type.numpyName()
+                    + " is too large: " + numel + " elements of " + widest + " bytes (as read) make " + bytes
+                    + " bytes, more than 2^63 bytes; at most " + Long.MAX_VALUE + " bytes can be addressed");
+        }
     }
 
     private static Object require(Map<?, ?> dict, String key, String name) throws NpyFormatException {

@@ -20,7 +20,8 @@ import org.dataloader4j.tensor.Tensor;
  * Reads and writes NumPy {@code .npz} archives: zip files of {@code .npy} members, stored
  * ({@code np.savez}) or deflated ({@code np.savez_compressed}). {@link #read(Path)} reads every array at
  * once; {@link #open(Path)} gives an {@link NpzFile} that reads arrays one at a time. Members convert
- * dtypes as {@link Npy#read} does.
+ * dtypes as {@link Npy#read} does. Every member is checked against the CRC-32 and size the archive records for it
+ * (see {@link NpzFile}), so a damaged archive is an error, never wrong numbers.
  *
  * <pre>{@code
  * Map<String, Tensor> arrays = Npz.read(Path.of("data.npz"));   // {"x": FLOAT32 [...], "y": INT64 [...]}
@@ -39,8 +40,9 @@ public final class Npz {
      * Reads every array of the archive, in archive order, into new tensors that own their memory
      * (an unmodifiable map from name without {@code .npy} to tensor; the caller closes the tensors).
      *
-     * @throws NpyFormatException naming the archive and member when one is not a valid {@code .npy} file, or
-     *                            when the file is not a zip archive
+     * @throws NpyFormatException naming the archive and member when one is not a valid {@code .npy} file or fails
+     *                            its CRC-32 or size check, or naming the archive when it is truncated or not a zip
+     *                            archive
      */
     public static Map<String, Tensor> read(Path path) throws IOException {
         try (NpzFile npz = open(path)) {

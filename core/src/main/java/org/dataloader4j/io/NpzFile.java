@@ -1,9 +1,11 @@
 package org.dataloader4j.io;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -27,6 +32,16 @@ import org.dataloader4j.tensor.Tensor;
  * exactly as {@link Npy#read} does. The handle holds the archive open until {@link #close()}; it may be read
  * from several threads at once.
  *
+ * <h2>Integrity</h2>
+ * Every member's bytes are checked against the CRC-32 and size that the archive records for it, as NumPy's
+ * {@code np.load} does: {@link #read} checks them on every read (it reads the whole member anyway), and
+ * {@link #header} checks them the first time it is asked about a member (which streams the rest of the member once,
+ * without keeping it). A member that fails the check, a corrupt local header or deflate stream, and an archive that
+ * is truncated or not a zip file are all {@link NpyFormatException}s naming the archive and, where there is one,
+ * the member. Sizes are bounded by the file before anything is allocated: the members' compressed sizes must fit in
+ * the file, and a deflated member may not claim more bytes than deflate can produce from its compressed size (at
+ * most {@value #MAX_DEFLATE_RATIO} to 1), so a forged header cannot make a small archive allocate gigabytes.
+ *
  * <pre>{@code
  * try (NpzFile npz = Npz.open(Path.of("mnist.npz"))) {
  *     System.out.println(npz.names());                 // [x_train, y_train, x_test, y_test]
@@ -35,9 +50,14 @@ import org.dataloader4j.tensor.Tensor;
  * }</pre>
  */
 public final class NpzFile implements AutoCloseable {
+    /** Deflate's largest expansion: one 258-byte match in at least 2 bits. */
+    static final long MAX_DEFLATE_RATIO = 1032;
+    private static final int DRAIN_CHUNK = 1 << 16;
+
     private final Path path;
     private final ZipFile zip;
     private final Map<String, ZipEntry> members;
+    private final Set<String> verified = ConcurrentHashMap.newKeySet();
 
     private NpzFile(Path path, ZipFile zip, Map<String, ZipEntry> members) {
         this.path = path;
@@ -50,11 +70,14 @@ public final class NpzFile implements AutoCloseable {
         ZipFile zip;
         try {
             zip = new ZipFile(path.toFile());
-        } catch (ZipException e) {
-            throw new NpyFormatException(path + ": not a valid .npz (zip) archive: " + e.getMessage(), e);
+        } catch (ZipException | EOFException e) {
+            throw new NpyFormatException(path + ": not a valid .npz (zip) archive (not a zip file, or truncated): "
+                    + e.getMessage(), e);
         }
         try {
+            long fileSize = Files.size(path);
             Map<String, ZipEntry> members = new LinkedHashMap<>();
+            long compressed = 0;
             for (var entries = zip.entries(); entries.hasMoreElements(); ) {
                 ZipEntry entry = entries.nextElement();
                 String name = entry.getName();
@@ -63,12 +86,48 @@ public final class NpzFile implements AutoCloseable {
                     if (members.put(key, entry) != null) {
                         throw new NpyFormatException(path + ": the archive holds the member " + name + " twice");
                     }
+                    checkSizes(path, entry, fileSize);
+                    compressed += entry.getCompressedSize();
                 }
+            }
+            if (compressed > fileSize) {
+                throw new NpyFormatException(path + ": corrupt archive: the .npy members' compressed sizes add up to "
+                        + compressed + " bytes, more than the file's " + fileSize + " bytes (overlapping members or a"
+                        + " corrupt central directory)");
             }
             return new NpzFile(path, zip, Collections.unmodifiableMap(members));
         } catch (IOException | RuntimeException e) {
             zip.close();
             throw e;
+        }
+    }
+
+    /** Refuses sizes that the file cannot hold, before anything is allocated for them. */
+    private static void checkSizes(Path path, ZipEntry entry, long fileSize) throws NpyFormatException {
+        String where = path + "[" + entry.getName() + "]";
+        long size = entry.getSize();
+        long compressed = entry.getCompressedSize();
+        if (size < 0 || compressed < 0) {
+            throw new NpyFormatException(where + ": corrupt archive member: the central directory records no size"
+                    + " (size " + size + ", compressed size " + compressed + "); expected both");
+        }
+        if (compressed > fileSize) {
+            throw new NpyFormatException(where + ": corrupt archive member: its compressed size is " + compressed
+                    + " bytes, but the archive has only " + fileSize);
+        }
+        int method = entry.getMethod();
+        if (method == ZipEntry.STORED && size != compressed) {
+            throw new NpyFormatException(where + ": corrupt archive member: it is stored (not compressed), but its"
+                    + " size " + size + " differs from its compressed size " + compressed);
+        }
+        if (method == ZipEntry.DEFLATED && size > MAX_DEFLATE_RATIO * (compressed + 1)) {
+            throw new NpyFormatException(where + ": corrupt archive member: it claims " + size + " bytes inflated from "
+                    + compressed + " deflated bytes; deflate yields at most " + MAX_DEFLATE_RATIO + " times its input ("
+                    + MAX_DEFLATE_RATIO * (compressed + 1) + " bytes here)");
+        }
+        if (method != ZipEntry.STORED && method != ZipEntry.DEFLATED) {
+            throw new NpyFormatException(where + ": unsupported compression method " + method + "; expected stored (0)"
+                    + " or deflated (8), as np.savez and np.savez_compressed write");
         }
     }
 
@@ -88,33 +147,166 @@ public final class NpzFile implements AutoCloseable {
     }
 
     /**
-     * The header of array {@code name}, reading (inflating) only the start of its member.
+     * The header of array {@code name}. The first call for a member also checks the member's CRC-32 and size,
+     * streaming (inflating) the rest of it once without keeping it; later calls read only the start.
      *
      * @throws IllegalArgumentException if there is no such array, listing those there are
+     * @throws NpyFormatException       naming the archive and member when the member is corrupt or not a valid
+     *                                  {@code .npy}
      */
     public NpyHeader header(String name) throws IOException {
         ZipEntry entry = entry(name);
-        try (InputStream in = zip.getInputStream(entry); ReadableByteChannel ch = Channels.newChannel(in)) {
-            return NpyHeader.read(ch, entry.getSize(), describe(entry));
-        } catch (ZipException | java.io.EOFException e) {
-            throw new NpyFormatException(describe(entry) + ": corrupt archive member: " + e.getMessage(), e);
+        String where = describe(entry);
+        try (Member in = open(entry)) {
+            ReadableByteChannel ch = Channels.newChannel(in);
+            NpyHeader header;
+            try {
+                header = NpyHeader.read(ch, entry.getSize(), where);
+            } catch (NpyFormatException e) {
+                throw in.corruptOr(e);
+            }
+            if (!verified.contains(name)) {
+                in.verify();
+                verified.add(name);
+            }
+            return header;
+        } catch (ZipException | EOFException e) {
+            throw new NpyFormatException(where + ": corrupt archive member: " + e.getMessage(), e);
+        } catch (NpyFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(where + ": cannot read the archive member: " + e, e);
         }
     }
 
     /**
-     * Reads array {@code name} into a new tensor that owns its memory.
+     * Reads array {@code name} into a new tensor that owns its memory, after checking the member's CRC-32 and size
+     * against those the archive records.
      *
      * @throws IllegalArgumentException if there is no such array, listing those there are
-     * @throws NpyFormatException       naming the archive and member when the member is not a valid {@code .npy}
+     * @throws NpyFormatException       naming the archive and member when the member is corrupt (CRC-32 or size
+     *                                  mismatch, bad local header or deflate stream) or not a valid {@code .npy}
      */
     public Tensor read(String name) throws IOException {
         ZipEntry entry = entry(name);
         String where = describe(entry);
-        try (InputStream in = zip.getInputStream(entry); ReadableByteChannel ch = Channels.newChannel(in)) {
-            NpyHeader header = NpyHeader.read(ch, entry.getSize(), where);
-            return Npy.readData(ch, header, where);
-        } catch (ZipException | java.io.EOFException e) {
+        try (Member in = open(entry)) {
+            ReadableByteChannel ch = Channels.newChannel(in);
+            Tensor tensor;
+            try {
+                NpyHeader header = NpyHeader.read(ch, entry.getSize(), where);
+                tensor = Npy.readData(ch, header, where);
+            } catch (NpyFormatException e) {
+                throw in.corruptOr(e);
+            }
+            try {
+                in.verify();
+            } catch (IOException | RuntimeException | Error e) {
+                tensor.close();
+                throw e;
+            }
+            verified.add(name);
+            return tensor;
+        } catch (ZipException | EOFException e) {
             throw new NpyFormatException(where + ": corrupt archive member: " + e.getMessage(), e);
+        } catch (NpyFormatException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException(where + ": cannot read the archive member: " + e, e);
+        }
+    }
+
+    private Member open(ZipEntry entry) throws IOException {
+        return new Member(zip.getInputStream(entry), entry, describe(entry));
+    }
+
+    /**
+     * A member's bytes as they are read, with their running CRC-32 and count, to be checked against the central
+     * directory once the member has been read to its end.
+     */
+    private static final class Member extends InputStream {
+        private final InputStream in;
+        private final ZipEntry entry;
+        private final String where;
+        private final CRC32 crc = new CRC32();
+        private long count;
+
+        Member(InputStream in, ZipEntry entry, String where) {
+            this.in = in;
+            this.entry = entry;
+            this.where = where;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                crc.update(b);
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                crc.update(b, off, n);
+                count += n;
+            }
+            return n;
+        }
+
+        /**
+         * Reads the rest of the member and checks its size and CRC-32 against the central directory.
+         *
+         * @throws NpyFormatException naming the member and both values when they differ
+         */
+        void verify() throws IOException {
+            byte[] buffer = new byte[DRAIN_CHUNK];
+            while (read(buffer, 0, buffer.length) >= 0) {
+                if (count > entry.getSize()) {
+                    break;   // more bytes than recorded: the size check below reports it
+                }
+            }
+            if (count != entry.getSize()) {
+                throw new NpyFormatException(where + ": corrupt archive member: it holds "
+                        + (count > entry.getSize() ? "more than " + entry.getSize() : String.valueOf(count))
+                        + " bytes, but the archive records " + entry.getSize());
+            }
+            long actual = crc.getValue();
+            if (actual != entry.getCrc()) {
+                throw new NpyFormatException(where + ": corrupt archive member: its bytes have CRC-32 "
+                        + hex(actual) + ", but the archive records " + hex(entry.getCrc())
+                        + " (a damaged file: NumPy refuses it with \"Bad CRC-32\")");
+            }
+        }
+
+        /**
+         * The exception to throw for a member whose contents did not parse: a CRC-32 or size mismatch if the
+         * member's bytes are not those the archive recorded (the parse error is then only a symptom, kept as the
+         * cause), else {@code parseError} itself.
+         */
+        IOException corruptOr(NpyFormatException parseError) {
+            try {
+                verify();
+                return parseError;
+            } catch (NpyFormatException corrupt) {
+                corrupt.initCause(parseError);
+                return corrupt;
+            } catch (IOException e) {
+                return new NpyFormatException(where + ": corrupt archive member: " + e.getMessage()
+                        + " (while checking its CRC-32 after: " + parseError.getMessage() + ")", e);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+
+        private static String hex(long crc) {
+            return String.format("0x%08x", crc);
         }
     }
 

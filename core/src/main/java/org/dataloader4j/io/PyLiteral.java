@@ -14,6 +14,12 @@ import java.util.Map;
  * says where.
  */
 final class PyLiteral {
+    /**
+     * Longest integer literal accepted: far more than any count or size (a {@code long} has 19 digits), so that a
+     * too-large shape is reported with its value, but short enough that parsing costs nothing.
+     */
+    static final int MAX_DIGITS = 100;
+
     private final String text;
     private int pos;
 
@@ -179,14 +185,16 @@ final class PyLiteral {
             pos++;
         }
         int digits = pos;
-        while (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
             pos++;
         }
         if (pos == digits) {
             throw error("expected digits");
         }
-        if (pos - digits > 40) {
-            throw error("integer too long");
+        if (pos - digits > MAX_DIGITS) {
+            int length = pos - digits;
+            pos = start;
+            throw error("integer of " + length + " digits is too large (at most " + MAX_DIGITS + " digits)");
         }
         BigInteger value = new BigInteger(text.substring(start, pos).replace("+", ""));
         if (pos < text.length() && (text.charAt(pos) == 'L' || text.charAt(pos) == 'l')) {

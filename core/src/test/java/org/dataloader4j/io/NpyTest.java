@@ -301,6 +301,7 @@ class NpyTest {
         "{'descr': '<c8', 'fortran_order': False, 'shape': (2,)} # unsupported dtype descriptor '<c8'",
         "{'descr': '|O', 'fortran_order': False, 'shape': (2,)} # unsupported dtype descriptor '|O'",
         "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,)} # structured",
+        "{'descr': 4, 'fortran_order': False, 'shape': (2,)} # 'descr' must be a string such as '<f4', but is 4",
         "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296)} # more than 2^63 bytes",
         "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 2), } trailing # unexpected text after the literal",
         "['descr', '<f4'] # expected a dict",
@@ -309,6 +310,44 @@ class NpyTest {
         "{'descr': '<f4, 'fortran_order': False, 'shape': (2, 2)} # malformed header"})
     void malformedHeadersAreNamedErrors(String dict, String fragment) throws IOException {
         assertFormatError(withHeader(dir, "bad.npy", dict, new byte[64]), fragment);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '#', value = {
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 9223372036854775808)}"
+                + " # dimension 1 of 'shape' is too large: 9223372036854775808 # at most 9223372036854775807",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999999999,)}"
+                + " # dimension 0 of 'shape' is too large: 99999999999999999999999999 # at most 9223372036854775807",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296)}"
+                + " # is too large: 18446744073709551616 elements # at most 9223372036854775807 bytes",
+        "{'descr': '|i1', 'fortran_order': False, 'shape': (6917529027641081856,)}"
+                + " # of int8 is too large: 6917529027641081856 elements of 2 bytes (as read) # at most"})
+    void tooLargeShapesAreReportedAsTooLargeWithTheValueAndTheMaximum(String dict, String tooLarge, String max)
+            throws IOException {
+        Path p = withHeader(dir, "huge.npy", dict, new byte[64]);
+        assertFormatError(p, tooLarge, max);
+        NpyFormatException e = assertThrows(NpyFormatException.class, () -> Npy.read(p));
+        assertFalse(e.getMessage().contains("non-negative"), e.getMessage());
+    }
+
+    @Test
+    void headerOverOneMebibyteIsTooLargeWithTheMaximum() throws IOException {
+        int length = 2 << 20;
+        byte[] bytes = new byte[12 + length];
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).put((byte) 2).put((byte) 0);
+        b.putInt(length);
+        Arrays.fill(bytes, 12, bytes.length, (byte) ' ');
+        assertFormatError(Files.write(dir.resolve("big-header.npy"), bytes), "the header claims 2097152 bytes, too large",
+                "at most 1048576 bytes");
+    }
+
+    @Test
+    void integerLiteralsBeyondAHundredDigitsAreTooLargeNotMalformed() throws IOException {
+        String digits = "9".repeat(101);
+        Path p = withHeader(dir, "long.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (" + digits + ",)}",
+                new byte[64]);
+        assertFormatError(p, "integer of 101 digits is too large (at most 100 digits)");
     }
 
     @Test

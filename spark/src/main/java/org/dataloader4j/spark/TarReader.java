@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -11,7 +12,8 @@ import java.util.Objects;
  * shard needs. It reads ustar and the older v7 headers, takes long names from pax extended headers ({@code path},
  * and {@code size} for large files) and GNU long-name entries, and skips directories, links and other special
  * entries. Every header's checksum is verified; a truncated archive or a bad header is an {@link IOException}
- * naming the source and the byte offset.
+ * naming the source and the byte offset. Memory is bounded by what the archive really holds, not by what its headers
+ * claim: an entry's array grows as its bytes arrive, so a forged size cannot allocate gigabytes.
  *
  * <pre>{@code
  * try (InputStream in = Files.newInputStream(shard)) {
@@ -25,6 +27,10 @@ import java.util.Objects;
 public final class TarReader {
     private static final int BLOCK = TarWriter.BLOCK;
     private static final int MAX_META = 1 << 20;
+    /** The largest entry size accepted: its padded end must still be a {@code long}. */
+    private static final long MAX_SIZE = Long.MAX_VALUE - BLOCK;
+    /** The first allocation for an entry's data; larger entries grow by doubling as their bytes arrive. */
+    private static final int FIRST_CHUNK = 1 << 20;
 
     /** A regular file of the archive: its name and size in bytes. */
     public record Entry(String name, long size) {
@@ -72,7 +78,7 @@ public final class TarReader {
             }
             verifyChecksum(at);
             String name = string(header, 0, 100);
-            long size = number(header, 124, 12, at);
+            long size = size(number(header, 124, 12, at), at);
             byte type = header[156];
             if (isUstar(header)) {
                 String prefix = string(header, 345, 155);
@@ -82,8 +88,7 @@ public final class TarReader {
             }
             switch (type) {
                 case 'x' -> {   // pax extended header for the next entry
-                    String records = new String(meta(size, at), StandardCharsets.UTF_8);
-                    Pax pax = parsePax(records, at);
+                    Pax pax = parsePax(meta(size, at), at);
                     if (pax.path != null) {
                         longName = pax.path;
                     }
@@ -130,8 +135,17 @@ public final class TarReader {
             throw new IOException("entry " + e.name + " of " + source + " has " + e.size
                     + " bytes, too many for one array");
         }
-        byte[] data = new byte[(int) e.size];
-        readFully(data, 0, data.length);
+        int size = (int) e.size;
+        byte[] data = new byte[Math.min(size, FIRST_CHUNK)];
+        int filled = 0;
+        while (true) {
+            readFully(data, filled, data.length - filled);
+            filled = data.length;
+            if (filled == size) {
+                break;
+            }
+            data = Arrays.copyOf(data, (int) Math.min(size, 2L * filled));   // grows only with bytes that arrived
+        }
         skipBytes(TarWriter.padding(e.size), offset);
         dataPending = false;
         return data;
@@ -176,40 +190,75 @@ public final class TarReader {
     private record Pax(String path, Long size) {
     }
 
-    private Pax parsePax(String records, long at) throws IOException {
+    /**
+     * Parses pax records, {@code "<length> <key>=<value>\n"} where the decimal length counts the bytes of the whole
+     * record; keys and values are UTF-8.
+     */
+    private Pax parsePax(byte[] raw, long at) throws IOException {
         String path = null;
         Long size = null;
         int pos = 0;
-        while (pos < records.length()) {
-            int space = records.indexOf(' ', pos);
-            if (space < 0) {
-                break;
+        while (pos < raw.length) {
+            int space = pos;
+            long length = 0;
+            while (space < raw.length && raw[space] >= '0' && raw[space] <= '9') {
+                length = Math.min(length * 10 + (raw[space] - '0'), raw.length + 1L);   // saturates: too long anyway
+                space++;
             }
-            int length;
-            try {
-                length = Integer.parseInt(records.substring(pos, space));
-            } catch (NumberFormatException e) {
-                throw new IOException("corrupt pax header in " + source + " at offset " + at + ": " + e.getMessage());
+            if (space == pos || space >= raw.length || raw[space] != ' ') {
+                if (raw[pos] == 0) {
+                    break;   // NUL padding after the last record
+                }
+                throw new IOException("corrupt pax header in " + source + " at offset " + at + ": the record at byte "
+                        + pos + " does not start with its decimal length and a space");
             }
-            // the length counts bytes; records are ASCII in practice, and for non-ASCII paths we re-measure in bytes
-            byte[] rest = records.substring(pos).getBytes(StandardCharsets.UTF_8);
-            if (length <= 0 || length > rest.length) {
-                throw new IOException("corrupt pax header in " + source + " at offset " + at);
+            if (length <= space - pos || length > raw.length - pos) {
+                throw new IOException("corrupt pax header in " + source + " at offset " + at + ": the record at byte "
+                        + pos + " claims " + clip(new String(raw, pos, space - pos, StandardCharsets.US_ASCII))
+                        + " bytes, but " + (raw.length - pos) + " remain");
             }
-            String record = new String(rest, 0, length, StandardCharsets.UTF_8);
-            int eq = record.indexOf('=');
-            if (eq > 0) {
-                String key = record.substring(record.indexOf(' ') + 1, eq);
-                String value = record.substring(eq + 1, record.length() - (record.endsWith("\n") ? 1 : 0));
+            int end = pos + (int) length;
+            int valueEnd = raw[end - 1] == '\n' ? end - 1 : end;
+            int eq = space + 1;
+            while (eq < valueEnd && raw[eq] != '=') {
+                eq++;
+            }
+            if (eq < valueEnd && eq > space + 1) {
+                String key = new String(raw, space + 1, eq - space - 1, StandardCharsets.UTF_8);
+                String value = new String(raw, eq + 1, valueEnd - eq - 1, StandardCharsets.UTF_8);
                 if (key.equals("path")) {
                     path = value;
                 } else if (key.equals("size")) {
-                    size = Long.parseLong(value);
+                    size = paxSize(value, at);
                 }
             }
-            pos += record.length();
+            pos = end;
         }
         return new Pax(path, size);
+    }
+
+    private long paxSize(String value, long at) throws IOException {
+        long size;
+        try {
+            size = Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IOException("corrupt pax header in " + source + " at offset " + at + ": size '" + clip(value)
+                    + "' is not a decimal number of at most " + MAX_SIZE + " bytes");
+        }
+        if (size < 0) {
+            throw new IOException("corrupt pax header in " + source + " at offset " + at + ": size " + size
+                    + " is negative");
+        }
+        return size(size, at);
+    }
+
+    /** {@code size}, if a padded entry of that many bytes can be skipped without overflowing an offset. */
+    private long size(long size, long at) throws IOException {
+        if (size > MAX_SIZE) {
+            throw new IOException("corrupt tar " + source + ": the header at offset " + at + " gives a size of "
+                    + size + " bytes, too large (at most " + MAX_SIZE + ")");
+        }
+        return size;
     }
 
     private boolean readBlock(byte[] block, boolean endAllowed) throws IOException {
@@ -275,8 +324,16 @@ public final class TarReader {
 
     private long number(byte[] h, int offset, int length, long at) throws IOException {
         if ((h[offset] & 0x80) != 0) {   // GNU base-256
-            long v = h[offset] & 0x7F;
+            if ((h[offset] & 0x40) != 0) {
+                throw new IOException("corrupt tar " + source + ": a header at offset " + at + " has a negative"
+                        + " base-256 number field; expected a size or checksum of at least 0");
+            }
+            long v = h[offset] & 0x3F;
             for (int i = 1; i < length; i++) {
+                if (v > (Long.MAX_VALUE >> 8)) {
+                    throw new IOException("corrupt tar " + source + ": a header at offset " + at + " has a base-256"
+                            + " number field that is too large (more than " + Long.MAX_VALUE + ")");
+                }
                 v = (v << 8) | (h[offset + i] & 0xFF);
             }
             return v;
@@ -299,6 +356,11 @@ public final class TarReader {
             digits = true;
         }
         return v;
+    }
+
+    /** {@code text}, shortened to its first 40 characters for a message. */
+    private static String clip(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "...";
     }
 
     private static boolean isUstar(byte[] h) {

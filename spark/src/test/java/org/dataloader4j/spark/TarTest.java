@@ -180,4 +180,83 @@ class TarTest {
         tar.read();
         assertThrows(IllegalStateException.class, tar::read);
     }
+
+    // ------------------------------------------------------------------ forged headers
+
+    /** A header block for {@code name} whose size field is replaced by {@code sizeField}, with a valid checksum. */
+    private static byte[] forged(String name, byte[] sizeField, byte type) {
+        byte[] h = TarWriter.header(name, 0);
+        System.arraycopy(sizeField, 0, h, 124, 12);
+        h[156] = type;
+        Arrays.fill(h, 148, 156, (byte) ' ');
+        long sum = 0;
+        for (byte b : h) {
+            sum += b & 0xFF;
+        }
+        byte[] checksum = String.format("%06o", sum).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(checksum, 0, h, 148, 6);
+        h[154] = 0;
+        return h;
+    }
+
+    private static byte[] octal(long size) {
+        return String.format("%011o\0", size).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void forgedHugeSizeAllocatesOnlyWhatArrives() throws IOException {
+        // claims 2 GiB - 1 KiB but holds 1000 bytes: reading must fail as truncated, not allocate 2 GiB first
+        byte[] archive = concat(forged("big.bin", octal(Integer.MAX_VALUE - 1024), (byte) '0'), new byte[1000]);
+        TarReader tar = new TarReader(new ByteArrayInputStream(archive), "forged.tar");
+        assertEquals(Integer.MAX_VALUE - 1024, tar.next().size());
+        long before = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        IOException e = assertThrows(IOException.class, tar::read);
+        assertTrue(e.getMessage().contains("forged.tar") && e.getMessage().contains("truncated")
+                && e.getMessage().contains("big.bin"), e.getMessage());
+        long after = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        assertTrue(after - before < 256L << 20, "allocated " + (after - before) + " bytes");
+    }
+
+    @Test
+    void base256SizesThatOverflowOrAreNegativeAreNamedErrors() {
+        byte[] overflow = new byte[12];
+        Arrays.fill(overflow, (byte) 0x3F);
+        overflow[0] = (byte) 0x80 | 0x3F;   // 94 bits of ones: far beyond a long
+        byte[] negative = new byte[12];
+        Arrays.fill(negative, (byte) 0xFF);  // base-256 -1
+        for (byte[] field : new byte[][] {overflow, negative}) {
+            byte[] archive = concat(forged("x.bin", field, (byte) '0'), new byte[1024]);
+            IOException e = assertThrows(IOException.class,
+                    () -> new TarReader(new ByteArrayInputStream(archive), "b256.tar").next());
+            assertTrue(e.getMessage().contains("b256.tar") && e.getMessage().contains("offset 0")
+                    && e.getMessage().contains("base-256"), e.getMessage());
+        }
+    }
+
+    private static byte[] paxArchive(String records) {
+        byte[] pax = records.getBytes(StandardCharsets.UTF_8);
+        byte[] padded = Arrays.copyOf(pax, (pax.length + 511) / 512 * 512);
+        return concat(forged("PaxHeader", octal(pax.length), (byte) 'x'), padded,
+                TarWriter.header("data.bin", 3), new byte[] {1, 2, 3}, new byte[509], new byte[1024]);
+    }
+
+    @Test
+    void malformedPaxRecordsAreNamedErrors() throws IOException {
+        for (String records : new String[] {"13 size=lots\n", "20 size=-5000000000\n", "99 path=x\n", "x path=y\n",
+                "29 size=99999999999999999999\n"}) {
+            IOException e = assertThrows(IOException.class, () -> read(paxArchive(records)), records);
+            assertTrue(e.getMessage().contains("test.tar") && e.getMessage().contains("pax header")
+                    && e.getMessage().contains("offset 0"), e.getMessage());
+        }
+        Map<String, byte[]> got = read(paxArchive("24 path=\u00fcber/n\u00e4me.bin\n"));
+        assertEquals(List.of("\u00fcber/n\u00e4me.bin"), List.copyOf(got.keySet()));
+    }
 }

@@ -38,6 +38,9 @@ final class PnmReader {
 
     /** Reads a PGM/PPM held in {@code bytes} (which start like one, see {@link #isPnm}); errors name {@code origin}. */
     static Image read(byte[] bytes, Origin origin, long maxPixels) {
+        if (!isPnm(bytes, bytes.length)) {
+            throw origin.error("not a Netpbm file: expected 'P' and a digit 1 to 7 then whitespace at the start");
+        }
         char kind = (char) bytes[1];
         if (kind != '5' && kind != '6') {
             throw origin.error("unsupported Netpbm format P" + kind
@@ -118,7 +121,14 @@ final class PnmReader {
         while (i < b.length && b[i] >= '0' && b[i] <= '9') {
             v = v * 10 + (b[i] - '0');
             if (v > Integer.MAX_VALUE) {
-                throw origin.error("PNM " + what + " is too large");
+                int end = i;
+                while (end < b.length && end - start < 40 && b[end] >= '0' && b[end] <= '9') {
+                    end++;
+                }
+                String digits = new String(b, start, end - start, java.nio.charset.StandardCharsets.US_ASCII);
+                throw origin.error("PNM " + what + " is too large: " + digits
+                        + (end < b.length && b[end] >= '0' && b[end] <= '9' ? "..." : "") + " (at most "
+                        + Integer.MAX_VALUE + ")");
             }
             i++;
         }
