@@ -103,7 +103,9 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         long bytes;                    // what the batch holds once done
         boolean left;                  // delivered, or dropped by close()
 
-        final PreallocatedBatch preallocated; // may be null; given back after a successful collate, else to the GC
+        final PreallocatedBatch preallocated; // may be null; given back by the collate, or by seal() when abandoned
+        final AtomicInteger writers = new AtomicInteger(); // slot tasks writing into it now; -1 once sealed
+        volatile boolean abandoned;    // failed or dropped: the preallocated memory goes back once no task writes
 
         Pending(long number, long firstPosition, long[] indices, PreallocatedBatch preallocated) {
             this.number = number;
@@ -120,7 +122,49 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         }
 
         void loadSlot(int slot, int workerId) {
-            if (closed || done) {
+            if (closed || done || !enterWriter()) {
+                return;
+            }
+            try {
+                loadSlotWriting(slot, workerId);
+            } finally {
+                exitWriter();
+            }
+        }
+
+        /** Counts a task that may write into the preallocated batch; false once it is sealed (given back). */
+        private boolean enterWriter() {
+            while (true) {
+                int n = writers.get();
+                if (n < 0) {
+                    return false;
+                }
+                if (writers.compareAndSet(n, n + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        private void exitWriter() {
+            if (writers.decrementAndGet() == 0) {
+                seal();
+            }
+        }
+
+        /** The batch failed or was dropped: its preallocated memory goes back as soon as no task writes into it. */
+        void abandon() {
+            abandoned = true;
+            seal();
+        }
+
+        private void seal() {
+            if (preallocated != null && abandoned && writers.compareAndSet(0, -1)) {
+                preallocated.releaseUnused();
+            }
+        }
+
+        private void loadSlotWriting(int slot, int workerId) {
+            if (done) {
                 return;
             }
             readers.set(slot, workerId);
@@ -238,6 +282,9 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
                     Resources.closeQuietly(batch); // a second outcome, or the consumer is gone: free the batch now
                     return;
                 }
+                if (error != null) {
+                    abandon();
+                }
                 value = batch;
                 failure = error;
                 endsEpoch = fatal;
@@ -261,6 +308,9 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             memory.left(done, bytes);
             if (dropped && done) {
                 Resources.closeQuietly(value);
+            }
+            if (dropped && (!done || failure != null)) {
+                abandon();
             }
         }
 

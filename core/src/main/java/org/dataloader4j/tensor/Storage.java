@@ -16,7 +16,8 @@ import java.lang.ref.Cleaner;
  *       further use, and takes it off {@link OffHeapMemory}'s count of memory in use.</li>
  * </ul>
  * Either way a storage nobody closed is released once unreachable, so forgetting {@code close()} costs
- * memory for a while but never leaks it, and no access can read freed memory.
+ * memory for a while but never leaks it, and no access can read freed memory. For pooled (batch) memory that
+ * costs the pool its reuse, so {@link LeakDetector} reports it once.
  */
 final class Storage {
     /** Tensors of at least this many bytes get an arena of their own; smaller ones a slice of a {@link Slab}. */
@@ -32,6 +33,7 @@ final class Storage {
     private final MemorySegment segment;
     private volatile boolean closed;
     private Cleaner.Cleanable cleanable; // set once in allocate(), before the storage is published
+    private LeakDetector.Track track;    // pooled storage only: tells the release whether close() ran
 
     private Storage(MemorySegment segment) {
         this.segment = segment;
@@ -75,7 +77,8 @@ final class Storage {
      */
     static Storage lent(MemorySegment segment, Runnable release) {
         Storage storage = new Storage(segment);
-        storage.cleanable = CLEANER.register(storage, release);
+        storage.track = LeakDetector.track(segment.byteSize());
+        storage.cleanable = CLEANER.register(storage, LeakDetector.releasing(storage.track, release));
         return storage;
     }
 
@@ -93,6 +96,9 @@ final class Storage {
      */
     void close() {
         closed = true;
+        if (track != null) {
+            track.closed();
+        }
         cleanable.clean();
     }
 

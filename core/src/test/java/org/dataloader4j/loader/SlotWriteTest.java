@@ -2,6 +2,7 @@ package org.dataloader4j.loader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -121,5 +122,50 @@ class SlotWriteTest {
             assertEquals(17, e.sampleIndex().orElseThrow());
         }
         OffHeapAssertions.assertNoGrowthSince(before, "a failed epoch with preallocated batches");
+    }
+
+    /**
+     * Batches that fail (or are dropped by close) give the memory preallocated for their rows back to the pool as
+     * soon as no worker writes into it, rather than leaving it to the garbage collector.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 4})
+    void failedAndDroppedBatchesGiveTheirPreallocatedRowsBack(int workers) {
+        AtomicInteger inPlace = new AtomicInteger();
+        Dataset<Tensor> rows = written(300, i -> 4, inPlace);
+        Dataset<Tensor> failing = new Dataset<>() {
+            @Override
+            public long size() {
+                return rows.size();
+            }
+
+            @Override
+            public Tensor get(long index) {
+                Tensor t = rows.get(index);
+                if (index % 13 == 3) {
+                    t.close();
+                    throw new IllegalStateException("bad sample " + index);
+                }
+                return t;
+            }
+        };
+        long unclosed = org.dataloader4j.tensor.OffHeapAssertions.unclosedPooledTensors();
+        try (var loader = DataLoader.builder(failing).batchSize(5).numWorkers(workers).build()) {
+            java.util.Iterator<Batch> it = loader.epoch(0).iterator();
+            for (int calls = 0; calls < 30; calls++) { // some batches fail; stop halfway with batches in flight
+                try {
+                    it.next().close();
+                } catch (DataLoaderException expected) {
+                    // a batch with a bad sample
+                }
+            }
+        }
+        for (int i = 0; i < 20; i++) {
+            System.gc();
+            org.dataloader4j.tensor.OffHeapAssertions.settledLiveBytes();
+        }
+        assertTrue(inPlace.get() > 0, "samples were written into preallocated rows");
+        assertEquals(unclosed, org.dataloader4j.tensor.OffHeapAssertions.unclosedPooledTensors(),
+                "preallocated batch memory left to the garbage collector");
     }
 }

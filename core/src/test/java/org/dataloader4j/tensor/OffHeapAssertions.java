@@ -31,6 +31,11 @@ public final class OffHeapAssertions {
         assertTrue(grown <= 0, () -> what + ": " + grown + " off-heap bytes are still held");
     }
 
+    /** How many pooled (batch) tensors the garbage collector reclaimed without their being closed, so far. */
+    public static long unclosedPooledTensors() {
+        return LeakDetector.leaked();
+    }
+
     /** Runs {@code action} and asserts that it leaves no off-heap memory behind. */
     public static void assertNoLeak(Runnable action) {
         long before = settledLiveBytes();

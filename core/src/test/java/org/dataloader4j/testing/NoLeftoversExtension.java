@@ -28,6 +28,7 @@ public final class NoLeftoversExtension implements BeforeEachCallback, AfterEach
     @Override
     public void beforeEach(ExtensionContext context) {
         context.getStore(NAMESPACE).put("offHeap", OffHeapAssertions.settledLiveBytes());
+        context.getStore(NAMESPACE).put("unclosed", OffHeapAssertions.unclosedPooledTensors());
     }
 
     @Override
@@ -35,6 +36,9 @@ public final class NoLeftoversExtension implements BeforeEachCallback, AfterEach
         assertNoWorkerLeft("after the test");
         long before = context.getStore(NAMESPACE).get("offHeap", Long.class);
         OffHeapAssertions.assertNoGrowthSince(before, "off-heap memory left behind by the test");
+        long unclosed = OffHeapAssertions.unclosedPooledTensors() - context.getStore(NAMESPACE).get("unclosed", Long.class);
+        assertEquals(0, unclosed, "pooled batch tensors reclaimed by the garbage collector instead of being closed"
+                + " (by the test or by the loader)");
     }
 
     /**
