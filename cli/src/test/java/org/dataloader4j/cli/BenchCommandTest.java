@@ -30,7 +30,24 @@ class BenchCommandTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    private static final String HEADER_START = "pipeline  workers  ours samples/s  PyTorch samples/s  ratio";
+    private static final String HEADER_START = "pipeline  workers  ours samples/s  PyTorch best samples/s  ours / best";
+
+    /** The lines of the throughput table, the first one printed: from its header to the blank line after it. */
+    static List<String> throughputTable(String out) {
+        List<String> lines = out.lines().toList();
+        int header = -1;
+        for (int i = 0; i < lines.size() && header < 0; i++) {
+            if (lines.get(i).startsWith(HEADER_START)) {
+                header = i;
+            }
+        }
+        assertTrue(header >= 0, "no throughput table in\n" + out);
+        List<String> table = new java.util.ArrayList<>();
+        for (int i = header; i < lines.size() && !lines.get(i).isBlank(); i++) {
+            table.add(lines.get(i));
+        }
+        return table;
+    }
 
     @Test
     void tinyRunPrintsTheTableAndWritesJson(@TempDir Path dir) throws IOException {
@@ -39,7 +56,7 @@ class BenchCommandTest {
                 "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains(HEADER_START), r.out());
-        List<String> tableRows = r.out().lines().filter(l -> l.startsWith("tensor ")).toList();
+        List<String> tableRows = throughputTable(r.out()).stream().filter(l -> l.startsWith("tensor ")).toList();
         assertEquals(2, tableRows.size(), r.out());
         assertTrue(tableRows.get(0).matches("tensor\\s+0\\s+[\\d,]+\\s+-\\s+-\\s+.*"), tableRows.get(0));
 
@@ -123,13 +140,13 @@ class BenchCommandTest {
                 "--workers", "0,1", "--epochs", "1", "--image-batch-size", "4", "--json", json.toString());
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches(
-                "pipeline\\s+workers\\s+ours samples/s\\s+PyTorch samples/s\\s+ratio\\s+.*")), r.out());
+                "pipeline\\s+workers\\s+ours samples/s\\s+PyTorch best samples/s\\s+ours / best\\s+.*")), r.out());
         assertTrue(r.out().contains("pipeline image-train: ImageFolder " + images + " (15 images, 3 classes)"), r.out());
         assertTrue(r.out().contains("RandomResizedCrop(size=(224, 224)"), r.out());
         assertTrue(r.out().contains("pipeline image-eval: ImageFolder " + images + " (15 images, 3 classes)"), r.out());
         assertTrue(r.out().contains("Resize(size=256"), r.out());
         for (String name : List.of("image-train", "image-eval")) {
-            List<String> rows = r.out().lines().filter(l -> l.matches(name + "\\s+\\d+\\s.*")).toList(); // table rows
+            List<String> rows = throughputTable(r.out()).stream().filter(l -> l.matches(name + "\\s+\\d+\\s.*")).toList();
             assertEquals(2, rows.size(), r.out());
             assertTrue(rows.get(0).matches(name + "\\s+0\\s+[\\d,]+\\s+-\\s+-\\s+.*"), rows.get(0));
             assertTrue(rows.get(1).matches(name + "\\s+1\\s+[\\d,]+\\s+-\\s+-\\s+.*"), rows.get(1));
@@ -155,7 +172,7 @@ class BenchCommandTest {
                 "--workers", "0,1", "--epochs", "1");
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("batch 64, shuffled"), r.out());
-        assertEquals(4, r.out().lines().filter(l -> l.matches("image-\\w+\\s+\\d+\\s.*")).count(), r.out());
+        assertEquals(4, throughputTable(r.out()).stream().filter(l -> l.matches("image-\\w+\\s+\\d+\\s.*")).count(), r.out());
     }
 
     @Test
@@ -176,9 +193,9 @@ class BenchCommandTest {
                 "--workers", "0,1", "--epochs", "2", "--data-dir", data.toString(), "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains(HEADER_START), r.out());
-        assertEquals(2, r.out().lines().filter(l -> l.matches("tensor\\s+\\d+\\s+[\\d,]+\\s+-\\s+-\\s+.*")).count(),
+        assertEquals(2, throughputTable(r.out()).stream().filter(l -> l.matches("tensor\\s+\\d+\\s+[\\d,]+\\s+-\\s+-\\s+.*")).count(),
                 r.out());
-        assertEquals(2, r.out().lines().filter(l -> l.matches("npy-mmap\\s+\\d+\\s+[\\d,]+\\s+-\\s+-\\s+.*")).count(),
+        assertEquals(2, throughputTable(r.out()).stream().filter(l -> l.matches("npy-mmap\\s+\\d+\\s+[\\d,]+\\s+-\\s+-\\s+.*")).count(),
                 r.out());
         assertTrue(r.out().contains("npy-mmap / tensor at workers=1: ours "), r.out());
         assertTrue(r.out().contains("of their pages in the page cache: warm"), r.out());
@@ -231,7 +248,7 @@ class BenchCommandTest {
         List<String> turns = r.out().lines().filter(l -> l.matches("(tensor|npy-mmap) round \\d of 2")).toList();
         assertEquals(List.of("tensor round 1 of 2", "npy-mmap round 1 of 2", "tensor round 2 of 2",
                 "npy-mmap round 2 of 2"), turns, r.out());
-        assertEquals(1, r.out().lines().filter(l -> l.startsWith("npy-mmap  ")).count(), r.out());
+        assertEquals(1, throughputTable(r.out()).stream().filter(l -> l.startsWith("npy-mmap  ")).count(), r.out());
         try (var left = Files.list(dir)) {
             assertEquals(List.of(), left.toList());
         }
@@ -256,7 +273,7 @@ class BenchCommandTest {
         Result r = run("bench", "--help");
         assertEquals(0, r.code());
         for (String option : List.of("--pipeline", "npy-mmap", "--interleave", "--data-dir", "--samples", "--features", "--batch-size", "--workers", "--epochs",
-                "--compare-pytorch", "--json", "--data", "--image-batch-size")) {
+                "--compare-pytorch", "--json", "--data", "--image-batch-size", "--markdown", "--note", "--memory-interval-ms")) {
             assertTrue(r.out().contains(option), option + " missing in\n" + r.out());
         }
         assertTrue(run("--help").out().contains("bench"));
