@@ -216,7 +216,8 @@ final class BenchCommand implements Callable<Integer> {
             out.println("wrote " + json);
         }
         if (markdown != null) {
-            String command = "dataloader4j bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+            String command = "dataloader4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs()
+                    .stream().map(BenchCommand::shellQuoted).toList());
             new BenchMarkdown(started, note, machine, MachineInfo.loadAverage(readOrEmpty(Path.of("/proc/loadavg"))),
                     software(), command, pipelineJson.stream().map(p -> p.get("name") + ": " + p.get("description"))
                     .toList(), tables).appendTo(markdown);
@@ -234,6 +235,11 @@ final class BenchCommand implements Callable<Integer> {
                     + " (" + torchJson.get("executable") + ")";
         }
         return ours + (comparePytorch ? "; PyTorch not compared: " + torchNote : "; PyTorch not compared");
+    }
+
+    /** {@code arg} as a shell would need it: as is when plain, else in single quotes. */
+    static String shellQuoted(String arg) {
+        return !arg.isEmpty() && arg.matches("[\\w@%+=:,./-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
     }
 
     private static String readOrEmpty(Path file) {

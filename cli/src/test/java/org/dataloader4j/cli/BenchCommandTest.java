@@ -37,7 +37,7 @@ class BenchCommandTest {
         List<String> lines = out.lines().toList();
         int header = -1;
         for (int i = 0; i < lines.size() && header < 0; i++) {
-            if (lines.get(i).startsWith(HEADER_START)) {
+            if (lines.get(i).matches("pipeline\\s+workers\\s+ours samples/s\\s+PyTorch best samples/s\\s+ours / best\\s.*")) {
                 header = i;
             }
         }
@@ -83,6 +83,39 @@ class BenchCommandTest {
             assertEquals(2000L, epoch.get("samples"));
             assertEquals(8L, epoch.get("batches")); // 2000 / 256, last batch partial
         }
+    }
+
+    @Test
+    void oursIsSampledAloneAndTheMarkdownSectionIsAppended(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("mem.json");
+        Path md = dir.resolve("BENCHMARKS.md");
+        Files.writeString(md, "# Benchmarks\n\nHow to reproduce.\n");
+        Result r = run("bench", "--samples", "2000", "--features", "8", "--workers", "0,1", "--epochs", "2",
+                "--memory-interval-ms", "5", "--json", json.toString(), "--markdown", md.toString(),
+                "--note", "smoke run");
+        assertEquals(0, r.code(), r.err());
+        List<String> memory = r.out().lines().dropWhile(l -> !l.startsWith("Peak memory, MiB")).toList();
+        assertTrue(memory.size() > 3, r.out());
+        assertTrue(memory.get(1).matches("pipeline\\s+workers\\s+ours RSS\\s+ours PSS\\s+ours VmHWM\\s+.*"), memory.get(1));
+        assertTrue(memory.get(2).matches("tensor\\s+0\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d,]+\\s+-\\s+-\\s+-\\s+-"), memory.get(2));
+        assertFalse(r.out().contains("TensorDataset beside PyTorch"), "no batched/gather table without PyTorch");
+
+        Map<?, ?> row = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("results")).get(1);
+        Map<?, ?> sampled = (Map<?, ?>) ((Map<?, ?>) ((List<?>) row.get("ours")).getFirst()).get("sampledMemory");
+        assertEquals(1L, sampled.get("maxProcesses"), sampled.toString());
+        assertEquals(5L, sampled.get("intervalMillis"));
+        assertTrue((Long) sampled.get("samples") >= 2, sampled.toString());
+        assertTrue((Long) sampled.get("peakPssBytes") > 0, sampled.toString());
+        assertTrue((Long) sampled.get("peakRssBytes") >= (Long) sampled.get("peakPssBytes"), sampled.toString());
+
+        String text = Files.readString(md);
+        assertTrue(text.startsWith("# Benchmarks\n\nHow to reproduce.\n\n## "), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("## \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC: smoke run")), text);
+        assertTrue(text.contains("- Command: `dataloader4j bench --samples 2000 --features 8"), text);
+        assertTrue(text.contains(" --note 'smoke run'`\n"), text);
+        assertTrue(text.contains("; PyTorch not compared\n"), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("\\| tensor \\| 1 \\| [\\d,]+ \\| - \\| - \\| - \\| - \\| - \\|")), text);
+        assertTrue(r.out().contains("appended the tables to " + md), r.out());
     }
 
     @Test
