@@ -443,12 +443,15 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * With several pipelines: each later pipeline's median throughput relative to the first one's at the same
-     * worker count, for ours and for PyTorch (for example npy-mmap / tensor: mapped against in memory).
+     * With several pipelines of one kind: each later pipeline's median throughput relative to the first one's of
+     * its kind at the same worker count, for ours and for PyTorch's best setup (for example npy-mmap / tensor:
+     * mapped against in memory; image-eval / image-train). Pipelines of different kinds (tensors, images) are
+     * not compared: their samples differ.
      */
     private static void printRelative(List<Row> rows, PrintWriter out) {
-        String first = rows.getFirst().pipeline();
+        Map<String, String> firstOfKind = new LinkedHashMap<>();
         for (Row r : rows) {
+            String first = firstOfKind.computeIfAbsent(kind(r.pipeline()), k -> r.pipeline());
             if (r.pipeline().equals(first)) {
                 continue;
             }
@@ -461,6 +464,11 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%s / %s at workers=%d: ours %.2fx%s%n", r.pipeline(), first, r.workers(),
                     BenchReport.median(r.ours()) / BenchReport.median(base.ours()), theirs);
         }
+    }
+
+    /** What a pipeline loads: "image" for the image pipelines, "tensor" for tensor and npy-mmap. */
+    private static String kind(String pipeline) {
+        return pipeline.startsWith("image-") ? "image" : "tensor";
     }
 
     private Map<String, Object> toJson(List<Map<String, Object>> pipelineJson, List<Row> rows,

@@ -178,6 +178,7 @@ class BenchCommandTest {
         assertTrue(r.out().contains("RandomResizedCrop(size=(224, 224)"), r.out());
         assertTrue(r.out().contains("pipeline image-eval: ImageFolder " + images + " (15 images, 3 classes)"), r.out());
         assertTrue(r.out().contains("Resize(size=256"), r.out());
+        assertTrue(r.out().contains("image-eval / image-train at workers=1: ours "), r.out());
         for (String name : List.of("image-train", "image-eval")) {
             List<String> rows = throughputTable(r.out()).stream().filter(l -> l.matches(name + "\\s+\\d+\\s.*")).toList();
             assertEquals(2, rows.size(), r.out());
