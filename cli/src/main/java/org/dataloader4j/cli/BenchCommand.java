@@ -141,8 +141,10 @@ final class BenchCommand implements Callable<Integer> {
                     + " on a loaded machine\")")
     String note;
 
-    @Option(names = "--memory-interval-ms", paramLabel = "MS", defaultValue = "100",
-            description = "time between memory samples of each run, ours and PyTorch's (default: ${DEFAULT-VALUE})")
+    @Option(names = "--memory-interval-ms", paramLabel = "MS", defaultValue = "250",
+            description = {"time between memory samples of each run, ours and PyTorch's (default: ${DEFAULT-VALUE});"
+                    + " each sample walks the page tables (about 25 ms per GiB resident on a 2-core machine), CPU taken"
+                    + " from the run, so a shorter interval disturbs the throughput more"})
     long memoryIntervalMillis;
 
     @Option(names = "--verbose", description = "print stack traces of errors")
@@ -324,8 +326,9 @@ final class BenchCommand implements Callable<Integer> {
                     peak = sampler.stop();
                 }
                 ours = ours.withSampled(peak);
-                out.printf(Locale.ROOT, "  ours     workers=%d peak memory (sampled): RSS %s MiB, PSS %s MiB%n", w,
-                        BenchReport.mib(ours.sampledRssBytes()), BenchReport.mib(ours.sampledPssBytes()));
+                out.printf(Locale.ROOT, "  ours     workers=%d peak memory (sampled): RSS %s MiB, PSS %s MiB; %d samples"
+                        + " took %.0f ms%n", w, BenchReport.mib(ours.sampledRssBytes()),
+                        BenchReport.mib(ours.sampledPssBytes()), peak.samples(), peak.samplingMillis());
                 row.ours().add(ours);
                 if (torch == null) {
                     continue;
@@ -341,8 +344,10 @@ final class BenchCommand implements Callable<Integer> {
                                 e.firstBatchMillis());
                     }
                     out.printf(Locale.ROOT, "  PyTorch %s workers=%d peak memory (sampled, %d processes): PSS %s MiB,"
-                            + " RSS summed %s MiB%n", setup.word(), w, BenchReport.maxProcesses(List.of(theirs)),
-                            BenchReport.mib(theirs.sampledPssBytes()), BenchReport.mib(theirs.sampledRssBytes()));
+                            + " RSS summed %s MiB; %d samples took %.0f ms%n", setup.word(), w,
+                            BenchReport.maxProcesses(List.of(theirs)), BenchReport.mib(theirs.sampledPssBytes()),
+                            BenchReport.mib(theirs.sampledRssBytes()), theirs.sampled().samples(),
+                            theirs.sampled().samplingMillis());
                     row.pytorch().get(setup).add(theirs);
                 }
             }
@@ -392,6 +397,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (rounds < 1) {
             problems.add("--rounds should be positive, but got --rounds=" + rounds);
+        }
+        if (memoryIntervalMillis < 1) {
+            problems.add("--memory-interval-ms should be positive, but got --memory-interval-ms=" + memoryIntervalMillis);
         }
         if (epochs < 1) {
             problems.add("--epochs should be positive, but got --epochs=" + epochs);

@@ -152,8 +152,10 @@ final class BenchReport {
                     setupPss(r, Setup.DEFAULT), setupPss(r, Setup.PERSISTENT),
                     ratio(rss, bestPss), ratio(pss, bestPss)));
         }
-        return new TextTable("Peak memory, MiB: sampled from /proc/PID/smaps_rollup during each run, largest of the"
-                + " rounds; PyTorch's is the PSS of its main process plus all its worker processes (processes in"
+        String every = rows.stream().flatMap(r -> r.ours().stream()).filter(run -> run.sampled() != null)
+                .map(run -> " every " + run.sampled().intervalMillis() + " ms").findFirst().orElse("");
+        return new TextTable("Peak memory, MiB: sampled from /proc/PID/smaps_rollup" + every + " during each run, largest"
+                + " of the rounds; PyTorch's is the PSS of its main process plus all its worker processes (processes in"
                 + " parentheses)",
                 List.of("pipeline", "workers", "ours RSS", "ours PSS", "ours VmHWM", "PyTorch default PSS",
                         "PyTorch persistent PSS", "ours RSS / best PSS", "ours PSS / best PSS"),

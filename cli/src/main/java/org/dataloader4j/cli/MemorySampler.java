@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  * summed RSS from {@code /proc/PID/smaps_rollup}. The same sampler measures our JVM (alone: the PyTorch
  * script it started is its child, but not part of it) and PyTorch's main process with its worker processes,
  * so the two sides are measured alike. It samples once
- * when started, every interval after that, and once more when stopped.
+ * when started, every interval after that, and once more when stopped. A sample is not free: the kernel walks
+ * the page tables of every process read (on the 2-core build machine about 25 ms per GiB resident), which is
+ * CPU taken from the run being measured; {@link Peak#samplingMillis()} says how much.
  */
 final class MemorySampler {
 
@@ -27,10 +29,11 @@ final class MemorySampler {
      * @param maxProcesses  the most processes the family had in one sample
      * @param samples       how many samples were read
      * @param intervalMillis the time between samples
+     * @param samplingMillis the wall time spent reading the samples, all together
      * @param error         why samples failed, or null when none did
      */
     record Peak(long peakPssBytes, long peakRssBytes, int maxProcesses, int samples, long intervalMillis,
-            String error) {
+            double samplingMillis, String error) {
 
         /** True when at least one sample was read. */
         boolean known() {
@@ -44,6 +47,7 @@ final class MemorySampler {
             m.put("maxProcesses", maxProcesses);
             m.put("samples", samples);
             m.put("intervalMillis", intervalMillis);
+            m.put("samplingMillis", samplingMillis);
             if (error != null) {
                 m.put("error", error);
             }
@@ -61,6 +65,7 @@ final class MemorySampler {
     private long peakRss = -1;
     private int maxProcesses;
     private int samples;
+    private long samplingNanos;
     private String error;
 
     private MemorySampler(long root, boolean descendants, Duration interval) {
@@ -104,7 +109,7 @@ final class MemorySampler {
         }
         sample();
         synchronized (this) {
-            return new Peak(peakPss, peakRss, maxProcesses, samples, interval.toMillis(), error);
+            return new Peak(peakPss, peakRss, maxProcesses, samples, interval.toMillis(), samplingNanos / 1e6, error);
         }
     }
 
@@ -120,6 +125,18 @@ final class MemorySampler {
 
     /** Reads every member of the family once and adds the sums to the peaks. */
     private void sample() {
+        long start = System.nanoTime();
+        try {
+            read();
+        } finally {
+            long took = System.nanoTime() - start;
+            synchronized (this) {
+                samplingNanos += took;
+            }
+        }
+    }
+
+    private void read() {
         long pss = 0;
         long rss = 0;
         int processes = 0;

@@ -303,6 +303,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void nonPositiveMemoryIntervalIsAUsageError() {
+        Result r = run("bench", "--memory-interval-ms", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--memory-interval-ms should be positive, but got --memory-interval-ms=0"), r.err());
+    }
+
+    @Test
     void helpDescribesTheOptions() {
         Result r = run("bench", "--help");
         assertEquals(0, r.code());

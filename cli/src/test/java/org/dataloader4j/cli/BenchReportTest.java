@@ -29,7 +29,7 @@ class BenchReportTest {
     private static BenchRun run(int workers, double perSecond, double firstBatchMillis, long pssMib, int processes) {
         List<BenchRun.Epoch> epochs = List.of(new BenchRun.Epoch(0, 1000, 4, 10.0, firstBatchMillis),
                 new BenchRun.Epoch(1, 1000, 4, 1000 / perSecond, 1.0));
-        MemorySampler.Peak peak = new MemorySampler.Peak(pssMib * MIB, 2 * pssMib * MIB, processes, 5, 100, null);
+        MemorySampler.Peak peak = new MemorySampler.Peak(pssMib * MIB, 2 * pssMib * MIB, processes, 5, 100, 1.5, null);
         return new BenchRun(workers, epochs, 3 * pssMib * MIB, true, null).withSampled(peak);
     }
 
@@ -133,6 +133,8 @@ class BenchReportTest {
         Row r = row(2, run(2, 3000, 20, 100, 1));
         r.pytorch().get(Setup.DEFAULT).add(run(2, 1000, 400, 400, 3));
         r.pytorch().get(Setup.PERSISTENT).add(run(2, 1500, 200, 500, 3));
+        assertTrue(BenchReport.memory(List.of(r)).title().startsWith("Peak memory, MiB: sampled from"
+                + " /proc/PID/smaps_rollup every 100 ms during each run"), BenchReport.memory(List.of(r)).title());
         String md = markdown("smoke run | loaded machine", r).section();
         List<String> lines = md.lines().toList();
         assertEquals("## 2026-12-06 07:30 UTC: smoke run | loaded machine", lines.getFirst());

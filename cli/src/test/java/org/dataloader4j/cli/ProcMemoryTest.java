@@ -145,6 +145,7 @@ class ProcMemoryTest {
             assertEquals(4, familyPeak.maxProcesses(), familyPeak.toString());
             assertTrue(familyPeak.samples() >= 2, familyPeak.toString());
             assertEquals(null, familyPeak.error());
+            assertTrue(familyPeak.samplingMillis() > 0, familyPeak.toString());
             long rootPss = SmapsRollup.read(tree.pid()).orElseThrow().pssBytes();
             assertTrue(familyPeak.peakPssBytes() > rootPss, "four processes hold more than the root alone: "
                     + familyPeak + " vs the root's " + rootPss);
