@@ -141,10 +141,10 @@ final class BenchCommand implements Callable<Integer> {
                     + " on a loaded machine\")")
     String note;
 
-    @Option(names = "--memory-interval-ms", paramLabel = "MS", defaultValue = "250",
-            description = {"time between memory samples of each run, ours and PyTorch's (default: ${DEFAULT-VALUE});"
-                    + " each sample walks the page tables (about 25 ms per GiB resident on a 2-core machine), CPU taken"
-                    + " from the run, so a shorter interval disturbs the throughput more"})
+    @Option(names = "--memory-interval-ms", paramLabel = "MS", defaultValue = "100",
+            description = {"time between memory samples of each run, ours and PyTorch's (default: ${DEFAULT-VALUE}):"
+                    + " RSS at every sample; PSS, for which the kernel walks the page tables (CPU taken from the run),"
+                    + " when the RSS grew by 2 % or the processes changed, and at least every 10 samples"})
     long memoryIntervalMillis;
 
     @Option(names = "--verbose", description = "print stack traces of errors")
@@ -327,8 +327,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 ours = ours.withSampled(peak);
                 out.printf(Locale.ROOT, "  ours     workers=%d peak memory (sampled): RSS %s MiB, PSS %s MiB; %d samples"
-                        + " took %.0f ms%n", w, BenchReport.mib(ours.sampledRssBytes()),
-                        BenchReport.mib(ours.sampledPssBytes()), peak.samples(), peak.samplingMillis());
+                        + " (%d with PSS) took %.0f ms%n", w, BenchReport.mib(ours.sampledRssBytes()),
+                        BenchReport.mib(ours.sampledPssBytes()), peak.samples(), peak.pssSamples(),
+                        peak.samplingMillis());
                 row.ours().add(ours);
                 if (torch == null) {
                     continue;
@@ -344,10 +345,10 @@ final class BenchCommand implements Callable<Integer> {
                                 e.firstBatchMillis());
                     }
                     out.printf(Locale.ROOT, "  PyTorch %s workers=%d peak memory (sampled, %d processes): PSS %s MiB,"
-                            + " RSS summed %s MiB; %d samples took %.0f ms%n", setup.word(), w,
+                            + " RSS summed %s MiB; %d samples (%d with PSS) took %.0f ms%n", setup.word(), w,
                             BenchReport.maxProcesses(List.of(theirs)), BenchReport.mib(theirs.sampledPssBytes()),
                             BenchReport.mib(theirs.sampledRssBytes()), theirs.sampled().samples(),
-                            theirs.sampled().samplingMillis());
+                            theirs.sampled().pssSamples(), theirs.sampled().samplingMillis());
                     row.pytorch().get(setup).add(theirs);
                 }
             }

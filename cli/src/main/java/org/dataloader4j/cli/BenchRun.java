@@ -68,7 +68,7 @@ record BenchRun(int workers, List<Epoch> epochs, long peakRssBytes, boolean peak
 
     /** The sampled peak RSS of the process family in bytes, or -1 when not sampled. */
     long sampledRssBytes() {
-        return sampled != null && sampled.known() ? sampled.peakRssBytes() : -1;
+        return sampled != null ? sampled.peakRssBytes() : -1;
     }
 
     /** Samples per second over the epochs after the first (warm-up), or of the only epoch when there is one. */

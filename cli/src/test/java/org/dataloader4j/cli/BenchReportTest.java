@@ -29,7 +29,7 @@ class BenchReportTest {
     private static BenchRun run(int workers, double perSecond, double firstBatchMillis, long pssMib, int processes) {
         List<BenchRun.Epoch> epochs = List.of(new BenchRun.Epoch(0, 1000, 4, 10.0, firstBatchMillis),
                 new BenchRun.Epoch(1, 1000, 4, 1000 / perSecond, 1.0));
-        MemorySampler.Peak peak = new MemorySampler.Peak(pssMib * MIB, 2 * pssMib * MIB, processes, 5, 100, 1.5, null);
+        MemorySampler.Peak peak = new MemorySampler.Peak(pssMib * MIB, 2 * pssMib * MIB, processes, 5, 2, 100, 1.5, null);
         return new BenchRun(workers, epochs, 3 * pssMib * MIB, true, null).withSampled(peak);
     }
 

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -74,22 +73,6 @@ class ProcMemoryTest {
         assertEquals(Optional.empty(), SmapsRollup.read(ended.pid()));
     }
 
-    @Test
-    void parentPidIsReadAfterACommandNameWithSpacesAndParentheses() {
-        assertEquals(1234L, ProcessFamily.parentFromStat("4321 (python3) S 1234 4321 1 0 -1 4194560 0\n"));
-        assertEquals(77L, ProcessFamily.parentFromStat("99 (pt_data_worker) (0)) R 77 99 1 0\n"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ProcessFamily.parentFromStat("99 python3 S"));
-        assertTrue(e.getMessage().contains("'99 python3 S'"), e.getMessage());
-    }
-
-    @Test
-    void familyFromParentsHasTheRootThenItsDescendantsButNoStrangers() {
-        Map<Long, Long> parents = Map.of(10L, 1L, 11L, 10L, 12L, 10L, 13L, 12L, 20L, 1L, 21L, 20L);
-        assertEquals(List.of(10L, 11L, 12L, 13L), ProcessFamily.viaParents(10, parents));
-        assertEquals(List.of(21L), ProcessFamily.viaParents(21, parents));
-    }
-
     /** Starts {@code sh} with two children, one of which has a child of its own: four processes. */
     private static Process startTree() throws IOException {
         return new ProcessBuilder("sh", "-c", "sh -c 'sleep 60; exit 0' & sleep 60 & wait").start();
@@ -102,7 +85,7 @@ class ProcMemoryTest {
     }
 
     /** Polls until the family of {@code root} has {@code size} processes (the shell forks asynchronously). */
-    private static List<Long> awaitFamily(long root, int size) throws IOException, InterruptedException {
+    private static List<Long> awaitFamily(long root, int size) throws InterruptedException {
         List<Long> family = ProcessFamily.of(root);
         for (int i = 0; i < 200 && family.size() < size; i++) {
             Thread.sleep(50);
@@ -146,6 +129,8 @@ class ProcMemoryTest {
             assertTrue(familyPeak.samples() >= 2, familyPeak.toString());
             assertEquals(null, familyPeak.error());
             assertTrue(familyPeak.samplingMillis() > 0, familyPeak.toString());
+            assertTrue(familyPeak.pssSamples() >= 2 && familyPeak.pssSamples() <= familyPeak.samples(),
+                    "PSS at the first and the last sample at least: " + familyPeak);
             long rootPss = SmapsRollup.read(tree.pid()).orElseThrow().pssBytes();
             assertTrue(familyPeak.peakPssBytes() > rootPss, "four processes hold more than the root alone: "
                     + familyPeak + " vs the root's " + rootPss);
@@ -166,7 +151,9 @@ class ProcMemoryTest {
         ended.waitFor();
         MemorySampler.Peak peak = MemorySampler.start(ended.pid(), Duration.ofMillis(5)).stop();
         assertEquals(0, peak.samples());
+        assertEquals(0, peak.pssSamples());
         assertEquals(-1, peak.peakPssBytes());
+        assertEquals(-1, peak.peakRssBytes());
         assertTrue(!peak.known());
     }
 
@@ -175,6 +162,28 @@ class ProcMemoryTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MemorySampler.start(1, Duration.ZERO));
         assertTrue(e.getMessage().contains("PT0S"), e.getMessage());
+    }
+
+    @Test
+    void samplerReadsPssAgainOnlyWhenTheMemoryMayHaveGrown() throws InterruptedException {
+        assumeLinuxProc();
+        // an idle JVM sampled 30 times: PSS at the first tick, then when RSS grows by 2 % or 10 ticks passed
+        MemorySampler sampler = MemorySampler.startSelf(Duration.ofMillis(5));
+        Thread.sleep(150);
+        MemorySampler.Peak peak = sampler.stop();
+        assertTrue(peak.samples() >= 10, peak.toString());
+        assertTrue(peak.pssSamples() < peak.samples(), "PSS is not read at every tick: " + peak);
+        assertTrue(peak.pssSamples() >= 1 + (peak.samples() - 2) / MemorySampler.PSS_REFRESH_TICKS,
+                "PSS is at most " + MemorySampler.PSS_REFRESH_TICKS + " ticks old: " + peak);
+    }
+
+    @Test
+    void statusFieldIsReadInBytes() {
+        String status = "Name:\tjava\nVmHWM:\t  229560 kB\nVmRSS:\t  203000 kB\n";
+        assertEquals(203000L * 1024, ProcessMemory.statusField(status, "VmRSS"));
+        assertEquals(229560L * 1024, ProcessMemory.statusField(status, "VmHWM"));
+        assertEquals(-1, ProcessMemory.statusField(status, "VmSwap"));
+        assertTrue(ProcessMemory.rssBytes(ProcessHandle.current().pid()) > 1 << 20);
     }
 
     @Test
