@@ -154,9 +154,9 @@ final class BenchReport {
         }
         String every = rows.stream().flatMap(r -> r.ours().stream()).filter(run -> run.sampled() != null)
                 .map(run -> " every " + run.sampled().intervalMillis() + " ms").findFirst().orElse("");
-        return new TextTable("Peak memory, MiB: sampled from /proc/PID/smaps_rollup" + every + " during each run, largest"
-                + " of the rounds; PyTorch's is the PSS of its main process plus all its worker processes (processes in"
-                + " parentheses)",
+        return new TextTable("Peak memory, MiB: sampled" + every + " during each run (RSS from /proc/PID/status, PSS from"
+                + " /proc/PID/smaps_rollup), largest of the rounds; PyTorch's is the PSS of its main process plus all its"
+                + " worker processes (processes in parentheses)",
                 List.of("pipeline", "workers", "ours RSS", "ours PSS", "ours VmHWM", "PyTorch default PSS",
                         "PyTorch persistent PSS", "ours RSS / best PSS", "ours PSS / best PSS"),
                 cells, List.of("ours is the whole JVM (heap, off-heap tensors, code); ours VmHWM is the kernel's exact"

@@ -133,8 +133,9 @@ class BenchReportTest {
         Row r = row(2, run(2, 3000, 20, 100, 1));
         r.pytorch().get(Setup.DEFAULT).add(run(2, 1000, 400, 400, 3));
         r.pytorch().get(Setup.PERSISTENT).add(run(2, 1500, 200, 500, 3));
-        assertTrue(BenchReport.memory(List.of(r)).title().startsWith("Peak memory, MiB: sampled from"
-                + " /proc/PID/smaps_rollup every 100 ms during each run"), BenchReport.memory(List.of(r)).title());
+        assertTrue(BenchReport.memory(List.of(r)).title().startsWith("Peak memory, MiB: sampled every 100 ms during"
+                + " each run (RSS from /proc/PID/status, PSS from /proc/PID/smaps_rollup)"),
+                BenchReport.memory(List.of(r)).title());
         String md = markdown("smoke run | loaded machine", r).section();
         List<String> lines = md.lines().toList();
         assertEquals("## 2026-12-06 07:30 UTC: smoke run | loaded machine", lines.getFirst());
