@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * Resident memory of this whole process (Linux {@code /proc/self/status}): heap, off-heap tensors,
- * code and thread stacks together. Elsewhere the values are unknown (-1).
+ * code and thread stacks together; and the current resident size of any process by its pid. Elsewhere
+ * the values are unknown (-1).
  */
 final class ProcessMemory {
     private static final Path STATUS = Path.of("/proc/self/status");

@@ -13,20 +13,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.dataloader4j.io.Json;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bench --compare-pytorch} against the real PyTorch scripts at tiny sizes: both loader setups, the
  * batched-indexing and gather runs, and the memory of PyTorch's worker processes. Skipped, with the reason,
- * where {@code /usr/bin/python3} cannot import torch. No timing is asserted.
+ * where {@code /usr/bin/python3} (or {@code -Ddataloader4j.test.python=PATH}) cannot import torch. No timing
+ * is asserted.
  */
 class PyTorchComparisonTest {
-    private static final Path PYTHON = Path.of("/usr/bin/python3");
+    /** {@code /usr/bin/python3}, or the interpreter named by the system property {@code dataloader4j.test.python}. */
+    private static final Path PYTHON = Path.of(System.getProperty("dataloader4j.test.python", "/usr/bin/python3"));
 
-    @BeforeAll
-    static void needsTorch() throws InterruptedException {
+    /** Skips the calling test, saying why, when PyTorch or /proc cannot be used. */
+    private static void needsTorch() throws InterruptedException {
         String why = torchUnavailableReason();
         assumeTrue(why == null, "skipped: the PyTorch comparison needs torch for " + PYTHON + " (" + why + ")");
         assumeTrue(Files.isReadable(Path.of("/proc/self/smaps_rollup")), "skipped: needs Linux /proc/PID/smaps_rollup");
@@ -60,12 +61,14 @@ class PyTorchComparisonTest {
     }
 
     @Test
-    void tensorPipelineRunsEverySetupAndSamplesPyTorchsWorkers(@TempDir Path dir) throws IOException {
+    void tensorPipelineRunsEverySetupAndSamplesPyTorchsWorkers(@TempDir Path dir)
+            throws IOException, InterruptedException {
+        needsTorch();
         Path json = dir.resolve("torch.json");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = Main.run(new String[] {"bench", "--samples", "20000", "--features", "8", "--workers", "0,1",
-            "--epochs", "2", "--compare-pytorch", "--pytorch-scripts", scripts().toString(), "--memory-interval-ms",
+            "--epochs", "2", "--compare-pytorch", "--python", PYTHON.toString(), "--pytorch-scripts", scripts().toString(), "--memory-interval-ms",
             "5", "--json", json.toString()}, new PrintWriter(out, true), new PrintWriter(err, true));
         String text = out.toString();
         assertEquals(0, code, err + text);
