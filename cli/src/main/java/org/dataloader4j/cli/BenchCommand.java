@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.time.Duration;
 import org.dataloader4j.cli.BenchReport.Row;
 import org.dataloader4j.cli.PyTorchRunner.Setup;
 import picocli.CommandLine;
@@ -28,9 +28,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * the two at each worker count. PyTorch runs in two setups, its defaults and {@code persistent_workers=True},
  * and every ratio is taken against the faster of the two; the TensorDataset pipeline is also compared with
  * PyTorch's batched indexing and with a raw random gather of the same rows (the limit of one core). It prints
- * tables of steady-state samples per second, first-batch latency and peak memory (both sides sampled from
- * {@code /proc/PID/smaps_rollup} during each run: our JVM's RSS and PSS, the PSS of PyTorch's main process plus
- * all its worker processes), and can write everything as JSON and append the tables to a markdown file. Several
+ * tables of steady-state samples per second, first-batch latency and peak memory (both sides sampled by a
+ * {@link MemorySampler} during each run: our JVM's RSS and PSS, the PSS of PyTorch's main process plus all its
+ * worker processes), and can write everything as JSON and append the tables to a markdown file. Several
  * pipelines ({@code --pipeline tensor,npy-mmap}) run one after another, each built, measured over all
  * rounds and freed before the next, so that each one's peak RSS holds only its own data; with
  * {@code --interleave} they are all built first and take turns within each round, so that their relative
@@ -48,8 +48,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Measure a standard loading pipeline for several worker counts, optionally beside PyTorch.",
                 "Throughput is the steady state: epochs after the first (the only epoch when --epochs 1).",
                 "First-batch latency is the first epoch's (iterator created -> first batch received).",
-                "Peak memory is sampled from /proc/PID/smaps_rollup during each run: our JVM's RSS and PSS, and the PSS"
-                        + " of PyTorch's main process plus all its worker processes; both include the dataset.",
+                "Peak memory is sampled during each run (RSS from /proc/PID/status, PSS from /proc/PID/smaps_rollup): our"
+                        + " JVM's RSS and PSS, and the PSS of PyTorch's main process plus all its worker processes; both"
+                        + " include the dataset.",
                 "PyTorch runs with its defaults and with persistent_workers=True; ratios are against the faster."},
         footer = {"", "Example: dataloader4j bench --compare-pytorch --json bench.json"})
 final class BenchCommand implements Callable<Integer> {
