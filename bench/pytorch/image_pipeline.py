@@ -2,9 +2,10 @@
 """PyTorch side of `dataloader4j bench --pipeline image-train,image-eval --compare-pytorch`.
 
 Loads an ImageFolder (torchvision.datasets.ImageFolder, PIL decoding) through the standard transforms with
-torch.utils.data.DataLoader(batch_size, shuffle=True, num_workers=w), measuring per epoch the images per
+torch.utils.data.DataLoader(batch_size, shuffle=True, num_workers=w) (setup "default") or the same with
+persistent_workers=True (setup "persistent"; see bench_common.py), measuring per epoch the images per
 second and the time from creating the iterator to the first batch, and the peak resident memory of this
-(main) process while the loader runs:
+(main) process while the loader runs (the Java side samples the PSS of this process and its workers):
 
   train: RandomResizedCrop(224), RandomHorizontalFlip(), ToTensor(), Normalize(ImageNet mean, std)
   eval:  Resize(256), CenterCrop(224), ToTensor(), Normalize(ImageNet mean, std)
@@ -17,7 +18,7 @@ tensor_pipeline.py):
       {"event": "result", ...} per worker count.
   image_pipeline.py --serve --data DIR --transform train --batch-size 64
       lists the folder, prints the "ready" line, then reads commands from stdin, one a line:
-      "run WORKERS EPOCHS" answers with one "result" line; "quit" (or end of input) exits.
+      "run WORKERS EPOCHS [default|persistent]" answers with one "result" line; "quit" (or end of input) exits.
 
 When torch or torchvision cannot be imported it prints {"event": "error", "message": ...} and exits with 3.
 Run it with /usr/bin/python3 (Debian's python3-torch and python3-torchvision).

@@ -14,7 +14,10 @@ Two ways to run it; every line it prints is one JSON object:
       {"event": "result", ...} per worker count.
   tensor_pipeline.py --serve --samples N --features F --batch-size B
       builds the data, prints the "ready" line, then reads commands from stdin, one a line:
-      "run WORKERS EPOCHS" answers with one "result" line; "quit" (or end of input) exits.
+      "run WORKERS EPOCHS [SETUP]" answers with one "result" line; "quit" (or end of input) exits.
+      SETUP is default, persistent (persistent_workers=True), batched (BatchSampler as sampler,
+      batch_size=None) or gather (index_select of shuffled batches on one thread, no loader); see
+      bench_common.py.
       The Java side uses this mode so that its own runs and PyTorch's alternate.
 
   tensor_pipeline.py --npy FEATURES.npy --labels LABELS.npy [--serve | --workers ...]

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.dataloader4j.cli.BenchReport.Row;
+import org.dataloader4j.cli.PyTorchRunner.Setup;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,8 +25,12 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code dataloader4j bench}: loads a standard pipeline with our {@code DataLoader} for several worker
  * counts and, with {@code --compare-pytorch}, PyTorch's equivalent in the same run, alternating between
- * the two at each worker count. It prints a table of steady-state samples per second, the ratio,
- * first-batch latency and peak resident memory of both, and can write everything as JSON. Several
+ * the two at each worker count. PyTorch runs in two setups, its defaults and {@code persistent_workers=True},
+ * and every ratio is taken against the faster of the two; the TensorDataset pipeline is also compared with
+ * PyTorch's batched indexing and with a raw random gather of the same rows (the limit of one core). It prints
+ * tables of steady-state samples per second, first-batch latency and peak memory (both sides sampled by a
+ * {@link MemorySampler} during each run: our JVM's RSS and PSS, the PSS of PyTorch's main process plus all its
+ * worker processes), and can write everything as JSON and append the tables to a markdown file. Several
  * pipelines ({@code --pipeline tensor,npy-mmap}) run one after another, each built, measured over all
  * rounds and freed before the next, so that each one's peak RSS holds only its own data; with
  * {@code --interleave} they are all built first and take turns within each round, so that their relative
@@ -34,14 +41,17 @@ import picocli.CommandLine.Model.CommandSpec;
  * ./dataloader4j bench --compare-pytorch --json bench.json
  * ./dataloader4j bench --pipeline tensor,npy-mmap --compare-pytorch --rounds 2
  * ./dataloader4j bench --pipeline image-train,image-eval --compare-pytorch --workers 0,2 --rounds 2
+ * ./dataloader4j bench --compare-pytorch --markdown BENCHMARKS.md --note "5 rounds, idle machine"
  * }</pre>
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Measure a standard loading pipeline for several worker counts, optionally beside PyTorch.",
                 "Throughput is the steady state: epochs after the first (the only epoch when --epochs 1).",
                 "First-batch latency is the first epoch's (iterator created -> first batch received).",
-                "Peak RSS is the whole process's VmHWM during that run (after a GC, reset before each run where Linux"
-                        + " allows), so it includes the dataset; for PyTorch it is the main process only."},
+                "Peak memory is sampled during each run (RSS from /proc/PID/status, PSS from /proc/PID/smaps_rollup): our"
+                        + " JVM's RSS and PSS, and the PSS of PyTorch's main process plus all its worker processes; both"
+                        + " include the dataset.",
+                "PyTorch runs with its defaults and with persistent_workers=True; ratios are against the faster."},
         footer = {"", "Example: dataloader4j bench --compare-pytorch --json bench.json"})
 final class BenchCommand implements Callable<Integer> {
 
@@ -122,6 +132,22 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON to FILE")
     Path json;
 
+    @Option(names = "--markdown", paramLabel = "FILE",
+            description = "also append the tables to the markdown FILE (e.g. BENCHMARKS.md) as a section headed by the"
+                    + " date, with the machine, the software and the command line; FILE is created if missing")
+    Path markdown;
+
+    @Option(names = "--note", paramLabel = "TEXT",
+            description = "with --markdown: what kind of run this is, put in the section's heading (e.g. \"smoke run"
+                    + " on a loaded machine\")")
+    String note;
+
+    @Option(names = "--memory-interval-ms", paramLabel = "MS", defaultValue = "100",
+            description = {"time between memory samples of each run, ours and PyTorch's (default: ${DEFAULT-VALUE}):"
+                    + " RSS at every sample; PSS, for which the kernel walks the page tables (CPU taken from the run),"
+                    + " when the RSS grew by 2 % or the processes changed, and at least every 10 samples"})
+    long memoryIntervalMillis;
+
     @Option(names = "--verbose", description = "print stack traces of errors")
     boolean verbose;
 
@@ -146,8 +172,9 @@ final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "dataloader4j bench on Java %s, %d cores, %s %s%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), System.getProperty("os.arch"));
+        Instant started = Instant.now();
+        MachineInfo machine = MachineInfo.current();
+        out.printf(Locale.ROOT, "dataloader4j bench on %s%n", machine.describe());
         List<Row> rows = new ArrayList<>();
         List<Map<String, Object>> pipelineJson = new ArrayList<>();
         List<Stage> open = new ArrayList<>();
@@ -181,14 +208,49 @@ final class BenchCommand implements Callable<Integer> {
                 stage.close();
             }
         }
-        out.println();
-        printTable(rows, out);
+        List<TextTable> tables = BenchReport.tables(rows, rounds);
+        for (TextTable table : tables) {
+            out.println();
+            table.printText(out);
+        }
         printRelative(rows, out);
         if (json != null) {
             Files.writeString(json, Json.write(toJson(pipelineJson, rows, torchJson, torchNote)) + "\n");
             out.println("wrote " + json);
         }
+        if (markdown != null) {
+            String command = "dataloader4j " + String.join(" ", spec.commandLine().getParseResult().originalArgs()
+                    .stream().map(BenchCommand::shellQuoted).toList());
+            new BenchMarkdown(started, note, machine, MachineInfo.loadAverage(readOrEmpty(Path.of("/proc/loadavg"))),
+                    software(), command, pipelineJson.stream().map(p -> p.get("name") + ": " + p.get("description"))
+                    .toList(), tables).appendTo(markdown);
+            out.println("appended the tables to " + markdown);
+        }
         return 0;
+    }
+
+    /** Both sides' software in one line, for the markdown section. */
+    private String software() {
+        String ours = "dataloader4j on Java " + Runtime.version();
+        if (torchJson != null) {
+            return ours + "; PyTorch " + torchJson.get("torch") + (torchJson.get("torchvision") != null
+                    ? ", torchvision " + torchJson.get("torchvision") : "") + " on Python " + torchJson.get("python")
+                    + " (" + torchJson.get("executable") + ")";
+        }
+        return ours + (comparePytorch ? "; PyTorch not compared: " + torchNote : "; PyTorch not compared");
+    }
+
+    /** {@code arg} as a shell would need it: as is when plain, else in single quotes. */
+    static String shellQuoted(String arg) {
+        return !arg.isEmpty() && arg.matches("[\\w@%+=:,./-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** Builds pipeline {@code name} and, with --compare-pytorch, starts its PyTorch script. */
@@ -218,9 +280,12 @@ final class BenchCommand implements Callable<Integer> {
         }
         List<Row> own = new ArrayList<>();
         for (int w : workers) {
-            own.add(new Row(bench.name(), w, new ArrayList<>(), new ArrayList<>()));
+            own.add(Row.empty(bench.name(), w));
         }
-        return new Stage(bench, torch, buildSeconds, own);
+        List<Setup> setups = bench.comparesWithGather()
+                ? List.of(Setup.DEFAULT, Setup.PERSISTENT, Setup.BATCHED, Setup.GATHER)
+                : List.of(Setup.DEFAULT, Setup.PERSISTENT);
+        return new Stage(bench, torch, buildSeconds, own, setups, Duration.ofMillis(memoryIntervalMillis));
     }
 
     /** Closes the stage (PyTorch first, then our data and files) and collects its rows and its JSON entry. */
@@ -236,23 +301,56 @@ final class BenchCommand implements Callable<Integer> {
         pipelineJson.add(p);
     }
 
-    /** One pipeline with its PyTorch runner (null when not compared) and its table rows, one per worker count. */
-    private record Stage(BenchPipeline bench, PyTorchRunner torch, double buildSeconds, List<Row> rows) {
-        /** One round of {@code rounds}: at each worker count, ours then PyTorch's, {@code epochs} epochs each. */
+    /**
+     * One pipeline with its PyTorch runner (null when not compared), its table rows (one per worker count), the
+     * PyTorch setups it is compared with and the interval of the memory samples.
+     */
+    private record Stage(BenchPipeline bench, PyTorchRunner torch, double buildSeconds, List<Row> rows,
+            List<Setup> setups, Duration memoryInterval) {
+        /**
+         * One round of {@code rounds}: at each worker count, ours then PyTorch's in each of its setups that
+         * apply, {@code epochs} epochs each, with the memory of each side sampled while it runs.
+         */
         void runRound(int round, int rounds, int epochs, PrintWriter out) throws IOException {
             if (rounds > 1) {
                 out.printf(Locale.ROOT, "%s round %d of %d%n", bench.name(), round + 1, rounds);
             }
             for (Row row : rows) {
                 int w = row.workers();
-                row.ours().add(bench.run(w, epochs, out));
-                if (torch != null) {
-                    BenchRun theirs = torch.run(w, epochs);
-                    for (BenchRun.Epoch e : theirs.epochs()) {
-                        out.printf(Locale.ROOT, "  PyTorch  workers=%d epoch %d: %,.0f samples/s, first"
-                                + " batch %.2f ms%n", w, e.epoch(), e.samplesPerSecond(), e.firstBatchMillis());
+                ProcessMemory.settle(); // before the first sample, as measure() settles before resetting VmHWM
+                MemorySampler sampler = MemorySampler.startSelf(memoryInterval);
+                BenchRun ours;
+                MemorySampler.Peak peak;
+                try {
+                    ours = bench.run(w, epochs, out);
+                } finally {
+                    peak = sampler.stop();
+                }
+                ours = ours.withSampled(peak);
+                out.printf(Locale.ROOT, "  ours     workers=%d peak memory (sampled): RSS %s MiB, PSS %s MiB; %d samples"
+                        + " (%d with PSS) took %.0f ms%n", w, BenchReport.mib(ours.sampledRssBytes()),
+                        BenchReport.mib(ours.sampledPssBytes()), peak.samples(), peak.pssSamples(),
+                        peak.samplingMillis());
+                row.ours().add(ours);
+                if (torch == null) {
+                    continue;
+                }
+                for (Setup setup : setups) {
+                    if (!setup.appliesTo(w)) {
+                        continue;
                     }
-                    row.pytorch().add(theirs);
+                    BenchRun theirs = torch.run(w, epochs, setup, memoryInterval);
+                    for (BenchRun.Epoch e : theirs.epochs()) {
+                        out.printf(Locale.ROOT, "  PyTorch %s workers=%d epoch %d: %,.0f samples/s, first"
+                                + " batch %.2f ms%n", setup.word(), w, e.epoch(), e.samplesPerSecond(),
+                                e.firstBatchMillis());
+                    }
+                    out.printf(Locale.ROOT, "  PyTorch %s workers=%d peak memory (sampled, %d processes): PSS %s MiB,"
+                            + " RSS summed %s MiB; %d samples (%d with PSS) took %.0f ms%n", setup.word(), w,
+                            BenchReport.maxProcesses(List.of(theirs)), BenchReport.mib(theirs.sampledPssBytes()),
+                            BenchReport.mib(theirs.sampledRssBytes()), theirs.sampled().samples(),
+                            theirs.sampled().pssSamples(), theirs.sampled().samplingMillis());
+                    row.pytorch().get(setup).add(theirs);
                 }
             }
         }
@@ -301,6 +399,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (rounds < 1) {
             problems.add("--rounds should be positive, but got --rounds=" + rounds);
+        }
+        if (memoryIntervalMillis < 1) {
+            problems.add("--memory-interval-ms should be positive, but got --memory-interval-ms=" + memoryIntervalMillis);
         }
         if (epochs < 1) {
             problems.add("--epochs should be positive, but got --epochs=" + epochs);
@@ -352,87 +453,32 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * One line of the table: our runs and, when compared, PyTorch's at the same worker count, one of each per
-     * round. Throughput is the median over rounds; first-batch latency is the first round's (the coldest);
-     * peak RSS is the largest of the rounds.
-     */
-    record Row(String pipeline, int workers, List<BenchRun> ours, List<BenchRun> pytorch) {
-        boolean compared() {
-            return !pytorch.isEmpty();
-        }
-
-        double ratio() {
-            return compared() ? median(ours) / median(pytorch) : Double.NaN;
-        }
-
-        static double median(List<BenchRun> runs) {
-            double[] v = runs.stream().mapToDouble(BenchRun::steadySamplesPerSecond).sorted().toArray();
-            return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-        }
-
-        static long peakRss(List<BenchRun> runs) {
-            return runs.stream().mapToLong(BenchRun::peakRssBytes).max().orElse(-1);
-        }
-    }
-
-    static final String[] HEADER = {"pipeline", "workers", "ours samples/s", "PyTorch samples/s", "ratio",
-        "ours 1st batch ms", "PyTorch 1st batch ms", "ours peak RSS MiB", "PyTorch peak RSS MiB"};
-
-    private static void printTable(List<Row> rows, PrintWriter out) {
-        List<String[]> cells = new ArrayList<>();
-        cells.add(HEADER);
-        for (Row r : rows) {
-            boolean p = r.compared();
-            cells.add(new String[] {
-                r.pipeline(),
-                Integer.toString(r.workers()),
-                String.format(Locale.ROOT, "%,.0f", Row.median(r.ours())),
-                p ? String.format(Locale.ROOT, "%,.0f", Row.median(r.pytorch())) : "-",
-                p ? String.format(Locale.ROOT, "%.1fx", r.ratio()) : "-",
-                String.format(Locale.ROOT, "%.1f", r.ours().getFirst().firstBatchMillis()),
-                p ? String.format(Locale.ROOT, "%.1f", r.pytorch().getFirst().firstBatchMillis()) : "-",
-                mib(Row.peakRss(r.ours())),
-                p ? mib(Row.peakRss(r.pytorch())) : "-"});
-        }
-        int[] width = new int[HEADER.length];
-        for (String[] line : cells) {
-            for (int i = 0; i < line.length; i++) {
-                width[i] = Math.max(width[i], line[i].length());
-            }
-        }
-        for (String[] line : cells) {
-            StringBuilder sb = new StringBuilder();
-            for (int i = 0; i < line.length; i++) {
-                String cell = line[i];
-                String pad = " ".repeat(width[i] - cell.length());
-                sb.append(i == 0 ? "" : "  ").append(i == 0 ? cell + pad : pad + cell);
-            }
-            out.println(sb.toString().stripTrailing());
-        }
-    }
-
-    /**
-     * With several pipelines: each later pipeline's median throughput relative to the first one's at the same
-     * worker count, for ours and for PyTorch (for example npy-mmap / tensor: mapped against in memory).
+     * With several pipelines of one kind: each later pipeline's median throughput relative to the first one's of
+     * its kind at the same worker count, for ours and for PyTorch's best setup (for example npy-mmap / tensor:
+     * mapped against in memory; image-eval / image-train). Pipelines of different kinds (tensors, images) are
+     * not compared: their samples differ.
      */
     private static void printRelative(List<Row> rows, PrintWriter out) {
-        String first = rows.getFirst().pipeline();
+        Map<String, String> firstOfKind = new LinkedHashMap<>();
         for (Row r : rows) {
+            String first = firstOfKind.computeIfAbsent(kind(r.pipeline()), k -> r.pipeline());
             if (r.pipeline().equals(first)) {
                 continue;
             }
             Row base = rows.stream().filter(b -> b.pipeline().equals(first) && b.workers() == r.workers())
                     .findFirst().orElseThrow();
             String theirs = r.compared() && base.compared()
-                    ? String.format(Locale.ROOT, ", PyTorch %.2fx", Row.median(r.pytorch()) / Row.median(base.pytorch()))
+                    ? String.format(Locale.ROOT, ", PyTorch best %.2fx", BenchReport.median(r.runs(r.best().orElseThrow()))
+                            / BenchReport.median(base.runs(base.best().orElseThrow())))
                     : "";
             out.printf(Locale.ROOT, "%s / %s at workers=%d: ours %.2fx%s%n", r.pipeline(), first, r.workers(),
-                    Row.median(r.ours()) / Row.median(base.ours()), theirs);
+                    BenchReport.median(r.ours()) / BenchReport.median(base.ours()), theirs);
         }
     }
 
-    private static String mib(long bytes) {
-        return bytes < 0 ? "?" : String.format(Locale.ROOT, "%,.0f", bytes / 1048576.0);
+    /** What a pipeline loads: "image" for the image pipelines, "tensor" for tensor and npy-mmap. */
+    private static String kind(String pipeline) {
+        return pipeline.startsWith("image-") ? "image" : "tensor";
     }
 
     private Map<String, Object> toJson(List<Map<String, Object>> pipelineJson, List<Row> rows,
@@ -440,6 +486,10 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("date", Instant.now().toString());
         Map<String, Object> machine = new LinkedHashMap<>();
+        MachineInfo here = MachineInfo.current();
+        machine.put("cpu", here.cpuModel());
+        machine.put("memoryBytes", here.memoryBytes());
+        machine.put("loadAverageAtEnd", here.loadAverage());
         machine.put("cores", Runtime.getRuntime().availableProcessors());
         machine.put("java", Runtime.version().toString());
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
@@ -459,6 +509,7 @@ final class BenchCommand implements Callable<Integer> {
         config.put("rounds", rounds);
         config.put("seed", seed);
         config.put("workers", workers);
+        config.put("memoryIntervalMillis", memoryIntervalMillis);
         root.put("config", config);
         Map<String, Object> pt = new LinkedHashMap<>();
         pt.put("requested", comparePytorch);
@@ -476,18 +527,31 @@ final class BenchCommand implements Callable<Integer> {
                         + " 'ours' and 'pytorch' list every round",
                 "firstBatchMillis is the first epoch's time from creating the iterator to receiving the first batch",
                 "peakRssBytes is the whole process's VmHWM during the run (after a GC; reset before it when peakRssReset is"
-                        + " true)"
-                        + "; PyTorch's covers its main process only, not its worker processes"));
+                        + " true); PyTorch's covers its main process only, not its worker processes",
+                "sampledMemory holds the peaks of the process family's summed PSS and RSS sampled from"
+                        + " /proc/PID/smaps_rollup every intervalMillis during the run: ours is the JVM alone,"
+                        + " PyTorch's its main process and all its worker processes",
+                "pytorch lists every round of each PyTorch setup: default, persistent (persistent_workers=True, workers"
+                        + " > 0 only), and for the tensor pipeline batched (BatchSampler as sampler, batch_size=None) and"
+                        + " gather (index_select of shuffled batches on one thread, no loader); pytorchBest is the"
+                        + " faster of default and persistent, and ratio and pytorchSamplesPerSecond are against it"));
         List<Object> results = new ArrayList<>();
         for (Row r : rows) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("pipeline", r.pipeline());
             m.put("workers", r.workers());
-            m.put("samplesPerSecond", Row.median(r.ours()));
-            m.put("pytorchSamplesPerSecond", r.compared() ? Row.median(r.pytorch()) : null);
+            m.put("samplesPerSecond", BenchReport.median(r.ours()));
+            m.put("pytorchBest", r.best().map(Setup::word).orElse(null));
+            m.put("pytorchSamplesPerSecond", r.best().map(b -> BenchReport.median(r.runs(b))).orElse(null));
             m.put("ratio", r.compared() ? r.ratio() : null);
             m.put("ours", r.ours().stream().map(BenchRun::toJson).toList());
-            m.put("pytorch", r.compared() ? r.pytorch().stream().map(BenchRun::toJson).toList() : null);
+            Map<String, Object> theirs = new LinkedHashMap<>();
+            for (Setup s : Setup.values()) {
+                if (r.has(s)) {
+                    theirs.put(s.word(), r.runs(s).stream().map(BenchRun::toJson).toList());
+                }
+            }
+            m.put("pytorch", r.compared() ? theirs : null);
             results.add(m);
         }
         root.put("results", results);

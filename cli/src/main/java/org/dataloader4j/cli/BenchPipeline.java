@@ -32,6 +32,14 @@ interface BenchPipeline extends AutoCloseable {
     /** Arguments that make the PyTorch script build the same-sized data ({@code --serve} is added by the caller). */
     List<String> pytorchArguments();
 
+    /**
+     * Whether PyTorch's side is also run with batched indexing and as a raw gather of the same rows (the
+     * {@code batched} and {@code gather} setups of {@code bench_common.py}); only for a TensorDataset.
+     */
+    default boolean comparesWithGather() {
+        return false;
+    }
+
     /** Pipeline-specific facts for the JSON report (files, page-cache state, ...); empty by default. */
     default Map<String, Object> details() {
         return Map.of();

@@ -20,8 +20,12 @@ import org.dataloader4j.loader.LoaderIterator;
  * @param peakRssBytes the process's peak resident set size (VmHWM) during the run, or since process start
  *                     when {@code peakRssReset} is false; -1 if unknown
  * @param peakRssReset whether the peak was reset before the run
+ * @param sampled      the peaks of the process family's PSS and RSS sampled from {@code /proc/PID/smaps_rollup}
+ *                     while the run went on (ours: the JVM; PyTorch: its main process and all its workers), or
+ *                     null when not sampled
  */
-record BenchRun(int workers, List<Epoch> epochs, long peakRssBytes, boolean peakRssReset) {
+record BenchRun(int workers, List<Epoch> epochs, long peakRssBytes, boolean peakRssReset,
+        MemorySampler.Peak sampled) {
 
     BenchRun {
         epochs = List.copyOf(epochs);
@@ -50,6 +54,21 @@ record BenchRun(int workers, List<Epoch> epochs, long peakRssBytes, boolean peak
             m.put("firstBatchMillis", firstBatchMillis);
             return m;
         }
+    }
+
+    /** This run with {@code peak} as its sampled memory. */
+    BenchRun withSampled(MemorySampler.Peak peak) {
+        return new BenchRun(workers, epochs, peakRssBytes, peakRssReset, peak);
+    }
+
+    /** The sampled peak PSS of the process family in bytes, or -1 when not sampled. */
+    long sampledPssBytes() {
+        return sampled != null && sampled.known() ? sampled.peakPssBytes() : -1;
+    }
+
+    /** The sampled peak RSS of the process family in bytes, or -1 when not sampled. */
+    long sampledRssBytes() {
+        return sampled != null ? sampled.peakRssBytes() : -1;
     }
 
     /** Samples per second over the epochs after the first (warm-up), or of the only epoch when there is one. */
@@ -87,6 +106,7 @@ record BenchRun(int workers, List<Epoch> epochs, long peakRssBytes, boolean peak
         m.put("steadyFirstBatchMillis", steadyFirstBatchMillis());
         m.put("peakRssBytes", peakRssBytes);
         m.put("peakRssReset", peakRssReset);
+        m.put("sampledMemory", sampled != null ? sampled.toJson() : null);
         m.put("epochs", epochs.stream().map(Epoch::toJson).toList());
         return m;
     }
@@ -101,7 +121,7 @@ record BenchRun(int workers, List<Epoch> epochs, long peakRssBytes, boolean peak
         }).toList();
         Object reset = json.get("peakRssReset");
         return new BenchRun(num(json, "workers").intValue(), epochs, num(json, "peakRssBytes").longValue(),
-                Boolean.TRUE.equals(reset));
+                Boolean.TRUE.equals(reset), null);
     }
 
     private static Number num(Map<?, ?> json, String key) {
@@ -145,6 +165,6 @@ record BenchRun(int workers, List<Epoch> epochs, long peakRssBytes, boolean peak
                         workers, epoch, e.samplesPerSecond(), e.firstBatchMillis());
             }
         }
-        return new BenchRun(workers, timings, ProcessMemory.peakRssBytes(), reset);
+        return new BenchRun(workers, timings, ProcessMemory.peakRssBytes(), reset, null);
     }
 }

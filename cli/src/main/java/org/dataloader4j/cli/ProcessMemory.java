@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /**
  * Resident memory of this whole process (Linux {@code /proc/self/status}): heap, off-heap tensors,
- * code and thread stacks together. Elsewhere the values are unknown (-1).
+ * code and thread stacks together; and the current resident size of any process by its pid. Elsewhere
+ * the values are unknown (-1).
  */
 final class ProcessMemory {
     private static final Path STATUS = Path.of("/proc/self/status");
@@ -52,16 +53,33 @@ final class ProcessMemory {
         }
     }
 
-    private static long statusBytes(String field) {
+    /**
+     * The current resident set size (VmRSS) of process {@code pid} in bytes, cheap to read (the kernel keeps
+     * it as a counter), or -1 when the process is gone or is a zombie.
+     */
+    static long rssBytes(long pid) {
         try {
-            for (String line : Files.readAllLines(STATUS)) {
-                if (line.startsWith(field + ":")) {
-                    String[] parts = line.substring(field.length() + 1).trim().split("\\s+");
-                    return Long.parseLong(parts[0]) * 1024;
-                }
-            }
+            return statusField(Files.readString(Path.of("/proc", Long.toString(pid), "status")), "VmRSS");
         } catch (IOException | RuntimeException e) {
             return -1;
+        }
+    }
+
+    private static long statusBytes(String field) {
+        try {
+            return statusField(Files.readString(STATUS), field);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** The {@code field: N kB} line of {@code /proc/PID/status} text in bytes, or -1 when it has none. */
+    static long statusField(String status, String field) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith(field + ":")) {
+                String[] parts = line.substring(field.length() + 1).trim().split("\\s+");
+                return Long.parseLong(parts[0]) * 1024;
+            }
         }
         return -1;
     }

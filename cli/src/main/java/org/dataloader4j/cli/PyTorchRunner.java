@@ -9,6 +9,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,43 @@ final class PyTorchRunner implements AutoCloseable {
         this.in = in;
         this.stderr = stderr;
         this.ready = ready;
+    }
+
+    /**
+     * How PyTorch is set up for a run (the scripts' {@code SETUP} word; see {@code bench/pytorch/bench_common.py}).
+     */
+    enum Setup {
+        /** {@code DataLoader(dataset, batch_size, shuffle=True, num_workers=w)}: new worker processes every epoch. */
+        DEFAULT("default", "PyTorch default"),
+        /** The same with {@code persistent_workers=True}: the workers live across epochs (w > 0 only). */
+        PERSISTENT("persistent", "PyTorch persistent"),
+        /** {@code BatchSampler} passed as {@code sampler}, {@code batch_size=None}: a TensorDataset indexed per batch. */
+        BATCHED("batched", "PyTorch batched indexing"),
+        /** No loader: {@code index_select} of shuffled batches on one thread, the limit of a random gather. */
+        GATHER("gather", "raw gather (1 core)");
+
+        private final String word;
+        private final String label;
+
+        Setup(String word, String label) {
+            this.word = word;
+            this.label = label;
+        }
+
+        /** The word the scripts take after {@code run WORKERS EPOCHS}. */
+        String word() {
+            return word;
+        }
+
+        /** How tables name it. */
+        String label() {
+            return label;
+        }
+
+        /** Whether PyTorch accepts this setup at {@code workers} ({@code persistent_workers=True} needs workers). */
+        boolean appliesTo(int workers) {
+            return this != PERSISTENT || workers > 0;
+        }
     }
 
     /** Thrown when PyTorch cannot be used; the message is one line saying why. */
@@ -94,19 +132,33 @@ final class PyTorchRunner implements AutoCloseable {
         return String.valueOf(ready.get("torch"));
     }
 
+    /** The script's process id: the root of the process family whose memory is sampled. */
+    long pid() {
+        return process.pid();
+    }
+
     /**
-     * Runs PyTorch's loader at {@code workers} for {@code epochs} epochs.
+     * Runs PyTorch's loader at {@code workers} for {@code epochs} epochs set up as {@code setup}, sampling the
+     * memory of the script's process and all its worker processes every {@code memoryInterval} meanwhile.
      *
      * @throws IOException if the script fails or answers with an error
      */
-    BenchRun run(int workers, int epochs) throws IOException {
-        in.write("run " + workers + " " + epochs + "\n");
-        in.flush();
-        Map<?, ?> answer = readEvent();
-        if (!"result".equals(answer.get("event"))) {
-            throw new IOException("the PyTorch script failed at workers=" + workers + ": " + answer.get("message"));
+    BenchRun run(int workers, int epochs, Setup setup, Duration memoryInterval) throws IOException {
+        MemorySampler sampler = MemorySampler.start(process.pid(), memoryInterval);
+        Map<?, ?> answer;
+        MemorySampler.Peak peak;
+        try {
+            in.write("run " + workers + " " + epochs + " " + setup.word() + "\n");
+            in.flush();
+            answer = readEvent();
+        } finally {
+            peak = sampler.stop();
         }
-        return BenchRun.fromScriptJson(answer);
+        if (!"result".equals(answer.get("event"))) {
+            throw new IOException("the PyTorch script failed at workers=" + workers + " (" + setup.word() + "): "
+                    + answer.get("message"));
+        }
+        return BenchRun.fromScriptJson(answer).withSampled(peak);
     }
 
     private Map<?, ?> readEvent() throws IOException {

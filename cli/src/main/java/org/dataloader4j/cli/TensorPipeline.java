@@ -103,6 +103,11 @@ final class TensorPipeline implements BenchPipeline {
     }
 
     @Override
+    public boolean comparesWithGather() {
+        return true;
+    }
+
+    @Override
     public void close() {
         x.close();
         y.close();

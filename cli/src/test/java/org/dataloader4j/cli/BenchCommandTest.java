@@ -30,7 +30,24 @@ class BenchCommandTest {
         return new Result(code, out.toString(), err.toString());
     }
 
-    private static final String HEADER_START = "pipeline  workers  ours samples/s  PyTorch samples/s  ratio";
+    private static final String HEADER_START = "pipeline  workers  ours samples/s  PyTorch best samples/s  ours / best";
+
+    /** The lines of the throughput table, the first one printed: from its header to the blank line after it. */
+    static List<String> throughputTable(String out) {
+        List<String> lines = out.lines().toList();
+        int header = -1;
+        for (int i = 0; i < lines.size() && header < 0; i++) {
+            if (lines.get(i).matches("pipeline\\s+workers\\s+ours samples/s\\s+PyTorch best samples/s\\s+ours / best\\s.*")) {
+                header = i;
+            }
+        }
+        assertTrue(header >= 0, "no throughput table in\n" + out);
+        List<String> table = new java.util.ArrayList<>();
+        for (int i = header; i < lines.size() && !lines.get(i).isBlank(); i++) {
+            table.add(lines.get(i));
+        }
+        return table;
+    }
 
     @Test
     void tinyRunPrintsTheTableAndWritesJson(@TempDir Path dir) throws IOException {
@@ -39,7 +56,7 @@ class BenchCommandTest {
                 "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains(HEADER_START), r.out());
-        List<String> tableRows = r.out().lines().filter(l -> l.startsWith("tensor ")).toList();
+        List<String> tableRows = throughputTable(r.out()).stream().filter(l -> l.startsWith("tensor ")).toList();
         assertEquals(2, tableRows.size(), r.out());
         assertTrue(tableRows.get(0).matches("tensor\\s+0\\s+[\\d,]+\\s+-\\s+-\\s+.*"), tableRows.get(0));
 
@@ -66,6 +83,39 @@ class BenchCommandTest {
             assertEquals(2000L, epoch.get("samples"));
             assertEquals(8L, epoch.get("batches")); // 2000 / 256, last batch partial
         }
+    }
+
+    @Test
+    void oursIsSampledAloneAndTheMarkdownSectionIsAppended(@TempDir Path dir) throws IOException {
+        Path json = dir.resolve("mem.json");
+        Path md = dir.resolve("BENCHMARKS.md");
+        Files.writeString(md, "# Benchmarks\n\nHow to reproduce.\n");
+        Result r = run("bench", "--samples", "2000", "--features", "8", "--workers", "0,1", "--epochs", "2",
+                "--memory-interval-ms", "5", "--json", json.toString(), "--markdown", md.toString(),
+                "--note", "smoke run");
+        assertEquals(0, r.code(), r.err());
+        List<String> memory = r.out().lines().dropWhile(l -> !l.startsWith("Peak memory, MiB")).toList();
+        assertTrue(memory.size() > 3, r.out());
+        assertTrue(memory.get(1).matches("pipeline\\s+workers\\s+ours RSS\\s+ours PSS\\s+ours VmHWM\\s+.*"), memory.get(1));
+        assertTrue(memory.get(2).matches("tensor\\s+0\\s+[\\d,]+\\s+[\\d,]+\\s+[\\d,]+\\s+-\\s+-\\s+-\\s+-"), memory.get(2));
+        assertFalse(r.out().contains("TensorDataset beside PyTorch"), "no batched/gather table without PyTorch");
+
+        Map<?, ?> row = (Map<?, ?>) ((List<?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("results")).get(1);
+        Map<?, ?> sampled = (Map<?, ?>) ((Map<?, ?>) ((List<?>) row.get("ours")).getFirst()).get("sampledMemory");
+        assertEquals(1L, sampled.get("maxProcesses"), sampled.toString());
+        assertEquals(5L, sampled.get("intervalMillis"));
+        assertTrue((Long) sampled.get("samples") >= 2, sampled.toString());
+        assertTrue((Long) sampled.get("peakPssBytes") > 0, sampled.toString());
+        assertTrue((Long) sampled.get("peakRssBytes") >= (Long) sampled.get("peakPssBytes"), sampled.toString());
+
+        String text = Files.readString(md);
+        assertTrue(text.startsWith("# Benchmarks\n\nHow to reproduce.\n\n## "), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("## \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC: smoke run")), text);
+        assertTrue(text.contains("- Command: `dataloader4j bench --samples 2000 --features 8"), text);
+        assertTrue(text.contains(" --note 'smoke run'`\n"), text);
+        assertTrue(text.contains("; PyTorch not compared\n"), text);
+        assertTrue(text.lines().anyMatch(l -> l.matches("\\| tensor \\| 1 \\| [\\d,]+ \\| - \\| - \\| - \\| - \\| - \\|")), text);
+        assertTrue(r.out().contains("appended the tables to " + md), r.out());
     }
 
     @Test
@@ -123,13 +173,14 @@ class BenchCommandTest {
                 "--workers", "0,1", "--epochs", "1", "--image-batch-size", "4", "--json", json.toString());
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.matches(
-                "pipeline\\s+workers\\s+ours samples/s\\s+PyTorch samples/s\\s+ratio\\s+.*")), r.out());
+                "pipeline\\s+workers\\s+ours samples/s\\s+PyTorch best samples/s\\s+ours / best\\s+.*")), r.out());
         assertTrue(r.out().contains("pipeline image-train: ImageFolder " + images + " (15 images, 3 classes)"), r.out());
         assertTrue(r.out().contains("RandomResizedCrop(size=(224, 224)"), r.out());
         assertTrue(r.out().contains("pipeline image-eval: ImageFolder " + images + " (15 images, 3 classes)"), r.out());
         assertTrue(r.out().contains("Resize(size=256"), r.out());
+        assertTrue(r.out().contains("image-eval / image-train at workers=1: ours "), r.out());
         for (String name : List.of("image-train", "image-eval")) {
-            List<String> rows = r.out().lines().filter(l -> l.matches(name + "\\s+\\d+\\s.*")).toList(); // table rows
+            List<String> rows = throughputTable(r.out()).stream().filter(l -> l.matches(name + "\\s+\\d+\\s.*")).toList();
             assertEquals(2, rows.size(), r.out());
             assertTrue(rows.get(0).matches(name + "\\s+0\\s+[\\d,]+\\s+-\\s+-\\s+.*"), rows.get(0));
             assertTrue(rows.get(1).matches(name + "\\s+1\\s+[\\d,]+\\s+-\\s+-\\s+.*"), rows.get(1));
@@ -155,7 +206,7 @@ class BenchCommandTest {
                 "--workers", "0,1", "--epochs", "1");
         assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("batch 64, shuffled"), r.out());
-        assertEquals(4, r.out().lines().filter(l -> l.matches("image-\\w+\\s+\\d+\\s.*")).count(), r.out());
+        assertEquals(4, throughputTable(r.out()).stream().filter(l -> l.matches("image-\\w+\\s+\\d+\\s.*")).count(), r.out());
     }
 
     @Test
@@ -176,9 +227,9 @@ class BenchCommandTest {
                 "--workers", "0,1", "--epochs", "2", "--data-dir", data.toString(), "--json", json.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains(HEADER_START), r.out());
-        assertEquals(2, r.out().lines().filter(l -> l.matches("tensor\\s+\\d+\\s+[\\d,]+\\s+-\\s+-\\s+.*")).count(),
+        assertEquals(2, throughputTable(r.out()).stream().filter(l -> l.matches("tensor\\s+\\d+\\s+[\\d,]+\\s+-\\s+-\\s+.*")).count(),
                 r.out());
-        assertEquals(2, r.out().lines().filter(l -> l.matches("npy-mmap\\s+\\d+\\s+[\\d,]+\\s+-\\s+-\\s+.*")).count(),
+        assertEquals(2, throughputTable(r.out()).stream().filter(l -> l.matches("npy-mmap\\s+\\d+\\s+[\\d,]+\\s+-\\s+-\\s+.*")).count(),
                 r.out());
         assertTrue(r.out().contains("npy-mmap / tensor at workers=1: ours "), r.out());
         assertTrue(r.out().contains("of their pages in the page cache: warm"), r.out());
@@ -231,7 +282,7 @@ class BenchCommandTest {
         List<String> turns = r.out().lines().filter(l -> l.matches("(tensor|npy-mmap) round \\d of 2")).toList();
         assertEquals(List.of("tensor round 1 of 2", "npy-mmap round 1 of 2", "tensor round 2 of 2",
                 "npy-mmap round 2 of 2"), turns, r.out());
-        assertEquals(1, r.out().lines().filter(l -> l.startsWith("npy-mmap  ")).count(), r.out());
+        assertEquals(1, throughputTable(r.out()).stream().filter(l -> l.startsWith("npy-mmap  ")).count(), r.out());
         try (var left = Files.list(dir)) {
             assertEquals(List.of(), left.toList());
         }
@@ -252,11 +303,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void nonPositiveMemoryIntervalIsAUsageError() {
+        Result r = run("bench", "--memory-interval-ms", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--memory-interval-ms should be positive, but got --memory-interval-ms=0"), r.err());
+    }
+
+    @Test
     void helpDescribesTheOptions() {
         Result r = run("bench", "--help");
         assertEquals(0, r.code());
         for (String option : List.of("--pipeline", "npy-mmap", "--interleave", "--data-dir", "--samples", "--features", "--batch-size", "--workers", "--epochs",
-                "--compare-pytorch", "--json", "--data", "--image-batch-size")) {
+                "--compare-pytorch", "--json", "--data", "--image-batch-size", "--markdown", "--note", "--memory-interval-ms")) {
             assertTrue(r.out().contains(option), option + " missing in\n" + r.out());
         }
         assertTrue(run("--help").out().contains("bench"));
