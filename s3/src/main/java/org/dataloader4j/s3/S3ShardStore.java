@@ -1,0 +1,325 @@
+package org.dataloader4j.s3;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.dataloader4j.spark.Manifest;
+import org.dataloader4j.spark.ShardStore;
+import org.dataloader4j.spark.ShardedDataset;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * A {@link ShardStore} for shards in S3 or an S3-compatible object store (MinIO, Ceph, R2), read with the AWS SDK
+ * for Java v2: every shard download is verified against the manifest's size and SHA-256 and retried on throttling,
+ * 5xx, dropped connections and mismatches ({@link RetryPolicy}); the shards each consumer will read next are fetched
+ * in the background by a bounded pool, into a local disk cache whose byte limit is never exceeded by more than one
+ * shard; {@link #statistics()} tells what it did.
+ *
+ * <pre>{@code
+ * try (S3ShardStore store = S3ShardStore.builder()
+ *         .endpoint(URI.create("http://minio:9000")).pathStyle(true)   // only for S3-compatible stores
+ *         .cacheDirectory(Path.of("/scratch/shards")).cacheBytes(20L << 30)
+ *         .build()) {
+ *     ShardedDataset shards = store.dataset("s3://training/imagenet").rank(rank).worldSize(world).build();
+ *     // ... train ...
+ *     System.out.println(store.statistics());
+ * }
+ * }</pre>
+ *
+ * <p>Credentials come from the SDK's default chain (environment, system properties, profile files, container and
+ * instance roles) unless {@link Builder#credentials} is given; the region from the SDK's default chain, or
+ * {@code us-east-1} if it finds none and an endpoint override is set (S3-compatible stores ignore it).
+ */
+public final class S3ShardStore implements ShardStore, AutoCloseable {
+    private final S3Client client;
+    private final boolean ownsClient;
+    private final ObjectFetcher fetcher;
+    private final ShardCache cache;
+    private final ExecutorService pool;
+    private final Path cacheDir;
+    private final boolean ownsCacheDir;
+
+    private S3ShardStore(Builder b, S3Client client, boolean ownsClient, Path cacheDir, boolean ownsCacheDir) {
+        this.client = client;
+        this.ownsClient = ownsClient;
+        this.cacheDir = cacheDir;
+        this.ownsCacheDir = ownsCacheDir;
+        this.fetcher = new ObjectFetcher(client, b.retry);
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, "dataloader4j-s3-prefetch-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        this.pool = Executors.newFixedThreadPool(b.downloadThreads, threads);
+        this.cache = new ShardCache(cacheDir, b.cacheBytes, b.prefetchBytes < 0 ? b.cacheBytes : b.prefetchBytes,
+                b.prefetchShards, b.waitTimeout, fetcher, pool);
+    }
+
+    /** A builder with the defaults: 4 download threads, 2 shards ahead per consumer, a 10 GiB cache in a temp folder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The builder of a dataset at {@code location}: {@code s3://bucket/prefix} (the folder holding
+     * {@code manifest.json} and the shards) or {@code s3://bucket/prefix/manifest.json}.
+     */
+    public ShardedDataset.Builder dataset(String location) {
+        return ShardedDataset.builder(this, manifestLocation(location));
+    }
+
+    /** {@code location} itself if it names a {@code .json} file, else {@code location/manifest.json}. */
+    static String manifestLocation(String location) {
+        S3Location.parse(location);   // checks the form
+        String trimmed = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
+        return trimmed.endsWith(".json") ? trimmed : trimmed + "/" + Manifest.FILE_NAME;
+    }
+
+    /** The whole object at {@code location} ({@code s3://bucket/key}), retried; used for the manifest. */
+    @Override
+    public InputStream open(String location) throws IOException {
+        return new ByteArrayInputStream(fetcher.readAll(S3Location.parse(location)));
+    }
+
+    /** True: every shard this store hands out was verified against the manifest when it was downloaded. */
+    @Override
+    public boolean verifies() {
+        return true;
+    }
+
+    @Override
+    public Session session(List<Ref> plan) {
+        return cache.session(plan);
+    }
+
+    /** What the store has downloaded, served from cache, waited for and retried so far. */
+    public S3Statistics statistics() {
+        return cache.statistics();
+    }
+
+    /** The folder of the disk cache. */
+    public Path cacheDirectory() {
+        return cacheDir;
+    }
+
+    /**
+     * Stops the prefetch, deletes the cached shards (and the cache folder if the store created it) and closes the
+     * S3 client if the store built it.
+     */
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        cache.clear();
+        if (ownsCacheDir) {
+            try (Stream<Path> files = Files.walk(cacheDir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException ignored) {
+                // a temporary folder: nothing of the user's is lost if it stays
+            }
+        }
+        if (ownsClient) {
+            client.close();
+        }
+    }
+
+    /** Options of an {@link S3ShardStore}. */
+    public static final class Builder {
+        private S3Client client;
+        private URI endpoint;
+        private boolean pathStyle;
+        private String region;
+        private AwsCredentialsProvider credentials;
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private Path cacheDir;
+        private long cacheBytes = 10L << 30;
+        private long prefetchBytes = -1;
+        private int prefetchShards = 2;
+        private int downloadThreads = 4;
+        private RetryPolicy retry = RetryPolicy.DEFAULT;
+        private Duration waitTimeout = Duration.ofMinutes(10);
+
+        private Builder() {
+        }
+
+        /**
+         * A client of your own (its retries stay as you configured them, and it is not closed with the store);
+         * without it the store builds one from the options below.
+         */
+        public Builder client(S3Client client) {
+            this.client = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** The endpoint of an S3-compatible store, for example {@code http://minio:9000}. */
+        public Builder endpoint(URI endpoint) {
+            this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+            return this;
+        }
+
+        /** Path-style requests ({@code http://host/bucket/key}), which most S3-compatible stores need. */
+        public Builder pathStyle(boolean pathStyle) {
+            this.pathStyle = pathStyle;
+            return this;
+        }
+
+        /** The region (default: the SDK's region chain). */
+        public Builder region(String region) {
+            this.region = Objects.requireNonNull(region, "region");
+            return this;
+        }
+
+        /** The credentials (default: the SDK's default credentials chain). */
+        public Builder credentials(AwsCredentialsProvider credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
+            return this;
+        }
+
+        /** How long a read may wait for the next bytes before the attempt fails and is retried (default 30 s). */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = positive(timeout, "readTimeout");
+            return this;
+        }
+
+        /** The cache folder (default: a temporary folder, deleted on {@link #close()}). */
+        public Builder cacheDirectory(Path dir) {
+            this.cacheDir = Objects.requireNonNull(dir, "dir");
+            return this;
+        }
+
+        /** The cache's byte limit, at least the largest shard (default 10 GiB); exceeded by at most one shard. */
+        public Builder cacheBytes(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("cacheBytes must be positive, but got cacheBytes=" + bytes);
+            }
+            this.cacheBytes = bytes;
+            return this;
+        }
+
+        /** At most this many bytes fetched ahead and not yet opened (default: the cache limit). */
+        public Builder prefetchBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("prefetchBytes must not be negative, but got prefetchBytes="
+                        + bytes);
+            }
+            this.prefetchBytes = bytes;
+            return this;
+        }
+
+        /** How many shards beyond the one being read each consumer fetches ahead (default 2; 0: no prefetch). */
+        public Builder prefetchShards(int shards) {
+            if (shards < 0) {
+                throw new IllegalArgumentException("prefetchShards must not be negative, but got prefetchShards="
+                        + shards);
+            }
+            this.prefetchShards = shards;
+            return this;
+        }
+
+        /** The size of the background download pool (default 4). */
+        public Builder downloadThreads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("downloadThreads must be at least 1, but got downloadThreads="
+                        + threads);
+            }
+            this.downloadThreads = threads;
+            return this;
+        }
+
+        /** How failed downloads are retried (default {@link RetryPolicy#DEFAULT}). */
+        public Builder retry(RetryPolicy retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        /** How long a consumer waits for cache room held by other consumers' open shards (default 10 min). */
+        public Builder waitTimeout(Duration timeout) {
+            this.waitTimeout = positive(timeout, "waitTimeout");
+            return this;
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be positive, but got " + name + "=" + d);
+            }
+            return d;
+        }
+
+        /**
+         * Builds the store (and its S3 client, unless one was given).
+         *
+         * @throws UncheckedIOException if the cache folder cannot be created
+         */
+        public S3ShardStore build() {
+            boolean ownsDir = cacheDir == null;
+            Path dir;
+            try {
+                dir = ownsDir ? Files.createTempDirectory("dataloader4j-s3-cache") : Files.createDirectories(cacheDir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create the shard cache folder " + cacheDir + ": " + e, e);
+            }
+            return new S3ShardStore(this, client != null ? client : buildClient(), client == null, dir, ownsDir);
+        }
+
+        private S3Client buildClient() {
+            S3ClientBuilder b = S3Client.builder()
+                    .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(readTimeout)
+                            .connectionTimeout(Duration.ofSeconds(10)))
+                    // one retry loop, ours: it also retries truncated and corrupt bodies, and counts every retry
+                    .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                    // the manifest's SHA-256 is the integrity check; S3-compatible stores vary in SDK checksums
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                    .forcePathStyle(pathStyle)
+                    .credentialsProvider(credentials != null ? credentials : DefaultCredentialsProvider.builder()
+                            .build());
+            if (endpoint != null) {
+                b.endpointOverride(endpoint);
+            }
+            if (region != null) {
+                b.region(Region.of(region));
+            } else if (endpoint != null) {
+                Region r;
+                try {
+                    r = DefaultAwsRegionProviderChain.builder().build().getRegion();
+                } catch (SdkClientException e) {
+                    r = Region.US_EAST_1;
+                }
+                b.region(r);
+            }
+            return b.build();
+        }
+    }
+}
