@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.dataloader4j.spark.Manifest;
 import org.dataloader4j.spark.ShardStore;
@@ -93,8 +95,13 @@ public final class S3ShardStore implements ShardStore, AutoCloseable {
         return ShardedDataset.builder(this, manifestLocation(location));
     }
 
-    /** {@code location} itself if it names a {@code .json} file, else {@code location/manifest.json}. */
-    static String manifestLocation(String location) {
+    /**
+     * The manifest of an S3 location: {@code location} itself if it names a {@code .json} file, else
+     * {@code location/manifest.json}.
+     *
+     * @throws IllegalArgumentException naming the location if it is not {@code s3://bucket/...}
+     */
+    public static String manifestLocation(String location) {
         S3Location.parse(location);   // checks the form
         String trimmed = location.endsWith("/") ? location.substring(0, location.length() - 1) : location;
         return trimmed.endsWith(".json") ? trimmed : trimmed + "/" + Manifest.FILE_NAME;
@@ -266,6 +273,62 @@ public final class S3ShardStore implements ShardStore, AutoCloseable {
         /** How long a consumer waits for cache room held by other consumers' open shards (default 10 min). */
         public Builder waitTimeout(Duration timeout) {
             this.waitTimeout = positive(timeout, "waitTimeout");
+            return this;
+        }
+
+        /**
+         * Applies the settings given as system properties or environment variables (a property wins), for
+         * command-line tools: {@code dataloader4j.s3.endpoint} / {@code DATALOADER4J_S3_ENDPOINT},
+         * {@code dataloader4j.s3.pathStyle} / {@code DATALOADER4J_S3_PATH_STYLE} ({@code true} or {@code false}),
+         * {@code dataloader4j.s3.region} / {@code DATALOADER4J_S3_REGION},
+         * {@code dataloader4j.s3.cacheDirectory} / {@code DATALOADER4J_S3_CACHE_DIRECTORY} and
+         * {@code dataloader4j.s3.cacheBytes} / {@code DATALOADER4J_S3_CACHE_BYTES}. Unset ones keep their value
+         * (the SDK's own {@code AWS_ENDPOINT_URL_S3}, {@code AWS_REGION}, profiles and credentials apply as usual).
+         *
+         * @throws IllegalArgumentException naming the setting if a value is malformed
+         */
+        public Builder fromEnvironment() {
+            return settings(name -> {
+                String property = System.getProperty("dataloader4j.s3." + name);
+                return property != null ? property
+                        : System.getenv("DATALOADER4J_S3_" + name.replaceAll("([A-Z])", "_$1").toUpperCase(Locale.ROOT));
+            });
+        }
+
+        Builder settings(Function<String, String> setting) {
+            String v = setting.apply("endpoint");
+            if (v != null) {
+                try {
+                    endpoint(URI.create(v));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("the S3 endpoint setting is not a URI: \"" + v + "\"", e);
+                }
+            }
+            v = setting.apply("pathStyle");
+            if (v != null) {
+                if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                    throw new IllegalArgumentException("the S3 pathStyle setting must be true or false, but is \""
+                            + v + "\"");
+                }
+                pathStyle(Boolean.parseBoolean(v));
+            }
+            v = setting.apply("region");
+            if (v != null) {
+                region(v);
+            }
+            v = setting.apply("cacheDirectory");
+            if (v != null) {
+                cacheDirectory(Path.of(v));
+            }
+            v = setting.apply("cacheBytes");
+            if (v != null) {
+                try {
+                    cacheBytes(Long.parseLong(v.trim()));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("the S3 cacheBytes setting is not a number of bytes: \"" + v
+                            + "\"", e);
+                }
+            }
             return this;
         }
 

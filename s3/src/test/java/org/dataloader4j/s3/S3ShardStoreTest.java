@@ -41,6 +41,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * by a watchdog timeout.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@org.junit.jupiter.api.extension.ExtendWith(org.dataloader4j.testing.NoLeftoversExtension.class)
 class S3ShardStoreTest {
     static final String BUCKET = "training";
     /** Samples per shard: uneven, one empty. 10 shards, 62 samples. */
@@ -345,7 +346,7 @@ class S3ShardStoreTest {
     }
 
     @Test
-    void closingTheStoreDeletesItsTemporaryCache() {
+    void closingTheStoreDeletesItsTemporaryCacheAndEndsItsThreads() throws InterruptedException {
         Path dir;
         try (S3ShardStore store = store().build()) {
             dir = store.cacheDirectory();
@@ -353,5 +354,11 @@ class S3ShardStoreTest {
             assertTrue(diskBytes(dir) > 0);
         }
         assertTrue(!Files.exists(dir), dir + " is left");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().startsWith("dataloader4j-s3-prefetch"))) {
+            assertTrue(System.nanoTime() < deadline, "prefetch threads outlive the store");
+            Thread.sleep(10);
+        }
     }
 }
