@@ -120,11 +120,12 @@ final class ShardCache {
                 }
                 releaseBefore(index);
             }
-            for (int i = index + 1; i <= Math.min(plan.size() - 1, index + lookahead); i++) {
-                prefetch(plan.get(i));
-            }
             ShardStore.Ref ref = plan.get(index);
-            InputStream in = demand(ref);
+            InputStream in = demand(ref, () -> {
+                for (int i = index + 1; i <= Math.min(plan.size() - 1, index + lookahead); i++) {
+                    prefetch(plan.get(i));
+                }
+            });
             return new FilterInputStream(in) {
                 private boolean done;
 
@@ -199,51 +200,89 @@ final class ShardCache {
         }
     }
 
-    /** The shard, downloaded by this thread if no one else has it or is fetching it; counts hits and stalls. */
-    private InputStream demand(ShardStore.Ref ref) throws IOException {
+    /**
+     * The shard, downloaded by this thread if no one else has it or is fetching it; counts hits and stalls.
+     * {@code claimed} runs once the shard is open, reserved for this thread or being fetched by another: the
+     * caller starts its prefetches there, so they run alongside this download but never take its room.
+     */
+    private InputStream demand(ShardStore.Ref ref, Runnable claimed) throws IOException {
         long start = System.nanoTime();
         long deadline = start + waitTimeout.toNanos();
         boolean waited = false;
-        Entry mine = null;
-        synchronized (lock) {
-            while (true) {
-                Entry e = entries.get(ref.location());
-                if (e != null && e.state == State.READY) {
-                    return opened(e, waited, start);
-                }
-                if (e == null) {
+        boolean announced = false;
+        while (true) {
+            Entry mine = null;
+            Entry theirs = null;
+            InputStream ready = null;
+            synchronized (lock) {
+                while (true) {
+                    Entry e = entries.get(ref.location());
+                    if (e != null && e.state == State.READY) {
+                        ready = opened(e, waited, start);
+                        break;
+                    }
+                    if (e != null) {
+                        theirs = e;   // downloading: a prefetch, or another consumer's demand
+                        waited = true;
+                        break;
+                    }
                     makeRoom(ref.shard().bytes());
                     if (used + ref.shard().bytes() <= limit || used <= limit) {
                         mine = reserve(ref);
+                        waited = true;
                         break;
                     }
-                }
-                waited = true;
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new IOException("waited " + waitTimeout.toSeconds() + " s for room in the shard cache ("
-                            + used + " of " + limit + " bytes held by shards other consumers have open) to fetch "
-                            + ref.location() + "; raise cacheBytes to at least (consumers in this process - 1) x"
-                            + " the largest shard");
-                }
-                try {
-                    lock.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException("interrupted while waiting for " + ref.location());
+                    waited = true;
+                    await(deadline, ref, true);
                 }
             }
+            if (!announced) {
+                announced = true;
+                claimed.run();
+            }
+            if (ready != null) {
+                return ready;
+            }
+            if (mine != null) {
+                try {
+                    fetch(mine);
+                } catch (IOException | RuntimeException e) {
+                    synchronized (lock) {
+                        drop(mine);
+                    }
+                    throw e;
+                }
+                synchronized (lock) {
+                    return opened(mine, true, start);
+                }
+            }
+            synchronized (lock) {
+                while (entries.get(ref.location()) == theirs && theirs.state != State.READY) {
+                    await(deadline, ref, false);
+                }
+                if (entries.get(ref.location()) == theirs) {
+                    return opened(theirs, true, start);
+                }
+                // their download failed, or the shard was evicted right after it arrived: claim it again
+            }
+        }
+    }
+
+    /** Waits on the lock until {@code deadline}; past it, an error that says what was waited for. */
+    private void await(long deadline, ShardStore.Ref ref, boolean forRoom) throws IOException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new IOException(forRoom
+                    ? "waited " + waitTimeout.toSeconds() + " s for room in the shard cache (" + used + " of " + limit
+                    + " bytes held by shards other consumers have open) to fetch " + ref.location() + "; raise"
+                    + " cacheBytes to at least (consumers in this process - 1) x the largest shard"
+                    : "waited " + waitTimeout.toSeconds() + " s for the download of " + ref.location());
         }
         try {
-            fetch(mine);
-        } catch (IOException | RuntimeException e) {
-            synchronized (lock) {
-                drop(mine);
-            }
-            throw e;
-        }
-        synchronized (lock) {
-            return opened(mine, true, start);
+            lock.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting for " + ref.location());
         }
     }
 
