@@ -149,37 +149,39 @@ class S3ShardStoreTest {
 
     @Test
     void cacheLimitIsNeverExceededByMoreThanOneShard() throws Exception {
-        long limit = largestShard * 5 / 2;
-        try (S3ShardStore store = store().cacheBytes(limit).prefetchShards(3).downloadThreads(3).build()) {
-            AtomicLong maxOnDisk = new AtomicLong();
-            AtomicBoolean stop = new AtomicBoolean();
-            Thread watcher = Thread.ofPlatform().daemon().start(() -> {
-                while (!stop.get()) {
-                    maxOnDisk.accumulateAndGet(diskBytes(store.cacheDirectory()), Math::max);
-                    Thread.onSpinWait();
+        for (int workers : new int[] {2, 4}) {
+            long limit = largestShard * (2 * Math.max(2, workers - 1) + 1) / 2;   // 2.5 and 3.5 shards
+            try (S3ShardStore store = store().cacheBytes(limit).prefetchShards(3).downloadThreads(3).build()) {
+                AtomicLong maxOnDisk = new AtomicLong();
+                AtomicBoolean stop = new AtomicBoolean();
+                Thread watcher = Thread.ofPlatform().daemon().start(() -> {
+                    while (!stop.get()) {
+                        maxOnDisk.accumulateAndGet(diskBytes(store.cacheDirectory()), Math::max);
+                        Thread.onSpinWait();
+                    }
+                });
+                List<String> remote = new ArrayList<>();
+                try {
+                    for (long epoch = 0; epoch < 2; epoch++) {
+                        remote.addAll(load(b -> { }, rank -> store.dataset("s3://" + BUCKET + "/set"), 1, workers,
+                                epoch));
+                    }
+                } finally {
+                    stop.set(true);
+                    watcher.join();
                 }
-            });
-            List<String> remote;
-            try {
-                remote = new ArrayList<>();
-                for (long epoch = 0; epoch < 2; epoch++) {
-                    remote.addAll(load(b -> { }, rank -> store.dataset("s3://" + BUCKET + "/set"), 1, 2, epoch));
-                }
-            } finally {
-                stop.set(true);
-                watcher.join();
+                List<String> expected = new ArrayList<>(local(1, workers, 0));
+                expected.addAll(local(1, workers, 1));
+                assertEquals(expected, remote, "workers=" + workers);
+                S3Statistics s = store.statistics();
+                String where = "workers=" + workers + ", limit " + limit + " + largest shard " + largestShard + ": ";
+                assertTrue(s.peakCacheBytes() <= limit + largestShard, where + s);
+                assertTrue(maxOnDisk.get() <= limit + largestShard, where + "on disk " + maxOnDisk.get());
+                assertTrue(maxOnDisk.get() > 0, "the watcher saw the cache");
+                assertTrue(s.evictions() > 0, "a cache smaller than the set must evict: " + s);
+                assertTrue(s.prefetches() > 0, "shards were fetched ahead: " + s);
+                assertEquals(2 * 9, s.cacheHits() + s.stalls(), "one open per non-empty shard and epoch: " + s);
             }
-            List<String> expected = new ArrayList<>(local(1, 2, 0));
-            expected.addAll(local(1, 2, 1));
-            assertEquals(expected, remote);
-            S3Statistics s = store.statistics();
-            assertTrue(s.peakCacheBytes() <= limit + largestShard, "peak " + s.peakCacheBytes() + " > limit " + limit
-                    + " + largest shard " + largestShard + ": " + s);
-            assertTrue(maxOnDisk.get() <= limit + largestShard, "on disk " + maxOnDisk.get() + " > limit " + limit
-                    + " + largest shard " + largestShard);
-            assertTrue(maxOnDisk.get() > 0, "the watcher saw the cache");
-            assertTrue(s.evictions() > 0, "a cache smaller than the set must evict: " + s);
-            assertTrue(s.prefetches() > 0, "shards were fetched ahead: " + s);
         }
     }
 
