@@ -23,12 +23,15 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * GETs objects with retries: throttling (503 SlowDown, 429), other 5xx, reset or dropped connections, timeouts and
+ * GETs (and PUTs) objects with retries: throttling (503 SlowDown, 429), other 5xx, reset or dropped connections, timeouts and
  * downloads that do not match the manifest (truncated, corrupt) are tried again with {@link RetryPolicy}'s backoff;
  * a missing object or bucket, or a refusal (403, 400), fails at once. Every failure names the object.
  */
@@ -78,6 +81,25 @@ final class ObjectFetcher {
         } finally {
             Files.deleteIfExists(part);
         }
+    }
+
+    /**
+     * Uploads {@code file} to {@code where}, retried like a download, and checks with a HEAD request that the store
+     * holds {@code file}'s size.
+     */
+    void upload(Path file, S3Location where) throws IOException {
+        long size = Files.size(file);
+        withRetries(where, () -> {
+            client.putObject(PutObjectRequest.builder().bucket(where.bucket()).key(where.key()).contentLength(size)
+                    .build(), RequestBody.fromFile(file));
+            long stored = client.headObject(HeadObjectRequest.builder().bucket(where.bucket()).key(where.key())
+                    .build()).contentLength();
+            if (stored != size) {
+                throw new Mismatch("the store holds " + stored + " bytes at " + where + " after uploading the "
+                        + size + " of " + file);
+            }
+            return null;
+        });
     }
 
     /** A download that arrived whole but differs from the manifest: retried, then refused. */
@@ -132,7 +154,7 @@ final class ObjectFetcher {
             } catch (NoSuchKeyException e) {
                 throw new FileNotFoundException("object " + where + " does not exist (the store answered "
                         + status(e) + ")");
-            } catch (NoSuchBucketException e) {
+            } catch (NoSuchBucketException e) {   // also a PUT into a missing bucket
                 throw new FileNotFoundException("bucket " + where.bucket() + " of " + where + " does not exist (the"
                         + " store answered " + status(e) + ")");
             } catch (S3Exception e) {
@@ -152,8 +174,8 @@ final class ObjectFetcher {
             }
             failures.add("attempt " + n + ": " + describe(failure));
             if (n >= retry.maxAttempts()) {
-                String what = failure instanceof Mismatch ? "refusing " + where + " after " + n + " downloads that"
-                        + " did not match the manifest" : "cannot download " + where + " after " + n + " attempts";
+                String what = failure instanceof Mismatch ? "refusing " + where + " after " + n + " transfers that"
+                        + " did not match the manifest" : "cannot transfer " + where + " after " + n + " attempts";
                 throw new IOException(what + " (" + String.join("; ", failures) + ")", failure);
             }
             retries.increment();

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.dataloader4j.spark.Checksums;
 import org.dataloader4j.spark.Manifest;
 import org.dataloader4j.spark.ShardStore;
 import org.dataloader4j.spark.ShardedDataset;
@@ -122,6 +123,36 @@ public final class S3ShardStore implements ShardStore, AutoCloseable {
     @Override
     public Session session(List<Ref> plan) {
         return cache.session(plan);
+    }
+
+    /**
+     * Uploads the shard set in {@code folder} (its {@code manifest.json} and the shards it lists, as {@link
+     * org.dataloader4j.spark.ShardJob} writes them) to {@code location} ({@code s3://bucket/prefix}). Each shard is
+     * first checked against the manifest's size and SHA-256 (a local shard that does not match is refused, naming
+     * it), uploaded with the store's retries and checked with a HEAD request; the manifest goes last, so a reader
+     * never finds a manifest whose shards are not all in place.
+     *
+     * @return the manifest uploaded
+     * @throws IOException naming the file or object that could not be verified or uploaded
+     */
+    public Manifest upload(Path folder, String location) throws IOException {
+        Path manifestFile = folder.resolve(Manifest.FILE_NAME);
+        Manifest manifest = Manifest.parse(Files.readString(manifestFile), manifestFile.toString());
+        String manifestLocation = manifestLocation(location);
+        String base = manifestLocation.substring(0, manifestLocation.lastIndexOf('/'));
+        for (Manifest.Shard shard : manifest.shards()) {
+            Path file = folder.resolve(shard.file());
+            String mismatch;
+            try (InputStream in = Files.newInputStream(file)) {
+                mismatch = Checksums.mismatch(shard, Checksums.sha256(in));
+            }
+            if (mismatch != null) {
+                throw new IOException("not uploading " + file + ": it does not match " + manifestFile + ": " + mismatch);
+            }
+            fetcher.upload(file, S3Location.parse(base + "/" + shard.file()));
+        }
+        fetcher.upload(manifestFile, S3Location.parse(manifestLocation));
+        return manifest;
     }
 
     /** What the store has downloaded, served from cache, waited for and retried so far. */

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A one-request-per-connection HTTP proxy on 127.0.0.1 in front of S3Mock that injects faults into the responses
- * of GETs whose path ends with a given name: 503 SlowDown, 500, a dropped connection, a truncated or corrupted
+ * of GETs whose path ends with a given name (or of PUTs, for a name given as {@code "PUT " + name}): 503 SlowDown, 500, a dropped connection, a truncated or corrupted
  * body, a delay. Everything else passes through unchanged. Counts the GETs per name.
  */
 final class FaultProxy implements AutoCloseable {
@@ -46,6 +46,7 @@ final class FaultProxy implements AutoCloseable {
     private final int upstream;
     private final Map<String, Deque<Fault>> faults = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> gets = new ConcurrentHashMap<>();
+    private final java.util.List<String> requests = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private final Thread acceptor;
     private volatile boolean closed;
 
@@ -69,15 +70,23 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** GETs of objects named {@code name} so far. */
+    /** GETs of objects named {@code name} so far ({@code "PUT " + name}: PUTs). */
     int gets(String name) {
         AtomicInteger n = gets.get(name);
         return n == null ? 0 : n.get();
     }
 
+    /** Every request so far as {@code "METHOD name"}, in arrival order. */
+    java.util.List<String> requests() {
+        synchronized (requests) {
+            return java.util.List.copyOf(requests);
+        }
+    }
+
     void reset() {
         faults.clear();
         gets.clear();
+        requests.clear();
     }
 
     private void accept() {
@@ -102,6 +111,11 @@ final class FaultProxy implements AutoCloseable {
             }
             String headText = new String(head, StandardCharsets.ISO_8859_1);
             String[] requestLine = headText.substring(0, headText.indexOf("\r\n")).split(" ");
+            if (headText.toLowerCase(java.util.Locale.ROOT).contains("\r\nexpect: 100-continue")) {
+                client.getOutputStream().write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                client.getOutputStream().flush();
+                headText = headText.replaceAll("(?im)^expect:.*\r\n", "");
+            }
             long length = contentLength(headText);
             byte[] body = in.readNBytes((int) Math.max(0, length));
             String path = requestLine[1];
@@ -109,9 +123,11 @@ final class FaultProxy implements AutoCloseable {
             String name = (q < 0 ? path : path.substring(0, q));
             name = name.substring(name.lastIndexOf('/') + 1);
             Fault fault = null;
-            if (requestLine[0].equals("GET")) {
-                gets.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
-                Deque<Fault> faultQueue = faults.get(name);
+            requests.add(requestLine[0] + " " + name);
+            if (requestLine[0].equals("GET") || requestLine[0].equals("PUT")) {
+                gets.computeIfAbsent(requestLine[0].equals("GET") ? name : "PUT " + name, k -> new AtomicInteger())
+                        .incrementAndGet();
+                Deque<Fault> faultQueue = faults.get(requestLine[0].equals("GET") ? name : "PUT " + name);
                 if (faultQueue != null) {
                     synchronized (faultQueue) {
                         fault = faultQueue.poll();

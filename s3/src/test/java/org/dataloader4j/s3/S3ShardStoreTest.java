@@ -270,7 +270,7 @@ class S3ShardStoreTest {
             ShardedDataset ds = store.dataset("s3://" + BUCKET + "/set").shuffleShards(false).build();
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> readAll(ds));
             String m = e.getMessage();
-            assertTrue(m.contains("refusing s3://" + BUCKET + "/set/shard-00003.tar after 3 downloads"), m);
+            assertTrue(m.contains("refusing s3://" + BUCKET + "/set/shard-00003.tar after 3 transfers"), m);
             assertTrue(m.contains("SHA-256") && m.contains(manifest.shards().get(3).sha256()), m);
             assertEquals(3, proxy.gets("shard-00003.tar"), "bounded attempts");
         }
@@ -283,7 +283,7 @@ class S3ShardStoreTest {
             ShardedDataset ds = store.dataset("s3://" + BUCKET + "/set").shuffleShards(false).build();
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> readAll(ds));
             String m = e.getMessage();
-            assertTrue(m.contains("refusing s3://" + BUCKET + "/set/shard-00004.tar after 3 downloads"), m);
+            assertTrue(m.contains("refusing s3://" + BUCKET + "/set/shard-00004.tar after 3 transfers"), m);
             assertTrue(m.contains("(truncated)") && m.contains("manifest states "
                     + manifest.shards().get(4).bytes()), m);
             assertEquals(3, proxy.gets("shard-00004.tar"));
@@ -297,7 +297,7 @@ class S3ShardStoreTest {
             ShardedDataset ds = store.dataset("s3://" + BUCKET + "/set").shuffleShards(false).build();
             UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> readAll(ds));
             String m = e.getMessage();
-            assertTrue(m.contains("cannot download s3://" + BUCKET + "/set/shard-00000.tar after 3 attempts"), m);
+            assertTrue(m.contains("cannot transfer s3://" + BUCKET + "/set/shard-00000.tar after 3 attempts"), m);
             assertTrue(m.contains("HTTP 503 SlowDown"), m);
         }
     }
@@ -361,6 +361,47 @@ class S3ShardStoreTest {
                 .anyMatch(t -> t.getName().startsWith("dataloader4j-s3-prefetch"))) {
             assertTrue(System.nanoTime() < deadline, "prefetch threads outlive the store");
             Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void anUploadedShardSetReadsBackEqualWithItsManifestWrittenLast() throws IOException {
+        proxy.inject("PUT shard-00004.tar", FaultProxy.Fault.SLOW_DOWN, 1);
+        proxy.inject("PUT manifest.json", FaultProxy.Fault.INTERNAL_ERROR, 1);
+        try (S3ShardStore store = store().build()) {
+            assertEquals(manifest, store.upload(local, "s3://" + BUCKET + "/uploaded"));
+            assertEquals(2, proxy.gets("PUT shard-00004.tar"), "a throttled PUT is retried");
+            assertEquals(2, proxy.gets("PUT manifest.json"));
+            List<String> puts = proxy.requests().stream().filter(r -> r.startsWith("PUT ")).toList();
+            assertEquals(COUNTS.length + 3, puts.size(), "each shard once, one retry each for a shard and the"
+                    + " manifest: " + puts);
+            assertEquals("PUT manifest.json", puts.get(puts.size() - 1));
+            assertTrue(puts.subList(0, puts.size() - 2).stream().noneMatch(r -> r.contains("manifest")), puts.toString());
+            ShardedDataset back = store.dataset("s3://" + BUCKET + "/uploaded").shuffleShards(false).build();
+            assertEquals(manifest, back.manifest());
+            assertEquals(localSequential(), readAll(back));
+        }
+    }
+
+    @Test
+    void anUploadRefusesALocalShardThatDoesNotMatchItsManifest(@TempDir Path copy) throws IOException {
+        try (Stream<Path> files = Files.list(local)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Path bad = copy.resolve("shard-00003.tar");
+        byte[] b = Files.readAllBytes(bad);
+        b[700] ^= 0x04;
+        Files.write(bad, b);
+        try (S3ShardStore store = store().build()) {
+            IOException e = assertThrows(IOException.class, () -> store.upload(copy, "s3://" + BUCKET + "/bad"));
+            assertTrue(e.getMessage().contains("not uploading " + bad) && e.getMessage().contains("(corrupt)"),
+                    e.getMessage());
+            assertTrue(proxy.requests().stream().noneMatch(r -> r.contains("manifest")), "no manifest was written");
+            UncheckedIOException missing = assertThrows(UncheckedIOException.class,
+                    () -> store.dataset("s3://" + BUCKET + "/bad").build());
+            assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
         }
     }
 }
