@@ -26,14 +26,20 @@ final class ShardsInfo {
      * picocli's path of {@code s3://b/p} reads {@code s3:/b/p}.
      */
     static String location(Path arg) {
-        String s = arg.toString();
-        if (s.startsWith("s3:/")) {
-            return S3Location.SCHEME + s.substring("s3:/".length());
+        String s3 = s3Location(arg);
+        if (s3 != null) {
+            return s3;
         }
         if (Files.isDirectory(arg) && Files.isRegularFile(arg.resolve(Manifest.FILE_NAME))) {
             return arg.toAbsolutePath().normalize().toString();
         }
         return null;
+    }
+
+    /** The {@code s3://} location that {@code arg} (picocli's path of {@code s3://b/p} reads {@code s3:/b/p}) names, or null. */
+    static String s3Location(Path arg) {
+        String s = arg.toString();
+        return s.startsWith("s3:/") ? S3Location.SCHEME + s.substring("s3:/".length()) : null;
     }
 
     /** Prints the summary of the manifest at {@code location}, classes and skipped inputs up to {@code list}. */

@@ -22,9 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** {@code dataloader4j info} on shard sets: in S3 (S3Mock on 127.0.0.1) and in a local folder. */
+/**
+ * {@code dataloader4j info} on shard sets in S3 (S3Mock on 127.0.0.1) and in a local folder, and the checks of
+ * {@code shard SRC s3://...} that run before Spark (which these tests do not have).
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-class InfoShardsTest {
+class ShardSetCommandsTest {
     @RegisterExtension
     static final S3MockExtension S3_MOCK = S3MockExtension.builder().silent().withSecureConnection(false)
             .withInitialBuckets("data").build();
@@ -108,5 +111,39 @@ class InfoShardsTest {
         assertTrue(run.line("Shards").contains("3 shards, 10 samples, 2 classes"), run.all());
         assertTrue(run.line("checksums:").startsWith("checksums: none (a manifest written before checksums were"
                 + " recorded"), run.all());
+    }
+
+    @Test
+    void shardIntoAnS3PrefixThatHoldsAManifestNeedsOverwrite() throws Exception {
+        Path folder = dir.resolve("set");
+        writeShards(folder, true);
+        try (S3Client client = S3_MOCK.createS3ClientV2()) {
+            client.putObject(b -> b.bucket("data").key("taken/manifest.json"),
+                    RequestBody.fromFile(folder.resolve(Manifest.FILE_NAME)));
+        }
+        Path src = Files.createDirectories(dir.resolve("src/cat"));
+        TestImages.png(src.resolve("a.png"), 8, 8, 1);
+        CliRun run = CliRun.of("shard", dir.resolve("src").toString(), "s3://data/taken", "--shards", "1");
+        assertEquals(2, run.code(), run.all());
+        assertTrue(run.err().contains("OUT s3://data/taken already holds s3://data/taken/manifest.json; --overwrite"
+                + " replaces it"), run.all());
+    }
+
+    @Test
+    void shardIntoS3WithoutSparkSaysHowToRunItAndRemovesItsStagingFolder() throws Exception {
+        Path src = Files.createDirectories(dir.resolve("src/cat"));
+        TestImages.png(src.resolve("a.png"), 8, 8, 1);
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<Path> before;
+        try (var files = Files.list(tmp)) {
+            before = files.filter(p -> p.getFileName().toString().startsWith("dataloader4j-shard-")).toList();
+        }
+        CliRun run = CliRun.of("shard", dir.resolve("src").toString(), "s3://data/new", "--shards", "1");
+        assertEquals(1, run.code(), run.all());
+        assertTrue(run.err().contains("needs Apache Spark on the class path"), run.all());
+        try (var files = Files.list(tmp)) {
+            assertEquals(before, files.filter(p -> p.getFileName().toString().startsWith("dataloader4j-shard-"))
+                    .toList(), "the staging folder is removed");
+        }
     }
 }
