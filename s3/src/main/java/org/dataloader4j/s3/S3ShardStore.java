@@ -374,17 +374,23 @@ public final class S3ShardStore implements ShardStore, AutoCloseable {
         /**
          * Builds the store (and its S3 client, unless one was given).
          *
-         * @throws UncheckedIOException if the cache folder cannot be created
+         * @throws UncheckedIOException  if the cache folder cannot be created
+         * @throws IllegalStateException if no region is set and the SDK's region chain finds none (without an
+         *                               endpoint override)
          */
         public S3ShardStore build() {
+            S3Client c = client != null ? client : buildClient();
             boolean ownsDir = cacheDir == null;
             Path dir;
             try {
                 dir = ownsDir ? Files.createTempDirectory("dataloader4j-s3-cache") : Files.createDirectories(cacheDir);
             } catch (IOException e) {
+                if (client == null) {
+                    c.close();
+                }
                 throw new UncheckedIOException("cannot create the shard cache folder " + cacheDir + ": " + e, e);
             }
-            return new S3ShardStore(this, client != null ? client : buildClient(), client == null, dir, ownsDir);
+            return new S3ShardStore(this, c, client == null, dir, ownsDir);
         }
 
         private S3Client buildClient() {
@@ -404,12 +410,17 @@ public final class S3ShardStore implements ShardStore, AutoCloseable {
             }
             if (region != null) {
                 b.region(Region.of(region));
-            } else if (endpoint != null) {
+            } else {
                 Region r;
                 try {
                     r = DefaultAwsRegionProviderChain.builder().build().getRegion();
                 } catch (SdkClientException e) {
-                    r = Region.US_EAST_1;
+                    if (endpoint == null) {
+                        throw new IllegalStateException("no AWS region for the S3 client: set AWS_REGION (or the"
+                                + " aws.region property, a profile's region, DATALOADER4J_S3_REGION, or"
+                                + " S3ShardStore.builder().region(...))", e);
+                    }
+                    r = Region.US_EAST_1;   // an S3-compatible store behind an endpoint override ignores it
                 }
                 b.region(r);
             }
