@@ -114,8 +114,9 @@ final class ObjectFetcher {
     }
 
     /**
-     * Copies the object to {@code out}, hashing into {@code md} if given; stops reading (the download is then
-     * too long) one byte past {@code limit}. Returns the bytes copied.
+     * Copies the object to {@code out}, hashing into {@code md} if given; stops reading and writing one byte past
+     * {@code limit} (the download is then too long, and the cache's accounting of the file stays true). Returns the
+     * bytes copied.
      */
     private long copy(S3Location where, OutputStream out, MessageDigest md, long limit) throws IOException {
         GetObjectRequest request = GetObjectRequest.builder().bucket(where.bucket()).key(where.key()).build();
@@ -124,13 +125,15 @@ final class ObjectFetcher {
             byte[] buffer = new byte[1 << 16];
             for (int r; (r = read(in, buffer)) >= 0; ) {
                 bytesDownloaded.add(r);
-                out.write(buffer, 0, r);
+                long room = limit - n;
+                int keep = room >= r ? r : (int) room + 1;   // one byte past the limit shows it is too long
+                out.write(buffer, 0, keep);
                 if (md != null) {
-                    md.update(buffer, 0, r);
+                    md.update(buffer, 0, keep);
                 }
-                n += r;
+                n += keep;
                 if (n > limit) {
-                    break;   // longer than the manifest says: no need to read on
+                    break;   // longer than the manifest says: no need to read on, nor to fill the disk
                 }
             }
         }

@@ -34,6 +34,8 @@ final class FaultProxy implements AutoCloseable {
         TRUNCATE,
         /** Send a consistent response (Content-Length adjusted) that lacks the last 100 bytes of the body. */
         SHORT,
+        /** Send a consistent response (Content-Length adjusted) with 70,000 zero bytes after the body. */
+        LONG,
         /** Flip one bit in the middle of the body. */
         CORRUPT,
         /** Wait 400 ms, then answer normally. */
@@ -162,6 +164,11 @@ final class FaultProxy implements AutoCloseable {
             }
             if (fault == Fault.CORRUPT) {
                 responseBody[responseBody.length / 2] ^= 0x10;
+            }
+            if (fault == Fault.LONG) {
+                responseBody = java.util.Arrays.copyOf(responseBody, responseBody.length + 70_000);
+                responseHead = responseHead.replaceAll("(?i)content-length: *\\d+", "Content-Length: "
+                        + responseBody.length);
             }
             if (fault == Fault.SHORT) {
                 responseBody = java.util.Arrays.copyOf(responseBody, Math.max(0, responseBody.length - 100));

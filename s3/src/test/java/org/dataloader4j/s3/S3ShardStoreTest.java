@@ -234,6 +234,7 @@ class S3ShardStoreTest {
         proxy.inject("shard-00005.tar", FaultProxy.Fault.CORRUPT, 2);
         proxy.inject("shard-00006.tar", FaultProxy.Fault.SHORT, 1);
         proxy.inject("shard-00007.tar", FaultProxy.Fault.SLOW, 1);
+        proxy.inject("shard-00008.tar", FaultProxy.Fault.LONG, 1);
         proxy.inject("manifest.json", FaultProxy.Fault.SLOW_DOWN, 1);
         try (S3ShardStore store = store().prefetchShards(0).build()) {
             List<String> remote = readAll(store.dataset("s3://" + BUCKET + "/set").shuffleShards(false).build());
@@ -245,10 +246,11 @@ class S3ShardStoreTest {
             assertEquals(3, proxy.gets("shard-00005.tar"));
             assertEquals(2, proxy.gets("shard-00006.tar"));
             assertEquals(1, proxy.gets("shard-00007.tar"), "a slow answer within the read timeout is no failure");
+            assertEquals(2, proxy.gets("shard-00008.tar"), "a body longer than the manifest states is retried");
             assertEquals(2, proxy.gets("manifest.json"));
             S3Statistics s = store.statistics();
-            assertEquals(9, s.retries(), "1 manifest and 2 + 1 + 1 + 1 + 2 + 1 shard retries, none for the slow"
-                    + " one: " + s);
+            assertEquals(10, s.retries(), "1 manifest and 2 + 1 + 1 + 1 + 2 + 1 + 1 shard retries, none for the"
+                    + " slow one: " + s);
         }
     }
 
