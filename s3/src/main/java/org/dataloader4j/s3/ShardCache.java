@@ -245,14 +245,17 @@ final class ShardCache {
             }
             if (mine != null) {
                 try {
-                    fetch(mine);
+                    fetcher.download(S3Location.parse(ref.location()), ref.shard(), mine.file);
                 } catch (IOException | RuntimeException e) {
                     synchronized (lock) {
                         drop(mine);
                     }
                     throw e;
                 }
-                synchronized (lock) {
+                downloads.incrementAndGet();
+                synchronized (lock) {   // ready and open in one step: no other consumer can evict it in between
+                    mine.state = State.READY;
+                    lock.notifyAll();
                     return opened(mine, true, start);
                 }
             }
@@ -273,10 +276,10 @@ final class ShardCache {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
             throw new IOException(forRoom
-                    ? "waited " + waitTimeout.toSeconds() + " s for room in the shard cache (" + used + " of " + limit
+                    ? "waited " + waitTimeout.toMillis() + " ms for room in the shard cache (" + used + " of " + limit
                     + " bytes held by shards other consumers have open) to fetch " + ref.location() + "; raise"
                     + " cacheBytes to at least (consumers in this process - 1) x the largest shard"
-                    : "waited " + waitTimeout.toSeconds() + " s for the download of " + ref.location());
+                    : "waited " + waitTimeout.toMillis() + " ms for the download of " + ref.location());
         }
         try {
             lock.wait(Math.max(1, left / 1_000_000));
@@ -303,6 +306,7 @@ final class ShardCache {
         return in;
     }
 
+    /** A prefetch's download: the entry becomes ready (and evictable) when it is complete. */
     private void fetch(Entry e) throws IOException {
         fetcher.download(S3Location.parse(e.ref.location()), e.ref.shard(), e.file);
         downloads.incrementAndGet();

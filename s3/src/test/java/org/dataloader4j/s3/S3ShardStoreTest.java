@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.adobe.testing.s3mock.junit5.S3MockExtension;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.spark.Manifest;
 import org.dataloader4j.spark.ShardSample;
+import org.dataloader4j.spark.ShardStore;
 import org.dataloader4j.spark.ShardedDataset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -182,6 +184,48 @@ class S3ShardStoreTest {
                 assertTrue(s.prefetches() > 0, "shards were fetched ahead: " + s);
                 assertEquals(2 * 9, s.cacheHits() + s.stalls(), "one open per non-empty shard and epoch: " + s);
             }
+        }
+    }
+
+    @Test
+    void aCacheOfOneShardServesFourWorkers() {
+        try (S3ShardStore store = store().cacheBytes(largestShard).waitTimeout(Duration.ofSeconds(20)).build()) {
+            for (long epoch = 0; epoch < 3; epoch++) {
+                List<String> remote = load(b -> { }, rank -> store.dataset("s3://" + BUCKET + "/set"), 1, 4, epoch);
+                assertEquals(local(1, 4, epoch), remote, "epoch " + epoch);
+            }
+            S3Statistics s = store.statistics();
+            assertTrue(s.peakCacheBytes() <= 2 * largestShard, s.toString());
+        }
+    }
+
+    @Test
+    void aConsumerThatCannotGetCacheRoomGivesUpNamingTheShardAndTheLimit() throws IOException {
+        List<ShardStore.Ref> refs = new ArrayList<>();
+        for (int shard : new int[] {0, 1, 3}) {
+            refs.add(new ShardStore.Ref("s3://" + BUCKET + "/set/" + manifest.shards().get(shard).file(),
+                    manifest.shards().get(shard)));
+        }
+        try (S3ShardStore store = store().cacheBytes(largestShard).prefetchShards(0)
+                .waitTimeout(Duration.ofMillis(300)).build()) {
+            ShardStore.Session a = store.session(List.of(refs.get(0)));
+            ShardStore.Session b = store.session(List.of(refs.get(1)));
+            ShardStore.Session c = store.session(List.of(refs.get(2)));
+            InputStream first = a.open(0);
+            try (InputStream second = b.open(0)) {   // admitted: the cache was within its limit
+                IOException e = assertThrows(IOException.class, () -> c.open(0));
+                assertTrue(e.getMessage().contains("waited 300 ms for room in the shard cache")
+                        && e.getMessage().contains("to fetch " + refs.get(2).location())
+                        && e.getMessage().contains("of " + largestShard + " bytes"), e.getMessage());
+                first.close();
+                try (InputStream third = c.open(0)) {   // room again: the first shard is closed and not needed
+                    assertEquals(refs.get(2).shard().bytes(), third.readAllBytes().length);
+                }
+            }
+            a.close();
+            b.close();
+            c.close();
+            assertTrue(store.statistics().peakCacheBytes() <= 2 * largestShard, store.statistics().toString());
         }
     }
 
