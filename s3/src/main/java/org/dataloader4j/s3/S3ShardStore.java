@@ -5,8 +5,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -58,6 +62,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  * {@code us-east-1} if it finds none and an endpoint override is set (S3-compatible stores ignore it).
  */
 public final class S3ShardStore implements ShardStore, AutoCloseable {
+    /** The lock file that keeps two stores from sharing a cache folder. */
+    static final String LOCK_FILE = ".dataloader4j-s3.lock";
     private final S3Client client;
     private final boolean ownsClient;
     private final ObjectFetcher fetcher;
@@ -65,8 +71,13 @@ public final class S3ShardStore implements ShardStore, AutoCloseable {
     private final ExecutorService pool;
     private final Path cacheDir;
     private final boolean ownsCacheDir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
 
-    private S3ShardStore(Builder b, S3Client client, boolean ownsClient, Path cacheDir, boolean ownsCacheDir) {
+    private S3ShardStore(Builder b, S3Client client, boolean ownsClient, Path cacheDir, boolean ownsCacheDir,
+                         FileChannel lockChannel, FileLock lock) {
+        this.lockChannel = lockChannel;
+        this.lock = lock;
         this.client = client;
         this.ownsClient = ownsClient;
         this.cacheDir = cacheDir;
@@ -178,6 +189,12 @@ public final class S3ShardStore implements ShardStore, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         cache.clear();
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException ignored) {
+            // the lock goes with the channel, and the channel with the process
+        }
         if (ownsCacheDir) {
             try (Stream<Path> files = Files.walk(cacheDir)) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
@@ -250,7 +267,11 @@ public final class S3ShardStore implements ShardStore, AutoCloseable {
             return this;
         }
 
-        /** The cache folder (default: a temporary folder, deleted on {@link #close()}). */
+        /**
+         * The cache folder (default: a temporary folder, deleted on {@link #close()}). A store locks it (a second
+         * store on the same folder, in any process, is refused) and on start deletes the cached shards an earlier
+         * store left there.
+         */
         public Builder cacheDirectory(Path dir) {
             this.cacheDir = Objects.requireNonNull(dir, "dir");
             return this;
@@ -381,16 +402,55 @@ public final class S3ShardStore implements ShardStore, AutoCloseable {
         public S3ShardStore build() {
             S3Client c = client != null ? client : buildClient();
             boolean ownsDir = cacheDir == null;
-            Path dir;
+            Path dir = null;
+            FileChannel channel = null;
             try {
                 dir = ownsDir ? Files.createTempDirectory("dataloader4j-s3-cache") : Files.createDirectories(cacheDir);
-            } catch (IOException e) {
+                channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock lock;
+                try {
+                    lock = channel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    lock = null;
+                }
+                if (lock == null) {
+                    throw new IllegalStateException("the shard cache folder " + dir + " is in use by another store"
+                            + " (in this or another process); give each store its own cacheDirectory");
+                }
+                removeLeftovers(dir);
+                return new S3ShardStore(this, c, client == null, dir, ownsDir, channel, lock);
+            } catch (IOException | RuntimeException e) {
                 if (client == null) {
                     c.close();
                 }
-                throw new UncheckedIOException("cannot create the shard cache folder " + cacheDir + ": " + e, e);
+                if (channel != null) {
+                    try {
+                        channel.close();
+                    } catch (IOException ignored) {
+                        // closing a lock file we could not use
+                    }
+                }
+                if (e instanceof IOException io) {
+                    throw new UncheckedIOException("cannot use the shard cache folder " + (dir != null ? dir
+                            : cacheDir) + ": " + e, io);
+                }
+                throw (RuntimeException) e;
             }
-            return new S3ShardStore(this, c, client == null, dir, ownsDir);
+        }
+
+        /**
+         * Deletes the shards and partial downloads an earlier store left in the folder (its files are named
+         * {@code <16 hex digits>-<shard file>}): they are not in this store's byte count, so they would let the
+         * folder exceed the limit.
+         */
+        private static void removeLeftovers(Path dir) throws IOException {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    if (f.getFileName().toString().matches("[0-9a-f]{16}-.*") && Files.isRegularFile(f)) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
         }
 
         private S3Client buildClient() {

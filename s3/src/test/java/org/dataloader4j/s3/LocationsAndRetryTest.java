@@ -90,4 +90,26 @@ class LocationsAndRetryTest {
                 () -> S3ShardStore.builder().settings(java.util.Map.of("cacheBytes", "10G")::get));
         assertTrue(e.getMessage().contains("cacheBytes setting is not a number of bytes: \"10G\""), e.getMessage());
     }
+
+    @Test
+    void aCacheFolderIsLockedByOneStoreAndLeftoversOfAnEarlierOneAreRemoved() throws IOException {
+        Path cache = dir.resolve("cache");
+        java.nio.file.Files.createDirectories(cache);
+        Path leftover = java.nio.file.Files.write(cache.resolve("0123456789abcdef-shard-00001.tar"), new byte[100]);
+        Path partial = java.nio.file.Files.write(cache.resolve("0123456789abcdef-shard-00002.tar.part"), new byte[9]);
+        Path mine = java.nio.file.Files.write(cache.resolve("notes.txt"), new byte[1]);
+        java.util.function.Supplier<S3ShardStore> open = () -> S3ShardStore.builder().region("us-east-1")
+                .endpoint(java.net.URI.create("http://127.0.0.1:1")).cacheDirectory(cache).build();
+        try (S3ShardStore store = open.get()) {
+            assertTrue(!java.nio.file.Files.exists(leftover) && !java.nio.file.Files.exists(partial),
+                    "an earlier store's files are not counted, so they are removed");
+            assertTrue(java.nio.file.Files.exists(mine), "other files are left alone");
+            IllegalStateException e = assertThrows(IllegalStateException.class, open::get);
+            assertTrue(e.getMessage().contains("the shard cache folder " + cache + " is in use by another store"),
+                    e.getMessage());
+        }
+        try (S3ShardStore again = open.get()) {   // released on close
+            assertEquals(cache, again.cacheDirectory());
+        }
+    }
 }
