@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
                 "Reads only the image headers (fast); --full decodes every image, which also finds truncated data"
                         + " and the JPEGs that load with a warning (corrupt data that libjpeg repairs, as PIL"
                         + " loads it)."},
-        footer = {"", "Example:", "  dataloader4j info /data/train"})
+        footer = {"", "Example:", "  dataloader4j info /data/train",
+                "A shard set (s3://bucket/prefix, or a folder with a manifest.json) gets its manifest's summary."})
 final class InfoCommand implements Callable<Integer> {
 
     @Spec
@@ -72,6 +73,10 @@ final class InfoCommand implements Callable<Integer> {
         if (list < 0) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--list must be 0 (all) or positive, but got --list=" + list);
+        }
+        String shards = ShardsInfo.location(dir);   // s3://bucket/prefix or a folder with a manifest.json
+        if (shards != null) {
+            return ShardsInfo.print(shards, spec.commandLine().getOut(), list);
         }
         if (!Files.isDirectory(dir)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "DIR " + dir + " is not a directory:"

@@ -1,10 +1,18 @@
 package org.dataloader4j.cli;
 
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.dataloader4j.s3.S3ShardStore;
+import org.dataloader4j.spark.Manifest;
 import org.dataloader4j.spark.ShardJob;
 import org.dataloader4j.spark.ShardJobException;
 import picocli.CommandLine.Command;
@@ -27,7 +35,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "shard", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Write an ImageFolder as WebDataset-layout tar shards plus manifest.json with Apache Spark",
                 "(local mode here, binding to 127.0.0.1 only; spark-submit org.dataloader4j.spark.ShardJob on a cluster)."},
-        footer = {"", "Example:", "  dataloader4j shard /data/train /data/train-shards --shards 64 --max-side 320"})
+        footer = {"", "Example:", "  dataloader4j shard /data/train /data/train-shards --shards 64 --max-side 320",
+                "  dataloader4j shard /data/train s3://bucket/train-shards --shards 64   (S3 settings: see s3/README.md)"})
 final class ShardCommand implements Callable<Integer> {
 
     @Spec
@@ -36,8 +45,13 @@ final class ShardCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SRC", description = "the ImageFolder: one sub-directory of images per class")
     Path source;
 
-    @Parameters(index = "1", paramLabel = "OUT", description = "the directory for the shards and manifest.json")
+    @Parameters(index = "1", paramLabel = "OUT", description = "the directory for the shards and manifest.json, or"
+            + " s3://bucket/prefix (written to --staging, then uploaded with the AWS SDK)")
     Path output;
+
+    @Option(names = "--staging", paramLabel = "DIR", description = "for an s3:// OUT: the local folder the job writes"
+            + " to before the upload (default: a temporary folder, deleted afterwards)")
+    Path staging;
 
     @Option(names = "--shards", paramLabel = "N", required = true, description = "number of shard files")
     int shards;
@@ -77,7 +91,54 @@ final class ShardCommand implements Callable<Integer> {
         if (!Files.isDirectory(source)) {
             throw new ParameterException(spec.commandLine(), "SRC " + source + " is not a directory: give an ImageFolder");
         }
-        List<String> args = new ArrayList<>(List.of(source.toString(), output.toString(), "--shards",
+        String s3 = ShardsInfo.s3Location(output);   // s3://bucket/prefix, or null for a local OUT
+        if (s3 == null) {
+            return runJob(output);
+        }
+        try (S3ShardStore store = S3ShardStore.builder().fromEnvironment().build()) {
+            String manifest = S3ShardStore.manifestLocation(s3);
+            if (!overwrite && exists(store, manifest)) {
+                throw new ParameterException(spec.commandLine(), "OUT " + s3 + " already holds " + manifest
+                        + "; --overwrite replaces it");
+            }
+            Path folder = staging != null ? staging : Files.createTempDirectory("dataloader4j-shard-");
+            try {
+                Path local = folder.resolve("shards");
+                int code = runJob(local);
+                if (code == 0) {
+                    Manifest m = store.upload(local, s3);
+                    spec.commandLine().getOut().printf("uploaded %d shards and %s to %s%n", m.shards().size(),
+                            Manifest.FILE_NAME, s3);
+                }
+                return code;
+            } finally {
+                if (staging == null) {
+                    deleteTree(folder);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the shards to " + s3 + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean exists(S3ShardStore store, String location) throws IOException {
+        try (InputStream in = store.open(location)) {
+            return true;
+        } catch (FileNotFoundException e) {
+            return false;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private int runJob(Path out) {
+        List<String> args = new ArrayList<>(List.of(source.toString(), out.toString(), "--shards",
                 String.valueOf(shards), "--seed", String.valueOf(seed), "--on-corrupt", onCorrupt, "--master", master));
         if (maxSide != null) {
             args.addAll(List.of("--max-side", String.valueOf(maxSide)));

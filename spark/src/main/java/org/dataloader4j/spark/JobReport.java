@@ -30,6 +30,7 @@ public final class JobReport {
         brief.file = r.file;
         brief.samples = r.samples;
         brief.bytes = r.bytes;
+        brief.sha256 = r.sha256;
         if (shards.put(r.shard, brief) != null) {
             throw new IllegalStateException("shard " + r.shard + " was reported twice");
         }

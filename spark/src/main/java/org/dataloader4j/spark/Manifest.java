@@ -13,7 +13,9 @@ import java.util.Objects;
  * their sample counts, the class names (index {@code i} is class {@code i}, as in the {@code .cls} files), the
  * per-channel mean and population standard deviation of the images as stored (RGB, scaled to [0, 1] as
  * {@code ToTensor} does, ready for {@code Normalize}), the seed and preprocessing that produced them, and every
- * input that was skipped, with the reason.
+ * input that was skipped, with the reason. Each shard's SHA-256 is recorded so that readers verify what they
+ * download or open; it is optional when reading (manifests written before it existed have none, see
+ * {@link #checksummed()}).
  *
  * <pre>{@code
  * {
@@ -21,7 +23,7 @@ import java.util.Objects;
  *   "version": 1,
  *   "samples": 1281167,
  *   "seed": 0,
- *   "shards": [ {"file": "shard-00000.tar", "samples": 20018, "bytes": 1410918400}, ... ],
+ *   "shards": [ {"file": "shard-00000.tar", "samples": 20018, "bytes": 1410918400, "sha256": "9f86d0..."}, ... ],
  *   "classes": ["n01440764", ...],
  *   "mean": [0.485, 0.456, 0.406], "std": [0.229, 0.224, 0.225], "pixelsPerChannel": 64225000000,
  *   "maxSide": 320, "quality": 90,
@@ -51,8 +53,10 @@ public record Manifest(long seed, List<Shard> shards, List<String> classes, doub
      * @param file    its name, relative to the manifest's folder
      * @param samples the number of samples in it
      * @param bytes   its size in bytes
+     * @param sha256  the SHA-256 of its bytes as 64 lower-case hex digits, or null in a manifest written before
+     *                checksums were recorded (such shards are read, and their size checked, but not their content)
      */
-    public record Shard(String file, long samples, long bytes) {
+    public record Shard(String file, long samples, long bytes, String sha256) {
         /** Checks the values. */
         public Shard {
             Objects.requireNonNull(file, "file");
@@ -60,6 +64,15 @@ public record Manifest(long seed, List<Shard> shards, List<String> classes, doub
                 throw new IllegalArgumentException("shard " + file + " has negative samples=" + samples + " or bytes="
                         + bytes);
             }
+            if (sha256 != null && !sha256.matches("[0-9a-f]{64}")) {
+                throw new IllegalArgumentException("shard " + file + " has sha256 \"" + sha256 + "\", expected 64"
+                        + " lower-case hex digits");
+            }
+        }
+
+        /** A shard without a recorded checksum. */
+        public Shard(String file, long samples, long bytes) {
+            this(file, samples, bytes, null);
         }
     }
 
@@ -82,6 +95,14 @@ public record Manifest(long seed, List<Shard> shards, List<String> classes, doub
         if (mean.length != std.length) {
             throw new IllegalArgumentException("mean has " + mean.length + " channels but std has " + std.length);
         }
+    }
+
+    /**
+     * Whether every shard has a recorded SHA-256: manifests written before checksums were recorded have none, and
+     * their shards are then checked for size only.
+     */
+    public boolean checksummed() {
+        return shards.stream().allMatch(s -> s.sha256 != null);
     }
 
     /** Samples in all shards. */
@@ -116,6 +137,9 @@ public record Manifest(long seed, List<Shard> shards, List<String> classes, doub
             f.put("file", s.file);
             f.put("samples", s.samples);
             f.put("bytes", s.bytes);
+            if (s.sha256 != null) {
+                f.put("sha256", s.sha256);
+            }
             files.add(f);
         }
         m.put("shards", files);
@@ -161,8 +185,13 @@ public record Manifest(long seed, List<Shard> shards, List<String> classes, doub
                 if (!(o instanceof Map<?, ?> s)) {
                     throw new IllegalArgumentException("an entry of \"shards\" is not an object: " + o);
                 }
+                Object sha = s.get("sha256");
+                if (sha != null && !(sha instanceof String)) {
+                    throw new IllegalArgumentException("\"sha256\" of shard " + s.get("file") + " is not a string: "
+                            + sha);
+                }
                 shards.add(new Shard(string(s, "file"), number(s, "samples").longValue(),
-                        number(s, "bytes").longValue()));
+                        number(s, "bytes").longValue(), (String) sha));
             }
             List<String> classes = new ArrayList<>();
             Map<String, Integer> indices = new HashMap<>();

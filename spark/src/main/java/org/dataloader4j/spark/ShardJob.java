@@ -344,7 +344,7 @@ public final class ShardJob {
             if (r == null) {
                 throw new ShardJobException("the shard job wrote no report for shard " + i + " of " + out, null);
             }
-            files.add(new Manifest.Shard(r.file, r.samples, r.bytes));
+            files.add(new Manifest.Shard(r.file, r.samples, r.bytes, r.sha256));
         }
         double[] mean = new double[0];
         double[] std = new double[0];

@@ -19,6 +19,8 @@ public final class ShardReport {
     String file;
     long samples;
     long bytes;
+    /** The SHA-256 of the shard file, lower-case hex. */
+    String sha256;
     RunningStats stats;
     /** Skipped inputs as parallel lists (Kryo cannot rebuild records). */
     List<String> skippedSources = new ArrayList<>();

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.TaskContext;
@@ -48,7 +50,9 @@ final class ShardWriter implements Function2<Integer, Iterator<Tuple2<ShardJob.P
         Path temp = Path.of(output, report.file + ".tmp-" + (task == null ? 0 : task.taskAttemptId()));
         RunningStats stats = new RunningStats(3);
         String previous = null;
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+        MessageDigest sha256 = Checksums.sha256();
+        try (OutputStream out = new BufferedOutputStream(new DigestOutputStream(Files.newOutputStream(temp), sha256),
+                1 << 16)) {
             TarWriter tar = new TarWriter(out);
             while (samples.hasNext()) {
                 ShardJob.Input in = samples.next()._2();
@@ -71,6 +75,7 @@ final class ShardWriter implements Function2<Integer, Iterator<Tuple2<ShardJob.P
             Files.deleteIfExists(temp);
             throw e;
         }
+        report.sha256 = Checksums.hex(sha256.digest());   // the stream is closed: every byte went through
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         report.stats = stats;
         return List.of(report).iterator();

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.dataloader4j.data.IterableDataset;
 import org.dataloader4j.data.SampleTransform;
@@ -61,9 +62,18 @@ import org.dataloader4j.vision.Sample;
  * {@code [0, classes)}). A label therefore never reaches a batch without a class name of its own.
  *
  * <h2>Storage</h2>
- * Shards are local files by default; {@link #builder(String, Function)} takes an opener that returns a stream for
- * a location (an object store client, HDFS, HTTP), called with the manifest's location and with each shard's
- * location (the manifest's folder + {@code "/"} + the shard's file name).
+ * Shards are local files by default; {@link #builder(ShardStore, String)} takes a store (the {@code dataloader4j-s3}
+ * module has one for S3-compatible object storage, with prefetch and a bounded disk cache), and
+ * {@link #builder(String, Function)} an opener that returns a stream for a location (HDFS, HTTP), called with the
+ * manifest's location and with each shard's location (the manifest's folder + {@code "/"} + the shard's file name).
+ *
+ * <h2>Checksums</h2>
+ * Where the manifest records a shard's SHA-256 (as {@link ShardJob} does), the first time this dataset opens a
+ * shard it reads the whole shard and checks its size and SHA-256 before delivering any of its samples, unless the
+ * store has verified it already ({@link ShardStore#verifies()}, as the S3 store does for every download); a
+ * mismatch is an {@link UncheckedIOException} naming the shard. Later opens of the same shard by this dataset (other
+ * workers, other epochs) are not re-hashed. {@link Builder#verifyChecksums(boolean) verifyChecksums(false)} turns
+ * this off. A manifest written before checksums were recorded is read as before, without content verification.
  *
  * <pre>{@code
  * ShardedDataset shards = ShardedDataset.builder(Path.of("/data/imagenet-shards"))
@@ -91,7 +101,9 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     private final Manifest manifest;
     private final String location;
     private final String base;
-    private final Function<String, InputStream> opener;
+    private final ShardStore store;
+    private final boolean verify;
+    private final Set<Integer> verified = ConcurrentHashMap.newKeySet();
     private final int rank;
     private final int worldSize;
     private final long seed;
@@ -105,7 +117,8 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         this.manifest = manifest;
         this.location = b.location;
         this.base = b.base;
-        this.opener = b.opener;
+        this.store = b.store;
+        this.verify = b.verify;
         this.rank = b.rank;
         this.worldSize = b.worldSize;
         this.seed = b.seed;
@@ -128,14 +141,13 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         Objects.requireNonNull(location, "location");
         Path manifest = Files.isDirectory(location) ? location.resolve(Manifest.FILE_NAME) : location;
         Path folder = manifest.toAbsolutePath().getParent();
-        Builder b = new Builder(manifest.toString(), folder.toString(), where -> {
+        return new Builder(manifest.toString(), folder.toString(), ShardStore.of(where -> {
             try {
                 return Files.newInputStream(Path.of(where));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open " + where + ": " + e, e);
             }
-        });
-        return b;
+        }));
     }
 
     /**
@@ -144,10 +156,19 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
      * shard's location is the part of it up to its last {@code '/'} followed by {@code "/" + file}.
      */
     public static Builder builder(String manifestLocation, Function<String, InputStream> opener) {
+        return builder(ShardStore.of(opener), manifestLocation);
+    }
+
+    /**
+     * A builder for shards in a {@link ShardStore} (for example an S3 store of the {@code dataloader4j-s3} module,
+     * which prefetches and caches). {@code manifestLocation} is the manifest's location; each shard's location is
+     * the part of it up to its last {@code '/'} followed by {@code "/" + file}.
+     */
+    public static Builder builder(ShardStore store, String manifestLocation) {
         Objects.requireNonNull(manifestLocation, "manifestLocation");
-        Objects.requireNonNull(opener, "opener");
+        Objects.requireNonNull(store, "store");
         int slash = manifestLocation.lastIndexOf('/');
-        return new Builder(manifestLocation, slash < 0 ? "" : manifestLocation.substring(0, slash), opener);
+        return new Builder(manifestLocation, slash < 0 ? "" : manifestLocation.substring(0, slash), store);
     }
 
     /** The manifest. */
@@ -284,6 +305,26 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         return base.isEmpty() ? file : base + "/" + file;
     }
 
+    /**
+     * On the first open of a shard with a recorded SHA-256 by this dataset, reads it whole and checks its size and
+     * SHA-256 against the manifest (unless verification is off or the store verifies).
+     */
+    private void verifyOnce(int shard, String where) throws IOException {
+        Manifest.Shard s = manifest.shards().get(shard);
+        if (!verify || store.verifies() || s.sha256() == null || verified.contains(shard)) {
+            return;
+        }
+        Checksums.Digest found;
+        try (InputStream in = Objects.requireNonNull(store.open(where), () -> "the store returned null for " + where)) {
+            found = Checksums.sha256(in);
+        }
+        String mismatch = Checksums.mismatch(s, found);
+        if (mismatch != null) {
+            throw new IOException("shard " + where + " does not match the manifest " + location + ": " + mismatch);
+        }
+        verified.add(shard);
+    }
+
     /** WebDataset's split of an entry name: the key is everything before the first dot of the last path part. */
     static String[] keyAndExtension(String name) {
         int slash = name.lastIndexOf('/');
@@ -297,6 +338,9 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     /** One consumer's samples: reads its parts of the shards one after another. */
     private final class Samples implements Iterator<ShardSample>, AutoCloseable {
         private final List<long[]> parts;
+        private final int[] planIndex;           // part -> index in the store session's plan, -1 for empty parts
+        private final List<ShardStore.Ref> plan = new ArrayList<>();
+        private ShardStore.Session session;
         private int part = -1;
         private InputStream stream;
         private TarReader tar;
@@ -309,6 +353,15 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
 
         Samples(List<long[]> parts) {
             this.parts = parts;
+            this.planIndex = new int[parts.size()];
+            for (int i = 0; i < parts.size(); i++) {
+                long[] p = parts.get(i);
+                int shard = (int) p[0];
+                planIndex[i] = p[1] < p[2] ? plan.size() : -1;
+                if (p[1] < p[2]) {
+                    plan.add(new ShardStore.Ref(shardLocation(shard), manifest.shards().get(shard)));
+                }
+            }
         }
 
         @Override
@@ -372,8 +425,12 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
                 int shard = (int) p[0];
                 shardName = manifest.shards().get(shard).file();
                 String where = shardLocation(shard);
-                InputStream raw = Objects.requireNonNull(opener.apply(where),
-                        () -> "the opener returned null for " + where);
+                verifyOnce(shard, where);
+                if (session == null) {
+                    session = store.session(plan);
+                }
+                InputStream raw = Objects.requireNonNull(session.open(planIndex[part]),
+                        () -> "the store returned null for " + where);
                 stream = new BufferedInputStream(raw, 1 << 16);
                 tar = new TarReader(stream, where);
                 pending = tar.next();
@@ -474,6 +531,10 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             closed = true;
             next = null;
             closeShard();
+            if (session != null) {
+                session.close();
+                session = null;
+            }
         }
     }
 
@@ -481,7 +542,8 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     public static final class Builder {
         private final String location;
         private final String base;
-        private final Function<String, InputStream> opener;
+        private final ShardStore store;
+        private boolean verify = true;
         private int rank;
         private int worldSize = 1;
         private long seed;
@@ -489,10 +551,19 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         private int shuffleBuffer;
         private Split split = Split.SHARDS;
 
-        private Builder(String location, String base, Function<String, InputStream> opener) {
+        private Builder(String location, String base, ShardStore store) {
             this.location = location;
             this.base = base;
-            this.opener = opener;
+            this.store = store;
+        }
+
+        /**
+         * Whether a shard whose SHA-256 the manifest records is read whole and checked the first time this dataset
+         * opens it (default true; stores that verify their downloads are not checked twice).
+         */
+        public Builder verifyChecksums(boolean verify) {
+            this.verify = verify;
+            return this;
         }
 
         /** This process's rank, {@code 0 .. worldSize - 1} (default 0). */
@@ -544,8 +615,8 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         public ShardedDataset build() {
             WorkerInfo.checkRank(rank, worldSize);
             String text;
-            try (InputStream in = Objects.requireNonNull(opener.apply(location),
-                    () -> "the opener returned null for " + location)) {
+            try (InputStream in = Objects.requireNonNull(store.open(location),
+                    () -> "the store returned null for " + location)) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read the manifest " + location + ": " + e, e);

@@ -64,4 +64,35 @@ class ManifestTest {
         assertTrue(e.getMessage().contains("class 1 is 7, not a string name"), e.getMessage());
         assertEquals(List.of("ox", "zebra"), Manifest.parse(one.toJson(), "m").classes());
     }
+
+    @Test
+    void checksumsRoundTripAndManifestsWithoutThemStillParse() {
+        String sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+        Manifest m = new Manifest(1, List.of(new Manifest.Shard("a.tar", 1, 10, sha), new Manifest.Shard("b.tar", 2, 20,
+                sha)), List.of("x"), new double[0], new double[0], 0, 0, 0, List.of());
+        Manifest back = Manifest.parse(m.toJson(), "m");
+        assertEquals(m, back);
+        assertEquals(sha, back.shards().get(1).sha256());
+        assertTrue(back.checksummed());
+
+        String old = sample().toJson();   // no "sha256": as written before checksums were recorded
+        assertTrue(!old.contains("sha256"), old);
+        Manifest read = Manifest.parse(old, "old");
+        assertEquals(null, read.shards().get(0).sha256());
+        assertTrue(!read.checksummed());
+    }
+
+    @Test
+    void aMalformedChecksumIsRefusedNamingTheShard() {
+        String json = new Manifest(1, List.of(new Manifest.Shard("a.tar", 1, 10,
+                "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")), List.of("x"), new double[0],
+                new double[0], 0, 0, 0, List.of()).toJson();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Manifest.parse(json.replace("\"9f86d0", "\"XX86d0"), "/m.json"));
+        assertTrue(e.getMessage().contains("/m.json") && e.getMessage().contains("shard a.tar has sha256"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Manifest.parse(json.replaceAll("\"9f86d0[0-9a-f]*\"", "7"), "/m.json"));
+        assertTrue(e.getMessage().contains("\"sha256\" of shard a.tar is not a string"), e.getMessage());
+    }
 }

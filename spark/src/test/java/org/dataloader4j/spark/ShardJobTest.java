@@ -139,7 +139,11 @@ class ShardJobTest {
         assertTrue(result.skipped().isEmpty());
         for (Manifest.Shard s : m.shards()) {
             assertEquals(Files.size(out.resolve(s.file())), s.bytes());
+            try (InputStream in = Files.newInputStream(out.resolve(s.file()))) {
+                assertEquals(Checksums.sha256(in).sha256(), s.sha256(), "the manifest records each shard's SHA-256");
+            }
         }
+        assertTrue(m.checksummed());
 
         // the tar layout: <key>.<ext> then <key>.cls, keys unique, the .cls the ImageFolder class index
         Map<String, Long> expectedLabel = new HashMap<>();
