@@ -236,6 +236,27 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
+     * True if this tensor and {@code other} are views of the same memory (one is a view of the other, or both of a
+     * third): closing the owner then invalidates both. Tensors over memory they do not track (an arena's, a
+     * borrowed segment) share memory only when their segments overlap.
+     *
+     * <pre>{@code
+     * Tensor flat = image.reshape(-1);
+     * assert flat.sharesMemoryWith(image);
+     * }</pre>
+     */
+    public boolean sharesMemoryWith(Tensor other) {
+        Objects.requireNonNull(other, "other");
+        if (storage != null || other.storage != null) {
+            return storage == other.storage;
+        }
+        long a = data.address();
+        long b = other.data.address();
+        return a < b + other.data.byteSize() && b < a + data.byteSize() && data.byteSize() > 0
+                && other.data.byteSize() > 0;
+    }
+
+    /**
      * The memory of exactly this tensor's elements, row-major, native byte order; writes through it
      * change the tensor. Keep the tensor reachable while using the segment: a tensor that becomes
      * unreachable may be freed, after which the segment throws {@link IllegalStateException}.

@@ -16,7 +16,8 @@ import org.dataloader4j.vision.Image;
  * Transforms applied in turn, torchvision's {@code Compose}; every stage draws from the same per-sample generator.
  * Intermediate results that a stage replaced are closed at once when they are {@link AutoCloseable} (images,
  * tensors), so a pipeline holds at most two of them: the input itself is never closed, nor a value a stage passed
- * through unchanged. A stage must therefore not keep or return a view of its input.
+ * through unchanged, nor one whose memory the stage's result shares (a stage that returns a view such as
+ * {@code tensor.reshape(...)} keeps its input's memory alive: it is then freed when it becomes unreachable).
  *
  * <pre>{@code
  * Compose<Image, Tensor> eval = Compose.of(new Resize(256)).then(new CenterCrop(224)).then(new ToTensor())
@@ -154,7 +155,8 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
         try {
             for (SampleTransform<Object, Object> stage : stages) {
                 Object next = stage.apply(current, rng);
-                if ((ownsInput || current != input) && next != current && current instanceof AutoCloseable c) {
+                if ((ownsInput || current != input) && next != current && current instanceof AutoCloseable c
+                        && !sharesMemory(next, current)) {
                     close(c);
                 }
                 current = next;
@@ -170,6 +172,13 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
             }
             throw e;
         }
+    }
+
+    /** True if {@code a} and {@code b} are tensors or images over the same memory (one a view of the other). */
+    private static boolean sharesMemory(Object a, Object b) {
+        Tensor ta = a instanceof Image image ? (image.isClosed() ? null : image.tensor()) : a instanceof Tensor t ? t : null;
+        Tensor tb = b instanceof Image image ? (image.isClosed() ? null : image.tensor()) : b instanceof Tensor t ? t : null;
+        return ta != null && tb != null && ta.sharesMemoryWith(tb);
     }
 
     private void close(AutoCloseable c) {
