@@ -4,7 +4,7 @@ package org.dataloader4j.random;
  * A pseudorandom permutation of {@code [0, size)} for any {@code size} up to {@code Long.MAX_VALUE}, computed one
  * position at a time in constant memory: {@link #indexAt(long) indexAt(position)} gives the index at any position
  * without computing the positions before it, and {@link #positionOf(long) positionOf(index)} inverts it. A 64-bit
- * key fixes the permutation completely, on every machine and JVM.
+ * key (with the size) fixes the permutation completely, on every machine and JVM.
  *
  * <p>The construction is a keyed Feistel network with cycle walking:
  * <ul>
@@ -24,7 +24,8 @@ package org.dataloader4j.random;
  *       domain is less than twice {@code size} (for {@code size >= 3}), fewer than two applications are needed on
  *       average.</li>
  *   <li>The round keys {@code a0, b0, a1, b1, ...} are the first outputs of
- *       {@link CounterRandom#fromKey(long) CounterRandom.fromKey(key)}.</li>
+ *       {@link CounterRandom#fromKey(long) CounterRandom.fromKey(CounterRandom.key(key, size))}: the size is part
+ *       of the key, so permutations of different sizes under one key are unrelated.</li>
  * </ul>
  *
  * <p>This is a statistical permutation, not a cryptographic one, and not the uniform distribution over all
@@ -53,7 +54,7 @@ public final class KeyedPermutation {
         this.lowBits = (bits + 1) / 2;
         this.highBits = bits - lowBits;
         this.roundKeys = new long[2 * roundsFor(bits)];
-        CounterRandom keys = CounterRandom.fromKey(key);
+        CounterRandom keys = CounterRandom.fromKey(CounterRandom.key(key, size));
         for (int i = 0; i < roundKeys.length; i++) {
             roundKeys[i] = keys.nextLong();
         }
