@@ -54,7 +54,7 @@ public final class DistributedSampler implements Sampler {
     private final boolean padding;
     private final long keyedFrom;
     private final long numSamples;      // per rank, with padding
-    private final long totalSize;
+    private final long totalSize;       // unsigned: padding may take it past Long.MAX_VALUE
     private final long size;            // what this rank yields
     private volatile long epoch;
 
@@ -72,7 +72,7 @@ public final class DistributedSampler implements Sampler {
         } else {
             numSamples = Math.ceilDiv(datasetSize, worldSize);
         }
-        totalSize = Math.multiplyExact(numSamples, worldSize);
+        totalSize = numSamples * worldSize;  // < datasetSize + worldSize < 2^64: exact as an unsigned long
         if (padding || dropLast) {
             size = numSamples;
         } else {
@@ -115,8 +115,8 @@ public final class DistributedSampler implements Sampler {
         return new IndexIterator(size, epoch, from) {
             @Override
             long indexAt(long position) {
-                long q = rank + position * worldSize;       // position in the padded (or cut) order
-                long p = q % datasetSize;                   // padding repeats the order's beginning
+                long q = rank + position * worldSize;       // position in the padded (or cut) order, unsigned
+                long p = Long.remainderUnsigned(q, datasetSize);  // padding repeats the order's beginning
                 return order.applyAsLong(p);
             }
         };
@@ -175,8 +175,18 @@ public final class DistributedSampler implements Sampler {
         return rank;
     }
 
-    /** Length of the padded (or cut) order that the ranks share, {@code numSamples * worldSize}. */
+    /**
+     * Length of the padded (or cut) order that the ranks share, {@code numSamples * worldSize}.
+     *
+     * @throws ArithmeticException if padding takes it past {@code Long.MAX_VALUE} (a dataset within
+     *     {@code worldSize} of {@code 2^63}); the sampler itself works
+     */
     public long totalSize() {
+        if (totalSize < 0) {
+            throw new ArithmeticException("totalSize = numSamples * worldSize = " + Long.toUnsignedString(totalSize)
+                    + " (datasetSize=" + datasetSize + " padded to a multiple of worldSize=" + worldSize
+                    + ") exceeds Long.MAX_VALUE");
+        }
         return totalSize;
     }
 
