@@ -126,6 +126,50 @@ public final class KeyedPermutation {
         return x;
     }
 
+    /**
+     * The indices at positions {@code from, from + 1, ..., from + count - 1}, into {@code out[0 .. count)}: the same
+     * as {@link #indexAt} for each, about twice as fast in bulk when many positions need cycle walking (the passes
+     * of the network run over whole batches, with no unpredictable branch).
+     *
+     * @throws IndexOutOfBoundsException if a position falls outside {@code [0, size)} or {@code count} outside
+     *     {@code [0, out.length]}
+     */
+    public void fill(long from, long[] out, int count) {
+        if (count < 0 || count > out.length) {
+            throw new IndexOutOfBoundsException("count must be in [0, " + out.length + "], but got count=" + count);
+        }
+        if (count == 0) {
+            return;
+        }
+        check(from, "position");
+        check(from + count - 1, "position");
+        int[] walking = new int[Math.min(count, 256)];
+        for (int start = 0; start < count; start += walking.length) {
+            fillBatch(from, out, start, Math.min(walking.length, count - start), walking);
+        }
+    }
+
+    private void fillBatch(long from, long[] out, int start, int length, int[] walking) {
+        int pending = 0;
+        for (int i = start; i < start + length; i++) {
+            long x = encrypt(from + i);
+            out[i] = x;
+            walking[pending] = i;
+            pending += x >= size ? 1 : 0;        // no branch: which ones walk is unpredictable
+        }
+        while (pending > 0) {
+            int still = 0;
+            for (int k = 0; k < pending; k++) {
+                int i = walking[k];
+                long x = encrypt(out[i]);
+                out[i] = x;
+                walking[still] = i;
+                still += x >= size ? 1 : 0;
+            }
+            pending = still;
+        }
+    }
+
     private void check(long value, String name) {
         if (value < 0 || value >= size) {
             throw new IndexOutOfBoundsException(name + " must be in [0, " + size + "), but got " + name + "=" + value);

@@ -188,6 +188,30 @@ class KeyedPermutationTest {
     }
 
     @Test
+    void fillGivesWhatIndexAtGivesInBulk() {
+        for (long n : new long[] {1, 3, 1000, (1L << 32) + 1, 5_000_000_000L, Long.MAX_VALUE}) {
+            KeyedPermutation p = KeyedPermutation.of(n, 11);
+            for (long from : new long[] {0, n / 3, n - Math.min(n, 700)}) {
+                int count = (int) Math.min(700, n - from);
+                long[] out = new long[count + 5];
+                Arrays.fill(out, -7);
+                p.fill(from, out, count);
+                for (int i = 0; i < count; i++) {
+                    assertEquals(p.indexAt(from + i), out[i], "n=" + n + ", position " + (from + i));
+                }
+                for (int i = count; i < out.length; i++) {
+                    assertEquals(-7, out[i], "n=" + n + ": fill wrote past count");
+                }
+            }
+        }
+        KeyedPermutation p = KeyedPermutation.of(10, 1);
+        var e = assertThrows(IndexOutOfBoundsException.class, () -> p.fill(5, new long[8], 6));
+        assertEquals("position must be in [0, 10), but got position=10", e.getMessage());
+        e = assertThrows(IndexOutOfBoundsException.class, () -> p.fill(0, new long[3], 4));
+        assertEquals("count must be in [0, 3], but got count=4", e.getMessage());
+    }
+
+    @Test
     void smallDomainsGetMoreRounds() {
         assertEquals(2, KeyedPermutation.of(3, 1).domainBits());
         assertEquals(36, KeyedPermutation.of(3, 1).rounds());

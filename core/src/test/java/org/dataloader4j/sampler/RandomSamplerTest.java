@@ -211,6 +211,13 @@ class RandomSamplerTest {
             Arrays.setAll(expected, p::indexAt);
             assertArrayEquals(expected, epoch(s, e), "epoch " + e);
         }
+        RandomSampler chained = RandomSampler.keyedFrom(1000, 2500, 9, 0);
+        long[] all = epoch(chained, 1);
+        for (int position = 0; position < 2500; position++) {
+            KeyedPermutation p = KeyedPermutation.of(1000,
+                    CounterRandom.key(9, 1, position / 1000, RandomStreams.SHUFFLE));
+            assertEquals(p.indexAt(position % 1000), all[position], "position " + position);
+        }
     }
 
     @Test
