@@ -3,7 +3,8 @@ package org.dataloader4j.random;
 /**
  * A pseudorandom permutation of {@code [0, size)} for any {@code size} up to {@code Long.MAX_VALUE}, computed one
  * position at a time in constant memory: {@link #indexAt(long) indexAt(position)} gives the index at any position
- * without computing the positions before it, and {@link #positionOf(long) positionOf(index)} inverts it. A 64-bit
+ * without computing the positions before it, {@link #fill fill} computes runs of consecutive positions faster, and
+ * {@link #positionOf(long) positionOf(index)} inverts it. A 64-bit
  * key (with the size) fixes the permutation completely, on every machine and JVM.
  *
  * <p>The construction is a keyed Feistel network with cycle walking:
@@ -50,7 +51,7 @@ public final class KeyedPermutation {
     private KeyedPermutation(long size, long key) {
         this.size = size;
         this.key = key;
-        this.bits = Math.max(2, 64 - Long.numberOfLeadingZeros(size - 1));
+        this.bits = size <= 4 ? 2 : 64 - Long.numberOfLeadingZeros(size - 1);
         this.lowBits = (bits + 1) / 2;
         this.highBits = bits - lowBits;
         this.roundKeys = new long[2 * roundsFor(bits)];
