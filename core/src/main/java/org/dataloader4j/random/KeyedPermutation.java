@@ -136,6 +136,22 @@ public final class KeyedPermutation {
      *     {@code [0, out.length]}
      */
     public void fill(long from, long[] out, int count) {
+        fill(from, 1, out, count);
+    }
+
+    /**
+     * The indices at positions {@code from, from + step, ..., from + (count - 1) * step}, into
+     * {@code out[0 .. count)}: {@link #fill(long, long[], int)} for every {@code step}-th position, as one of
+     * {@code step} ranks sharing the permutation takes them.
+     *
+     * @throws IndexOutOfBoundsException if a position falls outside {@code [0, size)} or {@code count} outside
+     *     {@code [0, out.length]}
+     * @throws IllegalArgumentException if {@code step < 1}
+     */
+    public void fill(long from, long step, long[] out, int count) {
+        if (step < 1) {
+            throw new IllegalArgumentException("step must be positive, but got step=" + step);
+        }
         if (count < 0 || count > out.length) {
             throw new IndexOutOfBoundsException("count must be in [0, " + out.length + "], but got count=" + count);
         }
@@ -143,17 +159,21 @@ public final class KeyedPermutation {
             return;
         }
         check(from, "position");
-        check(from + count - 1, "position");
+        if (count > 1 && (size - 1 - from) / (count - 1) < step) {
+            throw new IndexOutOfBoundsException("position must be in [0, " + size + "), but got position="
+                    + Long.toUnsignedString(from + (count - 1) * step) + " (from=" + from + ", step=" + step
+                    + ", count=" + count + ")");
+        }
         int[] walking = new int[Math.min(count, 256)];
         for (int start = 0; start < count; start += walking.length) {
-            fillBatch(from, out, start, Math.min(walking.length, count - start), walking);
+            fillBatch(from, step, out, start, Math.min(walking.length, count - start), walking);
         }
     }
 
-    private void fillBatch(long from, long[] out, int start, int length, int[] walking) {
+    private void fillBatch(long from, long step, long[] out, int start, int length, int[] walking) {
         int pending = 0;
         for (int i = start; i < start + length; i++) {
-            long x = encrypt(from + i);
+            long x = encrypt(from + i * step);
             out[i] = x;
             walking[pending] = i;
             pending += x >= size ? 1 : 0;        // no branch: which ones walk is unpredictable

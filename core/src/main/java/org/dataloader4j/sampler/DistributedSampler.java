@@ -111,6 +111,9 @@ public final class DistributedSampler implements Sampler {
     @Override
     public PrimitiveIterator.OfLong indices(long epoch, long from) {
         Checks.from(from, size);
+        if (keyed()) {
+            return keyedIndices(epoch, from);
+        }
         LongUnaryOperator order = order(epoch);
         return new IndexIterator(size, epoch, from) {
             @Override
@@ -122,19 +125,49 @@ public final class DistributedSampler implements Sampler {
         };
     }
 
+    /** The keyed order's positions of this rank, computed 256 at a time with {@link KeyedPermutation#fill}. */
+    private PrimitiveIterator.OfLong keyedIndices(long epoch, long from) {
+        KeyedPermutation permutation = Permutations.keyedPermutation(datasetSize, seed, epoch, 0);
+        return new IndexIterator(size, epoch, from) {
+            private final long[] buffer = new long[(int) Math.min(256, size)];
+            private long bufferStart;           // the position (in this rank's share) of buffer[0]
+            private int buffered;               // how many of buffer are valid
+
+            @Override
+            long indexAt(long position) {
+                long k = position - bufferStart;
+                if (k >= buffered) {
+                    refill(position);
+                    k = 0;
+                }
+                return buffer[(int) k];
+            }
+
+            private void refill(long position) {
+                long q = rank + position * worldSize;       // position in the padded order, unsigned
+                bufferStart = position;
+                if (Long.compareUnsigned(q, datasetSize) >= 0) {    // padding: the order's beginning again
+                    buffer[0] = permutation.indexAt(Long.remainderUnsigned(q, datasetSize));
+                    buffered = 1;
+                    return;
+                }
+                long unpadded = (datasetSize - 1 - q) / worldSize + 1;  // this rank's positions left before padding
+                int count = (int) Math.min(buffer.length, Math.min(size - position, unpadded));
+                permutation.fill(q, worldSize, buffer, count);
+                buffered = count;
+            }
+        };
+    }
+
     /** Whether the shuffled order is a {@link KeyedPermutation} ({@code shuffle} and {@code datasetSize >= keyedFrom}). */
     public boolean keyed() {
         return shuffle && Permutations.keyed(datasetSize, keyedFrom);
     }
 
-    /** The epoch's whole order as position → index. */
+    /** The epoch's whole order as position → index, when not keyed. */
     private LongUnaryOperator order(long epoch) {
         if (!shuffle || size == 0) {
             return p -> p;
-        }
-        if (keyed()) {
-            KeyedPermutation permutation = Permutations.keyedPermutation(datasetSize, seed, epoch, 0);
-            return permutation::indexAt;
         }
         int[] order = Permutations.identity((int) datasetSize);
         Permutations.shuffle(order, Permutations.generator(seed, epoch));

@@ -204,11 +204,23 @@ class KeyedPermutationTest {
                 }
             }
         }
+        KeyedPermutation strided = KeyedPermutation.of(Long.MAX_VALUE, 12);
+        long[] out = new long[300];
+        strided.fill(Long.MAX_VALUE - 1 - 299L * 7, 7, out, 300);
+        for (int i = 0; i < 300; i++) {
+            assertEquals(strided.indexAt(Long.MAX_VALUE - 1 - (299L - i) * 7), out[i], "every 7th position, " + i);
+        }
         KeyedPermutation p = KeyedPermutation.of(10, 1);
         var e = assertThrows(IndexOutOfBoundsException.class, () -> p.fill(5, new long[8], 6));
-        assertEquals("position must be in [0, 10), but got position=10", e.getMessage());
+        assertEquals("position must be in [0, 10), but got position=10 (from=5, step=1, count=6)", e.getMessage());
         e = assertThrows(IndexOutOfBoundsException.class, () -> p.fill(0, new long[3], 4));
         assertEquals("count must be in [0, 3], but got count=4", e.getMessage());
+        e = assertThrows(IndexOutOfBoundsException.class, () -> p.fill(1, 3, new long[8], 4));
+        assertEquals("position must be in [0, 10), but got position=10 (from=1, step=3, count=4)", e.getMessage());
+        e = assertThrows(IndexOutOfBoundsException.class, () -> strided.fill(1, Long.MAX_VALUE, new long[8], 3));
+        assertTrue(e.getMessage().contains("step=9223372036854775807"), e.getMessage());
+        var bad = assertThrows(IllegalArgumentException.class, () -> p.fill(0, 0, new long[8], 2));
+        assertEquals("step must be positive, but got step=0", bad.getMessage());
     }
 
     @Test
