@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.random.KeyedPermutation;
 import org.dataloader4j.random.RandomStreams;
+import org.dataloader4j.sampler.DistributedSampler;
 import org.dataloader4j.sampler.RandomSampler;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,9 +21,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Shuffled indices per second on one thread: the constant-memory {@link KeyedPermutation} called directly
- * ({@code indexAt}, consecutive positions, as a sampler asks for them), in bulk ({@code fill}, 256 at a time) and through a {@link RandomSampler}'s iterator
- * (what a {@code DataLoader} pays), at sizes from the threshold {@code 2^24} (where samplers switch to it) to
+ * Shuffled indices per second on one thread: the constant-memory {@link KeyedPermutation} called directly, one
+ * position at a time ({@code indexAt}) and 256 consecutive positions at a time ({@code fill}), and through the
+ * iterators of a {@link RandomSampler} and of rank 3 of 8 of a {@link DistributedSampler} (what a
+ * {@code DataLoader} pays), at sizes from the threshold {@code 2^24} (where samplers switch to it) to
  * {@code 2^63 - 1}. {@code 4294967297 = 2^32 + 1} is the worst case of cycle walking: the Feistel domain
  * {@code 2^33} is almost twice the size, so about two network passes per index. One operation is one index.
  *
@@ -48,6 +50,8 @@ public class PermutationBenchmark {
     private long start;
     private long epoch;
     private PrimitiveIterator.OfLong indices;
+    private DistributedSampler rank3of8;
+    private PrimitiveIterator.OfLong rankIndices;
     private final long[] buffer = new long[256];
 
     @Setup
@@ -58,6 +62,8 @@ public class PermutationBenchmark {
             throw new IllegalStateException(sampler + " does not use the keyed permutation");
         }
         indices = sampler.indices(epoch);
+        rank3of8 = DistributedSampler.builder(size).worldSize(8).rank(3).seed(BenchData.SEED).build();
+        rankIndices = rank3of8.indices(epoch);
     }
 
     /** {@code BLOCK} consecutive positions of one permutation, continuing where the last invocation stopped. */
@@ -99,6 +105,20 @@ public class PermutationBenchmark {
                 indices = sampler.indices(++epoch);
             }
             sum += indices.nextLong();
+        }
+        return sum;
+    }
+
+    /** {@code BLOCK} indices from rank 3 of 8 of a {@link DistributedSampler} (every 8th position of the order). */
+    @Benchmark
+    @OperationsPerInvocation(BLOCK)
+    public long distributedIterator() {
+        long sum = 0;
+        for (int i = 0; i < BLOCK; i++) {
+            if (!rankIndices.hasNext()) {
+                rankIndices = rank3of8.indices(++epoch);
+            }
+            sum += rankIndices.nextLong();
         }
         return sum;
     }
