@@ -164,30 +164,32 @@ public final class KeyedPermutation {
                     + Long.toUnsignedString(from + (count - 1) * step) + " (from=" + from + ", step=" + step
                     + ", count=" + count + ")");
         }
-        int[] walking = new int[Math.min(count, 256)];
-        for (int start = 0; start < count; start += walking.length) {
-            fillBatch(from, step, out, start, Math.min(walking.length, count - start), walking);
+        for (int start = 0; start < count; start += 64) {
+            fillBatch(from, step, out, start, Math.min(64, count - start));
         }
     }
 
-    private void fillBatch(long from, long step, long[] out, int start, int length, int[] walking) {
-        int pending = 0;
-        for (int i = start; i < start + length; i++) {
-            long x = encrypt(from + i * step);
-            out[i] = x;
-            walking[pending] = i;
-            pending += x >= size ? 1 : 0;        // no branch: which ones walk is unpredictable
+    /**
+     * Positions {@code start .. start + length - 1} ({@code length <= 64}) of a fill: one pass of the network over
+     * all, then further passes over those still outside {@code [0, size)}, tracked as bits of a mask set without
+     * branches (which positions walk is unpredictable, so a branch per position would stall the pipeline).
+     */
+    private void fillBatch(long from, long step, long[] out, int start, int length) {
+        long walking = 0;
+        for (int j = 0; j < length; j++) {
+            long x = encrypt(from + (start + j) * step);
+            out[start + j] = x;
+            walking |= (x >= size ? 1L : 0L) << j;
         }
-        while (pending > 0) {
-            int still = 0;
-            for (int k = 0; k < pending; k++) {
-                int i = walking[k];
-                long x = encrypt(out[i]);
-                out[i] = x;
-                walking[still] = i;
-                still += x >= size ? 1 : 0;
+        while (walking != 0) {
+            long still = 0;
+            for (long bits = walking; bits != 0; bits &= bits - 1) {
+                int j = Long.numberOfTrailingZeros(bits);
+                long x = encrypt(out[start + j]);
+                out[start + j] = x;
+                still |= (x >= size ? 1L : 0L) << j;
             }
-            pending = still;
+            walking = still;
         }
     }
 
