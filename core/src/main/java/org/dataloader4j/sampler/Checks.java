@@ -25,7 +25,14 @@ final class Checks {
         return value;
     }
 
-    /** The first {@code limit} elements of {@code values} for a {@code toString}, with the total when cut short. */
+    /** Throws unless {@code from} is a position in {@code [0, size]}, where {@code Sampler.indices(epoch, from)} may start. */
+    static long from(long from, long size) {
+        if (from < 0 || from > size) {
+            throw new IllegalArgumentException("from must be a position in [0, " + size + "], but got from=" + from);
+        }
+        return from;
+    }
+
     /** A 64-bit digest (FNV-1a over the values' bits) for fingerprints: equal arrays, equal digests. */
     static String digest(long[] values) {
         long h = 0xcbf29ce484222325L;
@@ -44,6 +51,7 @@ final class Checks {
         return digest(bits);
     }
 
+    /** The first {@code limit} elements of {@code values} for a {@code toString}, with the total when cut short. */
     static String abbreviate(long[] values, int limit) {
         if (values.length <= limit) {
             return Arrays.toString(values);

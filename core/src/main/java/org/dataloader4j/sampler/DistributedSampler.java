@@ -1,6 +1,8 @@
 package org.dataloader4j.sampler;
 
 import java.util.PrimitiveIterator;
+import java.util.function.LongUnaryOperator;
+import org.dataloader4j.random.KeyedPermutation;
 
 /**
  * Gives each of {@code worldSize} processes (ranks) its own share of a dataset's indices, PyTorch's
@@ -20,6 +22,14 @@ import java.util.PrimitiveIterator;
  * {@link Builder#padding padding(false)}: rank {@code r} then takes positions {@code r, r + worldSize, ...} of
  * the unpadded order, so the ranks together see every index exactly once and their sizes differ by at most
  * one. ({@code padding} only matters without {@code dropLast}, which never pads.)
+ *
+ * <p>The shuffled order is the one {@link RandomSampler} gives for the same seed and size: below {@code 2^24}
+ * indices, the exact Fisher–Yates permutation, which every rank computes in full (an {@code int[]} of
+ * {@code datasetSize} elements per epoch); from {@code 2^24} on, the constant-memory {@link KeyedPermutation}
+ * {@code KeyedPermutation.of(datasetSize, CounterRandom.key(seed, epoch, 0, RandomStreams.SHUFFLE))}, of which each
+ * rank computes only its own positions, for any {@code datasetSize} up to {@code Long.MAX_VALUE}.
+ * {@link #fingerprint()} and {@link #toString()} name the algorithm and the threshold. Either way
+ * {@link #indices(long, long) indices(epoch, from)} starts at any position of this rank's share directly.
  *
  * <p>{@link #indices(long) indices(epoch)} is the primary API: the epoch is an argument, so there is no
  * {@code set_epoch} to forget. For code written the PyTorch way, {@link #setEpoch} sets the epoch that the
@@ -42,8 +52,9 @@ public final class DistributedSampler implements Sampler {
     private final long seed;
     private final boolean dropLast;
     private final boolean padding;
+    private final long keyedFrom;
     private final long numSamples;      // per rank, with padding
-    private final long totalSize;
+    private final long totalSize;       // unsigned: padding may take it past Long.MAX_VALUE
     private final long size;            // what this rank yields
     private volatile long epoch;
 
@@ -55,19 +66,17 @@ public final class DistributedSampler implements Sampler {
         this.seed = b.seed;
         this.dropLast = b.dropLast;
         this.padding = b.padding;
+        this.keyedFrom = b.keyedFrom;
         if (dropLast && datasetSize % worldSize != 0) {
             numSamples = Math.ceilDiv(datasetSize - worldSize, worldSize);
         } else {
             numSamples = Math.ceilDiv(datasetSize, worldSize);
         }
-        totalSize = Math.multiplyExact(numSamples, worldSize);
+        totalSize = numSamples * worldSize;  // < datasetSize + worldSize < 2^64: exact as an unsigned long
         if (padding || dropLast) {
             size = numSamples;
         } else {
             size = datasetSize > rank ? Math.ceilDiv(datasetSize - rank, worldSize) : 0;
-        }
-        if (shuffle) {
-            Permutations.checkPermutable(datasetSize, "DistributedSampler with shuffle");
         }
     }
 
@@ -90,21 +99,79 @@ public final class DistributedSampler implements Sampler {
     /** The indices of this rank in epoch {@code epoch}. */
     @Override
     public PrimitiveIterator.OfLong indices(long epoch) {
-        int[] order = shuffle ? shuffledOrder(epoch) : null;
-        return new IndexIterator(size, epoch) {
+        return indices(epoch, 0);
+    }
+
+    /**
+     * The indices of this rank in epoch {@code epoch} from position {@code from} (of this rank's share) on,
+     * without computing the ones before it (below the threshold the whole Fisher–Yates order is still built).
+     *
+     * @throws IllegalArgumentException if {@code from} is outside {@code [0, size()]}
+     */
+    @Override
+    public PrimitiveIterator.OfLong indices(long epoch, long from) {
+        Checks.from(from, size);
+        if (keyed()) {
+            return keyedIndices(epoch, from);
+        }
+        LongUnaryOperator order = order(epoch);
+        return new IndexIterator(size, epoch, from) {
             @Override
             long indexAt(long position) {
-                long q = rank + position * worldSize;       // position in the padded (or cut) order
-                long p = q % datasetSize;                   // padding repeats the order's beginning
-                return order == null ? p : order[(int) p];
+                long q = rank + position * worldSize;       // position in the padded (or cut) order, unsigned
+                long p = Long.remainderUnsigned(q, datasetSize);  // padding repeats the order's beginning
+                return order.applyAsLong(p);
             }
         };
     }
 
-    private int[] shuffledOrder(long epoch) {
+    /** The keyed order's positions of this rank, computed 256 at a time with {@link KeyedPermutation#fill}. */
+    private PrimitiveIterator.OfLong keyedIndices(long epoch, long from) {
+        KeyedPermutation permutation = Permutations.keyedPermutation(datasetSize, seed, epoch, 0);
+        return new IndexIterator(size, epoch, from) {
+            private final long[] buffer = new long[(int) Math.min(256, size)];
+            private long bufferStart;           // the position (in this rank's share) of buffer[0]
+            private int buffered;               // how many of buffer are valid
+
+            @Override
+            long indexAt(long position) {
+                long k = position - bufferStart;
+                if (k >= buffered) {
+                    refill(position);
+                    k = 0;
+                }
+                return buffer[(int) k];
+            }
+
+            private void refill(long position) {
+                long q = rank + position * worldSize;       // position in the padded order, unsigned
+                bufferStart = position;
+                if (Long.compareUnsigned(q, datasetSize) >= 0) {    // padding: the order's beginning again
+                    buffer[0] = permutation.indexAt(Long.remainderUnsigned(q, datasetSize));
+                    buffered = 1;
+                    return;
+                }
+                long unpadded = (datasetSize - 1 - q) / worldSize + 1;  // this rank's positions left before padding
+                int count = (int) Math.min(buffer.length, Math.min(size - position, unpadded));
+                permutation.fill(q, worldSize, buffer, count);
+                buffered = count;
+            }
+        };
+    }
+
+    /** Whether the shuffled order is a {@link KeyedPermutation} ({@code shuffle} and {@code datasetSize >= keyedFrom}). */
+    public boolean keyed() {
+        return shuffle && Permutations.keyed(datasetSize, keyedFrom);
+    }
+
+    /** The epoch's whole order as position → index, when not keyed. */
+    private LongUnaryOperator order(long epoch) {
+        if (!shuffle || size == 0) {
+            return p -> p;
+        }
         int[] order = Permutations.identity((int) datasetSize);
         Permutations.shuffle(order, Permutations.generator(seed, epoch));
-        return order;
+        return p -> order[(int) p];
     }
 
     /**
@@ -141,22 +208,40 @@ public final class DistributedSampler implements Sampler {
         return rank;
     }
 
-    /** Length of the padded (or cut) order that the ranks share, {@code numSamples * worldSize}. */
+    /**
+     * Length of the padded (or cut) order that the ranks share, {@code numSamples * worldSize}.
+     *
+     * @throws ArithmeticException if padding takes it past {@code Long.MAX_VALUE} (a dataset within
+     *     {@code worldSize} of {@code 2^63}); the sampler itself works
+     */
     public long totalSize() {
+        if (totalSize < 0) {
+            throw new ArithmeticException("totalSize = numSamples * worldSize = " + Long.toUnsignedString(totalSize)
+                    + " (datasetSize=" + datasetSize + " padded to a multiple of worldSize=" + worldSize
+                    + ") exceeds Long.MAX_VALUE");
+        }
         return totalSize;
+    }
+
+    /** The size from which the shuffle uses the keyed permutation instead of Fisher–Yates, {@code 2^24}. */
+    public long keyedFrom() {
+        return keyedFrom;
     }
 
     @Override
     public String fingerprint() { // everything but the epoch, which is not part of a sampler's identity
-        return "DistributedSampler(datasetSize=" + datasetSize + ", worldSize=" + worldSize + ", rank=" + rank
-                + ", shuffle=" + shuffle + ", seed=" + seed + ", dropLast=" + dropLast + ", padding=" + padding + ")";
+        return "DistributedSampler(" + settings() + ")";
     }
 
     @Override
     public String toString() {
-        return "DistributedSampler(datasetSize=" + datasetSize + ", worldSize=" + worldSize + ", rank=" + rank
-                + ", shuffle=" + shuffle + ", seed=" + seed + ", dropLast=" + dropLast + ", padding=" + padding
-                + ", size=" + size + ", epoch=" + epoch + ")";
+        return "DistributedSampler(" + settings() + ", size=" + size + ", epoch=" + epoch + ")";
+    }
+
+    private String settings() {
+        return "datasetSize=" + datasetSize + ", worldSize=" + worldSize + ", rank=" + rank + ", shuffle=" + shuffle
+                + ", seed=" + seed + ", dropLast=" + dropLast + ", padding=" + padding
+                + (shuffle ? ", " + Permutations.describe(datasetSize, keyedFrom) : "");
     }
 
     /**
@@ -175,6 +260,7 @@ public final class DistributedSampler implements Sampler {
         private long seed;
         private boolean dropLast;
         private boolean padding = true;
+        private long keyedFrom = Permutations.KEYED_FROM;
 
         private Builder(long datasetSize) {
             this.datasetSize = datasetSize;
@@ -220,10 +306,18 @@ public final class DistributedSampler implements Sampler {
         }
 
         /**
+         * Shuffle with the keyed permutation from {@code keyedFrom} indices on instead of {@code 2^24}: for tests,
+         * which exercise the keyed permutation on small datasets.
+         */
+        Builder keyedFrom(long keyedFrom) {
+            this.keyedFrom = Permutations.checkKeyedFrom(keyedFrom);
+            return this;
+        }
+
+        /**
          * The sampler.
          *
-         * @throws IllegalArgumentException if {@code worldSize < 1}, {@code rank} is outside
-         *     {@code [0, worldSize)}, or shuffling a dataset larger than {@code Integer.MAX_VALUE - 8}
+         * @throws IllegalArgumentException if {@code worldSize < 1} or {@code rank} is outside {@code [0, worldSize)}
          */
         public DistributedSampler build() {
             Checks.positive(worldSize, "worldSize");

@@ -4,9 +4,10 @@ import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
 
 /**
- * The iterator every sampler returns: yields {@code count} indices, asking {@link #indexAt} for each
- * position in order, exactly once per position, so a subclass may keep state (a generator, a partly
- * shuffled array) between calls.
+ * The iterator every sampler returns: yields the indices at positions {@code start, ..., count - 1} (from 0
+ * unless told otherwise), asking {@link #indexAt} for each position in order, exactly once per position, so a
+ * subclass may keep state (a generator, a partly shuffled array) between calls. Only samplers whose
+ * {@code indexAt} needs no earlier call may start past 0.
  */
 abstract class IndexIterator implements PrimitiveIterator.OfLong {
     private final long count;
@@ -14,11 +15,16 @@ abstract class IndexIterator implements PrimitiveIterator.OfLong {
     private long position;
 
     IndexIterator(long count, long epoch) {
-        this.count = count;
-        this.epoch = epoch;
+        this(count, epoch, 0);
     }
 
-    /** The index at {@code position}; called with 0, 1, 2, ... in turn. */
+    IndexIterator(long count, long epoch, long start) {
+        this.count = count;
+        this.epoch = epoch;
+        this.position = start;
+    }
+
+    /** The index at {@code position}; called with {@code start}, {@code start + 1}, ... in turn. */
     abstract long indexAt(long position);
 
     @Override

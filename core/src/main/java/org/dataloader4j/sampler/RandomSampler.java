@@ -2,23 +2,35 @@ package org.dataloader4j.sampler;
 
 import java.util.PrimitiveIterator;
 import java.util.random.RandomGenerator;
+import org.dataloader4j.random.KeyedPermutation;
 
 /**
  * Visits the indices {@code [0, size)} in a random order that is new in every epoch and reproducible
  * from (seed, epoch); PyTorch's {@code RandomSampler}.
  *
  * <ul>
- *   <li>Without replacement (the default), an epoch is a uniformly random permutation (unbiased
- *       Fisher–Yates, produced lazily as the epoch advances). With {@code numSamples < size} it is the
- *       beginning of such a permutation; with {@code numSamples > size} whole, independent permutations
- *       follow one another and the last one is cut short, as in PyTorch. The permutation is held in an
- *       {@code int[]}, so {@code size} is limited to {@code Integer.MAX_VALUE - 8}.</li>
+ *   <li>Without replacement (the default), an epoch is a random permutation. With {@code numSamples < size} it is
+ *       the beginning of such a permutation; with {@code numSamples > size} whole, independent permutations
+ *       follow one another and the last one is cut short, as in PyTorch. Any {@code size} up to
+ *       {@code Long.MAX_VALUE} works; the algorithm depends on it:
+ *       <ul>
+ *         <li>below {@code 2^24} (16,777,216) indices, the exact, uniformly random permutation of an unbiased
+ *             Fisher–Yates shuffle (produced lazily as the epoch advances) of an {@code int[]} of {@code size}
+ *             elements, 64 MiB at most; the order of epoch {@code e} comes from
+ *             {@code CounterRandom.of(seed, e, 0, RandomStreams.SHUFFLE)};</li>
+ *         <li>from {@code 2^24} indices on, the constant-memory {@link KeyedPermutation} (a keyed Feistel network
+ *             with cycle walking): permutation {@code k} of epoch {@code e} (0 for the first) is
+ *             {@code KeyedPermutation.of(size, CounterRandom.key(seed, e, k, RandomStreams.SHUFFLE))}, memory does
+ *             not grow with {@code size}, and {@link #indices(long, long) indices(epoch, from)} starts at any
+ *             position without computing the ones before it.</li>
+ *       </ul>
+ *       {@link #fingerprint()} and {@link #toString()} name the algorithm in use and the threshold.</li>
  *   <li>{@link #withReplacement With replacement}, every index is drawn independently and uniformly
  *       from {@code [0, size)}; any {@code size} and {@code numSamples} work.</li>
  * </ul>
  *
- * <p>The order of epoch {@code e} comes from {@code CounterRandom.of(seed, e, 0, RandomStreams.SHUFFLE)},
- * so it does not depend on which epochs were visited before, nor on any other random draws.
+ * <p>The order of epoch {@code e} depends only on (seed, e, size, numSamples), not on which epochs were visited
+ * before, nor on any other random draws.
  *
  * <pre>{@code
  * Sampler shuffle = new RandomSampler(dataset.size(), 42);
@@ -32,18 +44,18 @@ public final class RandomSampler implements Sampler {
     private final long numSamples;
     private final boolean replacement;
     private final long seed;
+    private final long keyedFrom;
 
     /**
      * Shuffles {@code [0, size)} without replacement, {@code size} indices per epoch.
      *
-     * @throws IllegalArgumentException if {@code size} is not positive or exceeds
-     *     {@code Integer.MAX_VALUE - 8}
+     * @throws IllegalArgumentException if {@code size} is not positive
      */
     public RandomSampler(long size, long seed) {
-        this(size, size, false, seed);
+        this(size, size, false, seed, Permutations.KEYED_FROM);
     }
 
-    private RandomSampler(long datasetSize, long numSamples, boolean replacement, long seed) {
+    private RandomSampler(long datasetSize, long numSamples, boolean replacement, long seed, long keyedFrom) {
         Checks.nonNegative(datasetSize, "size");
         if (numSamples < 1) {
             String why = datasetSize == 0 && numSamples == 0 ? " (the dataset is empty: size=0)" : "";
@@ -54,13 +66,19 @@ public final class RandomSampler implements Sampler {
             throw new IllegalArgumentException("cannot draw numSamples=" + numSamples
                     + " indices from an empty dataset (size=0)");
         }
-        if (!replacement) {
-            Permutations.checkPermutable(datasetSize, "RandomSampler without replacement");
-        }
         this.datasetSize = datasetSize;
         this.numSamples = numSamples;
         this.replacement = replacement;
         this.seed = seed;
+        this.keyedFrom = Permutations.checkKeyedFrom(keyedFrom);
+    }
+
+    /**
+     * Without replacement, with the keyed permutation from {@code keyedFrom} indices on instead of {@code 2^24}:
+     * for tests, which exercise the keyed permutation on small datasets.
+     */
+    static RandomSampler keyedFrom(long size, long numSamples, long seed, long keyedFrom) {
+        return new RandomSampler(size, numSamples, false, seed, keyedFrom);
     }
 
     /**
@@ -68,11 +86,10 @@ public final class RandomSampler implements Sampler {
      * {@code [0, size)} when {@code numSamples <= size}, otherwise successive fresh permutations, the last
      * one cut short.
      *
-     * @throws IllegalArgumentException if {@code size} or {@code numSamples} is not positive, or {@code size}
-     *     exceeds {@code Integer.MAX_VALUE - 8}
+     * @throws IllegalArgumentException if {@code size} or {@code numSamples} is not positive
      */
     public static RandomSampler of(long size, long numSamples, long seed) {
-        return new RandomSampler(size, numSamples, false, seed);
+        return new RandomSampler(size, numSamples, false, seed, Permutations.KEYED_FROM);
     }
 
     /**
@@ -81,7 +98,7 @@ public final class RandomSampler implements Sampler {
      * @throws IllegalArgumentException if {@code size} or {@code numSamples} is not positive
      */
     public static RandomSampler withReplacement(long size, long numSamples, long seed) {
-        return new RandomSampler(size, numSamples, true, seed);
+        return new RandomSampler(size, numSamples, true, seed, Permutations.KEYED_FROM);
     }
 
     /** Number of indices per epoch, {@code numSamples}. */
@@ -105,8 +122,24 @@ public final class RandomSampler implements Sampler {
         return seed;
     }
 
+    /**
+     * The size from which this sampler (without replacement) uses the keyed permutation instead of Fisher–Yates,
+     * {@code 2^24}.
+     */
+    public long keyedFrom() {
+        return keyedFrom;
+    }
+
+    /** Whether the epochs' permutations are {@link KeyedPermutation}s ({@code size >= keyedFrom()}, no replacement). */
+    public boolean keyed() {
+        return !replacement && Permutations.keyed(datasetSize, keyedFrom);
+    }
+
     @Override
     public PrimitiveIterator.OfLong indices(long epoch) {
+        if (keyed()) {
+            return keyedIndices(epoch, 0);
+        }
         RandomGenerator rng = Permutations.generator(seed, epoch);
         if (replacement) {
             return new IndexIterator(numSamples, epoch) {
@@ -119,6 +152,53 @@ public final class RandomSampler implements Sampler {
         return Permutations.shuffled(Permutations.identity((int) datasetSize), numSamples, rng, epoch);
     }
 
+    /**
+     * The indices of epoch {@code epoch} from position {@code from} on. On the keyed permutation this starts at
+     * {@code from} directly, in time independent of {@code from}; otherwise the shuffle (or the draws with
+     * replacement) up to {@code from} is replayed.
+     *
+     * @throws IllegalArgumentException if {@code from} is outside {@code [0, size()]}
+     */
+    @Override
+    public PrimitiveIterator.OfLong indices(long epoch, long from) {
+        Checks.from(from, numSamples);
+        return keyed() ? keyedIndices(epoch, from) : Sampler.super.indices(epoch, from);
+    }
+
+    private PrimitiveIterator.OfLong keyedIndices(long epoch, long from) {
+        return new IndexIterator(numSamples, epoch, from) {
+            // Indices are computed 256 at a time with KeyedPermutation.fill, which is faster than one by one.
+            private final long[] buffer = new long[(int) Math.min(256, numSamples)];
+            private long bufferStart;           // the position of buffer[0]
+            private int buffered;               // how many of buffer are valid
+            private long blockStart = -1;       // the position where `permutation` starts
+            private KeyedPermutation permutation;
+
+            @Override
+            long indexAt(long position) {
+                long k = position - bufferStart;
+                if (k >= buffered) {
+                    refill(position);
+                    k = 0;
+                }
+                return buffer[(int) k];
+            }
+
+            private void refill(long position) {
+                long block = position / datasetSize;     // the chained permutations are numbered 0, 1, ...
+                if (block * datasetSize != blockStart) {
+                    blockStart = block * datasetSize;
+                    permutation = Permutations.keyedPermutation(datasetSize, seed, epoch, block);
+                }
+                long offset = position - blockStart;
+                int count = (int) Math.min(buffer.length, Math.min(datasetSize - offset, numSamples - position));
+                permutation.fill(offset, buffer, count);
+                bufferStart = position;
+                buffered = count;
+            }
+        };
+    }
+
     @Override
     public String fingerprint() {
         return toString();
@@ -127,6 +207,6 @@ public final class RandomSampler implements Sampler {
     @Override
     public String toString() {
         return "RandomSampler(size=" + datasetSize + ", numSamples=" + numSamples + ", replacement=" + replacement
-                + ", seed=" + seed + ")";
+                + ", seed=" + seed + (replacement ? "" : ", " + Permutations.describe(datasetSize, keyedFrom)) + ")";
     }
 }

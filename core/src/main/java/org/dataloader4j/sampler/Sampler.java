@@ -28,6 +28,23 @@ public interface Sampler extends Iterable<Long> {
     PrimitiveIterator.OfLong indices(long epoch);
 
     /**
+     * The indices of epoch {@code epoch} from position {@code from} on: what {@link #indices(long) indices(epoch)}
+     * yields after its first {@code from} indices, for resuming an epoch part-way. The default draws and discards
+     * those {@code from} indices; samplers with random access ({@link SequentialSampler}, {@link DistributedSampler},
+     * and {@link RandomSampler} on its keyed permutation) start at {@code from} directly.
+     *
+     * @throws IllegalArgumentException if {@code from} is outside {@code [0, size()]}
+     */
+    default PrimitiveIterator.OfLong indices(long epoch, long from) {
+        Checks.from(from, size());
+        PrimitiveIterator.OfLong it = indices(epoch);
+        for (long i = 0; i < from; i++) {
+            it.nextLong();
+        }
+        return it;
+    }
+
+    /**
      * What fixes this sampler's order in every epoch (kind and parameters, including its seed), for checking
      * that a saved {@link org.dataloader4j.loader.LoaderState} is resumed with the same sampling: equal
      * fingerprints mean equal orders. The default names the class and the size; samplers with other

@@ -39,6 +39,17 @@ public final class SequentialSampler implements Sampler {
         };
     }
 
+    /** {@code from, from + 1, ..., size - 1}, whatever the epoch. */
+    @Override
+    public PrimitiveIterator.OfLong indices(long epoch, long from) {
+        return new IndexIterator(size, epoch, Checks.from(from, size)) {
+            @Override
+            long indexAt(long position) {
+                return position;
+            }
+        };
+    }
+
     @Override
     public String fingerprint() {
         return toString();

@@ -9,6 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.PrimitiveIterator;
+import java.util.Set;
+import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.random.KeyedPermutation;
+import org.dataloader4j.random.RandomStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -193,7 +199,7 @@ class DistributedSamplerTest {
         assertEquals(0, s.rank());
         assertEquals(10, s.size());
         assertEquals("DistributedSampler(datasetSize=10, worldSize=1, rank=0, shuffle=true, seed=0, dropLast=false,"
-                + " padding=true, size=10, epoch=0)", s.toString());
+                + " padding=true, permutation=fisher-yates, keyedFrom=16777216, size=10, epoch=0)", s.toString());
         assertFalse(Arrays.equals(range(10), epoch(s, 0)), "shuffled by default");
     }
 
@@ -208,9 +214,103 @@ class DistributedSamplerTest {
     }
 
     @Test
-    void shufflingTooLargeADatasetIsRefusedWithTheValue() {
-        var e = assertThrows(IllegalArgumentException.class, () -> builder(5_000_000_000L, 2, 0).build());
-        assertTrue(e.getMessage().contains("size=5000000000"), e.getMessage());
+    void shufflingDatasetsBeyondIntRangeNeedsNoMemoryAndTheRanksShareOnePermutation() {
+        long n = Long.MAX_VALUE;
+        int worldSize = 8;
+        KeyedPermutation order = KeyedPermutation.of(n, CounterRandom.key(4, 2, 0, RandomStreams.SHUFFLE));
+        Set<Long> seen = new HashSet<>();
+        for (int r = 0; r < worldSize; r++) {
+            DistributedSampler s = builder(n, worldSize, r).seed(4).build();
+            assertTrue(s.keyed());
+            long size = s.size();
+            for (long from : new long[] {0, 1_000_000_007L, size - 3}) {
+                PrimitiveIterator.OfLong it = s.indices(2, from);
+                for (long k = from; k < from + 3; k++) {
+                    long q = r + k * worldSize;   // unsigned position in the padded order: from n on, the start again
+                    long index = it.nextLong();
+                    assertEquals(order.indexAt(Long.remainderUnsigned(q, n)), index, "rank " + r + ", position " + k);
+                    if (Long.compareUnsigned(q, n) < 0) {
+                        assertTrue(seen.add(index), "index " + index + " given twice, again to rank " + r);
+                    }
+                }
+            }
+        }
+        assertEquals(8 * 9 - 1, seen.size(), "the one padded position repeats the order's first index");
+        var e = assertThrows(ArithmeticException.class, () -> builder(n, worldSize, 0).build().totalSize());
+        assertTrue(e.getMessage().contains("9223372036854775808"), e.getMessage());
+        assertEquals(n - 7, builder(n, worldSize, 0).dropLast(true).build().totalSize());
+    }
+
+    @Test
+    void theKeyedPermutationTakesOverAt2To24IndicesWhenShuffling() {
+        assertFalse(DistributedSampler.builder((1L << 24) - 1).build().keyed());
+        assertTrue(DistributedSampler.builder(1L << 24).build().keyed());
+        assertFalse(DistributedSampler.builder(1L << 24).shuffle(false).build().keyed());
+        assertEquals(1L << 24, DistributedSampler.builder(5).build().keyedFrom());
+    }
+
+    @ParameterizedTest(name = "size {0}, worldSize {1}, keyed {2}")
+    @CsvSource({"10,4,false", "10,4,true", "2,5,true", "101,8,false", "101,8,true", "1000,7,true", "1,3,true"})
+    void ranksArePairwiseDisjointAndTogetherCompleteWithEitherAlgorithm(int size, int worldSize, boolean keyed) {
+        long keyedFrom = keyed ? 0 : 1L << 24;
+        long[][] unpadded = allRanks(size, worldSize, 5, b -> b.seed(11).padding(false).keyedFrom(keyedFrom));
+        long[] all = Arrays.stream(unpadded).flatMapToLong(Arrays::stream).sorted().toArray();
+        assertArrayEquals(range(size), all, "without padding: every index exactly once over the ranks");
+        long[][] padded = allRanks(size, worldSize, 5, b -> b.seed(11).keyedFrom(keyedFrom));
+        long[] order = interleave(padded);
+        long[] head = Arrays.copyOf(order, size);
+        Arrays.sort(head);
+        assertArrayEquals(range(size), head, "with padding: the first datasetSize positions are a permutation");
+        for (int q = size; q < order.length; q++) {
+            assertEquals(order[q % size], order[q], "padding repeats the beginning at position " + q);
+        }
+        long[][] cut = allRanks(size, worldSize, 5, b -> b.seed(11).dropLast(true).keyedFrom(keyedFrom));
+        long[] kept = Arrays.stream(cut).flatMapToLong(Arrays::stream).toArray();
+        assertEquals(kept.length, Arrays.stream(kept).distinct().count(), "with dropLast: no index twice");
+        DistributedSampler one = builder(size, worldSize, 0).seed(11).keyedFrom(keyedFrom).build();
+        assertEquals(keyed, one.keyed());
+    }
+
+    @Test
+    void keyedShuffleChangesWithEpochRepeatsPerEpochAndMatchesRandomSampler() {
+        long[] epoch0 = interleave(allRanks(50, 5, 0, b -> b.seed(9).keyedFrom(0)));
+        long[] epoch1 = interleave(allRanks(50, 5, 1, b -> b.seed(9).keyedFrom(0)));
+        assertFalse(Arrays.equals(epoch0, epoch1), "another epoch");
+        assertArrayEquals(epoch0, interleave(allRanks(50, 5, 0, b -> b.seed(9).keyedFrom(0))), "same seed and epoch");
+        assertFalse(Arrays.equals(epoch0, interleave(allRanks(50, 5, 0, b -> b.seed(10).keyedFrom(0)))),
+                "another seed");
+        assertFalse(Arrays.equals(epoch0, interleave(allRanks(50, 5, 0, b -> b.seed(9)))), "not Fisher–Yates");
+        DistributedSampler single = DistributedSampler.builder(40).seed(6).keyedFrom(0).build();
+        for (long e = 0; e < 3; e++) {
+            assertArrayEquals(epoch(RandomSampler.keyedFrom(40, 40, 6, 0), e), epoch(single, e), "epoch " + e);
+        }
+    }
+
+    @ParameterizedTest(name = "keyed {0}, shuffle {1}")
+    @CsvSource({"false,true", "true,true", "false,false"})
+    void resumingAtAnyPositionYieldsTheRestOfThisRanksShare(boolean keyed, boolean shuffle) {
+        for (int r = 0; r < 3; r++) {
+            DistributedSampler s = builder(23, 3, r).seed(1).shuffle(shuffle).keyedFrom(keyed ? 0 : 1L << 24).build();
+            long[] whole = epoch(s, 4);
+            for (int from = 0; from <= whole.length; from++) {
+                assertArrayEquals(Arrays.copyOfRange(whole, from, whole.length), drain(s.indices(4, from)),
+                        "rank " + r + " from " + from);
+            }
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> builder(23, 3, 0).build().indices(0, 9));
+        assertEquals("from must be a position in [0, 8], but got from=9", e.getMessage());
+    }
+
+    @Test
+    void fingerprintNamesTheAlgorithmInUseAndTheThresholdWhenShuffling() {
+        assertEquals("DistributedSampler(datasetSize=10, worldSize=2, rank=1, shuffle=true, seed=3, dropLast=false,"
+                + " padding=true, permutation=keyed-feistel, keyedFrom=0)",
+                builder(10, 2, 1).seed(3).keyedFrom(0).build().fingerprint());
+        assertEquals("DistributedSampler(datasetSize=16777216, worldSize=2, rank=1, shuffle=true, seed=3,"
+                + " dropLast=false, padding=true, permutation=keyed-feistel, keyedFrom=16777216)",
+                builder(1L << 24, 2, 1).seed(3).build().fingerprint());
+        assertEquals("DistributedSampler(datasetSize=10, worldSize=2, rank=1, shuffle=false, seed=3, dropLast=false,"
+                + " padding=true)", builder(10, 2, 1).seed(3).shuffle(false).build().fingerprint());
     }
 
     @Test

@@ -47,4 +47,20 @@ class PermutationsTest {
                 e.getMessage());
         assertEquals(Permutations.MAX_SIZE, Permutations.checkPermutable(Permutations.MAX_SIZE, "Thing"));
     }
+
+    @Test
+    void keyedThresholdOutsideWhatFisherYatesCanHoldIsRefusedWithTheValue() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Permutations.checkKeyedFrom(Integer.MAX_VALUE));
+        assertEquals("keyedFrom must be in [0, 2147483640] (the Fisher–Yates permutation is held in an int[]), but got"
+                + " keyedFrom=2147483647", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> DistributedSampler.builder(5).keyedFrom(-1));
+        assertTrue(e.getMessage().contains("keyedFrom=-1"), e.getMessage());
+        assertEquals(Permutations.MAX_SIZE + 1L, Permutations.checkKeyedFrom(Permutations.MAX_SIZE + 1L));
+    }
+
+    @Test
+    void describeNamesTheAlgorithmForTheSizeAndTheThreshold() {
+        assertEquals("permutation=fisher-yates, keyedFrom=100", Permutations.describe(99, 100));
+        assertEquals("permutation=keyed-feistel, keyedFrom=100", Permutations.describe(100, 100));
+    }
 }

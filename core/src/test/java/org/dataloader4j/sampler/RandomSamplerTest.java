@@ -2,6 +2,7 @@ package org.dataloader4j.sampler;
 
 import static org.dataloader4j.sampler.SamplerTesting.chiSquare;
 import static org.dataloader4j.sampler.SamplerTesting.critical001;
+import static org.dataloader4j.sampler.SamplerTesting.drain;
 import static org.dataloader4j.sampler.SamplerTesting.epoch;
 import static org.dataloader4j.sampler.SamplerTesting.uniform;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -14,8 +15,10 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.PrimitiveIterator;
 import java.util.Set;
 import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.random.KeyedPermutation;
 import org.dataloader4j.random.RandomStreams;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +28,16 @@ class RandomSamplerTest {
         long[] s = a.clone();
         Arrays.sort(s);
         return s;
+    }
+
+    /** At most {@code limit} indices of {@code it}. */
+    private static long[] take(PrimitiveIterator.OfLong it, int limit) {
+        long[] out = new long[limit];
+        int n = 0;
+        while (n < limit && it.hasNext()) {
+            out[n++] = it.nextLong();
+        }
+        return Arrays.copyOf(out, n);
     }
 
     private static long[] range(int n) {
@@ -163,18 +176,131 @@ class RandomSamplerTest {
     }
 
     @Test
-    void sizeTooLargeForAPermutationIsRefusedWithoutAllocating() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new RandomSampler(3_000_000_000L, 1));
-        assertTrue(e.getMessage().contains("size=3000000000") && e.getMessage().contains("2147483639"),
-                e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.of(Integer.MAX_VALUE - 7L, 10, 1));
-        assertTrue(e.getMessage().contains("size=2147483640"), e.getMessage());
+    void sizesBeyondIntRangeAreShuffledByTheKeyedPermutationWithoutAllocating() {
+        // Fisher–Yates would need an int[] of 3e9 (refused by the JVM) or 2^63 - 1 elements.
+        RandomSampler big = new RandomSampler(3_000_000_000L, 1);
+        assertTrue(big.keyed());
+        long[] head = take(big.indices(0, 0), 1000);
+        assertEquals(1000, Arrays.stream(head).distinct().count());
+        assertTrue(Arrays.stream(head).allMatch(i -> i >= 0 && i < 3_000_000_000L));
+        assertTrue(Arrays.stream(head).anyMatch(i -> i > Integer.MAX_VALUE), "indices beyond int range");
+        RandomSampler huge = RandomSampler.of(Long.MAX_VALUE, Long.MAX_VALUE, 1);
+        long[] tail = take(huge.indices(3, Long.MAX_VALUE - 5), 10);
+        assertEquals(5, tail.length, "the last five positions of the epoch");
+        assertEquals(5, Arrays.stream(tail).distinct().count());
+        KeyedPermutation order = KeyedPermutation.of(Long.MAX_VALUE, CounterRandom.key(1, 3, 0, RandomStreams.SHUFFLE));
+        for (int k = 0; k < 5; k++) {
+            assertEquals(order.indexAt(Long.MAX_VALUE - 5 + k), tail[k], "position " + (Long.MAX_VALUE - 5 + k));
+        }
+    }
+
+    @Test
+    void theKeyedPermutationTakesOverAt2To24Indices() {
+        assertEquals(1L << 24, new RandomSampler(10, 1).keyedFrom());
+        assertFalse(new RandomSampler((1L << 24) - 1, 1).keyed());
+        assertTrue(new RandomSampler(1L << 24, 1).keyed());
+        assertFalse(RandomSampler.withReplacement(1L << 40, 10, 1).keyed(), "draws with replacement permute nothing");
+    }
+
+    @Test
+    void keyedOrderIsTheDocumentedKeyedPermutation() {
+        RandomSampler s = RandomSampler.keyedFrom(50, 50, 9, 0);
+        for (long e = 0; e < 3; e++) {
+            KeyedPermutation p = KeyedPermutation.of(50, CounterRandom.key(9, e, 0, RandomStreams.SHUFFLE));
+            long[] expected = new long[50];
+            Arrays.setAll(expected, p::indexAt);
+            assertArrayEquals(expected, epoch(s, e), "epoch " + e);
+        }
+        RandomSampler chained = RandomSampler.keyedFrom(1000, 2500, 9, 0);
+        long[] all = epoch(chained, 1);
+        for (int position = 0; position < 2500; position++) {
+            KeyedPermutation p = KeyedPermutation.of(1000,
+                    CounterRandom.key(9, 1, position / 1000, RandomStreams.SHUFFLE));
+            assertEquals(p.indexAt(position % 1000), all[position], "position " + position);
+        }
+    }
+
+    @Test
+    void keyedShuffleIsAPermutationThatRepeatsPerEpochAndChangesAcrossEpochsAndSeeds() {
+        RandomSampler s = RandomSampler.keyedFrom(1000, 1000, 42, 0);
+        assertTrue(s.keyed());
+        for (long e = 0; e < 3; e++) {
+            assertArrayEquals(range(1000), sorted(epoch(s, e)), "epoch " + e);
+            assertArrayEquals(epoch(s, e), epoch(s, e), "epoch " + e + " twice");
+            assertArrayEquals(epoch(s, e), epoch(RandomSampler.keyedFrom(1000, 1000, 42, 0), e), "another instance");
+        }
+        assertFalse(Arrays.equals(epoch(s, 0), epoch(s, 1)), "another epoch");
+        assertFalse(Arrays.equals(epoch(s, 0), epoch(RandomSampler.keyedFrom(1000, 1000, 43, 0), 0)), "another seed");
+        assertFalse(Arrays.equals(epoch(s, 0), epoch(new RandomSampler(1000, 42), 0)), "not the Fisher–Yates order");
+    }
+
+    @Test
+    void keyedNumSamplesAboveSizeChainsWholeFreshPermutationsThenAPartialOne() {
+        RandomSampler s = RandomSampler.keyedFrom(5, 13, 8, 0);
+        Set<String> permutations = new HashSet<>();
+        for (long e = 0; e < 20; e++) {
+            long[] all = epoch(s, e);
+            assertEquals(13, all.length);
+            assertArrayEquals(range(5), sorted(Arrays.copyOfRange(all, 0, 5)));
+            assertArrayEquals(range(5), sorted(Arrays.copyOfRange(all, 5, 10)));
+            assertEquals(3, Arrays.stream(all, 10, 13).distinct().count(), "the partial permutation has no repeats");
+            permutations.add(Arrays.toString(Arrays.copyOfRange(all, 0, 5)));
+            permutations.add(Arrays.toString(Arrays.copyOfRange(all, 5, 10)));
+        }
+        assertTrue(permutations.size() > 20, "the permutations within and across epochs are fresh");
+    }
+
+    @Test
+    void keyedEachPositionOfAShuffleIsUniform() {
+        RandomSampler s = RandomSampler.keyedFrom(10, 10, 5, 0);
+        long[][] counts = new long[10][10];
+        int epochs = 20_000;
+        for (long e = 0; e < epochs; e++) {
+            long[] order = epoch(s, e);
+            for (int position = 0; position < 10; position++) {
+                counts[position][(int) order[position]]++;
+            }
+        }
+        for (int position = 0; position < 10; position++) {
+            double x2 = chiSquare(counts[position], uniform(10, epochs));
+            assertTrue(x2 < critical001(9), "position " + position + ": chi-square " + x2 + ": "
+                    + Arrays.toString(counts[position]));
+        }
+    }
+
+    @Test
+    void resumingAtAnyPositionYieldsTheRestOfTheEpochWithEitherAlgorithm() {
+        for (RandomSampler s : new RandomSampler[] {RandomSampler.of(37, 100, 3), RandomSampler.keyedFrom(37, 100, 3, 0),
+                RandomSampler.withReplacement(37, 100, 3)}) {
+            long[] whole = epoch(s, 6);
+            for (int from : new int[] {0, 1, 36, 37, 38, 99, 100}) {
+                assertArrayEquals(Arrays.copyOfRange(whole, from, 100), drain(s.indices(6, from)), s + " from " + from);
+            }
+        }
+    }
+
+    @Test
+    void resumingOutsideTheEpochIsRefusedWithThePosition() {
+        var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.keyedFrom(10, 10, 1, 0).indices(0, 11));
+        assertEquals("from must be a position in [0, 10], but got from=11", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new RandomSampler(10, 1).indices(0, -1));
+        assertEquals("from must be a position in [0, 10], but got from=-1", e.getMessage());
+    }
+
+    @Test
+    void fingerprintNamesTheAlgorithmInUseAndTheThreshold() {
+        assertEquals("RandomSampler(size=10, numSamples=10, replacement=false, seed=42, permutation=fisher-yates,"
+                + " keyedFrom=16777216)", new RandomSampler(10, 42).fingerprint());
+        assertEquals("RandomSampler(size=16777216, numSamples=16777216, replacement=false, seed=42,"
+                + " permutation=keyed-feistel, keyedFrom=16777216)", new RandomSampler(1L << 24, 42).fingerprint());
+        assertEquals("RandomSampler(size=10, numSamples=10, replacement=false, seed=42, permutation=keyed-feistel,"
+                + " keyedFrom=0)", RandomSampler.keyedFrom(10, 10, 42, 0).fingerprint());
     }
 
     @Test
     void toStringShowsEverySetting() {
-        assertEquals("RandomSampler(size=10, numSamples=10, replacement=false, seed=42)",
-                new RandomSampler(10, 42).toString());
+        assertEquals("RandomSampler(size=10, numSamples=10, replacement=false, seed=42, permutation=fisher-yates,"
+                + " keyedFrom=16777216)", new RandomSampler(10, 42).toString());
         assertEquals("RandomSampler(size=10, numSamples=3, replacement=true, seed=1)",
                 RandomSampler.withReplacement(10, 3, 1).toString());
     }

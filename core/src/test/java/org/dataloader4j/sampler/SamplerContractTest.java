@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
@@ -38,6 +39,9 @@ class SamplerContractTest {
         cases.add(new Case("Random(7, numSamples 3)", () -> RandomSampler.of(7, 3, 3), 7));
         cases.add(new Case("Random(7, numSamples 17)", () -> RandomSampler.of(7, 17, 3), 7));
         cases.add(new Case("Random(7, replacement, numSamples 20)", () -> RandomSampler.withReplacement(7, 20, 3), 7));
+        cases.add(new Case("Random(7, keyed)", () -> RandomSampler.keyedFrom(7, 7, 3, 0), 7));
+        cases.add(new Case("Random(7, keyed, numSamples 17)", () -> RandomSampler.keyedFrom(7, 17, 3, 0), 7));
+        cases.add(new Case("Random(1, keyed)", () -> RandomSampler.keyedFrom(1, 1, 3, 0), 1));
         cases.add(new Case("SubsetRandom(empty)", () -> new SubsetRandomSampler(new long[0], 3), 0));
         cases.add(new Case("SubsetRandom(5 of 100)",
                 () -> new SubsetRandomSampler(new long[] {99, 3, 50, 3, 0}, 3), 100));
@@ -57,6 +61,13 @@ class SamplerContractTest {
                         () -> DistributedSampler.builder(10).worldSize(3).rank(r).shuffle(shuffle).padding(false)
                                 .build(), 10));
             }
+        }
+        for (int rank = 0; rank < 3; rank++) {
+            int r = rank;
+            cases.add(new Case("Distributed(10, rank " + r + "/3, keyed)",
+                    () -> DistributedSampler.builder(10).worldSize(3).rank(r).keyedFrom(0).build(), 10));
+            cases.add(new Case("Distributed(10, rank " + r + "/3, keyed, no padding)",
+                    () -> DistributedSampler.builder(10).worldSize(3).rank(r).keyedFrom(0).padding(false).build(), 10));
         }
         cases.add(new Case("Distributed(2, rank 4/5)",
                 () -> DistributedSampler.builder(2).worldSize(5).rank(4).build(), 2));
@@ -114,6 +125,20 @@ class SamplerContractTest {
         }
         assertFalse(a.hasNext());
         assertFalse(b.hasNext());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("samplers")
+    void indicesFromAPositionAreTheRestOfTheEpoch(Case c) {
+        Sampler s = c.factory().get();
+        long[] whole = epoch(s, 3);
+        for (int from = 0; from <= whole.length; from++) {
+            assertArrayEquals(Arrays.copyOfRange(whole, from, whole.length), drain(s.indices(3, from)), "from " + from);
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> s.indices(3, whole.length + 1L));
+        assertTrue(e.getMessage().contains("from=" + (whole.length + 1)), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> s.indices(3, -1));
+        assertTrue(e.getMessage().contains("from=-1"), e.getMessage());
     }
 
     @ParameterizedTest(name = "{0}")
