@@ -145,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--memory-interval-ms", paramLabel = "MS", defaultValue = "100",
             description = {"time between memory samples of each run, ours and PyTorch's (default: ${DEFAULT-VALUE}):"
                     + " RSS at every sample; PSS, for which the kernel walks the page tables (CPU taken from the run),"
-                    + " when the RSS grew by 2 % or the processes changed, and at least every 10 samples"})
+                    + " when the RSS grew by 2 %% or the processes changed, and at least every 10 samples"})
     long memoryIntervalMillis;
 
     @Option(names = "--verbose", description = "print stack traces of errors")

@@ -31,6 +31,25 @@ class MainTest {
     }
 
     @Test
+    void everyCommandsHelpRendersWithoutPicocliWarnings() {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (String command : new String[] {"demo", "info", "stats", "bench", "shard"}) {
+                CliRun r = CliRun.of(command, "--help");
+                assertEquals(0, r.code(), r.all());
+                assertTrue(r.out().contains("Usage: dataloader4j " + command), r.all());
+                assertTrue(!r.out().contains("%n") && !r.err().contains("picocli WARN"), r.all());
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        String warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(!warnings.contains("picocli WARN"), "picocli could not format a help text:\n" + warnings);
+    }
+
+    @Test
     void demoLoadsEveryEpochAndPrintsASummary(@TempDir Path tmp) {
         CliRun r = demo(tmp, "--workers", "2", "--epochs", "2");
         assertEquals(0, r.code(), r.all());
