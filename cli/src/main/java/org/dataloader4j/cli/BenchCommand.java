@@ -264,9 +264,10 @@ final class BenchCommand implements Callable<Integer> {
         if (comparePytorch) {
             try {
                 torch = PyTorchRunner.start(python, locateScript(bench.pytorchScript()), bench.pytorchArguments());
-                out.printf(Locale.ROOT, "PyTorch %s (%s, Python %s) built its dataset: %s%n",
+                Object source = torch.ready().get("source");
+                out.printf(Locale.ROOT, "PyTorch %s (%s, Python %s) built its dataset%s%n",
                         torch.torchVersion(), torch.ready().get("executable"), torch.ready().get("python"),
-                        torch.ready().get("source"));
+                        source == null ? "" : ": " + source);
                 if (torchJson == null) {
                     torchJson = torchJson(torch);
                 }
