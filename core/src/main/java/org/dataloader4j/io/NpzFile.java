@@ -155,13 +155,10 @@ public final class NpzFile implements AutoCloseable {
      *                                  {@code .npy}
      */
     public NpyHeader header(String name) throws IOException {
-        ZipEntry entry = entry(name);
-        String where = describe(entry);
-        try (Member in = open(entry)) {
-            ReadableByteChannel ch = Channels.newChannel(in);
+        return reading(name, (in, ch, where) -> {
             NpyHeader header;
             try {
-                header = NpyHeader.read(ch, entry.getSize(), where);
+                header = NpyHeader.read(ch, in.entry().getSize(), where);
             } catch (NpyFormatException e) {
                 throw in.corruptOr(e);
             }
@@ -170,13 +167,7 @@ public final class NpzFile implements AutoCloseable {
                 verified.add(name);
             }
             return header;
-        } catch (ZipException | EOFException e) {
-            throw new NpyFormatException(where + ": corrupt archive member: " + e.getMessage(), e);
-        } catch (NpyFormatException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new IOException(where + ": cannot read the archive member: " + e, e);
-        }
+        });
     }
 
     /**
@@ -188,13 +179,10 @@ public final class NpzFile implements AutoCloseable {
      *                                  mismatch, bad local header or deflate stream) or not a valid {@code .npy}
      */
     public Tensor read(String name) throws IOException {
-        ZipEntry entry = entry(name);
-        String where = describe(entry);
-        try (Member in = open(entry)) {
-            ReadableByteChannel ch = Channels.newChannel(in);
+        return reading(name, (in, ch, where) -> {
             Tensor tensor;
             try {
-                NpyHeader header = NpyHeader.read(ch, entry.getSize(), where);
+                NpyHeader header = NpyHeader.read(ch, in.entry().getSize(), where);
                 tensor = Npy.readData(ch, header, where);
             } catch (NpyFormatException e) {
                 throw in.corruptOr(e);
@@ -207,6 +195,24 @@ public final class NpzFile implements AutoCloseable {
             }
             verified.add(name);
             return tensor;
+        });
+    }
+
+    /** What to do with an opened member: its stream, a channel over it, and how errors name it. */
+    @FunctionalInterface
+    private interface MemberReader<R> {
+        R read(Member in, ReadableByteChannel ch, String where) throws IOException;
+    }
+
+    /**
+     * Opens member {@code name} and runs {@code reader} on it; every failure names the archive and the member: a
+     * corrupt zip structure or an early end as {@link NpyFormatException}, other I/O errors as {@link IOException}.
+     */
+    private <R> R reading(String name, MemberReader<R> reader) throws IOException {
+        ZipEntry entry = entry(name);
+        String where = describe(entry);
+        try (Member in = open(entry)) {
+            return reader.read(in, Channels.newChannel(in), where);
         } catch (ZipException | EOFException e) {
             throw new NpyFormatException(where + ": corrupt archive member: " + e.getMessage(), e);
         } catch (NpyFormatException e) {
@@ -235,6 +241,10 @@ public final class NpzFile implements AutoCloseable {
             this.in = in;
             this.entry = entry;
             this.where = where;
+        }
+
+        ZipEntry entry() {
+            return entry;
         }
 
         @Override
