@@ -517,17 +517,20 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                             + " IterableDataset's batches are bounded by prefetchFactor, but got maxInflightBytes="
                             + maxInflightBytes);
                 }
-                LoaderConfig<T, B> config = new LoaderConfig<T, B>(null, stream, null, size, drop, collate, chosenSeed,
-                        threads, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(0),
-                        pool(prefetch, threads), tuner, workerInit, onSampleError, null);
-                return new DataLoader<>(config.withSlots());
+                return new DataLoader<>(common(chosenSeed, threads, tuner, prefetch).stream(stream, size, drop)
+                        .memory(new MemoryTracker(0)).build());
             }
             BatchSampler batches = batchSampler != null ? validateBatchSampler() : batchesFromOptions(chosenSeed);
             long budget = maxInflightBytes == null ? 0 : maxInflightBytes;
-            LoaderConfig<T, B> config = new LoaderConfig<T, B>(dataset, null, batches, 0, false, collate, chosenSeed,
-                    threads, prefetch, pinMemory, timeout, persistentWorkers, inOrder, new MemoryTracker(budget),
-                    pool(prefetch, threads), tuner, workerInit, onSampleError, null);
-            return new DataLoader<>(config.withSlots());
+            return new DataLoader<>(common(chosenSeed, threads, tuner, prefetch).dataset(dataset, batches)
+                    .memory(new MemoryTracker(budget)).build());
+        }
+
+        /** The options that map-style and stream loaders share. */
+        private LoaderConfig.Builder<T, B> common(long chosenSeed, int threads, WorkerTuner tuner, int prefetch) {
+            return LoaderConfig.<T, B>builder(collate).seed(chosenSeed).workers(threads, tuner, prefetch)
+                    .pinMemory(pinMemory).timeout(timeout).persistentWorkers(persistentWorkers).inOrder(inOrder)
+                    .pool(pool(prefetch, threads)).workerInit(workerInit).onSampleError(onSampleError);
         }
 
         /** Enough free buffers per size for every batch that can be in flight, plus those the consumer holds. */

@@ -39,8 +39,116 @@ record LoaderConfig<T, B>(
         SampleErrorPolicy onSampleError,
         SlotLayout slots) {
 
+    /** A builder that names every option; {@code collate} is the one every loader has. */
+    static <T, B> Builder<T, B> builder(Collate<? super T, ? extends B> collate) {
+        return new Builder<>(collate);
+    }
+
+    /** Builds a {@link LoaderConfig} by name (the record has many components of the same types). */
+    static final class Builder<T, B> {
+        private final Collate<? super T, ? extends B> collate;
+        private Dataset<T> dataset;
+        private IterableDataset<T> stream;
+        private BatchSampler batchSampler;
+        private int streamBatchSize;
+        private boolean streamDropLast;
+        private long seed;
+        private int numWorkers;
+        private WorkerTuner tuner;
+        private int prefetchFactor;
+        private boolean pinMemory;
+        private Duration timeout = Duration.ZERO;
+        private boolean persistentWorkers;
+        private boolean inOrder = true;
+        private MemoryTracker memory;
+        private BufferPool pool;
+        private Consumer<WorkerInfo> workerInit;
+        private SampleErrorPolicy onSampleError = SampleErrorPolicy.fail();
+
+        private Builder(Collate<? super T, ? extends B> collate) {
+            this.collate = collate;
+        }
+
+        /** A map-style dataset read in the batches of {@code batchSampler}. */
+        Builder<T, B> dataset(Dataset<T> dataset, BatchSampler batchSampler) {
+            this.dataset = dataset;
+            this.batchSampler = batchSampler;
+            return this;
+        }
+
+        /** A stream cut into batches of {@code batchSize}, the last smaller one dropped when {@code dropLast}. */
+        Builder<T, B> stream(IterableDataset<T> stream, int batchSize, boolean dropLast) {
+            this.stream = stream;
+            this.streamBatchSize = batchSize;
+            this.streamDropLast = dropLast;
+            return this;
+        }
+
+        Builder<T, B> seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** {@code numWorkers} threads (0: the calling thread), tuned by {@code tuner}, each {@code prefetchFactor} ahead. */
+        Builder<T, B> workers(int numWorkers, WorkerTuner tuner, int prefetchFactor) {
+            this.numWorkers = numWorkers;
+            this.tuner = tuner;
+            this.prefetchFactor = prefetchFactor;
+            return this;
+        }
+
+        Builder<T, B> pinMemory(boolean pinMemory) {
+            this.pinMemory = pinMemory;
+            return this;
+        }
+
+        Builder<T, B> timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        Builder<T, B> persistentWorkers(boolean persistentWorkers) {
+            this.persistentWorkers = persistentWorkers;
+            return this;
+        }
+
+        Builder<T, B> inOrder(boolean inOrder) {
+            this.inOrder = inOrder;
+            return this;
+        }
+
+        /** What the loader holds is counted here (and bounded by its budget). */
+        Builder<T, B> memory(MemoryTracker memory) {
+            this.memory = memory;
+            return this;
+        }
+
+        /** Where batch memory comes from. */
+        Builder<T, B> pool(BufferPool pool) {
+            this.pool = pool;
+            return this;
+        }
+
+        Builder<T, B> workerInit(Consumer<WorkerInfo> workerInit) {
+            this.workerInit = workerInit;
+            return this;
+        }
+
+        Builder<T, B> onSampleError(SampleErrorPolicy onSampleError) {
+            this.onSampleError = onSampleError;
+            return this;
+        }
+
+        /** The configuration, with the {@link SlotLayout} that depends on the rest of it. */
+        LoaderConfig<T, B> build() {
+            return new LoaderConfig<T, B>(dataset, stream, batchSampler, streamBatchSize, streamDropLast, collate, seed,
+                    numWorkers, prefetchFactor, pinMemory, timeout, persistentWorkers, inOrder, memory, pool, tuner,
+                    workerInit, onSampleError, null).withSlots();
+        }
+    }
+
     /** This configuration with its {@link SlotLayout}, which depends on the rest of it. */
-    LoaderConfig<T, B> withSlots() {
+    private LoaderConfig<T, B> withSlots() {
         return new LoaderConfig<>(dataset, stream, batchSampler, streamBatchSize, streamDropLast, collate, seed,
                 numWorkers, prefetchFactor, pinMemory, timeout, persistentWorkers, inOrder, memory, pool, workers,
                 workerInit, onSampleError, SlotLayout.of(this));
