@@ -1,0 +1,23 @@
+package org.dataloader4j.vision;
+
+/**
+ * What an image file's header declares, read without decoding its pixels ({@link Decoders#header}): the format (as
+ * the image reader names it, upper case), the pixel mode ({@code "L (gray)"}, {@code "RGB"}, {@code "P (palette)"},
+ * {@code "CMYK"}, ... or {@code "unknown"}), and the size.
+ *
+ * <pre>{@code
+ * ImageHeader h = Decoders.standard().header(Path.of("cat.jpg"));   // JPEG, RGB, 500 x 375
+ * }</pre>
+ */
+public record ImageHeader(String format, String mode, int width, int height) {
+    /** A name for a pixel layout of {@code channels} channels, as {@link #mode()} gives it. */
+    public static String modeName(int channels) {
+        return switch (channels) {
+            case 1 -> "L (gray)";
+            case 2 -> "LA (gray + alpha)";
+            case 3 -> "RGB";
+            case 4 -> "RGBA";
+            default -> channels + " channels";
+        };
+    }
+}

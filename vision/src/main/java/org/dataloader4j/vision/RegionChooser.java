@@ -1,0 +1,11 @@
+package org.dataloader4j.vision;
+
+/**
+ * Chooses the region to decode once the image's size is known from its header (see
+ * {@link Decoders#decodeRegion(java.nio.file.Path, RegionChooser)}).
+ */
+@FunctionalInterface
+public interface RegionChooser {
+    /** The region of a {@code width × height} image to decode, or null for all of it. */
+    Region choose(int width, int height);
+}
