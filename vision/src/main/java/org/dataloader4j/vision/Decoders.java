@@ -2,7 +2,6 @@ package org.dataloader4j.vision;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -210,9 +209,10 @@ public final class Decoders {
     }
 
     /**
-     * Reads only what {@code path}'s header says (format, pixel mode and size, see {@link ImageHeader}), with the same checks before any pixel as {@link #decode(Path)}
-     * (empty file, corrupt header, invalid size, the pixel limit); a truncated file with an intact header passes.
-     * Files ImageIO cannot describe (PGM/PPM, or not an image) are decoded in full, so the verdict is the decoder's.
+     * Reads only what {@code path}'s header says (format, pixel mode and size, see {@link ImageHeader}), with the
+     * same checks before any pixel as {@link #decode(Path)} (empty file, corrupt header, invalid size, the pixel
+     * limit); a truncated file with an intact header passes. Files ImageIO cannot describe (PGM/PPM, or not an
+     * image) are decoded in full, so the verdict is the decoder's.
      *
      * @throws ImageDecodeException naming the file and the problem
      */
@@ -375,45 +375,25 @@ public final class Decoders {
         Objects.requireNonNull(chooser, "chooser");
         Region[] full = new Region[1];
         if (dctScaling && usesNativeJpeg() && !Files.isDirectory(path)) {
-            NativeJpeg.Plan[] planned = new NativeJpeg.Plan[1];
-            double[] box = new double[4];
+            ScaledBox[] planned = new ScaledBox[1];
             Image image;
             try {
                 image = NativeJpeg.decode(path, maxPixels, strictJpeg, (w, h) -> {
                     ScaledRequest rq = Objects.requireNonNull(chooser.choose(w, h), "the chooser returned null");
                     Region r = rq.region() == null ? new Region(0, 0, h, w) : rq.region();
                     full[0] = r;
-                    if ((long) r.left() + r.width() > w || (long) r.top() + r.height() > h) {
-                        throw new ImageDecodeException(path, "region " + r.width() + "x" + r.height() + " at ("
-                                + r.left() + ", " + r.top() + ") is outside the " + w + "x" + h + " image");
-                    }
+                    RegionCrop.checkInside(path, r, w, h);
                     int n = dctScale(r.width(), r.height(), rq.minWidth(), rq.minHeight());
-                    if (n == 8) {
-                        planned[0] = new NativeJpeg.Plan(8, r);
-                        box[2] = r.width();
-                        box[3] = r.height();
-                        return planned[0];
-                    }
-                    double x0 = r.left() * n / 8.0;
-                    double y0 = r.top() * n / 8.0;
-                    double x1 = ((long) r.left() + r.width()) * n / 8.0;
-                    double y1 = ((long) r.top() + r.height()) * n / 8.0;
-                    int sx0 = (int) Math.floor(x0);
-                    int sy0 = (int) Math.floor(y0);
-                    int sx1 = (int) Math.min(Math.ceil(x1), NativeJpeg.scaled(w, n));
-                    int sy1 = (int) Math.min(Math.ceil(y1), NativeJpeg.scaled(h, n));
-                    box[0] = x0 - sx0;
-                    box[1] = y0 - sy0;
-                    box[2] = x1 - sx0;
-                    box[3] = y1 - sy0;
-                    planned[0] = new NativeJpeg.Plan(n, new Region(sy0, sx0, sy1 - sy0, sx1 - sx0));
-                    return planned[0];
+                    planned[0] = ScaledBox.of(r, w, h, n);
+                    return planned[0].plan();
                 });
             } catch (IOException e) {
                 image = null;   // the exact path below reports the problem
             }
             if (image != null) {
-                return new ScaledRegion(image, planned[0].scaleNum(), full[0], box[0], box[1], box[2], box[3]);
+                ScaledBox box = planned[0];
+                return new ScaledRegion(image, box.plan().scaleNum(), full[0], box.left(), box.top(), box.right(),
+                        box.bottom());
             }
             // not a JPEG handled natively (PNG, CMYK, ...): the chooser was not called, the exact path below calls it
         }
@@ -465,19 +445,7 @@ public final class Decoders {
         if (r == null) {
             return whole;
         }
-        try (whole) {
-            if ((long) r.left() + r.width() > whole.width() || (long) r.top() + r.height() > whole.height()) {
-                throw new ImageDecodeException(path, "region " + r.width() + "x" + r.height() + " at (" + r.left()
-                        + ", " + r.top() + ") is outside the " + whole.width() + "x" + whole.height() + " image");
-            }
-            Image out = Image.allocate(whole.mode(), r.width(), r.height());
-            long rowBytes = (long) r.width() * whole.channels();
-            for (int y = 0; y < r.height(); y++) {
-                MemorySegment.copy(whole.data(), ((long) (r.top() + y) * whole.width() + r.left()) * whole.channels(),
-                        out.data(), y * rowBytes, rowBytes);
-            }
-            return out;
-        }
+        return RegionCrop.crop(path, whole, r);
     }
 
     /** Decodes {@code path} and converts it to {@code mode} as PIL's {@code convert} does (see {@link Image#convert}). */

@@ -3,6 +3,7 @@ package org.dataloader4j.vision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 import javax.imageio.stream.ImageInputStream;
@@ -34,7 +35,7 @@ final class FormatSniffer {
             }
             length += n;
         }
-        return length == head.length ? head : java.util.Arrays.copyOf(head, length);
+        return length == head.length ? head : Arrays.copyOf(head, length);
     }
 
     /** True if the first {@code length} bytes of {@code head} start a JPEG stream (SOI and a marker). */
@@ -73,7 +74,8 @@ final class FormatSniffer {
      */
     static void checkRiffLength(Origin origin, ImageInputStream in, byte[] head) throws IOException {
         if (isWebp(head, head.length)) {
-            long stated = (head[4] & 0xFFL) | (head[5] & 0xFFL) << 8 | (head[6] & 0xFFL) << 16 | (head[7] & 0xFFL) << 24;
+            long stated = (head[4] & 0xFFL) | (head[5] & 0xFFL) << 8 | (head[6] & 0xFFL) << 16
+                    | (head[7] & 0xFFL) << 24;
             long actual = in.length();
             if (actual >= 0 && actual < stated + 8) {
                 throw origin.error("truncated WEBP file: its header states " + (stated + 8)

@@ -1,6 +1,9 @@
 package org.dataloader4j.vision;
 
-/** Chooses a {@link ScaledRequest} once the image's full size is known from its header (see {@link Decoders#decodeScaled}). */
+/**
+ * Chooses a {@link ScaledRequest} once the image's full size is known from its header (see
+ * {@link Decoders#decodeScaled}).
+ */
 @FunctionalInterface
 public interface ScaledChooser {
     /** The request for a {@code width × height} image. */
