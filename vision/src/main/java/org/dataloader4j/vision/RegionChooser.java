@@ -6,6 +6,12 @@ package org.dataloader4j.vision;
  */
 @FunctionalInterface
 public interface RegionChooser {
-    /** The region of a {@code width × height} image to decode, or null for all of it. */
+    /**
+     * The region of a {@code width × height} image to decode.
+     *
+     * @param width  the image's width in pixels
+     * @param height the image's height in pixels
+     * @return the region, inside the image, or null for all of it
+     */
     Region choose(int width, int height);
 }

@@ -6,6 +6,12 @@ package org.dataloader4j.vision;
  */
 @FunctionalInterface
 public interface ScaledChooser {
-    /** The request for a {@code width × height} image. */
+    /**
+     * The request for a {@code width × height} image.
+     *
+     * @param width  the image's full width in pixels
+     * @param height the image's full height in pixels
+     * @return the request, not null
+     */
     ScaledRequest choose(int width, int height);
 }

@@ -14,6 +14,14 @@ package org.dataloader4j.vision;
  *     Image pixels = r.image();
  * }
  * }</pre>
+ *
+ * @param image     the decoded pixels, covering the region in whole scaled pixels
+ * @param scaleNum  the DCT scale numerator: the image was decoded at {@code scaleNum/8}
+ * @param region    the region that was asked for, in full-size pixels
+ * @param boxLeft   the region's left edge in {@code image}'s pixel coordinates
+ * @param boxTop    the region's top edge in {@code image}'s pixel coordinates
+ * @param boxRight  the region's right edge in {@code image}'s pixel coordinates
+ * @param boxBottom the region's bottom edge in {@code image}'s pixel coordinates
  */
 public record ScaledRegion(Image image, int scaleNum, Region region, double boxLeft, double boxTop,
                            double boxRight, double boxBottom) implements AutoCloseable {
