@@ -81,7 +81,11 @@ public final class Decoders {
         this.strictJpeg = strictJpeg;
     }
 
-    /** The decoder with the default pixel limit. */
+    /**
+     * The decoder with the default pixel limit.
+     *
+     * @return the shared standard decoder
+     */
     public static Decoders standard() {
         return STANDARD;
     }
@@ -89,6 +93,8 @@ public final class Decoders {
     /**
      * A decoder that refuses images of more than {@code maxPixels} pixels (width × height).
      *
+     * @param maxPixels the largest number of pixels to accept
+     * @return a decoder with this option set and the others as in this one
      * @throws IllegalArgumentException if {@code maxPixels} is not positive
      */
     public Decoders withMaxPixels(long maxPixels) {
@@ -101,6 +107,9 @@ public final class Decoders {
     /**
      * A decoder that uses the native libjpeg-turbo path for JPEG files when it is available ({@code true}, the
      * default) or always the pure-Java decoders ({@code false}). Both give PIL's pixels for gray and colour JPEGs.
+     *
+     * @param enabled whether the native JPEG path may be used
+     * @return a decoder with this option set and the others as in this one
      */
     public Decoders withNativeJpeg(boolean enabled) {
         return new Decoders(maxPixels, enabled, dctScaling, nativeWebp, strictJpeg);
@@ -123,6 +132,9 @@ public final class Decoders {
      * Decoders fast = Decoders.standard().withDctScaling(true);
      * SampleTransform<Path, Image> crop = new RandomResizedCrop(224).decoding(fast);
      * }</pre>
+     *
+     * @param enabled whether fused decode-and-resize paths may decode at a reduced DCT scale
+     * @return a decoder with this option set and the others as in this one
      */
     public Decoders withDctScaling(boolean enabled) {
         return new Decoders(maxPixels, nativeJpeg, enabled, nativeWebp, strictJpeg);
@@ -142,22 +154,37 @@ public final class Decoders {
      * <pre>{@code
      * DatasetFolder<Image, Long> clean = ImageFolder.builder(root, Decoders.standard().withStrictJpeg(true)).build();
      * }</pre>
+     *
+     * @param enabled whether JPEGs that libjpeg repairs are refused
+     * @return a decoder with this option set and the others as in this one
      */
     public Decoders withStrictJpeg(boolean enabled) {
         return new Decoders(maxPixels, nativeJpeg, dctScaling, nativeWebp, enabled);
     }
 
-    /** True if JPEGs with corrupt data that libjpeg repairs are refused (see {@link #withStrictJpeg}). */
+    /**
+     * True if JPEGs with corrupt data that libjpeg repairs are refused (see {@link #withStrictJpeg}).
+     *
+     * @return whether strict JPEG decoding is on
+     */
     public boolean strictJpeg() {
         return strictJpeg;
     }
 
-    /** True if fused decode-and-resize paths may decode at a reduced DCT scale (see {@link #withDctScaling}). */
+    /**
+     * True if fused decode-and-resize paths may decode at a reduced DCT scale (see {@link #withDctScaling}).
+     *
+     * @return whether DCT scaling is on
+     */
     public boolean dctScaling() {
         return dctScaling;
     }
 
-    /** True if this decoder decodes gray, RGB and YCbCr JPEGs natively: enabled and the library is loaded. */
+    /**
+     * True if this decoder decodes gray, RGB and YCbCr JPEGs natively: enabled and the library is loaded.
+     *
+     * @return whether JPEGs go through libjpeg-turbo
+     */
     public boolean usesNativeJpeg() {
         return nativeJpeg && NativeJpeg.available();
     }
@@ -166,22 +193,39 @@ public final class Decoders {
      * A decoder that decodes WebP files with the system's libwebp when it is available ({@code true}, the default:
      * PIL's pixels, also for lossy files and the first frame of animations), or always with the pure-Java ImageIO
      * plugin ({@code false}: lossless files give PIL's pixels, lossy ones differ by a few levels on average).
+     *
+     * @param enabled whether libwebp may be used
+     * @return a decoder with this option set and the others as in this one
      */
     public Decoders withNativeWebp(boolean enabled) {
         return new Decoders(maxPixels, nativeJpeg, dctScaling, enabled, strictJpeg);
     }
 
-    /** True if this decoder decodes WebP files with libwebp: enabled and the library is loaded. */
+    /**
+     * True if this decoder decodes WebP files with libwebp: enabled and the library is loaded.
+     *
+     * @return whether WebP files go through libwebp
+     */
     public boolean usesNativeWebp() {
         return nativeWebp && NativeWebp.available();
     }
 
-    /** The largest number of pixels this decoder accepts. */
+    /**
+     * The largest number of pixels this decoder accepts.
+     *
+     * @return the pixel limit
+     */
     public long maxPixels() {
         return maxPixels;
     }
 
-    /** Decodes with the {@linkplain #standard() standard decoder} and converts to RGB, like torchvision's {@code pil_loader}. */
+    /**
+     * Decodes with the {@linkplain #standard() standard decoder} and converts to RGB, like torchvision's
+     * {@code pil_loader}.
+     *
+     * @param path the image file
+     * @return the image in RGB mode
+     */
     public static Image decodeRGB(Path path) {
         return STANDARD.decode(path, Image.Mode.RGB);
     }
@@ -192,6 +236,8 @@ public final class Decoders {
      * each sample; 16-bit gray PNG/TIFF and PGM with maxval above 255 are clipped at 255, as PIL's conversion of
      * its 32-bit mode to 8 bits does; CMYK and YCCK JPEGs are converted to RGB with PIL's formula.
      *
+     * @param path the image file
+     * @return the decoded image, in the mode PIL opens
      * @throws ImageDecodeException naming the file and the problem
      */
     public Image decode(Path path) {
@@ -214,6 +260,8 @@ public final class Decoders {
      * limit); a truncated file with an intact header passes. Files ImageIO cannot describe (PGM/PPM, or not an
      * image) are decoded in full, so the verdict is the decoder's.
      *
+     * @param path the image file
+     * @return what the file's header declares
      * @throws ImageDecodeException naming the file and the problem
      */
     public ImageHeader header(Path path) {
@@ -258,6 +306,9 @@ public final class Decoders {
      * try (Image img = Decoders.standard().decode(bytes, "shard-000.tar:cat.jpg")) { ... }
      * }</pre>
      *
+     * @param bytes the whole image file
+     * @param name  where the bytes come from, for error messages
+     * @return the decoded image, in the mode PIL opens
      * @throws ImageDecodeException naming {@code name} and the problem ({@link ImageDecodeException#path()} is null)
      */
     public Image decode(byte[] bytes, String name) {
@@ -270,7 +321,15 @@ public final class Decoders {
         }
     }
 
-    /** Decodes {@code bytes} as {@link #decode(byte[], String)} and converts them to {@code mode} as {@link Image#convert}. */
+    /**
+     * Decodes {@code bytes} as {@link #decode(byte[], String)} and converts them to {@code mode} as
+     * {@link Image#convert}.
+     *
+     * @param bytes the whole image file
+     * @param name  where the bytes come from, for error messages
+     * @param mode  the mode to convert to
+     * @return the decoded image in {@code mode}
+     */
     public Image decode(byte[] bytes, String name, Image.Mode mode) {
         Objects.requireNonNull(mode, "mode");
         return converted(decode(bytes, name), mode);
@@ -343,6 +402,12 @@ public final class Decoders {
      * Decoders.dctScale(500, 400, 224, 224);   // 5: at 4/8 the region would be 250 x 200, at 5/8 312.5 x 250
      * Decoders.dctScale(250, 250, 224, 224);   // 8: no reduction leaves 224 x 224
      * }</pre>
+     *
+     * @param regionWidth  the region's width in full-size pixels
+     * @param regionHeight the region's height in full-size pixels
+     * @param minWidth     the width the region will be resized to
+     * @param minHeight    the height the region will be resized to
+     * @return the scale numerator, 1 to 8
      */
     public static int dctScale(int regionWidth, int regionHeight, int minWidth, int minHeight) {
         for (int n = 1; n < 8; n++) {
@@ -368,6 +433,9 @@ public final class Decoders {
      * }
      * }</pre>
      *
+     * @param path    the image file
+     * @param chooser picks the region and the target size from the full image size
+     * @return the decoded pixels and where the region lies in them
      * @throws ImageDecodeException naming the file if it cannot be decoded or the region is not inside the image
      */
     public ScaledRegion decodeScaled(Path path, ScaledChooser chooser) {
@@ -411,6 +479,12 @@ public final class Decoders {
      * region's bottom are decoded, and only the columns around it are colour-converted; other files are decoded
      * whole and cropped.
      *
+     * @param path   the image file
+     * @param top    the region's first row
+     * @param left   the region's first column
+     * @param height the number of rows
+     * @param width  the number of columns
+     * @return the region's pixels, in the mode {@link #decode(Path)} gives
      * @throws IllegalArgumentException for a non-positive size or a negative origin
      * @throws ImageDecodeException     naming the file if it cannot be decoded or the region is not inside the image
      */
@@ -424,6 +498,9 @@ public final class Decoders {
      * with exactly the pixels of decoding the whole image and cropping. On the native JPEG path the size comes from
      * the header and only the region is decoded; this is how {@code RandomResizedCrop} decodes just its crop.
      *
+     * @param path    the image file
+     * @param chooser picks the region from the image's size
+     * @return the region's pixels (the whole image when the chooser returns null)
      * @throws ImageDecodeException naming the file if it cannot be decoded or the region is not inside the image
      */
     public Image decodeRegion(Path path, RegionChooser chooser) {
@@ -448,7 +525,13 @@ public final class Decoders {
         return RegionCrop.crop(path, whole, r);
     }
 
-    /** Decodes {@code path} and converts it to {@code mode} as PIL's {@code convert} does (see {@link Image#convert}). */
+    /**
+     * Decodes {@code path} and converts it to {@code mode} as PIL's {@code convert} does (see {@link Image#convert}).
+     *
+     * @param path the image file
+     * @param mode the mode to convert to
+     * @return the decoded image in {@code mode}
+     */
     public Image decode(Path path, Image.Mode mode) {
         Objects.requireNonNull(mode, "mode");
         return converted(decode(path), mode);
@@ -470,6 +553,8 @@ public final class Decoders {
      * libwebp 1.2.4 (libwebp.so.7, libwebpdemux.so.2) through java.lang.foreign, ..."}.
      * {@link #standard()} uses the native paths when they are available; {@link #withNativeJpeg} and
      * {@link #withNativeWebp} turn them off.
+     *
+     * @return a one-line description of the decoders in use
      */
     public static String describe() {
         StringBuilder sb = new StringBuilder(ImageIODecoding.describe());
