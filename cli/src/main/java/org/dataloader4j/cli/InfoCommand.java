@@ -17,6 +17,7 @@ import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
 import org.dataloader4j.vision.ImageDecodeException;
 import org.dataloader4j.vision.ImageFolder;
+import org.dataloader4j.vision.ImageHeader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -248,7 +249,7 @@ final class InfoCommand implements Callable<Integer> {
         }
         try (Image decoded = image) {
             return new Probe(normalizeFormat(Decoders.standard().header(file).format()),
-                    Decoders.modeName(decoded.channels()), decoded.width(), decoded.height(), warning);
+                    ImageHeader.modeName(decoded.channels()), decoded.width(), decoded.height(), warning);
         }
     }
 
@@ -257,7 +258,7 @@ final class InfoCommand implements Callable<Integer> {
         if (!Files.isReadable(file)) {
             throw new ImageDecodeException(file, "the file cannot be read (permissions?)");
         }
-        Decoders.Header h = Decoders.standard().header(file);
+        ImageHeader h = Decoders.standard().header(file);
         return new Probe(normalizeFormat(h.format()), h.mode(), h.width(), h.height(), null);
     }
 

@@ -1,26 +1,15 @@
 package org.dataloader4j.vision;
 
-import java.awt.image.BufferedImage;
-import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 import javax.imageio.ImageIO;
-import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -55,7 +44,11 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * is checked against the size in the file's header before any pixel memory is allocated; the default is PIL's
  * decompression-bomb error threshold, {@code 2 × 89,478,485} pixels.
  *
- * <p>Instances are immutable and safe to share between threads.
+ * <p>Instances are immutable and safe to share between threads. This class holds the options and picks the decoder
+ * for each file; the work is done by {@code FormatSniffer} (the format from the magic bytes), {@code NativeJpeg},
+ * {@code NativeWebp}, {@code PnmReader} and {@code ImageIODecoding} (the pure-Java path), with the results and
+ * requests as top-level values: {@link ImageHeader}, {@link Region}, {@link RegionChooser}, {@link ScaledRequest},
+ * {@link ScaledChooser} and {@link ScaledRegion}.
  *
  * <pre>{@code
  * try (Image img = Decoders.standard().decode(Path.of("cat.jpg"), Image.Mode.RGB)) { ... }
@@ -88,7 +81,11 @@ public final class Decoders {
         this.strictJpeg = strictJpeg;
     }
 
-    /** The decoder with the default pixel limit. */
+    /**
+     * The decoder with the default pixel limit.
+     *
+     * @return the shared standard decoder
+     */
     public static Decoders standard() {
         return STANDARD;
     }
@@ -96,6 +93,8 @@ public final class Decoders {
     /**
      * A decoder that refuses images of more than {@code maxPixels} pixels (width × height).
      *
+     * @param maxPixels the largest number of pixels to accept
+     * @return a decoder with this option set and the others as in this one
      * @throws IllegalArgumentException if {@code maxPixels} is not positive
      */
     public Decoders withMaxPixels(long maxPixels) {
@@ -108,6 +107,9 @@ public final class Decoders {
     /**
      * A decoder that uses the native libjpeg-turbo path for JPEG files when it is available ({@code true}, the
      * default) or always the pure-Java decoders ({@code false}). Both give PIL's pixels for gray and colour JPEGs.
+     *
+     * @param enabled whether the native JPEG path may be used
+     * @return a decoder with this option set and the others as in this one
      */
     public Decoders withNativeJpeg(boolean enabled) {
         return new Decoders(maxPixels, enabled, dctScaling, nativeWebp, strictJpeg);
@@ -130,6 +132,9 @@ public final class Decoders {
      * Decoders fast = Decoders.standard().withDctScaling(true);
      * SampleTransform<Path, Image> crop = new RandomResizedCrop(224).decoding(fast);
      * }</pre>
+     *
+     * @param enabled whether fused decode-and-resize paths may decode at a reduced DCT scale
+     * @return a decoder with this option set and the others as in this one
      */
     public Decoders withDctScaling(boolean enabled) {
         return new Decoders(maxPixels, nativeJpeg, enabled, nativeWebp, strictJpeg);
@@ -149,28 +154,37 @@ public final class Decoders {
      * <pre>{@code
      * DatasetFolder<Image, Long> clean = ImageFolder.builder(root, Decoders.standard().withStrictJpeg(true)).build();
      * }</pre>
+     *
+     * @param enabled whether JPEGs that libjpeg repairs are refused
+     * @return a decoder with this option set and the others as in this one
      */
     public Decoders withStrictJpeg(boolean enabled) {
         return new Decoders(maxPixels, nativeJpeg, dctScaling, nativeWebp, enabled);
     }
 
-    /** True if JPEGs with corrupt data that libjpeg repairs are refused (see {@link #withStrictJpeg}). */
+    /**
+     * True if JPEGs with corrupt data that libjpeg repairs are refused (see {@link #withStrictJpeg}).
+     *
+     * @return whether strict JPEG decoding is on
+     */
     public boolean strictJpeg() {
         return strictJpeg;
     }
 
-    /** The message of a strict decoder's refusal of a file that {@code warning} says libjpeg repaired. */
-    static String strictRefusal(String format, String warning) {
-        return "damaged " + format + " data: " + warning + " (PIL loads this file with libjpeg's repair; refused"
-                + " because strict JPEG decoding is on, see Decoders.withStrictJpeg)";
-    }
-
-    /** True if fused decode-and-resize paths may decode at a reduced DCT scale (see {@link #withDctScaling}). */
+    /**
+     * True if fused decode-and-resize paths may decode at a reduced DCT scale (see {@link #withDctScaling}).
+     *
+     * @return whether DCT scaling is on
+     */
     public boolean dctScaling() {
         return dctScaling;
     }
 
-    /** True if this decoder decodes gray, RGB and YCbCr JPEGs natively: enabled and the library is loaded. */
+    /**
+     * True if this decoder decodes gray, RGB and YCbCr JPEGs natively: enabled and the library is loaded.
+     *
+     * @return whether JPEGs go through libjpeg-turbo
+     */
     public boolean usesNativeJpeg() {
         return nativeJpeg && NativeJpeg.available();
     }
@@ -179,22 +193,39 @@ public final class Decoders {
      * A decoder that decodes WebP files with the system's libwebp when it is available ({@code true}, the default:
      * PIL's pixels, also for lossy files and the first frame of animations), or always with the pure-Java ImageIO
      * plugin ({@code false}: lossless files give PIL's pixels, lossy ones differ by a few levels on average).
+     *
+     * @param enabled whether libwebp may be used
+     * @return a decoder with this option set and the others as in this one
      */
     public Decoders withNativeWebp(boolean enabled) {
         return new Decoders(maxPixels, nativeJpeg, dctScaling, enabled, strictJpeg);
     }
 
-    /** True if this decoder decodes WebP files with libwebp: enabled and the library is loaded. */
+    /**
+     * True if this decoder decodes WebP files with libwebp: enabled and the library is loaded.
+     *
+     * @return whether WebP files go through libwebp
+     */
     public boolean usesNativeWebp() {
         return nativeWebp && NativeWebp.available();
     }
 
-    /** The largest number of pixels this decoder accepts. */
+    /**
+     * The largest number of pixels this decoder accepts.
+     *
+     * @return the pixel limit
+     */
     public long maxPixels() {
         return maxPixels;
     }
 
-    /** Decodes with the {@linkplain #standard() standard decoder} and converts to RGB, like torchvision's {@code pil_loader}. */
+    /**
+     * Decodes with the {@linkplain #standard() standard decoder} and converts to RGB, like torchvision's
+     * {@code pil_loader}.
+     *
+     * @param path the image file
+     * @return the image in RGB mode
+     */
     public static Image decodeRGB(Path path) {
         return STANDARD.decode(path, Image.Mode.RGB);
     }
@@ -205,6 +236,8 @@ public final class Decoders {
      * each sample; 16-bit gray PNG/TIFF and PGM with maxval above 255 are clipped at 255, as PIL's conversion of
      * its 32-bit mode to 8 bits does; CMYK and YCCK JPEGs are converted to RGB with PIL's formula.
      *
+     * @param path the image file
+     * @return the decoded image, in the mode PIL opens
      * @throws ImageDecodeException naming the file and the problem
      */
     public Image decode(Path path) {
@@ -222,25 +255,16 @@ public final class Decoders {
     }
 
     /**
-     * What an image file's header declares, read without decoding its pixels: the format (as the image reader
-     * names it, upper case), the pixel mode ({@code "L (gray)"}, {@code "RGB"}, {@code "P (palette)"},
-     * {@code "CMYK"}, ... or {@code "unknown"}), and the size.
+     * Reads only what {@code path}'s header says (format, pixel mode and size, see {@link ImageHeader}), with the
+     * same checks before any pixel as {@link #decode(Path)} (empty file, corrupt header, invalid size, the pixel
+     * limit); a truncated file with an intact header passes. Files ImageIO cannot describe (PGM/PPM, or not an
+     * image) are decoded in full, so the verdict is the decoder's.
      *
-     * <pre>{@code
-     * Decoders.Header h = Decoders.standard().header(Path.of("cat.jpg"));   // JPEG, RGB, 500 x 375
-     * }</pre>
-     */
-    public record Header(String format, String mode, int width, int height) {
-    }
-
-    /**
-     * Reads only what {@code path}'s header says, with the same checks before any pixel as {@link #decode(Path)}
-     * (empty file, corrupt header, invalid size, the pixel limit); a truncated file with an intact header passes.
-     * Files ImageIO cannot describe (PGM/PPM, or not an image) are decoded in full, so the verdict is the decoder's.
-     *
+     * @param path the image file
+     * @return what the file's header declares
      * @throws ImageDecodeException naming the file and the problem
      */
-    public Header header(Path path) {
+    public ImageHeader header(Path path) {
         Objects.requireNonNull(path, "path");
         if (Files.isDirectory(path)) {
             throw new ImageDecodeException(path, "it is a directory, not a file");
@@ -254,81 +278,22 @@ public final class Decoders {
             if (!usesNativeWebp() || !NativeWebp.animationAvailable()) {
                 WebpFallbackCheck.check(origin, in);   // what decode refuses before the pure-Java reader
             }
-            Header webp = usesNativeWebp() ? NativeWebp.header(origin, in, maxPixels) : null;   // null: not WebP
+            ImageHeader webp = usesNativeWebp() ? NativeWebp.header(origin, in, maxPixels) : null;   // null: not WebP
             if (webp != null) {
                 return webp;
             }
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 try (Image image = decode(path)) {
-                    return new Header(pnmFormat(path), modeName(image.channels()), image.width(), image.height());
+                    return new ImageHeader(FormatSniffer.pnmFormat(path), ImageHeader.modeName(image.channels()),
+                            image.width(), image.height());
                 }
             }
-            ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                String format = formatName(reader);
-                int width;
-                int height;
-                try {
-                    width = reader.getWidth(0);
-                    height = reader.getHeight(0);
-                } catch (IOException | RuntimeException e) {
-                    throw origin.error("corrupt " + format + " header: " + describe(e), e);
-                }
-                checkPixels(origin, width, height, maxPixels);
-                return new Header(format, declaredMode(reader), width, height);
-            } finally {
-                reader.dispose();
-            }
+            return ImageIODecoding.header(origin, in, readers.next(), maxPixels);
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
             throw new ImageDecodeException(path, "no such file or it cannot be opened (" + e.getMessage() + ")", e);
         } catch (IOException e) {
             throw new ImageDecodeException(path, "cannot read the file: " + e, e);
-        }
-    }
-
-    /** The pixel mode a reader's header declares, or "unknown" when it cannot tell without decoding. */
-    private static String declaredMode(ImageReader reader) {
-        try {
-            ImageTypeSpecifier type = reader.getRawImageType(0);
-            if (type == null) {
-                Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
-                type = types.hasNext() ? types.next() : null;
-            }
-            if (type == null) {
-                return "unknown";
-            }
-            var cm = type.getColorModel();
-            if (cm instanceof java.awt.image.IndexColorModel icm) {
-                return icm.hasAlpha() ? "P (palette + alpha)" : "P (palette)";
-            }
-            if (cm.getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK) {
-                return "CMYK";
-            }
-            return modeName(cm.getNumComponents());
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
-    /** A name for a pixel layout of {@code channels} channels, as {@link Header#mode()} gives it. */
-    public static String modeName(int channels) {
-        return switch (channels) {
-            case 1 -> "L (gray)";
-            case 2 -> "LA (gray + alpha)";
-            case 3 -> "RGB";
-            case 4 -> "RGBA";
-            default -> channels + " channels";
-        };
-    }
-
-    /** The format of a file the decoder reads itself (PGM/PPM), from its magic number. */
-    private static String pnmFormat(Path path) throws IOException {
-        try (var in = Files.newInputStream(path)) {
-            byte[] head = in.readNBytes(2);
-            return head.length == 2 && head[0] == 'P' ? (head[1] == '5' ? "PGM" : head[1] == '6' ? "PPM" : "PNM")
-                    : "unknown";
         }
     }
 
@@ -341,6 +306,9 @@ public final class Decoders {
      * try (Image img = Decoders.standard().decode(bytes, "shard-000.tar:cat.jpg")) { ... }
      * }</pre>
      *
+     * @param bytes the whole image file
+     * @param name  where the bytes come from, for error messages
+     * @return the decoded image, in the mode PIL opens
      * @throws ImageDecodeException naming {@code name} and the problem ({@link ImageDecodeException#path()} is null)
      */
     public Image decode(byte[] bytes, String name) {
@@ -353,7 +321,15 @@ public final class Decoders {
         }
     }
 
-    /** Decodes {@code bytes} as {@link #decode(byte[], String)} and converts them to {@code mode} as {@link Image#convert}. */
+    /**
+     * Decodes {@code bytes} as {@link #decode(byte[], String)} and converts them to {@code mode} as
+     * {@link Image#convert}.
+     *
+     * @param bytes the whole image file
+     * @param name  where the bytes come from, for error messages
+     * @param mode  the mode to convert to
+     * @return the decoded image in {@code mode}
+     */
     public Image decode(byte[] bytes, String name, Image.Mode mode) {
         Objects.requireNonNull(mode, "mode");
         return converted(decode(bytes, name), mode);
@@ -382,30 +358,22 @@ public final class Decoders {
      * it when it comes from memory, {@code path} is the file otherwise (for the native JPEG and PNM readers).
      */
     private Image decode(Origin origin, ImageInputStream in, byte[] bytes, Path path) throws IOException {
-        byte[] head = new byte[16];
-        int headLength = 0;
-        while (headLength < head.length) {
-            int n = in.read(head, headLength, head.length - headLength);
-            if (n <= 0) {
-                break;
-            }
-            headLength += n;
-        }
-        if (headLength == 0) {
+        byte[] head = FormatSniffer.readHead(in);
+        if (head.length == 0) {
             throw origin.error("the file is empty");
         }
-        if (usesNativeJpeg() && NativeJpeg.isJpeg(head, headLength)) {
+        if (usesNativeJpeg() && FormatSniffer.isJpeg(head, head.length)) {
             Image image = bytes != null ? NativeJpeg.decode(bytes, origin, maxPixels, strictJpeg)
                     : NativeJpeg.decode(path, maxPixels, strictJpeg, 8, 0, 0, 0, 0);
             if (image != null) {
                 return image;
             }   // CMYK, YCCK and other colour spaces: the Java path below
         }
-        if (PnmReader.isPnm(head, headLength)) {
+        if (FormatSniffer.isPnm(head, head.length)) {
             return bytes != null ? PnmReader.read(bytes, origin, maxPixels) : PnmReader.read(path, maxPixels);
         }
-        checkRiffLength(origin, in, head, headLength);
-        if (NativeWebp.isWebp(head, headLength)) {
+        FormatSniffer.checkRiffLength(origin, in, head);
+        if (FormatSniffer.isWebp(head, head.length)) {
             Image image = !usesNativeWebp() ? null
                     : bytes != null ? NativeWebp.decode(bytes, origin, maxPixels) : NativeWebp.decode(path, maxPixels);
             if (image != null) {
@@ -418,27 +386,9 @@ public final class Decoders {
         if (!readers.hasNext()) {
             throw origin.error("not an image in a supported format (JPEG, PNG, BMP, TIFF, WebP,"
                     + " PGM/PPM); the file starts with bytes "
-                    + HexFormat.ofDelimiter(" ").formatHex(head, 0, headLength));
+                    + FormatSniffer.hex(head));
         }
-        return read(origin, in, readers.next());
-    }
-
-    /** A region of an image: top row, left column, height and width in pixels. */
-    public record Region(int top, int left, int height, int width) {
-        /** @throws IllegalArgumentException for a non-positive size or a negative origin */
-        public Region {
-            if (height <= 0 || width <= 0 || top < 0 || left < 0) {
-                throw new IllegalArgumentException("a region must have a positive size and a non-negative origin, but"
-                        + " got " + width + "x" + height + " at (left=" + left + ", top=" + top + ")");
-            }
-        }
-    }
-
-    /** Chooses the region to decode once the image's size is known from its header. */
-    @FunctionalInterface
-    public interface RegionChooser {
-        /** The region of a {@code width × height} image to decode, or null for all of it. */
-        Region choose(int width, int height);
+        return ImageIODecoding.read(origin, in, readers.next(), maxPixels, strictJpeg);
     }
 
     /**
@@ -452,6 +402,12 @@ public final class Decoders {
      * Decoders.dctScale(500, 400, 224, 224);   // 5: at 4/8 the region would be 250 x 200, at 5/8 312.5 x 250
      * Decoders.dctScale(250, 250, 224, 224);   // 8: no reduction leaves 224 x 224
      * }</pre>
+     *
+     * @param regionWidth  the region's width in full-size pixels
+     * @param regionHeight the region's height in full-size pixels
+     * @param minWidth     the width the region will be resized to
+     * @param minHeight    the height the region will be resized to
+     * @return the scale numerator, 1 to 8
      */
     public static int dctScale(int regionWidth, int regionHeight, int minWidth, int minHeight) {
         for (int n = 1; n < 8; n++) {
@@ -463,55 +419,6 @@ public final class Decoders {
     }
 
     /**
-     * What a fused decode-and-resize wants, chosen from the full image size: the {@code region} to decode (in
-     * full-size pixels; null for the whole image) and the size it will be resized to, below which the decode must
-     * not scale it.
-     *
-     * <pre>{@code
-     * Decoders.ScaledChooser wholeTo256 = (w, h) -> new Decoders.ScaledRequest(null, 256, 256);
-     * }</pre>
-     */
-    public record ScaledRequest(Region region, int minWidth, int minHeight) {
-        /** @throws IllegalArgumentException for a non-positive target size */
-        public ScaledRequest {
-            if (minWidth <= 0 || minHeight <= 0) {
-                throw new IllegalArgumentException("the target size must be positive, but got " + minWidth + "x"
-                        + minHeight);
-            }
-        }
-    }
-
-    /** Chooses a {@link ScaledRequest} once the image's full size is known from its header. */
-    @FunctionalInterface
-    public interface ScaledChooser {
-        /** The request for a {@code width × height} image. */
-        ScaledRequest choose(int width, int height);
-    }
-
-    /**
-     * The result of {@link #decodeScaled}: {@code image} holds the pixels of {@code region} (full-size pixels) as
-     * decoded at scale {@code scaleNum/8}, covering whole scaled pixels; the region itself lies at
-     * ({@code boxLeft}, {@code boxTop}) .. ({@code boxRight}, {@code boxBottom}) in {@code image}'s pixel
-     * coordinates (fractional when the region's edges fall inside a scaled pixel). With {@code scaleNum == 8}
-     * the image is exactly the region and the box is {@code (0, 0, width, height)}. Closing it closes the image.
-     *
-     * <pre>{@code
-     * // a 400x300 region resized to 100x75 at least: decoded at 2/8 (100x75), the box is (0, 0, 100, 75)
-     * try (Decoders.ScaledRegion r = decoders.withDctScaling(true).decodeScaled(path,
-     *         (w, h) -> new Decoders.ScaledRequest(new Decoders.Region(0, 0, 300, 400), 100, 75))) {
-     *     Image pixels = r.image();
-     * }
-     * }</pre>
-     */
-    public record ScaledRegion(Image image, int scaleNum, Region region, double boxLeft, double boxTop,
-                               double boxRight, double boxBottom) implements AutoCloseable {
-        @Override
-        public void close() {
-            image.close();
-        }
-    }
-
-    /**
      * Decodes the region {@code chooser} picks, at the strongest DCT scale {@link #dctScale} allows for the
      * request's target size, when {@linkplain #withDctScaling DCT scaling} is on and the file is a gray or colour
      * JPEG on the native path; otherwise exactly as {@link #decodeRegion(Path, RegionChooser)} (scale 8/8). The
@@ -520,12 +427,15 @@ public final class Decoders {
      *
      * <pre>{@code
      * Decoders d = Decoders.standard().withDctScaling(true);
-     * try (Decoders.ScaledRegion r = d.decodeScaled(path,
-     *         (w, h) -> new Decoders.ScaledRequest(new Decoders.Region(0, 0, h, w), 224, 224))) {
+     * try (ScaledRegion r = d.decodeScaled(path,
+     *         (w, h) -> new ScaledRequest(new Region(0, 0, h, w), 224, 224))) {
      *     System.out.println(r.scaleNum() + "/8: " + r.image());
      * }
      * }</pre>
      *
+     * @param path    the image file
+     * @param chooser picks the region and the target size from the full image size
+     * @return the decoded pixels and where the region lies in them
      * @throws ImageDecodeException naming the file if it cannot be decoded or the region is not inside the image
      */
     public ScaledRegion decodeScaled(Path path, ScaledChooser chooser) {
@@ -533,45 +443,25 @@ public final class Decoders {
         Objects.requireNonNull(chooser, "chooser");
         Region[] full = new Region[1];
         if (dctScaling && usesNativeJpeg() && !Files.isDirectory(path)) {
-            NativeJpeg.Plan[] planned = new NativeJpeg.Plan[1];
-            double[] box = new double[4];
+            ScaledBox[] planned = new ScaledBox[1];
             Image image;
             try {
                 image = NativeJpeg.decode(path, maxPixels, strictJpeg, (w, h) -> {
                     ScaledRequest rq = Objects.requireNonNull(chooser.choose(w, h), "the chooser returned null");
                     Region r = rq.region() == null ? new Region(0, 0, h, w) : rq.region();
                     full[0] = r;
-                    if ((long) r.left() + r.width() > w || (long) r.top() + r.height() > h) {
-                        throw new ImageDecodeException(path, "region " + r.width() + "x" + r.height() + " at ("
-                                + r.left() + ", " + r.top() + ") is outside the " + w + "x" + h + " image");
-                    }
+                    RegionCrop.checkInside(path, r, w, h);
                     int n = dctScale(r.width(), r.height(), rq.minWidth(), rq.minHeight());
-                    if (n == 8) {
-                        planned[0] = new NativeJpeg.Plan(8, r);
-                        box[2] = r.width();
-                        box[3] = r.height();
-                        return planned[0];
-                    }
-                    double x0 = r.left() * n / 8.0;
-                    double y0 = r.top() * n / 8.0;
-                    double x1 = ((long) r.left() + r.width()) * n / 8.0;
-                    double y1 = ((long) r.top() + r.height()) * n / 8.0;
-                    int sx0 = (int) Math.floor(x0);
-                    int sy0 = (int) Math.floor(y0);
-                    int sx1 = (int) Math.min(Math.ceil(x1), NativeJpeg.scaled(w, n));
-                    int sy1 = (int) Math.min(Math.ceil(y1), NativeJpeg.scaled(h, n));
-                    box[0] = x0 - sx0;
-                    box[1] = y0 - sy0;
-                    box[2] = x1 - sx0;
-                    box[3] = y1 - sy0;
-                    planned[0] = new NativeJpeg.Plan(n, new Region(sy0, sx0, sy1 - sy0, sx1 - sx0));
-                    return planned[0];
+                    planned[0] = ScaledBox.of(r, w, h, n);
+                    return planned[0].plan();
                 });
             } catch (IOException e) {
                 image = null;   // the exact path below reports the problem
             }
             if (image != null) {
-                return new ScaledRegion(image, planned[0].scaleNum(), full[0], box[0], box[1], box[2], box[3]);
+                ScaledBox box = planned[0];
+                return new ScaledRegion(image, box.plan().scaleNum(), full[0], box.left(), box.top(), box.right(),
+                        box.bottom());
             }
             // not a JPEG handled natively (PNG, CMYK, ...): the chooser was not called, the exact path below calls it
         }
@@ -589,6 +479,12 @@ public final class Decoders {
      * region's bottom are decoded, and only the columns around it are colour-converted; other files are decoded
      * whole and cropped.
      *
+     * @param path   the image file
+     * @param top    the region's first row
+     * @param left   the region's first column
+     * @param height the number of rows
+     * @param width  the number of columns
+     * @return the region's pixels, in the mode {@link #decode(Path)} gives
      * @throws IllegalArgumentException for a non-positive size or a negative origin
      * @throws ImageDecodeException     naming the file if it cannot be decoded or the region is not inside the image
      */
@@ -602,6 +498,9 @@ public final class Decoders {
      * with exactly the pixels of decoding the whole image and cropping. On the native JPEG path the size comes from
      * the header and only the region is decoded; this is how {@code RandomResizedCrop} decodes just its crop.
      *
+     * @param path    the image file
+     * @param chooser picks the region from the image's size
+     * @return the region's pixels (the whole image when the chooser returns null)
      * @throws ImageDecodeException naming the file if it cannot be decoded or the region is not inside the image
      */
     public Image decodeRegion(Path path, RegionChooser chooser) {
@@ -623,22 +522,16 @@ public final class Decoders {
         if (r == null) {
             return whole;
         }
-        try (whole) {
-            if ((long) r.left() + r.width() > whole.width() || (long) r.top() + r.height() > whole.height()) {
-                throw new ImageDecodeException(path, "region " + r.width() + "x" + r.height() + " at (" + r.left()
-                        + ", " + r.top() + ") is outside the " + whole.width() + "x" + whole.height() + " image");
-            }
-            Image out = Image.allocate(whole.mode(), r.width(), r.height());
-            long rowBytes = (long) r.width() * whole.channels();
-            for (int y = 0; y < r.height(); y++) {
-                MemorySegment.copy(whole.data(), ((long) (r.top() + y) * whole.width() + r.left()) * whole.channels(),
-                        out.data(), y * rowBytes, rowBytes);
-            }
-            return out;
-        }
+        return RegionCrop.crop(path, whole, r);
     }
 
-    /** Decodes {@code path} and converts it to {@code mode} as PIL's {@code convert} does (see {@link Image#convert}). */
+    /**
+     * Decodes {@code path} and converts it to {@code mode} as PIL's {@code convert} does (see {@link Image#convert}).
+     *
+     * @param path the image file
+     * @param mode the mode to convert to
+     * @return the decoded image in {@code mode}
+     */
     public Image decode(Path path, Image.Mode mode) {
         Objects.requireNonNull(mode, "mode");
         return converted(decode(path), mode);
@@ -653,172 +546,6 @@ public final class Decoders {
         }
     }
 
-    private Image read(Origin origin, ImageInputStream in, ImageReader reader) {
-        String format = formatName(reader);
-        List<String> warnings = new ArrayList<>();
-        try {
-            reader.setInput(in, true, true);
-            int width;
-            int height;
-            try {
-                width = reader.getWidth(0);
-                height = reader.getHeight(0);
-            } catch (IOException | RuntimeException e) {
-                throw origin.error("corrupt " + format + " header: " + describe(e), e);
-            }
-            checkPixels(origin, width, height, maxPixels);
-            reader.addIIOReadWarningListener((IIOReadWarningListener) (source, warning) -> warnings.add(warning));
-            ImageReadParam param = reader.getDefaultReadParam();
-            Image image;
-            ImageTypeSpecifier raw = rawType(reader);
-            if (raw != null && raw.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK
-                    && reader.canReadRaster()) {
-                boolean adobe = hasAdobeMarker(in);
-                Raster raster = reader.readRaster(0, param);
-                image = RasterConverter.fromCmyk(raster, raster.getWidth(), raster.getHeight(), adobe);
-            } else {
-                BufferedImage bi = reader.read(0, param);
-                image = RasterConverter.toImage(bi);
-            }
-            for (String w : warnings) {
-                if (isFatalWarning(w)) {
-                    image.close();
-                    throw origin.error("truncated or corrupt " + format + " data: " + w);
-                }
-            }
-            for (String w : warnings) {
-                if (strictJpeg && isRepairedJpegWarning(w)) {
-                    image.close();
-                    throw origin.error(strictRefusal(format, w));
-                }
-                if (isRepairedJpegWarning(w) && JpegStructure.isProgressive(in)) {
-                    image.close();
-                    throw origin.error("damaged progressive JPEG data: " + w + "; libjpeg-turbo (PIL, the native"
-                            + " path) smooths the missing coefficients differently from the pure-Java decoder, so"
-                            + " it refuses the file rather than give other pixels than PIL");
-                }
-            }
-            return image;
-        } catch (ImageDecodeException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            String detail = warnings.isEmpty() ? "" : " (warnings: " + String.join("; ", warnings) + ")";
-            throw origin.error("corrupt or truncated " + format + " data: " + describe(e) + detail, e);
-        } finally {
-            reader.dispose();
-        }
-    }
-
-    /**
-     * A WebP file is a RIFF container whose header states its length; the WebP plugin does not notice missing
-     * data (it leaves the rest of the image black), so a file shorter than stated is refused here, as PIL does.
-     */
-    private static void checkRiffLength(Origin origin, ImageInputStream in, byte[] head, int headLength)
-            throws IOException {
-        if (headLength >= 12 && head[0] == 'R' && head[1] == 'I' && head[2] == 'F' && head[3] == 'F'
-                && head[8] == 'W' && head[9] == 'E' && head[10] == 'B' && head[11] == 'P') {
-            long stated = (head[4] & 0xFFL) | (head[5] & 0xFFL) << 8 | (head[6] & 0xFFL) << 16 | (head[7] & 0xFFL) << 24;
-            long actual = in.length();
-            if (actual >= 0 && actual < stated + 8) {
-                throw origin.error("truncated WEBP file: its header states " + (stated + 8)
-                        + " bytes, but the file has " + actual);
-            }
-        }
-    }
-
-    /**
-     * True if the JPEG has an Adobe APP14 segment before its first frame: its CMYK samples are then stored
-     * inverted (as Photoshop writes them), and PIL reads them as "CMYK;I". The stream position is restored.
-     */
-    private static boolean hasAdobeMarker(ImageInputStream in) throws IOException {
-        long saved = in.getStreamPosition();
-        try {
-            in.seek(2);
-            while (true) {
-                int ff = in.read();
-                int marker = in.read();
-                if (ff != 0xFF || marker < 0) {
-                    return false;
-                }
-                if (marker == 0xDA || (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xCC)) {
-                    return false;   // start of scan or a frame header: no Adobe segment before it
-                }
-                int length = in.readUnsignedShort();
-                long next = in.getStreamPosition() + length - 2;
-                if (marker == 0xEE && length >= 7) {
-                    byte[] id = new byte[5];
-                    in.readFully(id);
-                    if ("Adobe".equals(new String(id, java.nio.charset.StandardCharsets.US_ASCII))) {
-                        return true;
-                    }
-                }
-                in.seek(next);
-            }
-        } catch (java.io.EOFException e) {
-            return false;
-        } finally {
-            in.seek(saved);
-        }
-    }
-
-    private static ImageTypeSpecifier rawType(ImageReader reader) {
-        try {
-            return reader.getRawImageType(0);
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Warnings that mean pixels are missing: PIL raises "image file is truncated" for these. libjpeg's "premature
-     * end of data segment" is not one: the data ends at a marker, libjpeg fills the rest, and PIL keeps the image.
-     */
-    private static boolean isFatalWarning(String warning) {
-        String w = warning.toLowerCase(java.util.Locale.ROOT);
-        return !isRepairedJpegWarning(warning)
-                && (w.contains("premature end") || w.contains("truncat") || w.contains("end of file"));
-    }
-
-    /**
-     * libjpeg's warnings about corrupt data it repaired ("Corrupt JPEG data: ...", a bad progression or SOS), which
-     * PIL accepts; the native path's list is in dl4j_jpeg.c.
-     */
-    private static boolean isRepairedJpegWarning(String warning) {
-        String w = warning.toLowerCase(java.util.Locale.ROOT);
-        return w.startsWith("corrupt jpeg data") || w.startsWith("invalid sos parameters")
-                || w.startsWith("inconsistent progression");
-    }
-
-    private static String describe(Throwable e) {
-        String m = e.getMessage();
-        return m == null || m.isBlank() ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + m;
-    }
-
-    private static String formatName(ImageReader reader) {
-        try {
-            String name = reader.getFormatName();
-            return name == null ? "image" : name.toUpperCase(java.util.Locale.ROOT);
-        } catch (IOException e) {
-            return "image";
-        }
-    }
-
-    static void checkPixels(Origin origin, long width, long height, long maxPixels) {
-        if (width <= 0 || height <= 0) {
-            throw origin.error("invalid image size " + width + "x" + height + " in the header");
-        }
-        long pixels = width * height;
-        if (pixels > maxPixels) {
-            throw origin.error("image size " + width + "x" + height + " (" + pixels
-                    + " pixels) exceeds the limit of " + maxPixels + " pixels; it could be a decompression bomb"
-                    + " (raise the limit with Decoders.withMaxPixels)");
-        }
-        if (width > Integer.MAX_VALUE || height > Integer.MAX_VALUE || pixels * 4 > Integer.MAX_VALUE - 8) {
-            throw origin.error("image size " + width + "x" + height
-                    + " is too large for the pure-Java decoder (at most 2^31 bytes of pixels)");
-        }
-    }
-
     /**
      * Which decoder handles each format and whether the native JPEG path is in use, and if not why, for example
      * {@code "pure Java (javax.imageio): JPEG -> com.twelvemonkeys...JPEGImageReader, PNG -> ...; PGM/PPM -> ...;
@@ -826,15 +553,11 @@ public final class Decoders {
      * libwebp 1.2.4 (libwebp.so.7, libwebpdemux.so.2) through java.lang.foreign, ..."}.
      * {@link #standard()} uses the native paths when they are available; {@link #withNativeJpeg} and
      * {@link #withNativeWebp} turn them off.
+     *
+     * @return a one-line description of the decoders in use
      */
     public static String describe() {
-        Map<String, String> used = new LinkedHashMap<>();
-        for (String format : List.of("jpeg", "png", "bmp", "tiff", "webp")) {
-            Iterator<ImageReader> it = ImageIO.getImageReadersByFormatName(format);
-            used.put(format.toUpperCase(java.util.Locale.ROOT), it.hasNext() ? it.next().getClass().getName() : "none");
-        }
-        StringBuilder sb = new StringBuilder("pure Java (javax.imageio): ");
-        used.forEach((format, reader) -> sb.append(format).append(" -> ").append(reader).append(", "));
+        StringBuilder sb = new StringBuilder(ImageIODecoding.describe());
         sb.append("PGM/PPM -> ").append(PnmReader.class.getName());
         if (NativeJpeg.available()) {
             sb.append("; native libjpeg-turbo path: in use for gray, RGB and YCbCr JPEG (baseline and progressive),"

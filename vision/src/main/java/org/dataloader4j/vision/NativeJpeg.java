@@ -157,11 +157,6 @@ final class NativeJpeg {
         return tmp;
     }
 
-    /** True if {@code head} starts with a JPEG start-of-image marker. */
-    static boolean isJpeg(byte[] head, int length) {
-        return length >= 3 && (head[0] & 0xFF) == 0xFF && (head[1] & 0xFF) == 0xD8 && (head[2] & 0xFF) == 0xFF;
-    }
-
     /**
      * Decodes the JPEG file at {@code path} at scale {@code scaleNum}/8, the whole image or the region
      * ({@code left}, {@code top}, {@code width}, {@code height}) in scaled pixels ({@code width} 0 for all): L for
@@ -174,7 +169,7 @@ final class NativeJpeg {
      */
     static Image decode(Path path, long maxPixels, boolean strict, int scaleNum, int left, int top, int width,
                         int height) throws IOException {
-        Decoders.Region fixed = width > 0 ? new Decoders.Region(top, left, height, width) : null;
+        Region fixed = width > 0 ? new Region(top, left, height, width) : null;
         return decode(path, maxPixels, strict, scaleNum, (w, h) -> fixed);
     }
 
@@ -182,7 +177,7 @@ final class NativeJpeg {
      * As {@link #decode(Path, long, int, int, int, int, int)}, the region chosen by {@code chooser} from the scaled
      * size in the header (null from the chooser: the whole image).
      */
-    static Image decode(Path path, long maxPixels, boolean strict, int scaleNum, Decoders.RegionChooser chooser)
+    static Image decode(Path path, long maxPixels, boolean strict, int scaleNum, RegionChooser chooser)
             throws IOException {
         if (scaleNum < 1 || scaleNum > 8) {
             throw new IllegalArgumentException("scale must be 1/8 .. 8/8, but got " + scaleNum + "/8");
@@ -195,7 +190,7 @@ final class NativeJpeg {
     }
 
     /** What to decode: the scale {@code scaleNum}/8 and the region in scaled pixels (null: the whole scaled image). */
-    record Plan(int scaleNum, Decoders.Region region) {
+    record Plan(int scaleNum, Region region) {
     }
 
     /** Picks the {@link Plan} from the full (unscaled) size in the header. */
@@ -210,7 +205,7 @@ final class NativeJpeg {
     }
 
     /**
-     * As {@link #decode(Path, long, boolean, int, Decoders.RegionChooser)}, the scale and region planned by {@code planner}
+     * As {@link #decode(Path, long, boolean, int, RegionChooser)}, the scale and region planned by {@code planner}
      * from the full size in the header. The planner is called at most once, and not at all for files this path
      * does not handle (null is returned before), so a planner that draws random numbers draws them once.
      */
@@ -231,7 +226,7 @@ final class NativeJpeg {
                     Files.getLastModifiedTime(path).to(java.util.concurrent.TimeUnit.NANOSECONDS));
             byte[] head = new byte[3];
             MemorySegment.copy(data, ValueLayout.JAVA_BYTE, 0, head, 0, Math.min(3, read));
-            if (!isJpeg(head, Math.min(3, read))) {
+            if (!FormatSniffer.isJpeg(head, Math.min(3, read))) {
                 return null;   // not a JPEG: the caller decodes it another way
             }
             return decode(arena, data, read, origin, maxPixels, strict, planner, read == size ? fingerprint : 0);
@@ -282,7 +277,7 @@ final class NativeJpeg {
             if (space != JCS_GRAYSCALE && space != JCS_RGB && space != JCS_YCBCR) {
                 return null;
             }
-            Decoders.checkPixels(origin, w, h, maxPixels);
+            PixelLimit.check(origin, w, h, maxPixels);
             Plan plan = planner.plan(w, h);
             int scaleNum = plan.scaleNum();
             if (scaleNum < 1 || scaleNum > 8) {
@@ -290,7 +285,7 @@ final class NativeJpeg {
             }
             long sw = scaled(w, scaleNum);
             long sh = scaled(h, scaleNum);
-            Decoders.Region region = plan.region();
+            Region region = plan.region();
             int left = region == null ? 0 : region.left();
             int top = region == null ? 0 : region.top();
             int width = region == null ? 0 : region.width();
@@ -318,7 +313,7 @@ final class NativeJpeg {
                 if (gotW == rw && gotH == rh && outInfo.getAtIndex(ValueLayout.JAVA_INT, 4) == mode.channels()) {
                     if (rc == WARNED && strict) {
                         image.close();
-                        throw origin.error(Decoders.strictRefusal("JPEG", msg.getString(0)));
+                        throw origin.error(JpegRepairs.strictRefusal("JPEG", msg.getString(0)));
                     }
                     return image;
                 }

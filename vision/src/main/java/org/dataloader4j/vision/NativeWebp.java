@@ -93,12 +93,6 @@ final class NativeWebp {
         return LOADED.status;
     }
 
-    /** True if {@code head} starts with a RIFF header of type WEBP. */
-    static boolean isWebp(byte[] head, int length) {
-        return length >= 12 && head[0] == 'R' && head[1] == 'I' && head[2] == 'F' && head[3] == 'F'
-                && head[8] == 'W' && head[9] == 'E' && head[10] == 'B' && head[11] == 'P';
-    }
-
     private static Loaded load() {
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
             return unavailable("turned off by -D" + PROPERTY + "=false");
@@ -257,13 +251,13 @@ final class NativeWebp {
      * @throws ImageDecodeException naming {@code origin} if libwebp cannot read the header, or the image exceeds
      *                              {@code maxPixels}
      */
-    static Decoders.Header header(Origin origin, javax.imageio.stream.ImageInputStream in, long maxPixels)
+    static ImageHeader header(Origin origin, javax.imageio.stream.ImageInputStream in, long maxPixels)
             throws IOException {
         try {
             in.seek(0);
             byte[] head = new byte[12];
             int n = in.read(head);
-            if (!isWebp(head, Math.max(n, 0))) {
+            if (!FormatSniffer.isWebp(head, Math.max(n, 0))) {
                 return null;
             }
             long length = in.length();
@@ -290,9 +284,9 @@ final class NativeWebp {
                     }
                     int width = features.get(ValueLayout.JAVA_INT, 0);
                     int height = features.get(ValueLayout.JAVA_INT, 4);
-                    Decoders.checkPixels(origin, width, height, maxPixels);
+                    PixelLimit.check(origin, width, height, maxPixels);
                     boolean alpha = features.get(ValueLayout.JAVA_INT, 8) != 0;
-                    return new Decoders.Header("WEBP", Decoders.modeName(alpha ? 4 : 3), width, height);
+                    return new ImageHeader("WEBP", ImageHeader.modeName(alpha ? 4 : 3), width, height);
                 }
             }
         } catch (RuntimeException | Error | IOException e) {
@@ -330,7 +324,7 @@ final class NativeWebp {
             int height = features.get(ValueLayout.JAVA_INT, 4);
             boolean alpha = features.get(ValueLayout.JAVA_INT, 8) != 0;
             boolean animated = features.get(ValueLayout.JAVA_INT, 12) != 0;
-            Decoders.checkPixels(origin, width, height, maxPixels);   // before libwebp allocates anything
+            PixelLimit.check(origin, width, height, maxPixels);   // before libwebp allocates anything
             if (viaAnimationDecoder) {
                 return firstFrame(arena, data, origin, lib.animation, width, height, alpha, animated);
             }

@@ -17,12 +17,8 @@ final class PnmReader {
     private PnmReader() {
     }
 
-    /** True if {@code head} starts like a binary PGM or PPM ("P5" or "P6" and whitespace). */
-    static boolean isPnm(byte[] head, int length) {
-        return length >= 3 && head[0] == 'P' && (head[1] >= '1' && head[1] <= '7') && isSpace(head[2]);
-    }
-
-    private static boolean isSpace(int b) {
+    /** True for the bytes the PNM format counts as whitespace. */
+    static boolean isSpace(int b) {
         return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0x0B || b == '\f';
     }
 
@@ -36,9 +32,9 @@ final class PnmReader {
         return read(bytes, Origin.of(path), maxPixels);
     }
 
-    /** Reads a PGM/PPM held in {@code bytes} (which start like one, see {@link #isPnm}); errors name {@code origin}. */
+    /** Reads a PGM/PPM held in {@code bytes} (which start like one, see {@link FormatSniffer#isPnm}); errors name {@code origin}. */
     static Image read(byte[] bytes, Origin origin, long maxPixels) {
-        if (!isPnm(bytes, bytes.length)) {
+        if (!FormatSniffer.isPnm(bytes, bytes.length)) {
             throw origin.error("not a Netpbm file: expected 'P' and a digit 1 to 7 then whitespace at the start");
         }
         char kind = (char) bytes[1];
@@ -61,7 +57,7 @@ final class PnmReader {
             throw origin.error("PNM maxval must be greater than 0 and less than 65536, but is "
                     + maxval);
         }
-        Decoders.checkPixels(origin, width, height, maxPixels);
+        PixelLimit.check(origin, width, height, maxPixels);
         int channels = kind == '6' ? 3 : 1;
         int bytesPerSample = maxval < 256 ? 1 : 2;
         long samples = width * height * channels;

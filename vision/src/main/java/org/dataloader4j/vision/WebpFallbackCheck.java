@@ -36,7 +36,7 @@ final class WebpFallbackCheck {
             in.seek(0);
             byte[] head = new byte[12];
             in.readFully(head);
-            if (!NativeWebp.isWebp(head, head.length)) {
+            if (!FormatSniffer.isWebp(head, head.length)) {
                 return;
             }
             long canvasWidth = 0;

@@ -21,7 +21,7 @@ class HeaderTest {
     @MethodSource("org.dataloader4j.vision.DecodeBytesTest#images")
     void theHeaderGivesTheSizeOfTheDecodedImage(String file) {
         Path path = PARITY.resolve(file);
-        Decoders.Header h = Decoders.standard().header(path);
+        ImageHeader h = Decoders.standard().header(path);
         try (Image image = Decoders.standard().decode(path)) {
             assertEquals(image.width(), h.width(), file);
             assertEquals(image.height(), h.height(), file);
@@ -44,7 +44,7 @@ class HeaderTest {
     @Test
     void thePixelLimitIsCheckedFromTheHeader() {
         Path png = PARITY.resolve("decode").toFile().listFiles((d, n) -> n.endsWith(".png"))[0].toPath();
-        Decoders.Header h = Decoders.standard().header(png);
+        ImageHeader h = Decoders.standard().header(png);
         long pixels = (long) h.width() * h.height();
         var e = assertThrows(ImageDecodeException.class,
                 () -> Decoders.standard().withMaxPixels(pixels - 1).header(png));

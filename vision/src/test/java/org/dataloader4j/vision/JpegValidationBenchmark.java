@@ -43,9 +43,9 @@ public final class JpegValidationBenchmark {
         }
         Decoders d = Decoders.standard();
         SplittableRandom rnd = new SplittableRandom(3);
-        List<Decoders.Region> boxes = new ArrayList<>();
+        List<Region> boxes = new ArrayList<>();
         for (Path f : files) {
-            Decoders.Header h = d.header(f);
+            ImageHeader h = d.header(f);
             boxes.add(box(h.width(), h.height(), rnd));
             d.decodeRegion(f, 0, 0, 1, 1).close();   // validates it: the remembered way below stops early
         }
@@ -79,23 +79,23 @@ public final class JpegValidationBenchmark {
                 files.size(), rounds, f, m, 100 * (f / m - 1));
     }
 
-    private static Decoders.Region box(int w, int h, SplittableRandom rnd) {
+    private static Region box(int w, int h, SplittableRandom rnd) {
         while (true) {
             double area = w * (double) h * (0.08 + 0.92 * rnd.nextDouble());
             double ratio = Math.exp(Math.log(0.75) + rnd.nextDouble() * Math.log(4.0 / 3 / 0.75));
             int cw = (int) Math.round(Math.sqrt(area * ratio));
             int ch = (int) Math.round(Math.sqrt(area / ratio));
             if (cw > 0 && ch > 0 && cw <= w && ch <= h) {
-                return new Decoders.Region(rnd.nextInt(h - ch + 1), rnd.nextInt(w - cw + 1), ch, cw);
+                return new Region(rnd.nextInt(h - ch + 1), rnd.nextInt(w - cw + 1), ch, cw);
             }
         }
     }
 
     /** Milliseconds of thread CPU time per decode of {@code files}' boxes. */
-    private static double time(Decoders d, List<Path> files, List<Decoders.Region> boxes) {
+    private static double time(Decoders d, List<Path> files, List<Region> boxes) {
         long t0 = CPU.getCurrentThreadCpuTime();
         for (int i = 0; i < files.size(); i++) {
-            Decoders.Region b = boxes.get(i);
+            Region b = boxes.get(i);
             d.decodeRegion(files.get(i), b.top(), b.left(), b.height(), b.width()).close();
         }
         return (CPU.getCurrentThreadCpuTime() - t0) / 1e6 / files.size();

@@ -41,11 +41,11 @@ class NativeJpegFuzzTest {
             Files.write(file, bytes);
             Image whole = decodeOrNull(() -> DECODERS.decode(file), file);
             try {
-                checkRegion(file, whole, (w, h) -> new Decoders.Region(0, 0, Math.min(h, 2), w));
-                checkRegion(file, whole, (w, h) -> new Decoders.Region(h / 4, w / 3, Math.max(1, h / 2),
+                checkRegion(file, whole, (w, h) -> new Region(0, 0, Math.min(h, 2), w));
+                checkRegion(file, whole, (w, h) -> new Region(h / 4, w / 3, Math.max(1, h / 2),
                         Math.max(1, w / 3)));
                 // the file is now known to the clean-file memory when it decoded cleanly: once more, the fast way
-                checkRegion(file, whole, (w, h) -> new Decoders.Region(0, 0, 1, Math.max(1, w / 2)));
+                checkRegion(file, whole, (w, h) -> new Region(0, 0, 1, Math.max(1, w / 2)));
             } finally {
                 if (whole != null) {
                     whole.close();
@@ -56,8 +56,8 @@ class NativeJpegFuzzTest {
         }
     }
 
-    private static void checkRegion(Path file, Image whole, Decoders.RegionChooser chooser) {
-        Decoders.Region[] chosen = new Decoders.Region[1];
+    private static void checkRegion(Path file, Image whole, RegionChooser chooser) {
+        Region[] chosen = new Region[1];
         Image region = decodeOrNull(() -> DECODERS.decodeRegion(file, (w, h) -> chosen[0] = chooser.choose(w, h)),
                 file);
         if (whole == null) {
@@ -66,7 +66,7 @@ class NativeJpegFuzzTest {
         }
         assertNotNull(region, "the region decode refused a file that the whole decode loads");
         try (region) {
-            Decoders.Region r = chosen[0];
+            Region r = chosen[0];
             assertEquals(r.width(), region.width());
             assertEquals(r.height(), region.height());
             assertEquals(whole.channels(), region.channels());

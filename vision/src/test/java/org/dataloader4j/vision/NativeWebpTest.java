@@ -86,8 +86,8 @@ class NativeWebpTest {
             assertEquals(f[2].equals("RGBA") ? Image.Mode.RGBA : Image.Mode.RGB, natural.mode(), f[0]);
             assertEquals(0, Fixtures.maxDiff(rgb, expected), f[0] + ": pixels differ from PIL's");
             assertArrayEquals(natural.toByteArray(), fromBytes.toByteArray(), f[0] + ": bytes and file differ");
-            Decoders.Header h = NATIVE.header(file);
-            assertEquals(new Decoders.Header("WEBP", Decoders.modeName(natural.channels()), natural.width(),
+            ImageHeader h = NATIVE.header(file);
+            assertEquals(new ImageHeader("WEBP", ImageHeader.modeName(natural.channels()), natural.width(),
                     natural.height()), h, f[0]);
         }
     }
@@ -196,7 +196,7 @@ class NativeWebpTest {
     @Test
     void headerAndPixelsOfAFileWithLargeMetadataBeforeTheImage(@TempDir Path tmp) throws IOException {
         Path file = Files.write(tmp.resolve("profile.webp"), withLargeProfile());
-        assertEquals(new Decoders.Header("WEBP", "RGB", 37, 29), NATIVE.header(file));
+        assertEquals(new ImageHeader("WEBP", "RGB", 37, 29), NATIVE.header(file));
         try (Image rgb = NATIVE.decode(file, Image.Mode.RGB)) {
             assertEquals(0, Fixtures.maxDiff(rgb, Fixtures.npy(DIR.resolve("lossy_q90_webp.npy"))));
         }

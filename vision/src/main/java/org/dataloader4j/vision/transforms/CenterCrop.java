@@ -6,6 +6,7 @@ import java.util.random.RandomGenerator;
 import org.dataloader4j.data.SampleTransform;
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.Region;
 
 /**
  * torchvision's {@code CenterCrop}: the central {@code height × width} region, the offset rounded half to even;
@@ -85,7 +86,7 @@ public final class CenterCrop implements SampleTransform<Image, Image> {
             }
             int x0 = tables[0][0].paddedFirst();
             int y0 = tables[0][1].first();
-            return new Decoders.Region(y0, x0, tables[0][1].last() - y0, tables[0][0].paddedLast() - x0);
+            return new Region(y0, x0, tables[0][1].last() - y0, tables[0][0].paddedLast() - x0);
         });
         Image rgb = decoded;
         Image out = null;

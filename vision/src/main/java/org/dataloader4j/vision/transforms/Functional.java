@@ -11,6 +11,7 @@ import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.ScaledRegion;
 
 /**
  * The deterministic operations behind the transforms, like {@code torchvision.transforms.functional} on PIL
@@ -130,7 +131,7 @@ public final class Functional {
      * The fused decoders' last step: the box of {@code decoded} converted to RGB and resized to
      * {@code outHeight × outWidth}; closes {@code decoded} (unless its image is returned).
      */
-    static Image resizeDecoded(Decoders.ScaledRegion decoded, int outHeight, int outWidth, InterpolationMode mode) {
+    static Image resizeDecoded(ScaledRegion decoded, int outHeight, int outWidth, InterpolationMode mode) {
         Image region = decoded.image();
         Image rgb = region;
         Image out = null;

@@ -5,9 +5,12 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
-import org.dataloader4j.vision.DecodingTransform;
 import org.dataloader4j.vision.Decoders;
+import org.dataloader4j.vision.DecodingTransform;
 import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.Region;
+import org.dataloader4j.vision.ScaledRegion;
+import org.dataloader4j.vision.ScaledRequest;
 
 /**
  * torchvision's {@code RandomResizedCrop}: a region of random area (a fraction in {@code scale} of the image) and
@@ -140,18 +143,18 @@ public final class RandomResizedCrop implements SampleTransform<Image, Image>, D
             @Override
             public Image apply(Path path, RandomGenerator rng) {
                 if (decoders.dctScaling()) {
-                    Decoders.ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
+                    ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
                         Params p = params(w, h, rng);
-                        return new Decoders.ScaledRequest(new Decoders.Region(p.top(), p.left(), p.height(),
+                        return new ScaledRequest(new Region(p.top(), p.left(), p.height(),
                                 p.width()), width, height);
                     });
                     return Functional.resizeDecoded(decoded, height, width, mode);
                 }
                 Image region = decoders.decodeRegion(path, (w, h) -> {
                     Params p = params(w, h, rng);
-                    return new Decoders.Region(p.top(), p.left(), p.height(), p.width());
+                    return new Region(p.top(), p.left(), p.height(), p.width());
                 });
-                return Functional.resizeDecoded(new Decoders.ScaledRegion(region, 8, null, 0, 0, region.width(),
+                return Functional.resizeDecoded(new ScaledRegion(region, 8, null, 0, 0, region.width(),
                         region.height()), height, width, mode);
             }
 

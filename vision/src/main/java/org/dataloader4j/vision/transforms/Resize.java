@@ -5,9 +5,11 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
-import org.dataloader4j.vision.DecodingTransform;
 import org.dataloader4j.vision.Decoders;
+import org.dataloader4j.vision.DecodingTransform;
 import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.ScaledRegion;
+import org.dataloader4j.vision.ScaledRequest;
 
 /**
  * torchvision's {@code Resize}: with one number the shorter side becomes that size and the longer one keeps the
@@ -107,11 +109,11 @@ public final class Resize implements SampleTransform<Image, Image>, DecodingTran
             @Override
             public Image apply(Path path, RandomGenerator rng) {
                 int[] hw = new int[2];
-                Decoders.ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
+                ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
                     int[] out = outputSize(w, h);
                     hw[0] = out[0];
                     hw[1] = out[1];
-                    return new Decoders.ScaledRequest(null, out[1], out[0]);
+                    return new ScaledRequest(null, out[1], out[0]);
                 });
                 return Functional.resizeDecoded(decoded, hw[0], hw[1], mode);
             }

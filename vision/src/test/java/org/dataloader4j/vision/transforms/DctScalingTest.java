@@ -13,6 +13,9 @@ import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Fixtures;
 import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.Region;
+import org.dataloader4j.vision.ScaledRegion;
+import org.dataloader4j.vision.ScaledRequest;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,9 +93,9 @@ class DctScalingTest {
                     int n = Decoders.dctScale(p.width(), p.height(), outW, outH);
                     byScale[n]++;
                     // the decode itself: the region asked for, at the scale the rule gives, the box where it lies
-                    try (Decoders.ScaledRegion r = SCALED.decodeScaled(file, (w, h) -> new Decoders.ScaledRequest(
-                            new Decoders.Region(p.top(), p.left(), p.height(), p.width()), outW, outH))) {
-                        assertEquals(new Decoders.Region(p.top(), p.left(), p.height(), p.width()), r.region(), at);
+                    try (ScaledRegion r = SCALED.decodeScaled(file, (w, h) -> new ScaledRequest(
+                            new Region(p.top(), p.left(), p.height(), p.width()), outW, outH))) {
+                        assertEquals(new Region(p.top(), p.left(), p.height(), p.width()), r.region(), at);
                         assertEquals(n, r.scaleNum(), at);
                         assertEquals(p.width() * n / 8.0, r.boxRight() - r.boxLeft(), 1e-9, at);
                         assertEquals(p.height() * n / 8.0, r.boxBottom() - r.boxTop(), 1e-9, at);
