@@ -69,18 +69,21 @@ import org.dataloader4j.tensor.TensorAllocator;
  * interface (fewest steps up the type hierarchy); two registered types equally near are an error naming
  * both. Registered leaves are consulted before the built-in rules, so they may also replace one (register
  * {@code String} to batch strings otherwise); registering {@code Collection} or {@code Map} stops the
- * recursion into those. A record containing a custom value becomes a map unless its component is declared
- * {@code Object} (see above). Every value of a column must be an instance of the type its first value's
+ * recursion into those. A leaf may return any value, so a record is rebuilt only when, beyond the rule
+ * above, no component is declared of a type (or with a type argument) whose values a leaf may batch,
+ * other than {@code Object}: {@code record Sample(Tensor image, Point p)} with a leaf for {@code Point}
+ * (or for a supertype or subtype of it) batches to a map. Every value of a column must be an instance of the type its first value's
  * collator was registered for; failures of a collator are reported with the path and batch positions.
  *
  * <pre>{@code
  * record Point(double x, double y) {}
  * record Sample(Tensor image, List<Point> keypoints) {}
  * DefaultCollate collate = DefaultCollate.builder()
- *         .leaf(Point.class, (List<Point> points, TensorAllocator allocator) -> pointsToTensor(points, allocator))
+ *         .leaf(Point.class, (List<Point> points, TensorAllocator allocator) -> toTensor(points, allocator))
  *         .build();
  * DataLoader<Batch> loader = DataLoader.builder(samples).batchSize(32).collate(collate).build();
  * // batch.get("keypoints"): a List with one batched value per keypoint position
+ * // (toTensor: a LeafCollator<Point> such as the one shown on LeafCollator)
  * }</pre>
  *
  * <p>Inside a {@code DataLoader}, a default collate with custom leaves runs on the general path: the
@@ -122,8 +125,27 @@ public final class DefaultCollate implements Collate<Object, Batch> {
         }
     };
 
+    /** Whether a record class is rebuilt by this collate, its leaves considered. */
+    private final ClassValue<Boolean> rebuilt = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            RecordInfo info = RecordInfo.of(type);
+            return leaves.isEmpty() ? info.rebuildable() : info.rebuildableWith(DefaultCollate.this::leafMayTake);
+        }
+    };
+
     private DefaultCollate(Map<Class<?>, LeafCollator<?>> leaves) {
         this.leaves = Collections.unmodifiableMap(new LinkedHashMap<>(leaves));
+    }
+
+    /** Whether some values of declared type {@code declared} (not Object) may be batched by a registered leaf. */
+    private boolean leafMayTake(Class<?> declared) {
+        for (Class<?> type : leaves.keySet()) {
+            if (type.isAssignableFrom(declared) || declared.isAssignableFrom(type)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -131,7 +153,7 @@ public final class DefaultCollate implements Collate<Object, Batch> {
      *
      * <pre>{@code
      * DefaultCollate collate = DefaultCollate.builder()
-     *         .leaf(Point.class, (List<Point> points, TensorAllocator allocator) -> pointsToTensor(points, allocator))
+     *         .leaf(Point.class, (List<Point> points, TensorAllocator allocator) -> toTensor(points, allocator))
      *         .build();
      * }</pre>
      */
@@ -335,12 +357,13 @@ public final class DefaultCollate implements Collate<Object, Batch> {
             case Map<?, ?> _ -> maps(column, path, allocated);
             case Record _ -> records(column, path, allocated);
             default -> throw new IllegalArgumentException("cannot collate " + where(path) + ": "
-                    + first.getClass().getTypeName() + " (batch position 0) is not supported by the default collate,"
-                    + " which batches Tensor, boxed numbers and Boolean, primitive arrays, strings, collections, maps"
-                    + " and records" + registeredLeaves()
+                    + first.getClass().getTypeName() + " is not supported by the default collate (batch position 0"
+                    + " is one), which batches Tensor, boxed numbers and Boolean, primitive arrays, strings,"
+                    + " collections, maps and records" + registeredLeaves()
                     + (first.getClass().isArray() ? " (for an array of objects, use a List)" : "")
-                    + "; register a leaf for it with DefaultCollate.builder().leaf(" + Structure.className(first.getClass())
-                    + ".class, ...), convert it in a transform or pass a custom Collate");
+                    + "; register a leaf for it with DefaultCollate.builder().leaf("
+                    + Structure.className(first.getClass()) + ".class, ...), convert it in a transform or pass a"
+                    + " custom Collate");
         };
     }
 
@@ -685,7 +708,7 @@ public final class DefaultCollate implements Collate<Object, Batch> {
             }
             values[c] = collate(child, Path.key(path, info.name(c)), allocated);
         }
-        if (info.rebuildable()) {
+        if (rebuilt.get(info.type())) {
             try {
                 return info.construct(values);
             } catch (Throwable t) {

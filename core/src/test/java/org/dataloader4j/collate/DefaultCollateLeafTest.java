@@ -55,6 +55,15 @@ class DefaultCollateLeafTest {
     record FeeThenUnknown(Money fee, Unknown u) {
     }
 
+    record Holder(Tensor t) {
+    }
+
+    record Outer(Holder h) {
+    }
+
+    record Bag(List<Holder> items, Tensor weight) {
+    }
+
     record Tagged(Tensor image, Object caption) {
     }
 
@@ -163,6 +172,30 @@ class DefaultCollateLeafTest {
         try (Batch batch = moneyAndPoints().collate(List.of(new Rebuilt(new Money(1)), new Rebuilt(new Money(2))))) {
             Rebuilt rebuilt = batch.content(Rebuilt.class);
             assertArrayEquals(new long[] {1, 2}, ((Tensor) rebuilt.fee()).toLongArray());
+        }
+    }
+
+    @Test
+    void aRecordWithAComponentALeafMayTakeBecomesAMapInsteadOfFailingItsConstructor() {
+        Tensor a = Tensor.of(new float[] {1}, 1);
+        Tensor b = Tensor.of(new float[] {2}, 1);
+        List<Object> outers = List.of(new Outer(new Holder(a)), new Outer(new Holder(b)));
+        try (Batch batch = Collate.defaultCollate().collate(outers)) {
+            assertArrayEquals(new float[] {1, 2}, batch.content(Outer.class).h().t().toFloatArray());
+        }
+        DefaultCollate holders = DefaultCollate.builder()
+                .leaf(Holder.class, (List<Holder> v, TensorAllocator alloc) -> "holders:" + v.size()).build();
+        try (Batch batch = holders.collate(outers)) {
+            assertEquals(Map.of("h", "holders:2"), batch.content());
+        }
+        List<Object> bags = List.of(new Bag(List.of(new Holder(a)), a), new Bag(List.of(new Holder(b)), b));
+        try (Batch batch = holders.collate(bags)) {
+            assertEquals(List.of("holders:2"), batch.get("items"));
+            assertArrayEquals(new float[] {1, 2}, batch.tensor("weight").toFloatArray());
+        }
+        // a leaf for an unrelated type leaves the decision as it was
+        try (Batch batch = moneyAndPoints().collate(outers)) {
+            assertArrayEquals(new float[] {1, 2}, batch.content(Outer.class).h().t().toFloatArray());
         }
     }
 
@@ -286,7 +319,7 @@ class DefaultCollateLeafTest {
     void anUnsupportedTypeNamesTheRegisteredLeavesAndHowToAddOne() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> moneyAndPoints().collate(List.of(Map.of("u", new Unknown()), Map.of("u", new Unknown()))));
-        assertMessageContains(e, "cannot collate 'u'", Unknown.class.getTypeName() + " (batch position 0)",
+        assertMessageContains(e, "cannot collate 'u'", Unknown.class.getTypeName() + " is not supported", "batch position 0",
                 "registered leaf types " + Money.class.getTypeName() + ", " + Point.class.getTypeName(),
                 "DefaultCollate.builder().leaf(Unknown.class, ...)");
         var plain = assertThrows(IllegalArgumentException.class,
