@@ -69,11 +69,13 @@ import org.dataloader4j.tensor.TensorAllocator;
  * interface (fewest steps up the type hierarchy); two registered types equally near are an error naming
  * both. Registered leaves are consulted before the built-in rules, so they may also replace one (register
  * {@code String} to batch strings otherwise); registering {@code Collection} or {@code Map} stops the
- * recursion into those. A leaf may return any value, so a record is rebuilt only when, beyond the rule
- * above, no component is declared of a type (or with a type argument) whose values a leaf may batch,
- * other than {@code Object}: {@code record Sample(Tensor image, Point p)} with a leaf for {@code Point}
- * (or for a supertype or subtype of it) batches to a map. Every value of a column must be an instance of the type its first value's
- * collator was registered for; failures of a collator are reported with the path and batch positions.
+ * recursion into those. Every value of a column must be an instance of the type its first value's
+ * collator was registered for; a collator's failure is reported with the path and batch positions.
+ *
+ * <p>A leaf may return any value, so a record is rebuilt only when, beyond the rule above, no component
+ * is declared of a type (or with a type argument) whose values a leaf may batch, other than
+ * {@code Object}: {@code record Sample(Tensor image, Point p)} with a leaf for {@code Point} (or for a
+ * supertype or subtype of it) batches to a map.
  *
  * <pre>{@code
  * record Point(double x, double y) {}
@@ -83,7 +85,7 @@ import org.dataloader4j.tensor.TensorAllocator;
  *         .build();
  * DataLoader<Batch> loader = DataLoader.builder(samples).batchSize(32).collate(collate).build();
  * // batch.get("keypoints"): a List with one batched value per keypoint position
- * // (toTensor: a LeafCollator<Point> such as the one shown on LeafCollator)
+ * // toTensor(points, allocator): fills a FLOAT64 [B, 2] tensor from the allocator, as on LeafCollator
  * }</pre>
  *
  * <p>Inside a {@code DataLoader}, a default collate with custom leaves runs on the general path: the

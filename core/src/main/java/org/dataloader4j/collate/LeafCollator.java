@@ -19,11 +19,12 @@ import org.dataloader4j.tensor.TensorAllocator;
  * LeafCollator<Point> points = (values, allocator) -> {
  *     Tensor xy = allocator.allocateUninitialized(DType.FLOAT64, Shape.of(values.size(), 2));
  *     for (int i = 0; i < values.size(); i++) {
- *         xy.data().setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, 2L * i, values.get(i).x());
- *         xy.data().setAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, 2L * i + 1, values.get(i).y());
+ *         xy.setDouble(values.get(i).x(), i, 0);
+ *         xy.setDouble(values.get(i).y(), i, 1);
  *     }
- *     return xy;
+ *     return xy;   // FLOAT64 [B, 2]
  * };
+ * DefaultCollate collate = DefaultCollate.builder().leaf(Point.class, points).build();
  * }</pre>
  *
  * @param <T> the type of the values it batches
