@@ -5,7 +5,9 @@ import java.util.List;
 /**
  * Merges the samples of one batch into the batch value, PyTorch's {@code collate_fn}. The default
  * ({@link #defaultCollate()}) stacks tensors and numbers along a new first dimension and keeps the
- * structure of lists, maps and records; supply your own for anything else.
+ * structure of lists, maps and records; for a type of your own inside that structure, register a
+ * {@link LeafCollator} with {@link DefaultCollate#builder()}; supply your own {@code Collate} for anything
+ * else.
  *
  * <pre>{@code
  * Collate<String, List<String>> keepAsList = List::copyOf;

@@ -5,15 +5,21 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SequencedMap;
+import java.util.Set;
+import java.util.StringJoiner;
 
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.tensor.TensorAllocator;
 
 /**
  * The default {@link Collate}: batches samples of any nesting of tensors, numbers, arrays, strings,
@@ -55,12 +61,44 @@ import org.dataloader4j.tensor.Tensor;
  * batches always have the same structure; {@link Batch#tensor(String)} and {@link Batch#get(String)}
  * read both forms by component name.
  *
+ * <h2>Custom leaf types</h2>
+ * PyTorch's {@code collate_fn_map}: {@link #builder()} registers a {@link LeafCollator} for a type, and the
+ * collate it builds hands that collator every column of values of the type, wherever they sit in the
+ * sample (inside records, lists and maps, at any depth), and batches everything else as above. A value's
+ * collator is the one registered for its exact class, else for its nearest registered superclass or
+ * interface (fewest steps up the type hierarchy); two registered types equally near are an error naming
+ * both. Registered leaves are consulted before the built-in rules, so they may also replace one (register
+ * {@code String} to batch strings otherwise); registering {@code Collection} or {@code Map} stops the
+ * recursion into those. Every value of a column must be an instance of the type its first value's
+ * collator was registered for; a collator's failure is reported with the path and batch positions.
+ *
+ * <p>A leaf may return any value, so a record is rebuilt only when, beyond the rule above, no component
+ * is declared of a type (or with a type argument) whose values a leaf may batch, other than
+ * {@code Object}: {@code record Sample(Tensor image, Point p)} with a leaf for {@code Point} (or for a
+ * supertype or subtype of it) batches to a map.
+ *
+ * <pre>{@code
+ * record Point(double x, double y) {}
+ * record Sample(Tensor image, List<Point> keypoints) {}
+ * DefaultCollate collate = DefaultCollate.builder()
+ *         .leaf(Point.class, (List<Point> points, TensorAllocator allocator) -> toTensor(points, allocator))
+ *         .build();
+ * DataLoader<Batch> loader = DataLoader.builder(samples).batchSize(32).collate(collate).build();
+ * // batch.get("keypoints"): a List with one batched value per keypoint position
+ * // toTensor(points, allocator): fills a FLOAT64 [B, 2] tensor from the allocator, as on LeafCollator
+ * }</pre>
+ *
+ * <p>Inside a {@code DataLoader}, a default collate with custom leaves runs on the general path: the
+ * {@code TensorDataset} gather still applies when no leaf covers {@code Tensor} or its samples' list, but
+ * batch tensors are not allocated ahead of the samples (a custom value may hold a tensor written into a
+ * preallocated batch row, which the built-in stacking would then overwrite).
+ *
  * <h2>Resources and failures</h2>
  * Every tensor the collate allocates belongs to the returned {@link Batch}: {@link Batch#close()} frees
  * them all. If collating fails part way (a mismatch, a {@code null}, an unsupported type), the tensors
  * already allocated are freed before the exception is thrown. Errors are
  * {@link IllegalArgumentException}s naming the path, the batch positions and what differs; an unsupported
- * type suggests a custom {@link Collate}. Sample tensors are only read, never closed.
+ * type suggests a registered leaf or a custom {@link Collate}. Sample tensors are only read, never closed.
  *
  * <pre>{@code
  * record Sample(Tensor image, long label) {}
@@ -73,15 +111,133 @@ import org.dataloader4j.tensor.Tensor;
  */
 public final class DefaultCollate implements Collate<Object, Batch> {
 
-    /** The one instance; it holds no state and is safe to share between threads. */
-    public static final DefaultCollate INSTANCE = new DefaultCollate();
+    /** The instance without custom leaves; it holds no state and is safe to share between threads. */
+    public static final DefaultCollate INSTANCE = new DefaultCollate(Map.of());
 
-    private DefaultCollate() {
+    /** What a value's class resolves to among the registered leaves: none, one, or an ambiguity. */
+    private record Lookup(Class<?> type, LeafCollator<?> collator, List<Class<?>> ambiguous) {
+        static final Lookup NONE = new Lookup(null, null, List.of());
+    }
+
+    private final Map<Class<?>, LeafCollator<?>> leaves;
+    private final ClassValue<Lookup> lookups = new ClassValue<>() {
+        @Override
+        protected Lookup computeValue(Class<?> type) {
+            return resolve(type);
+        }
+    };
+
+    /** Whether a record class is rebuilt by this collate, its leaves considered. */
+    private final ClassValue<Boolean> rebuilt = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            RecordInfo info = RecordInfo.of(type);
+            return leaves.isEmpty() ? info.rebuildable() : info.rebuildableWith(DefaultCollate.this::leafMayTake);
+        }
+    };
+
+    private DefaultCollate(Map<Class<?>, LeafCollator<?>> leaves) {
+        this.leaves = Collections.unmodifiableMap(new LinkedHashMap<>(leaves));
+    }
+
+    /** Whether some values of declared type {@code declared} (not Object) may be batched by a registered leaf. */
+    private boolean leafMayTake(Class<?> declared) {
+        for (Class<?> type : leaves.keySet()) {
+            if (type.isAssignableFrom(declared) || declared.isAssignableFrom(type)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A builder of a default collate with custom leaf types; with none registered, it builds {@link #INSTANCE}.
+     *
+     * <pre>{@code
+     * DefaultCollate collate = DefaultCollate.builder()
+     *         .leaf(Point.class, (List<Point> points, TensorAllocator allocator) -> toTensor(points, allocator))
+     *         .build();
+     * }</pre>
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Registers {@link LeafCollator}s for {@link DefaultCollate}: see "Custom leaf types" there. */
+    public static final class Builder {
+        private final Map<Class<?>, LeafCollator<?>> leaves = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        /**
+         * Batches values of {@code type} and its subtypes (unless a nearer type is registered) with
+         * {@code collator}, wherever they sit in a sample.
+         *
+         * @throws IllegalArgumentException if {@code type} is {@code Object} (it would match every value), a
+         *         primitive type (sample values are boxed), or already registered
+         */
+        public <T> Builder leaf(Class<T> type, LeafCollator<? super T> collator) {
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(collator, "collator");
+            if (type == Object.class) {
+                throw new IllegalArgumentException("cannot register a leaf for Object: it would match every value"
+                        + " and replace the whole default collate; register the specific type, or pass a custom"
+                        + " Collate");
+            }
+            if (type.isPrimitive()) {
+                throw new IllegalArgumentException("cannot register a leaf for the primitive type " + type
+                        + ": sample values are objects, so register its box (for example Integer for int)");
+            }
+            if (leaves.containsKey(type)) {
+                throw new IllegalArgumentException("a leaf for " + type.getTypeName() + " is already registered");
+            }
+            leaves.put(type, collator);
+            return this;
+        }
+
+        /** The default collate with the registered leaves ({@link #INSTANCE} when there are none). */
+        public DefaultCollate build() {
+            return leaves.isEmpty() ? INSTANCE : new DefaultCollate(leaves);
+        }
+    }
+
+    /** The types with a registered leaf, in registration order (empty for {@link #INSTANCE}). */
+    public Set<Class<?>> leafTypes() {
+        return leaves.keySet();
+    }
+
+    /**
+     * The registered type whose leaf batches values of class {@code type} (that class, or its nearest registered
+     * supertype), or empty when the built-in rules batch them.
+     *
+     * @throws IllegalArgumentException if two registered supertypes are equally near, naming both
+     */
+    public Optional<Class<?>> leafTypeFor(Class<?> type) {
+        Lookup found = lookups.get(Objects.requireNonNull(type, "type"));
+        if (!found.ambiguous().isEmpty()) {
+            throw ambiguity(null, type, found);
+        }
+        return Optional.ofNullable(found.type());
+    }
+
+    /**
+     * This collate typed for samples of any type, as {@link Collate#defaultCollate()} is: the same instance (it
+     * reads the samples and never stores into the list).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> Collate<T, Batch> typed() {
+        return (Collate<T, Batch>) (Collate<?, Batch>) this;
     }
 
     @Override
     public String toString() {
-        return "DefaultCollate";
+        if (leaves.isEmpty()) {
+            return "DefaultCollate";
+        }
+        StringJoiner names = new StringJoiner(", ", "DefaultCollate(leaves: ", ")");
+        leaves.keySet().forEach(t -> names.add(t.getTypeName()));
+        return names.toString();
     }
 
     /**
@@ -156,10 +312,14 @@ public final class DefaultCollate implements Collate<Object, Batch> {
         return new IllegalArgumentException("cannot collate " + where(path) + ": " + detail);
     }
 
+    private static IllegalArgumentException mismatch(Path path, String detail, Throwable cause) {
+        return new IllegalArgumentException("cannot collate " + where(path) + ": " + detail, cause);
+    }
+
     // ------------------------------------------------------------------ dispatch
 
     /** Collates one column: the values at {@code path} of every sample, in batch order. */
-    private static Object collate(Object[] column, Path path, List<Tensor> allocated) {
+    private Object collate(Object[] column, Path path, List<Tensor> allocated) {
         for (int i = 0; i < column.length; i++) {
             if (column[i] == null) {
                 throw new IllegalArgumentException("sample at batch position " + i + " is null"
@@ -169,6 +329,15 @@ public final class DefaultCollate implements Collate<Object, Batch> {
             }
         }
         Object first = column[0];
+        if (!leaves.isEmpty()) {
+            Lookup found = lookups.get(first.getClass());
+            if (found.type() != null) {
+                return leaf(column, path, found, allocated);
+            }
+            if (!found.ambiguous().isEmpty()) {
+                throw ambiguity(path, first.getClass(), found);
+            }
+        }
         return switch (first) {
             case Tensor _ -> stackTensors(column, path, allocated);
             case Double _ -> scalars(column, path, DType.FLOAT64, allocated);
@@ -190,11 +359,109 @@ public final class DefaultCollate implements Collate<Object, Batch> {
             case Map<?, ?> _ -> maps(column, path, allocated);
             case Record _ -> records(column, path, allocated);
             default -> throw new IllegalArgumentException("cannot collate " + where(path) + ": "
-                    + first.getClass().getTypeName() + " is not supported by the default collate, which batches"
-                    + " Tensor, boxed numbers and Boolean, primitive arrays, strings, collections, maps and records"
+                    + first.getClass().getTypeName() + " is not supported by the default collate (batch position 0"
+                    + " is one), which batches Tensor, boxed numbers and Boolean, primitive arrays, strings,"
+                    + " collections, maps and records" + registeredLeaves()
                     + (first.getClass().isArray() ? " (for an array of objects, use a List)" : "")
-                    + "; convert it in a transform or pass a custom Collate");
+                    + "; register a leaf for it with DefaultCollate.builder().leaf("
+                    + Structure.className(first.getClass()) + ".class, ...), convert it in a transform or pass a"
+                    + " custom Collate");
         };
+    }
+
+    /** {@code " and the registered leaves Point, Box"}, or nothing without leaves. */
+    private String registeredLeaves() {
+        if (leaves.isEmpty()) {
+            return "";
+        }
+        StringJoiner names = new StringJoiner(", ", " and the registered leaf types ", "");
+        leaves.keySet().forEach(t -> names.add(t.getTypeName()));
+        return names.toString();
+    }
+
+    // ------------------------------------------------------------------ custom leaves
+
+    /** The leaf of {@code type}'s exact class, else of its nearest registered supertypes (breadth first). */
+    private Lookup resolve(Class<?> type) {
+        List<Class<?>> level = List.of(type);
+        Set<Class<?>> visited = new HashSet<>();
+        while (!level.isEmpty()) {
+            Set<Class<?>> found = new LinkedHashSet<>();
+            List<Class<?>> next = new ArrayList<>();
+            for (Class<?> c : level) {
+                if (!visited.add(c)) {
+                    continue;
+                }
+                if (leaves.containsKey(c)) {
+                    found.add(c);
+                }
+                if (c.getSuperclass() != null) {
+                    next.add(c.getSuperclass());
+                }
+                next.addAll(List.of(c.getInterfaces()));
+            }
+            if (found.size() == 1) {
+                Class<?> match = found.iterator().next();
+                return new Lookup(match, leaves.get(match), List.of());
+            }
+            if (found.size() > 1) {
+                return new Lookup(null, null, List.copyOf(found));
+            }
+            level = next;
+        }
+        return Lookup.NONE;
+    }
+
+    private static IllegalArgumentException ambiguity(Path path, Class<?> type, Lookup found) {
+        StringJoiner names = new StringJoiner(" and ");
+        found.ambiguous().forEach(t -> names.add(t.getTypeName()));
+        return new IllegalArgumentException((path == null ? "cannot collate " : "cannot collate " + where(path)
+                + ": ") + "values of type " + type.getTypeName()
+                + " match the leaves registered for " + names + " equally closely; register a leaf for "
+                + type.getTypeName() + " itself");
+    }
+
+    /** Hands the column to the collator found for its first value; its tensors join {@code allocated}. */
+    @SuppressWarnings("unchecked")
+    private static Object leaf(Object[] column, Path path, Lookup found, List<Tensor> allocated) {
+        Class<?> type = found.type();
+        String leafName = "the leaf registered for " + type.getTypeName();
+        for (int i = 1; i < column.length; i++) {
+            if (!type.isInstance(column[i])) {
+                throw mismatch(path, "batch position 0 is " + Structure.aTypeName(column[0]) + ", batched by "
+                        + leafName + ", but position " + i + " is " + Structure.aTypeName(column[i])
+                        + ", which is not a " + Structure.className(type));
+            }
+        }
+        List<Object> values = List.of(column); // a copy: callers reuse the column array
+        TensorAllocator owned = new TensorAllocator() {
+            @Override
+            public Tensor allocate(DType dtype, Shape shape) {
+                Tensor t = BatchMemory.allocate(dtype, shape);
+                allocated.add(t);
+                return t;
+            }
+
+            @Override
+            public Tensor allocateUninitialized(DType dtype, Shape shape) {
+                Tensor t = BatchMemory.allocateUninitialized(dtype, shape);
+                allocated.add(t);
+                return t;
+            }
+        };
+        Object out;
+        try {
+            out = ((LeafCollator<Object>) found.collator()).collate(values, owned);
+        } catch (RuntimeException e) {
+            throw mismatch(path, leafName + " failed on the " + values.size() + " values at batch positions 0 to "
+                    + (values.size() - 1) + " (the first " + Structure.aTypeName(column[0]) + "): " + e, e);
+        }
+        if (out == null) {
+            throw mismatch(path, leafName + " returned null for the " + values.size()
+                    + " values at batch positions 0 to " + (values.size() - 1) + "; a leaf must return the batched"
+                    + " value");
+        }
+        return out;
     }
 
     /** Checks that every value of the column has exactly the first value's class. */
@@ -375,7 +642,7 @@ public final class DefaultCollate implements Collate<Object, Batch> {
 
     // ------------------------------------------------------------------ structures
 
-    private static List<Object> sequences(Object[] column, Path path, List<Tensor> allocated) {
+    private List<Object> sequences(Object[] column, Path path, List<Tensor> allocated) {
         requireKind(column, path, Collection.class);
         int n = column.length;
         Object[][] rows = new Object[n][];
@@ -398,7 +665,7 @@ public final class DefaultCollate implements Collate<Object, Batch> {
         return List.of(out);
     }
 
-    private static Map<Object, Object> maps(Object[] column, Path path, List<Tensor> allocated) {
+    private Map<Object, Object> maps(Object[] column, Path path, List<Tensor> allocated) {
         requireKind(column, path, Map.class);
         Map<?, ?> first = (Map<?, ?>) column[0];
         Object[] keys = first.keySet().toArray();
@@ -430,7 +697,7 @@ public final class DefaultCollate implements Collate<Object, Batch> {
         return Collections.unmodifiableSequencedMap(out);
     }
 
-    private static Object records(Object[] column, Path path, List<Tensor> allocated) {
+    private Object records(Object[] column, Path path, List<Tensor> allocated) {
         requireSameClass(column, path);
         RecordInfo info = RecordInfo.of(column[0].getClass());
         int n = column.length;
@@ -443,7 +710,7 @@ public final class DefaultCollate implements Collate<Object, Batch> {
             }
             values[c] = collate(child, Path.key(path, info.name(c)), allocated);
         }
-        if (info.rebuildable()) {
+        if (rebuilt.get(info.type())) {
             try {
                 return info.construct(values);
             } catch (Throwable t) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SequencedMap;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import org.dataloader4j.tensor.Tensor;
 
@@ -34,6 +35,7 @@ final class RecordInfo {
     };
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final MethodType GETTER = MethodType.methodType(Object.class, Object.class);
+    private static final Predicate<Class<?>> NO_LEAVES = c -> false;
 
     private final Class<?> type;
     private final String[] names;
@@ -53,7 +55,7 @@ final class RecordInfo {
             names[i] = components[i].getName();
             erased[i] = components[i].getType();
         }
-        this.rebuildable = canRebuild(type, Map.of(), new HashSet<>());
+        this.rebuildable = canRebuild(type, Map.of(), new HashSet<>(), NO_LEAVES);
         MethodHandle ctor = null;
         String problem = null;
         try {
@@ -109,6 +111,15 @@ final class RecordInfo {
         return rebuildable;
     }
 
+    /**
+     * True if the batch of this record is the same record type for a default collate with custom leaves:
+     * as {@link #rebuildable()}, and no component's declared type (at any depth of its type arguments) other
+     * than {@code Object} is one whose values {@code leafMayTake} (a leaf may return anything).
+     */
+    boolean rebuildableWith(Predicate<Class<?>> leafMayTake) {
+        return rebuildable && canRebuild(type, Map.of(), new HashSet<>(), leafMayTake);
+    }
+
     /** True if the component values can be read. */
     boolean accessible() {
         return inaccessible == null;
@@ -148,13 +159,14 @@ final class RecordInfo {
      * True if every component of {@code record} can hold its batched value whatever the data (a
      * static decision, so a record type never becomes a map in one batch and a record in the next).
      */
-    private static boolean canRebuild(Class<?> record, Map<TypeVariable<?>, Binding> env, Set<Class<?>> visiting) {
+    private static boolean canRebuild(Class<?> record, Map<TypeVariable<?>, Binding> env, Set<Class<?>> visiting,
+                                      Predicate<Class<?>> leaf) {
         if (!visiting.add(record)) {
             return true; // a recursive record: decided by the outer occurrence
         }
         try {
             for (RecordComponent c : record.getRecordComponents()) {
-                if (!canHold(c.getGenericType(), env, visiting)) {
+                if (!canHold(c.getGenericType(), env, visiting, leaf)) {
                     return false;
                 }
             }
@@ -165,17 +177,21 @@ final class RecordInfo {
     }
 
     /** True if a variable of type {@code t} can hold what the default collate makes of values of type {@code t}. */
-    private static boolean canHold(Type t, Map<TypeVariable<?>, Binding> env, Set<Class<?>> visiting) {
+    private static boolean canHold(Type t, Map<TypeVariable<?>, Binding> env, Set<Class<?>> visiting,
+                                   Predicate<Class<?>> leaf) {
         return switch (t) {
-            case Class<?> c -> holdsRaw(c, visiting);
+            case Class<?> c -> holdsRaw(c, visiting, leaf);
             case ParameterizedType p -> {
                 Class<?> raw = (Class<?>) p.getRawType();
                 Type[] args = p.getActualTypeArguments();
+                if (leaf.test(raw)) {
+                    yield false;
+                }
                 if (raw.isAssignableFrom(List.class) && args.length == 1) {
-                    yield canHold(args[0], env, visiting);      // List<E>, Collection<E>, Iterable<E>, ...
+                    yield canHold(args[0], env, visiting, leaf); // List<E>, Collection<E>, Iterable<E>, ...
                 }
                 if (raw.isAssignableFrom(SequencedMap.class) && args.length == 2) {
-                    yield canHold(args[1], env, visiting);      // Map<K, V>: keys are kept as they are
+                    yield canHold(args[1], env, visiting, leaf); // Map<K, V>: keys are kept as they are
                 }
                 if (raw.isRecord()) {
                     TypeVariable<?>[] params = raw.getTypeParameters();
@@ -183,24 +199,30 @@ final class RecordInfo {
                     for (int i = 0; i < params.length && i < args.length; i++) {
                         inner.put(params[i], new Binding(args[i], env));
                     }
-                    yield canRebuild(raw, inner, visiting);
+                    yield canRebuild(raw, inner, visiting, leaf);
                 }
                 yield false;
             }
-            case WildcardType w -> canHold(w.getUpperBounds()[0], env, visiting);
+            case WildcardType w -> canHold(w.getUpperBounds()[0], env, visiting, leaf);
             case TypeVariable<?> v -> {
                 Binding b = env.get(v);
-                yield b != null ? canHold(b.type(), b.env(), visiting) : holdsRaw(erasure(v), visiting);
+                yield b != null ? canHold(b.type(), b.env(), visiting, leaf) : holdsRaw(erasure(v), visiting, leaf);
             }
             default -> false; // generic arrays
         };
     }
 
-    private static boolean holdsRaw(Class<?> c, Set<Class<?>> visiting) {
+    private static boolean holdsRaw(Class<?> c, Set<Class<?>> visiting, Predicate<Class<?>> leaf) {
+        if (c == Object.class) {
+            return true; // holds whatever a leaf returns, too
+        }
+        if (leaf.test(c)) {
+            return false;
+        }
         if (c.isAssignableFrom(Tensor.class) || c.isAssignableFrom(List.class) || c.isAssignableFrom(SequencedMap.class)) {
             return true; // Object, Tensor, raw List/Collection/Iterable, raw Map/SequencedMap
         }
-        return c.isRecord() && canRebuild(c, Map.of(), visiting);
+        return c.isRecord() && canRebuild(c, Map.of(), visiting, leaf);
     }
 
     private static Class<?> erasure(Type t) {

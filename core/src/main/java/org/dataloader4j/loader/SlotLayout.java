@@ -23,7 +23,11 @@ final class SlotLayout {
         this.enabled = enabled;
     }
 
-    /** For the default collate over a map-style dataset that is not gathered whole (see {@link TensorGather}). */
+    /**
+     * For the default collate over a map-style dataset that is not gathered whole (see {@link TensorGather}). Not for
+     * a default collate with custom leaves: a custom value may hold a tensor that its sample wrote into a
+     * preallocated batch row, which stacking another tensor into that row would overwrite.
+     */
     static SlotLayout of(LoaderConfig<?, ?> config) {
         return new SlotLayout(!config.isStream() && config.collate() == Collate.defaultCollate()
                 && TensorGather.of(config) == null);

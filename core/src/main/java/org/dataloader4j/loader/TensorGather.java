@@ -6,14 +6,16 @@ import java.util.List;
 import org.dataloader4j.collate.Batch;
 import org.dataloader4j.collate.BatchMemory;
 import org.dataloader4j.collate.Collate;
+import org.dataloader4j.collate.DefaultCollate;
 import org.dataloader4j.data.TensorDataset;
 import org.dataloader4j.tensor.Tensor;
 
 /**
- * The fast path for a {@link TensorDataset} with the default collate: each batch tensor is gathered
- * row by row straight from the dataset's tensors into (pooled) batch memory, one copy per row and no
- * per-sample objects. The result is exactly what reading the samples and collating them gives (a
- * {@link Batch} holding the list of stacked tensors); tests compare the two.
+ * The fast path for a {@link TensorDataset} with the default collate (also one with custom leaves that
+ * leave tensors and lists to the built-in rules): each batch tensor is gathered row by row straight from
+ * the dataset's tensors into (pooled) batch memory, one copy per row and no per-sample objects. The result
+ * is exactly what reading the samples and collating them gives (a {@link Batch} holding the list of
+ * stacked tensors); tests compare the two.
  */
 final class TensorGather {
     private final List<Tensor> tensors;
@@ -29,8 +31,27 @@ final class TensorGather {
      * samples are skipped: the general path reads each sample on its own).
      */
     static TensorGather of(LoaderConfig<?, ?> config) {
-        return config.dataset() instanceof TensorDataset dataset && config.collate() == Collate.defaultCollate()
+        return config.dataset() instanceof TensorDataset dataset && gathersLikeCollate(config.collate(), dataset)
                 && !config.skipsFailedSamples() ? new TensorGather(dataset) : null;
+    }
+
+    /**
+     * Whether {@code collate} batches the dataset's samples (a list of tensors) by stacking each tensor: the default
+     * collate, also with custom leaves as long as none of them covers {@code Tensor} or the samples' list class.
+     */
+    private static boolean gathersLikeCollate(Collate<?, ?> collate, TensorDataset dataset) {
+        if (collate == Collate.defaultCollate()) {
+            return true;
+        }
+        if (!(collate instanceof DefaultCollate custom)) {
+            return false;
+        }
+        Class<?> sampleClass = List.of(dataset.tensors().toArray(new Tensor[0])).getClass(); // as get(i) builds it
+        try {
+            return custom.leafTypeFor(Tensor.class).isEmpty() && custom.leafTypeFor(sampleClass).isEmpty();
+        } catch (IllegalArgumentException ambiguous) {
+            return false; // the general path reports the ambiguity with the batch
+        }
     }
 
     /** Gathers the rows {@code indices} of every tensor into a batch; a bad index fails naming it. */

@@ -12,12 +12,14 @@ import java.util.stream.LongStream;
 import org.dataloader4j.collate.Batch;
 import org.dataloader4j.collate.BatchMemory;
 import org.dataloader4j.collate.Collate;
+import org.dataloader4j.collate.DefaultCollate;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.Datasets;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.OffHeapAssertions;
 import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.tensor.TensorAllocator;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -41,10 +43,12 @@ class SlotWriteTest {
     }
 
     private static List<String> epoch(Dataset<Tensor> dataset, int workers, boolean slotsPossible) {
-        var builder = DataLoader.builder(dataset).batchSize(5).shuffle(true).seed(4);
-        if (!slotsPossible) {
-            builder.collate(samples -> Collate.defaultCollate().collate(new ArrayList<>(samples)));
-        }
+        return epoch(dataset, workers, slotsPossible ? Collate.defaultCollate()
+                : samples -> Collate.defaultCollate().collate(new ArrayList<>(samples)));
+    }
+
+    private static List<String> epoch(Dataset<Tensor> dataset, int workers, Collate<? super Tensor, Batch> collate) {
+        var builder = DataLoader.builder(dataset).batchSize(5).shuffle(true).seed(4).collate(collate);
         if (workers > 0) {
             builder.numWorkers(workers);
         }
@@ -73,6 +77,20 @@ class SlotWriteTest {
         int notInPlace = 40 - inPlace.get();
         assertEquals(true, notInPlace >= 5 && notInPlace <= 5 * (1 + 2 * workers), "samples not in place: " + notInPlace);
         OffHeapAssertions.assertNoGrowthSince(before, "preallocated batches");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void aDefaultCollateWithCustomLeavesGetsNoPreallocatedRowsAndTheSameBytes(int workers) {
+        AtomicInteger inPlace = new AtomicInteger();
+        List<String> direct = epoch(written(40, i -> 6, inPlace), workers, true);
+        AtomicInteger none = new AtomicInteger();
+        DefaultCollate withLeaf = DefaultCollate.builder()
+                .leaf(StringBuilder.class, (List<StringBuilder> v, TensorAllocator a) -> String.join("", v)).build();
+        List<String> general = epoch(written(40, i -> 6, none), workers, withLeaf);
+        assertEquals(direct, general);
+        assertTrue(inPlace.get() > 0, "the plain default collate writes samples in place");
+        assertEquals(0, none.get(), "a custom value may hold a tensor written into a batch row: no preallocation");
     }
 
     @ParameterizedTest

@@ -2,6 +2,8 @@ package org.dataloader4j.loader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,11 +14,14 @@ import java.util.PrimitiveIterator;
 import java.util.stream.LongStream;
 import org.dataloader4j.collate.Batch;
 import org.dataloader4j.collate.Collate;
+import org.dataloader4j.collate.DefaultCollate;
+import org.dataloader4j.collate.LeafCollator;
 import org.dataloader4j.data.TensorDataset;
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.sampler.Sampler;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Tensor;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -71,6 +76,48 @@ class TensorGatherTest {
         }
         assertEquals(8, fast.size());
         assertEquals(general, fast);
+    }
+
+    /** The settings TensorGather.of reads: the dataset, the collate and the sample error policy. */
+    private static LoaderConfig<List<Tensor>, Batch> config(TensorDataset dataset, Collate<Object, Batch> collate) {
+        return new LoaderConfig<>(dataset, null, null, 0, false, collate, 0, 0, 2, false, null, false, true, null,
+                null, null, null, SampleErrorPolicy.fail(), null);
+    }
+
+    @Test
+    void aDefaultCollateWithLeavesKeepsTheGatherUnlessALeafCoversTensorsOrTheSampleList() {
+        TensorDataset dataset = mixed(4);
+        LeafCollator<Object> leaf = (values, allocator) -> values.size();
+        assertNotNull(TensorGather.of(config(dataset, DefaultCollate.INSTANCE)));
+        assertNotNull(TensorGather.of(config(dataset, DefaultCollate.builder().leaf(StringBuilder.class, leaf)
+                .leaf(Number.class, leaf).build())));
+        assertNull(TensorGather.of(config(dataset, DefaultCollate.builder().leaf(Tensor.class, leaf).build())));
+        assertNull(TensorGather.of(config(dataset, DefaultCollate.builder().leaf(AutoCloseable.class, leaf).build())));
+        assertNull(TensorGather.of(config(dataset, DefaultCollate.builder().leaf(List.class, leaf).build())));
+        assertNull(TensorGather.of(config(dataset, DefaultCollate.builder().leaf(java.util.Collection.class, leaf)
+                .build())));
+        TensorDataset single = new TensorDataset(Tensor.of(new long[] {1, 2, 3}));
+        assertNull(TensorGather.of(config(single, DefaultCollate.builder().leaf(List.class, leaf).build())));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void aListLeafOverTensorDatasetSamplesIsAppliedOnTheGeneralPath(int workers) {
+        LeafCollator<Object> count = (values, allocator) -> values.size() + " samples";
+        var builder = DataLoader.builder(mixed(7)).batchSize(3).collate(DefaultCollate.builder()
+                .leaf(List.class, count).build());
+        if (workers > 0) {
+            builder.numWorkers(workers);
+        }
+        List<Object> contents = new ArrayList<>();
+        try (var loader = builder.build()) {
+            loader.epoch(0).forEach(b -> {
+                try (b) {
+                    contents.add(b.content());
+                }
+            });
+        }
+        assertEquals(List.of("3 samples", "3 samples", "1 samples"), contents);
     }
 
     @ParameterizedTest
