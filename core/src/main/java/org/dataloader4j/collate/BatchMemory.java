@@ -41,6 +41,14 @@ public final class BatchMemory {
     }
 
     /**
+     * A tensor into which the caller stacks {@code rows} (see {@link TensorAllocator#allocateStack}): from the bound
+     * allocator, which may return the preallocated tensor whose rows these already are; outside a loader, fresh.
+     */
+    public static Tensor allocateStack(DType dtype, Shape shape, java.util.List<Tensor> rows) {
+        return ALLOCATOR.isBound() ? ALLOCATOR.get().allocateStack(dtype, shape, rows) : Tensor.empty(dtype, shape);
+    }
+
+    /**
      * A tensor for one sample's output, for transforms such as {@code ToTensor}: when the loader has
      * preallocated the batch and one of its tensors has rows of this dtype and shape, the sample's own row
      * of it (so the sample is written once, straight into the batch); otherwise a fresh tensor.

@@ -529,7 +529,12 @@ public final class DefaultCollate implements Collate<Object, Batch> {
                         + i + " (" + dtype + " " + shape + ") is closed");
             }
         }
-        Tensor out = allocate(dtype, shape.prepend(column.length), allocated);
+        List<Tensor> rows = new ArrayList<>(column.length);
+        for (Object t : column) {
+            rows.add((Tensor) t);
+        }
+        Tensor out = BatchMemory.allocateStack(dtype, shape.prepend(column.length), rows); // every row is written
+        allocated.add(out);
         MemorySegment dst = out.data();
         long step = first.byteSize();
         for (int i = 0; i < column.length; i++) {

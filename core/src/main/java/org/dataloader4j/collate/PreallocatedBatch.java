@@ -29,11 +29,13 @@ public final class PreallocatedBatch {
     private final List<Tensor> tensors;
     private final boolean[] taken;
     private final TensorAllocator fallback;
+    private final SampleSlots[] bySample; // the slots handed to each batch position, to know which rows hold data
 
-    private PreallocatedBatch(List<Tensor> tensors, TensorAllocator fallback) {
+    private PreallocatedBatch(List<Tensor> tensors, TensorAllocator fallback, int size) {
         this.tensors = tensors;
         this.taken = new boolean[tensors.size()];
         this.fallback = fallback;
+        this.bySample = new SampleSlots[size];
     }
 
     /**
@@ -50,43 +52,75 @@ public final class PreallocatedBatch {
             tensors.forEach(Tensor::close);
             throw e;
         }
-        return new PreallocatedBatch(tensors, allocator);
+        return new PreallocatedBatch(tensors, allocator, size);
     }
 
-    /** The slots of the sample at batch position {@code slot}. */
-    public SampleSlots slots(int slot) {
-        return new SampleSlots(tensors, slot);
+    /** The slots of the sample at batch position {@code slot} (the same object for the same position). */
+    public synchronized SampleSlots slots(int slot) {
+        if (bySample[slot] == null) {
+            bySample[slot] = new SampleSlots(tensors, slot);
+        }
+        return bySample[slot];
     }
 
     /**
-     * An allocator that hands out the preallocated tensors (each once, to the first request of its dtype
-     * and shape) and allocates anything else from the fallback.
+     * An allocator that hands out the preallocated tensors, each once, and allocates anything else from the
+     * fallback. A stack ({@link TensorAllocator#allocateStack}) gets the tensor of its dtype and shape whose rows
+     * either already are its rows or were handed to no sample; any other request only a tensor none of whose rows
+     * was handed out. So a write never lands in a row that holds another value of a sample (a transform that
+     * allocated its outputs in another order than the collate stacks them would otherwise have one column
+     * overwrite another).
      */
     public TensorAllocator allocator() {
         return new TensorAllocator() {
             @Override
             public Tensor allocate(DType dtype, Shape shape) {
-                Tensor t = takePreallocated(dtype, shape);
+                Tensor t = take(dtype, shape, null);
                 return t != null ? t : fallback.allocate(dtype, shape);
             }
 
             @Override
             public Tensor allocateUninitialized(DType dtype, Shape shape) {
-                Tensor t = takePreallocated(dtype, shape);
+                Tensor t = take(dtype, shape, null);
+                return t != null ? t : fallback.allocateUninitialized(dtype, shape);
+            }
+
+            @Override
+            public Tensor allocateStack(DType dtype, Shape shape, List<Tensor> rows) {
+                Tensor t = take(dtype, shape, rows);
                 return t != null ? t : fallback.allocateUninitialized(dtype, shape);
             }
         };
     }
 
-    private synchronized Tensor takePreallocated(DType dtype, Shape shape) {
+    /** An untaken tensor of this dtype and shape that is safe to write {@code rows} (null: any rows) into. */
+    private synchronized Tensor take(DType dtype, Shape shape, List<Tensor> rows) {
         for (int i = 0; i < taken.length; i++) {
             Tensor t = tensors.get(i);
-            if (!taken[i] && t.dtype() == dtype && t.shape().equals(shape)) {
+            if (!taken[i] && t.dtype() == dtype && t.shape().equals(shape) && safeToWrite(i, rows)) {
                 taken[i] = true;
                 return t;
             }
         }
         return null;
+    }
+
+    /** True if writing {@code rows} (or anything, when null) into tensor {@code index} overwrites no sample's value. */
+    private boolean safeToWrite(int index, List<Tensor> rows) {
+        Tensor t = tensors.get(index);
+        long step = t.shape().dim(0) == 0 ? 0 : t.byteSize() / t.shape().dim(0);
+        for (int r = 0; r < bySample.length; r++) {
+            SampleSlots handed = bySample[r];
+            if (handed == null || !handed.claimed(index)) {
+                continue; // nothing of a sample lives in this row
+            }
+            boolean inPlace = rows != null && r < rows.size() && rows.get(r).data().isNative()
+                    && rows.get(r).data().address() == t.data().address() + r * step;
+            if (!inPlace) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Gives back the tensors the collate did not take; true if it took all of them. */

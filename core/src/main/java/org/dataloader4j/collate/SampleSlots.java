@@ -28,6 +28,11 @@ public final class SampleSlots {
         this.claimed = new boolean[this.batchTensors.size()];
     }
 
+    /** True if this sample was handed the row of batch tensor {@code index}. */
+    synchronized boolean claimed(int index) {
+        return claimed[index];
+    }
+
     /** A row of a batch tensor of this dtype whose rows have {@code shape}, not handed out before; or null. */
     synchronized Tensor claim(DType dtype, Shape shape) {
         for (int i = 0; i < claimed.length; i++) {

@@ -57,6 +57,12 @@ final class SlotLayout {
                 return base.allocateUninitialized(dtype, shape);
             }
 
+            @Override
+            public Tensor allocateStack(DType dtype, Shape shape, java.util.List<Tensor> rows) {
+                record(dtype, shape);
+                return base.allocateStack(dtype, shape, rows);
+            }
+
             private void record(DType dtype, Shape shape) {
                 if (shape.rank() >= 1) {
                     seen.add(new PreallocatedBatch.Leaf(dtype, shape.dropFirst()));

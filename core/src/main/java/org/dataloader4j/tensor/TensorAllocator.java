@@ -26,4 +26,14 @@ public interface TensorAllocator {
     default Tensor allocateUninitialized(DType dtype, Shape shape) {
         return allocate(dtype, shape);
     }
+
+    /**
+     * A tensor of {@code shape} (contents unspecified) into which the caller stacks {@code rows}, row {@code i} at
+     * position {@code i}: an allocator that handed out batch rows ahead (the loader's preallocated batches) may
+     * return the tensor whose rows these already are, so that they need no copy, and never one whose rows hold
+     * other data. By default the same as {@link #allocateUninitialized}.
+     */
+    default Tensor allocateStack(DType dtype, Shape shape, java.util.List<Tensor> rows) {
+        return allocateUninitialized(dtype, shape);
+    }
 }

@@ -186,4 +186,48 @@ class SlotWriteTest {
         assertEquals(unclosed, org.dataloader4j.tensor.OffHeapAssertions.unclosedPooledTensors(),
                 "preallocated batch memory left to the garbage collector");
     }
+
+    /** Two outputs of one dtype and shape, written in the other order than the collate stacks them. */
+    record Pair(Tensor a, Tensor b) {
+    }
+
+    /**
+     * A transform that allocates its outputs in another order than the record declares them: each lands in a row of
+     * the other column's preallocated tensor, and the batch must still hold the right values in the right column.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 2})
+    void outputsWrittenInAnotherOrderThanTheyAreStackedKeepTheirValues(int workers) {
+        Dataset<Pair> pairs = Datasets.of(LongStream.range(0, 20).boxed().toList()).map((i, rng) -> {
+            Tensor b = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(2));
+            Tensor a = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(2));
+            a.setFloat(i, 0);
+            a.setFloat(i + 0.5f, 1);
+            b.setFloat(-i - 1, 0);
+            b.setFloat(-i - 1.5f, 1);
+            return new Pair(a, b);
+        });
+        var builder = DataLoader.builder(pairs).batchSize(5);
+        if (workers > 0) {
+            builder.numWorkers(workers);
+        }
+        try (var loader = builder.build()) {
+            long batchStart = 0;
+            for (Batch batch : loader.epoch(0)) {
+                try (batch) {
+                    float[] a = batch.tensor("a").toFloatArray();
+                    float[] b = batch.tensor("b").toFloatArray();
+                    for (int r = 0; r < 5; r++) {
+                        long i = batchStart + r;
+                        assertEquals(i, a[2 * r], "a of sample " + i);
+                        assertEquals(i + 0.5f, a[2 * r + 1], "a of sample " + i);
+                        assertEquals(-i - 1, b[2 * r], "b of sample " + i);
+                        assertEquals(-i - 1.5f, b[2 * r + 1], "b of sample " + i);
+                    }
+                    batchStart += 5;
+                }
+            }
+            assertEquals(20, batchStart);
+        }
+    }
 }
