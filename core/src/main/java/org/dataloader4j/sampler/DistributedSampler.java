@@ -128,33 +128,18 @@ public final class DistributedSampler implements Sampler {
     /** The keyed order's positions of this rank, computed 256 at a time with {@link KeyedPermutation#fill}. */
     private PrimitiveIterator.OfLong keyedIndices(long epoch, long from) {
         KeyedPermutation permutation = Permutations.keyedPermutation(datasetSize, seed, epoch, 0);
-        return new IndexIterator(size, epoch, from) {
-            private final long[] buffer = new long[(int) Math.min(256, size)];
-            private long bufferStart;           // the position (in this rank's share) of buffer[0]
-            private int buffered;               // how many of buffer are valid
-
+        return new BufferedIndexIterator(size, epoch, from) {
             @Override
-            long indexAt(long position) {
-                long k = position - bufferStart;
-                if (k >= buffered) {
-                    refill(position);
-                    k = 0;
-                }
-                return buffer[(int) k];
-            }
-
-            private void refill(long position) {
+            int fill(long position, long[] out) {
                 long q = rank + position * worldSize;       // position in the padded order, unsigned
-                bufferStart = position;
                 if (Long.compareUnsigned(q, datasetSize) >= 0) {    // padding: the order's beginning again
-                    buffer[0] = permutation.indexAt(Long.remainderUnsigned(q, datasetSize));
-                    buffered = 1;
-                    return;
+                    out[0] = permutation.indexAt(Long.remainderUnsigned(q, datasetSize));
+                    return 1;
                 }
                 long unpadded = (datasetSize - 1 - q) / worldSize + 1;  // this rank's positions left before padding
-                int count = (int) Math.min(buffer.length, Math.min(size - position, unpadded));
-                permutation.fill(q, worldSize, buffer, count);
-                buffered = count;
+                int count = (int) Math.min(out.length, Math.min(size - position, unpadded));
+                permutation.fill(q, worldSize, out, count);
+                return count;
             }
         };
     }

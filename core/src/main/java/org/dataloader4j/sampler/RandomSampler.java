@@ -166,35 +166,21 @@ public final class RandomSampler implements Sampler {
     }
 
     private PrimitiveIterator.OfLong keyedIndices(long epoch, long from) {
-        return new IndexIterator(numSamples, epoch, from) {
-            // Indices are computed 256 at a time with KeyedPermutation.fill, which is faster than one by one.
-            private final long[] buffer = new long[(int) Math.min(256, numSamples)];
-            private long bufferStart;           // the position of buffer[0]
-            private int buffered;               // how many of buffer are valid
+        return new BufferedIndexIterator(numSamples, epoch, from) {
             private long blockStart = -1;       // the position where `permutation` starts
             private KeyedPermutation permutation;
 
             @Override
-            long indexAt(long position) {
-                long k = position - bufferStart;
-                if (k >= buffered) {
-                    refill(position);
-                    k = 0;
-                }
-                return buffer[(int) k];
-            }
-
-            private void refill(long position) {
+            int fill(long position, long[] out) {
                 long block = position / datasetSize;     // the chained permutations are numbered 0, 1, ...
                 if (block * datasetSize != blockStart) {
                     blockStart = block * datasetSize;
                     permutation = Permutations.keyedPermutation(datasetSize, seed, epoch, block);
                 }
                 long offset = position - blockStart;
-                int count = (int) Math.min(buffer.length, Math.min(datasetSize - offset, numSamples - position));
-                permutation.fill(offset, buffer, count);
-                bufferStart = position;
-                buffered = count;
+                int count = (int) Math.min(out.length, Math.min(datasetSize - offset, numSamples - position));
+                permutation.fill(offset, out, count);
+                return count;
             }
         };
     }
