@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -22,28 +20,8 @@ class NativeJpegSanitizerTest {
 
     /** Null if gcc builds and links a sanitized program against libjpeg here; otherwise why not. */
     private static String whyNotAvailable() throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("dl4j-jpeg-asan");
-        try {
-            Path c = Files.writeString(dir.resolve("probe.c"), "#include <stdio.h>\n#include <jpeglib.h>\n"
-                    + "int main(void) { struct jpeg_error_mgr e; jpeg_std_error(&e); return 0; }\n");
-            Process p = new ProcessBuilder("gcc", "-fsanitize=address,undefined", c.toString(), "-ljpeg", "-o",
-                    dir.resolve("probe").toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "gcc did not finish a probe build in 60 s";
-            }
-            return p.exitValue() == 0 ? null : "gcc cannot build with -fsanitize=address,undefined -ljpeg: " + out;
-        } catch (IOException e) {
-            return "gcc is not available: " + e.getMessage();
-        } finally {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    Files.deleteIfExists(f);
-                }
-            }
-            Files.deleteIfExists(dir);
-        }
+        return SanitizerProbe.whyNot("#include <stdio.h>\n#include <jpeglib.h>\n"
+                + "int main(void) { struct jpeg_error_mgr e; jpeg_std_error(&e); return 0; }\n", "-ljpeg");
     }
 
     @Test
