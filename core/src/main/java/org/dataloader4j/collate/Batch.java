@@ -108,15 +108,31 @@ public final class Batch implements AutoCloseable {
     }
 
     /**
-     * Element {@code i} of a list content.
+     * Element {@code i} of a list content, or component {@code i} of a record content (in declaration order), as
+     * PyTorch users read {@code batch[0]} and {@code batch[1]} of a batch of {@code (input, target)} samples.
      *
-     * @throws IllegalStateException if the content is not a list
+     * @throws IllegalStateException if the content is neither a list nor a record
      * @throws IndexOutOfBoundsException if {@code i} is out of range, naming the list's length
      */
     public Object get(int i) {
+        if (content instanceof Record record) {
+            java.lang.reflect.RecordComponent[] components = record.getClass().getRecordComponents();
+            if (i < 0 || i >= components.length) {
+                throw new IndexOutOfBoundsException("batch element [" + i + "] does not exist; the batch holds "
+                        + Structure.summary(content));
+            }
+            try {
+                java.lang.reflect.Method accessor = components[i].getAccessor();
+                accessor.setAccessible(true);
+                return accessor.invoke(record);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw new IllegalStateException("cannot read component " + components[i].getName() + " of "
+                        + Structure.summary(content), e);
+            }
+        }
         if (!(content instanceof List<?> list)) {
-            throw new IllegalStateException("cannot get batch element [" + i + "]: the batch is not a List; it holds "
-                    + Structure.summary(content));
+            throw new IllegalStateException("cannot get batch element [" + i + "]: the batch is not a List (nor a"
+                    + " record); it holds " + Structure.summary(content));
         }
         if (i < 0 || i >= list.size()) {
             throw new IndexOutOfBoundsException("batch element [" + i + "] does not exist; the batch holds "
@@ -126,9 +142,9 @@ public final class Batch implements AutoCloseable {
     }
 
     /**
-     * Element {@code i} of a list content, which must be a tensor.
+     * Element {@code i} of a list content, or component {@code i} of a record content, which must be a tensor.
      *
-     * @throws IllegalStateException if the content is not a list or the element is not a tensor
+     * @throws IllegalStateException if the content is neither a list nor a record, or the element is not a tensor
      * @throws IndexOutOfBoundsException if {@code i} is out of range
      */
     public Tensor tensor(int i) {

@@ -175,6 +175,16 @@ class BatchTest {
     }
 
     @Test
+    void indexAccessorsReadRecordComponentsInOrderAsPyTorchUsersReadTuples() {
+        try (Batch batch = collate(new Sample(floats(1), 3L), new Sample(floats(2), 4L))) {
+            assertSame(batch.tensor("image"), batch.tensor(0));
+            assertArrayEquals(new long[] {3, 4}, batch.tensor(1).toLongArray());
+            assertMessageContains(assertThrows(IndexOutOfBoundsException.class, () -> batch.get(2)),
+                    "[2]", "a record Sample(image: Tensor, label: Tensor)");
+        }
+    }
+
+    @Test
     void tensorByNameOnNonTensorElementDescribesTheBatch() {
         try (Batch batch = collate(new Sample(floats(1), "cat"), new Sample(floats(2), "dog"))) {
             var e = assertThrows(IllegalStateException.class, () -> batch.tensor("label"));
