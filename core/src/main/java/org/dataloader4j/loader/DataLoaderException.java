@@ -41,9 +41,8 @@ public final class DataLoaderException extends RuntimeException {
     /** Reading sample {@code index} failed; {@code source} may be null, {@code workerId} is -1 on the calling thread. */
     static DataLoaderException sample(long epoch, long batchNumber, long index, String source, int workerId,
                                       Throwable cause) {
-        String what = "load sample " + index + (source == null ? "" : " (" + source + ")");
-        return new DataLoaderException(message(what, epoch, batchNumber, workerId, cause), epoch, batchNumber, index,
-                source, workerId, cause);
+        return new DataLoaderException(message(loadSample(index, source), epoch, batchNumber, workerId, cause), epoch,
+                batchNumber, index, source, workerId, cause);
     }
 
     /**
@@ -52,11 +51,15 @@ public final class DataLoaderException extends RuntimeException {
      */
     static DataLoaderException sampleTimeout(long epoch, long batchNumber, long index, String source, int workerId,
                                              Throwable cause) {
-        String what = "load sample " + index + (source == null ? "" : " (" + source + ")");
+        String what = loadSample(index, source);
         String where = workerId >= 0 ? ", worker " + workerId
                 : ", still queued: every worker was busy with earlier samples";
         return new DataLoaderException(message(what, epoch, batchNumber, where, cause), epoch, batchNumber, index,
                 source, workerId, cause);
+    }
+
+    private static String loadSample(long index, String source) {
+        return "load sample " + index + (source == null ? "" : " (" + source + ")");
     }
 
     /** Collating a batch failed. */

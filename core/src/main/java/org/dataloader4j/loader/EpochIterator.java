@@ -1,6 +1,7 @@
 package org.dataloader4j.loader;
 
 import java.util.NoSuchElementException;
+import java.util.concurrent.CancellationException;
 
 /**
  * What every engine's epoch iterator shares: the epoch it loads and the batches delivered so far (read on
@@ -47,9 +48,14 @@ abstract class EpochIterator<B> implements LoaderIterator<B> {
     /** True once the iterator was closed or delivered its whole epoch. */
     abstract boolean isFinished();
 
-    /** Why the loader closed this iterator, or null. */
-    final String abandonedBecause() {
-        return abandoned;
+    /**
+     * The failure of a consumer that was waiting for a batch when this iterator was closed from another thread (by
+     * the loader, or by a direct {@code close()}).
+     */
+    final DataLoaderException closedWhileWaiting() {
+        String why = abandoned;
+        return DataLoaderException.general("wait for a batch", epoch, new CancellationException(why != null ? why
+                : "epoch " + epoch + "'s iterator was closed by another thread while the consumer waited for a batch"));
     }
 
     /** Throws when the loader closed this iterator behind its consumer's back. */

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -499,12 +498,6 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         }
     }
 
-    private DataLoaderException closedWhileWaiting() {
-        String why = abandonedBecause();
-        return DataLoaderException.general("wait for a batch", epoch, new CancellationException(why != null ? why
-                : "epoch " + epoch + "'s iterator was closed by another thread while the consumer waited for a batch"));
-    }
-
     private DataLoaderException timedOut(Pending batch) {
         int slot = gather != null ? 0 : batch.firstUnfinishedSlot();
         int worker = slot >= 0 ? batch.readers.get(slot) : batch.collator;
@@ -549,11 +542,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             lock.unlock();
         }
         if (ownsPool) {
-            if (join) {
-                pool.close();
-            } else {
-                pool.shutdown();
-            }
+            pool.stop(join);
         }
     }
 }

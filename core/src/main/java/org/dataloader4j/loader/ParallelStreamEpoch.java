@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.dataloader4j.data.WorkerInfo;
@@ -220,10 +219,7 @@ final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
         try {
             while (true) {
                 if (closed) {
-                    String why = abandonedBecause();
-                    throw DataLoaderException.general("wait for a batch", epoch, new CancellationException(
-                            why != null ? why : "epoch " + epoch + "'s iterator was closed by another thread while the"
-                                    + " consumer waited for a batch"));
+                    throw closedWhileWaiting();
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -288,11 +284,7 @@ final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
         }
         queues.forEach(this::drain);
         if (ownsPool) {
-            if (join) {
-                pool.close();
-            } else {
-                pool.shutdown();
-            }
+            pool.stop(join);
         }
         queues.forEach(this::drain); // what a worker put while it was being stopped
     }

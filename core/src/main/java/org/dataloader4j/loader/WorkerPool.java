@@ -157,6 +157,15 @@ final class WorkerPool implements AutoCloseable {
         }
     }
 
+    /** {@link #close()} when {@code wait}, else {@link #shutdown()}: for a consumer that must not wait. */
+    void stop(boolean wait) {
+        if (wait) {
+            close();
+        } else {
+            shutdown();
+        }
+    }
+
     /**
      * Stops every thread as {@link #shutdown()} does, then waits up to a second for them to end. A task that
      * ignores interrupts and runs longer keeps its (daemon) thread until it returns; nothing waits for it.
