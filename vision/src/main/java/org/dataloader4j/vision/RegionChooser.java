@@ -3,6 +3,11 @@ package org.dataloader4j.vision;
 /**
  * Chooses the region to decode once the image's size is known from its header (see
  * {@link Decoders#decodeRegion(java.nio.file.Path, RegionChooser)}).
+ *
+ * <pre>{@code
+ * RegionChooser centre = (w, h) -> new Region(h / 4, w / 4, h / 2, w / 2);   // top, left, height, width
+ * Image middle = Decoders.standard().decodeRegion(path, centre);
+ * }</pre>
  */
 @FunctionalInterface
 public interface RegionChooser {
