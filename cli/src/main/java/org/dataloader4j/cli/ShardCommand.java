@@ -6,9 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.dataloader4j.s3.S3ShardStore;
@@ -53,14 +51,17 @@ final class ShardCommand implements Callable<Integer> {
             + " to before the upload (default: a temporary folder, deleted afterwards)")
     Path staging;
 
-    @Option(names = "--shards", paramLabel = "N", required = true, description = "number of shard files")
+    @Option(names = "--shards", paramLabel = "N", required = true,
+            description = "number of shard files, 1 to " + ShardJob.MAX_SHARDS)
     int shards;
 
-    @Option(names = "--max-side", paramLabel = "S", description = "resize so that the shorter side is at most S")
-    Integer maxSide;
+    @Option(names = "--max-side", paramLabel = "S", defaultValue = "0",
+            description = "resize so that the shorter side is at most S (default: ${DEFAULT-VALUE}, never resize)")
+    int maxSide;
 
-    @Option(names = "--quality", paramLabel = "Q", description = "re-encode every image as JPEG of quality Q (1-100)")
-    Integer quality;
+    @Option(names = "--quality", paramLabel = "Q", defaultValue = "0", description = "re-encode every image as JPEG"
+            + " of quality Q, 1-100 (default: ${DEFAULT-VALUE}, copy JPEG and PNG files that are not resized)")
+    int quality;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "placement seed (default: ${DEFAULT-VALUE})")
     long seed;
@@ -81,19 +82,13 @@ final class ShardCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (shards < 1 || (maxSide != null && maxSide < 1) || (quality != null && (quality < 1 || quality > 100))) {
-            throw new ParameterException(spec.commandLine(), "--shards and --max-side must be positive and --quality in"
-                    + " 1..100, but got --shards=" + shards + " --max-side=" + maxSide + " --quality=" + quality);
-        }
-        if (!onCorrupt.equals("fail") && !onCorrupt.equals("skip")) {
-            throw new ParameterException(spec.commandLine(), "--on-corrupt takes fail or skip, but got " + onCorrupt);
-        }
+        ShardJob.Options options = options();
         if (!Files.isDirectory(source)) {
             throw new ParameterException(spec.commandLine(), "SRC " + source + " is not a directory: give an ImageFolder");
         }
         String s3 = ShardsInfo.s3Location(output);   // s3://bucket/prefix, or null for a local OUT
         if (s3 == null) {
-            return runJob(output);
+            return runJob(options, output);
         }
         try (S3ShardStore store = S3ShardStore.builder().fromEnvironment().build()) {
             String manifest = S3ShardStore.manifestLocation(s3);
@@ -104,7 +99,7 @@ final class ShardCommand implements Callable<Integer> {
             Path folder = staging != null ? staging : Files.createTempDirectory("dataloader4j-shard-");
             try {
                 Path local = folder.resolve("shards");
-                int code = runJob(local);
+                int code = runJob(options, local);
                 if (code == 0) {
                     Manifest m = store.upload(local, s3);
                     spec.commandLine().getOut().printf("uploaded %d shards and %s to %s%n", m.shards().size(),
@@ -137,20 +132,28 @@ final class ShardCommand implements Callable<Integer> {
         }
     }
 
-    private int runJob(Path out) {
-        List<String> args = new ArrayList<>(List.of(source.toString(), out.toString(), "--shards",
-                String.valueOf(shards), "--seed", String.valueOf(seed), "--on-corrupt", onCorrupt, "--master", master));
-        if (maxSide != null) {
-            args.addAll(List.of("--max-side", String.valueOf(maxSide)));
-        }
-        if (quality != null) {
-            args.addAll(List.of("--quality", String.valueOf(quality)));
-        }
-        if (overwrite) {
-            args.add("--overwrite");
-        }
+    /**
+     * The job's options, from the picocli fields straight into {@link ShardJob.Options} (the type that
+     * {@code spark-submit}'s parser fills too), so both are checked by the same code.
+     */
+    ShardJob.Options options() {
         try {
-            return ShardJob.run(args.toArray(String[]::new));
+            return ShardJob.Options.builder().shards(shards).maxSide(maxSide).quality(quality).seed(seed)
+                    .onCorrupt(ShardJob.OnCorrupt.parse(onCorrupt)).overwrite(overwrite).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /** What the job runs: SRC, the given output folder (OUT, or the staging folder of an s3:// OUT), master, options. */
+    ShardJob.Invocation invocation(ShardJob.Options options, Path out) {
+        return new ShardJob.Invocation(source, out, master, options);
+    }
+
+    private int runJob(ShardJob.Options options, Path out) {
+        ShardJob.Result result;
+        try {
+            result = ShardJob.run(invocation(options, out));
         } catch (NoClassDefFoundError e) {
             throw new IllegalStateException("the shard command needs Apache Spark on the class path (missing "
                     + e.getMessage() + "): run it through ./dataloader4j shard, which adds Spark, or submit"
@@ -158,5 +161,8 @@ final class ShardCommand implements Callable<Integer> {
         } catch (ShardJobException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+        spec.commandLine().getOut().print(result.summary());
+        spec.commandLine().getOut().flush();
+        return 0;
     }
 }

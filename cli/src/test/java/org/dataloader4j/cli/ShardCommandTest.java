@@ -1,12 +1,19 @@
 package org.dataloader4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.dataloader4j.spark.ShardJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
 
 /**
  * The shard command's own checks; the Spark job itself is tested end to end in the spark module. Spark is not on
@@ -41,5 +48,79 @@ class ShardCommandTest {
         assertTrue(r.err().contains("needs Apache Spark on the class path") && r.err().contains("./dataloader4j shard"),
                 r.all());
         assertEquals(2, r.err().lines().count(), "one line and a hint: " + r.all());
+    }
+
+    @Test
+    void picocliAndSparkSubmitParseTheSameArgumentsIntoEqualInvocations() {
+        List<String[]> commandLines = List.of(
+                new String[] {"/data/train", "/data/shards", "--shards", "64", "--max-side", "320", "--quality", "85",
+                    "--seed", "-7", "--on-corrupt", "skip", "--overwrite", "--master", "local[3]"},
+                new String[] {"--master", "yarn", "--shards", "1", "--on-corrupt", "FAIL", "in", "out"},
+                new String[] {"in", "--seed", "3", "out", "--shards", "2", "--master", "spark://host:7077"},
+                new String[] {"a", "b", "--shards", "999999", "--max-side", "0", "--quality", "100", "--seed",
+                    String.valueOf(Long.MAX_VALUE), "--master", "local[*]"});
+        for (String[] args : commandLines) {
+            ShardCommand command = parsed(args);
+            assertEquals(ShardJob.Invocation.parse(args), command.invocation(command.options(), command.output),
+                    String.join(" ", args));
+        }
+    }
+
+    @Test
+    void withoutMasterOnlyTheMasterDiffers() {
+        String[] args = {"src", "out", "--shards", "4"};
+        ShardCommand command = parsed(args);
+        ShardJob.Invocation submitted = ShardJob.Invocation.parse(args);
+        assertEquals(submitted.options(), command.options());
+        assertEquals(ShardJob.Options.builder().shards(4).build(), command.options());
+        assertEquals("local[2]", command.invocation(command.options(), command.output).master(),
+                "the command's own default");
+        assertEquals(null, submitted.master(), "spark-submit's master");
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "--shards     | 0      | --shards=0",
+        "--shards     | x      | --shards",
+        "--max-side   | -1     | --max-side=-1",
+        "--quality    | 101    | --quality=101",
+        "--seed       | abc    | --seed",
+        "--on-corrupt | ignore | --on-corrupt takes fail or skip, but got ignore",
+    })
+    void bothEntryPointsRefuseABadValueNamingItsOption(String option, String value, String named,
+                                                        @TempDir Path tmp) {
+        List<String> args = new ArrayList<>(List.of(tmp.toString(), tmp.resolve("out").toString(), option, value));
+        if (!option.equals("--shards")) {
+            args.addAll(List.of("--shards", "2"));
+        }
+        String[] line = args.toArray(String[]::new);
+        IllegalArgumentException submitted = assertThrows(IllegalArgumentException.class,
+                () -> ShardJob.Invocation.parse(line));
+        assertTrue(submitted.getMessage().contains(named) && submitted.getMessage().contains(value),
+                submitted.getMessage());
+        List<String> cliArgs = new ArrayList<>(List.of("shard"));
+        cliArgs.addAll(args);
+        CliRun r = CliRun.of(cliArgs.toArray(String[]::new));
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains(named) && r.err().contains(value), r.all());
+    }
+
+    @Test
+    void anOptionGivenTwiceIsRefusedByBothEntryPoints(@TempDir Path tmp) {
+        String[] args = {tmp.toString(), tmp.resolve("out").toString(), "--shards", "2", "--shards", "3"};
+        IllegalArgumentException submitted = assertThrows(IllegalArgumentException.class,
+                () -> ShardJob.Invocation.parse(args));
+        assertTrue(submitted.getMessage().contains("--shards"), submitted.getMessage());
+        List<String> cliArgs = new ArrayList<>(List.of("shard"));
+        cliArgs.addAll(List.of(args));
+        CliRun r = CliRun.of(cliArgs.toArray(String[]::new));
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("--shards"), r.all());
+    }
+
+    private static ShardCommand parsed(String... args) {
+        ShardCommand command = new ShardCommand();
+        new CommandLine(command).parseArgs(args);
+        return command;
     }
 }

@@ -89,40 +89,87 @@ public final class ShardJob {
         /** Fail the job, naming the image (default). */
         FAIL,
         /** Leave it out and report it (path and reason) in the summary and the manifest. */
-        SKIP
+        SKIP;
+
+        /**
+         * The policy a command line names: {@code fail} or {@code skip}, in any case.
+         *
+         * @param value the option's value
+         * @return the policy
+         * @throws IllegalArgumentException naming {@code --on-corrupt} and the value, for anything else
+         */
+        public static OnCorrupt parse(String value) {
+            Objects.requireNonNull(value, "--on-corrupt");
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "fail" -> FAIL;
+                case "skip" -> SKIP;
+                default -> throw new IllegalArgumentException("--on-corrupt takes fail or skip, but got " + value);
+            };
+        }
     }
 
-    /** Options of the job, starting with the number of shards. */
+    /** The largest number of shards (shard file names have at least five digits and at most six here). */
+    public static final int MAX_SHARDS = 999_999;
+
+    /**
+     * Options of the job, starting with the number of shards; the others are set with the withers of
+     * {@link Options} (for all options at once, and every bad value reported together, use {@link Options#builder()}).
+     *
+     * @param shards the number of shard files, 1 to {@value #MAX_SHARDS}
+     * @return options with that many shards, seed 0, no resizing, encodings kept where possible, failing on a corrupt
+     *         image, not overwriting an earlier run
+     */
     public static Options options(int shards) {
-        return new Options(shards, 0, 0, 0, OnCorrupt.FAIL, false);
+        return Options.builder().shards(shards).build();
     }
 
     /**
-     * Options of a shard job.
+     * Options of a shard job: the one type that both the {@code dataloader4j shard} command (picocli) and
+     * {@link ShardJob#main spark-submit} parse their options into, and that the programmatic API takes. All values
+     * are checked together when one is made, and the message names each bad value by its command-line option and
+     * value (for example {@code "shards must be in [1, 999999], but got --shards=0"}).
      *
-     * @param shards    the number of shard files
-     * @param seed      the seed of the placement of samples in shards
-     * @param maxSide   resize images whose shorter side is longer than this to this (0: never resize)
-     * @param quality   re-encode every image as JPEG of this quality, 1 to 100 (0: keep encodings where possible)
-     * @param onCorrupt what to do with an unreadable image
-     * @param overwrite replace the shards and manifest of an earlier run in the output folder
+     * <pre>{@code
+     * ShardJob.Options o = ShardJob.Options.builder().shards(64).maxSide(320).onCorrupt(ShardJob.OnCorrupt.SKIP).build();
+     * ShardJob.Options same = ShardJob.options(64).maxSide(320).onCorrupt(ShardJob.OnCorrupt.SKIP);
+     * }</pre>
+     *
+     * @param shards    the number of shard files ({@code --shards}), 1 to {@value ShardJob#MAX_SHARDS}
+     * @param seed      the seed of the placement of samples in shards ({@code --seed})
+     * @param maxSide   resize images whose shorter side is longer than this to this ({@code --max-side}; 0: never
+     *                  resize)
+     * @param quality   re-encode every image as JPEG of this quality, 1 to 100 ({@code --quality}; 0: keep encodings
+     *                  where possible)
+     * @param onCorrupt what to do with an unreadable image ({@code --on-corrupt})
+     * @param overwrite replace the shards and manifest of an earlier run in the output folder ({@code --overwrite})
      */
     public record Options(int shards, long seed, int maxSide, int quality, OnCorrupt onCorrupt, boolean overwrite)
             implements Serializable {
-        /** Checks the values. */
+        /** Checks the values, all of them, and names every bad one with its option and value. */
         public Options {
-            if (shards < 1 || shards > 999_999) {
-                throw new IllegalArgumentException("shards must be in [1, 999999], but got shards=" + shards);
+            Objects.requireNonNull(onCorrupt, "onCorrupt (--on-corrupt)");
+            List<String> problems = new ArrayList<>();
+            if (shards < 1 || shards > MAX_SHARDS) {
+                problems.add("shards must be in [1, " + MAX_SHARDS + "], but got --shards=" + shards);
             }
             if (maxSide < 0) {
-                throw new IllegalArgumentException("maxSide must be positive, or 0 for no resizing, but got maxSide="
-                        + maxSide);
+                problems.add("maxSide must be positive, or 0 for no resizing, but got --max-side=" + maxSide);
             }
             if (quality < 0 || quality > 100) {
-                throw new IllegalArgumentException("quality must be in [1, 100], or 0 to keep encodings, but got quality="
-                        + quality);
+                problems.add("quality must be in [1, 100], or 0 to keep encodings, but got --quality=" + quality);
             }
-            Objects.requireNonNull(onCorrupt, "onCorrupt");
+            if (!problems.isEmpty()) {
+                throw new IllegalArgumentException(String.join("; ", problems));
+            }
+        }
+
+        /**
+         * A builder of options; {@link Builder#shards} is required, the rest default as in {@link ShardJob#options}.
+         *
+         * @return an empty builder
+         */
+        public static Builder builder() {
+            return new Builder();
         }
 
         /** With another seed. */
@@ -149,6 +196,108 @@ public final class ShardJob {
         public Options overwrite(boolean overwrite) {
             return new Options(shards, seed, maxSide, quality, onCorrupt, overwrite);
         }
+
+        /**
+         * Collects the options one by one (as a command-line parser meets them) and checks them all in
+         * {@link #build()}. Not thread-safe; one builder makes any number of {@link Options}.
+         */
+        public static final class Builder {
+            private Integer shards;
+            private long seed;
+            private int maxSide;
+            private int quality;
+            private OnCorrupt onCorrupt = OnCorrupt.FAIL;
+            private boolean overwrite;
+
+            private Builder() {
+            }
+
+            /** The number of shard files ({@code --shards}); required. */
+            public Builder shards(int shards) {
+                this.shards = shards;
+                return this;
+            }
+
+            /** The placement seed ({@code --seed}; default 0). */
+            public Builder seed(long seed) {
+                this.seed = seed;
+                return this;
+            }
+
+            /** The largest shorter side ({@code --max-side}; default 0, never resize). */
+            public Builder maxSide(int maxSide) {
+                this.maxSide = maxSide;
+                return this;
+            }
+
+            /** The JPEG quality of every image ({@code --quality}; default 0, keep encodings where possible). */
+            public Builder quality(int quality) {
+                this.quality = quality;
+                return this;
+            }
+
+            /** What to do with a corrupt image ({@code --on-corrupt}; default {@link OnCorrupt#FAIL}). */
+            public Builder onCorrupt(OnCorrupt onCorrupt) {
+                this.onCorrupt = Objects.requireNonNull(onCorrupt, "onCorrupt (--on-corrupt)");
+                return this;
+            }
+
+            /** Whether to replace an earlier run's output ({@code --overwrite}; default false). */
+            public Builder overwrite(boolean overwrite) {
+                this.overwrite = overwrite;
+                return this;
+            }
+
+            /**
+             * The options.
+             *
+             * @return the options collected so far
+             * @throws IllegalArgumentException if {@code --shards} was not given, or naming every bad value
+             */
+            public Options build() {
+                if (shards == null) {
+                    throw new IllegalArgumentException("--shards is required: the number of shard files, 1 to "
+                            + MAX_SHARDS);
+                }
+                return new Options(shards, seed, maxSide, quality, onCorrupt, overwrite);
+            }
+        }
+    }
+
+    /**
+     * One run of the job from a command line: where the images are, where the shards go, the Spark master and the
+     * {@link Options}. {@link #parse} reads it from {@code spark-submit}'s arguments; the {@code dataloader4j shard}
+     * command makes it from its picocli fields; both give equal values for the same arguments.
+     *
+     * @param source  the ImageFolder ({@code SRC})
+     * @param output  the folder for the shards and the manifest ({@code OUT})
+     * @param master  the Spark master URL ({@code --master}), or null for {@code spark-submit}'s ({@code local[*]}
+     *                when there is none)
+     * @param options the job's options
+     */
+    public record Invocation(Path source, Path output, String master, Options options) {
+        /** Checks that the paths and options are there. */
+        public Invocation {
+            Objects.requireNonNull(source, "source (SRC)");
+            Objects.requireNonNull(output, "output (OUT)");
+            Objects.requireNonNull(options, "options");
+        }
+
+        /**
+         * Parses {@code SRC OUT --shards N [--max-side S] [--quality Q] [--seed N] [--on-corrupt fail|skip]
+         * [--overwrite] [--master URL]} ({@link #USAGE}).
+         *
+         * @param args the command line, without {@code --help}
+         * @return the invocation it describes
+         * @throws IllegalArgumentException naming the option and the value that are wrong, an unknown option or a
+         *                                  missing {@code SRC}/{@code OUT}
+         */
+        public static Invocation parse(String... args) {
+            return ShardJobArgs.parse(args);
+        }
+
+        /** The command line's usage: each option, what it takes and its default. */
+        public static final String USAGE = ShardJobArgs.USAGE;
     }
 
     /**
@@ -412,9 +561,13 @@ public final class ShardJob {
     }
 
     /**
-     * The command line: {@code SRC OUT --shards N [--max-side S] [--quality Q] [--seed N] [--on-corrupt fail|skip]
-     * [--overwrite] [--master URL]}. Without {@code --master} the master comes from {@code spark-submit} (or is
-     * {@code local[*]} when there is none); a local master binds Spark to 127.0.0.1 with the UI off.
+     * The command line of {@code spark-submit}: {@code SRC OUT --shards N [--max-side S] [--quality Q] [--seed N]
+     * [--on-corrupt fail|skip] [--overwrite] [--master URL]} ({@link Invocation#USAGE}). Without {@code --master} the
+     * master comes from {@code spark-submit} (or is {@code local[*]} when there is none); a local master binds Spark
+     * to 127.0.0.1 with the UI off. Exit status 2 on a usage error (the message names the option and the value), 1
+     * when the job fails.
+     *
+     * @param args the command line
      */
     public static void main(String[] args) {
         int status;
@@ -422,7 +575,7 @@ public final class ShardJob {
             status = run(args);
         } catch (IllegalArgumentException e) {
             System.err.println("error: " + e.getMessage());
-            System.err.println(USAGE);
+            System.err.println("usage: " + ShardJobArgs.SYNOPSIS + " (--help lists the options)");
             status = 2;
         } catch (ShardJobException e) {
             System.err.println("error: " + e.getMessage());
@@ -433,53 +586,38 @@ public final class ShardJob {
         }
     }
 
-    static final String USAGE = "usage: ShardJob SRC OUT --shards N [--max-side S] [--quality Q] [--seed N]"
-            + " [--on-corrupt fail|skip] [--overwrite] [--master URL]";
-
-    /** Runs the command line and returns the exit status (0 on success); used by {@link #main}. */
+    /**
+     * Runs the command line and returns the exit status (0 on success); used by {@link #main}. {@code -h} or
+     * {@code --help} prints {@link Invocation#USAGE}; otherwise the arguments are parsed into an {@link Invocation}
+     * ({@link Invocation#parse}), which {@link #run(Invocation)} runs, and the summary is printed.
+     *
+     * @param args the command line
+     * @return 0 on success
+     * @throws IllegalArgumentException on a usage error, naming the option and the value
+     * @throws ShardJobException        if the job fails
+     */
     public static int run(String... args) {
-        List<String> positional = new ArrayList<>();
-        Integer shards = null;
-        int maxSide = 0;
-        int quality = 0;
-        long seed = 0;
-        OnCorrupt onCorrupt = OnCorrupt.FAIL;
-        boolean overwrite = false;
-        String master = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--shards" -> shards = intArg(args, ++i, a);
-                case "--max-side" -> maxSide = intArg(args, ++i, a);
-                case "--quality" -> quality = intArg(args, ++i, a);
-                case "--seed" -> seed = Long.parseLong(arg(args, ++i, a));
-                case "--on-corrupt" -> onCorrupt = switch (arg(args, ++i, a).toLowerCase(Locale.ROOT)) {
-                    case "fail" -> OnCorrupt.FAIL;
-                    case "skip" -> OnCorrupt.SKIP;
-                    default -> throw new IllegalArgumentException("--on-corrupt takes fail or skip, but got " + args[i]);
-                };
-                case "--overwrite" -> overwrite = true;
-                case "--master" -> master = arg(args, ++i, a);
-                case "-h", "--help" -> {
-                    System.out.println(USAGE);
-                    return 0;
-                }
-                default -> {
-                    if (a.startsWith("--")) {
-                        throw new IllegalArgumentException("unknown option " + a);
-                    }
-                    positional.add(a);
-                }
-            }
+        if (ShardJobArgs.asksForHelp(args)) {
+            System.out.print(Invocation.USAGE);
+            return 0;
         }
-        if (positional.size() != 2) {
-            throw new IllegalArgumentException("expected SRC and OUT, but got " + positional);
-        }
-        if (shards == null) {
-            throw new IllegalArgumentException("--shards is required");
-        }
-        Options options = options(shards).maxSide(maxSide).quality(quality).seed(seed).onCorrupt(onCorrupt)
-                .overwrite(overwrite);
+        System.out.print(run(Invocation.parse(args)).summary());
+        return 0;
+    }
+
+    /**
+     * Runs the job of a command line in a Spark session of its own: the invocation's master, else the one of
+     * {@code spark-submit} (the {@code spark.master} property), else {@code local[*]}; a local master is bound to
+     * the loopback interface without the web UI ({@link #loopback}). The session is stopped afterwards.
+     *
+     * @param invocation what to shard where, with which options
+     * @return what the job did
+     * @throws IllegalArgumentException as {@link #run(SparkSession, Path, Path, Options)}
+     * @throws ShardJobException        if the job fails
+     */
+    public static Result run(Invocation invocation) {
+        Objects.requireNonNull(invocation, "invocation");
+        String master = invocation.master();
         SparkSession.Builder builder = SparkSession.builder().appName("dataloader4j shard");
         if (master != null) {
             builder = builder.master(master);
@@ -492,9 +630,7 @@ public final class ShardJob {
         }
         SparkSession spark = builder.getOrCreate();
         try {
-            Result result = run(spark, Path.of(positional.get(0)), Path.of(positional.get(1)), options);
-            System.out.print(result.summary());
-            return 0;
+            return run(spark, invocation.source(), invocation.output(), invocation.options());
         } finally {
             spark.stop();
         }
@@ -508,21 +644,5 @@ public final class ShardJob {
 
     private static boolean hasMaster() {
         return System.getProperty("spark.master") != null;
-    }
-
-    private static String arg(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int intArg(String[] args, int i, String option) {
-        String v = arg(args, i, option);
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs an integer, but got " + v);
-        }
     }
 }
