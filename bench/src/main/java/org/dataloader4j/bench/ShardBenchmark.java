@@ -1,5 +1,8 @@
-package org.dataloader4j.spark;
+package org.dataloader4j.bench;
 
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +14,8 @@ import org.dataloader4j.collate.Batch;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.IterableDataset;
 import org.dataloader4j.loader.DataLoader;
+import org.dataloader4j.spark.ShardJob;
+import org.dataloader4j.spark.ShardedDataset;
 import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.vision.ImageFolder;
 import org.dataloader4j.vision.Sample;
@@ -19,15 +24,27 @@ import org.dataloader4j.vision.transforms.RandomResizedCrop;
 import org.dataloader4j.vision.transforms.ToTensor;
 
 /**
- * Not a unit test: measures the shard job's throughput in local mode and a train pipeline (decode, RandomResizedCrop,
- * ToTensor, batches of 32) reading the shards against reading the ImageFolder directly. Arguments: images
- * (default 800), loader workers (default 2), Spark master (default local[2]). Run with the module's test class path
- * and the Spark JVM flags (see README.md).
+ * Measures the shard job's throughput in local mode (copying bytes, and resizing to 128 with JPEG q90) and a train
+ * pipeline (decode, RandomResizedCrop(112), ToTensor, batches of 32) reading the shards against reading the
+ * ImageFolder directly, on generated JPEGs of about 250x200. Spark is not in {@code benchmarks.jar}: run it with the
+ * bench module's class path and the JVM flags Spark needs (see {@code bench/README.md} and {@code spark/README.md}):
+ *
+ * <pre>{@code
+ * java $SPARK_JVM_FLAGS -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+ *     org.dataloader4j.bench.ShardBenchmark 800 2 'local[2]'     # images, loader workers, master
+ * }</pre>
  */
 public final class ShardBenchmark {
     private ShardBenchmark() {
     }
 
+    /**
+     * Runs the measurement.
+     *
+     * @param args the number of images (default 800), loader workers (default 2) and the Spark master (default
+     *             {@code local[2]})
+     * @throws IOException if the images cannot be written
+     */
     public static void main(String[] args) throws IOException {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 800;
         int workers = args.length > 1 ? Integer.parseInt(args[1]) : 2;
@@ -38,9 +55,8 @@ public final class ShardBenchmark {
         for (int i = 0; i < n; i++) {
             Path f = images.resolve("c" + (i % 8)).resolve("img" + i + ".jpg");
             Files.createDirectories(f.getParent());
-            BufferedImage bi = ShardJobTest.picture(random, 200 + random.nextInt(100), 150 + random.nextInt(100), i % 4,
-                    false);
-            javax.imageio.ImageIO.write(bi, "jpg", f.toFile());
+            javax.imageio.ImageIO.write(photo(random, 200 + random.nextInt(100), 150 + random.nextInt(100)), "jpg",
+                    f.toFile());
         }
         System.out.printf(Locale.ROOT, "%d JPEG images of about 250x200 in %s; %d loader workers; Spark %s%n", n, images,
                 workers, master);
@@ -78,6 +94,22 @@ public final class ShardBenchmark {
                 Files.delete(p);
             }
         }
+    }
+
+    /** A JPEG-friendly picture: a diagonal gradient between two random colours and a few random rectangles. */
+    private static BufferedImage photo(Random random, int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = image.createGraphics();
+        g.setPaint(new GradientPaint(0, 0, new Color(random.nextInt(1 << 24)), width, height,
+                new Color(random.nextInt(1 << 24))));
+        g.fillRect(0, 0, width, height);
+        for (int k = 0; k < 5; k++) {
+            g.setColor(new Color(random.nextInt(1 << 24)));
+            g.fillRect(random.nextInt(width), random.nextInt(height), 5 + random.nextInt(width / 2),
+                    5 + random.nextInt(height / 2));
+        }
+        g.dispose();
+        return image;
     }
 
     private static long drain(DataLoader<Batch> loader) {

@@ -1,4 +1,4 @@
-package org.dataloader4j.vision;
+package org.dataloader4j.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -12,16 +12,21 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
+import org.dataloader4j.vision.Decoders;
+import org.dataloader4j.vision.ImageHeader;
+import org.dataloader4j.vision.Region;
+
 /**
- * Manual benchmark, not a JUnit test: what the whole-scan validation costs the train pipeline's crop decode. Times
+ * What the whole-scan validation of JPEGs costs the train pipeline's crop decode. Times
  * {@link Decoders#decodeRegion} on RandomResizedCrop-like boxes (8 to 100 % of the area, aspect 3/4 to 4/3) of the
  * JPEGs in a folder, single thread, in two interleaved ways each round: files never seen before (fresh hard links,
  * so every decode entropy-decodes the rows below the box and reads up to the end marker, as in a first epoch), and
- * the same boxes of files already seen to decode cleanly ({@link CleanJpegFiles}: the decode stops below the box, as
- * in later epochs). Prints the median milliseconds of thread CPU time per decode over the rounds after the first.
+ * the same boxes of files already seen to decode cleanly (remembered by path, size and modification time: the decode
+ * stops below the box, as in later epochs). Prints the median milliseconds of thread CPU time per decode over the rounds after the first.
  *
  * <pre>{@code
- * java --enable-native-access=ALL-UNNAMED -cp <vision test classpath> org.dataloader4j.vision.JpegValidationBenchmark /tmp/bench-imagenet 9
+ * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
+ *     org.dataloader4j.bench.JpegValidationBenchmark /tmp/bench-imagenet 9
  * }</pre>
  */
 public final class JpegValidationBenchmark {
@@ -30,18 +35,25 @@ public final class JpegValidationBenchmark {
     private JpegValidationBenchmark() {
     }
 
+    /**
+     * Runs the measurement.
+     *
+     * @param args the folder of JPEGs (default {@code /tmp/bench-imagenet}; the first 200 are used) and the rounds
+     *             (default 9)
+     * @throws IOException if the folder cannot be listed or the hard links cannot be made
+     */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args.length > 0 ? args[0] : "/tmp/bench-imagenet");
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 9;
-        if (!NativeJpeg.available()) {
-            throw new IllegalStateException("the native JPEG path is not available: " + NativeJpeg.status());
+        Decoders d = Decoders.standard();
+        if (!d.usesNativeJpeg()) {   // the validation is the native path's; ImageIO decodes whole files anyway
+            throw new IllegalStateException("the native JPEG path is not available: " + Decoders.describe());
         }
         List<Path> files;
         try (Stream<Path> walk = Files.walk(dir)) {
             files = walk.filter(p -> p.toString().toLowerCase(Locale.ROOT).matches(".*\\.jpe?g")).sorted().limit(200)
                     .toList();
         }
-        Decoders d = Decoders.standard();
         SplittableRandom rnd = new SplittableRandom(3);
         List<Region> boxes = new ArrayList<>();
         for (Path f : files) {

@@ -1,4 +1,4 @@
-package org.dataloader4j.djl.bench;
+package org.dataloader4j.bench;
 
 import ai.djl.Model;
 import ai.djl.basicdataset.cv.classification.ImageFolder;
@@ -44,18 +44,28 @@ import org.dataloader4j.vision.transforms.RandomHorizontalFlip;
  * Prints images per second for the data alone and for the training loop ({@code EasyTrain.trainBatch} and
  * {@code step}), the median of the rounds after a warm-up round.
  *
- * <p>In the test sources because it needs the vision module and DJL's {@code basicdataset} (test-scoped), but not
- * a test: run it by hand with the test classpath, e.g.
- * {@code java -cp "$(cat cp.txt):target/classes:target/test-classes" org.dataloader4j.djl.bench.ImageFolderBenchmark DIR [workers] [rounds]}.
+ * <p>Run it with the bench module's class path (the PyTorch engine is not in {@code benchmarks.jar}; see
+ * {@code bench/README.md}):
+ * <pre>{@code
+ * java --enable-native-access=ALL-UNNAMED -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
+ *     org.dataloader4j.bench.DjlImageFolderBenchmark DIR [workers] [rounds]
+ * }</pre>
  */
-public final class ImageFolderBenchmark {
+public final class DjlImageFolderBenchmark {
     private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
     private static final float[] STD = {0.229f, 0.224f, 0.225f};
     private static final int BATCH = 32;
 
-    private ImageFolderBenchmark() {
+    private DjlImageFolderBenchmark() {
     }
 
+    /**
+     * Runs the comparison.
+     *
+     * @param args the ImageFolder (default {@code /tmp/bench-imagenet}), the worker count (default 2) and the number
+     *             of measured rounds (default 3)
+     * @throws Exception if DJL fails
+     */
     public static void main(String[] args) throws Exception {
         setIfAbsent("ai.djl.offline", "true");
         setIfAbsent("ai.djl.pytorch.num_threads", "1");

@@ -1,4 +1,4 @@
-package org.dataloader4j.vision.transforms;
+package org.dataloader4j.bench;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -13,15 +13,19 @@ import org.dataloader4j.data.SampleTransform;
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.transforms.CenterCrop;
+import org.dataloader4j.vision.transforms.Functional;
+import org.dataloader4j.vision.transforms.RandomResizedCrop;
+import org.dataloader4j.vision.transforms.Resize;
 
 /**
- * A one-off measurement, not a test (no assertions, not run by surefire): how much the opt-in DCT-scaled fused
- * decode differs from the exact path, how often it applies, and how fast both are, per CPU-second of this thread.
- * The numbers are in the module README.
+ * A measurement of the opt-in DCT-scaled fused decode ({@link Decoders#withDctScaling}): how much it differs from
+ * the exact path, how often it applies, and how fast both are, per CPU-second of this thread. The numbers are in
+ * {@code vision/README.md}.
  *
  * <pre>{@code
- * java --enable-native-access=ALL-UNNAMED -cp vision/target/classes:vision/target/test-classes:core/target/classes \
- *     org.dataloader4j.vision.transforms.DctScalingMeasure /tmp/bench-imagenet [passes]
+ * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar \
+ *     org.dataloader4j.bench.DctScalingMeasure /tmp/bench-imagenet [passes]
  * }</pre>
  */
 public final class DctScalingMeasure {
@@ -30,12 +34,18 @@ public final class DctScalingMeasure {
     private DctScalingMeasure() {
     }
 
+    /**
+     * Runs the measurement.
+     *
+     * @param args the folder of JPEGs (default {@code /tmp/bench-imagenet}) and the timed passes (default 3)
+     * @throws IOException if the folder cannot be listed
+     */
     public static void main(String[] args) throws IOException {
         Path root = Path.of(args.length > 0 ? args[0] : "/tmp/bench-imagenet");
         int passes = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         List<Path> files;
         try (Stream<Path> s = Files.walk(root)) {
-            files = s.filter(p -> p.toString().toLowerCase().endsWith(".jpg")).sorted().toList();
+            files = s.filter(p -> p.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jpg")).sorted().toList();
         }
         System.out.println(files.size() + " JPEGs under " + root + "; " + Decoders.describe());
         Decoders exact = Decoders.standard();
