@@ -172,27 +172,52 @@ public final class ShardJob {
             return new Builder();
         }
 
-        /** With another seed. */
+        /**
+         * With another seed.
+         *
+         * @param seed the placement seed
+         * @return options with that seed and the other values of these
+         */
         public Options seed(long seed) {
             return new Options(shards, seed, maxSide, quality, onCorrupt, overwrite);
         }
 
-        /** Resizing images so that the shorter side is at most {@code maxSide}. */
+        /**
+         * Resizing images so that the shorter side is at most {@code maxSide}.
+         *
+         * @param maxSide the largest shorter side, or 0 to never resize
+         * @return options with that limit and the other values of these
+         */
         public Options maxSide(int maxSide) {
             return new Options(shards, seed, maxSide, quality, onCorrupt, overwrite);
         }
 
-        /** Re-encoding every image as JPEG of {@code quality}. */
+        /**
+         * Re-encoding every image as JPEG of {@code quality}.
+         *
+         * @param quality the JPEG quality, 1 to 100, or 0 to keep encodings where possible
+         * @return options with that quality and the other values of these
+         */
         public Options quality(int quality) {
             return new Options(shards, seed, maxSide, quality, onCorrupt, overwrite);
         }
 
-        /** With another policy for corrupt images. */
+        /**
+         * With another policy for corrupt images.
+         *
+         * @param onCorrupt what to do with an unreadable image
+         * @return options with that policy and the other values of these
+         */
         public Options onCorrupt(OnCorrupt onCorrupt) {
             return new Options(shards, seed, maxSide, quality, onCorrupt, overwrite);
         }
 
-        /** Whether to replace an earlier run's shards and manifest in the output folder. */
+        /**
+         * Whether to replace an earlier run's shards and manifest in the output folder.
+         *
+         * @param overwrite whether to replace an earlier run
+         * @return options with that choice and the other values of these
+         */
         public Options overwrite(boolean overwrite) {
             return new Options(shards, seed, maxSide, quality, onCorrupt, overwrite);
         }
@@ -212,37 +237,67 @@ public final class ShardJob {
             private Builder() {
             }
 
-            /** The number of shard files ({@code --shards}); required. */
+            /**
+             * The number of shard files ({@code --shards}); required.
+             *
+             * @param shards 1 to {@value ShardJob#MAX_SHARDS}
+             * @return this builder
+             */
             public Builder shards(int shards) {
                 this.shards = shards;
                 return this;
             }
 
-            /** The placement seed ({@code --seed}; default 0). */
+            /**
+             * The placement seed ({@code --seed}; default 0).
+             *
+             * @param seed the seed
+             * @return this builder
+             */
             public Builder seed(long seed) {
                 this.seed = seed;
                 return this;
             }
 
-            /** The largest shorter side ({@code --max-side}; default 0, never resize). */
+            /**
+             * The largest shorter side ({@code --max-side}; default 0, never resize).
+             *
+             * @param maxSide the largest shorter side, or 0
+             * @return this builder
+             */
             public Builder maxSide(int maxSide) {
                 this.maxSide = maxSide;
                 return this;
             }
 
-            /** The JPEG quality of every image ({@code --quality}; default 0, keep encodings where possible). */
+            /**
+             * The JPEG quality of every image ({@code --quality}; default 0, keep encodings where possible).
+             *
+             * @param quality 1 to 100, or 0
+             * @return this builder
+             */
             public Builder quality(int quality) {
                 this.quality = quality;
                 return this;
             }
 
-            /** What to do with a corrupt image ({@code --on-corrupt}; default {@link OnCorrupt#FAIL}). */
+            /**
+             * What to do with a corrupt image ({@code --on-corrupt}; default {@link OnCorrupt#FAIL}).
+             *
+             * @param onCorrupt the policy
+             * @return this builder
+             */
             public Builder onCorrupt(OnCorrupt onCorrupt) {
                 this.onCorrupt = Objects.requireNonNull(onCorrupt, "onCorrupt (--on-corrupt)");
                 return this;
             }
 
-            /** Whether to replace an earlier run's output ({@code --overwrite}; default false). */
+            /**
+             * Whether to replace an earlier run's output ({@code --overwrite}; default false).
+             *
+             * @param overwrite whether to replace it
+             * @return this builder
+             */
             public Builder overwrite(boolean overwrite) {
                 this.overwrite = overwrite;
                 return this;
@@ -311,7 +366,11 @@ public final class ShardJob {
      */
     public record Result(Manifest manifest, Path manifestPath, List<Manifest.Skipped> skipped, long inputs,
                          Duration elapsed) {
-        /** A human-readable report: counts, throughput, statistics and every skipped input. */
+        /**
+         * A human-readable report: counts, throughput, statistics and every skipped input.
+         *
+         * @return the report, one line each, ending with a line separator
+         */
         public String summary() {
             StringBuilder sb = new StringBuilder();
             double seconds = Math.max(1e-9, elapsed.toNanos() / 1e9);
@@ -330,11 +389,24 @@ public final class ShardJob {
         }
     }
 
-    /** One input sample: a file to read ({@code path}) or bytes already read, with its key and label. */
+    /**
+     * One input sample: a file to read ({@code path}) or bytes already read, with its key and label.
+     *
+     * @param key   the WebDataset key
+     * @param path  the file to read, or null when {@code bytes} are given
+     * @param bytes the encoded image, or null when {@code path} is given
+     * @param label the class index
+     */
     record Input(String key, String path, byte[] bytes, int label) implements Serializable {
     }
 
-    /** Sort key of the shuffle: shard, then rank, then the key itself (ties of the 64-bit rank). */
+    /**
+     * Sort key of the shuffle: shard, then rank, then the key itself (ties of the 64-bit rank).
+     *
+     * @param shard the shard the sample goes to
+     * @param rank  its rank within the shard
+     * @param key   its key
+     */
     record Place(int shard, long rank, String key) implements Serializable {
         static Place of(long seed, String key, int shards) {
             return new Place(ShardKeys.shard(seed, key, shards), ShardKeys.rank(seed, key), key);
@@ -382,6 +454,11 @@ public final class ShardJob {
     /**
      * Shards the images of an {@code ImageFolder} directory ({@code root/<class>/**}).
      *
+     * @param spark       the session to run in
+     * @param imageFolder the ImageFolder
+     * @param output      the folder for the shards and the manifest
+     * @param options     the job's options
+     * @return what the job did
      * @throws IllegalArgumentException if the folder is not an image folder (as {@link ImageFolder} says), the output
      *                                  folder holds an earlier run without {@code overwrite}, or options are invalid
      * @throws ShardJobException        if the job fails, for example on a corrupt image with {@link OnCorrupt#FAIL}
@@ -422,6 +499,12 @@ public final class ShardJob {
      * Shards a table of encoded images: columns {@code key} (string, unique; made WebDataset-safe as for folders),
      * {@code image} (binary) and {@code label} (integer class index into {@code classes}).
      *
+     * @param spark   the session to run in
+     * @param images  the table
+     * @param classes the class names, in label order
+     * @param output  the folder for the shards and the manifest
+     * @param options the job's options
+     * @return what the job did
      * @throws IllegalArgumentException if a column is missing or of the wrong type, or a label is out of range
      * @throws ShardJobException        if the job fails, for example on a duplicate key or a corrupt image
      */
@@ -636,7 +719,12 @@ public final class ShardJob {
         }
     }
 
-    /** Binds a local-mode session to the loopback interface only, without the web UI. */
+    /**
+     * Binds a local-mode session to the loopback interface only, without the web UI.
+     *
+     * @param builder a session builder
+     * @return the same builder, configured
+     */
     public static SparkSession.Builder loopback(SparkSession.Builder builder) {
         return builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
                 .config("spark.ui.enabled", "false");
