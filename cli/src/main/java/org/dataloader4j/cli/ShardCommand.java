@@ -88,7 +88,8 @@ final class ShardCommand implements Callable<Integer> {
         }
         String s3 = ShardsInfo.s3Location(output);   // s3://bucket/prefix, or null for a local OUT
         if (s3 == null) {
-            return runJob(options, output);
+            runJob(options, output);
+            return 0;
         }
         try (S3ShardStore store = S3ShardStore.builder().fromEnvironment().build()) {
             String manifest = S3ShardStore.manifestLocation(s3);
@@ -99,13 +100,11 @@ final class ShardCommand implements Callable<Integer> {
             Path folder = staging != null ? staging : Files.createTempDirectory("dataloader4j-shard-");
             try {
                 Path local = folder.resolve("shards");
-                int code = runJob(options, local);
-                if (code == 0) {
-                    Manifest m = store.upload(local, s3);
-                    spec.commandLine().getOut().printf("uploaded %d shards and %s to %s%n", m.shards().size(),
-                            Manifest.FILE_NAME, s3);
-                }
-                return code;
+                runJob(options, local);
+                Manifest m = store.upload(local, s3);
+                spec.commandLine().getOut().printf("uploaded %d shards and %s to %s%n", m.shards().size(),
+                        Manifest.FILE_NAME, s3);
+                return 0;
             } finally {
                 if (staging == null) {
                     deleteTree(folder);
@@ -150,7 +149,8 @@ final class ShardCommand implements Callable<Integer> {
         return new ShardJob.Invocation(source, out, master, options);
     }
 
-    private int runJob(ShardJob.Options options, Path out) {
+    /** Runs the job into {@code out} and prints its summary; a failure is thrown. */
+    private void runJob(ShardJob.Options options, Path out) {
         ShardJob.Result result;
         try {
             result = ShardJob.run(invocation(options, out));
@@ -163,6 +163,5 @@ final class ShardCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().print(result.summary());
         spec.commandLine().getOut().flush();
-        return 0;
     }
 }
