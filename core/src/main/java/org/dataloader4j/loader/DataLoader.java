@@ -613,9 +613,10 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                         + sampler + " and shuffle=true");
             }
             Sampler order = sampler != null ? sampler
-                    : shuffle ? new RandomSampler(dataset.size(), chosenSeed) : new SequentialSampler(dataset.size());
+                    : shuffle ? RandomSampler.builder(dataset.size()).seed(chosenSeed).build()
+                    : new SequentialSampler(dataset.size());
             int size = unbatched ? 1 : batchSize == null ? 1 : batchSize;
-            return BatchSampler.of(order, size, dropLast != null && dropLast);
+            return dropLast != null && dropLast ? BatchSampler.dropLast(order, size) : BatchSampler.of(order, size);
         }
     }
 }

@@ -2,27 +2,12 @@ package org.dataloader4j.sampler;
 
 import java.util.Arrays;
 
-/** Argument checks shared by the samplers; every message names the argument and the value received. */
+/**
+ * The samplers' own checks and fingerprint helpers; general argument checks are in
+ * {@link org.dataloader4j.internal.Preconditions}.
+ */
 final class Checks {
     private Checks() {
-    }
-
-    /** Throws unless {@code value >= 1}, in PyTorch's words. */
-    static long positive(long value, String name) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " should be a positive integer value, but got " + name + "="
-                    + value);
-        }
-        return value;
-    }
-
-    /** Throws unless {@code value >= 0}. */
-    static long nonNegative(long value, String name) {
-        if (value < 0) {
-            throw new IllegalArgumentException(name + " should be a non-negative integer value, but got " + name + "="
-                    + value);
-        }
-        return value;
     }
 
     /** Throws unless {@code from} is a position in {@code [0, size]}, where {@code Sampler.indices(epoch, from)} may start. */

@@ -1,6 +1,7 @@
 package org.dataloader4j.sampler;
 
 import java.util.PrimitiveIterator;
+import org.dataloader4j.internal.Preconditions;
 
 /**
  * Visits {@code 0, 1, ..., size - 1} in order, the same in every epoch; PyTorch's
@@ -20,7 +21,7 @@ public final class SequentialSampler implements Sampler {
      * @throws IllegalArgumentException if {@code size < 0}
      */
     public SequentialSampler(long size) {
-        this.size = Checks.nonNegative(size, "size");
+        this.size = Preconditions.checkNonNegative("size", size);
     }
 
     @Override
