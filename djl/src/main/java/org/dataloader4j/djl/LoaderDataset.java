@@ -30,8 +30,10 @@ import org.dataloader4j.loader.LoaderIterator;
  * <h2>Epochs</h2>
  * Every iteration over what {@link #getData(NDManager)} returns is the next epoch of the loader: 0, 1, 2, ...
  * ({@link DataLoader#epoch(long)}), so a shuffling loader reshuffles each epoch, reproducibly from its seed,
- * exactly as {@code EasyTrain.fit} expects (it asks for the data once per epoch). {@link #setEpoch(long)} sets
- * the next epoch (for a resumed run); {@link #getData(NDManager, long)} reads one given epoch.
+ * exactly as {@code EasyTrain.fit} expects (it asks for the data once per epoch). {@link Builder#firstEpoch(long)}
+ * sets the first one (for a resumed run); {@link #getData(NDManager, long)} reads one given epoch. There is no
+ * {@code setEpoch}: as everywhere in dataloader4j, an epoch is chosen where the data is asked for, not by changing
+ * state behind a running iteration.
  *
  * <h2>Which tensors are data and which are labels</h2>
  * Chosen by position for list batches (what a {@code TensorDataset} gives) or by name for map and record
@@ -77,14 +79,6 @@ public final class LoaderDataset implements Dataset {
     /** The epoch that the next iteration over {@link #getData(NDManager)} will deliver. */
     public long nextEpoch() {
         return nextEpoch.get();
-    }
-
-    /** Makes the next iteration deliver epoch {@code epoch} (and the following ones {@code epoch + 1}, ...). */
-    public void setEpoch(long epoch) {
-        if (epoch < 0) {
-            throw new IllegalArgumentException("epoch should be non-negative, but got epoch=" + epoch);
-        }
-        nextEpoch.set(epoch);
     }
 
     /**
