@@ -80,10 +80,15 @@ public final class Preconditions {
      */
     public static double checkRange(String name, double value, double min, double max) {
         if (!(value >= min && value <= max)) {
-            throw new IllegalArgumentException(name + " should be in [" + min + ", " + max + "], but got " + name + "="
-                    + value);
+            throw new IllegalArgumentException(name + " should be in [" + bound(min) + ", " + bound(max) + "], but got "
+                    + name + "=" + value);
         }
         return value;
+    }
+
+    /** A bound as it is written: {@code 1} for 1.0, {@code 0.5} for 0.5. */
+    private static String bound(double b) {
+        return b == Math.rint(b) && Math.abs(b) < 1e15 ? Long.toString((long) b) : Double.toString(b);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dataloader4j.collate.Batch;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.loader.LoaderIterator;
 
@@ -100,9 +101,7 @@ public final class LoaderDataset implements Dataset {
     /** The batches of epoch {@code epoch}, each time it is iterated; does not change {@link #nextEpoch()}. */
     public Iterable<ai.djl.training.dataset.Batch> getData(NDManager manager, long epoch) {
         Objects.requireNonNull(manager, "manager");
-        if (epoch < 0) {
-            throw new IllegalArgumentException("epoch should be non-negative, but got epoch=" + epoch);
-        }
+        Preconditions.checkNonNegative("epoch", epoch);
         return () -> new Epoch(manager, epoch);
     }
 
@@ -303,9 +302,7 @@ public final class LoaderDataset implements Dataset {
 
         /** The epoch the first iteration delivers (default 0), for example to continue a run. */
         public Builder firstEpoch(long epoch) {
-            if (epoch < 0) {
-                throw new IllegalArgumentException("firstEpoch should be non-negative, but got firstEpoch=" + epoch);
-            }
+            Preconditions.checkNonNegative("firstEpoch", epoch);
             this.firstEpoch = epoch;
             return this;
         }
