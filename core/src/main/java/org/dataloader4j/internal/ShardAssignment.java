@@ -103,7 +103,7 @@ public final class ShardAssignment {
         return parts;
     }
 
-    /** Start of part {@code part} of {@code total} items split into {@code parts} parts whose sizes differ by at most one. */
+    /** Start of part {@code part} of {@code total} items cut into {@code parts} parts differing by at most one item. */
     public static long splitPoint(long total, int part, int parts) {
         return (total / parts) * part + (total % parts) * part / parts;
     }

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.PrimitiveIterator;
 import org.dataloader4j.internal.Preconditions;
 
-/** Groups a sampler's indices into batches of a fixed size; see {@link BatchSampler#of} and {@link BatchSampler#dropLast}. */
+/** Groups a sampler's indices into batches of a fixed size; see {@link BatchSampler#of}, {@link BatchSampler#dropLast}. */
 final class FixedSizeBatchSampler implements BatchSampler {
     private final Sampler sampler;
     private final int batchSize;

@@ -87,7 +87,8 @@ public final class PartitionedSampler implements Sampler {
 
     @Override
     public String toString() {
-        return "PartitionedSampler(size=" + size() + ", rank=" + rank + ", worldSize=" + worldSize + ", padding=" + padding + ", "
+        return "PartitionedSampler(size=" + size() + ", rank=" + rank + ", worldSize=" + worldSize + ", padding="
+                + padding + ", "
                 + sampler + ")";
     }
 

@@ -189,6 +189,25 @@ class StreamShardingTest {
     }
 
     @Test
+    void withoutShardShufflingEveryEpochReadsTheShardsInFileOrder() {
+        NpyShardsDataset shards = NpyShardsDataset.builder(dir).shuffleShards(false).build();
+        List<Long> fileOrder = new ArrayList<>();
+        for (Path shard : shardFiles) {
+            try (Tensor t = Npy.read(shard)) {
+                for (long r = 0; r < t.shape().dim(0); r++) {
+                    fileOrder.add(t.getLong(r, 0));
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        for (long epoch = 0; epoch < 3; epoch++) {
+            assertEquals(fileOrder, drain(shards.iterator(new WorkerInfo(0, 1, 0, epoch))).stream()
+                    .map(r -> r.getLong(0)).toList(), "epoch " + epoch);
+        }
+    }
+
+    @Test
     void shardOrderChangesWithTheEpochWhenShuffled() {
         NpyShardsDataset shards = NpyShardsDataset.builder(shardFiles).seed(11).build();
         List<List<Long>> orders = new ArrayList<>();

@@ -38,7 +38,8 @@ class BatchSamplerTest {
     @CsvSource({"10,3,false,4", "10,3,true,3", "9,3,false,3", "9,3,true,3", "0,3,false,0", "0,3,true,0",
             "2,3,false,1", "2,3,true,0", "1,1,false,1"})
     void sizeCountsTheBatchesYielded(long n, int batchSize, boolean dropLast, long expected) {
-        BatchSampler b = (dropLast ? BatchSampler.dropLast(new SequentialSampler(n), batchSize) : BatchSampler.of(new SequentialSampler(n), batchSize));
+        Sampler order = new SequentialSampler(n);
+        BatchSampler b = dropLast ? BatchSampler.dropLast(order, batchSize) : BatchSampler.of(order, batchSize);
         assertEquals(expected, b.size());
         assertEquals(expected, batches(b, 0).size());
     }

@@ -280,7 +280,8 @@ class DistributedSamplerTest {
         assertFalse(Arrays.equals(epoch0, interleave(allRanks(50, 5, 0, b -> b.seed(9)))), "not Fisher–Yates");
         DistributedSampler single = DistributedSampler.builder(40).seed(6).keyedFrom(0).build();
         for (long e = 0; e < 3; e++) {
-            assertArrayEquals(epoch(RandomSampler.builder(40).numSamples(40).seed(6).keyedFrom(0).build(), e), epoch(single, e), "epoch " + e);
+            assertArrayEquals(epoch(RandomSampler.builder(40).numSamples(40).seed(6).keyedFrom(0)
+                    .build(), e), epoch(single, e), "epoch " + e);
         }
     }
 

@@ -28,7 +28,8 @@ class PartitionedSamplerTest {
             long[][] shares = new long[world][];
             long total = 0;
             for (int rank = 0; rank < world; rank++) {
-                PartitionedSampler mine = PartitionedSampler.builder(weighted).partition(new Partition(rank, world)).padding(false).build();
+                PartitionedSampler mine = PartitionedSampler.builder(weighted).partition(new Partition(rank, world))
+                        .padding(false).build();
                 shares[rank] = drain(mine.indices(3));
                 assertEquals(mine.size(), shares[rank].length);
                 total += shares[rank].length;
@@ -44,14 +45,17 @@ class PartitionedSamplerTest {
     void paddingGivesEqualSharesAsDistributedSamplerDoes() {
         for (int world = 1; world <= 4; world++) {
             for (int rank = 0; rank < world; rank++) {
-                long[] ours = drain(PartitionedSampler.builder(new SequentialSampler(10)).partition(new Partition(rank, world)).build().indices(0));
-                long[] theirs = drain(DistributedSampler.builder(10).partition(new Partition(rank, world)).shuffle(false).build()
+                long[] ours = drain(PartitionedSampler.builder(new SequentialSampler(10))
+                        .partition(new Partition(rank, world)).build().indices(0));
+                long[] theirs = drain(DistributedSampler.builder(10).partition(new Partition(rank, world))
+                        .shuffle(false).build()
                         .indices(0));
                 assertArrayEquals(theirs, ours, "rank " + rank + " of " + world);
             }
         }
         // padding longer than the order: it repeats from the start as often as needed
-        long[] last = drain(PartitionedSampler.builder(new SequentialSampler(2)).partition(new Partition(4, 5)).build().indices(0));
+        long[] last = drain(PartitionedSampler.builder(new SequentialSampler(2)).partition(new Partition(4, 5))
+                .build().indices(0));
         assertArrayEquals(new long[] {0}, last);
     }
 
@@ -66,14 +70,17 @@ class PartitionedSamplerTest {
     @Test
     void badRanksAndWorldSizesAreRefusedNamingThem() {
         var rank = assertThrows(IllegalArgumentException.class,
-                () -> PartitionedSampler.builder(new SequentialSampler(4)).partition(new Partition(3, 2)).padding(false).build());
+                () -> PartitionedSampler.builder(new SequentialSampler(4)).partition(new Partition(3, 2))
+                        .padding(false).build());
         assertTrue(rank.getMessage().contains("rank should be in [0, 1], but got rank=3"), rank.getMessage());
         var world = assertThrows(IllegalArgumentException.class,
-                () -> PartitionedSampler.builder(new SequentialSampler(4)).partition(new Partition(0, 0)).padding(false).build());
+                () -> PartitionedSampler.builder(new SequentialSampler(4)).partition(new Partition(0, 0))
+                        .padding(false).build());
         assertTrue(world.getMessage().contains("worldSize=0"), world.getMessage());
         var empty = assertThrows(IllegalArgumentException.class,
                 () -> PartitionedSampler.builder(new SequentialSampler(0)).partition(new Partition(0, 2)).build());
         assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
-        assertEquals(0, PartitionedSampler.builder(new SequentialSampler(0)).partition(new Partition(1, 2)).padding(false).build().size());
+        assertEquals(0, PartitionedSampler.builder(new SequentialSampler(0)).partition(new Partition(1, 2))
+                .padding(false).build().size());
     }
 }

@@ -66,7 +66,8 @@ class RandomSamplerTest {
     void orderIsTheFisherYatesShuffleOfTheDocumentedGenerator() {
         int[] expected = Permutations.identity(50);
         Permutations.shuffle(expected, CounterRandom.of(9, 4, 0, RandomStreams.SHUFFLE));
-        assertArrayEquals(Arrays.stream(expected).asLongStream().toArray(), epoch(RandomSampler.builder(50).seed(9).build(), 4));
+        assertArrayEquals(Arrays.stream(expected).asLongStream().toArray(), epoch(RandomSampler.builder(50).seed(9)
+                .build(), 4));
     }
 
     @Test
@@ -154,9 +155,11 @@ class RandomSamplerTest {
 
     @Test
     void nonPositiveNumSamplesIsRefusedWithTheValue() {
-        var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).numSamples(0).seed(1).build());
+        var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).numSamples(0).seed(1)
+                .build());
         assertEquals("numSamples should be a positive integer value, but got numSamples=0", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).replacement(true).numSamples(-4).seed(1).build());
+        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).replacement(true)
+                .numSamples(-4).seed(1).build());
         assertEquals("numSamples should be a positive integer value, but got numSamples=-4", e.getMessage());
     }
 
@@ -165,7 +168,8 @@ class RandomSamplerTest {
         var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(0).seed(1).build());
         assertEquals("numSamples should be a positive integer value, but got numSamples=0"
                 + " (the dataset is empty: size=0)", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(0).replacement(true).numSamples(5).seed(1).build());
+        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(0).replacement(true)
+                .numSamples(5).seed(1).build());
         assertTrue(e.getMessage().contains("numSamples=5") && e.getMessage().contains("size=0"), e.getMessage());
     }
 
@@ -199,7 +203,8 @@ class RandomSamplerTest {
         assertEquals(1L << 24, RandomSampler.builder(10).seed(1).build().keyedFrom());
         assertFalse(RandomSampler.builder((1L << 24) - 1).seed(1).build().keyed());
         assertTrue(RandomSampler.builder(1L << 24).seed(1).build().keyed());
-        assertFalse(RandomSampler.builder(1L << 40).replacement(true).numSamples(10).seed(1).build().keyed(), "draws with replacement permute nothing");
+        assertFalse(RandomSampler.builder(1L << 40).replacement(true).numSamples(10).seed(1).build()
+                .keyed(), "draws with replacement permute nothing");
     }
 
     @Test
@@ -227,11 +232,14 @@ class RandomSamplerTest {
         for (long e = 0; e < 3; e++) {
             assertArrayEquals(range(1000), sorted(epoch(s, e)), "epoch " + e);
             assertArrayEquals(epoch(s, e), epoch(s, e), "epoch " + e + " twice");
-            assertArrayEquals(epoch(s, e), epoch(RandomSampler.builder(1000).numSamples(1000).seed(42).keyedFrom(0).build(), e), "another instance");
+            assertArrayEquals(epoch(s, e), epoch(RandomSampler.builder(1000).numSamples(1000).seed(42).keyedFrom(0)
+                    .build(), e), "another instance");
         }
         assertFalse(Arrays.equals(epoch(s, 0), epoch(s, 1)), "another epoch");
-        assertFalse(Arrays.equals(epoch(s, 0), epoch(RandomSampler.builder(1000).numSamples(1000).seed(43).keyedFrom(0).build(), 0)), "another seed");
-        assertFalse(Arrays.equals(epoch(s, 0), epoch(RandomSampler.builder(1000).seed(42).build(), 0)), "not the Fisher–Yates order");
+        assertFalse(Arrays.equals(epoch(s, 0), epoch(RandomSampler.builder(1000).numSamples(1000).seed(43)
+                .keyedFrom(0).build(), 0)), "another seed");
+        assertFalse(Arrays.equals(epoch(s, 0), epoch(RandomSampler.builder(1000).seed(42)
+                .build(), 0)), "not the Fisher–Yates order");
     }
 
     @Test
@@ -270,7 +278,8 @@ class RandomSamplerTest {
 
     @Test
     void resumingAtAnyPositionYieldsTheRestOfTheEpochWithEitherAlgorithm() {
-        for (RandomSampler s : new RandomSampler[] {RandomSampler.builder(37).numSamples(100).seed(3).build(), RandomSampler.builder(37).numSamples(100).seed(3).keyedFrom(0).build(),
+        for (RandomSampler s : new RandomSampler[] {RandomSampler.builder(37).numSamples(100).seed(3)
+                .build(), RandomSampler.builder(37).numSamples(100).seed(3).keyedFrom(0).build(),
                 RandomSampler.builder(37).replacement(true).numSamples(100).seed(3).build()}) {
             long[] whole = epoch(s, 6);
             for (int from : new int[] {0, 1, 36, 37, 38, 99, 100}) {
@@ -281,9 +290,11 @@ class RandomSamplerTest {
 
     @Test
     void resumingOutsideTheEpochIsRefusedWithThePosition() {
-        var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).numSamples(10).seed(1).keyedFrom(0).build().indices(0, 11));
+        var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).numSamples(10).seed(1)
+                .keyedFrom(0).build().indices(0, 11));
         assertEquals("from must be a position in [0, 10], but got from=11", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).seed(1).build().indices(0, -1));
+        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).seed(1).build()
+                .indices(0, -1));
         assertEquals("from must be a position in [0, 10], but got from=-1", e.getMessage());
     }
 
@@ -292,9 +303,11 @@ class RandomSamplerTest {
         assertEquals("RandomSampler(size=10, numSamples=10, replacement=false, seed=42, permutation=fisher-yates,"
                 + " keyedFrom=16777216)", RandomSampler.builder(10).seed(42).build().fingerprint());
         assertEquals("RandomSampler(size=16777216, numSamples=16777216, replacement=false, seed=42,"
-                + " permutation=keyed-feistel, keyedFrom=16777216)", RandomSampler.builder(1L << 24).seed(42).build().fingerprint());
+                + " permutation=keyed-feistel, keyedFrom=16777216)", RandomSampler.builder(1L << 24).seed(42).build()
+                        .fingerprint());
         assertEquals("RandomSampler(size=10, numSamples=10, replacement=false, seed=42, permutation=keyed-feistel,"
-                + " keyedFrom=0)", RandomSampler.builder(10).numSamples(10).seed(42).keyedFrom(0).build().fingerprint());
+                + " keyedFrom=0)", RandomSampler.builder(10).numSamples(10).seed(42).keyedFrom(0).build()
+                        .fingerprint());
     }
 
     @Test

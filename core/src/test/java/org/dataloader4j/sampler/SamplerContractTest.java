@@ -38,28 +38,37 @@ class SamplerContractTest {
         cases.add(new Case("Random(1)", () -> RandomSampler.builder(1).seed(3).build(), 1));
         cases.add(new Case("Random(7)", () -> RandomSampler.builder(7).seed(3).build(), 7));
         cases.add(new Case("Random(7, numSamples 3)", () -> RandomSampler.builder(7).numSamples(3).seed(3).build(), 7));
-        cases.add(new Case("Random(7, numSamples 17)", () -> RandomSampler.builder(7).numSamples(17).seed(3).build(), 7));
-        cases.add(new Case("Random(7, replacement, numSamples 20)", () -> RandomSampler.builder(7).replacement(true).numSamples(20).seed(3).build(), 7));
-        cases.add(new Case("Random(7, keyed)", () -> RandomSampler.builder(7).numSamples(7).seed(3).keyedFrom(0).build(), 7));
-        cases.add(new Case("Random(7, keyed, numSamples 17)", () -> RandomSampler.builder(7).numSamples(17).seed(3).keyedFrom(0).build(), 7));
-        cases.add(new Case("Random(1, keyed)", () -> RandomSampler.builder(1).numSamples(1).seed(3).keyedFrom(0).build(), 1));
+        cases.add(new Case("Random(7, numSamples 17)", () -> RandomSampler.builder(7).numSamples(17).seed(3)
+                .build(), 7));
+        cases.add(new Case("Random(7, replacement, numSamples 20)", () -> RandomSampler.builder(7).replacement(true)
+                .numSamples(20).seed(3).build(), 7));
+        cases.add(new Case("Random(7, keyed)", () -> RandomSampler.builder(7).numSamples(7).seed(3).keyedFrom(0)
+                .build(), 7));
+        cases.add(new Case("Random(7, keyed, numSamples 17)", () -> RandomSampler.builder(7).numSamples(17).seed(3)
+                .keyedFrom(0).build(), 7));
+        cases.add(new Case("Random(1, keyed)", () -> RandomSampler.builder(1).numSamples(1).seed(3).keyedFrom(0)
+                .build(), 1));
         cases.add(new Case("SubsetRandom(empty)", () -> SubsetRandomSampler.builder(new long[0]).seed(3).build(), 0));
         cases.add(new Case("SubsetRandom(5 of 100)",
                 () -> SubsetRandomSampler.builder(new long[] {99, 3, 50, 3, 0}).seed(3).build(), 100));
         cases.add(new Case("WeightedRandom(replacement)",
                 () -> WeightedRandomSampler.builder(new double[] {1, 0, 2, 5, 0.5}).numSamples(30).seed(3).build(), 5));
         cases.add(new Case("WeightedRandom(no replacement)",
-                () -> WeightedRandomSampler.builder(new double[] {1, 0, 2, 5, 0.5}).numSamples(4).replacement(false).seed(3).build(), 5));
+                () -> WeightedRandomSampler.builder(new double[] {1, 0, 2, 5, 0.5}).numSamples(4).replacement(false)
+                        .seed(3).build(), 5));
         for (boolean shuffle : new boolean[] {false, true}) {
             for (int rank = 0; rank < 3; rank++) {
                 int r = rank;
                 cases.add(new Case("Distributed(10, rank " + r + "/3, shuffle " + shuffle + ")",
-                        () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).shuffle(shuffle).build(), 10));
+                        () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).shuffle(shuffle)
+                                .build(), 10));
                 cases.add(new Case("Distributed(10, rank " + r + "/3, shuffle " + shuffle + ", dropLast)",
-                        () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).shuffle(shuffle).dropLast(true)
+                        () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).shuffle(shuffle)
+                                .dropLast(true)
                                 .build(), 10));
                 cases.add(new Case("Distributed(10, rank " + r + "/3, shuffle " + shuffle + ", no padding)",
-                        () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).shuffle(shuffle).padding(false)
+                        () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).shuffle(shuffle)
+                                .padding(false)
                                 .build(), 10));
             }
         }
@@ -68,13 +77,15 @@ class SamplerContractTest {
             cases.add(new Case("Distributed(10, rank " + r + "/3, keyed)",
                     () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).keyedFrom(0).build(), 10));
             cases.add(new Case("Distributed(10, rank " + r + "/3, keyed, no padding)",
-                    () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).keyedFrom(0).padding(false).build(), 10));
+                    () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).keyedFrom(0).padding(false)
+                            .build(), 10));
         }
         cases.add(new Case("Distributed(2, rank 4/5)",
                 () -> DistributedSampler.builder(2).partition(new Partition(4, 5)).build(), 2));
         for (boolean pad : new boolean[] {false, true}) {
             cases.add(new Case("Partitioned(WeightedRandom, rank 2/3, pad " + pad + ")",
-                    () -> PartitionedSampler.builder(WeightedRandomSampler.builder(new double[] {1, 0, 2, 5, 0.5}).numSamples(31).seed(3).build()).partition(new Partition(2, 3)).padding(pad).build(), 5));
+                    () -> PartitionedSampler.builder(WeightedRandomSampler.builder(new double[] {1, 0, 2, 5, 0.5})
+                            .numSamples(31).seed(3).build()).partition(new Partition(2, 3)).padding(pad).build(), 5));
         }
         cases.add(new Case("Distributed(0, rank 1/2)",
                 () -> DistributedSampler.builder(0).partition(new Partition(1, 2)).build(), 0));

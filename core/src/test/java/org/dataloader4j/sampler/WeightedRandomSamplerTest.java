@@ -20,7 +20,8 @@ class WeightedRandomSamplerTest {
 
     private static IllegalArgumentException refused(double[] weights, long numSamples, boolean replacement) {
         return assertThrows(IllegalArgumentException.class,
-                () -> WeightedRandomSampler.builder(weights).numSamples(numSamples).replacement(replacement).seed(0).build());
+                () -> WeightedRandomSampler.builder(weights).numSamples(numSamples).replacement(replacement).seed(0)
+                        .build());
     }
 
     @Test
@@ -95,7 +96,8 @@ class WeightedRandomSamplerTest {
         for (long e = 0; e < 5; e++) {
             assertEquals(150, Arrays.stream(epoch(s, e)).distinct().count(), "epoch " + e);
         }
-        long[] all = epoch(WeightedRandomSampler.builder(weights).numSamples(200).replacement(false).seed(9).build(), 0);
+        long[] all = epoch(WeightedRandomSampler.builder(weights).numSamples(200).replacement(false).seed(9)
+                .build(), 0);
         Arrays.sort(all);
         long[] range = new long[200];
         Arrays.setAll(range, i -> i);
@@ -145,7 +147,8 @@ class WeightedRandomSamplerTest {
         for (boolean replacement : new boolean[] {true, false}) {
             Sampler s = WeightedRandomSampler.builder(w).numSamples(8).replacement(replacement).seed(4).build();
             assertFalse(Arrays.equals(epoch(s, 0), epoch(s, 1)), "replacement=" + replacement);
-            assertArrayEquals(epoch(s, 3), epoch(WeightedRandomSampler.builder(w).numSamples(8).replacement(replacement).seed(4).build(), 3));
+            assertArrayEquals(epoch(s, 3), epoch(WeightedRandomSampler.builder(w).numSamples(8)
+                    .replacement(replacement).seed(4).build(), 3));
         }
     }
 
@@ -202,7 +205,8 @@ class WeightedRandomSamplerTest {
     void emptyOrNullWeightsAreRefused() {
         var e = refused(new double[0], 1, true);
         assertEquals("weights must not be empty, but got weights.length=0", e.getMessage());
-        var npe = assertThrows(NullPointerException.class, () -> WeightedRandomSampler.builder(null).numSamples(1).seed(0).build());
+        var npe = assertThrows(NullPointerException.class, () -> WeightedRandomSampler.builder(null).numSamples(1)
+                .seed(0).build());
         assertEquals("weights", npe.getMessage());
     }
 
@@ -219,7 +223,8 @@ class WeightedRandomSamplerTest {
         var e = refused(new double[] {1, 0, 2, 0, 3}, 4, false);
         assertEquals("without replacement numSamples can be at most the number of positive weights, 3,"
                 + " but got numSamples=4", e.getMessage());
-        assertEquals(4, WeightedRandomSampler.builder(new double[] {1, 0, 2, 0, 3}).numSamples(4).seed(0).build().size(),
+        assertEquals(4, WeightedRandomSampler.builder(new double[] {1, 0, 2, 0, 3}).numSamples(4).seed(0).build()
+                .size(),
                 "with replacement any numSamples works");
     }
 

@@ -95,7 +95,8 @@ class S3ShardStoreTest {
             ShardedDataset.Builder> builder, int worldSize, int numWorkers, long epoch) {
         List<String> delivered = new ArrayList<>();
         for (int rank = 0; rank < worldSize; rank++) {
-            ShardedDataset.Builder b = builder.apply(rank).partition(new Partition(rank, worldSize)).seed(3).shuffleBuffer(4);
+            ShardedDataset.Builder b = builder.apply(rank).partition(new Partition(rank, worldSize)).seed(3)
+                    .shuffleBuffer(4);
             options.accept(b);
             try (DataLoader<List<String>> loader = DataLoader.builder(b.build()).batchSize(5).numWorkers(numWorkers)
                     .seed(21).collate(batch -> batch.stream().map(TestShards::describe).toList()).build()) {

@@ -196,7 +196,8 @@ class ShardJobTest {
         // 2 ranks x 2 workers through DataLoaders: each sample exactly once, with its label
         List<String> delivered = new ArrayList<>();
         for (int rank = 0; rank < 2; rank++) {
-            ShardedDataset ds = ShardedDataset.builder(out).partition(new Partition(rank, 2)).seed(3).shuffleBuffer(4).build();
+            ShardedDataset ds = ShardedDataset.builder(out).partition(new Partition(rank, 2)).seed(3).shuffleBuffer(4)
+                    .build();
             try (DataLoader<List<Sample<Tensor, Long>>> loader = DataLoader.builder(ds.decoded()
                             .map((s, rng) -> new Sample<>(Functional.toTensor(s.input()), s.target())))
                     .batchSize(5).numWorkers(2).seed(11).collate(List::copyOf).build()) {

@@ -148,7 +148,8 @@ class ShardedDatasetTest {
             for (int numWorkers = 0; numWorkers <= 4; numWorkers++) {
                 List<String> delivered = new ArrayList<>();
                 for (int rank = 0; rank < worldSize; rank++) {
-                    ShardedDataset ds = builder().partition(new Partition(rank, worldSize)).seed(5).shuffleBuffer(3).build();
+                    ShardedDataset ds = builder().partition(new Partition(rank, worldSize)).seed(5).shuffleBuffer(3)
+                            .build();
                     try (DataLoader<List<String>> loader = DataLoader.builder(ds).batchSize(4).numWorkers(numWorkers)
                             .seed(9).collate(batch -> batch.stream().map(ShardSample::key).toList()).build()) {
                         for (List<String> batch : loader.epoch(2)) {
@@ -226,7 +227,8 @@ class ShardedDatasetTest {
         }
         LoaderState state = LoaderState.fromJson(saved);
         for (ShardedDataset other : List.of(builder().partition(new Partition(1, 3)).seed(4).build(),
-                builder().partition(new Partition(0, 2)).seed(4).build(), builder().partition(new Partition(1, 2)).seed(5).build(),
+                builder().partition(new Partition(0, 2)).seed(4).build(), builder().partition(new Partition(1, 2))
+                        .seed(5).build(),
                 builder().partition(new Partition(1, 2)).seed(4).shuffleBuffer(5).build())) {
             try (DataLoader<List<String>> loader = loader(other, 2)) {
                 var e = assertThrows(IllegalArgumentException.class, () -> loader.resume(state));
