@@ -115,7 +115,7 @@ public final class DistributedSampler implements Sampler {
      */
     @Override
     public PrimitiveIterator.OfLong indices(long epoch, long from) {
-        Checks.from(from, size);
+        Preconditions.checkRange("from", from, 0, size);
         if (keyed()) {
             return keyedIndices(epoch, from);
         }

@@ -146,7 +146,7 @@ public final class RandomSampler implements Sampler {
      */
     @Override
     public PrimitiveIterator.OfLong indices(long epoch, long from) {
-        Checks.from(from, numSamples);
+        Preconditions.checkRange("from", from, 0, numSamples);
         return keyed() ? keyedIndices(epoch, from) : Sampler.super.indices(epoch, from);
     }
 

@@ -43,7 +43,7 @@ public final class SequentialSampler implements Sampler {
     /** {@code from, from + 1, ..., size - 1}, whatever the epoch. */
     @Override
     public PrimitiveIterator.OfLong indices(long epoch, long from) {
-        return new IndexIterator(size, epoch, Checks.from(from, size)) {
+        return new IndexIterator(size, epoch, Preconditions.checkRange("from", from, 0, size)) {
             @Override
             long indexAt(long position) {
                 return position;

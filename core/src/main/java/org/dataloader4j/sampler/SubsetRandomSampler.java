@@ -75,13 +75,13 @@ public final class SubsetRandomSampler implements Sampler {
 
     @Override
     public String fingerprint() {
-        return "SubsetRandomSampler(size=" + indices.length + ", indices=" + Checks.digest(indices) + ", seed=" + seed
+        return "SubsetRandomSampler(size=" + indices.length + ", indices=" + Digests.digest(indices) + ", seed=" + seed
                 + ")";
     }
 
     @Override
     public String toString() {
-        return "SubsetRandomSampler(size=" + indices.length + ", indices=" + Checks.abbreviate(indices, 10)
+        return "SubsetRandomSampler(size=" + indices.length + ", indices=" + Digests.abbreviate(indices, 10)
                 + ", seed=" + seed + ")";
     }
 

@@ -55,7 +55,7 @@ public final class WeightedRandomSampler implements Sampler {
         if (weights.length == 0) {
             throw new IllegalArgumentException("weights must not be empty, but got weights.length=0");
         }
-        this.weightsDigest = Checks.digest(weights);
+        this.weightsDigest = Digests.digest(weights);
         int positive = 0;
         for (int i = 0; i < weights.length; i++) {
             double w = weights[i];

@@ -297,7 +297,7 @@ class DistributedSamplerTest {
             }
         }
         var e = assertThrows(IllegalArgumentException.class, () -> builder(23, 3, 0).build().indices(0, 9));
-        assertEquals("from must be a position in [0, 8], but got from=9", e.getMessage());
+        assertEquals("from should be in [0, 8], but got from=9", e.getMessage());
     }
 
     @Test

@@ -292,10 +292,10 @@ class RandomSamplerTest {
     void resumingOutsideTheEpochIsRefusedWithThePosition() {
         var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).numSamples(10).seed(1)
                 .keyedFrom(0).build().indices(0, 11));
-        assertEquals("from must be a position in [0, 10], but got from=11", e.getMessage());
+        assertEquals("from should be in [0, 10], but got from=11", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).seed(1).build()
                 .indices(0, -1));
-        assertEquals("from must be a position in [0, 10], but got from=-1", e.getMessage());
+        assertEquals("from should be in [0, 10], but got from=-1", e.getMessage());
     }
 
     @Test

@@ -2,20 +2,9 @@ package org.dataloader4j.sampler;
 
 import java.util.Arrays;
 
-/**
- * The samplers' own checks and fingerprint helpers; general argument checks are in
- * {@link org.dataloader4j.internal.Preconditions}.
- */
-final class Checks {
-    private Checks() {
-    }
-
-    /** Throws unless {@code from} is a position in {@code [0, size]}, where {@code Sampler.indices(epoch, from)} may start. */
-    static long from(long from, long size) {
-        if (from < 0 || from > size) {
-            throw new IllegalArgumentException("from must be a position in [0, " + size + "], but got from=" + from);
-        }
-        return from;
+/** Digests and abbreviations of the samplers' arrays, for their fingerprints and {@code toString}s. */
+final class Digests {
+    private Digests() {
     }
 
     /** A 64-bit digest (FNV-1a over the values' bits) for fingerprints: equal arrays, equal digests. */
