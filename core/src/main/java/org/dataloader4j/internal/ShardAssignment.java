@@ -24,7 +24,13 @@ public final class ShardAssignment {
     private final long seed;
     private final ShardSplit split;
 
-    /** Elements {@code [from, to)} of shard {@code shard} (an index into {@code counts}). */
+    /**
+     * Elements {@code [from, to)} of one shard.
+     *
+     * @param shard the shard, an index into the counts
+     * @param from  its first element of the part
+     * @param to    the element after the part's last
+     */
     public record Part(int shard, long from, long to) {
         /** The number of elements, {@code to - from}. */
         public long size() {
