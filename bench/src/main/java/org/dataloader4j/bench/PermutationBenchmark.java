@@ -2,6 +2,7 @@ package org.dataloader4j.bench;
 
 import java.util.PrimitiveIterator;
 import java.util.concurrent.TimeUnit;
+import org.dataloader4j.data.Partition;
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.random.KeyedPermutation;
 import org.dataloader4j.random.RandomStreams;
@@ -57,12 +58,12 @@ public class PermutationBenchmark {
     @Setup
     public void setUp() {
         permutation = KeyedPermutation.of(size, CounterRandom.key(BenchData.SEED, 0, 0, RandomStreams.SHUFFLE));
-        sampler = new RandomSampler(size, BenchData.SEED);
+        sampler = RandomSampler.builder(size).seed(BenchData.SEED).build();
         if (!sampler.keyed()) {
             throw new IllegalStateException(sampler + " does not use the keyed permutation");
         }
         indices = sampler.indices(epoch);
-        rank3of8 = DistributedSampler.builder(size).worldSize(8).rank(3).seed(BenchData.SEED).build();
+        rank3of8 = DistributedSampler.builder(size).partition(new Partition(3, 8)).seed(BenchData.SEED).build();
         rankIndices = rank3of8.indices(epoch);
     }
 

@@ -24,7 +24,7 @@ public final class PermutationTiming {
         long[] sizes = args.length == 0 ? new long[] {1L << 24, (1L << 32) + 1, 5_000_000_000L, Long.MAX_VALUE}
                 : java.util.Arrays.stream(args).mapToLong(Long::parseLong).toArray();
         for (long size : sizes) {
-            RandomSampler sampler = new RandomSampler(size, BenchData.SEED);
+            RandomSampler sampler = RandomSampler.builder(size).seed(BenchData.SEED).build();
             double[] rates = new double[5];
             long sink = 0;
             for (int round = -1; round < rates.length; round++) {

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.random.RandomStreams;
 import org.dataloader4j.random.Shuffle;
@@ -38,10 +39,7 @@ public final class Datasets {
      * @throws IndexOutOfBoundsException naming the index and the size
      */
     public static long checkIndex(long index, long size) {
-        if (index < 0 || index >= size) {
-            throw new IndexOutOfBoundsException("index " + index + " is out of range for a dataset of size " + size);
-        }
-        return index;
+        return Preconditions.checkIndex(index, size, "a dataset");
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import org.dataloader4j.internal.ShardAssignment;
 
 /**
  * The lines of one or more text files as a stream, split between loader workers and distributed ranks so that
@@ -25,9 +26,9 @@ import java.util.Objects;
  * {@code C = worldSize × W} consumers; consumer {@code rank × W + worker} gets the {@code c}-th of {@code C}
  * nearly equal byte ranges, and delivers, in file order, every line that <em>starts</em> in its range (a line
  * crossing the range's end is read to its end; a line that started before the range is skipped). So the shares
- * are disjoint and together are every line, whatever the line lengths. {@code rank} and {@code worldSize} mean
- * what they mean for {@link org.dataloader4j.sampler.DistributedSampler}: the same dataset built with each rank
- * of the job, {@code 0 .. worldSize - 1}. Shares hold about the same number of bytes, not of lines.
+ * are disjoint and together are every line, whatever the line lengths. The {@link Partition} (rank and world
+ * size) means what it means for {@link org.dataloader4j.sampler.DistributedSampler}: the same dataset built with
+ * each rank of the job, {@code 0 .. worldSize - 1}. Shares hold about the same number of bytes, not of lines.
  *
  * <h2>Lines</h2>
  * Lines end at {@code '\n'}; a {@code '\r'} before it is dropped ({@code "\r\n"} files read the same); the last
@@ -42,7 +43,8 @@ import java.util.Objects;
  * A read error is an {@link UncheckedIOException} naming the file and byte offset.
  *
  * <pre>{@code
- * LineDataset corpus = new LineDataset(List.of(Path.of("part-0.txt"), Path.of("part-1.txt")), rank, worldSize);
+ * LineDataset corpus = new LineDataset(List.of(Path.of("part-0.txt"), Path.of("part-1.txt")),
+ *         new Partition(rank, worldSize));
  * try (var loader = DataLoader.builder(corpus).batchSize(64).numWorkers(4).collate(List::copyOf).build()) {
  *     for (List<String> lines : loader.epoch(0)) { ... }   // this rank's lines, each exactly once
  * }
@@ -55,30 +57,29 @@ public final class LineDataset implements IterableDataset<String> {
     private final long[] sizes;
     private final long totalBytes;
     private final Charset charset;
-    private final int rank;
-    private final int worldSize;
+    private final Partition partition;
 
-    /** The lines of {@code files}, UTF-8, for a single process (rank 0 of 1). */
+    /** The lines of {@code files}, UTF-8, for a single process ({@link Partition#SINGLE}). */
     public LineDataset(List<Path> files) {
-        this(files, StandardCharsets.UTF_8, 0, 1);
+        this(files, StandardCharsets.UTF_8, Partition.SINGLE);
     }
 
-    /** The lines of {@code files}, UTF-8, for rank {@code rank} of {@code worldSize}. */
-    public LineDataset(List<Path> files, int rank, int worldSize) {
-        this(files, StandardCharsets.UTF_8, rank, worldSize);
+    /** The lines of {@code files}, UTF-8, for one rank of a distributed job. */
+    public LineDataset(List<Path> files, Partition partition) {
+        this(files, StandardCharsets.UTF_8, partition);
     }
 
     /**
-     * The lines of {@code files} in {@code charset}, for rank {@code rank} of {@code worldSize}.
+     * The lines of {@code files} in {@code charset}, for one rank of a distributed job.
      *
-     * @throws IllegalArgumentException if there is no file, a file is not a readable regular file (naming it),
-     *                                  the charset is not line-splittable by bytes, or the rank is out of range
+     * @throws IllegalArgumentException if there is no file, a file is not a readable regular file (naming it), or
+     *                                  the charset is not line-splittable by bytes
      * @throws UncheckedIOException     if a file's size cannot be read
      */
-    public LineDataset(List<Path> files, Charset charset, int rank, int worldSize) {
+    public LineDataset(List<Path> files, Charset charset, Partition partition) {
         Objects.requireNonNull(files, "files");
         this.charset = Objects.requireNonNull(charset, "charset");
-        WorkerInfo.checkRank(rank, worldSize);
+        this.partition = Objects.requireNonNull(partition, "partition");
         if (files.isEmpty()) {
             throw new IllegalArgumentException("LineDataset needs at least one file, but got an empty list");
         }
@@ -103,8 +104,6 @@ public final class LineDataset implements IterableDataset<String> {
             total = Math.addExact(total, sizes[i]);
         }
         this.totalBytes = total;
-        this.rank = rank;
-        this.worldSize = worldSize;
     }
 
     /** The files, in order. */
@@ -112,30 +111,25 @@ public final class LineDataset implements IterableDataset<String> {
         return files;
     }
 
-    /** This dataset's rank. */
-    public int rank() {
-        return rank;
-    }
-
-    /** The number of ranks. */
-    public int worldSize() {
-        return worldSize;
+    /** This dataset's rank among the ranks of the job. */
+    public Partition partition() {
+        return partition;
     }
 
     /** The lines that start in this (rank, worker)'s byte range; the iterator is {@code AutoCloseable}. */
     @Override
     public Iterator<String> iterator(WorkerInfo worker) {
         Objects.requireNonNull(worker, "worker");
-        int parts = worker.consumers(worldSize);
-        int part = worker.consumer(rank);
-        return new Lines(Consumers.splitPoint(totalBytes, part, parts), Consumers.splitPoint(totalBytes, part + 1,
-                parts));
+        int parts = partition.consumers(worker);
+        int part = partition.consumer(worker);
+        return new Lines(ShardAssignment.splitPoint(totalBytes, part, parts),
+                ShardAssignment.splitPoint(totalBytes, part + 1, parts));
     }
 
-    /** For example {@code LineDataset(files=2, bytes=1048576, rank=0 of 1)}. */
+    /** For example {@code LineDataset(files=2, bytes=1048576, rank 0 of 1)}. */
     @Override
     public String toString() {
-        return "LineDataset(files=" + files.size() + ", bytes=" + totalBytes + ", rank=" + rank + " of " + worldSize
+        return "LineDataset(files=" + files.size() + ", bytes=" + totalBytes + ", " + partition
                 + ")";
     }
 

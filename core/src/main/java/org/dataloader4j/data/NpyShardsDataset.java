@@ -6,18 +6,15 @@ import java.lang.foreign.Arena;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.stream.Stream;
+import org.dataloader4j.internal.ShardAssignment;
 import org.dataloader4j.io.Npy;
 import org.dataloader4j.io.NpyHeader;
-import org.dataloader4j.random.CounterRandom;
-import org.dataloader4j.random.RandomStreams;
-import org.dataloader4j.random.Shuffle;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;
@@ -30,15 +27,20 @@ import org.dataloader4j.tensor.Tensor;
  *
  * <h2>Assignment</h2>
  * With {@code worldSize} ranks of {@code W} workers there are {@code C = worldSize × W} consumers, consumer
- * {@code rank × W + worker}. The epoch's shard order is the file-name order, or, with
- * {@link Builder#shuffleShards(long)}, a permutation drawn from (seed, epoch), the same on every rank.
+ * {@code rank × W + worker} (the rank and world size are the {@link Builder#partition partition}). The epoch's
+ * shard order is a permutation drawn from ({@link Builder#seed seed}, epoch), the same on every rank, or the given
+ * (file-name) order with {@link Builder#shuffleShards shuffleShards(false)}. Then, with {@link ShardSplit#SHARDS}
+ * (the default):
  * <ul>
  *   <li>At least as many shards as consumers: whole shards, round-robin — consumer {@code c} reads the shards
  *       at positions {@code c, c + C, c + 2C, ...} of the order, each from its first row to its last.</li>
  *   <li>Fewer shards than consumers (say 2 shards, 8 workers): the rows of all shards, in order, are split into
- *       {@code C} contiguous ranges of nearly equal length, one per consumer, so that no consumer idles.</li>
+ *       {@code C} contiguous ranges whose lengths differ by at most one, one per consumer, so that no consumer
+ *       idles.</li>
  * </ul>
- * Either way the shares are disjoint and together are all rows.
+ * With {@link ShardSplit#ELEMENTS} the even split of rows is used always. Either way the shares are disjoint and
+ * together are all rows. The spark module's {@code ShardedDataset} assigns its shards in exactly the same way,
+ * with the same builder options.
  *
  * <h2>Memory</h2>
  * A shard whose dtype and byte order can be mapped ({@link NpyHeader#isMappable()}) is memory-mapped, so only the
@@ -48,7 +50,7 @@ import org.dataloader4j.tensor.Tensor;
  *
  * <pre>{@code
  * NpyShardsDataset rows = NpyShardsDataset.builder(Path.of("embeddings/"))
- *         .rank(rank).worldSize(worldSize).shuffleShards(42).build();
+ *         .partition(new Partition(rank, worldSize)).seed(42).build();
  * try (var loader = DataLoader.builder(new ShuffleBuffer<>(rows, 4096)).batchSize(256).numWorkers(4).build()) {
  *     for (Batch batch : loader.epoch(epoch)) { try (batch) { train(batch.tensor()); } }
  * }
@@ -60,12 +62,10 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
     private final long totalRows;
     private final DType dtype;
     private final Shape rowShape;
-    private final int rank;
-    private final int worldSize;
-    private final Long shuffleSeed;
+    private final Partition partition;
+    private final ShardAssignment assignment;
 
     private NpyShardsDataset(Builder b) throws IOException {
-        WorkerInfo.checkRank(b.rank, b.worldSize);
         this.shards = List.copyOf(b.shards);
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("NpyShardsDataset needs at least one shard, but "
@@ -98,9 +98,8 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
         this.totalRows = total;
         this.dtype = firstType;
         this.rowShape = firstRow;
-        this.rank = b.rank;
-        this.worldSize = b.worldSize;
-        this.shuffleSeed = b.shuffleSeed;
+        this.partition = b.partition;
+        this.assignment = new ShardAssignment(rows, b.shuffleShards, b.seed, b.split);
     }
 
     /**
@@ -153,51 +152,33 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
         return rowShape;
     }
 
+    /** This dataset's rank among the ranks of the job. */
+    public Partition partition() {
+        return partition;
+    }
+
     /** This (rank, worker)'s rows; see the class comment. */
     @Override
     public Iterator<Tensor> iterator(WorkerInfo worker) {
         Objects.requireNonNull(worker, "worker");
-        int consumers = worker.consumers(worldSize);
-        int me = worker.consumer(rank);
-        int[] order = shuffleSeed == null ? Shuffle.identity(shards.size())
-                : Shuffle.permutation(shards.size(), CounterRandom.of(shuffleSeed, worker.epoch(), 0,
-                        RandomStreams.SHUFFLE));
-        List<long[]> ranges = new ArrayList<>();   // {shard, firstRow, endRow}
-        if (shards.size() >= consumers) {
-            for (int pos = me; pos < order.length; pos += consumers) {
-                ranges.add(new long[] {order[pos], 0, rows[order[pos]]});
-            }
-        } else {
-            long from = Consumers.splitPoint(totalRows, me, consumers);
-            long to = Consumers.splitPoint(totalRows, me + 1, consumers);
-            long start = 0;
-            for (int shard : order) {
-                long lo = Math.max(from, start);
-                long hi = Math.min(to, start + rows[shard]);
-                if (lo < hi) {
-                    ranges.add(new long[] {shard, lo - start, hi - start});
-                }
-                start += rows[shard];
-            }
-        }
-        return new Rows(ranges);
+        return new Rows(assignment.parts(partition, worker));
     }
 
-    /** For example {@code NpyShardsDataset(shards=16, rows=1000000, FLOAT32 [256], rank=0 of 1)}. */
+    /** For example {@code NpyShardsDataset(shards=16, rows=1000000, FLOAT32 [256], rank 0 of 1)}. */
     @Override
     public String toString() {
         return "NpyShardsDataset(shards=" + shards.size() + ", rows=" + totalRows + ", " + dtype + " " + rowShape
-                + ", rank=" + rank + " of " + worldSize + ")";
+                + ", " + partition + ")";
     }
 
     private final class Rows implements Iterator<Tensor> {
-        private final List<long[]> ranges;
+        private final List<ShardAssignment.Part> ranges;
         private int range = -1;
         private Tensor current;
         private long row;
         private long end;
 
-        Rows(List<long[]> ranges) {
+        Rows(List<ShardAssignment.Part> ranges) {
             this.ranges = ranges;
         }
 
@@ -208,13 +189,13 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
                 if (++range >= ranges.size()) {
                     return false;
                 }
-                long[] r = ranges.get(range);
-                if (r[1] >= r[2]) {
+                ShardAssignment.Part r = ranges.get(range);
+                if (r.size() == 0) {
                     continue;
                 }
-                current = open(shards.get((int) r[0]));
-                row = r[1];
-                end = r[2];
+                current = open(shards.get(r.shard()));
+                row = r.from();
+                end = r.to();
             }
             return true;
         }
@@ -241,37 +222,44 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
     public static final class Builder {
         private final List<Path> shards;
         private Path directory;
-        private int rank;
-        private int worldSize = 1;
-        private Long shuffleSeed;
+        private Partition partition = Partition.SINGLE;
+        private long seed;
+        private boolean shuffleShards = true;
+        private ShardSplit split = ShardSplit.SHARDS;
 
         private Builder(List<Path> shards) {
             this.shards = shards;
         }
 
-        /** This process's rank, {@code 0 .. worldSize - 1} (default 0). */
-        public Builder rank(int rank) {
-            this.rank = rank;
+        /** This process's rank among the ranks of the job (default {@link Partition#SINGLE}). */
+        public Builder partition(Partition partition) {
+            this.partition = Objects.requireNonNull(partition, "partition");
             return this;
         }
 
-        /** The number of ranks (default 1). */
-        public Builder worldSize(int worldSize) {
-            this.worldSize = worldSize;
+        /** The seed of the per-epoch shard order, the same on every rank (default 0). */
+        public Builder seed(long seed) {
+            this.seed = seed;
             return this;
         }
 
-        /** Visit the shards in a new order every epoch, drawn from ({@code seed}, epoch); default: file order. */
-        public Builder shuffleShards(long seed) {
-            this.shuffleSeed = seed;
+        /** Whether shards are visited in a new order every epoch (default true) or in the given order. */
+        public Builder shuffleShards(boolean shuffleShards) {
+            this.shuffleShards = shuffleShards;
+            return this;
+        }
+
+        /** How rows are divided between consumers (default {@link ShardSplit#SHARDS}). */
+        public Builder split(ShardSplit split) {
+            this.split = Objects.requireNonNull(split, "split");
             return this;
         }
 
         /**
          * Reads every shard's header and builds the dataset.
          *
-         * @throws IllegalArgumentException if there is no shard, a shard is a scalar, shards differ in row dtype or
-         *                                  shape (naming both), or the rank is out of range
+         * @throws IllegalArgumentException if there is no shard, a shard is a scalar, or shards differ in row dtype or
+         *                                  shape (naming both)
          * @throws UncheckedIOException     if a header cannot be read (naming the shard)
          */
         public NpyShardsDataset build() {

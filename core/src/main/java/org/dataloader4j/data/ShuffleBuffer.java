@@ -9,6 +9,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.random.RandomStreams;
 import org.dataloader4j.tensor.Tensor;
@@ -62,10 +63,7 @@ public final class ShuffleBuffer<T> implements IterableDataset<T>, TransformDept
      */
     public ShuffleBuffer(IterableDataset<T> source, int bufferSize) {
         this.source = Objects.requireNonNull(source, "source");
-        if (bufferSize < 1) {
-            throw new IllegalArgumentException("bufferSize must be at least 1, but got bufferSize=" + bufferSize);
-        }
-        this.bufferSize = bufferSize;
+        this.bufferSize = Preconditions.checkPositive("bufferSize", bufferSize);
     }
 
     /** The buffer capacity per worker. */

@@ -49,36 +49,4 @@ public record WorkerInfo(int id, int numWorkers, long seed, long epoch, Object d
     public boolean owns(long n) {
         return Math.floorMod(n, (long) numWorkers) == id;
     }
-
-    /**
-     * This worker's number among all consumers of a stream that {@code worldSize} ranks read with the same number of
-     * workers each: {@code rank × numWorkers + id}, out of {@link #consumers(int)}. Sharded streams split their input
-     * by it, so that every element goes to exactly one (rank, worker).
-     */
-    public int consumer(int rank) {
-        if (rank < 0) {
-            throw new IllegalArgumentException("rank must be non-negative, but got rank=" + rank);
-        }
-        return Math.addExact(Math.multiplyExact(rank, numWorkers), id);
-    }
-
-    /** The number of consumers when {@code worldSize} ranks read a stream with this many workers each. */
-    public int consumers(int worldSize) {
-        return Math.multiplyExact(worldSize, numWorkers);
-    }
-
-    /**
-     * Checks a rank of a distributed reader.
-     *
-     * @throws IllegalArgumentException naming both when {@code worldSize < 1} or {@code rank} is not in
-     *                                  {@code [0, worldSize)}
-     */
-    public static void checkRank(int rank, int worldSize) {
-        if (worldSize < 1) {
-            throw new IllegalArgumentException("worldSize must be at least 1, but got worldSize=" + worldSize);
-        }
-        if (rank < 0 || rank >= worldSize) {
-            throw new IllegalArgumentException("rank must be in [0, " + worldSize + "), but got rank=" + rank);
-        }
-    }
 }

@@ -11,6 +11,7 @@ import org.dataloader4j.collate.Collate;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.IterableDataset;
 import org.dataloader4j.data.WorkerInfo;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.random.RandomStreams;
 import org.dataloader4j.sampler.BatchSampler;
 import org.dataloader4j.sampler.RandomSampler;
@@ -80,9 +81,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
      * The iterator is a {@link LoaderIterator}; close it, or the {@link Epoch}, to stop early.
      */
     public Epoch<B> epoch(long epoch) {
-        if (epoch < 0) {
-            throw new IllegalArgumentException("epoch should be non-negative, but got epoch=" + epoch);
-        }
+        Preconditions.checkNonNegative("epoch", epoch);
         return new Epoch<>(() -> start(epoch, new DeliveredBatches()));
     }
 
@@ -573,9 +572,8 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                 throw new IllegalArgumentException("timeout option applies to worker threads and needs numWorkers > 0,"
                         + " but got timeout=" + timeout + " and numWorkers=0");
             }
-            if (batchSize != null && batchSize < 1) {
-                throw new IllegalArgumentException("batchSize should be a positive integer value, but got batchSize="
-                        + batchSize);
+            if (batchSize != null) {
+                Preconditions.checkPositive("batchSize", batchSize.intValue());
             }
             if (unbatched && (batchSize != null || dropLast != null)) {
                 throw new IllegalArgumentException("unbatched() disables automatic batching and is mutually exclusive"
@@ -613,9 +611,10 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                         + sampler + " and shuffle=true");
             }
             Sampler order = sampler != null ? sampler
-                    : shuffle ? new RandomSampler(dataset.size(), chosenSeed) : new SequentialSampler(dataset.size());
+                    : shuffle ? RandomSampler.builder(dataset.size()).seed(chosenSeed).build()
+                    : new SequentialSampler(dataset.size());
             int size = unbatched ? 1 : batchSize == null ? 1 : batchSize;
-            return BatchSampler.of(order, size, dropLast != null && dropLast);
+            return dropLast != null && dropLast ? BatchSampler.dropLast(order, size) : BatchSampler.of(order, size);
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.io.Json;
 
 /**
@@ -37,10 +38,9 @@ public record LoaderState(long seed, long epoch, long deliveredPrefix, long[] de
     /** Validates the fields and copies the array and the map. */
     public LoaderState {
         fingerprint = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(fingerprint));
-        if (epoch < 0 || deliveredPrefix < 0 || numWorkers < 0) {
-            throw new IllegalArgumentException("epoch, deliveredPrefix and numWorkers must be non-negative, but got epoch="
-                    + epoch + " deliveredPrefix=" + deliveredPrefix + " numWorkers=" + numWorkers);
-        }
+        Preconditions.checkNonNegative("epoch", epoch);
+        Preconditions.checkNonNegative("deliveredPrefix", deliveredPrefix);
+        Preconditions.checkNonNegative("numWorkers", numWorkers);
         deliveredExtra = deliveredExtra.clone();
         for (long n : deliveredExtra) {
             if (n <= deliveredPrefix) {

@@ -1,5 +1,7 @@
 package org.dataloader4j.loader;
 
+import org.dataloader4j.internal.Preconditions;
+
 /**
  * What a {@link DataLoader} does when reading a sample fails ({@code Dataset.get} or its transforms throw):
  * {@link #fail()} (the default) delivers the failure in the place of the sample's batch; {@link #skip} leaves
@@ -25,12 +27,8 @@ public record SampleErrorPolicy(boolean skip, long maxCount, double maxFraction)
 
     /** Validates the budget. */
     public SampleErrorPolicy {
-        if (maxCount < 0) {
-            throw new IllegalArgumentException("maxCount should be non-negative, but got maxCount=" + maxCount);
-        }
-        if (!(maxFraction >= 0 && maxFraction <= 1)) {
-            throw new IllegalArgumentException("maxFraction should be in [0, 1], but got maxFraction=" + maxFraction);
-        }
+        Preconditions.checkNonNegative("maxCount", maxCount);
+        Preconditions.checkRange("maxFraction", maxFraction, 0, 1);
     }
 
     /** Every failure is delivered to the consumer (the default). */

@@ -8,8 +8,10 @@ import java.util.Iterator;
  * batching, such as buckets of similar-length sequences.
  *
  * <pre>{@code
- * BatchSampler batches = BatchSampler.of(new SequentialSampler(10), 3, false);
+ * BatchSampler batches = BatchSampler.of(new SequentialSampler(10), 3);
  * // epoch 0: [0, 1, 2] [3, 4, 5] [6, 7, 8] [9]
+ * BatchSampler full = BatchSampler.dropLast(new SequentialSampler(10), 3);
+ * // epoch 0: [0, 1, 2] [3, 4, 5] [6, 7, 8]
  * }</pre>
  */
 public interface BatchSampler extends Iterable<long[]> {
@@ -36,12 +38,22 @@ public interface BatchSampler extends Iterable<long[]> {
     }
 
     /**
-     * Groups the indices of {@code sampler} into batches of {@code batchSize}; the last, smaller batch
-     * is kept unless {@code dropLast}.
+     * Groups the indices of {@code sampler} into batches of {@code batchSize}; the last batch is smaller when the
+     * sampler's size is not a multiple of {@code batchSize} (PyTorch's {@code drop_last=False}).
      *
      * @throws IllegalArgumentException if {@code batchSize < 1}
      */
-    static BatchSampler of(Sampler sampler, int batchSize, boolean dropLast) {
-        return new FixedSizeBatchSampler(sampler, batchSize, dropLast);
+    static BatchSampler of(Sampler sampler, int batchSize) {
+        return new FixedSizeBatchSampler(sampler, batchSize, false);
+    }
+
+    /**
+     * Groups the indices of {@code sampler} into batches of {@code batchSize} and drops the last batch when it
+     * would be smaller (PyTorch's {@code drop_last=True}): every batch has {@code batchSize} indices.
+     *
+     * @throws IllegalArgumentException if {@code batchSize < 1}
+     */
+    static BatchSampler dropLast(Sampler sampler, int batchSize) {
+        return new FixedSizeBatchSampler(sampler, batchSize, true);
     }
 }

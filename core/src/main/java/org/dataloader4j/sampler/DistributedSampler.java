@@ -2,11 +2,15 @@ package org.dataloader4j.sampler;
 
 import java.util.PrimitiveIterator;
 import java.util.function.LongUnaryOperator;
+import java.util.Objects;
+import org.dataloader4j.data.Partition;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.random.KeyedPermutation;
 
 /**
  * Gives each of {@code worldSize} processes (ranks) its own share of a dataset's indices, PyTorch's
- * {@code DistributedSampler}, partitioned exactly as PyTorch documents it:
+ * {@code DistributedSampler}; the rank and world size are the {@link Builder#partition partition}, as for every
+ * other distributed reader. The indices are partitioned exactly as PyTorch documents it:
  * <ol>
  *   <li>the epoch's order is a random permutation of {@code [0, datasetSize)} drawn from (seed, epoch)
  *       when shuffling (the same on every rank), else {@code 0, 1, ..., datasetSize - 1};</li>
@@ -31,14 +35,14 @@ import org.dataloader4j.random.KeyedPermutation;
  * {@link #fingerprint()} and {@link #toString()} name the algorithm and the threshold. Either way
  * {@link #indices(long, long) indices(epoch, from)} starts at any position of this rank's share directly.
  *
- * <p>{@link #indices(long) indices(epoch)} is the primary API: the epoch is an argument, so there is no
- * {@code set_epoch} to forget. For code written the PyTorch way, {@link #setEpoch} sets the epoch that the
- * plain {@link #iterator()} uses. Unlike PyTorch, the shuffle is keyed by (seed, epoch) as a pair, so seed 1
- * in epoch 0 and seed 0 in epoch 1 give different orders.
+ * <p>There is no {@code set_epoch}: the epoch is an argument of {@link #indices(long) indices(epoch)} (the loader
+ * passes it from {@code loader.epoch(e)}), so it cannot be forgotten and the sampler holds no mutable state; as for
+ * every sampler, the plain {@link #iterator()} is epoch 0. Unlike PyTorch, the shuffle is keyed by (seed, epoch) as
+ * a pair, so seed 1 in epoch 0 and seed 0 in epoch 1 give different orders.
  *
  * <pre>{@code
  * Sampler mine = DistributedSampler.builder(dataset.size())
- *         .worldSize(4).rank(rank).seed(42).build();
+ *         .partition(new Partition(rank, 4)).seed(42).build();
  * for (int epoch = 0; epoch < epochs; epoch++) {
  *     PrimitiveIterator.OfLong order = mine.indices(epoch);   // this rank's quarter of the epoch
  * }
@@ -46,6 +50,7 @@ import org.dataloader4j.random.KeyedPermutation;
  */
 public final class DistributedSampler implements Sampler {
     private final long datasetSize;
+    private final Partition partition;
     private final int worldSize;
     private final int rank;
     private final boolean shuffle;
@@ -56,12 +61,12 @@ public final class DistributedSampler implements Sampler {
     private final long numSamples;      // per rank, with padding
     private final long totalSize;       // unsigned: padding may take it past Long.MAX_VALUE
     private final long size;            // what this rank yields
-    private volatile long epoch;
 
     private DistributedSampler(Builder b) {
         this.datasetSize = b.datasetSize;
-        this.worldSize = b.worldSize;
-        this.rank = b.rank;
+        this.partition = b.partition;
+        this.worldSize = partition.worldSize();
+        this.rank = partition.rank();
         this.shuffle = b.shuffle;
         this.seed = b.seed;
         this.dropLast = b.dropLast;
@@ -81,13 +86,13 @@ public final class DistributedSampler implements Sampler {
     }
 
     /**
-     * A builder for a sampler over a dataset of {@code datasetSize} indices; defaults: {@code worldSize 1,
-     * rank 0, shuffle true, seed 0, dropLast false, padding true}.
+     * A builder for a sampler over a dataset of {@code datasetSize} indices; defaults: {@code partition
+     * Partition.SINGLE (rank 0 of 1), shuffle true, seed 0, dropLast false, padding true}.
      *
      * @throws IllegalArgumentException if {@code datasetSize < 0}
      */
     public static Builder builder(long datasetSize) {
-        return new Builder(Checks.nonNegative(datasetSize, "datasetSize"));
+        return new Builder(Preconditions.checkNonNegative("datasetSize", datasetSize));
     }
 
     /** Number of indices this rank yields per epoch. */
@@ -110,7 +115,7 @@ public final class DistributedSampler implements Sampler {
      */
     @Override
     public PrimitiveIterator.OfLong indices(long epoch, long from) {
-        Checks.from(from, size);
+        Preconditions.checkRange("from", from, 0, size);
         if (keyed()) {
             return keyedIndices(epoch, from);
         }
@@ -159,38 +164,14 @@ public final class DistributedSampler implements Sampler {
         return p -> order[(int) p];
     }
 
-    /**
-     * The PyTorch habit: sets the epoch that {@link #iterator()} uses (initially 0). Prefer
-     * {@link #indices(long) indices(epoch)}, which needs no state.
-     */
-    public void setEpoch(long epoch) {
-        this.epoch = epoch;
-    }
-
-    /** The epoch last given to {@link #setEpoch}, 0 if none. */
-    public long epoch() {
-        return epoch;
-    }
-
-    /** The indices of the epoch last given to {@link #setEpoch} (epoch 0 if none). */
-    @Override
-    public PrimitiveIterator.OfLong iterator() {
-        return indices(epoch);
-    }
-
     /** Size of the whole dataset. */
     public long datasetSize() {
         return datasetSize;
     }
 
-    /** Number of ranks. */
-    public int worldSize() {
-        return worldSize;
-    }
-
-    /** This sampler's rank, in {@code [0, worldSize)}. */
-    public int rank() {
-        return rank;
+    /** This sampler's rank among the ranks of the job. */
+    public Partition partition() {
+        return partition;
     }
 
     /**
@@ -214,13 +195,13 @@ public final class DistributedSampler implements Sampler {
     }
 
     @Override
-    public String fingerprint() { // everything but the epoch, which is not part of a sampler's identity
+    public String fingerprint() {
         return "DistributedSampler(" + settings() + ")";
     }
 
     @Override
     public String toString() {
-        return "DistributedSampler(" + settings() + ", size=" + size + ", epoch=" + epoch + ")";
+        return "DistributedSampler(" + settings() + ", size=" + size + ")";
     }
 
     private String settings() {
@@ -234,13 +215,12 @@ public final class DistributedSampler implements Sampler {
      *
      * <pre>{@code
      * DistributedSampler eval = DistributedSampler.builder(10_000)
-     *         .worldSize(8).rank(3).shuffle(false).padding(false).build();
+     *         .partition(new Partition(3, 8)).shuffle(false).padding(false).build();
      * }</pre>
      */
     public static final class Builder {
         private final long datasetSize;
-        private int worldSize = 1;
-        private int rank;
+        private Partition partition = Partition.SINGLE;
         private boolean shuffle = true;
         private long seed;
         private boolean dropLast;
@@ -251,15 +231,12 @@ public final class DistributedSampler implements Sampler {
             this.datasetSize = datasetSize;
         }
 
-        /** Number of ranks sharing the dataset (PyTorch's {@code num_replicas}); default 1. */
-        public Builder worldSize(int worldSize) {
-            this.worldSize = worldSize;
-            return this;
-        }
-
-        /** This process's rank, in {@code [0, worldSize)}; default 0. */
-        public Builder rank(int rank) {
-            this.rank = rank;
+        /**
+         * This process's rank among the ranks sharing the dataset (PyTorch's {@code rank} and {@code num_replicas});
+         * default {@link Partition#SINGLE}.
+         */
+        public Builder partition(Partition partition) {
+            this.partition = Objects.requireNonNull(partition, "partition");
             return this;
         }
 
@@ -299,17 +276,8 @@ public final class DistributedSampler implements Sampler {
             return this;
         }
 
-        /**
-         * The sampler.
-         *
-         * @throws IllegalArgumentException if {@code worldSize < 1} or {@code rank} is outside {@code [0, worldSize)}
-         */
+        /** The sampler. */
         public DistributedSampler build() {
-            Checks.positive(worldSize, "worldSize");
-            if (rank < 0 || rank >= worldSize) {
-                throw new IllegalArgumentException("Invalid rank " + rank + ", rank should be in the interval [0, "
-                        + (worldSize - 1) + "]");
-            }
             return new DistributedSampler(this);
         }
     }

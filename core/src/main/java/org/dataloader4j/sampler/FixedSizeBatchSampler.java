@@ -5,8 +5,9 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.PrimitiveIterator;
+import org.dataloader4j.internal.Preconditions;
 
-/** Groups a sampler's indices into batches of a fixed size; see {@link BatchSampler#of}. */
+/** Groups a sampler's indices into batches of a fixed size; see {@link BatchSampler#of}, {@link BatchSampler#dropLast}. */
 final class FixedSizeBatchSampler implements BatchSampler {
     private final Sampler sampler;
     private final int batchSize;
@@ -14,11 +15,7 @@ final class FixedSizeBatchSampler implements BatchSampler {
 
     FixedSizeBatchSampler(Sampler sampler, int batchSize, boolean dropLast) {
         this.sampler = Objects.requireNonNull(sampler, "sampler");
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize should be a positive integer value, but got batchSize="
-                    + batchSize);
-        }
-        this.batchSize = batchSize;
+        this.batchSize = Preconditions.checkPositive("batchSize", batchSize);
         this.dropLast = dropLast;
     }
 

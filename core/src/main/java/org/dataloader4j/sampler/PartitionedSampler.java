@@ -2,18 +2,20 @@ package org.dataloader4j.sampler;
 
 import java.util.Objects;
 import java.util.PrimitiveIterator;
+import org.dataloader4j.data.Partition;
 
 /**
- * One rank's share of any sampler's order, for distributed training: rank {@code r} of {@code worldSize} takes the
- * positions {@code r, r + worldSize, r + 2·worldSize, ...} of the wrapped sampler's epoch. Every rank must wrap an
- * identical sampler (same arguments and seed), so that all ranks see the same order and their shares are disjoint.
- * This gives what PyTorch lacks, for example a weighted sampler partitioned across ranks. With {@code pad(true)} the
- * shares are made equal, as {@link DistributedSampler} does, by continuing with the order's first positions; without
- * it they differ in size by at most one and nothing is repeated (for evaluation).
+ * One rank's share of any sampler's order, for distributed training: rank {@code r} of {@code worldSize} (the
+ * {@link Builder#partition partition}) takes the positions {@code r, r + worldSize, r + 2·worldSize, ...} of the
+ * wrapped sampler's epoch. Every rank must wrap an identical sampler (same arguments and seed), so that all ranks
+ * see the same order and their shares are disjoint. This gives what PyTorch lacks, for example a weighted sampler
+ * partitioned across ranks. With {@link Builder#padding padding(true)} (the default, as for
+ * {@link DistributedSampler}) the shares are made equal by continuing with the order's first positions; with
+ * {@code padding(false)} they differ in size by at most one and nothing is repeated (for evaluation).
  *
  * <pre>{@code
- * Sampler weighted = new WeightedRandomSampler(weights, 100_000, true, seed);   // same on every rank
- * Sampler mine = PartitionedSampler.of(weighted, rank, worldSize, true);          // 25,000 indices at worldSize 4
+ * Sampler weighted = WeightedRandomSampler.builder(weights).numSamples(100_000).seed(seed).build(); // same everywhere
+ * Sampler mine = PartitionedSampler.builder(weighted).partition(new Partition(rank, 4)).build();    // 25,000 indices
  * DataLoader<Batch> loader = DataLoader.builder(dataset).sampler(mine).batchSize(64).build();
  * }</pre>
  */
@@ -21,35 +23,30 @@ public final class PartitionedSampler implements Sampler {
     private final Sampler sampler;
     private final int rank;
     private final int worldSize;
-    private final boolean pad;
+    private final boolean padding;
 
-    private PartitionedSampler(Sampler sampler, int rank, int worldSize, boolean pad) {
-        this.sampler = Objects.requireNonNull(sampler, "sampler");
-        if (worldSize < 1) {
-            throw new IllegalArgumentException("worldSize should be a positive integer value, but got worldSize="
-                    + worldSize);
-        }
-        if (rank < 0 || rank >= worldSize) {
-            throw new IllegalArgumentException("Invalid rank " + rank + ", rank should be in the interval [0, "
-                    + (worldSize - 1) + "]");
-        }
-        if (pad && worldSize > 1 && sampler.size() == 0) {
+    private PartitionedSampler(Builder b) {
+        this.sampler = b.sampler;
+        this.rank = b.partition.rank();
+        this.worldSize = b.partition.worldSize();
+        this.padding = b.padding;
+        if (padding && worldSize > 1 && sampler.size() == 0) {
             throw new IllegalArgumentException("cannot pad the shares of an empty sampler: " + sampler);
         }
-        this.rank = rank;
-        this.worldSize = worldSize;
-        this.pad = pad;
     }
 
-    /** Rank {@code rank}'s share of {@code sampler}'s order among {@code worldSize} ranks; see the class comment. */
-    public static PartitionedSampler of(Sampler sampler, int rank, int worldSize, boolean pad) {
-        return new PartitionedSampler(sampler, rank, worldSize, pad);
+    /**
+     * A builder for a share of {@code sampler}'s order; defaults: {@code partition Partition.SINGLE (rank 0 of 1),
+     * padding true}.
+     */
+    public static Builder builder(Sampler sampler) {
+        return new Builder(Objects.requireNonNull(sampler, "sampler"));
     }
 
     @Override
     public long size() {
         long n = sampler.size();
-        if (pad) {
+        if (padding) {
             return Math.ceilDiv(n, worldSize);
         }
         return n / worldSize + (rank < n % worldSize ? 1 : 0);
@@ -84,13 +81,49 @@ public final class PartitionedSampler implements Sampler {
 
     @Override
     public String fingerprint() {
-        return "PartitionedSampler(rank=" + rank + ", worldSize=" + worldSize + ", pad=" + pad + ", "
+        return "PartitionedSampler(rank=" + rank + ", worldSize=" + worldSize + ", padding=" + padding + ", "
                 + sampler.fingerprint() + ")";
     }
 
     @Override
     public String toString() {
-        return "PartitionedSampler(size=" + size() + ", rank=" + rank + ", worldSize=" + worldSize + ", pad=" + pad + ", "
+        return "PartitionedSampler(size=" + size() + ", rank=" + rank + ", worldSize=" + worldSize + ", padding="
+                + padding + ", "
                 + sampler + ")";
+    }
+
+    /** Configures a {@link PartitionedSampler}. */
+    public static final class Builder {
+        private final Sampler sampler;
+        private Partition partition = Partition.SINGLE;
+        private boolean padding = true;
+
+        private Builder(Sampler sampler) {
+            this.sampler = sampler;
+        }
+
+        /** This process's rank among the ranks sharing the order; default {@link Partition#SINGLE}. */
+        public Builder partition(Partition partition) {
+            this.partition = Objects.requireNonNull(partition, "partition");
+            return this;
+        }
+
+        /**
+         * Whether the shares are padded to the same size by repeating the order's first positions (default true);
+         * {@code false} gives each position to exactly one rank, for evaluation.
+         */
+        public Builder padding(boolean padding) {
+            this.padding = padding;
+            return this;
+        }
+
+        /**
+         * The sampler.
+         *
+         * @throws IllegalArgumentException with padding, more than one rank and an empty sampler (nothing to pad with)
+         */
+        public PartitionedSampler build() {
+            return new PartitionedSampler(this);
+        }
     }
 }

@@ -2,6 +2,7 @@ package org.dataloader4j.sampler;
 
 import java.util.PrimitiveIterator;
 import java.util.random.RandomGenerator;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.random.KeyedPermutation;
 
 /**
@@ -25,7 +26,7 @@ import org.dataloader4j.random.KeyedPermutation;
  *             position without computing the ones before it.</li>
  *       </ul>
  *       {@link #fingerprint()} and {@link #toString()} name the algorithm in use and the threshold.</li>
- *   <li>{@link #withReplacement With replacement}, every index is drawn independently and uniformly
+ *   <li>{@link Builder#replacement With replacement}, every index is drawn independently and uniformly
  *       from {@code [0, size)}; any {@code size} and {@code numSamples} work.</li>
  * </ul>
  *
@@ -33,10 +34,11 @@ import org.dataloader4j.random.KeyedPermutation;
  * before, nor on any other random draws.
  *
  * <pre>{@code
- * Sampler shuffle = new RandomSampler(dataset.size(), 42);
+ * Sampler shuffle = RandomSampler.builder(dataset.size()).seed(42).build();
  * PrimitiveIterator.OfLong order = shuffle.indices(epoch);     // a fresh permutation per epoch
- * Sampler bootstrap = RandomSampler.withReplacement(1000, 1000, 7);
- * Sampler threeEpochsInOne = RandomSampler.of(1000, 3000, 7);  // three whole permutations
+ * Sampler bootstrap = RandomSampler.builder(1000).replacement(true).seed(7).build();
+ * Sampler threeEpochsInOne = RandomSampler.builder(1000).numSamples(3000).seed(7).build();  // three permutations
+ * Sampler seedZero = new RandomSampler(dataset.size());        // the defaults: seed 0, one permutation
  * }</pre>
  */
 public final class RandomSampler implements Sampler {
@@ -47,16 +49,18 @@ public final class RandomSampler implements Sampler {
     private final long keyedFrom;
 
     /**
-     * Shuffles {@code [0, size)} without replacement, {@code size} indices per epoch.
+     * Shuffles {@code [0, size)} without replacement with seed 0, {@code size} indices per epoch; the
+     * {@link #builder builder} sets the seed and the other options.
      *
      * @throws IllegalArgumentException if {@code size} is not positive
      */
-    public RandomSampler(long size, long seed) {
-        this(size, size, false, seed, Permutations.KEYED_FROM);
+    public RandomSampler(long size) {
+        this(builder(size));
     }
 
-    private RandomSampler(long datasetSize, long numSamples, boolean replacement, long seed, long keyedFrom) {
-        Checks.nonNegative(datasetSize, "size");
+    private RandomSampler(Builder b) {
+        long datasetSize = b.size;
+        long numSamples = b.numSamples < 0 ? datasetSize : b.numSamples;
         if (numSamples < 1) {
             String why = datasetSize == 0 && numSamples == 0 ? " (the dataset is empty: size=0)" : "";
             throw new IllegalArgumentException("numSamples should be a positive integer value, but got numSamples="
@@ -68,37 +72,18 @@ public final class RandomSampler implements Sampler {
         }
         this.datasetSize = datasetSize;
         this.numSamples = numSamples;
-        this.replacement = replacement;
-        this.seed = seed;
-        this.keyedFrom = Permutations.checkKeyedFrom(keyedFrom);
+        this.replacement = b.replacement;
+        this.seed = b.seed;
+        this.keyedFrom = b.keyedFrom;
     }
 
     /**
-     * Without replacement, with the keyed permutation from {@code keyedFrom} indices on instead of {@code 2^24}:
-     * for tests, which exercise the keyed permutation on small datasets.
-     */
-    static RandomSampler keyedFrom(long size, long numSamples, long seed, long keyedFrom) {
-        return new RandomSampler(size, numSamples, false, seed, keyedFrom);
-    }
-
-    /**
-     * Without replacement, {@code numSamples} indices per epoch: a prefix of a random permutation of
-     * {@code [0, size)} when {@code numSamples <= size}, otherwise successive fresh permutations, the last
-     * one cut short.
+     * A builder for a sampler over {@code [0, size)}; defaults: {@code seed 0, numSamples size, replacement false}.
      *
-     * @throws IllegalArgumentException if {@code size} or {@code numSamples} is not positive
+     * @throws IllegalArgumentException if {@code size < 0}
      */
-    public static RandomSampler of(long size, long numSamples, long seed) {
-        return new RandomSampler(size, numSamples, false, seed, Permutations.KEYED_FROM);
-    }
-
-    /**
-     * With replacement: {@code numSamples} independent, uniform draws from {@code [0, size)} per epoch.
-     *
-     * @throws IllegalArgumentException if {@code size} or {@code numSamples} is not positive
-     */
-    public static RandomSampler withReplacement(long size, long numSamples, long seed) {
-        return new RandomSampler(size, numSamples, true, seed, Permutations.KEYED_FROM);
+    public static Builder builder(long size) {
+        return new Builder(Preconditions.checkNonNegative("size", size));
     }
 
     /** Number of indices per epoch, {@code numSamples}. */
@@ -161,7 +146,7 @@ public final class RandomSampler implements Sampler {
      */
     @Override
     public PrimitiveIterator.OfLong indices(long epoch, long from) {
-        Checks.from(from, numSamples);
+        Preconditions.checkRange("from", from, 0, numSamples);
         return keyed() ? keyedIndices(epoch, from) : Sampler.super.indices(epoch, from);
     }
 
@@ -194,5 +179,66 @@ public final class RandomSampler implements Sampler {
     public String toString() {
         return "RandomSampler(size=" + datasetSize + ", numSamples=" + numSamples + ", replacement=" + replacement
                 + ", seed=" + seed + (replacement ? "" : ", " + Permutations.describe(datasetSize, keyedFrom)) + ")";
+    }
+
+    /**
+     * Configures a {@link RandomSampler}; {@link #build()} checks the combination.
+     *
+     * <pre>{@code
+     * RandomSampler bootstrap = RandomSampler.builder(1000).replacement(true).numSamples(500).seed(7).build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final long size;
+        private long numSamples = -1;      // -1: size
+        private boolean replacement;
+        private long seed;
+        private long keyedFrom = Permutations.KEYED_FROM;
+
+        private Builder(long size) {
+            this.size = size;
+        }
+
+        /** The seed the orders of all epochs derive from; default 0. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Indices per epoch; default {@code size}. Without replacement, a prefix of a random permutation of
+         * {@code [0, size)} when {@code numSamples <= size}, otherwise successive fresh permutations, the last one cut
+         * short.
+         *
+         * @throws IllegalArgumentException if {@code numSamples < 1}
+         */
+        public Builder numSamples(long numSamples) {
+            this.numSamples = Preconditions.checkPositive("numSamples", numSamples);
+            return this;
+        }
+
+        /** Whether every index is an independent, uniform draw from {@code [0, size)}; default false. */
+        public Builder replacement(boolean replacement) {
+            this.replacement = replacement;
+            return this;
+        }
+
+        /**
+         * Without replacement, the keyed permutation from {@code keyedFrom} indices on instead of {@code 2^24}: for
+         * tests, which exercise the keyed permutation on small datasets.
+         */
+        Builder keyedFrom(long keyedFrom) {
+            this.keyedFrom = Permutations.checkKeyedFrom(keyedFrom);
+            return this;
+        }
+
+        /**
+         * The sampler.
+         *
+         * @throws IllegalArgumentException if the dataset is empty ({@code size 0}): there is nothing to draw
+         */
+        public RandomSampler build() {
+            return new RandomSampler(this);
+        }
     }
 }

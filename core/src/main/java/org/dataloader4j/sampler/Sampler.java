@@ -1,6 +1,7 @@
 package org.dataloader4j.sampler;
 
 import java.util.PrimitiveIterator;
+import org.dataloader4j.internal.Preconditions;
 
 /**
  * The order in which a {@code DataLoader} visits dataset indices, PyTorch's
@@ -36,7 +37,7 @@ public interface Sampler extends Iterable<Long> {
      * @throws IllegalArgumentException if {@code from} is outside {@code [0, size()]}
      */
     default PrimitiveIterator.OfLong indices(long epoch, long from) {
-        Checks.from(from, size());
+        Preconditions.checkRange("from", from, 0, size());
         PrimitiveIterator.OfLong it = indices(epoch);
         for (long i = 0; i < from; i++) {
             it.nextLong();

@@ -1,6 +1,7 @@
 package org.dataloader4j.sampler;
 
 import java.util.PrimitiveIterator;
+import org.dataloader4j.internal.Preconditions;
 
 /**
  * Visits {@code 0, 1, ..., size - 1} in order, the same in every epoch; PyTorch's
@@ -20,7 +21,7 @@ public final class SequentialSampler implements Sampler {
      * @throws IllegalArgumentException if {@code size < 0}
      */
     public SequentialSampler(long size) {
-        this.size = Checks.nonNegative(size, "size");
+        this.size = Preconditions.checkNonNegative("size", size);
     }
 
     @Override
@@ -42,7 +43,7 @@ public final class SequentialSampler implements Sampler {
     /** {@code from, from + 1, ..., size - 1}, whatever the epoch. */
     @Override
     public PrimitiveIterator.OfLong indices(long epoch, long from) {
-        return new IndexIterator(size, epoch, Checks.from(from, size)) {
+        return new IndexIterator(size, epoch, Preconditions.checkRange("from", from, 0, size)) {
             @Override
             long indexAt(long position) {
                 return position;

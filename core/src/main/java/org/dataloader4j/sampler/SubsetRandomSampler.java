@@ -10,7 +10,7 @@ import java.util.PrimitiveIterator;
  * are kept (an index listed twice is visited twice).
  *
  * <pre>{@code
- * Sampler train = new SubsetRandomSampler(new long[] {0, 2, 4, 6, 8}, 42);
+ * Sampler train = SubsetRandomSampler.builder(new long[] {0, 2, 4, 6, 8}).seed(42).build();
  * train.indices(0);   // e.g. 6 0 8 4 2; epoch 1 gives another order of the same five
  * }</pre>
  */
@@ -19,13 +19,15 @@ public final class SubsetRandomSampler implements Sampler {
     private final long seed;
 
     /**
-     * Shuffles a copy of {@code indices} every epoch.
+     * Shuffles a copy of {@code indices} every epoch, with seed 0; the {@link #builder builder} sets the seed.
      *
-     * @throws IllegalArgumentException if an index is negative, or there are more than
-     *     {@code Integer.MAX_VALUE - 8} of them
+     * @throws IllegalArgumentException as {@link Builder#build()}
      */
-    public SubsetRandomSampler(long[] indices, long seed) {
-        Objects.requireNonNull(indices, "indices");
+    public SubsetRandomSampler(long[] indices) {
+        this(Objects.requireNonNull(indices, "indices"), 0);
+    }
+
+    private SubsetRandomSampler(long[] indices, long seed) {
         Permutations.checkPermutable(indices.length, "SubsetRandomSampler");
         long[] copy = indices.clone();
         for (int i = 0; i < copy.length; i++) {
@@ -36,6 +38,11 @@ public final class SubsetRandomSampler implements Sampler {
         }
         this.indices = copy;
         this.seed = seed;
+    }
+
+    /** A builder for a sampler over a copy of {@code indices} (taken by {@link Builder#build()}); default seed 0. */
+    public static Builder builder(long[] indices) {
+        return new Builder(Objects.requireNonNull(indices, "indices"));
     }
 
     /** Number of indices per epoch: the length of the subset. */
@@ -68,13 +75,39 @@ public final class SubsetRandomSampler implements Sampler {
 
     @Override
     public String fingerprint() {
-        return "SubsetRandomSampler(size=" + indices.length + ", indices=" + Checks.digest(indices) + ", seed=" + seed
+        return "SubsetRandomSampler(size=" + indices.length + ", indices=" + Digests.digest(indices) + ", seed=" + seed
                 + ")";
     }
 
     @Override
     public String toString() {
-        return "SubsetRandomSampler(size=" + indices.length + ", indices=" + Checks.abbreviate(indices, 10)
+        return "SubsetRandomSampler(size=" + indices.length + ", indices=" + Digests.abbreviate(indices, 10)
                 + ", seed=" + seed + ")";
+    }
+
+    /** Configures a {@link SubsetRandomSampler}. */
+    public static final class Builder {
+        private final long[] indices;
+        private long seed;
+
+        private Builder(long[] indices) {
+            this.indices = indices;
+        }
+
+        /** The seed the orders of all epochs derive from; default 0. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * The sampler, over a copy of the indices.
+         *
+         * @throws IllegalArgumentException if an index is negative (naming its position), or there are more than
+         *     {@code Integer.MAX_VALUE - 8} of them
+         */
+        public SubsetRandomSampler build() {
+            return new SubsetRandomSampler(indices, seed);
+        }
     }
 }

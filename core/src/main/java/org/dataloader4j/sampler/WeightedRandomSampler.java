@@ -3,6 +3,7 @@ package org.dataloader4j.sampler;
 import java.util.Objects;
 import java.util.PrimitiveIterator;
 import java.util.random.RandomGenerator;
+import org.dataloader4j.internal.Preconditions;
 
 /**
  * Draws {@code numSamples} indices per epoch, index {@code i} with probability proportional to
@@ -23,7 +24,8 @@ import java.util.random.RandomGenerator;
  * <pre>{@code
  * double[] weights = new double[labels.length];            // rebalance two classes
  * for (int i = 0; i < labels.length; i++) weights[i] = labels[i] == 1 ? 9.0 : 1.0;
- * Sampler balanced = new WeightedRandomSampler(weights, labels.length, true, 42);
+ * Sampler balanced = WeightedRandomSampler.builder(weights).seed(42).build();      // labels.length draws
+ * Sampler distinct = WeightedRandomSampler.builder(weights).numSamples(100).replacement(false).seed(42).build();
  * }</pre>
  */
 public final class WeightedRandomSampler implements Sampler {
@@ -36,28 +38,24 @@ public final class WeightedRandomSampler implements Sampler {
     private final double[] negLogWeights;    // without replacement; +infinity for a zero weight
 
     /**
-     * With replacement, as PyTorch's default.
+     * {@code weights.length} draws per epoch with replacement and seed 0 (PyTorch's default replacement); the
+     * {@link #builder builder} sets the seed and the other options. {@code weights} is read here and not kept.
      *
-     * @throws IllegalArgumentException as {@link #WeightedRandomSampler(double[], long, boolean, long)}
+     * @throws IllegalArgumentException as {@link Builder#build()}
      */
-    public WeightedRandomSampler(double[] weights, long numSamples, long seed) {
-        this(weights, numSamples, true, seed);
+    public WeightedRandomSampler(double[] weights) {
+        this(builder(weights));
     }
 
-    /**
-     * A sampler of {@code numSamples} indices per epoch; {@code weights} is read here and not kept.
-     *
-     * @throws IllegalArgumentException if {@code numSamples < 1}; if a weight is negative, NaN or infinite
-     *     (the message names the first such position); if all weights are zero or there are none; or,
-     *     without replacement, if {@code numSamples} exceeds the number of positive weights
-     */
-    public WeightedRandomSampler(double[] weights, long numSamples, boolean replacement, long seed) {
-        Objects.requireNonNull(weights, "weights");
-        Checks.positive(numSamples, "numSamples");
+    private WeightedRandomSampler(Builder b) {
+        double[] weights = b.weights;
+        long numSamples = b.numSamples < 0 ? weights.length : b.numSamples;
+        boolean replacement = b.replacement;
+        long seed = b.seed;
         if (weights.length == 0) {
             throw new IllegalArgumentException("weights must not be empty, but got weights.length=0");
         }
-        this.weightsDigest = Checks.digest(weights);
+        this.weightsDigest = Digests.digest(weights);
         int positive = 0;
         for (int i = 0; i < weights.length; i++) {
             double w = weights[i];
@@ -91,6 +89,15 @@ public final class WeightedRandomSampler implements Sampler {
                 negLogWeights[i] = -Math.log(weights[i]);
             }
         }
+    }
+
+    /**
+     * A builder for a sampler drawing index {@code i} with probability proportional to {@code weights[i]};
+     * defaults: {@code numSamples weights.length, replacement true, seed 0}. {@code weights} is read by
+     * {@link Builder#build()} and not kept.
+     */
+    public static Builder builder(double[] weights) {
+        return new Builder(Objects.requireNonNull(weights, "weights"));
     }
 
     /** Number of indices per epoch, {@code numSamples}. */
@@ -212,5 +219,53 @@ public final class WeightedRandomSampler implements Sampler {
     public String toString() {
         return "WeightedRandomSampler(numWeights=" + numWeights + ", numSamples=" + numSamples + ", replacement="
                 + replacement + ", seed=" + seed + ")";
+    }
+
+    /** Configures a {@link WeightedRandomSampler}; {@link #build()} checks the weights and the combination. */
+    public static final class Builder {
+        private final double[] weights;
+        private long numSamples = -1;      // -1: weights.length
+        private boolean replacement = true;
+        private long seed;
+
+        private Builder(double[] weights) {
+            this.weights = weights;
+        }
+
+        /** The seed the draws of all epochs derive from; default 0. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Indices per epoch; default {@code weights.length}.
+         *
+         * @throws IllegalArgumentException if {@code numSamples < 1}
+         */
+        public Builder numSamples(long numSamples) {
+            this.numSamples = Preconditions.checkPositive("numSamples", numSamples);
+            return this;
+        }
+
+        /**
+         * Whether draws are independent (default true) or an epoch's indices are distinct, drawn one after another
+         * among those not yet drawn.
+         */
+        public Builder replacement(boolean replacement) {
+            this.replacement = replacement;
+            return this;
+        }
+
+        /**
+         * The sampler.
+         *
+         * @throws IllegalArgumentException if a weight is negative, NaN or infinite (the message names the first such
+         *     position); if all weights are zero or there are none; or, without replacement, if {@code numSamples}
+         *     exceeds the number of positive weights
+         */
+        public WeightedRandomSampler build() {
+            return new WeightedRandomSampler(this);
+        }
     }
 }

@@ -7,7 +7,7 @@
  * order is reproducible from (seed, epoch) alone.
  *
  * <pre>{@code
- * BatchSampler batches = BatchSampler.of(new RandomSampler(dataset.size(), 42), 64, false);
+ * BatchSampler batches = BatchSampler.of(RandomSampler.builder(dataset.size()).seed(42).build(), 64);
  * for (Iterator<long[]> it = batches.batches(epoch); it.hasNext(); ) load(it.next());
  * }</pre>
  */

@@ -79,12 +79,11 @@ class LineDatasetTest {
         String m = assertThrows(IllegalArgumentException.class, () -> new LineDataset(List.of(p, missing)))
                 .getMessage();
         assertTrue(m.contains("file 1") && m.contains("missing.txt"), m);
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new LineDataset(List.of(p), 3, 3))
-                .getMessage().contains("rank=3"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> new LineDataset(List.of(p), 0, 0))
-                .getMessage().contains("worldSize=0"));
+        assertEquals("partition", assertThrows(NullPointerException.class, () -> new LineDataset(List.of(p), null))
+                .getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new LineDataset(List.of(p), StandardCharsets.UTF_16, 0, 1)).getMessage().contains("UTF-16"));
+                () -> new LineDataset(List.of(p), StandardCharsets.UTF_16, Partition.SINGLE)).getMessage()
+                .contains("UTF-16"));
         assertThrows(IllegalArgumentException.class, () -> new LineDataset(List.of()));
     }
 }

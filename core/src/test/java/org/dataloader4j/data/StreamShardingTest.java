@@ -128,7 +128,7 @@ class StreamShardingTest {
     void everyLineExactlyOnceAndInOrderOverRanksAndWorkers(int worldSize, int workers) {
         List<String> all = new ArrayList<>();
         for (int rank = 0; rank < worldSize; rank++) {
-            LineDataset lines = new LineDataset(textFiles, rank, worldSize);
+            LineDataset lines = new LineDataset(textFiles, new Partition(rank, worldSize));
             for (int w = 0; w < workers; w++) {
                 all.addAll(drain(lines.iterator(new WorkerInfo(w, workers, 99, 0))));
             }
@@ -141,27 +141,26 @@ class StreamShardingTest {
     @ParameterizedTest(name = "worldSize {0} x workers {1}")
     @MethodSource("grid")
     void everyRowExactlyOnceOverRanksAndWorkers(int worldSize, int workers) {
-        for (boolean shuffle : new boolean[] {false, true}) {
-            List<Tensor> rows = new ArrayList<>();
-            for (int rank = 0; rank < worldSize; rank++) {
-                NpyShardsDataset.Builder b = NpyShardsDataset.builder(dir).rank(rank).worldSize(worldSize);
-                if (shuffle) {
-                    b.shuffleShards(5);
+        for (ShardSplit split : ShardSplit.values()) {
+            for (boolean shuffle : new boolean[] {false, true}) {
+                List<Tensor> rows = new ArrayList<>();
+                for (int rank = 0; rank < worldSize; rank++) {
+                    NpyShardsDataset shards = NpyShardsDataset.builder(dir).partition(new Partition(rank, worldSize))
+                            .shuffleShards(shuffle).seed(5).split(split).build();
+                    for (int w = 0; w < workers; w++) {
+                        rows.addAll(drain(shards.iterator(new WorkerInfo(w, workers, 1, 3))));
+                    }
                 }
-                NpyShardsDataset shards = b.build();
-                for (int w = 0; w < workers; w++) {
-                    rows.addAll(drain(shards.iterator(new WorkerInfo(w, workers, 1, 3))));
+                System.gc();   // rows keep their shard's memory alive while reachable
+                List<Long> seen = new ArrayList<>();
+                for (Tensor row : rows) {
+                    assertEquals(Shape.of(2), row.shape());
+                    assertEquals(-row.getLong(0), row.getLong(1));
+                    seen.add(row.getLong(0));
                 }
+                seen.sort(null);
+                assertEquals(expectedRows, seen, "shuffle=" + shuffle + ", split=" + split);
             }
-            System.gc();   // rows keep their shard's memory alive while reachable
-            List<Long> seen = new ArrayList<>();
-            for (Tensor row : rows) {
-                assertEquals(Shape.of(2), row.shape());
-                assertEquals(-row.getLong(0), row.getLong(1));
-                seen.add(row.getLong(0));
-            }
-            seen.sort(null);
-            assertEquals(expectedRows, seen, "shuffle=" + shuffle);
         }
     }
 
@@ -169,6 +168,7 @@ class StreamShardingTest {
     void shardDatasetReportsItsShardsAndRefusesMismatches() throws IOException {
         NpyShardsDataset shards = NpyShardsDataset.builder(dir).build();
         assertEquals(shardFiles, shards.shards());
+        assertEquals(Partition.SINGLE, shards.partition());
         assertEquals(21, shards.totalRows());
         assertEquals(DType.INT64, shards.dtype());
         assertEquals(Shape.of(2), shards.rowShape());
@@ -185,12 +185,31 @@ class StreamShardingTest {
         Files.createDirectories(none);
         m = assertThrows(IllegalArgumentException.class, () -> NpyShardsDataset.builder(none).build()).getMessage();
         assertTrue(m.contains("no .npy file"), m);
-        assertThrows(IllegalArgumentException.class, () -> NpyShardsDataset.builder(dir).rank(2).worldSize(2).build());
+
+    }
+
+    @Test
+    void withoutShardShufflingEveryEpochReadsTheShardsInFileOrder() {
+        NpyShardsDataset shards = NpyShardsDataset.builder(dir).shuffleShards(false).build();
+        List<Long> fileOrder = new ArrayList<>();
+        for (Path shard : shardFiles) {
+            try (Tensor t = Npy.read(shard)) {
+                for (long r = 0; r < t.shape().dim(0); r++) {
+                    fileOrder.add(t.getLong(r, 0));
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        for (long epoch = 0; epoch < 3; epoch++) {
+            assertEquals(fileOrder, drain(shards.iterator(new WorkerInfo(0, 1, 0, epoch))).stream()
+                    .map(r -> r.getLong(0)).toList(), "epoch " + epoch);
+        }
     }
 
     @Test
     void shardOrderChangesWithTheEpochWhenShuffled() {
-        NpyShardsDataset shards = NpyShardsDataset.builder(shardFiles).shuffleShards(11).build();
+        NpyShardsDataset shards = NpyShardsDataset.builder(shardFiles).seed(11).build();
         List<List<Long>> orders = new ArrayList<>();
         for (int epoch = 0; epoch < 6; epoch++) {
             List<Long> firstColumn = new ArrayList<>();

@@ -638,9 +638,9 @@ class DataLoaderTest {
                 () -> DataLoader.builder(ds).shuffle(true).sampler(new SequentialSampler(4)).build());
         assertRefused("batchSampler option is mutually exclusive with batchSize, shuffle, sampler, dropLast",
                 () -> DataLoader.builder(ds).batchSize(2)
-                        .batchSampler(BatchSampler.of(new SequentialSampler(4), 2, false)).build());
+                        .batchSampler(BatchSampler.of(new SequentialSampler(4), 2)).build());
         assertRefused("batchSampler option is mutually exclusive", () -> DataLoader.builder(ds).dropLast(false)
-                .batchSampler(BatchSampler.of(new SequentialSampler(4), 2, false)).build());
+                .batchSampler(BatchSampler.of(new SequentialSampler(4), 2)).build());
         assertRefused("numWorkers option should be non-negative or DataLoader.AUTO, but got numWorkers=-2",
                 () -> DataLoader.builder(ds).numWorkers(-2).build());
         assertRefused("prefetchFactor option can only be given with numWorkers > 0, but got prefetchFactor=2",

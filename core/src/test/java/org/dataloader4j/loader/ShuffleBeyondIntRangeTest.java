@@ -55,7 +55,7 @@ class ShuffleBeyondIntRangeTest {
         try (var loader = DataLoader.builder(numbers(SIZE)).batchSize(64).shuffle(true).seed(5).collate(AS_ARRAY)
                 .build()) {
             long[] epoch0 = firstBatches(loader, 0, 3);
-            PrimitiveIterator.OfLong expected = new RandomSampler(SIZE, 5).indices(0);
+            PrimitiveIterator.OfLong expected = RandomSampler.builder(SIZE).seed(5).build().indices(0);
             for (int i = 0; i < epoch0.length; i++) {
                 assertEquals(expected.nextLong(), epoch0[i], "sample " + i + " of epoch 0");
             }

@@ -24,12 +24,12 @@ class BatchSamplerTest {
 
     @Test
     void keepsTheSmallerLastBatchUnlessDropLast() {
-        List<long[]> kept = batches(BatchSampler.of(new SequentialSampler(10), 3, false), 0);
+        List<long[]> kept = batches(BatchSampler.of(new SequentialSampler(10), 3), 0);
         assertEquals(4, kept.size());
         assertArrayEquals(new long[] {0, 1, 2}, kept.get(0));
         assertArrayEquals(new long[] {6, 7, 8}, kept.get(2));
         assertArrayEquals(new long[] {9}, kept.get(3));
-        List<long[]> dropped = batches(BatchSampler.of(new SequentialSampler(10), 3, true), 0);
+        List<long[]> dropped = batches(BatchSampler.dropLast(new SequentialSampler(10), 3), 0);
         assertEquals(3, dropped.size());
         assertArrayEquals(new long[] {6, 7, 8}, dropped.get(2));
     }
@@ -38,15 +38,16 @@ class BatchSamplerTest {
     @CsvSource({"10,3,false,4", "10,3,true,3", "9,3,false,3", "9,3,true,3", "0,3,false,0", "0,3,true,0",
             "2,3,false,1", "2,3,true,0", "1,1,false,1"})
     void sizeCountsTheBatchesYielded(long n, int batchSize, boolean dropLast, long expected) {
-        BatchSampler b = BatchSampler.of(new SequentialSampler(n), batchSize, dropLast);
+        Sampler order = new SequentialSampler(n);
+        BatchSampler b = dropLast ? BatchSampler.dropLast(order, batchSize) : BatchSampler.of(order, batchSize);
         assertEquals(expected, b.size());
         assertEquals(expected, batches(b, 0).size());
     }
 
     @Test
     void batchesFollowTheSamplersEpoch() {
-        Sampler s = new RandomSampler(20, 3);
-        BatchSampler b = BatchSampler.of(s, 6, false);
+        Sampler s = RandomSampler.builder(20).seed(3).build();
+        BatchSampler b = BatchSampler.of(s, 6);
         for (long e = 0; e < 3; e++) {
             long[] flat = batches(b, e).stream().flatMapToLong(java.util.Arrays::stream).toArray();
             assertArrayEquals(SamplerTesting.epoch(s, e), flat, "epoch " + e);
@@ -55,11 +56,11 @@ class BatchSamplerTest {
 
     @Test
     void hugeBatchSizeOnASmallSamplerAllocatesOnlyWhatItNeeds() {
-        BatchSampler b = BatchSampler.of(new SequentialSampler(3), Integer.MAX_VALUE, false);
+        BatchSampler b = BatchSampler.of(new SequentialSampler(3), Integer.MAX_VALUE);
         List<long[]> all = batches(b, 0);
         assertEquals(1, all.size());
         assertArrayEquals(new long[] {0, 1, 2}, all.get(0));
-        assertEquals(0, batches(BatchSampler.of(new SequentialSampler(3), Integer.MAX_VALUE, true), 0).size());
+        assertEquals(0, batches(BatchSampler.dropLast(new SequentialSampler(3), Integer.MAX_VALUE), 0).size());
     }
 
     @Test
@@ -75,7 +76,7 @@ class BatchSamplerTest {
                 return java.util.stream.LongStream.range(0, 10).iterator();
             }
         };
-        List<long[]> all = batches(BatchSampler.of(liar, 4, false), 0);
+        List<long[]> all = batches(BatchSampler.of(liar, 4), 0);
         assertArrayEquals(new long[] {0, 1, 2, 3}, all.get(0));
         assertArrayEquals(new long[] {4, 5, 6, 7}, all.get(1));
         assertArrayEquals(new long[] {8, 9}, all.get(2));
@@ -83,14 +84,14 @@ class BatchSamplerTest {
 
     @Test
     void sizeDoesNotOverflowForHugeSamplers() {
-        Sampler endless = RandomSampler.withReplacement(10, Long.MAX_VALUE, 0);
-        assertEquals(Long.MAX_VALUE / 1000 + 1, BatchSampler.of(endless, 1000, false).size());
-        assertEquals(Long.MAX_VALUE / 1000, BatchSampler.of(endless, 1000, true).size());
+        Sampler endless = RandomSampler.builder(10).replacement(true).numSamples(Long.MAX_VALUE).seed(0).build();
+        assertEquals(Long.MAX_VALUE / 1000 + 1, BatchSampler.of(endless, 1000).size());
+        assertEquals(Long.MAX_VALUE / 1000, BatchSampler.dropLast(endless, 1000).size());
     }
 
     @Test
     void batchesAreFreshArraysTheCallerMayKeep() {
-        Iterator<long[]> it = BatchSampler.of(new SequentialSampler(4), 2, false).batches(0);
+        Iterator<long[]> it = BatchSampler.of(new SequentialSampler(4), 2).batches(0);
         long[] first = it.next();
         first[0] = 99;
         assertArrayEquals(new long[] {2, 3}, it.next());
@@ -102,7 +103,7 @@ class BatchSamplerTest {
     @Test
     void forEachLoopVisitsEpochZero() {
         int count = 0;
-        for (long[] batch : BatchSampler.of(new SequentialSampler(7), 2, false)) {
+        for (long[] batch : BatchSampler.of(new SequentialSampler(7), 2)) {
             count += batch.length;
         }
         assertEquals(7, count);
@@ -110,15 +111,15 @@ class BatchSamplerTest {
 
     @Test
     void nonPositiveBatchSizeIsRefusedWithTheValue() {
-        var e = assertThrows(IllegalArgumentException.class, () -> BatchSampler.of(new SequentialSampler(3), 0, false));
+        var e = assertThrows(IllegalArgumentException.class, () -> BatchSampler.of(new SequentialSampler(3), 0));
         assertEquals("batchSize should be a positive integer value, but got batchSize=0", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> BatchSampler.of(new SequentialSampler(3), -5, true));
+        e = assertThrows(IllegalArgumentException.class, () -> BatchSampler.dropLast(new SequentialSampler(3), -5));
         assertEquals("batchSize should be a positive integer value, but got batchSize=-5", e.getMessage());
     }
 
     @Test
     void toStringShowsTheSamplerAndSettings() {
         assertEquals("BatchSampler(SequentialSampler(size=3), batchSize=2, dropLast=true)",
-                BatchSampler.of(new SequentialSampler(3), 2, true).toString());
+                BatchSampler.dropLast(new SequentialSampler(3), 2).toString());
     }
 }

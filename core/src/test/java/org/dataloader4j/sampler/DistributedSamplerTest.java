@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.PrimitiveIterator;
 import java.util.Set;
+import org.dataloader4j.data.Partition;
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.random.KeyedPermutation;
 import org.dataloader4j.random.RandomStreams;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DistributedSamplerTest {
 
     private static DistributedSampler.Builder builder(long size, int worldSize, int rank) {
-        return DistributedSampler.builder(size).worldSize(worldSize).rank(rank);
+        return DistributedSampler.builder(size).partition(new Partition(rank, worldSize));
     }
 
     /** Each rank's indices of one epoch, built with {@code configure} applied to every rank's builder. */
@@ -175,31 +176,28 @@ class DistributedSamplerTest {
     void withOneRankShufflesLikeRandomSampler() {
         DistributedSampler s = DistributedSampler.builder(40).seed(6).build();
         for (long e = 0; e < 3; e++) {
-            assertArrayEquals(epoch(new RandomSampler(40, 6), e), epoch(s, e));
+            assertArrayEquals(epoch(RandomSampler.builder(40).seed(6).build(), e), epoch(s, e));
         }
     }
 
     @Test
-    void setEpochSelectsWhatIteratorYields() {
+    void iteratorIsEpochZeroAndTheSamplerHoldsNoEpoch() {
         DistributedSampler s = builder(30, 3, 1).seed(2).build();
-        assertEquals(0, s.epoch());
         assertArrayEquals(epoch(s, 0), drain(s.iterator()));
-        s.setEpoch(3);
-        assertEquals(3, s.epoch());
-        assertArrayEquals(epoch(s, 3), drain(s.iterator()));
-        assertFalse(Arrays.equals(epoch(s, 0), drain(s.iterator())));
-        assertArrayEquals(epoch(s, 5), epoch(s, 5), "indices(epoch) ignores setEpoch");
-        assertTrue(s.toString().contains("epoch=3"), s.toString());
+        assertArrayEquals(epoch(s, 0), drain(s.iterator()), "no epoch advances behind the caller's back");
+        assertFalse(Arrays.equals(epoch(s, 0), epoch(s, 3)));
+        assertArrayEquals(epoch(s, 5), epoch(s, 5));
+        assertFalse(s.toString().contains("epoch"), s.toString());
     }
 
     @Test
     void defaultsAreOneRankShuffledSeedZeroPadded() {
         DistributedSampler s = DistributedSampler.builder(10).build();
-        assertEquals(1, s.worldSize());
-        assertEquals(0, s.rank());
+        assertEquals(Partition.SINGLE, s.partition());
+        assertEquals(new Partition(1, 2), builder(10, 2, 1).build().partition());
         assertEquals(10, s.size());
         assertEquals("DistributedSampler(datasetSize=10, worldSize=1, rank=0, shuffle=true, seed=0, dropLast=false,"
-                + " padding=true, permutation=fisher-yates, keyedFrom=16777216, size=10, epoch=0)", s.toString());
+                + " padding=true, permutation=fisher-yates, keyedFrom=16777216, size=10)", s.toString());
         assertFalse(Arrays.equals(range(10), epoch(s, 0)), "shuffled by default");
     }
 
@@ -282,7 +280,8 @@ class DistributedSamplerTest {
         assertFalse(Arrays.equals(epoch0, interleave(allRanks(50, 5, 0, b -> b.seed(9)))), "not Fisher–Yates");
         DistributedSampler single = DistributedSampler.builder(40).seed(6).keyedFrom(0).build();
         for (long e = 0; e < 3; e++) {
-            assertArrayEquals(epoch(RandomSampler.keyedFrom(40, 40, 6, 0), e), epoch(single, e), "epoch " + e);
+            assertArrayEquals(epoch(RandomSampler.builder(40).numSamples(40).seed(6).keyedFrom(0)
+                    .build(), e), epoch(single, e), "epoch " + e);
         }
     }
 
@@ -298,7 +297,7 @@ class DistributedSamplerTest {
             }
         }
         var e = assertThrows(IllegalArgumentException.class, () -> builder(23, 3, 0).build().indices(0, 9));
-        assertEquals("from must be a position in [0, 8], but got from=9", e.getMessage());
+        assertEquals("from should be in [0, 8], but got from=9", e.getMessage());
     }
 
     @Test
@@ -316,11 +315,11 @@ class DistributedSamplerTest {
     @Test
     void rankOutsideTheWorldIsRefusedNamingBoth() {
         var e = assertThrows(IllegalArgumentException.class, () -> builder(10, 2, 3).build());
-        assertEquals("Invalid rank 3, rank should be in the interval [0, 1]", e.getMessage());
+        assertEquals("rank should be in [0, 1], but got rank=3", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> builder(10, 4, -1).build());
-        assertEquals("Invalid rank -1, rank should be in the interval [0, 3]", e.getMessage());
+        assertEquals("rank should be in [0, 3], but got rank=-1", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> builder(10, 4, 4).build());
-        assertEquals("Invalid rank 4, rank should be in the interval [0, 3]", e.getMessage());
+        assertEquals("rank should be in [0, 3], but got rank=4", e.getMessage());
     }
 
     @Test

@@ -48,7 +48,7 @@ class RandomSamplerTest {
 
     @Test
     void shuffleVisitsEveryIndexExactlyOnce() {
-        Sampler s = new RandomSampler(1000, 42);
+        Sampler s = RandomSampler.builder(1000).seed(42).build();
         for (long e = 0; e < 3; e++) {
             assertArrayEquals(range(1000), sorted(epoch(s, e)), "epoch " + e);
         }
@@ -56,22 +56,23 @@ class RandomSamplerTest {
 
     @Test
     void epochsDifferButRepeatForSameSeedAndEpoch() {
-        Sampler s = new RandomSampler(100, 42);
+        Sampler s = RandomSampler.builder(100).seed(42).build();
         assertFalse(Arrays.equals(epoch(s, 0), epoch(s, 1)));
-        assertArrayEquals(epoch(s, 7), epoch(new RandomSampler(100, 42), 7));
-        assertFalse(Arrays.equals(epoch(s, 0), epoch(new RandomSampler(100, 43), 0)), "another seed");
+        assertArrayEquals(epoch(s, 7), epoch(RandomSampler.builder(100).seed(42).build(), 7));
+        assertFalse(Arrays.equals(epoch(s, 0), epoch(RandomSampler.builder(100).seed(43).build(), 0)), "another seed");
     }
 
     @Test
     void orderIsTheFisherYatesShuffleOfTheDocumentedGenerator() {
         int[] expected = Permutations.identity(50);
         Permutations.shuffle(expected, CounterRandom.of(9, 4, 0, RandomStreams.SHUFFLE));
-        assertArrayEquals(Arrays.stream(expected).asLongStream().toArray(), epoch(new RandomSampler(50, 9), 4));
+        assertArrayEquals(Arrays.stream(expected).asLongStream().toArray(), epoch(RandomSampler.builder(50).seed(9)
+                .build(), 4));
     }
 
     @Test
     void everyPermutationOfFourIsEquallyLikely() {
-        Sampler s = new RandomSampler(4, 2024);
+        Sampler s = RandomSampler.builder(4).seed(2024).build();
         int epochs = 24_000;
         Map<String, Integer> counts = new HashMap<>();
         for (long e = 0; e < epochs; e++) {
@@ -86,7 +87,7 @@ class RandomSamplerTest {
     @Test
     void eachPositionOfALongerShuffleIsUniform() {
         // Fisher–Yates bias would show up as some index preferring the first position.
-        Sampler s = new RandomSampler(10, 5);
+        Sampler s = RandomSampler.builder(10).seed(5).build();
         long[] first = new long[10];
         int epochs = 20_000;
         for (long e = 0; e < epochs; e++) {
@@ -98,7 +99,7 @@ class RandomSamplerTest {
 
     @Test
     void withReplacementDrawsAreUniform() {
-        Sampler s = RandomSampler.withReplacement(10, 100_000, 11);
+        Sampler s = RandomSampler.builder(10).replacement(true).numSamples(100_000).seed(11).build();
         long[] counts = new long[10];
         for (long i : epoch(s, 0)) {
             counts[(int) i]++;
@@ -109,23 +110,23 @@ class RandomSamplerTest {
 
     @Test
     void withReplacementRepeatsIndicesAndAllowsHugeDatasets() {
-        long[] draws = epoch(RandomSampler.withReplacement(5, 50, 1), 0);
+        long[] draws = epoch(RandomSampler.builder(5).replacement(true).numSamples(50).seed(1).build(), 0);
         assertEquals(50, draws.length);
         assertTrue(Arrays.stream(draws).distinct().count() <= 5);
-        RandomSampler huge = RandomSampler.withReplacement(10_000_000_000L, 1000, 1);
+        RandomSampler huge = RandomSampler.builder(10_000_000_000L).replacement(true).numSamples(1000).seed(1).build();
         assertTrue(Arrays.stream(epoch(huge, 0)).anyMatch(i -> i > Integer.MAX_VALUE), "indices beyond int range");
     }
 
     @Test
     void numSamplesBelowSizeGivesDistinctIndices() {
-        long[] draws = epoch(RandomSampler.of(100, 30, 1), 0);
+        long[] draws = epoch(RandomSampler.builder(100).numSamples(30).seed(1).build(), 0);
         assertEquals(30, draws.length);
         assertEquals(30, Arrays.stream(draws).distinct().count());
     }
 
     @Test
     void numSamplesAboveSizeChainsWholeFreshPermutationsThenAPartialOne() {
-        RandomSampler s = RandomSampler.of(5, 13, 8);
+        RandomSampler s = RandomSampler.builder(5).numSamples(13).seed(8).build();
         assertEquals(13, s.size());
         Set<String> permutations = new HashSet<>();
         for (long e = 0; e < 20; e++) {
@@ -145,7 +146,7 @@ class RandomSamplerTest {
 
     @Test
     void defaultNumSamplesIsTheDatasetSize() {
-        RandomSampler s = new RandomSampler(12, 0);
+        RandomSampler s = RandomSampler.builder(12).seed(0).build();
         assertEquals(12, s.size());
         assertEquals(12, s.datasetSize());
         assertFalse(s.replacement());
@@ -154,37 +155,40 @@ class RandomSamplerTest {
 
     @Test
     void nonPositiveNumSamplesIsRefusedWithTheValue() {
-        var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.of(10, 0, 1));
+        var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).numSamples(0).seed(1)
+                .build());
         assertEquals("numSamples should be a positive integer value, but got numSamples=0", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.withReplacement(10, -4, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).replacement(true)
+                .numSamples(-4).seed(1).build());
         assertEquals("numSamples should be a positive integer value, but got numSamples=-4", e.getMessage());
     }
 
     @Test
     void emptyDatasetIsRefusedAsPyTorchDoesButSaysWhy() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new RandomSampler(0, 1));
+        var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(0).seed(1).build());
         assertEquals("numSamples should be a positive integer value, but got numSamples=0"
                 + " (the dataset is empty: size=0)", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.withReplacement(0, 5, 1));
+        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(0).replacement(true)
+                .numSamples(5).seed(1).build());
         assertTrue(e.getMessage().contains("numSamples=5") && e.getMessage().contains("size=0"), e.getMessage());
     }
 
     @Test
     void negativeSizeIsRefusedWithTheValue() {
-        var e = assertThrows(IllegalArgumentException.class, () -> new RandomSampler(-2, 1));
+        var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(-2).seed(1).build());
         assertEquals("size should be a non-negative integer value, but got size=-2", e.getMessage());
     }
 
     @Test
     void sizesBeyondIntRangeAreShuffledByTheKeyedPermutationWithoutAllocating() {
         // Fisher–Yates would need an int[] of 3e9 (refused by the JVM) or 2^63 - 1 elements.
-        RandomSampler big = new RandomSampler(3_000_000_000L, 1);
+        RandomSampler big = RandomSampler.builder(3_000_000_000L).seed(1).build();
         assertTrue(big.keyed());
         long[] head = take(big.indices(0, 0), 1000);
         assertEquals(1000, Arrays.stream(head).distinct().count());
         assertTrue(Arrays.stream(head).allMatch(i -> i >= 0 && i < 3_000_000_000L));
         assertTrue(Arrays.stream(head).anyMatch(i -> i > Integer.MAX_VALUE), "indices beyond int range");
-        RandomSampler huge = RandomSampler.of(Long.MAX_VALUE, Long.MAX_VALUE, 1);
+        RandomSampler huge = RandomSampler.builder(Long.MAX_VALUE).numSamples(Long.MAX_VALUE).seed(1).build();
         long[] tail = take(huge.indices(3, Long.MAX_VALUE - 5), 10);
         assertEquals(5, tail.length, "the last five positions of the epoch");
         assertEquals(5, Arrays.stream(tail).distinct().count());
@@ -196,22 +200,23 @@ class RandomSamplerTest {
 
     @Test
     void theKeyedPermutationTakesOverAt2To24Indices() {
-        assertEquals(1L << 24, new RandomSampler(10, 1).keyedFrom());
-        assertFalse(new RandomSampler((1L << 24) - 1, 1).keyed());
-        assertTrue(new RandomSampler(1L << 24, 1).keyed());
-        assertFalse(RandomSampler.withReplacement(1L << 40, 10, 1).keyed(), "draws with replacement permute nothing");
+        assertEquals(1L << 24, RandomSampler.builder(10).seed(1).build().keyedFrom());
+        assertFalse(RandomSampler.builder((1L << 24) - 1).seed(1).build().keyed());
+        assertTrue(RandomSampler.builder(1L << 24).seed(1).build().keyed());
+        assertFalse(RandomSampler.builder(1L << 40).replacement(true).numSamples(10).seed(1).build()
+                .keyed(), "draws with replacement permute nothing");
     }
 
     @Test
     void keyedOrderIsTheDocumentedKeyedPermutation() {
-        RandomSampler s = RandomSampler.keyedFrom(50, 50, 9, 0);
+        RandomSampler s = RandomSampler.builder(50).numSamples(50).seed(9).keyedFrom(0).build();
         for (long e = 0; e < 3; e++) {
             KeyedPermutation p = KeyedPermutation.of(50, CounterRandom.key(9, e, 0, RandomStreams.SHUFFLE));
             long[] expected = new long[50];
             Arrays.setAll(expected, p::indexAt);
             assertArrayEquals(expected, epoch(s, e), "epoch " + e);
         }
-        RandomSampler chained = RandomSampler.keyedFrom(1000, 2500, 9, 0);
+        RandomSampler chained = RandomSampler.builder(1000).numSamples(2500).seed(9).keyedFrom(0).build();
         long[] all = epoch(chained, 1);
         for (int position = 0; position < 2500; position++) {
             KeyedPermutation p = KeyedPermutation.of(1000,
@@ -222,21 +227,24 @@ class RandomSamplerTest {
 
     @Test
     void keyedShuffleIsAPermutationThatRepeatsPerEpochAndChangesAcrossEpochsAndSeeds() {
-        RandomSampler s = RandomSampler.keyedFrom(1000, 1000, 42, 0);
+        RandomSampler s = RandomSampler.builder(1000).numSamples(1000).seed(42).keyedFrom(0).build();
         assertTrue(s.keyed());
         for (long e = 0; e < 3; e++) {
             assertArrayEquals(range(1000), sorted(epoch(s, e)), "epoch " + e);
             assertArrayEquals(epoch(s, e), epoch(s, e), "epoch " + e + " twice");
-            assertArrayEquals(epoch(s, e), epoch(RandomSampler.keyedFrom(1000, 1000, 42, 0), e), "another instance");
+            assertArrayEquals(epoch(s, e), epoch(RandomSampler.builder(1000).numSamples(1000).seed(42).keyedFrom(0)
+                    .build(), e), "another instance");
         }
         assertFalse(Arrays.equals(epoch(s, 0), epoch(s, 1)), "another epoch");
-        assertFalse(Arrays.equals(epoch(s, 0), epoch(RandomSampler.keyedFrom(1000, 1000, 43, 0), 0)), "another seed");
-        assertFalse(Arrays.equals(epoch(s, 0), epoch(new RandomSampler(1000, 42), 0)), "not the Fisher–Yates order");
+        assertFalse(Arrays.equals(epoch(s, 0), epoch(RandomSampler.builder(1000).numSamples(1000).seed(43)
+                .keyedFrom(0).build(), 0)), "another seed");
+        assertFalse(Arrays.equals(epoch(s, 0), epoch(RandomSampler.builder(1000).seed(42)
+                .build(), 0)), "not the Fisher–Yates order");
     }
 
     @Test
     void keyedNumSamplesAboveSizeChainsWholeFreshPermutationsThenAPartialOne() {
-        RandomSampler s = RandomSampler.keyedFrom(5, 13, 8, 0);
+        RandomSampler s = RandomSampler.builder(5).numSamples(13).seed(8).keyedFrom(0).build();
         Set<String> permutations = new HashSet<>();
         for (long e = 0; e < 20; e++) {
             long[] all = epoch(s, e);
@@ -252,7 +260,7 @@ class RandomSamplerTest {
 
     @Test
     void keyedEachPositionOfAShuffleIsUniform() {
-        RandomSampler s = RandomSampler.keyedFrom(10, 10, 5, 0);
+        RandomSampler s = RandomSampler.builder(10).numSamples(10).seed(5).keyedFrom(0).build();
         long[][] counts = new long[10][10];
         int epochs = 20_000;
         for (long e = 0; e < epochs; e++) {
@@ -270,8 +278,9 @@ class RandomSamplerTest {
 
     @Test
     void resumingAtAnyPositionYieldsTheRestOfTheEpochWithEitherAlgorithm() {
-        for (RandomSampler s : new RandomSampler[] {RandomSampler.of(37, 100, 3), RandomSampler.keyedFrom(37, 100, 3, 0),
-                RandomSampler.withReplacement(37, 100, 3)}) {
+        for (RandomSampler s : new RandomSampler[] {RandomSampler.builder(37).numSamples(100).seed(3)
+                .build(), RandomSampler.builder(37).numSamples(100).seed(3).keyedFrom(0).build(),
+                RandomSampler.builder(37).replacement(true).numSamples(100).seed(3).build()}) {
             long[] whole = epoch(s, 6);
             for (int from : new int[] {0, 1, 36, 37, 38, 99, 100}) {
                 assertArrayEquals(Arrays.copyOfRange(whole, from, 100), drain(s.indices(6, from)), s + " from " + from);
@@ -281,27 +290,31 @@ class RandomSamplerTest {
 
     @Test
     void resumingOutsideTheEpochIsRefusedWithThePosition() {
-        var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.keyedFrom(10, 10, 1, 0).indices(0, 11));
-        assertEquals("from must be a position in [0, 10], but got from=11", e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new RandomSampler(10, 1).indices(0, -1));
-        assertEquals("from must be a position in [0, 10], but got from=-1", e.getMessage());
+        var e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).numSamples(10).seed(1)
+                .keyedFrom(0).build().indices(0, 11));
+        assertEquals("from should be in [0, 10], but got from=11", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> RandomSampler.builder(10).seed(1).build()
+                .indices(0, -1));
+        assertEquals("from should be in [0, 10], but got from=-1", e.getMessage());
     }
 
     @Test
     void fingerprintNamesTheAlgorithmInUseAndTheThreshold() {
         assertEquals("RandomSampler(size=10, numSamples=10, replacement=false, seed=42, permutation=fisher-yates,"
-                + " keyedFrom=16777216)", new RandomSampler(10, 42).fingerprint());
+                + " keyedFrom=16777216)", RandomSampler.builder(10).seed(42).build().fingerprint());
         assertEquals("RandomSampler(size=16777216, numSamples=16777216, replacement=false, seed=42,"
-                + " permutation=keyed-feistel, keyedFrom=16777216)", new RandomSampler(1L << 24, 42).fingerprint());
+                + " permutation=keyed-feistel, keyedFrom=16777216)", RandomSampler.builder(1L << 24).seed(42).build()
+                        .fingerprint());
         assertEquals("RandomSampler(size=10, numSamples=10, replacement=false, seed=42, permutation=keyed-feistel,"
-                + " keyedFrom=0)", RandomSampler.keyedFrom(10, 10, 42, 0).fingerprint());
+                + " keyedFrom=0)", RandomSampler.builder(10).numSamples(10).seed(42).keyedFrom(0).build()
+                        .fingerprint());
     }
 
     @Test
     void toStringShowsEverySetting() {
         assertEquals("RandomSampler(size=10, numSamples=10, replacement=false, seed=42, permutation=fisher-yates,"
-                + " keyedFrom=16777216)", new RandomSampler(10, 42).toString());
+                + " keyedFrom=16777216)", RandomSampler.builder(10).seed(42).build().toString());
         assertEquals("RandomSampler(size=10, numSamples=3, replacement=true, seed=1)",
-                RandomSampler.withReplacement(10, 3, 1).toString());
+                RandomSampler.builder(10).replacement(true).numSamples(3).seed(1).build().toString());
     }
 }

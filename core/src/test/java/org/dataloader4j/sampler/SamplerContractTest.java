@@ -15,6 +15,7 @@ import java.util.NoSuchElementException;
 import java.util.PrimitiveIterator;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.dataloader4j.data.Partition;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -34,50 +35,60 @@ class SamplerContractTest {
         List<Case> cases = new ArrayList<>();
         cases.add(new Case("Sequential(0)", () -> new SequentialSampler(0), 0));
         cases.add(new Case("Sequential(7)", () -> new SequentialSampler(7), 7));
-        cases.add(new Case("Random(1)", () -> new RandomSampler(1, 3), 1));
-        cases.add(new Case("Random(7)", () -> new RandomSampler(7, 3), 7));
-        cases.add(new Case("Random(7, numSamples 3)", () -> RandomSampler.of(7, 3, 3), 7));
-        cases.add(new Case("Random(7, numSamples 17)", () -> RandomSampler.of(7, 17, 3), 7));
-        cases.add(new Case("Random(7, replacement, numSamples 20)", () -> RandomSampler.withReplacement(7, 20, 3), 7));
-        cases.add(new Case("Random(7, keyed)", () -> RandomSampler.keyedFrom(7, 7, 3, 0), 7));
-        cases.add(new Case("Random(7, keyed, numSamples 17)", () -> RandomSampler.keyedFrom(7, 17, 3, 0), 7));
-        cases.add(new Case("Random(1, keyed)", () -> RandomSampler.keyedFrom(1, 1, 3, 0), 1));
-        cases.add(new Case("SubsetRandom(empty)", () -> new SubsetRandomSampler(new long[0], 3), 0));
+        cases.add(new Case("Random(1)", () -> RandomSampler.builder(1).seed(3).build(), 1));
+        cases.add(new Case("Random(7)", () -> RandomSampler.builder(7).seed(3).build(), 7));
+        cases.add(new Case("Random(7, numSamples 3)", () -> RandomSampler.builder(7).numSamples(3).seed(3).build(), 7));
+        cases.add(new Case("Random(7, numSamples 17)", () -> RandomSampler.builder(7).numSamples(17).seed(3)
+                .build(), 7));
+        cases.add(new Case("Random(7, replacement, numSamples 20)", () -> RandomSampler.builder(7).replacement(true)
+                .numSamples(20).seed(3).build(), 7));
+        cases.add(new Case("Random(7, keyed)", () -> RandomSampler.builder(7).numSamples(7).seed(3).keyedFrom(0)
+                .build(), 7));
+        cases.add(new Case("Random(7, keyed, numSamples 17)", () -> RandomSampler.builder(7).numSamples(17).seed(3)
+                .keyedFrom(0).build(), 7));
+        cases.add(new Case("Random(1, keyed)", () -> RandomSampler.builder(1).numSamples(1).seed(3).keyedFrom(0)
+                .build(), 1));
+        cases.add(new Case("SubsetRandom(empty)", () -> SubsetRandomSampler.builder(new long[0]).seed(3).build(), 0));
         cases.add(new Case("SubsetRandom(5 of 100)",
-                () -> new SubsetRandomSampler(new long[] {99, 3, 50, 3, 0}, 3), 100));
+                () -> SubsetRandomSampler.builder(new long[] {99, 3, 50, 3, 0}).seed(3).build(), 100));
         cases.add(new Case("WeightedRandom(replacement)",
-                () -> new WeightedRandomSampler(new double[] {1, 0, 2, 5, 0.5}, 30, true, 3), 5));
+                () -> WeightedRandomSampler.builder(new double[] {1, 0, 2, 5, 0.5}).numSamples(30).seed(3).build(), 5));
         cases.add(new Case("WeightedRandom(no replacement)",
-                () -> new WeightedRandomSampler(new double[] {1, 0, 2, 5, 0.5}, 4, false, 3), 5));
+                () -> WeightedRandomSampler.builder(new double[] {1, 0, 2, 5, 0.5}).numSamples(4).replacement(false)
+                        .seed(3).build(), 5));
         for (boolean shuffle : new boolean[] {false, true}) {
             for (int rank = 0; rank < 3; rank++) {
                 int r = rank;
                 cases.add(new Case("Distributed(10, rank " + r + "/3, shuffle " + shuffle + ")",
-                        () -> DistributedSampler.builder(10).worldSize(3).rank(r).shuffle(shuffle).build(), 10));
+                        () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).shuffle(shuffle)
+                                .build(), 10));
                 cases.add(new Case("Distributed(10, rank " + r + "/3, shuffle " + shuffle + ", dropLast)",
-                        () -> DistributedSampler.builder(10).worldSize(3).rank(r).shuffle(shuffle).dropLast(true)
+                        () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).shuffle(shuffle)
+                                .dropLast(true)
                                 .build(), 10));
                 cases.add(new Case("Distributed(10, rank " + r + "/3, shuffle " + shuffle + ", no padding)",
-                        () -> DistributedSampler.builder(10).worldSize(3).rank(r).shuffle(shuffle).padding(false)
+                        () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).shuffle(shuffle)
+                                .padding(false)
                                 .build(), 10));
             }
         }
         for (int rank = 0; rank < 3; rank++) {
             int r = rank;
             cases.add(new Case("Distributed(10, rank " + r + "/3, keyed)",
-                    () -> DistributedSampler.builder(10).worldSize(3).rank(r).keyedFrom(0).build(), 10));
+                    () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).keyedFrom(0).build(), 10));
             cases.add(new Case("Distributed(10, rank " + r + "/3, keyed, no padding)",
-                    () -> DistributedSampler.builder(10).worldSize(3).rank(r).keyedFrom(0).padding(false).build(), 10));
+                    () -> DistributedSampler.builder(10).partition(new Partition(r, 3)).keyedFrom(0).padding(false)
+                            .build(), 10));
         }
         cases.add(new Case("Distributed(2, rank 4/5)",
-                () -> DistributedSampler.builder(2).worldSize(5).rank(4).build(), 2));
+                () -> DistributedSampler.builder(2).partition(new Partition(4, 5)).build(), 2));
         for (boolean pad : new boolean[] {false, true}) {
             cases.add(new Case("Partitioned(WeightedRandom, rank 2/3, pad " + pad + ")",
-                    () -> PartitionedSampler.of(new WeightedRandomSampler(new double[] {1, 0, 2, 5, 0.5}, 31, true, 3),
-                            2, 3, pad), 5));
+                    () -> PartitionedSampler.builder(WeightedRandomSampler.builder(new double[] {1, 0, 2, 5, 0.5})
+                            .numSamples(31).seed(3).build()).partition(new Partition(2, 3)).padding(pad).build(), 5));
         }
         cases.add(new Case("Distributed(0, rank 1/2)",
-                () -> DistributedSampler.builder(0).worldSize(2).rank(1).build(), 0));
+                () -> DistributedSampler.builder(0).partition(new Partition(1, 2)).build(), 0));
         return cases.stream().map(Arguments::of);
     }
 

@@ -22,7 +22,7 @@ class SubsetRandomSamplerTest {
         long[] subset = {40, 2, 17, 99, 5, 63, 8, 21};
         long[] expected = subset.clone();
         Arrays.sort(expected);
-        Sampler s = new SubsetRandomSampler(subset, 7);
+        Sampler s = SubsetRandomSampler.builder(subset).seed(7).build();
         for (long e = 0; e < 5; e++) {
             long[] got = epoch(s, e);
             Arrays.sort(got);
@@ -33,7 +33,7 @@ class SubsetRandomSamplerTest {
 
     @Test
     void duplicatesInTheSubsetAreKept() {
-        long[] got = epoch(new SubsetRandomSampler(new long[] {3, 3, 1}, 0), 0);
+        long[] got = epoch(SubsetRandomSampler.builder(new long[] {3, 3, 1}).seed(0).build(), 0);
         Arrays.sort(got);
         assertArrayEquals(new long[] {1, 3, 3}, got);
     }
@@ -41,7 +41,7 @@ class SubsetRandomSamplerTest {
     @Test
     void laterChangesToTheCallersArrayHaveNoEffect() {
         long[] subset = {1, 2, 3};
-        SubsetRandomSampler s = new SubsetRandomSampler(subset, 0);
+        SubsetRandomSampler s = SubsetRandomSampler.builder(subset).seed(0).build();
         long[] before = epoch(s, 0);
         subset[0] = 1000;
         assertArrayEquals(before, epoch(s, 0));
@@ -51,7 +51,7 @@ class SubsetRandomSamplerTest {
 
     @Test
     void everyOrderOfThreeIsEquallyLikely() {
-        Sampler s = new SubsetRandomSampler(new long[] {10, 20, 30}, 3);
+        Sampler s = SubsetRandomSampler.builder(new long[] {10, 20, 30}).seed(3).build();
         Map<String, Integer> counts = new HashMap<>();
         int epochs = 6000;
         for (long e = 0; e < epochs; e++) {
@@ -65,23 +65,23 @@ class SubsetRandomSamplerTest {
     @Test
     void negativeIndexIsRefusedNamingItsPosition() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> new SubsetRandomSampler(new long[] {4, 0, -7}, 0));
+                () -> SubsetRandomSampler.builder(new long[] {4, 0, -7}).seed(0).build());
         assertEquals("indices must be non-negative, but got indices[2]=-7", e.getMessage());
     }
 
     @Test
     void nullIndicesAreRefused() {
-        var e = assertThrows(NullPointerException.class, () -> new SubsetRandomSampler(null, 0));
+        var e = assertThrows(NullPointerException.class, () -> SubsetRandomSampler.builder(null).seed(0).build());
         assertEquals("indices", e.getMessage());
     }
 
     @Test
     void toStringShowsTheSubsetAbbreviated() {
         assertEquals("SubsetRandomSampler(size=3, indices=[5, 1, 9], seed=4)",
-                new SubsetRandomSampler(new long[] {5, 1, 9}, 4).toString());
+                SubsetRandomSampler.builder(new long[] {5, 1, 9}).seed(4).build().toString());
         long[] many = new long[100];
         Arrays.setAll(many, i -> i);
-        String text = new SubsetRandomSampler(many, 4).toString();
+        String text = SubsetRandomSampler.builder(many).seed(4).build().toString();
         assertTrue(text.contains("[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, ... (100 in all)]"), text);
     }
 }

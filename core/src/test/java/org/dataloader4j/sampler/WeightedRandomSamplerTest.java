@@ -20,7 +20,8 @@ class WeightedRandomSamplerTest {
 
     private static IllegalArgumentException refused(double[] weights, long numSamples, boolean replacement) {
         return assertThrows(IllegalArgumentException.class,
-                () -> new WeightedRandomSampler(weights, numSamples, replacement, 0));
+                () -> WeightedRandomSampler.builder(weights).numSamples(numSamples).replacement(replacement).seed(0)
+                        .build());
     }
 
     @Test
@@ -28,7 +29,7 @@ class WeightedRandomSamplerTest {
         double[] weights = {1, 2, 3, 4, 0, 10};
         int draws = 100_000;
         long[] counts = new long[weights.length];
-        for (long i : epoch(new WeightedRandomSampler(weights, draws, true, 17), 0)) {
+        for (long i : epoch(WeightedRandomSampler.builder(weights).numSamples(draws).seed(17).build(), 0)) {
             counts[(int) i]++;
         }
         assertEquals(0, counts[4], "a zero weight is never drawn");
@@ -78,7 +79,7 @@ class WeightedRandomSamplerTest {
     void zeroWeightIndicesAreNeverDrawn() {
         double[] weights = {0, 5, 0, 0, 1, 0};
         for (boolean replacement : new boolean[] {true, false}) {
-            Sampler s = new WeightedRandomSampler(weights, 2, replacement, 3);
+            Sampler s = WeightedRandomSampler.builder(weights).numSamples(2).replacement(replacement).seed(3).build();
             for (long e = 0; e < 500; e++) {
                 for (long i : epoch(s, e)) {
                     assertTrue(i == 1 || i == 4, "drew zero-weight index " + i + " (replacement=" + replacement + ")");
@@ -91,11 +92,12 @@ class WeightedRandomSamplerTest {
     void withoutReplacementGivesDistinctIndices() {
         double[] weights = new double[200];
         Arrays.setAll(weights, i -> 1 + i % 7);
-        Sampler s = new WeightedRandomSampler(weights, 150, false, 9);
+        Sampler s = WeightedRandomSampler.builder(weights).numSamples(150).replacement(false).seed(9).build();
         for (long e = 0; e < 5; e++) {
             assertEquals(150, Arrays.stream(epoch(s, e)).distinct().count(), "epoch " + e);
         }
-        long[] all = epoch(new WeightedRandomSampler(weights, 200, false, 9), 0);
+        long[] all = epoch(WeightedRandomSampler.builder(weights).numSamples(200).replacement(false).seed(9)
+                .build(), 0);
         Arrays.sort(all);
         long[] range = new long[200];
         Arrays.setAll(range, i -> i);
@@ -107,7 +109,7 @@ class WeightedRandomSamplerTest {
         // P(first = i, second = j) = w_i / W * w_j / (W - w_i), as successive draws without replacement.
         double[] w = {1, 2, 3, 4};
         double total = 10;
-        Sampler s = new WeightedRandomSampler(w, 2, false, 21);
+        Sampler s = WeightedRandomSampler.builder(w).numSamples(2).replacement(false).seed(21).build();
         int epochs = 12_000;
         long[] counts = new long[16];
         for (long e = 0; e < epochs; e++) {
@@ -133,7 +135,7 @@ class WeightedRandomSamplerTest {
     @Test
     void withoutReplacementCopesWithExtremeWeights() {
         double[] w = {Double.MIN_VALUE, Double.MAX_VALUE, 1};
-        long[] got = epoch(new WeightedRandomSampler(w, 3, false, 0), 0);
+        long[] got = epoch(WeightedRandomSampler.builder(w).numSamples(3).replacement(false).seed(0).build(), 0);
         assertEquals(1, got[0], "the overwhelmingly heavy index comes first");
         Arrays.sort(got);
         assertArrayEquals(new long[] {0, 1, 2}, got);
@@ -143,9 +145,10 @@ class WeightedRandomSamplerTest {
     void epochsDifferButRepeatForSameSeedAndEpoch() {
         double[] w = {1, 1, 1, 1, 1, 1, 1, 1};
         for (boolean replacement : new boolean[] {true, false}) {
-            Sampler s = new WeightedRandomSampler(w, 8, replacement, 4);
+            Sampler s = WeightedRandomSampler.builder(w).numSamples(8).replacement(replacement).seed(4).build();
             assertFalse(Arrays.equals(epoch(s, 0), epoch(s, 1)), "replacement=" + replacement);
-            assertArrayEquals(epoch(s, 3), epoch(new WeightedRandomSampler(w, 8, replacement, 4), 3));
+            assertArrayEquals(epoch(s, 3), epoch(WeightedRandomSampler.builder(w).numSamples(8)
+                    .replacement(replacement).seed(4).build(), 3));
         }
     }
 
@@ -156,7 +159,7 @@ class WeightedRandomSamplerTest {
         int b = weights.length - 1;
         weights[a] = 1;
         weights[b] = 3;
-        WeightedRandomSampler s = new WeightedRandomSampler(weights, 4000, 0);
+        WeightedRandomSampler s = WeightedRandomSampler.builder(weights).numSamples(4000).seed(0).build();
         weights = null;  // the sampler keeps its own table only
         long[] counts = new long[2];
         for (long i : epoch(s, 0)) {
@@ -202,7 +205,8 @@ class WeightedRandomSamplerTest {
     void emptyOrNullWeightsAreRefused() {
         var e = refused(new double[0], 1, true);
         assertEquals("weights must not be empty, but got weights.length=0", e.getMessage());
-        var npe = assertThrows(NullPointerException.class, () -> new WeightedRandomSampler(null, 1, true, 0));
+        var npe = assertThrows(NullPointerException.class, () -> WeightedRandomSampler.builder(null).numSamples(1)
+                .seed(0).build());
         assertEquals("weights", npe.getMessage());
     }
 
@@ -219,13 +223,14 @@ class WeightedRandomSamplerTest {
         var e = refused(new double[] {1, 0, 2, 0, 3}, 4, false);
         assertEquals("without replacement numSamples can be at most the number of positive weights, 3,"
                 + " but got numSamples=4", e.getMessage());
-        assertEquals(4, new WeightedRandomSampler(new double[] {1, 0, 2, 0, 3}, 4, true, 0).size(),
+        assertEquals(4, WeightedRandomSampler.builder(new double[] {1, 0, 2, 0, 3}).numSamples(4).seed(0).build()
+                .size(),
                 "with replacement any numSamples works");
     }
 
     @Test
     void defaultsToReplacementAndReportsItsSettings() {
-        WeightedRandomSampler s = new WeightedRandomSampler(new double[] {1, 2}, 5, 8);
+        WeightedRandomSampler s = WeightedRandomSampler.builder(new double[] {1, 2}).numSamples(5).seed(8).build();
         assertTrue(s.replacement());
         assertEquals(8, s.seed());
         assertEquals(5, s.size());

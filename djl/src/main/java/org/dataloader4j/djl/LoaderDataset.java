@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import org.dataloader4j.collate.Batch;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.loader.LoaderIterator;
 
@@ -30,8 +31,10 @@ import org.dataloader4j.loader.LoaderIterator;
  * <h2>Epochs</h2>
  * Every iteration over what {@link #getData(NDManager)} returns is the next epoch of the loader: 0, 1, 2, ...
  * ({@link DataLoader#epoch(long)}), so a shuffling loader reshuffles each epoch, reproducibly from its seed,
- * exactly as {@code EasyTrain.fit} expects (it asks for the data once per epoch). {@link #setEpoch(long)} sets
- * the next epoch (for a resumed run); {@link #getData(NDManager, long)} reads one given epoch.
+ * exactly as {@code EasyTrain.fit} expects (it asks for the data once per epoch). {@link Builder#firstEpoch(long)}
+ * sets the first one (for a resumed run); {@link #getData(NDManager, long)} reads one given epoch. There is no
+ * {@code setEpoch}: as everywhere in dataloader4j, an epoch is chosen where the data is asked for, not by changing
+ * state behind a running iteration.
  *
  * <h2>Which tensors are data and which are labels</h2>
  * Chosen by position for list batches (what a {@code TensorDataset} gives) or by name for map and record
@@ -79,14 +82,6 @@ public final class LoaderDataset implements Dataset {
         return nextEpoch.get();
     }
 
-    /** Makes the next iteration deliver epoch {@code epoch} (and the following ones {@code epoch + 1}, ...). */
-    public void setEpoch(long epoch) {
-        if (epoch < 0) {
-            throw new IllegalArgumentException("epoch should be non-negative, but got epoch=" + epoch);
-        }
-        nextEpoch.set(epoch);
-    }
-
     /**
      * The batches of the next epoch each time it is iterated (see the class comment), as DJL batches whose
      * NDArrays belong to sub-managers of {@code manager}.
@@ -106,9 +101,7 @@ public final class LoaderDataset implements Dataset {
     /** The batches of epoch {@code epoch}, each time it is iterated; does not change {@link #nextEpoch()}. */
     public Iterable<ai.djl.training.dataset.Batch> getData(NDManager manager, long epoch) {
         Objects.requireNonNull(manager, "manager");
-        if (epoch < 0) {
-            throw new IllegalArgumentException("epoch should be non-negative, but got epoch=" + epoch);
-        }
+        Preconditions.checkNonNegative("epoch", epoch);
         return () -> new Epoch(manager, epoch);
     }
 
@@ -309,9 +302,7 @@ public final class LoaderDataset implements Dataset {
 
         /** The epoch the first iteration delivers (default 0), for example to continue a run. */
         public Builder firstEpoch(long epoch) {
-            if (epoch < 0) {
-                throw new IllegalArgumentException("firstEpoch should be non-negative, but got firstEpoch=" + epoch);
-            }
+            Preconditions.checkNonNegative("firstEpoch", epoch);
             this.firstEpoch = epoch;
             return this;
         }

@@ -103,8 +103,9 @@ class LoaderDatasetTest {
             assertEquals(expectedOrder(reference, 1), epoch1);
             assertEquals(epoch1, order(dataset.getData(manager, 1)));          // a given epoch, again
             assertEquals(2, dataset.nextEpoch());
-            dataset.setEpoch(0);
-            assertEquals(epoch0, order(dataset.getData(manager)));
+            LoaderDataset resumed = LoaderDataset.builder(loader).firstEpoch(1).build();
+            assertEquals(epoch1, order(resumed.getData(manager)));
+            assertEquals(2, resumed.nextEpoch());
         }
     }
 

@@ -51,7 +51,7 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  *         .endpoint(URI.create("http://minio:9000")).pathStyle(true)   // only for S3-compatible stores
  *         .cacheDirectory(Path.of("/scratch/shards")).cacheBytes(20L << 30)
  *         .build()) {
- *     ShardedDataset shards = store.dataset("s3://training/imagenet").rank(rank).worldSize(world).build();
+ *     ShardedDataset shards = store.dataset("s3://training/imagenet").partition(new Partition(rank, world)).build();
  *     // ... train ...
  *     System.out.println(store.statistics());
  * }

@@ -11,7 +11,7 @@ import org.dataloader4j.spark.ShardedDataset;
  * {@link S3ShardStore}), {@code file:///data/shards} or a plain path (read locally, no SDK involved).
  *
  * <pre>{@code
- * ShardedDataset shards = ShardLocations.builder(args[0], () -> store).rank(rank).worldSize(world).build();
+ * ShardedDataset shards = ShardLocations.builder(args[0], () -> store).partition(new Partition(rank, world)).build();
  * }</pre>
  */
 public final class ShardLocations {

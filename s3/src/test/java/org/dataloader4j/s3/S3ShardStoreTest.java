@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.dataloader4j.data.Partition;
 import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.spark.Manifest;
@@ -94,7 +95,8 @@ class S3ShardStoreTest {
             ShardedDataset.Builder> builder, int worldSize, int numWorkers, long epoch) {
         List<String> delivered = new ArrayList<>();
         for (int rank = 0; rank < worldSize; rank++) {
-            ShardedDataset.Builder b = builder.apply(rank).rank(rank).worldSize(worldSize).seed(3).shuffleBuffer(4);
+            ShardedDataset.Builder b = builder.apply(rank).partition(new Partition(rank, worldSize)).seed(3)
+                    .shuffleBuffer(4);
             options.accept(b);
             try (DataLoader<List<String>> loader = DataLoader.builder(b.build()).batchSize(5).numWorkers(numWorkers)
                     .seed(21).collate(batch -> batch.stream().map(TestShards::describe).toList()).build()) {

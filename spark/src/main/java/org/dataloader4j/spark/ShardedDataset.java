@@ -16,12 +16,13 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.dataloader4j.data.IterableDataset;
+import org.dataloader4j.data.Partition;
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.data.ShardSplit;
 import org.dataloader4j.data.ShuffleBuffer;
 import org.dataloader4j.data.WorkerInfo;
-import org.dataloader4j.random.CounterRandom;
-import org.dataloader4j.random.RandomStreams;
-import org.dataloader4j.random.Shuffle;
+import org.dataloader4j.internal.Preconditions;
+import org.dataloader4j.internal.ShardAssignment;
 import org.dataloader4j.vision.Image;
 import org.dataloader4j.vision.Sample;
 
@@ -33,9 +34,10 @@ import org.dataloader4j.vision.Sample;
  *
  * <h2>Assignment</h2>
  * With {@code worldSize} ranks of {@code W} workers there are {@code C = worldSize × W} consumers, consumer
- * {@code rank × W + worker} ({@code numWorkers = 0}, loading on the calling thread, is worker 0 of 1). The epoch's
- * shard order is a permutation drawn from the dataset's ({@link Builder#seed seed}, epoch), the same on every rank
- * (or the manifest's order, with {@code shuffleShards(false)}). Then, with {@link Split#SHARDS} (the default):
+ * {@code rank × W + worker} ({@code numWorkers = 0}, loading on the calling thread, is worker 0 of 1; the rank and
+ * world size are the {@link Builder#partition partition}). The epoch's shard order is a permutation drawn from the
+ * dataset's ({@link Builder#seed seed}, epoch), the same on every rank (or the manifest's order, with
+ * {@code shuffleShards(false)}). Then, with {@link ShardSplit#SHARDS} (the default):
  * <ul>
  *   <li>at least as many shards as consumers: whole shards, round-robin: consumer {@code c} reads the shards at
  *       positions {@code c, c + C, c + 2C, ...} of the epoch's order, each from its first sample to its last;</li>
@@ -43,10 +45,11 @@ import org.dataloader4j.vision.Sample;
  *       contiguous ranges whose lengths differ by at most one, so no consumer idles (a consumer may then read part
  *       of a shard, passing over the samples before its range without decoding them).</li>
  * </ul>
- * With {@link Split#SAMPLES} the even split of samples is used always: every consumer gets the same number of
+ * With {@link ShardSplit#ELEMENTS} the even split of samples is used always: every consumer gets the same number of
  * samples (±1), which distributed training wants when all ranks must take the same number of steps; the price
  * is that consumers read parts of shards. With whole shards, ranks get different numbers of samples when shard
- * sizes differ; {@link #shareSize} tells each one's count in advance.
+ * sizes differ; {@link #shareSize} tells each one's count in advance. This is the assignment of core's
+ * {@code NpyShardsDataset}, by the same code and with the same builder options.
  *
  * <h2>Order and resume</h2>
  * Each consumer reads its shards sequentially; with {@link Builder#shuffleBuffer(int)} its samples pass through a
@@ -77,7 +80,7 @@ import org.dataloader4j.vision.Sample;
  *
  * <pre>{@code
  * ShardedDataset shards = ShardedDataset.builder(Path.of("/data/imagenet-shards"))
- *         .rank(rank).worldSize(worldSize).seed(42).shuffleBuffer(2_000).build();
+ *         .partition(new Partition(rank, worldSize)).seed(42).shuffleBuffer(2_000).build();
  * IterableDataset<Sample<Tensor, Long>> train = shards.map(ShardedDataset.decodeRGB())
  *         .map((s, rng) -> new Sample<>(augment.apply(s.input(), rng), s.target()));
  * try (var loader = DataLoader.builder(train).batchSize(256).numWorkers(8).seed(7).build()) {
@@ -90,28 +93,18 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     public static final Set<String> IMAGE_EXTENSIONS =
             Set.of("jpg", "jpeg", "png", "ppm", "pgm", "bmp", "tif", "tiff", "webp");
 
-    /** How an epoch's samples are divided between consumers; see the class comment. */
-    public enum Split {
-        /** Whole shards round-robin, or an even split of samples when there are fewer shards than consumers. */
-        SHARDS,
-        /** Always an even split of samples: every consumer gets the same count, ±1. */
-        SAMPLES
-    }
-
     private final Manifest manifest;
     private final String location;
     private final String base;
     private final ShardStore store;
     private final boolean verify;
     private final Set<Integer> verified = ConcurrentHashMap.newKeySet();
-    private final int rank;
-    private final int worldSize;
+    private final Partition partition;
     private final long seed;
     private final boolean shuffleShards;
     private final int shuffleBuffer;
-    private final Split split;
-    private final long[] counts;
-    private final long total;
+    private final ShardSplit split;
+    private final ShardAssignment assignment;
 
     private ShardedDataset(Builder b, Manifest manifest) {
         this.manifest = manifest;
@@ -119,18 +112,13 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         this.base = b.base;
         this.store = b.store;
         this.verify = b.verify;
-        this.rank = b.rank;
-        this.worldSize = b.worldSize;
+        this.partition = b.partition;
         this.seed = b.seed;
         this.shuffleShards = b.shuffleShards;
         this.shuffleBuffer = b.shuffleBuffer;
         this.split = b.split;
-        this.counts = manifest.shards().stream().mapToLong(Manifest.Shard::samples).toArray();
-        long t = 0;
-        for (long c : counts) {
-            t += c;
-        }
-        this.total = t;
+        this.assignment = new ShardAssignment(manifest.shards().stream().mapToLong(Manifest.Shard::samples).toArray(),
+                shuffleShards, seed, split);
     }
 
     /**
@@ -195,72 +183,39 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         }
         return java.util.Optional.of(String.format(java.util.Locale.ROOT, "ShardedDataset(shards=%d, digest=%016x, seed=%d,"
                 + " rank=%d, worldSize=%d, shuffleShards=%s, shuffleBuffer=%d, split=%s)", manifest.shards().size(), h,
-                seed, rank, worldSize, shuffleShards, shuffleBuffer, split));
+                seed, partition.rank(), partition.worldSize(), shuffleShards, shuffleBuffer, split));
     }
 
     /** Samples per epoch over all ranks and workers. */
     public long size() {
-        return total;
+        return assignment.total();
     }
 
-    /** This dataset's rank. */
-    public int rank() {
-        return rank;
-    }
-
-    /** The number of ranks. */
-    public int worldSize() {
-        return worldSize;
+    /** This dataset's rank among the ranks of the job. */
+    public Partition partition() {
+        return partition;
     }
 
     /**
-     * How many samples rank {@code rank} receives in {@code epoch} with {@code numWorkers} loader workers (0 counts
-     * as 1), for example to agree on a number of steps across ranks.
+     * How many samples rank {@code rank.rank()} of this dataset's world receives in {@code epoch} with
+     * {@code numWorkers} loader workers (0 counts as 1), for example to agree on a number of steps across ranks.
+     *
+     * @throws IllegalArgumentException if {@code rank}'s world size is not this dataset's
      */
-    public long shareSize(int rank, int numWorkers, long epoch) {
-        WorkerInfo.checkRank(rank, worldSize);
+    public long shareSize(Partition rank, int numWorkers, long epoch) {
+        Objects.requireNonNull(rank, "rank");
+        if (rank.worldSize() != partition.worldSize()) {
+            throw new IllegalArgumentException("shareSize of " + rank + ": this dataset's world has "
+                    + partition.worldSize() + " ranks, but got worldSize=" + rank.worldSize());
+        }
         int w = Math.max(1, numWorkers);
         long n = 0;
         for (int id = 0; id < w; id++) {
-            WorkerInfo worker = new WorkerInfo(id, w, 0, epoch);
-            for (long[] part : parts(worker.consumer(rank), worker.consumers(worldSize), epoch)) {
-                n += part[2] - part[1];
+            for (ShardAssignment.Part part : assignment.parts(rank, new WorkerInfo(id, w, 0, epoch))) {
+                n += part.size();
             }
         }
         return n;
-    }
-
-    /**
-     * The parts of the shards that a consumer reads: {@code {shard, firstSample, endSample}} in reading order.
-     */
-    List<long[]> parts(int consumer, int consumers, long epoch) {
-        int n = counts.length;
-        int[] order = shuffleShards
-                ? Shuffle.permutation(n, CounterRandom.of(seed, epoch, 0, RandomStreams.SHUFFLE))
-                : Shuffle.identity(n);
-        List<long[]> parts = new ArrayList<>();
-        if (split == Split.SHARDS && n >= consumers) {
-            for (int pos = consumer; pos < n; pos += consumers) {
-                parts.add(new long[] {order[pos], 0, counts[order[pos]]});
-            }
-            return parts;
-        }
-        long from = splitPoint(total, consumer, consumers);
-        long to = splitPoint(total, consumer + 1, consumers);
-        long start = 0;
-        for (int shard : order) {
-            long lo = Math.max(from, start);
-            long hi = Math.min(to, start + counts[shard]);
-            if (lo < hi) {
-                parts.add(new long[] {shard, lo - start, hi - start});
-            }
-            start += counts[shard];
-        }
-        return parts;
-    }
-
-    private static long splitPoint(long total, int part, int parts) {
-        return (total / parts) * part + (total % parts) * part / parts;
     }
 
     /**
@@ -277,7 +232,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     }
 
     private Samples sequential(WorkerInfo worker) {
-        return new Samples(parts(worker.consumer(rank), worker.consumers(worldSize), worker.epoch()));
+        return new Samples(assignment.parts(partition, worker));
     }
 
     /**
@@ -293,11 +248,11 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         return map(decodeRGB());
     }
 
-    /** For example {@code ShardedDataset(/data/shards/manifest.json, shards=64, samples=1281167, rank=0 of 8)}. */
+    /** For example {@code ShardedDataset(/data/shards/manifest.json, shards=64, samples=1281167, rank 0 of 8, ...)}. */
     @Override
     public String toString() {
-        return "ShardedDataset(" + location + ", shards=" + counts.length + ", samples=" + total + ", rank=" + rank
-                + " of " + worldSize + ", split=" + split + ", shuffleBuffer=" + shuffleBuffer + ")";
+        return "ShardedDataset(" + location + ", shards=" + assignment.shards() + ", samples=" + assignment.total()
+                + ", " + partition + ", split=" + split + ", shuffleBuffer=" + shuffleBuffer + ")";
     }
 
     private String shardLocation(int shard) {
@@ -337,7 +292,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
 
     /** One consumer's samples: reads its parts of the shards one after another. */
     private final class Samples implements Iterator<ShardSample>, AutoCloseable {
-        private final List<long[]> parts;
+        private final List<ShardAssignment.Part> parts;
         private final int[] planIndex;           // part -> index in the store session's plan, -1 for empty parts
         private final List<ShardStore.Ref> plan = new ArrayList<>();
         private ShardStore.Session session;
@@ -351,14 +306,14 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         private ShardSample next;
         private boolean closed;
 
-        Samples(List<long[]> parts) {
+        Samples(List<ShardAssignment.Part> parts) {
             this.parts = parts;
             this.planIndex = new int[parts.size()];
             for (int i = 0; i < parts.size(); i++) {
-                long[] p = parts.get(i);
-                int shard = (int) p[0];
-                planIndex[i] = p[1] < p[2] ? plan.size() : -1;
-                if (p[1] < p[2]) {
+                ShardAssignment.Part p = parts.get(i);
+                int shard = p.shard();
+                planIndex[i] = p.size() > 0 ? plan.size() : -1;
+                if (p.size() > 0) {
                     plan.add(new ShardStore.Ref(shardLocation(shard), manifest.shards().get(shard)));
                 }
             }
@@ -405,10 +360,10 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
                     ShardSample s = readSample(true);
                     if (s == null) {
                         throw new IOException("shard " + shardName + " ends after " + index + " samples, but the "
-                                + "manifest says it holds " + counts[(int) parts.get(part)[0]]);
+                                + "manifest says it holds " + assignment.count(parts.get(part).shard()));
                     }
                     index++;
-                    if (index == end && end == counts[(int) parts.get(part)[0]] && readSample(false) != null) {
+                    if (index == end && end == assignment.count(parts.get(part).shard()) && readSample(false) != null) {
                         throw new IOException("shard " + shardName + " holds more samples than the " + end
                                 + " the manifest states");
                     }
@@ -418,11 +373,11 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
                 if (++part >= parts.size()) {
                     return null;
                 }
-                long[] p = parts.get(part);
-                if (p[1] >= p[2]) {
+                ShardAssignment.Part p = parts.get(part);
+                if (p.size() == 0) {
                     continue;
                 }
-                int shard = (int) p[0];
+                int shard = p.shard();
                 shardName = manifest.shards().get(shard).file();
                 String where = shardLocation(shard);
                 verifyOnce(shard, where);
@@ -435,11 +390,11 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
                 tar = new TarReader(stream, where);
                 pending = tar.next();
                 index = 0;
-                end = p[2];
-                while (index < p[1]) {
+                end = p.to();
+                while (index < p.from()) {
                     if (readSample(false) == null) {
                         throw new IOException("shard " + shardName + " ends after " + index
-                                + " samples, but the manifest says it holds " + counts[shard]);
+                                + " samples, but the manifest says it holds " + assignment.count(shard));
                     }
                     index++;
                 }
@@ -544,12 +499,11 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         private final String base;
         private final ShardStore store;
         private boolean verify = true;
-        private int rank;
-        private int worldSize = 1;
+        private Partition partition = Partition.SINGLE;
         private long seed;
         private boolean shuffleShards = true;
         private int shuffleBuffer;
-        private Split split = Split.SHARDS;
+        private ShardSplit split = ShardSplit.SHARDS;
 
         private Builder(String location, String base, ShardStore store) {
             this.location = location;
@@ -566,15 +520,9 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             return this;
         }
 
-        /** This process's rank, {@code 0 .. worldSize - 1} (default 0). */
-        public Builder rank(int rank) {
-            this.rank = rank;
-            return this;
-        }
-
-        /** The number of ranks (default 1). */
-        public Builder worldSize(int worldSize) {
-            this.worldSize = worldSize;
+        /** This process's rank among the ranks of the job (default {@link Partition#SINGLE}). */
+        public Builder partition(Partition partition) {
+            this.partition = Objects.requireNonNull(partition, "partition");
             return this;
         }
 
@@ -592,16 +540,12 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
 
         /** Shuffle each consumer's samples through a buffer of this many samples (default 0: none). */
         public Builder shuffleBuffer(int samples) {
-            if (samples < 0) {
-                throw new IllegalArgumentException("shuffleBuffer must be non-negative, but got shuffleBuffer="
-                        + samples);
-            }
-            this.shuffleBuffer = samples;
+            this.shuffleBuffer = Preconditions.checkNonNegative("shuffleBuffer", samples);
             return this;
         }
 
-        /** How samples are divided between consumers (default {@link Split#SHARDS}). */
-        public Builder split(Split split) {
+        /** How samples are divided between consumers (default {@link ShardSplit#SHARDS}). */
+        public Builder split(ShardSplit split) {
             this.split = Objects.requireNonNull(split, "split");
             return this;
         }
@@ -609,11 +553,10 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         /**
          * Reads the manifest and builds the dataset.
          *
-         * @throws IllegalArgumentException if the rank is out of range or the manifest is invalid (naming it)
+         * @throws IllegalArgumentException if the manifest is invalid (naming it)
          * @throws UncheckedIOException     if the manifest cannot be read
          */
         public ShardedDataset build() {
-            WorkerInfo.checkRank(rank, worldSize);
             String text;
             try (InputStream in = Objects.requireNonNull(store.open(location),
                     () -> "the store returned null for " + location)) {

@@ -28,6 +28,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.dataloader4j.data.Dataset;
+import org.dataloader4j.data.Partition;
 import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.stats.ChannelStats;
@@ -195,7 +196,8 @@ class ShardJobTest {
         // 2 ranks x 2 workers through DataLoaders: each sample exactly once, with its label
         List<String> delivered = new ArrayList<>();
         for (int rank = 0; rank < 2; rank++) {
-            ShardedDataset ds = ShardedDataset.builder(out).rank(rank).worldSize(2).seed(3).shuffleBuffer(4).build();
+            ShardedDataset ds = ShardedDataset.builder(out).partition(new Partition(rank, 2)).seed(3).shuffleBuffer(4)
+                    .build();
             try (DataLoader<List<Sample<Tensor, Long>>> loader = DataLoader.builder(ds.decoded()
                             .map((s, rng) -> new Sample<>(Functional.toTensor(s.input()), s.target())))
                     .batchSize(5).numWorkers(2).seed(11).collate(List::copyOf).build()) {
@@ -251,7 +253,7 @@ class ShardJobTest {
         readAll(out).values().forEach(s -> labels.put(s.key(), s.label()));
         List<String> delivered = new ArrayList<>();
         for (int rank = 0; rank < 2; rank++) {
-            ShardedDataset ds = ShardedDataset.builder(out).rank(rank).worldSize(2).seed(9).build();
+            ShardedDataset ds = ShardedDataset.builder(out).partition(new Partition(rank, 2)).seed(9).build();
             try (DataLoader<List<ShardSample>> loader = DataLoader.builder(ds).batchSize(3).numWorkers(2).seed(1)
                     .collate(List::copyOf).build()) {
                 for (List<ShardSample> batch : loader.epoch(1)) {

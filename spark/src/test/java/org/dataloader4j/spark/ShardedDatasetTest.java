@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
+import org.dataloader4j.data.Partition;
+import org.dataloader4j.data.ShardSplit;
 import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.loader.LoaderState;
@@ -104,8 +106,8 @@ class ShardedDatasetTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ShardedDataset.Split.class)
-    void everyRankAndWorkerCombinationDeliversEachSampleOnceDirectly(ShardedDataset.Split split) {
+    @EnumSource(ShardSplit.class)
+    void everyRankAndWorkerCombinationDeliversEachSampleOnceDirectly(ShardSplit split) {
         for (int worldSize = 1; worldSize <= 4; worldSize++) {
             for (int numWorkers = 0; numWorkers <= 4; numWorkers++) {
                 for (int buffer : new int[] {0, 4}) {
@@ -113,7 +115,7 @@ class ShardedDatasetTest {
                         List<String> delivered = new ArrayList<>();
                         List<Integer> sizes = new ArrayList<>();
                         for (int rank = 0; rank < worldSize; rank++) {
-                            ShardedDataset ds = builder().rank(rank).worldSize(worldSize).seed(3).split(split)
+                            ShardedDataset ds = builder().partition(new Partition(rank, worldSize)).seed(3).split(split)
                                     .shuffleBuffer(buffer).build();
                             int w = Math.max(1, numWorkers);   // numWorkers 0: the calling thread is worker 0 of 1
                             long rankCount = 0;
@@ -123,13 +125,13 @@ class ShardedDatasetTest {
                                 rankCount += share.size();
                                 delivered.addAll(share);
                             }
-                            assertEquals(ds.shareSize(rank, numWorkers, epoch), rankCount);
+                            assertEquals(ds.shareSize(new Partition(rank, worldSize), numWorkers, epoch), rankCount);
                         }
                         String what = split + " worldSize=" + worldSize + " numWorkers=" + numWorkers + " buffer="
                                 + buffer + " epoch=" + epoch;
                         assertExactlyOnce(delivered, what);
                         int consumers = worldSize * Math.max(1, numWorkers);
-                        if (split == ShardedDataset.Split.SAMPLES || consumers > COUNTS.length) {
+                        if (split == ShardSplit.ELEMENTS || consumers > COUNTS.length) {
                             int min = Collections.min(sizes);
                             int max = Collections.max(sizes);
                             assertTrue(max - min <= 1, what + ": uneven split " + sizes);
@@ -146,7 +148,8 @@ class ShardedDatasetTest {
             for (int numWorkers = 0; numWorkers <= 4; numWorkers++) {
                 List<String> delivered = new ArrayList<>();
                 for (int rank = 0; rank < worldSize; rank++) {
-                    ShardedDataset ds = builder().rank(rank).worldSize(worldSize).seed(5).shuffleBuffer(3).build();
+                    ShardedDataset ds = builder().partition(new Partition(rank, worldSize)).seed(5).shuffleBuffer(3)
+                            .build();
                     try (DataLoader<List<String>> loader = DataLoader.builder(ds).batchSize(4).numWorkers(numWorkers)
                             .seed(9).collate(batch -> batch.stream().map(ShardSample::key).toList()).build()) {
                         for (List<String> batch : loader.epoch(2)) {
@@ -188,7 +191,7 @@ class ShardedDatasetTest {
     @Test
     void resumesMidEpochThroughTheDataLoader() {
         for (int numWorkers : new int[] {0, 2}) {
-            ShardedDataset ds = builder().rank(1).worldSize(2).seed(4).shuffleBuffer(5).build();
+            ShardedDataset ds = builder().partition(new Partition(1, 2)).seed(4).shuffleBuffer(5).build();
             List<List<String>> full = new ArrayList<>();
             try (DataLoader<List<String>> loader = loader(ds, numWorkers)) {
                 for (List<String> batch : loader.epoch(3)) {
@@ -205,7 +208,7 @@ class ShardedDatasetTest {
                 }
                 saved = loader.state().toJson();
             }
-            ShardedDataset fresh = builder().rank(1).worldSize(2).seed(4).shuffleBuffer(5).build();
+            ShardedDataset fresh = builder().partition(new Partition(1, 2)).seed(4).shuffleBuffer(5).build();
             try (DataLoader<List<String>> loader = loader(fresh, numWorkers)) {
                 for (List<String> batch : loader.resume(LoaderState.fromJson(saved))) {
                     resumed.add(batch);
@@ -218,21 +221,22 @@ class ShardedDatasetTest {
     @Test
     void resumeRefusesAStateSavedWithAnotherWorldSizeRankOrDatasetSeed() {
         String saved;
-        try (DataLoader<List<String>> loader = loader(builder().rank(1).worldSize(2).seed(4).build(), 2)) {
+        try (DataLoader<List<String>> loader = loader(builder().partition(new Partition(1, 2)).seed(4).build(), 2)) {
             loader.epoch(0).iterator().next();
             saved = loader.state().toJson();
         }
         LoaderState state = LoaderState.fromJson(saved);
-        for (ShardedDataset other : List.of(builder().rank(1).worldSize(3).seed(4).build(),
-                builder().rank(0).worldSize(2).seed(4).build(), builder().rank(1).worldSize(2).seed(5).build(),
-                builder().rank(1).worldSize(2).seed(4).shuffleBuffer(5).build())) {
+        for (ShardedDataset other : List.of(builder().partition(new Partition(1, 3)).seed(4).build(),
+                builder().partition(new Partition(0, 2)).seed(4).build(), builder().partition(new Partition(1, 2))
+                        .seed(5).build(),
+                builder().partition(new Partition(1, 2)).seed(4).shuffleBuffer(5).build())) {
             try (DataLoader<List<String>> loader = loader(other, 2)) {
                 var e = assertThrows(IllegalArgumentException.class, () -> loader.resume(state));
                 assertTrue(e.getMessage().contains("stream: saved ShardedDataset(") && e.getMessage().contains(
                         "this loader ShardedDataset("), e.getMessage());
             }
         }
-        try (DataLoader<List<String>> loader = loader(builder().rank(1).worldSize(2).seed(4).build(), 2)) {
+        try (DataLoader<List<String>> loader = loader(builder().partition(new Partition(1, 2)).seed(4).build(), 2)) {
             loader.resume(state).forEach(batch -> { }); // the same split resumes
         }
     }
@@ -424,8 +428,10 @@ class ShardedDatasetTest {
 
     @Test
     void argumentsAreChecked() {
-        assertThrows(IllegalArgumentException.class, () -> builder().rank(2).worldSize(2).build());
-        assertThrows(IllegalArgumentException.class, () -> builder().worldSize(0).build());
+        assertThrows(NullPointerException.class, () -> builder().partition(null));
+        var other = assertThrows(IllegalArgumentException.class,
+                () -> builder().build().shareSize(new Partition(1, 2), 1, 0));
+        assertTrue(other.getMessage().contains("worldSize=2"), other.getMessage());
         assertThrows(IllegalArgumentException.class, () -> builder().shuffleBuffer(-1));
         assertThrows(UncheckedIOException.class, () -> ShardedDataset.builder(dir.resolve("nope")).build());
     }

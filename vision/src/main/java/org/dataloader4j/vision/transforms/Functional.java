@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import org.dataloader4j.collate.BatchMemory;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;
@@ -284,20 +285,12 @@ public final class Functional {
         return rgb;
     }
 
-    private static double checkFactor(String name, double factor) {
-        if (!(factor >= 0) || Double.isInfinite(factor)) {
-            throw new IllegalArgumentException(name + " should be a non-negative number, but got " + name + "="
-                    + factor);
-        }
-        return factor;
-    }
-
     /**
      * torchvision's {@code adjust_brightness} on PIL images: {@code factor} 0 gives black, 1 the image, more is
      * brighter (clipped at 255). Values are computed in floats and truncated, as PIL blends. Alpha is kept.
      */
     public static Image adjustBrightness(Image img, double factor) {
-        return ColorOps.brightness(img, checkFactor("brightnessFactor", factor));
+        return ColorOps.brightness(img, Preconditions.checkNonNegative("brightnessFactor", factor));
     }
 
     /**
@@ -305,7 +298,7 @@ public final class Functional {
      * integer); {@code factor} 0 gives that gray, 1 the image. Alpha is kept.
      */
     public static Image adjustContrast(Image img, double factor) {
-        return ColorOps.contrast(img, checkFactor("contrastFactor", factor));
+        return ColorOps.contrast(img, Preconditions.checkNonNegative("contrastFactor", factor));
     }
 
     /**
@@ -313,7 +306,7 @@ public final class Functional {
      * gray, 1 the image, 2 doubles the saturation. A gray image is copied unchanged. Alpha is kept.
      */
     public static Image adjustSaturation(Image img, double factor) {
-        return ColorOps.saturation(img, checkFactor("saturationFactor", factor));
+        return ColorOps.saturation(img, Preconditions.checkNonNegative("saturationFactor", factor));
     }
 
     /**

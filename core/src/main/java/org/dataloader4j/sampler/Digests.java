@@ -2,35 +2,9 @@ package org.dataloader4j.sampler;
 
 import java.util.Arrays;
 
-/** Argument checks shared by the samplers; every message names the argument and the value received. */
-final class Checks {
-    private Checks() {
-    }
-
-    /** Throws unless {@code value >= 1}, in PyTorch's words. */
-    static long positive(long value, String name) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " should be a positive integer value, but got " + name + "="
-                    + value);
-        }
-        return value;
-    }
-
-    /** Throws unless {@code value >= 0}. */
-    static long nonNegative(long value, String name) {
-        if (value < 0) {
-            throw new IllegalArgumentException(name + " should be a non-negative integer value, but got " + name + "="
-                    + value);
-        }
-        return value;
-    }
-
-    /** Throws unless {@code from} is a position in {@code [0, size]}, where {@code Sampler.indices(epoch, from)} may start. */
-    static long from(long from, long size) {
-        if (from < 0 || from > size) {
-            throw new IllegalArgumentException("from must be a position in [0, " + size + "], but got from=" + from);
-        }
-        return from;
+/** Digests and abbreviations of the samplers' arrays, for their fingerprints and {@code toString}s. */
+final class Digests {
+    private Digests() {
     }
 
     /** A 64-bit digest (FNV-1a over the values' bits) for fingerprints: equal arrays, equal digests. */
