@@ -1,4 +1,4 @@
-package org.dataloader4j.djl.examples;
+package org.dataloader4j.examples.djl;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
