@@ -58,12 +58,22 @@ public final class LineDataset implements IterableDataset<String> {
     private final int rank;
     private final int worldSize;
 
-    /** The lines of {@code files}, UTF-8, for a single process (rank 0 of 1). */
+    /**
+     * The lines of {@code files}, UTF-8, for a single process (rank 0 of 1).
+     *
+     * @param files the text files, read in this order
+     */
     public LineDataset(List<Path> files) {
         this(files, StandardCharsets.UTF_8, 0, 1);
     }
 
-    /** The lines of {@code files}, UTF-8, for rank {@code rank} of {@code worldSize}. */
+    /**
+     * The lines of {@code files}, UTF-8, for rank {@code rank} of {@code worldSize}.
+     *
+     * @param files the text files, read in this order
+     * @param rank this process's rank, in {@code [0, worldSize)}
+     * @param worldSize the number of ranks reading the files
+     */
     public LineDataset(List<Path> files, int rank, int worldSize) {
         this(files, StandardCharsets.UTF_8, rank, worldSize);
     }
@@ -71,6 +81,10 @@ public final class LineDataset implements IterableDataset<String> {
     /**
      * The lines of {@code files} in {@code charset}, for rank {@code rank} of {@code worldSize}.
      *
+     * @param files the text files, read in this order
+     * @param charset their encoding
+     * @param rank this process's rank, in {@code [0, worldSize)}
+     * @param worldSize the number of ranks reading the files
      * @throws IllegalArgumentException if there is no file, a file is not a readable regular file (naming it),
      *                                  the charset is not line-splittable by bytes, or the rank is out of range
      * @throws UncheckedIOException     if a file's size cannot be read
@@ -107,17 +121,17 @@ public final class LineDataset implements IterableDataset<String> {
         this.worldSize = worldSize;
     }
 
-    /** The files, in order. */
+    /** {@return the files, in order} */
     public List<Path> files() {
         return files;
     }
 
-    /** This dataset's rank. */
+    /** {@return this dataset's rank} */
     public int rank() {
         return rank;
     }
 
-    /** The number of ranks. */
+    /** {@return the number of ranks} */
     public int worldSize() {
         return worldSize;
     }

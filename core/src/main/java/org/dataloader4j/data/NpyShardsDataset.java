@@ -104,8 +104,9 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
     }
 
     /**
-     * A builder over the {@code .npy} files directly in {@code directory}, in file-name order.
+     * {@return a builder over the {@code .npy} files directly in {@code directory}, in file-name order}
      *
+     * @param directory the folder holding the shards
      * @throws UncheckedIOException if the directory cannot be listed
      */
     public static Builder builder(Path directory) {
@@ -124,7 +125,11 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
         }
     }
 
-    /** A builder over the given shard files, in the given order. */
+    /**
+     * {@return a builder over the given shard files, in the given order}
+     *
+     * @param shards the {@code .npy} shard files
+     */
     public static Builder builder(List<Path> shards) {
         Objects.requireNonNull(shards, "shards");
         for (int i = 0; i < shards.size(); i++) {
@@ -133,22 +138,22 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
         return new Builder(shards);
     }
 
-    /** The shards, in file order. */
+    /** {@return the shards, in file order} */
     public List<Path> shards() {
         return shards;
     }
 
-    /** Rows in all shards together. */
+    /** {@return rows in all shards together} */
     public long totalRows() {
         return totalRows;
     }
 
-    /** The dtype of the rows (as {@link Npy#read} gives it). */
+    /** {@return the dtype of the rows (as {@link Npy#read} gives it)} */
     public DType dtype() {
         return dtype;
     }
 
-    /** The shape of one row. */
+    /** {@return the shape of one row} */
     public Shape rowShape() {
         return rowShape;
     }
@@ -249,19 +254,34 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
             this.shards = shards;
         }
 
-        /** This process's rank, {@code 0 .. worldSize - 1} (default 0). */
+        /**
+         * This process's rank, {@code 0 .. worldSize - 1} (default 0).
+         *
+         * @param rank this process's rank, {@code 0 .. worldSize - 1} (default 0)
+         * @return this builder
+         */
         public Builder rank(int rank) {
             this.rank = rank;
             return this;
         }
 
-        /** The number of ranks (default 1). */
+        /**
+         * The number of ranks (default 1).
+         *
+         * @param worldSize the number of ranks (default 1)
+         * @return this builder
+         */
         public Builder worldSize(int worldSize) {
             this.worldSize = worldSize;
             return this;
         }
 
-        /** Visit the shards in a new order every epoch, drawn from ({@code seed}, epoch); default: file order. */
+        /**
+         * Visit the shards in a new order every epoch, drawn from ({@code seed}, epoch); default: file order.
+         *
+         * @param seed the seed of the per-epoch shard order
+         * @return this builder
+         */
         public Builder shuffleShards(long seed) {
             this.shuffleSeed = seed;
             return this;
@@ -270,6 +290,7 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
         /**
          * Reads every shard's header and builds the dataset.
          *
+         * @return the dataset
          * @throws IllegalArgumentException if there is no shard, a shard is a scalar, shards differ in row dtype or
          *                                  shape (naming both), or the rank is out of range
          * @throws UncheckedIOException     if a header cannot be read (naming the shard)

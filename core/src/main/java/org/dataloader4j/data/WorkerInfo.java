@@ -30,30 +30,55 @@ public record WorkerInfo(int id, int numWorkers, long seed, long epoch, Object d
         }
     }
 
-    /** A worker of no particular dataset (for tests and direct calls of {@code IterableDataset.iterator}). */
+    /**
+     * A worker of no particular dataset (for tests and direct calls of {@code IterableDataset.iterator}).
+     *
+     * @param id the worker's number, in {@code [0, numWorkers)}
+     * @param numWorkers the number of workers
+     * @param seed the loader's seed
+     * @param epoch the epoch
+     */
     public WorkerInfo(int id, int numWorkers, long seed, long epoch) {
         this(id, numWorkers, seed, epoch, null);
     }
 
-    /** The only worker of single-threaded loading (the caller's thread). */
+    /**
+     * {@return the only worker of single-threaded loading (the caller's thread)}
+     *
+     * @param seed the loader's seed
+     * @param epoch the epoch
+     */
     public static WorkerInfo single(long seed, long epoch) {
         return new WorkerInfo(0, 1, seed, epoch);
     }
 
-    /** The only worker of single-threaded loading of {@code dataset}. */
+    /**
+     * {@return the only worker of single-threaded loading of {@code dataset}}
+     *
+     * @param seed the loader's seed
+     * @param epoch the epoch
+     * @param dataset the dataset being loaded
+     */
     public static WorkerInfo single(long seed, long epoch, Object dataset) {
         return new WorkerInfo(0, 1, seed, epoch, dataset);
     }
 
-    /** True if element {@code n} of a stream belongs to this worker (round-robin: {@code n mod numWorkers == id}). */
+    /**
+     * {@return true if element {@code n} of a stream belongs to this worker (round-robin: {@code n mod numWorkers ==
+     * id})}
+     *
+     * @param n the element's position in the stream
+     */
     public boolean owns(long n) {
         return Math.floorMod(n, (long) numWorkers) == id;
     }
 
     /**
-     * This worker's number among all consumers of a stream that {@code worldSize} ranks read with the same number of
-     * workers each: {@code rank × numWorkers + id}, out of {@link #consumers(int)}. Sharded streams split their input
-     * by it, so that every element goes to exactly one (rank, worker).
+     * {@return this worker's number among all consumers of a stream that {@code worldSize} ranks read with the same
+     * number of workers each: {@code rank × numWorkers + id}, out of {@link #consumers(int)}} Sharded streams split
+     * their input by it, so that every element goes to exactly one (rank, worker).
+     *
+     * @param rank this worker's rank
      */
     public int consumer(int rank) {
         if (rank < 0) {
@@ -62,7 +87,11 @@ public record WorkerInfo(int id, int numWorkers, long seed, long epoch, Object d
         return Math.addExact(Math.multiplyExact(rank, numWorkers), id);
     }
 
-    /** The number of consumers when {@code worldSize} ranks read a stream with this many workers each. */
+    /**
+     * {@return the number of consumers when {@code worldSize} ranks read a stream with this many workers each}
+     *
+     * @param worldSize the number of ranks
+     */
     public int consumers(int worldSize) {
         return Math.multiplyExact(worldSize, numWorkers);
     }
@@ -70,6 +99,8 @@ public record WorkerInfo(int id, int numWorkers, long seed, long epoch, Object d
     /**
      * Checks a rank of a distributed reader.
      *
+     * @param rank the rank to check, in {@code [0, worldSize)}
+     * @param worldSize the number of ranks, at least 1
      * @throws IllegalArgumentException naming both when {@code worldSize < 1} or {@code rank} is not in
      *                                  {@code [0, worldSize)}
      */

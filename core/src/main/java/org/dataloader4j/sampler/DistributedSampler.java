@@ -81,9 +81,10 @@ public final class DistributedSampler implements Sampler {
     }
 
     /**
-     * A builder for a sampler over a dataset of {@code datasetSize} indices; defaults: {@code worldSize 1,
-     * rank 0, shuffle true, seed 0, dropLast false, padding true}.
+     * {@return a builder for a sampler over a dataset of {@code datasetSize} indices; defaults: {@code worldSize 1,
+     * rank 0, shuffle true, seed 0, dropLast false, padding true}}
      *
+     * @param datasetSize the number of indices of the dataset
      * @throws IllegalArgumentException if {@code datasetSize < 0}
      */
     public static Builder builder(long datasetSize) {
@@ -144,7 +145,10 @@ public final class DistributedSampler implements Sampler {
         };
     }
 
-    /** Whether the shuffled order is a {@link KeyedPermutation} ({@code shuffle} and {@code datasetSize >= keyedFrom}). */
+    /**
+     * {@return whether the shuffled order is a {@link KeyedPermutation} ({@code shuffle} and {@code datasetSize >=
+     * keyedFrom})}
+     */
     public boolean keyed() {
         return shuffle && Permutations.keyed(datasetSize, keyedFrom);
     }
@@ -162,12 +166,14 @@ public final class DistributedSampler implements Sampler {
     /**
      * The PyTorch habit: sets the epoch that {@link #iterator()} uses (initially 0). Prefer
      * {@link #indices(long) indices(epoch)}, which needs no state.
+     *
+     * @param epoch the epoch, from 0
      */
     public void setEpoch(long epoch) {
         this.epoch = epoch;
     }
 
-    /** The epoch last given to {@link #setEpoch}, 0 if none. */
+    /** {@return the epoch last given to {@link #setEpoch}, 0 if none} */
     public long epoch() {
         return epoch;
     }
@@ -178,23 +184,23 @@ public final class DistributedSampler implements Sampler {
         return indices(epoch);
     }
 
-    /** Size of the whole dataset. */
+    /** {@return size of the whole dataset} */
     public long datasetSize() {
         return datasetSize;
     }
 
-    /** Number of ranks. */
+    /** {@return number of ranks} */
     public int worldSize() {
         return worldSize;
     }
 
-    /** This sampler's rank, in {@code [0, worldSize)}. */
+    /** {@return this sampler's rank, in {@code [0, worldSize)}} */
     public int rank() {
         return rank;
     }
 
     /**
-     * Length of the padded (or cut) order that the ranks share, {@code numSamples * worldSize}.
+     * {@return length of the padded (or cut) order that the ranks share, {@code numSamples * worldSize}}
      *
      * @throws ArithmeticException if padding takes it past {@code Long.MAX_VALUE} (a dataset within
      *     {@code worldSize} of {@code 2^63}); the sampler itself works
@@ -208,7 +214,7 @@ public final class DistributedSampler implements Sampler {
         return totalSize;
     }
 
-    /** The size from which the shuffle uses the keyed permutation instead of Fisher–Yates, {@code 2^24}. */
+    /** {@return the size from which the shuffle uses the keyed permutation instead of Fisher–Yates, {@code 2^24}} */
     public long keyedFrom() {
         return keyedFrom;
     }
@@ -251,31 +257,57 @@ public final class DistributedSampler implements Sampler {
             this.datasetSize = datasetSize;
         }
 
-        /** Number of ranks sharing the dataset (PyTorch's {@code num_replicas}); default 1. */
+        /**
+         * Number of ranks sharing the dataset (PyTorch's {@code num_replicas}); default 1.
+         *
+         * @param worldSize number of ranks sharing the dataset (PyTorch's {@code num_replicas}); default 1
+         * @return this builder
+         */
         public Builder worldSize(int worldSize) {
             this.worldSize = worldSize;
             return this;
         }
 
-        /** This process's rank, in {@code [0, worldSize)}; default 0. */
+        /**
+         * This process's rank, in {@code [0, worldSize)}; default 0.
+         *
+         * @param rank this process's rank, in {@code [0, worldSize)}; default 0
+         * @return this builder
+         */
         public Builder rank(int rank) {
             this.rank = rank;
             return this;
         }
 
-        /** Whether each epoch's order is a fresh permutation drawn from (seed, epoch); default true. */
+        /**
+         * Whether each epoch's order is a fresh permutation drawn from (seed, epoch); default true.
+         *
+         * @param shuffle whether each epoch's order is a fresh permutation drawn from (seed, epoch); default true
+         * @return this builder
+         */
         public Builder shuffle(boolean shuffle) {
             this.shuffle = shuffle;
             return this;
         }
 
-        /** Seed of the shuffle; must be the same on every rank; default 0. */
+        /**
+         * Seed of the shuffle; must be the same on every rank; default 0.
+         *
+         * @param seed seed of the shuffle; must be the same on every rank; default 0
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Whether to cut the order to a multiple of {@code worldSize} instead of padding it; default false. */
+        /**
+         * Whether to cut the order to a multiple of {@code worldSize} instead of padding it; default false.
+         *
+         * @param dropLast whether to cut the order to a multiple of {@code worldSize} instead of padding it; default
+         *         false
+         * @return this builder
+         */
         public Builder dropLast(boolean dropLast) {
             this.dropLast = dropLast;
             return this;
@@ -284,6 +316,10 @@ public final class DistributedSampler implements Sampler {
         /**
          * Whether to pad the order (without {@code dropLast}) so every rank gets the same number of indices;
          * default true. {@code false} gives each index to exactly one rank, for evaluation.
+         *
+         * @param padding whether to pad the order (without {@code dropLast}) so every rank gets the same number of
+         *         indices; default true
+         * @return this builder
          */
         public Builder padding(boolean padding) {
             this.padding = padding;
@@ -300,7 +336,7 @@ public final class DistributedSampler implements Sampler {
         }
 
         /**
-         * The sampler.
+         * {@return the sampler}
          *
          * @throws IllegalArgumentException if {@code worldSize < 1} or {@code rank} is outside {@code [0, worldSize)}
          */

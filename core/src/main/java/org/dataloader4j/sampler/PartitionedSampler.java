@@ -41,7 +41,15 @@ public final class PartitionedSampler implements Sampler {
         this.pad = pad;
     }
 
-    /** Rank {@code rank}'s share of {@code sampler}'s order among {@code worldSize} ranks; see the class comment. */
+    /**
+     * {@return rank {@code rank}'s share of {@code sampler}'s order among {@code worldSize} ranks; see the class
+     * comment}
+     *
+     * @param sampler the order shared by all ranks
+     * @param rank this rank, in {@code [0, worldSize)}
+     * @param worldSize the number of ranks
+     * @param pad whether to repeat indices so that every rank gets as many
+     */
     public static PartitionedSampler of(Sampler sampler, int rank, int worldSize, boolean pad) {
         return new PartitionedSampler(sampler, rank, worldSize, pad);
     }

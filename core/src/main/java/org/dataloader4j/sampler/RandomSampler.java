@@ -49,6 +49,8 @@ public final class RandomSampler implements Sampler {
     /**
      * Shuffles {@code [0, size)} without replacement, {@code size} indices per epoch.
      *
+     * @param size the number of indices
+     * @param seed the seed of the permutations
      * @throws IllegalArgumentException if {@code size} is not positive
      */
     public RandomSampler(long size, long seed) {
@@ -82,10 +84,12 @@ public final class RandomSampler implements Sampler {
     }
 
     /**
-     * Without replacement, {@code numSamples} indices per epoch: a prefix of a random permutation of
-     * {@code [0, size)} when {@code numSamples <= size}, otherwise successive fresh permutations, the last
-     * one cut short.
+     * {@return a sampler without replacement, of {@code numSamples} indices per epoch: a prefix of a random permutation of {@code
+     * [0, size)} when {@code numSamples <= size}, otherwise successive fresh permutations, the last one cut short}
      *
+     * @param size the number of indices to draw from
+     * @param numSamples the number of indices per epoch
+     * @param seed the seed of the permutations
      * @throws IllegalArgumentException if {@code size} or {@code numSamples} is not positive
      */
     public static RandomSampler of(long size, long numSamples, long seed) {
@@ -93,8 +97,11 @@ public final class RandomSampler implements Sampler {
     }
 
     /**
-     * With replacement: {@code numSamples} independent, uniform draws from {@code [0, size)} per epoch.
+     * {@return a sampler with replacement: {@code numSamples} independent, uniform draws from {@code [0, size)} per epoch}
      *
+     * @param size the number of indices to draw from
+     * @param numSamples the number of draws per epoch
+     * @param seed the seed of the draws
      * @throws IllegalArgumentException if {@code size} or {@code numSamples} is not positive
      */
     public static RandomSampler withReplacement(long size, long numSamples, long seed) {
@@ -107,30 +114,33 @@ public final class RandomSampler implements Sampler {
         return numSamples;
     }
 
-    /** Size of the dataset the indices are drawn from: they lie in {@code [0, datasetSize())}. */
+    /** {@return size of the dataset the indices are drawn from: they lie in {@code [0, datasetSize())}} */
     public long datasetSize() {
         return datasetSize;
     }
 
-    /** Whether an index may appear more than once within a permutation's worth of draws. */
+    /** {@return whether an index may appear more than once within a permutation's worth of draws} */
     public boolean replacement() {
         return replacement;
     }
 
-    /** The seed the orders of all epochs derive from. */
+    /** {@return the seed the orders of all epochs derive from} */
     public long seed() {
         return seed;
     }
 
     /**
-     * The size from which this sampler (without replacement) uses the keyed permutation instead of Fisher–Yates,
-     * {@code 2^24}.
+     * {@return the size from which this sampler (without replacement) uses the keyed permutation instead of
+     * Fisher–Yates, {@code 2^24}}
      */
     public long keyedFrom() {
         return keyedFrom;
     }
 
-    /** Whether the epochs' permutations are {@link KeyedPermutation}s ({@code size >= keyedFrom()}, no replacement). */
+    /**
+     * {@return whether the epochs' permutations are {@link KeyedPermutation}s ({@code size >= keyedFrom()}, no
+     * replacement)}
+     */
     public boolean keyed() {
         return !replacement && Permutations.keyed(datasetSize, keyedFrom);
     }

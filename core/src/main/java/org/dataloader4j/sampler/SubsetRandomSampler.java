@@ -21,6 +21,8 @@ public final class SubsetRandomSampler implements Sampler {
     /**
      * Shuffles a copy of {@code indices} every epoch.
      *
+     * @param indices the indices to shuffle
+     * @param seed the seed of the shuffles
      * @throws IllegalArgumentException if an index is negative, or there are more than
      *     {@code Integer.MAX_VALUE - 8} of them
      */
@@ -44,12 +46,12 @@ public final class SubsetRandomSampler implements Sampler {
         return indices.length;
     }
 
-    /** A copy of the subset, in the order given to the constructor. */
+    /** {@return a copy of the subset, in the order given to the constructor} */
     public long[] subset() {
         return indices.clone();
     }
 
-    /** The seed the orders of all epochs derive from. */
+    /** {@return the seed the orders of all epochs derive from} */
     public long seed() {
         return seed;
     }

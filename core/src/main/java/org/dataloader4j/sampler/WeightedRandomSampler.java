@@ -38,6 +38,9 @@ public final class WeightedRandomSampler implements Sampler {
     /**
      * With replacement, as PyTorch's default.
      *
+     * @param weights a non-negative weight per index, not all zero
+     * @param numSamples the number of indices per epoch
+     * @param seed the seed of the draws
      * @throws IllegalArgumentException as {@link #WeightedRandomSampler(double[], long, boolean, long)}
      */
     public WeightedRandomSampler(double[] weights, long numSamples, long seed) {
@@ -47,6 +50,10 @@ public final class WeightedRandomSampler implements Sampler {
     /**
      * A sampler of {@code numSamples} indices per epoch; {@code weights} is read here and not kept.
      *
+     * @param weights a non-negative weight per index, not all zero
+     * @param numSamples the number of indices per epoch
+     * @param replacement whether an index may be drawn more than once per epoch
+     * @param seed the seed of the draws
      * @throws IllegalArgumentException if {@code numSamples < 1}; if a weight is negative, NaN or infinite
      *     (the message names the first such position); if all weights are zero or there are none; or,
      *     without replacement, if {@code numSamples} exceeds the number of positive weights
@@ -99,17 +106,17 @@ public final class WeightedRandomSampler implements Sampler {
         return numSamples;
     }
 
-    /** Number of weights: the indices lie in {@code [0, numWeights())}. */
+    /** {@return number of weights: the indices lie in {@code [0, numWeights())}} */
     public int numWeights() {
         return numWeights;
     }
 
-    /** Whether an index may be drawn more than once per epoch. */
+    /** {@return whether an index may be drawn more than once per epoch} */
     public boolean replacement() {
         return replacement;
     }
 
-    /** The seed the draws of all epochs derive from. */
+    /** {@return the seed the draws of all epochs derive from} */
     public long seed() {
         return seed;
     }

@@ -92,7 +92,12 @@ public final class ShardJob {
         SKIP
     }
 
-    /** Options of the job, starting with the number of shards. */
+    /**
+     * Options of the job, starting with the number of shards.
+     *
+     * @param shards the number of shards to write
+     * @return the options, with defaults for the rest
+     */
     public static Options options(int shards) {
         return new Options(shards, 0, 0, 0, OnCorrupt.FAIL, false);
     }
@@ -125,27 +130,47 @@ public final class ShardJob {
             Objects.requireNonNull(onCorrupt, "onCorrupt");
         }
 
-        /** With another seed. */
+        /**
+         * {@return these options with another seed}
+         *
+         * @param seed the seed of the shuffle into shards
+         */
         public Options seed(long seed) {
             return new Options(shards, seed, maxSide, quality, onCorrupt, overwrite);
         }
 
-        /** Resizing images so that the shorter side is at most {@code maxSide}. */
+        /**
+         * {@return these options, resizing images so that the shorter side is at most {@code maxSide}}
+         *
+         * @param maxSide the largest shorter side, in pixels
+         */
         public Options maxSide(int maxSide) {
             return new Options(shards, seed, maxSide, quality, onCorrupt, overwrite);
         }
 
-        /** Re-encoding every image as JPEG of {@code quality}. */
+        /**
+         * {@return these options, re-encoding every image as JPEG of {@code quality}}
+         *
+         * @param quality the JPEG quality, 1 to 100
+         */
         public Options quality(int quality) {
             return new Options(shards, seed, maxSide, quality, onCorrupt, overwrite);
         }
 
-        /** With another policy for corrupt images. */
+        /**
+         * {@return these options with another policy for corrupt images}
+         *
+         * @param onCorrupt what to do with an image that cannot be decoded
+         */
         public Options onCorrupt(OnCorrupt onCorrupt) {
             return new Options(shards, seed, maxSide, quality, onCorrupt, overwrite);
         }
 
-        /** Whether to replace an earlier run's shards and manifest in the output folder. */
+        /**
+         * {@return these options, saying whether to replace an earlier run's shards and manifest in the output folder}
+         *
+         * @param overwrite whether earlier shards and manifest may be replaced
+         */
         public Options overwrite(boolean overwrite) {
             return new Options(shards, seed, maxSide, quality, onCorrupt, overwrite);
         }
@@ -162,7 +187,7 @@ public final class ShardJob {
      */
     public record Result(Manifest manifest, Path manifestPath, List<Manifest.Skipped> skipped, long inputs,
                          Duration elapsed) {
-        /** A human-readable report: counts, throughput, statistics and every skipped input. */
+        /** {@return a human-readable report: counts, throughput, statistics and every skipped input} */
         public String summary() {
             StringBuilder sb = new StringBuilder();
             double seconds = Math.max(1e-9, elapsed.toNanos() / 1e9);
@@ -181,11 +206,24 @@ public final class ShardJob {
         }
     }
 
-    /** One input sample: a file to read ({@code path}) or bytes already read, with its key and label. */
+    /**
+     * One input sample: a file to read ({@code path}) or bytes already read, with its key and label.
+     *
+     * @param key the sample's key in the shards
+     * @param path the file to read, or null when {@code bytes} are given
+     * @param bytes the encoded image, or null when {@code path} is given
+     * @param label the class index
+     */
     record Input(String key, String path, byte[] bytes, int label) implements Serializable {
     }
 
-    /** Sort key of the shuffle: shard, then rank, then the key itself (ties of the 64-bit rank). */
+    /**
+     * Sort key of the shuffle: shard, then rank, then the key itself (ties of the 64-bit rank).
+     *
+     * @param shard the shard the sample goes to
+     * @param rank the sample's random rank within its shard
+     * @param key the sample's key
+     */
     record Place(int shard, long rank, String key) implements Serializable {
         static Place of(long seed, String key, int shards) {
             return new Place(ShardKeys.shard(seed, key, shards), ShardKeys.rank(seed, key), key);
@@ -231,8 +269,14 @@ public final class ShardJob {
     }
 
     /**
+    /**
      * Shards the images of an {@code ImageFolder} directory ({@code root/<class>/**}).
      *
+     * @param spark the session that runs the job
+     * @param imageFolder the root of the image folder
+     * @param output the folder that receives the shards and the manifest
+     * @param options the job's options
+     * @return what the job wrote
      * @throws IllegalArgumentException if the folder is not an image folder (as {@link ImageFolder} says), the output
      *                                  folder holds an earlier run without {@code overwrite}, or options are invalid
      * @throws ShardJobException        if the job fails, for example on a corrupt image with {@link OnCorrupt#FAIL}
@@ -273,6 +317,12 @@ public final class ShardJob {
      * Shards a table of encoded images: columns {@code key} (string, unique; made WebDataset-safe as for folders),
      * {@code image} (binary) and {@code label} (integer class index into {@code classes}).
      *
+     * @param spark the session that runs the job
+     * @param images the table of encoded images
+     * @param classes the class names, in label order
+     * @param output the folder that receives the shards and the manifest
+     * @param options the job's options
+     * @return what the job wrote
      * @throws IllegalArgumentException if a column is missing or of the wrong type, or a label is out of range
      * @throws ShardJobException        if the job fails, for example on a duplicate key or a corrupt image
      */
@@ -415,6 +465,8 @@ public final class ShardJob {
      * The command line: {@code SRC OUT --shards N [--max-side S] [--quality Q] [--seed N] [--on-corrupt fail|skip]
      * [--overwrite] [--master URL]}. Without {@code --master} the master comes from {@code spark-submit} (or is
      * {@code local[*]} when there is none); a local master binds Spark to 127.0.0.1 with the UI off.
+     *
+     * @param args the command line, as above
      */
     public static void main(String[] args) {
         int status;
@@ -436,7 +488,12 @@ public final class ShardJob {
     static final String USAGE = "usage: ShardJob SRC OUT --shards N [--max-side S] [--quality Q] [--seed N]"
             + " [--on-corrupt fail|skip] [--overwrite] [--master URL]";
 
-    /** Runs the command line and returns the exit status (0 on success); used by {@link #main}. */
+    /**
+     * Runs the command line and returns the exit status (0 on success); used by {@link #main}.
+     *
+     * @param args the command line
+     * @return the exit status
+     */
     public static int run(String... args) {
         List<String> positional = new ArrayList<>();
         Integer shards = null;
@@ -500,7 +557,12 @@ public final class ShardJob {
         }
     }
 
-    /** Binds a local-mode session to the loopback interface only, without the web UI. */
+    /**
+     * Binds a local-mode session to the loopback interface only, without the web UI.
+     *
+     * @param builder the session builder to configure
+     * @return {@code builder}, configured
+     */
     public static SparkSession.Builder loopback(SparkSession.Builder builder) {
         return builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
                 .config("spark.ui.enabled", "false");

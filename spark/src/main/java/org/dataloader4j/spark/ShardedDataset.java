@@ -134,8 +134,10 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     }
 
     /**
-     * A builder for the shards on the local file system: {@code location} is the manifest file, or the folder
-     * holding {@code manifest.json} and the shards.
+     * {@return a builder for the shards on the local file system: {@code location} is the manifest file, or the folder
+     * holding {@code manifest.json} and the shards}
+     *
+     * @param location the manifest file, or the folder holding it
      */
     public static Builder builder(Path location) {
         Objects.requireNonNull(location, "location");
@@ -151,18 +153,24 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     }
 
     /**
-     * A builder for shards in any storage: {@code opener} returns a fresh stream for a location (it is called
-     * from the loader's worker threads, concurrently). {@code manifestLocation} is the manifest's location; each
+     * {@return a builder for shards in any storage: {@code opener} returns a fresh stream for a location (it is called
+     * from the loader's worker threads, concurrently)} {@code manifestLocation} is the manifest's location; each
      * shard's location is the part of it up to its last {@code '/'} followed by {@code "/" + file}.
+     *
+     * @param manifestLocation the manifest's location
+     * @param opener opens a location as a fresh stream
      */
     public static Builder builder(String manifestLocation, Function<String, InputStream> opener) {
         return builder(ShardStore.of(opener), manifestLocation);
     }
 
     /**
-     * A builder for shards in a {@link ShardStore} (for example an S3 store of the {@code dataloader4j-s3} module,
-     * which prefetches and caches). {@code manifestLocation} is the manifest's location; each shard's location is
-     * the part of it up to its last {@code '/'} followed by {@code "/" + file}.
+     * {@return a builder for shards in a {@link ShardStore} (for example an S3 store of the {@code dataloader4j-s3}
+     * module, which prefetches and caches)} {@code manifestLocation} is the manifest's location; each shard's location
+     * is the part of it up to its last {@code '/'} followed by {@code "/" + file}.
+     *
+     * @param store where the manifest and the shards are
+     * @param manifestLocation the manifest's location in {@code store}
      */
     public static Builder builder(ShardStore store, String manifestLocation) {
         Objects.requireNonNull(manifestLocation, "manifestLocation");
@@ -171,12 +179,12 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         return new Builder(manifestLocation, slash < 0 ? "" : manifestLocation.substring(0, slash), store);
     }
 
-    /** The manifest. */
+    /** {@return the manifest} */
     public Manifest manifest() {
         return manifest;
     }
 
-    /** The class names, index {@code i} for class {@code i}. */
+    /** {@return the class names, index {@code i} for class {@code i}} */
     public List<String> classes() {
         return manifest.classes();
     }
@@ -198,24 +206,28 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
                 seed, rank, worldSize, shuffleShards, shuffleBuffer, split));
     }
 
-    /** Samples per epoch over all ranks and workers. */
+    /** {@return samples per epoch over all ranks and workers} */
     public long size() {
         return total;
     }
 
-    /** This dataset's rank. */
+    /** {@return this dataset's rank} */
     public int rank() {
         return rank;
     }
 
-    /** The number of ranks. */
+    /** {@return the number of ranks} */
     public int worldSize() {
         return worldSize;
     }
 
     /**
-     * How many samples rank {@code rank} receives in {@code epoch} with {@code numWorkers} loader workers (0 counts
-     * as 1), for example to agree on a number of steps across ranks.
+     * {@return how many samples rank {@code rank} receives in {@code epoch} with {@code numWorkers} loader workers (0
+     * counts as 1), for example to agree on a number of steps across ranks}
+     *
+     * @param rank the rank
+     * @param numWorkers the loader's workers per rank
+     * @param epoch the epoch
      */
     public long shareSize(int rank, int numWorkers, long epoch) {
         WorkerInfo.checkRank(rank, worldSize);
@@ -281,14 +293,14 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     }
 
     /**
-     * The transform that decodes a stored sample to an RGB {@link Image} and its label, as {@code ImageFolder}
-     * loads the same file: {@code shards.map(ShardedDataset.decodeRGB())}.
+     * {@return the transform that decodes a stored sample to an RGB {@link Image} and its label, as {@code ImageFolder}
+     * loads the same file: {@code shards.map(ShardedDataset.decodeRGB())}}
      */
     public static SampleTransform<ShardSample, Sample<Image, Long>> decodeRGB() {
         return SampleTransform.of(ShardSample::decode);
     }
 
-    /** The shards decoded: {@code map(decodeRGB())}. */
+    /** {@return the shards decoded: {@code map(decodeRGB())}} */
     public IterableDataset<Sample<Image, Long>> decoded() {
         return map(decodeRGB());
     }
@@ -560,37 +572,67 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         /**
          * Whether a shard whose SHA-256 the manifest records is read whole and checked the first time this dataset
          * opens it (default true; stores that verify their downloads are not checked twice).
+         *
+         * @param verify whether a shard whose SHA-256 the manifest records is read whole and checked the first time
+         *         this dataset opens it (default true; stores that verify their downloads are not checked twice)
+         * @return this builder
          */
         public Builder verifyChecksums(boolean verify) {
             this.verify = verify;
             return this;
         }
 
-        /** This process's rank, {@code 0 .. worldSize - 1} (default 0). */
+        /**
+         * This process's rank, {@code 0 .. worldSize - 1} (default 0).
+         *
+         * @param rank this process's rank, {@code 0 .. worldSize - 1} (default 0)
+         * @return this builder
+         */
         public Builder rank(int rank) {
             this.rank = rank;
             return this;
         }
 
-        /** The number of ranks (default 1). */
+        /**
+         * The number of ranks (default 1).
+         *
+         * @param worldSize the number of ranks (default 1)
+         * @return this builder
+         */
         public Builder worldSize(int worldSize) {
             this.worldSize = worldSize;
             return this;
         }
 
-        /** The seed of the per-epoch shard order, the same on every rank (default 0). */
+        /**
+         * The seed of the per-epoch shard order, the same on every rank (default 0).
+         *
+         * @param seed the seed of the per-epoch shard order, the same on every rank (default 0)
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Whether shards are visited in a new order every epoch (default true) or in the manifest's order. */
+        /**
+         * Whether shards are visited in a new order every epoch (default true) or in the manifest's order.
+         *
+         * @param shuffleShards whether shards are visited in a new order every epoch (default true) or in the
+         *         manifest's order
+         * @return this builder
+         */
         public Builder shuffleShards(boolean shuffleShards) {
             this.shuffleShards = shuffleShards;
             return this;
         }
 
-        /** Shuffle each consumer's samples through a buffer of this many samples (default 0: none). */
+        /**
+         * Shuffle each consumer's samples through a buffer of this many samples (default 0: none).
+         *
+         * @param samples the buffer size per consumer (0: no buffer)
+         * @return this builder
+         */
         public Builder shuffleBuffer(int samples) {
             if (samples < 0) {
                 throw new IllegalArgumentException("shuffleBuffer must be non-negative, but got shuffleBuffer="
@@ -600,7 +642,12 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             return this;
         }
 
-        /** How samples are divided between consumers (default {@link Split#SHARDS}). */
+        /**
+         * How samples are divided between consumers (default {@link Split#SHARDS}).
+         *
+         * @param split how samples are divided between consumers (default {@link Split#SHARDS})
+         * @return this builder
+         */
         public Builder split(Split split) {
             this.split = Objects.requireNonNull(split, "split");
             return this;
@@ -609,6 +656,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         /**
          * Reads the manifest and builds the dataset.
          *
+         * @return the dataset
          * @throws IllegalArgumentException if the rank is out of range or the manifest is invalid (naming it)
          * @throws UncheckedIOException     if the manifest cannot be read
          */
