@@ -45,8 +45,8 @@ public final class Batch implements AutoCloseable {
     }
 
     /**
-     * A batch of {@code size} samples holding {@code content}, which owns {@code resources}: they are
-     * closed, in order, by {@link #close()}. For custom collates.
+     * {@return a batch of {@code size} samples holding {@code content}, which owns {@code resources}: they are closed,
+     * in order, by {@link #close()}} For custom collates.
      *
      * <pre>{@code
      * Tensor padded = ...;
@@ -54,6 +54,9 @@ public final class Batch implements AutoCloseable {
      * Batch batch = Batch.of(Map.of("tokens", padded, "lengths", lengths), samples.size(), List.of(padded, lengths));
      * }</pre>
      *
+     * @param content the collated structure: a tensor, or lists, maps and records of them
+     * @param size the number of samples collated into it
+     * @param resources what the batch owns and closes, in this order
      * @throws NullPointerException if {@code content}, {@code resources} or one of them is null
      * @throws IllegalArgumentException if {@code size} is negative
      */
@@ -66,14 +69,16 @@ public final class Batch implements AutoCloseable {
         return new Batch(content, size, List.copyOf(resources));
     }
 
-    /** The collated structure. */
+    /** {@return the collated structure} */
     public Object content() {
         return content;
     }
 
     /**
-     * The content as {@code type}.
+     * {@return the content as {@code type}}
      *
+     * @param <T> the expected type of the content
+     * @param type the expected class of the content
      * @throws IllegalStateException if the content is not a {@code type}, saying what it is
      */
     public <T> T content(Class<T> type) {
@@ -90,13 +95,13 @@ public final class Batch implements AutoCloseable {
                 + Structure.className(type) + "; it holds " + Structure.summary(content) + hint);
     }
 
-    /** Number of samples in the batch. */
+    /** {@return number of samples in the batch} */
     public int size() {
         return size;
     }
 
     /**
-     * The content, when it is a single tensor.
+     * {@return the content, when it is a single tensor}
      *
      * @throws IllegalStateException if the content is something else, saying what
      */
@@ -108,9 +113,10 @@ public final class Batch implements AutoCloseable {
     }
 
     /**
-     * Element {@code i} of a list content, or component {@code i} of a record content (in declaration order), as
-     * PyTorch users read {@code batch[0]} and {@code batch[1]} of a batch of {@code (input, target)} samples.
+     * {@return element {@code i} of a list content, or component {@code i} of a record content (in declaration order),
+     * as PyTorch users read {@code batch[0]} and {@code batch[1]} of a batch of {@code (input, target)} samples}
      *
+     * @param i the position in the list, or of the component in the record's declaration
      * @throws IllegalStateException if the content is neither a list nor a record
      * @throws IndexOutOfBoundsException if {@code i} is out of range, naming the list's length
      */
@@ -142,8 +148,9 @@ public final class Batch implements AutoCloseable {
     }
 
     /**
-     * Element {@code i} of a list content, or component {@code i} of a record content, which must be a tensor.
+     * {@return element {@code i} of a list content, or component {@code i} of a record content, which must be a tensor}
      *
+     * @param i the position in the list, or of the component in the record's declaration
      * @throws IllegalStateException if the content is neither a list nor a record, or the element is not a tensor
      * @throws IndexOutOfBoundsException if {@code i} is out of range
      */
@@ -152,9 +159,10 @@ public final class Batch implements AutoCloseable {
     }
 
     /**
-     * The element called {@code name}: the value of that key of a map content, or of that component of a
-     * record content.
+     * {@return the element called {@code name}: the value of that key of a map content, or of that component of a
+     * record content}
      *
+     * @param name a key of the map content or a component of the record content
      * @throws IllegalStateException if the content is neither a map nor a record
      * @throws IllegalArgumentException if there is no such key or component, listing those there are
      */
@@ -182,8 +190,9 @@ public final class Batch implements AutoCloseable {
     }
 
     /**
-     * The element called {@code name} (see {@link #get(String)}), which must be a tensor.
+     * {@return the element called {@code name} (see {@link #get(String)}), which must be a tensor}
      *
+     * @param name a key of the map content or a component of the record content
      * @throws IllegalStateException if the content is neither a map nor a record, or the element is not a tensor
      * @throws IllegalArgumentException if there is no such element
      */
@@ -199,7 +208,7 @@ public final class Batch implements AutoCloseable {
                 + ", not a Tensor; the batch holds " + Structure.summary(content));
     }
 
-    /** Off-heap bytes of the tensors this batch owns (0 once closed): what it costs to keep it in memory. */
+    /** {@return off-heap bytes of the tensors this batch owns (0 once closed): what it costs to keep it in memory} */
     public long byteSize() {
         if (closed.get()) {
             return 0;
@@ -213,7 +222,7 @@ public final class Batch implements AutoCloseable {
         return bytes;
     }
 
-    /** True once {@link #close()} has been called. */
+    /** {@return true once {@link #close()} has been called} */
     public boolean isClosed() {
         return closed.get();
     }

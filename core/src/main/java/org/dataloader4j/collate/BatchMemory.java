@@ -27,32 +27,47 @@ public final class BatchMemory {
     private BatchMemory() {
     }
 
-    /** A tensor of zeros for a batch, from the bound allocator or freshly allocated. */
+    /**
+     * {@return a tensor of zeros for a batch, from the bound allocator or freshly allocated}
+     *
+     * @param dtype the element type of the batch tensor
+     * @param shape the shape of the batch tensor
+     */
     public static Tensor allocate(DType dtype, Shape shape) {
         return ALLOCATOR.isBound() ? ALLOCATOR.get().allocate(dtype, shape) : Tensor.zeros(dtype, shape);
     }
 
     /**
-     * A tensor for a batch whose every element the caller writes (contents unspecified until then): the bound
-     * allocator skips filling pooled memory; outside a loader, fresh memory, not filled either.
+     * {@return a tensor for a batch whose every element the caller writes (contents unspecified until then): the bound
+     * allocator skips filling pooled memory; outside a loader, fresh memory, not filled either}
+     *
+     * @param dtype the element type of the batch tensor
+     * @param shape the shape of the batch tensor
      */
     public static Tensor allocateUninitialized(DType dtype, Shape shape) {
         return ALLOCATOR.isBound() ? ALLOCATOR.get().allocateUninitialized(dtype, shape) : Tensor.empty(dtype, shape);
     }
 
     /**
-     * A tensor into which the caller stacks {@code rows} (see {@link TensorAllocator#allocateStack}): from the bound
-     * allocator, which may return the preallocated tensor whose rows these already are; outside a loader, fresh.
+     * {@return a tensor into which the caller stacks {@code rows} (see {@link TensorAllocator#allocateStack}): from the
+     * bound allocator, which may return the preallocated tensor whose rows these already are; outside a loader, fresh}
+     *
+     * @param dtype the element type of the batch tensor
+     * @param shape the shape of the batch tensor, {@code [rows.size(), ...]}
+     * @param rows the tensors to be stacked into it
      */
     public static Tensor allocateStack(DType dtype, Shape shape, java.util.List<Tensor> rows) {
         return ALLOCATOR.isBound() ? ALLOCATOR.get().allocateStack(dtype, shape, rows) : Tensor.empty(dtype, shape);
     }
 
     /**
-     * A tensor for one sample's output, for transforms such as {@code ToTensor}: when the loader has
-     * preallocated the batch and one of its tensors has rows of this dtype and shape, the sample's own row
-     * of it (so the sample is written once, straight into the batch); otherwise a fresh tensor.
-     * Its content is unspecified until written: write every element.
+     * {@return a tensor for one sample's output, for transforms such as {@code ToTensor}: when the loader has
+     * preallocated the batch and one of its tensors has rows of this dtype and shape, the sample's own row of it (so
+     * the sample is written once, straight into the batch); otherwise a fresh tensor} Its content is unspecified until
+     * written: write every element.
+     *
+     * @param dtype the element type of the sample's tensor
+     * @param shape the shape of the sample's tensor (one row of the batch)
      */
     public static Tensor allocateSample(DType dtype, Shape shape) {
         if (SLOTS.isBound()) {
@@ -64,12 +79,26 @@ public final class BatchMemory {
         return Tensor.empty(dtype, shape);
     }
 
-    /** Runs {@code action} (reading one sample) with {@code slots} serving {@link #allocateSample}. */
+    /**
+     * Runs {@code action} (reading one sample) with {@code slots} serving {@link #allocateSample}.
+     *
+     * @param <T> the action's result type
+     * @param slots the sample's rows of the preallocated batch
+     * @param action the reading of the sample
+     * @return the action's result
+     */
     public static <T> T writingInto(SampleSlots slots, Supplier<T> action) {
         return ScopedValue.where(SLOTS, slots).call(action::get);
     }
 
-    /** Runs {@code action} with {@code allocator} serving {@link #allocate} on this thread. */
+    /**
+     * Runs {@code action} with {@code allocator} serving {@link #allocate} on this thread.
+     *
+     * @param <T> the action's result type
+     * @param allocator where the batch tensors come from while {@code action} runs
+     * @param action the work that allocates batch tensors
+     * @return the action's result
+     */
     public static <T> T allocatingFrom(TensorAllocator allocator, Supplier<T> action) {
         return ScopedValue.where(ALLOCATOR, allocator).call(action::get);
     }

@@ -20,14 +20,19 @@ import java.util.List;
 @FunctionalInterface
 public interface Collate<T, B> {
 
-    /** Merges {@code samples} (in batch order, never empty) into one batch. */
+    /**
+     * Merges {@code samples} (in batch order, never empty) into one batch.
+     *
+     * @param samples the samples of one batch
+     * @return the batch
+     */
     B collate(List<T> samples);
 
     /**
-     * The default collate, {@link DefaultCollate#INSTANCE}: stacks tensors, numbers and primitive arrays
-     * along a new first dimension, keeps strings as lists and recurses through lists, maps and records.
-     * The type parameter only lets the result fit a {@code Collate<Sample, Batch>}; the same instance
-     * serves every sample type (it reads the samples and never stores into the list).
+     * {@return the default collate, {@link DefaultCollate#INSTANCE}: stacks tensors, numbers and primitive arrays along
+     * a new first dimension, keeps strings as lists and recurses through lists, maps and records} The type parameter
+     * only lets the result fit a {@code Collate<Sample, Batch>}; the same instance serves every sample type (it reads
+     * the samples and never stores into the list).
      *
      * <pre>{@code
      * Collate<Sample, Batch> collate = Collate.defaultCollate();
@@ -35,6 +40,8 @@ public interface Collate<T, B> {
      *     Tensor images = batch.tensor("image");
      * }
      * }</pre>
+     *
+     * @param <T> the sample type the result is typed for
      */
     @SuppressWarnings("unchecked")
     static <T> Collate<T, Batch> defaultCollate() {

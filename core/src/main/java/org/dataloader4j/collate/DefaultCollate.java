@@ -151,7 +151,8 @@ public final class DefaultCollate implements Collate<Object, Batch> {
     }
 
     /**
-     * A builder of a default collate with custom leaf types; with none registered, it builds {@link #INSTANCE}.
+     * {@return a builder of a default collate with custom leaf types; with none registered, it builds {@link
+     * #INSTANCE}}
      *
      * <pre>{@code
      * DefaultCollate collate = DefaultCollate.builder()
@@ -174,6 +175,10 @@ public final class DefaultCollate implements Collate<Object, Batch> {
          * Batches values of {@code type} and its subtypes (unless a nearer type is registered) with
          * {@code collator}, wherever they sit in a sample.
          *
+         * @param <T> the leaf type
+         * @param type the class of the values the leaf batches
+         * @param collator batches one column of such values into a tensor
+         * @return this builder
          * @throws IllegalArgumentException if {@code type} is {@code Object} (it would match every value), a
          *         primitive type (sample values are boxed), or already registered
          */
@@ -196,21 +201,22 @@ public final class DefaultCollate implements Collate<Object, Batch> {
             return this;
         }
 
-        /** The default collate with the registered leaves ({@link #INSTANCE} when there are none). */
+        /** {@return the default collate with the registered leaves ({@link #INSTANCE} when there are none)} */
         public DefaultCollate build() {
             return leaves.isEmpty() ? INSTANCE : new DefaultCollate(leaves);
         }
     }
 
-    /** The types with a registered leaf, in registration order (empty for {@link #INSTANCE}). */
+    /** {@return the types with a registered leaf, in registration order (empty for {@link #INSTANCE})} */
     public Set<Class<?>> leafTypes() {
         return leaves.keySet();
     }
 
     /**
-     * The registered type whose leaf batches values of class {@code type} (that class, or its nearest registered
-     * supertype), or empty when the built-in rules batch them.
+     * {@return the registered type whose leaf batches values of class {@code type} (that class, or its nearest
+     * registered supertype), or empty when the built-in rules batch them}
      *
+     * @param type the class of a value in a sample
      * @throws IllegalArgumentException if two registered supertypes are equally near, naming both
      */
     public Optional<Class<?>> leafTypeFor(Class<?> type) {
@@ -222,8 +228,10 @@ public final class DefaultCollate implements Collate<Object, Batch> {
     }
 
     /**
-     * This collate typed for samples of any type, as {@link Collate#defaultCollate()} is: the same instance (it
-     * reads the samples and never stores into the list).
+     * {@return this collate typed for samples of any type, as {@link Collate#defaultCollate()} is: the same instance
+     * (it reads the samples and never stores into the list)}
+     *
+     * @param <T> the sample type the result is typed for
      */
     @SuppressWarnings("unchecked")
     public <T> Collate<T, Batch> typed() {

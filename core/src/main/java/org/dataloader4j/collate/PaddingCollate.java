@@ -40,14 +40,17 @@ public final class PaddingCollate<T> implements Collate<T, Batch> {
     }
 
     /**
-     * A padding collate that fills with {@code value}, converted to the samples' dtype (for integer and
-     * BOOL dtypes it must be a whole number in the dtype's range, checked when a batch is collated).
+     * {@return a padding collate that fills with {@code value}, converted to the samples' dtype (for integer and BOOL
+     * dtypes it must be a whole number in the dtype's range, checked when a batch is collated)}
+     *
+     * @param <T> the sample type
+     * @param value the padding value
      */
     public static <T> PaddingCollate<T> padWith(double value) {
         return new PaddingCollate<>(value);
     }
 
-    /** The value padding is filled with. */
+    /** {@return the value padding is filled with} */
     public double padValue() {
         return padValue;
     }

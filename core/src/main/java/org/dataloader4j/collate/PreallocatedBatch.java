@@ -22,7 +22,12 @@ import org.dataloader4j.tensor.TensorAllocator;
  * }</pre>
  */
 public final class PreallocatedBatch {
-    /** One batch tensor of a layout: its dtype and the shape of one sample's row. */
+    /**
+     * One batch tensor of a layout: its dtype and the shape of one sample's row.
+     *
+     * @param dtype the batch tensor's element type
+     * @param rowShape the shape of one sample's row
+     */
     public record Leaf(DType dtype, Shape rowShape) {
     }
 
@@ -41,6 +46,11 @@ public final class PreallocatedBatch {
     /**
      * Allocates one tensor of shape [size, rowShape...] per leaf from {@code allocator}, unfilled: each row is either
      * claimed by its sample, which writes all of it, or copied in by the default collate.
+     *
+     * @param layout one leaf per batch tensor
+     * @param size the number of samples in the batch
+     * @param allocator where the tensors come from
+     * @return the batch's tensors, not yet filled
      */
     public static PreallocatedBatch allocate(List<Leaf> layout, int size, TensorAllocator allocator) {
         List<Tensor> tensors = new ArrayList<>(layout.size());
@@ -55,7 +65,11 @@ public final class PreallocatedBatch {
         return new PreallocatedBatch(tensors, allocator, size);
     }
 
-    /** The slots of the sample at batch position {@code slot} (the same object for the same position). */
+    /**
+     * {@return the slots of the sample at batch position {@code slot} (the same object for the same position)}
+     *
+     * @param slot the sample's position in the batch
+     */
     public synchronized SampleSlots slots(int slot) {
         if (bySample[slot] == null) {
             bySample[slot] = new SampleSlots(tensors, slot);
@@ -64,12 +78,11 @@ public final class PreallocatedBatch {
     }
 
     /**
-     * An allocator that hands out the preallocated tensors, each once, and allocates anything else from the
-     * fallback. A stack ({@link TensorAllocator#allocateStack}) gets the tensor of its dtype and shape whose rows
-     * either already are its rows or were handed to no sample; any other request only a tensor none of whose rows
-     * was handed out. So a write never lands in a row that holds another value of a sample (a transform that
-     * allocated its outputs in another order than the collate stacks them would otherwise have one column
-     * overwrite another).
+     * {@return an allocator that hands out the preallocated tensors, each once, and allocates anything else from the
+     * fallback} A stack ({@link TensorAllocator#allocateStack}) gets the tensor of its dtype and shape whose rows
+     * either already are its rows or were handed to no sample; any other request only a tensor none of whose rows was
+     * handed out. So a write never lands in a row that holds another value of a sample (a transform that allocated its
+     * outputs in another order than the collate stacks them would otherwise have one column overwrite another).
      */
     public TensorAllocator allocator() {
         return new TensorAllocator() {
@@ -123,7 +136,11 @@ public final class PreallocatedBatch {
         return true;
     }
 
-    /** Gives back the tensors the collate did not take; true if it took all of them. */
+    /**
+     * Gives back the tensors the collate did not take; true if it took all of them.
+     *
+     * @return true if the collate took every preallocated tensor
+     */
     public synchronized boolean releaseUnused() {
         boolean all = true;
         for (int i = 0; i < taken.length; i++) {

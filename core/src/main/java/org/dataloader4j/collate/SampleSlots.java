@@ -21,7 +21,12 @@ public final class SampleSlots {
     private final int slot;
     private final boolean[] claimed;
 
-    /** The slots of row {@code slot} in {@code batchTensors} (each of shape [batch, ...]). */
+    /**
+     * The slots of row {@code slot} in {@code batchTensors} (each of shape [batch, ...]).
+     *
+     * @param batchTensors the preallocated batch tensors
+     * @param slot the sample's row in each of them
+     */
     public SampleSlots(List<Tensor> batchTensors, int slot) {
         this.batchTensors = List.copyOf(batchTensors);
         this.slot = slot;

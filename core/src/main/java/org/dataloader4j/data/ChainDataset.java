@@ -31,6 +31,7 @@ public final class ChainDataset<T> implements IterableDataset<T>, TransformDepth
     /**
      * The chain of {@code datasets}, in order.
      *
+     * @param datasets the streams to chain
      * @throws IllegalArgumentException if the list is empty
      * @throws NullPointerException     if the list or one of its datasets is null (naming its position)
      */
@@ -53,7 +54,12 @@ public final class ChainDataset<T> implements IterableDataset<T>, TransformDepth
         this.depth = maxDepth;
     }
 
-    /** The chain of {@code datasets}, in order; see {@link #ChainDataset(List)}. */
+    /**
+     * {@return the chain of {@code datasets}, in order; see {@link #ChainDataset(List)}}
+     *
+     * @param <T> the element type
+     * @param datasets the streams to chain
+     */
     @SafeVarargs
     public static <T> ChainDataset<T> of(IterableDataset<? extends T>... datasets) {
         Objects.requireNonNull(datasets, "datasets");
@@ -64,7 +70,7 @@ public final class ChainDataset<T> implements IterableDataset<T>, TransformDepth
         return new ChainDataset<>(list);
     }
 
-    /** The chained datasets, in order (an unmodifiable list). */
+    /** {@return the chained datasets, in order (an unmodifiable list)} */
     public List<IterableDataset<? extends T>> datasets() {
         return datasets;
     }

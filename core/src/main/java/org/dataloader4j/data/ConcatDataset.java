@@ -33,6 +33,7 @@ public final class ConcatDataset<T> implements Dataset<T>, TransformDepth {
     /**
      * The concatenation of {@code datasets}, in order.
      *
+     * @param datasets the datasets to concatenate
      * @throws IllegalArgumentException if the list is empty or the total size overflows a {@code long}
      * @throws NullPointerException     if the list or one of its datasets is null (naming its position)
      */
@@ -69,7 +70,12 @@ public final class ConcatDataset<T> implements Dataset<T>, TransformDepth {
         this.depth = maxDepth;
     }
 
-    /** The concatenation of {@code datasets}, in order; see {@link #ConcatDataset(List)}. */
+    /**
+     * {@return the concatenation of {@code datasets}, in order; see {@link #ConcatDataset(List)}}
+     *
+     * @param <T> the sample type
+     * @param datasets the datasets to concatenate
+     */
     @SafeVarargs
     public static <T> ConcatDataset<T> of(Dataset<? extends T>... datasets) {
         Objects.requireNonNull(datasets, "datasets");
@@ -80,14 +86,14 @@ public final class ConcatDataset<T> implements Dataset<T>, TransformDepth {
         return new ConcatDataset<>(list);
     }
 
-    /** The parts, in order (an unmodifiable list). */
+    /** {@return the parts, in order (an unmodifiable list)} */
     public List<Dataset<? extends T>> datasets() {
         return datasets;
     }
 
     /**
-     * A copy of the running totals of the parts' sizes: element {@code k} is the number of samples in
-     * parts {@code 0 .. k}, so the last element is {@link #size()}.
+     * {@return a copy of the running totals of the parts' sizes: element {@code k} is the number of samples in parts
+     * {@code 0 .. k}, so the last element is {@link #size()}}
      */
     public long[] cumulativeSizes() {
         return cumulativeSizes.clone();

@@ -28,38 +28,45 @@ import java.util.Optional;
  */
 public interface Dataset<T> {
 
-    /** Number of samples; valid indices are {@code 0 .. size() - 1}. */
+    /** {@return number of samples; valid indices are {@code 0 .. size() - 1}} */
     long size();
 
     /**
      * Reads sample {@code index}.
      *
+     * @param index the sample's index, in {@code [0, size())}
+     * @return the sample
      * @throws IndexOutOfBoundsException naming the index and the size when {@code index} is out of range
      */
     T get(long index);
 
     /**
-     * Where sample {@code index} comes from (a file path, a URL, a row of a table), if the dataset
-     * knows; the {@code DataLoader} puts it into error messages. The default knows nothing.
+     * {@return where sample {@code index} comes from (a file path, a URL, a row of a table), if the dataset knows; the
+     * {@code DataLoader} puts it into error messages} The default knows nothing.
+     *
+     * @param index the sample's index
      */
     default Optional<String> source(long index) {
         return Optional.empty();
     }
 
     /**
-     * What identifies this dataset's samples beyond its size, for checking that a saved
-     * {@link org.dataloader4j.loader.LoaderState} is resumed over the same data: two datasets with the same
-     * fingerprint return the same samples at the same indices (for example a digest of an image folder's file
-     * list). Empty (the default) when the dataset cannot tell; the loader then checks the size only.
+     * {@return what identifies this dataset's samples beyond its size, for checking that a saved {@link
+     * org.dataloader4j.loader.LoaderState} is resumed over the same data: two datasets with the same fingerprint return
+     * the same samples at the same indices (for example a digest of an image folder's file list)} Empty (the default)
+     * when the dataset cannot tell; the loader then checks the size only.
      */
     default Optional<String> fingerprint() {
         return Optional.empty();
     }
 
     /**
-     * A lazy view of this dataset whose samples are passed through {@code transform}. The transform
-     * receives a random generator derived from the loader's (seed, epoch, sample), so random
-     * augmentations are reproducible and independent of the number of workers.
+     * {@return a lazy view of this dataset whose samples are passed through {@code transform}} The transform receives a
+     * random generator derived from the loader's (seed, epoch, sample), so random augmentations are reproducible and
+     * independent of the number of workers.
+     *
+     * @param <R> the type of the transformed samples
+     * @param transform applied to each sample when it is read
      */
     default <R> Dataset<R> map(SampleTransform<? super T, ? extends R> transform) {
         return new MappedDataset<>(this, transform);

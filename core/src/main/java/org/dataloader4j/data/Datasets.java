@@ -35,6 +35,8 @@ public final class Datasets {
     /**
      * Checks {@code 0 <= index < size}.
      *
+     * @param index the index to check
+     * @param size the dataset's size
      * @return {@code index}
      * @throws IndexOutOfBoundsException naming the index and the size
      */
@@ -43,14 +45,16 @@ public final class Datasets {
     }
 
     /**
-     * A dataset over an in-memory list: sample {@code i} is element {@code i}. The list is copied, so
-     * later changes to it do not show.
+     * {@return a dataset over an in-memory list: sample {@code i} is element {@code i}} The list is copied, so later
+     * changes to it do not show.
      *
      * <pre>{@code
      * Dataset<String> words = Datasets.of(List.of("to", "be", "or"));
      * words.get(2);   // "or"
      * }</pre>
      *
+     * @param <T> the sample type
+     * @param samples the samples, in index order
      * @throws NullPointerException naming the position of a null element
      */
     public static <T> Dataset<T> of(List<? extends T> samples) {
@@ -76,6 +80,10 @@ public final class Datasets {
      * Subset<Sample> train = parts.get(0);
      * }</pre>
      *
+     * @param <T> the sample type
+     * @param dataset the dataset to split
+     * @param lengths the size of each subset, summing to the dataset's size
+     * @param seed the seed of the permutation
      * @return an unmodifiable list with one subset per length
      * @throws IllegalArgumentException if a length is negative (naming its position and value), or the
      *                                  lengths do not sum to the dataset's size (naming both numbers)
@@ -124,6 +132,11 @@ public final class Datasets {
      * List<Subset<Sample>> trainVal = Datasets.randomSplit(dataset, new double[] {0.9, 0.1}, 42);
      * }</pre>
      *
+     * @param <T> the sample type
+     * @param dataset the dataset to split
+     * @param fractions the share of each subset, summing to 1
+     * @param seed the seed of the permutation
+     * @return the subsets, in the order of {@code fractions}
      * @throws IllegalArgumentException if a fraction is not in {@code [0, 1]} (naming its position and value),
      *                                  or the fractions do not sum to 1 within {@code 1e-9} (naming the sum)
      */

@@ -27,7 +27,11 @@ import java.util.Iterator;
 @FunctionalInterface
 public interface IterableDataset<T> {
 
-    /** The share of the stream that belongs to {@code worker}. */
+    /**
+     * {@return the share of the stream that belongs to {@code worker}}
+     *
+     * @param worker the worker that iterates, with its id and the number of workers
+     */
     Iterator<T> iterator(WorkerInfo worker);
 
     /**
@@ -48,14 +52,23 @@ public interface IterableDataset<T> {
      * }</pre>
      */
     /**
-     * What identifies this stream and how it is split (files, rank and world size, shuffling seed), for
-     * checking that a saved {@link org.dataloader4j.loader.LoaderState} is resumed over the same stream. Empty
-     * (the default) when the stream cannot tell.
+     * {@return what identifies this stream and how it is split (files, rank and world size, shuffling seed), for
+     * checking that a saved {@link org.dataloader4j.loader.LoaderState} is resumed over the same stream} Empty (the
+     * default) when the stream cannot tell.
      */
     default java.util.Optional<String> fingerprint() {
         return java.util.Optional.empty();
     }
 
+    /**
+     * A lazy view of this stream whose elements are passed through {@code transform}, with a generator derived from the
+     * loader's (seed, epoch, worker, element) as {@link Dataset#map} does for samples; the view forwards {@code
+     * close()} to this stream's iterators.
+     *
+     * @param <R> the type of the transformed elements
+     * @param transform applied to each element when it is read
+     * @return the mapped stream
+     */
     default <R> IterableDataset<R> map(SampleTransform<? super T, ? extends R> transform) {
         return new MappedIterableDataset<>(this, transform);
     }

@@ -106,7 +106,7 @@ public final class LineDataset implements IterableDataset<String> {
         this.totalBytes = total;
     }
 
-    /** The files, in order. */
+    /** {@return the files, in order} */
     public List<Path> files() {
         return files;
     }

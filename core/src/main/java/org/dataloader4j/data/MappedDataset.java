@@ -22,7 +22,12 @@ public final class MappedDataset<T, R> implements Dataset<R>, TransformDepth {
     private final int depth;
     private final long stream;
 
-    /** Wraps {@code source}; prefer {@link Dataset#map}. */
+    /**
+     * Wraps {@code source}; prefer {@link Dataset#map}.
+     *
+     * @param source the dataset whose samples are transformed
+     * @param transform applied to each sample when it is read
+     */
     public MappedDataset(Dataset<T> source, SampleTransform<? super T, ? extends R> transform) {
         this.source = Objects.requireNonNull(source, "source");
         this.transform = Objects.requireNonNull(transform, "transform");

@@ -103,8 +103,9 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
     }
 
     /**
-     * A builder over the {@code .npy} files directly in {@code directory}, in file-name order.
+     * {@return a builder over the {@code .npy} files directly in {@code directory}, in file-name order}
      *
+     * @param directory the folder holding the shards
      * @throws UncheckedIOException if the directory cannot be listed
      */
     public static Builder builder(Path directory) {
@@ -123,7 +124,11 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
         }
     }
 
-    /** A builder over the given shard files, in the given order. */
+    /**
+     * {@return a builder over the given shard files, in the given order}
+     *
+     * @param shards the {@code .npy} shard files
+     */
     public static Builder builder(List<Path> shards) {
         Objects.requireNonNull(shards, "shards");
         for (int i = 0; i < shards.size(); i++) {
@@ -132,22 +137,22 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
         return new Builder(shards);
     }
 
-    /** The shards, in file order. */
+    /** {@return the shards, in file order} */
     public List<Path> shards() {
         return shards;
     }
 
-    /** Rows in all shards together. */
+    /** {@return rows in all shards together} */
     public long totalRows() {
         return totalRows;
     }
 
-    /** The dtype of the rows (as {@link Npy#read} gives it). */
+    /** {@return the dtype of the rows (as {@link Npy#read} gives it)} */
     public DType dtype() {
         return dtype;
     }
 
-    /** The shape of one row. */
+    /** {@return the shape of one row} */
     public Shape rowShape() {
         return rowShape;
     }

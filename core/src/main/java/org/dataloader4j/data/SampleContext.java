@@ -30,27 +30,56 @@ import org.dataloader4j.random.CounterRandom;
 public record SampleContext(long seed, long epoch, long position, long index, WorkerInfo worker, long branch) {
     private static final ScopedValue<SampleContext> CURRENT = ScopedValue.newInstance();
 
-    /** A top-level context (branch 0). */
+    /**
+     * A top-level context (branch 0).
+     *
+     * @param seed the loader's seed
+     * @param epoch the epoch
+     * @param position the sample's position in the epoch
+     * @param index the sample's index in the dataset
+     * @param worker the worker reading it
+     */
     public SampleContext(long seed, long epoch, long position, long index, WorkerInfo worker) {
         this(seed, epoch, position, index, worker, 0);
     }
 
-    /** The context for part {@code part} of a composite sample: same sample, an independent family of generators. */
+    /**
+     * {@return the context for part {@code part} of a composite sample: same sample, an independent family of
+     * generators}
+     *
+     * @param part the part's number
+     */
     public SampleContext branch(int part) {
         return new SampleContext(seed, epoch, position, index, worker, CounterRandom.key(branch, part));
     }
 
-    /** The context bound by the loader, or a fixed stand-alone one for {@code index}. */
+    /**
+     * {@return the context bound by the loader, or a fixed stand-alone one for {@code index}}
+     *
+     * @param index the sample's index, used when no loader bound a context
+     */
     public static SampleContext current(long index) {
         return CURRENT.isBound() ? CURRENT.get() : new SampleContext(0, 0, index, index, WorkerInfo.single(0, 0));
     }
 
-    /** Runs {@code action} with {@code context} bound for the current thread, and returns its result. */
+    /**
+     * Runs {@code action} with {@code context} bound for the current thread, and returns its result.
+     *
+     * @param <T> the action's result type
+     * @param context the context to bind
+     * @param action the reading of the sample
+     * @return the action's result
+     */
     public static <T> T callWith(SampleContext context, Supplier<T> action) {
         return ScopedValue.where(CURRENT, context).call(action::get);
     }
 
-    /** The generator of random {@code stream} for this sample; the same context and stream give the same numbers. */
+    /**
+     * {@return the generator of random {@code stream} for this sample; the same context and stream give the same
+     * numbers}
+     *
+     * @param stream the number of an independent stream of this sample
+     */
     public RandomGenerator random(long stream) {
         return CounterRandom.fromKey(branch == 0 ? CounterRandom.key(seed, epoch, position, index, stream)
                 : CounterRandom.key(seed, epoch, position, index, stream, branch));

@@ -19,15 +19,32 @@ import java.util.random.RandomGenerator;
 @FunctionalInterface
 public interface SampleTransform<T, R> {
 
-    /** Transforms one sample, drawing any randomness from {@code rng}. */
+    /**
+     * Transforms one sample, drawing any randomness from {@code rng}.
+     *
+     * @param sample the sample to transform
+     * @param rng the sample's own random generator
+     * @return the transformed sample
+     */
     R apply(T sample, RandomGenerator rng);
 
-    /** A deterministic transform from a plain function. */
+    /**
+     * {@return a deterministic transform from a plain function}
+     *
+     * @param <T> the input type
+     * @param <R> the result type
+     * @param function the function to apply
+     */
     static <T, R> SampleTransform<T, R> of(Function<? super T, ? extends R> function) {
         return (sample, rng) -> function.apply(sample);
     }
 
-    /** This transform followed by {@code next}; both receive the same per-sample generator, in turn. */
+    /**
+     * {@return this transform followed by {@code next}; both receive the same per-sample generator, in turn}
+     *
+     * @param <V> the type of the final result
+     * @param next the transform applied to this one's result
+     */
     default <V> SampleTransform<T, V> andThen(SampleTransform<? super R, ? extends V> next) {
         return (sample, rng) -> next.apply(apply(sample, rng), rng);
     }

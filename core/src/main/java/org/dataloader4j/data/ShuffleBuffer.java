@@ -59,6 +59,8 @@ public final class ShuffleBuffer<T> implements IterableDataset<T>, TransformDept
     /**
      * A shuffle of {@code source} through buffers of {@code bufferSize} elements per worker.
      *
+     * @param source the stream to shuffle
+     * @param bufferSize the elements each worker holds to draw from
      * @throws IllegalArgumentException if {@code bufferSize < 1}
      */
     public ShuffleBuffer(IterableDataset<T> source, int bufferSize) {
@@ -66,17 +68,17 @@ public final class ShuffleBuffer<T> implements IterableDataset<T>, TransformDept
         this.bufferSize = Preconditions.checkPositive("bufferSize", bufferSize);
     }
 
-    /** The buffer capacity per worker. */
+    /** {@return the buffer capacity per worker} */
     public int bufferSize() {
         return bufferSize;
     }
 
-    /** Elements held right now by the buffers of all unfinished iterators. */
+    /** {@return elements held right now by the buffers of all unfinished iterators} */
     public long bufferedElements() {
         return elements.get();
     }
 
-    /** Bytes of the tensors held right now by the buffers of all unfinished iterators. */
+    /** {@return bytes of the tensors held right now by the buffers of all unfinished iterators} */
     public long bufferedBytes() {
         return bytes.get();
     }
@@ -124,12 +126,12 @@ public final class ShuffleBuffer<T> implements IterableDataset<T>, TransformDept
             this.rng = rng;
         }
 
-        /** Elements in this iterator's buffer now. */
+        /** {@return elements in this iterator's buffer now} */
         public int buffered() {
             return buffer.size();
         }
 
-        /** Bytes of the tensors in this iterator's buffer now. */
+        /** {@return bytes of the tensors in this iterator's buffer now} */
         public long bufferedBytes() {
             return bytes;
         }

@@ -58,6 +58,8 @@ public final class StackDataset<T> implements Dataset<T>, TransformDepth {
     /**
      * Stacks {@code datasets}: sample {@code i} is the unmodifiable list of each dataset's sample {@code i}, in order.
      *
+     * @param datasets the datasets, all of the same size
+     * @return the stacked dataset
      * @throws IllegalArgumentException if there is no dataset, or two sizes differ (naming both positions and sizes)
      * @throws NullPointerException     if a dataset is null (naming its position)
      */
@@ -78,6 +80,8 @@ public final class StackDataset<T> implements Dataset<T>, TransformDepth {
      * Stacks named datasets: sample {@code i} is an unmodifiable map from each key to that dataset's
      * sample {@code i}, iterating in the order of {@code datasets} (use a {@link LinkedHashMap} to choose it).
      *
+     * @param datasets the datasets by name, all of the same size
+     * @return the stacked dataset
      * @throws IllegalArgumentException if the map is empty, or two sizes differ (naming both keys and sizes)
      * @throws NullPointerException     if a key or a dataset is null (naming it)
      */
@@ -101,12 +105,14 @@ public final class StackDataset<T> implements Dataset<T>, TransformDepth {
         return new StackDataset<>(parts, List.copyOf(keys));
     }
 
-    /** The stacked datasets, in order (an unmodifiable list). */
+    /** {@return the stacked datasets, in order (an unmodifiable list)} */
     public List<Dataset<?>> datasets() {
         return datasets;
     }
 
-    /** The keys of a dataset made by {@link #of(Map)}, in order; empty for one made by {@link #of(Dataset[])}. */
+    /**
+     * {@return the keys of a dataset made by {@link #of(Map)}, in order; empty for one made by {@link #of(Dataset[])}}
+     */
     public List<String> keys() {
         return keys;
     }

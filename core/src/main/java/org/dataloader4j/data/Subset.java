@@ -24,6 +24,8 @@ public final class Subset<T> implements Dataset<T>, TransformDepth {
     /**
      * The samples of {@code dataset} at {@code indices} (the array is copied).
      *
+     * @param dataset the whole dataset
+     * @param indices the indices of the subset's samples in {@code dataset}, in order
      * @throws IllegalArgumentException naming the position and value of the first index outside
      *                                  {@code [0, dataset.size())}
      */
@@ -40,12 +42,12 @@ public final class Subset<T> implements Dataset<T>, TransformDepth {
         }
     }
 
-    /** The dataset the samples come from. */
+    /** {@return the dataset the samples come from} */
     public Dataset<? extends T> dataset() {
         return dataset;
     }
 
-    /** A copy of the indices into {@link #dataset()}. */
+    /** {@return a copy of the indices into {@link #dataset()}} */
     public long[] indices() {
         return indices.clone();
     }

@@ -31,6 +31,7 @@ public final class TensorDataset implements Dataset<List<Tensor>> {
     /**
      * A dataset over {@code tensors}, which are kept (not copied) and not closed by the dataset.
      *
+     * @param tensors tensors with the same first dimension, the number of samples
      * @throws IllegalArgumentException if there is no tensor, a tensor has rank 0, or the first dimensions
      *                                  differ (naming both tensors' positions and shapes)
      * @throws NullPointerException     if the array or one of its tensors is null (naming its position)
@@ -62,7 +63,10 @@ public final class TensorDataset implements Dataset<List<Tensor>> {
         this.size = first.shape().dim(0);
     }
 
-    /** The tensors, in the order given to the constructor (an unmodifiable list; the tensors themselves are shared). */
+    /**
+     * {@return the tensors, in the order given to the constructor (an unmodifiable list; the tensors themselves are
+     * shared)}
+     */
     public List<Tensor> tensors() {
         return tensors;
     }

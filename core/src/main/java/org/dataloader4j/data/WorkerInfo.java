@@ -30,22 +30,45 @@ public record WorkerInfo(int id, int numWorkers, long seed, long epoch, Object d
         }
     }
 
-    /** A worker of no particular dataset (for tests and direct calls of {@code IterableDataset.iterator}). */
+    /**
+     * A worker of no particular dataset (for tests and direct calls of {@code IterableDataset.iterator}).
+     *
+     * @param id the worker's number, in {@code [0, numWorkers)}
+     * @param numWorkers the number of workers
+     * @param seed the loader's seed
+     * @param epoch the epoch
+     */
     public WorkerInfo(int id, int numWorkers, long seed, long epoch) {
         this(id, numWorkers, seed, epoch, null);
     }
 
-    /** The only worker of single-threaded loading (the caller's thread). */
+    /**
+     * {@return the only worker of single-threaded loading (the caller's thread)}
+     *
+     * @param seed the loader's seed
+     * @param epoch the epoch
+     */
     public static WorkerInfo single(long seed, long epoch) {
         return new WorkerInfo(0, 1, seed, epoch);
     }
 
-    /** The only worker of single-threaded loading of {@code dataset}. */
+    /**
+     * {@return the only worker of single-threaded loading of {@code dataset}}
+     *
+     * @param seed the loader's seed
+     * @param epoch the epoch
+     * @param dataset the dataset being loaded
+     */
     public static WorkerInfo single(long seed, long epoch, Object dataset) {
         return new WorkerInfo(0, 1, seed, epoch, dataset);
     }
 
-    /** True if element {@code n} of a stream belongs to this worker (round-robin: {@code n mod numWorkers == id}). */
+    /**
+     * {@return true if element {@code n} of a stream belongs to this worker (round-robin: {@code n mod numWorkers ==
+     * id})}
+     *
+     * @param n the element's position in the stream
+     */
     public boolean owns(long n) {
         return Math.floorMod(n, (long) numWorkers) == id;
     }

@@ -28,6 +28,8 @@ public final class Json {
     /**
      * Parses one JSON value.
      *
+     * @param text the JSON text
+     * @return the value: maps, lists, strings, numbers, booleans and null
      * @throws IllegalArgumentException naming the offset of the first error
      */
     public static Object parse(String text) {
@@ -45,6 +47,8 @@ public final class Json {
      * Writes a value made of maps, lists, strings, numbers, booleans, primitive arrays and null, indented by two
      * spaces; flat lists stay on one line.
      *
+     * @param value the value to write
+     * @return the JSON text
      * @throws IllegalArgumentException for a value of any other type
      */
     public static String write(Object value) {

@@ -42,7 +42,7 @@ public final class MappedNpy implements AutoCloseable {
     }
 
     /**
-     * The mapped array, row-major, in the dtype of {@link NpyHeader#dtype()}.
+     * {@return the mapped array, row-major, in the dtype of {@link NpyHeader#dtype()}}
      *
      * @throws IllegalStateException if this handle is closed
      */
@@ -53,17 +53,17 @@ public final class MappedNpy implements AutoCloseable {
         return tensor;
     }
 
-    /** The file's header. */
+    /** {@return the file's header} */
     public NpyHeader header() {
         return header;
     }
 
-    /** The mapped file. */
+    /** {@return the mapped file} */
     public Path path() {
         return path;
     }
 
-    /** True once {@link #close()} has run. */
+    /** {@return true once {@link #close()} has run} */
     public boolean isClosed() {
         return !arena.scope().isAlive();
     }

@@ -65,8 +65,9 @@ public final class Npy {
     }
 
     /**
-     * The header of {@code path}, without reading the data.
+     * {@return the header of {@code path}, without reading the data}
      *
+     * @param path the {@code .npy} file
      * @throws NpyFormatException if the header is malformed or the file is shorter than the header announces
      */
     public static NpyHeader header(Path path) throws IOException {
@@ -79,6 +80,8 @@ public final class Npy {
      * Reads the whole array into a new tensor that owns its memory; see the class comment for the dtypes it
      * produces.
      *
+     * @param path the {@code .npy} file
+     * @return a new tensor with the array's dtype and shape
      * @throws NpyFormatException naming the file and the problem when it is not a valid {@code .npy} file
      * @throws IOException        if the file cannot be read
      */
@@ -94,6 +97,8 @@ public final class Npy {
      * Maps {@code path} read-only; the returned handle owns the mapping and must be closed. Equivalent to
      * {@code mmap(path, FileChannel.MapMode.READ_ONLY)}.
      *
+     * @param path the {@code .npy} file
+     * @return the mapping, whose {@code tensor()} reads the file
      * @throws NpyFormatException if the file is malformed, in Fortran order, or of a dtype or byte order that
      *                            cannot be used without conversion (the message suggests {@link #read})
      */
@@ -106,6 +111,11 @@ public final class Npy {
      * {@code READ_WRITE} (writes go to the file) or {@code PRIVATE} (copy-on-write, the file is unchanged; like
      * {@code READ_WRITE} it needs write permission on the file).
      * The returned handle owns a shared arena (any thread may use the tensor) and must be closed.
+     *
+     * @param path the {@code .npy} file
+     * @param mode how the file is mapped
+     * @return the mapping, whose {@code tensor()} reads the file
+     * @throws IOException if the file cannot be opened or mapped
      */
     public static MappedNpy mmap(Path path, FileChannel.MapMode mode) throws IOException {
         Arena arena = Arena.ofShared();
@@ -131,6 +141,10 @@ public final class Npy {
      * }
      * }</pre>
      *
+     * @param path the {@code .npy} file
+     * @param arena the arena that owns the mapping
+     * @param mode how the file is mapped ({@code READ_ONLY}, {@code READ_WRITE} or {@code PRIVATE})
+     * @return a tensor over the mapped data
      * @throws NpyFormatException see {@link #mmap(Path)}
      */
     public static Tensor mmap(Path path, Arena arena, FileChannel.MapMode mode) throws IOException {
@@ -358,6 +372,10 @@ public final class Npy {
      * Writes {@code tensor} to {@code path} as a {@code .npy} file (format 1.0, or 2.0 for headers over 64 KiB),
      * C order, in this machine's byte order, with the data aligned to 64 bytes as NumPy does; NumPy reads it with
      * {@code np.load}. An existing file is replaced; a partly written file is deleted when writing fails.
+     *
+     * @param path the file to write
+     * @param tensor the tensor to write
+     * @throws IOException if the file cannot be written
      */
     public static void write(Path path, Tensor tensor) throws IOException {
         Objects.requireNonNull(path, "path");

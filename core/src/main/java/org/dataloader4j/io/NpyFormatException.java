@@ -19,12 +19,21 @@ import java.io.IOException;
 public class NpyFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    /** An exception with the given message (which should start with the file's name). */
+    /**
+     * An exception with the given message (which should start with the file's name).
+     *
+     * @param message what is wrong, starting with the file's name
+     */
     public NpyFormatException(String message) {
         super(message);
     }
 
-    /** An exception with the given message and cause. */
+    /**
+     * An exception with the given message and cause.
+     *
+     * @param message what is wrong, starting with the file's name
+     * @param cause the exception that revealed it
+     */
     public NpyFormatException(String message, Throwable cause) {
         super(message, cause);
     }

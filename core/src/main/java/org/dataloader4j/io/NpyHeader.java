@@ -50,17 +50,20 @@ public record NpyHeader(int majorVersion, int minorVersion, String descr, boolea
         parseDescr(descr, "header");
     }
 
+    /**
+     * {@return the array's shape, a copy}
+     */
     @Override
     public long[] shape() {
         return shape.clone();
     }
 
-    /** The shape as a {@link Shape}. */
+    /** {@return the shape as a {@link Shape}} */
     public Shape toShape() {
         return Shape.of(shape);
     }
 
-    /** Number of elements: the product of the shape. */
+    /** {@return number of elements: the product of the shape} */
     public long numel() {
         long n = 1;
         for (long d : shape) {
@@ -69,38 +72,38 @@ public record NpyHeader(int majorVersion, int minorVersion, String descr, boolea
         return n;
     }
 
-    /** Bytes per element in the file. */
+    /** {@return bytes per element in the file} */
     public int itemSize() {
         return type().size;
     }
 
-    /** Bytes of array data the header announces: {@code numel × itemSize}. */
+    /** {@return bytes of array data the header announces: {@code numel × itemSize}} */
     public long dataBytes() {
         return Math.multiplyExact(numel(), (long) itemSize());
     }
 
-    /** NumPy's name of the element type, e.g. {@code "uint16"} (byte order not included). */
+    /** {@return numPy's name of the element type, e.g} {@code "uint16"} (byte order not included). */
     public String numpyType() {
         return type().numpyName();
     }
 
     /**
-     * The dtype {@link Npy#read} produces for this file: the same type where dataloader4j has it, else the
-     * smallest that holds every value exactly (int8 → INT16, uint16 → INT32, uint32 → INT64, uint64 → INT64
-     * when every value fits, float16 → FLOAT32).
+     * {@return the dtype {@link Npy#read} produces for this file: the same type where dataloader4j has it, else the
+     * smallest that holds every value exactly (int8 → INT16, uint16 → INT32, uint32 → INT64, uint64 → INT64 when every
+     * value fits, float16 → FLOAT32)}
      */
     public DType dtype() {
         return type().target;
     }
 
-    /** True if the data is little endian (or single-byte, where order does not matter). */
+    /** {@return true if the data is little endian (or single-byte, where order does not matter)} */
     public boolean isLittleEndian() {
         return type().size == 1 || byteOrder() == ByteOrder.LITTLE_ENDIAN;
     }
 
     /**
-     * True if {@link Npy#mmap} can serve this file: C order (or at most one dimension), and an element type whose bytes in the file
-     * are exactly those of a {@link DType} in this machine's byte order.
+     * {@return true if {@link Npy#mmap} can serve this file: C order (or at most one dimension), and an element type
+     * whose bytes in the file are exactly those of a {@link DType} in this machine's byte order}
      */
     public boolean isMappable() {
         return (!fortranOrder || shape.length <= 1) && type().sameLayout && (type().size == 1 || byteOrder() == ByteOrder.nativeOrder());

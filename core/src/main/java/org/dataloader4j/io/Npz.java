@@ -40,6 +40,8 @@ public final class Npz {
      * Reads every array of the archive, in archive order, into new tensors that own their memory
      * (an unmodifiable map from name without {@code .npy} to tensor; the caller closes the tensors).
      *
+     * @param path the archive
+     * @return the arrays by name
      * @throws NpyFormatException naming the archive and member when one is not a valid {@code .npy} file or fails
      *                            its CRC-32 or size check, or naming the archive when it is truncated or not a zip
      *                            archive
@@ -50,7 +52,13 @@ public final class Npz {
         }
     }
 
-    /** Opens the archive for reading arrays one at a time; see {@link NpzFile}. The caller closes it. */
+    /**
+     * Opens the archive for reading arrays one at a time; see {@link NpzFile}. The caller closes it.
+     *
+     * @param path the archive
+     * @return the open archive
+     * @throws IOException if the file cannot be read or is not a zip archive
+     */
     public static NpzFile open(Path path) throws IOException {
         return NpzFile.open(path);
     }
@@ -58,6 +66,11 @@ public final class Npz {
     /**
      * Writes {@code arrays} to {@code path} as members {@code <name>.npy}, deflated if {@code compress}
      * (like {@code np.savez_compressed}), else stored (like {@code np.savez}). An existing file is replaced.
+     *
+     * @param path the archive to write
+     * @param arrays the arrays by member name (without {@code .npy}), in archive order
+     * @param compress whether to deflate the members
+     * @throws IOException if the file cannot be written
      */
     public static void write(Path path, Map<String, Tensor> arrays, boolean compress) throws IOException {
         Objects.requireNonNull(path, "path");

@@ -131,25 +131,30 @@ public final class NpzFile implements AutoCloseable {
         }
     }
 
-    /** The archive. */
+    /** {@return the archive} */
     public Path path() {
         return path;
     }
 
-    /** The names of the arrays, in archive order (an unmodifiable list). */
+    /** {@return the names of the arrays, in archive order (an unmodifiable list)} */
     public List<String> names() {
         return List.copyOf(members.keySet());
     }
 
-    /** True if the archive has an array called {@code name}. */
+    /**
+     * {@return true if the archive has an array called {@code name}}
+     *
+     * @param name the array's name, without {@code .npy}
+     */
     public boolean contains(String name) {
         return members.containsKey(name);
     }
 
     /**
-     * The header of array {@code name}. The first call for a member also checks the member's CRC-32 and size,
+     * {@return the header of array {@code name}} The first call for a member also checks the member's CRC-32 and size,
      * streaming (inflating) the rest of it once without keeping it; later calls read only the start.
      *
+     * @param name the array's name, without {@code .npy}
      * @throws IllegalArgumentException if there is no such array, listing those there are
      * @throws NpyFormatException       naming the archive and member when the member is corrupt or not a valid
      *                                  {@code .npy}
@@ -174,6 +179,8 @@ public final class NpzFile implements AutoCloseable {
      * Reads array {@code name} into a new tensor that owns its memory, after checking the member's CRC-32 and size
      * against those the archive records.
      *
+     * @param name the array's name, without {@code .npy}
+     * @return a new tensor with the array's dtype and shape
      * @throws IllegalArgumentException if there is no such array, listing those there are
      * @throws NpyFormatException       naming the archive and member when the member is corrupt (CRC-32 or size
      *                                  mismatch, bad local header or deflate stream) or not a valid {@code .npy}
@@ -323,6 +330,9 @@ public final class NpzFile implements AutoCloseable {
     /**
      * Reads every array, in archive order, into new owning tensors; if one fails, those already read are
      * closed before the exception propagates.
+     *
+     * @return the arrays by name, without {@code .npy}
+     * @throws IOException if a member cannot be read
      */
     public Map<String, Tensor> readAll() throws IOException {
         Map<String, Tensor> out = new LinkedHashMap<>();
@@ -337,7 +347,11 @@ public final class NpzFile implements AutoCloseable {
         }
     }
 
-    /** True if array {@code name} is stored uncompressed in the archive. */
+    /**
+     * {@return true if array {@code name} is stored uncompressed in the archive}
+     *
+     * @param name the array's name, without {@code .npy}
+     */
     public boolean isStored(String name) {
         return entry(name).getMethod() == ZipEntry.STORED;
     }

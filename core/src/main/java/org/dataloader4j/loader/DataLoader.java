@@ -66,19 +66,31 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         this.config = config;
     }
 
-    /** A builder for a loader over a map-style dataset, with the default collate. */
+    /**
+     * {@return a builder for a loader over a map-style dataset, with the default collate}
+     *
+     * @param <T> the sample type
+     * @param dataset the dataset to load
+     */
     public static <T> Builder<T, Batch> builder(Dataset<T> dataset) {
         return new Builder<>(Objects.requireNonNull(dataset, "dataset"), null);
     }
 
-    /** A builder for a loader over a stream-style dataset, with the default collate. */
+    /**
+     * {@return a builder for a loader over a stream-style dataset, with the default collate}
+     *
+     * @param <T> the element type
+     * @param dataset the stream to load
+     */
     public static <T> Builder<T, Batch> builder(IterableDataset<T> dataset) {
         return new Builder<>(null, Objects.requireNonNull(dataset, "dataset"));
     }
 
     /**
-     * The batches of epoch {@code epoch}. Iterating twice over the same epoch gives the same batches.
-     * The iterator is a {@link LoaderIterator}; close it, or the {@link Epoch}, to stop early.
+     * {@return the batches of epoch {@code epoch}} Iterating twice over the same epoch gives the same batches. The
+     * iterator is a {@link LoaderIterator}; close it, or the {@link Epoch}, to stop early.
+     *
+     * @param epoch the epoch, from 0
      */
     public Epoch<B> epoch(long epoch) {
         Preconditions.checkNonNegative("epoch", epoch);
@@ -86,11 +98,11 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     }
 
     /**
-     * The batches that remain of the epoch recorded in {@code state}, bitwise identical to those an
-     * uninterrupted loader would have delivered; afterwards {@link #iterator()} continues with the
-     * following epoch. The loader must be built with the same dataset and options as the one that
-     * saved the state.
+     * {@return the batches that remain of the epoch recorded in {@code state}, bitwise identical to those an
+     * uninterrupted loader would have delivered; afterwards {@link #iterator()} continues with the following epoch} The
+     * loader must be built with the same dataset and options as the one that saved the state.
      *
+     * @param state what {@link #state()} returned, possibly on another loader built the same way
      * @throws IllegalArgumentException naming the mismatch when the state was saved by a different loader
      */
     public synchronized Epoch<B> resume(LoaderState state) {
@@ -145,9 +157,8 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     }
 
     /**
-     * Where the current epoch stands: which epoch, and which of its batches the consumer has received.
-     * Call it on the thread that iterates, between batches; before any epoch it describes the start of
-     * the next one.
+     * {@return where the current epoch stands: which epoch, and which of its batches the consumer has received} Call it
+     * on the thread that iterates, between batches; before any epoch it describes the start of the next one.
      */
     public synchronized LoaderState state() {
         if (pendingResume != null) {
@@ -222,7 +233,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     }
 
     /**
-     * Number of batches per epoch.
+     * {@return number of batches per epoch}
      *
      * @throws UnsupportedOperationException for an {@code IterableDataset}, whose length is unknown
      */
@@ -234,32 +245,34 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     }
 
     /**
-     * The samples that the current (or last) epoch left out under {@link SampleErrorPolicy#skip}, in delivery
-     * order, each with its index, file and cause; empty with the default policy. Safe to call from any thread.
+     * {@return the samples that the current (or last) epoch left out under {@link SampleErrorPolicy#skip}, in delivery
+     * order, each with its index, file and cause; empty with the default policy} Safe to call from any thread.
      */
     public synchronized java.util.List<SkippedSample> skippedSamples() {
         return current == null ? java.util.List.of() : current.skips.snapshot();
     }
 
-    /** The seed from which every random decision of this loader derives. */
+    /** {@return the seed from which every random decision of this loader derives} */
     public long seed() {
         return config.seed();
     }
 
-    /** What the loader holds in memory now: batches in flight, bytes ready for the consumer, their peak. */
+    /** {@return what the loader holds in memory now: batches in flight, bytes ready for the consumer, their peak} */
     public LoaderMemory memory() {
         return config.memory().snapshot(config.pool());
     }
 
     /**
-     * The number of worker threads (0 = load on the calling thread); with {@link #AUTO}, the number chosen
-     * so far (see {@link #workerChoice()}).
+     * {@return the number of worker threads (0 = load on the calling thread); with {@link #AUTO}, the number chosen so
+     * far (see {@link #workerChoice()})}
      */
     public int numWorkers() {
         return config.numWorkers() == 0 ? 0 : config.workers().active();
     }
 
-    /** How the worker count was decided: fixed, or what {@link #AUTO} measured and chose (or is still tuning). */
+    /**
+     * {@return how the worker count was decided: fixed, or what {@link #AUTO} measured and chose (or is still tuning)}
+     */
     public String workerChoice() {
         return config.numWorkers() == 0 ? "0 workers: loading on the calling thread" : config.workers().decision();
     }
@@ -348,7 +361,12 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             this.collate = (Collate<? super T, ? extends B>) Collate.defaultCollate();
         }
 
-        /** Samples per batch (default 1). */
+        /**
+         * Samples per batch (default 1).
+         *
+         * @param batchSize samples per batch (default 1)
+         * @return this builder
+         */
         public Builder<T, B> batchSize(int batchSize) {
             this.batchSize = batchSize;
             return this;
@@ -357,6 +375,8 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         /**
          * No automatic batching (PyTorch's {@code batch_size=None}): every sample is delivered on its
          * own, as the dataset returns it.
+         *
+         * @return this builder
          */
         @SuppressWarnings("unchecked")
         public Builder<T, T> unbatched() {
@@ -366,31 +386,58 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             return self;
         }
 
-        /** Reshuffle the indices every epoch (default false); the order derives from (seed, epoch). */
+        /**
+         * Reshuffle the indices every epoch (default false); the order derives from (seed, epoch).
+         *
+         * @param shuffle reshuffle the indices every epoch (default false); the order derives from (seed, epoch)
+         * @return this builder
+         */
         public Builder<T, B> shuffle(boolean shuffle) {
             this.shuffle = shuffle;
             return this;
         }
 
-        /** A custom order of indices; mutually exclusive with {@code shuffle}. */
+        /**
+         * A custom order of indices; mutually exclusive with {@code shuffle}.
+         *
+         * @param sampler a custom order of indices; mutually exclusive with {@code shuffle}
+         * @return this builder
+         */
         public Builder<T, B> sampler(Sampler sampler) {
             this.sampler = Objects.requireNonNull(sampler, "sampler");
             return this;
         }
 
-        /** Whole batches of indices; mutually exclusive with batchSize, shuffle, sampler and dropLast. */
+        /**
+         * Whole batches of indices; mutually exclusive with batchSize, shuffle, sampler and dropLast.
+         *
+         * @param batchSampler whole batches of indices; mutually exclusive with batchSize, shuffle, sampler and
+         *         dropLast
+         * @return this builder
+         */
         public Builder<T, B> batchSampler(BatchSampler batchSampler) {
             this.batchSampler = Objects.requireNonNull(batchSampler, "batchSampler");
             return this;
         }
 
-        /** Drop the last batch if it is smaller than batchSize (default false). */
+        /**
+         * Drop the last batch if it is smaller than batchSize (default false).
+         *
+         * @param dropLast drop the last batch if it is smaller than batchSize (default false)
+         * @return this builder
+         */
         public Builder<T, B> dropLast(boolean dropLast) {
             this.dropLast = dropLast;
             return this;
         }
 
-        /** How samples are merged into a batch (default: {@link Collate#defaultCollate()}). */
+        /**
+         * How samples are merged into a batch (default: {@link Collate#defaultCollate()}).
+         *
+         * @param <R> the batch type the collate produces
+         * @param collate merges the samples of a batch
+         * @return this builder
+         */
         @SuppressWarnings("unchecked")
         public <R> Builder<T, R> collate(Collate<? super T, ? extends R> collate) {
             Builder<T, R> self = (Builder<T, R>) this;
@@ -398,7 +445,12 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             return self;
         }
 
-        /** The seed of every random decision (default: drawn once, readable with {@link DataLoader#seed()}). */
+        /**
+         * The seed of every random decision (default: drawn once, readable with {@link DataLoader#seed()}).
+         *
+         * @param seed the seed of every random decision (default: drawn once, readable with {@link DataLoader#seed()})
+         * @return this builder
+         */
         public Builder<T, B> seed(long seed) {
             this.seed = seed;
             return this;
@@ -407,13 +459,23 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         /**
          * Worker threads that load samples in parallel (default 0: load on the calling thread), or
          * {@link DataLoader#AUTO} to choose by measuring.
+         *
+         * @param numWorkers worker threads that load samples in parallel (default 0: load on the calling thread), or
+         *         {@link DataLoader#AUTO} to choose by measuring
+         * @return this builder
          */
         public Builder<T, B> numWorkers(int numWorkers) {
             this.numWorkers = numWorkers;
             return this;
         }
 
-        /** Batches each worker may have in flight ahead of the consumer (default 2; needs numWorkers > 0). */
+        /**
+         * Batches each worker may have in flight ahead of the consumer (default 2; needs numWorkers > 0).
+         *
+         * @param prefetchFactor batches each worker may have in flight ahead of the consumer (default 2; needs
+         *         numWorkers > 0)
+         * @return this builder
+         */
         public Builder<T, B> prefetchFactor(int prefetchFactor) {
             this.prefetchFactor = prefetchFactor;
             return this;
@@ -423,13 +485,23 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
          * Put batches in page-locked memory ({@code mlock}) for faster transfer to an accelerator
          * (default false). When the system refuses (the {@code ulimit -l} limit), the loader logs it once
          * and uses ordinary off-heap memory; {@link DataLoader#memory()} tells which.
+         *
+         * @param pinMemory put batches in page-locked memory ({@code mlock}) for faster transfer to an accelerator
+         *         (default false)
+         * @return this builder
          */
         public Builder<T, B> pinMemory(boolean pinMemory) {
             this.pinMemory = pinMemory;
             return this;
         }
 
-        /** Longest wait for one batch from the workers before failing (default zero: no limit; needs numWorkers > 0). */
+        /**
+         * Longest wait for one batch from the workers before failing (default zero: no limit; needs numWorkers > 0).
+         *
+         * @param timeout longest wait for one batch from the workers before failing (default zero: no limit; needs
+         *         numWorkers > 0)
+         * @return this builder
+         */
         public Builder<T, B> timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
             return this;
@@ -440,6 +512,9 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
          * start loading the next epoch while the last batches of the current one are consumed, so an epoch
          * does not begin with a stall; that head start is used when the next epoch asked for is the one
          * after, and dropped otherwise.
+         *
+         * @param persistentWorkers keep worker threads alive between epochs (default false; needs numWorkers > 0)
+         * @return this builder
          */
         public Builder<T, B> persistentWorkers(boolean persistentWorkers) {
             this.persistentWorkers = persistentWorkers;
@@ -449,6 +524,10 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         /**
          * Deliver batches in sampler order (default true); {@code false} lets a batch that is ready
          * overtake a slower one. The content of every batch is the same either way.
+         *
+         * @param inOrder deliver batches in sampler order (default true); {@code false} lets a batch that is ready
+         *         overtake a slower one
+         * @return this builder
          */
         public Builder<T, B> inOrder(boolean inOrder) {
             this.inOrder = inOrder;
@@ -459,6 +538,10 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
          * Runs on each worker thread before its first sample, with its {@link WorkerInfo} (PyTorch's
          * {@code worker_init_fn}): once per epoch, or once for the loader's life with persistent workers.
          * Needs numWorkers > 0. A failure ends the epoch with a {@link DataLoaderException} naming the worker.
+         *
+         * @param workerInit runs on each worker thread before its first sample, with its {@link WorkerInfo} (PyTorch's
+         *         {@code worker_init_fn}): once per epoch, or once for the loader's life with persistent workers
+         * @return this builder
          */
         public Builder<T, B> workerInit(Consumer<WorkerInfo> workerInit) {
             this.workerInit = Objects.requireNonNull(workerInit, "workerInit");
@@ -470,6 +553,11 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
          * is started while the loaded-but-undelivered batches plus the estimated size of those loading
          * would exceed it (one batch is always allowed, so loading never stalls). Map-style datasets
          * only; needs numWorkers > 0; default: no budget beyond {@code prefetchFactor}.
+         *
+         * @param maxInflightBytes a budget for the bytes of batches held between the workers and the consumer: no
+         *         further batch is started while the loaded-but-undelivered batches plus the estimated size of those
+         *         loading would exceed it (one batch is always allowed, so loading never stalls)
+         * @return this builder
          */
         public Builder<T, B> maxInflightBytes(long maxInflightBytes) {
             this.maxInflightBytes = maxInflightBytes;
@@ -480,6 +568,11 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
          * What to do when reading a sample fails (default {@link SampleErrorPolicy#fail()}: the failure is delivered
          * in the place of its batch); {@link SampleErrorPolicy#skip} leaves failed samples out, within a budget.
          * Map-style datasets only.
+         *
+         * @param policy what to do when reading a sample fails (default {@link SampleErrorPolicy#fail()}: the failure
+         *         is delivered in the place of its batch); {@link SampleErrorPolicy#skip} leaves failed samples out,
+         *         within a budget
+         * @return this builder
          */
         public Builder<T, B> onSampleError(SampleErrorPolicy policy) {
             this.onSampleError = Objects.requireNonNull(policy, "policy");
@@ -489,6 +582,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         /**
          * Validates the options and builds the loader.
          *
+         * @return the loader, ready to iterate
          * @throws IllegalArgumentException naming the conflicting or invalid options and their values
          */
         public DataLoader<B> build() {

@@ -22,10 +22,25 @@ public final class DataLoaderException extends RuntimeException {
     @java.io.Serial
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The epoch in which it failed, or -1 when not known.
+     */
     private final long epoch;
+    /**
+     * The number of the batch in its epoch, or -1 when not known.
+     */
     private final long batchNumber;
+    /**
+     * The sample's index in the dataset, or -1 when the failure concerns no single sample.
+     */
     private final long sampleIndex;
+    /**
+     * The sample's file or other source, or null when not known.
+     */
     private final String source;
+    /**
+     * The worker that read the sample, or -1 when not known.
+     */
     private final int workerId;
 
     private DataLoaderException(String message, long epoch, long batchNumber, long sampleIndex, String source,
@@ -137,27 +152,27 @@ public final class DataLoaderException extends RuntimeException {
         return sb.append(indices.length > shown ? ", ... (" + indices.length + " samples)]" : "]").toString();
     }
 
-    /** The epoch being loaded. */
+    /** {@return the epoch being loaded} */
     public long epoch() {
         return epoch;
     }
 
-    /** The number of the batch (0-based within the epoch) that failed, if known. */
+    /** {@return the number of the batch (0-based within the epoch) that failed, if known} */
     public OptionalLong batchNumber() {
         return batchNumber >= 0 ? OptionalLong.of(batchNumber) : OptionalLong.empty();
     }
 
-    /** The dataset index of the sample that failed; empty when the failure concerns a whole batch. */
+    /** {@return the dataset index of the sample that failed; empty when the failure concerns a whole batch} */
     public OptionalLong sampleIndex() {
         return sampleIndex >= 0 ? OptionalLong.of(sampleIndex) : OptionalLong.empty();
     }
 
-    /** The sample's origin (usually a file path) as the dataset reports it through {@code Dataset.source}. */
+    /** {@return the sample's origin (usually a file path) as the dataset reports it through {@code Dataset.source}} */
     public Optional<String> source() {
         return Optional.ofNullable(source);
     }
 
-    /** The worker thread that failed; empty when loading ran on the calling thread. */
+    /** {@return the worker thread that failed; empty when loading ran on the calling thread} */
     public OptionalInt workerId() {
         return workerId >= 0 ? OptionalInt.of(workerId) : OptionalInt.empty();
     }

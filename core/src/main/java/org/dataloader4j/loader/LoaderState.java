@@ -58,13 +58,13 @@ public record LoaderState(long seed, long epoch, long deliveredPrefix, long[] de
         }
     }
 
-    /** A copy of the extra delivered batch numbers. */
+    /** {@return a copy of the extra delivered batch numbers} */
     @Override
     public long[] deliveredExtra() {
         return deliveredExtra.clone();
     }
 
-    /** Number of batches of the epoch already delivered. */
+    /** {@return number of batches of the epoch already delivered} */
     public long deliveredCount() {
         return deliveredPrefix + deliveredExtra.length;
     }
@@ -89,7 +89,7 @@ public record LoaderState(long seed, long epoch, long deliveredPrefix, long[] de
         return sb.toString();
     }
 
-    /** A small JSON object, for example {@code {"version":2,"seed":42,"epoch":3,"deliveredPrefix":17,...}}. */
+    /** {@return a small JSON object, for example {@code {"version":2,"seed":42,"epoch":3,"deliveredPrefix":17,...}}} */
     public String toJson() {
         return "{\"version\":" + VERSION + ",\"seed\":" + seed + ",\"epoch\":" + epoch + ",\"deliveredPrefix\":"
                 + deliveredPrefix + ",\"deliveredExtra\":" + Arrays.toString(deliveredExtra).replace(" ", "")
@@ -100,6 +100,8 @@ public record LoaderState(long seed, long epoch, long deliveredPrefix, long[] de
     /**
      * Reads what {@link #toJson()} wrote.
      *
+     * @param json what {@link #toJson()} wrote
+     * @return the state
      * @throws IllegalArgumentException naming the problem when the text is not such a state
      */
     public static LoaderState fromJson(String json) {

@@ -31,22 +31,35 @@ public record SampleErrorPolicy(boolean skip, long maxCount, double maxFraction)
         Preconditions.checkRange("maxFraction", maxFraction, 0, 1);
     }
 
-    /** Every failure is delivered to the consumer (the default). */
+    /** {@return every failure is delivered to the consumer (the default)} */
     public static SampleErrorPolicy fail() {
         return new SampleErrorPolicy(false, 0, 0);
     }
 
-    /** Skip failed samples, at most {@code maxCount} per epoch. */
+    /**
+     * {@return the policy that skips failed samples, at most {@code maxCount} per epoch}
+     *
+     * @param maxCount the most samples skipped per epoch
+     */
     public static SampleErrorPolicy skip(long maxCount) {
         return new SampleErrorPolicy(true, maxCount, 1);
     }
 
-    /** Skip failed samples, at most {@code maxFraction} of the dataset's size per epoch. */
+    /**
+     * {@return the policy that skips failed samples, at most {@code maxFraction} of the dataset's size per epoch}
+     *
+     * @param maxFraction the largest fraction of the dataset skipped per epoch
+     */
     public static SampleErrorPolicy skipFraction(double maxFraction) {
         return new SampleErrorPolicy(true, Long.MAX_VALUE, maxFraction);
     }
 
-    /** Skip failed samples, at most {@code maxCount} and at most {@code maxFraction} of the dataset per epoch. */
+    /**
+     * {@return the policy that skips failed samples, at most {@code maxCount} and at most {@code maxFraction} of the dataset per epoch}
+     *
+     * @param maxCount the most samples skipped per epoch
+     * @param maxFraction the largest fraction of the dataset skipped per epoch
+     */
     public static SampleErrorPolicy skip(long maxCount, double maxFraction) {
         return new SampleErrorPolicy(true, maxCount, maxFraction);
     }

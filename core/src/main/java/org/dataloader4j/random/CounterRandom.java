@@ -26,12 +26,23 @@ public final class CounterRandom implements RandomGenerator {
         this.state = state;
     }
 
-    /** A generator whose sequence is fully determined by {@code key}. */
+    /**
+     * {@return a generator whose sequence is fully determined by {@code key}}
+     *
+     * @param key the key, from {@link #key(long...)}
+     */
     public static CounterRandom fromKey(long key) {
         return new CounterRandom(mix64(key));
     }
 
-    /** A generator for (seed, epoch, index, stream); see {@link #key(long...)}. */
+    /**
+     * {@return a generator for (seed, epoch, index, stream); see {@link #key(long...)}}
+     *
+     * @param seed the loader's seed
+     * @param epoch the epoch
+     * @param index the sample's index
+     * @param stream the number of an independent stream of the sample
+     */
     public static CounterRandom of(long seed, long epoch, long index, long stream) {
         return fromKey(key(seed, epoch, index, stream));
     }
@@ -39,6 +50,9 @@ public final class CounterRandom implements RandomGenerator {
     /**
      * Hashes any number of coordinates into one 64-bit key, order-sensitively:
      * {@code key(1, 2) != key(2, 1)}, and a change in any coordinate changes the key completely.
+     *
+     * @param coordinates the coordinates, such as seed, epoch, index and stream
+     * @return the key
      */
     public static long key(long... coordinates) {
         long h = 0x6A09E667F3BCC908L ^ coordinates.length;
@@ -48,7 +62,12 @@ public final class CounterRandom implements RandomGenerator {
         return h;
     }
 
-    /** Stafford's "Mix13" finaliser as used by SplitMix64: a bijective avalanche of 64 bits. */
+    /**
+     * Stafford's "Mix13" finaliser as used by SplitMix64: a bijective avalanche of 64 bits.
+     *
+     * @param z the bits to mix
+     * @return the mixed bits
+     */
     public static long mix64(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -62,8 +62,10 @@ public final class KeyedPermutation {
     }
 
     /**
-     * The permutation of {@code [0, size)} fixed by {@code key}.
+     * {@return the permutation of {@code [0, size)} fixed by {@code key}}
      *
+     * @param size the number of indices
+     * @param key the key that chooses the permutation
      * @throws IllegalArgumentException if {@code size < 0}
      */
     public static KeyedPermutation of(long size, long key) {
@@ -78,30 +80,34 @@ public final class KeyedPermutation {
         return Math.max(6, Math.ceilDiv(72, bits));
     }
 
-    /** Number of elements permuted. */
+    /** {@return number of elements permuted} */
     public long size() {
         return size;
     }
 
-    /** The key that fixes this permutation. */
+    /** {@return the key that fixes this permutation} */
     public long key() {
         return key;
     }
 
-    /** Number of Feistel rounds used (a function of {@link #size()} only). */
+    /** {@return number of Feistel rounds used (a function of {@link #size()} only)} */
     public int rounds() {
         return roundKeys.length / 2;
     }
 
-    /** {@code log2} of the Feistel network's domain: the smallest {@code bits >= 2} with {@code 2^bits >= size}. */
+    /**
+     * {@return {@code log2} of the Feistel network's domain: the smallest {@code bits >= 2} with {@code 2^bits >=
+     * size}}
+     */
     public int domainBits() {
         return bits;
     }
 
     /**
-     * The index at {@code position}: as {@code position} runs over {@code [0, size)}, every index in
-     * {@code [0, size)} comes out exactly once.
+     * {@return the index at {@code position}: as {@code position} runs over {@code [0, size)}, every index in {@code
+     * [0, size)} comes out exactly once}
      *
+     * @param position a position in {@code [0, size)}
      * @throws IndexOutOfBoundsException if {@code position} is outside {@code [0, size)}
      */
     public long indexAt(long position) {
@@ -114,8 +120,9 @@ public final class KeyedPermutation {
     }
 
     /**
-     * The position at which {@code index} appears: {@code indexAt(positionOf(i)) == i}.
+     * {@return the position at which {@code index} appears: {@code indexAt(positionOf(i)) == i}}
      *
+     * @param index an index in {@code [0, size)}
      * @throws IndexOutOfBoundsException if {@code index} is outside {@code [0, size)}
      */
     public long positionOf(long index) {
@@ -132,6 +139,9 @@ public final class KeyedPermutation {
      * as {@link #indexAt} for each, about twice as fast in bulk when many positions need cycle walking (the passes
      * of the network run over whole batches, with no unpredictable branch).
      *
+     * @param from the first position
+     * @param out receives the indices
+     * @param count the number of positions
      * @throws IndexOutOfBoundsException if a position falls outside {@code [0, size)} or {@code count} outside
      *     {@code [0, out.length]}
      */
@@ -144,6 +154,10 @@ public final class KeyedPermutation {
      * {@code out[0 .. count)}: {@link #fill(long, long[], int)} for every {@code step}-th position, as one of
      * {@code step} ranks sharing the permutation takes them.
      *
+     * @param from the first position
+     * @param step the distance between positions
+     * @param out receives the indices
+     * @param count the number of positions
      * @throws IndexOutOfBoundsException if a position falls outside {@code [0, size)} or {@code count} outside
      *     {@code [0, out.length]}
      * @throws IllegalArgumentException if {@code step < 1}

@@ -23,8 +23,8 @@ public final class RandomStreams {
     }
 
     /**
-     * A seed drawn once from the operating system's entropy, for components built without an
-     * explicit seed; they report it so a run can be reproduced.
+     * {@return a seed drawn once from the operating system's entropy, for components built without an explicit seed;
+     * they report it so a run can be reproduced}
      */
     public static long freshSeed() {
         return new java.security.SecureRandom().nextLong();

@@ -15,14 +15,23 @@ public final class Shuffle {
     private Shuffle() {
     }
 
-    /** A uniformly random permutation of {@code 0 .. n - 1}. */
+    /**
+     * {@return a uniformly random permutation of {@code 0 .. n - 1}}
+     *
+     * @param n the length
+     * @param rng the source of randomness
+     */
     public static int[] permutation(int n, RandomGenerator rng) {
         int[] a = identity(n);
         shuffle(a, rng);
         return a;
     }
 
-    /** {@code [0, 1, ..., n - 1]}. */
+    /**
+     * {@return {@code [0, 1, ..., n - 1]}}
+     *
+     * @param n the length
+     */
     public static int[] identity(int n) {
         if (n < 0) {
             throw new IllegalArgumentException("a permutation needs n >= 0, but got n=" + n);
@@ -34,7 +43,12 @@ public final class Shuffle {
         return a;
     }
 
-    /** Shuffles {@code a} in place; every permutation is equally likely. */
+    /**
+     * Shuffles {@code a} in place; every permutation is equally likely.
+     *
+     * @param a the array to shuffle
+     * @param rng the source of randomness
+     */
     public static void shuffle(int[] a, RandomGenerator rng) {
         for (int i = 0; i < a.length - 1; i++) {
             step(a, i, rng);
@@ -42,9 +56,13 @@ public final class Shuffle {
     }
 
     /**
-     * Step {@code i} of the forward shuffle: swaps {@code a[i]} with a uniformly chosen {@code a[j]},
-     * {@code i <= j < a.length}, and returns the new {@code a[i]}. Calling it for {@code i = 0, 1, ...}
-     * fixes the permutation one position at a time; the last step draws nothing.
+     * {@return step {@code i} of the forward shuffle: swaps {@code a[i]} with a uniformly chosen {@code a[j]}, {@code i
+     * <= j < a.length}, and returns the new {@code a[i]}} Calling it for {@code i = 0, 1, ...} fixes the permutation
+     * one position at a time; the last step draws nothing.
+     *
+     * @param a the array being shuffled
+     * @param i the position to fix
+     * @param rng the source of randomness
      */
     public static int step(int[] a, int i, RandomGenerator rng) {
         int remaining = a.length - i;

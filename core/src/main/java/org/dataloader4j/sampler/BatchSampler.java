@@ -16,16 +16,20 @@ import java.util.Iterator;
  */
 public interface BatchSampler extends Iterable<long[]> {
 
-    /** Number of batches per epoch. */
+    /** {@return number of batches per epoch} */
     long size();
 
-    /** The batches of epoch {@code epoch}; each array is a fresh copy the caller may keep. */
+    /**
+     * {@return the batches of epoch {@code epoch}; each array is a fresh copy the caller may keep}
+     *
+     * @param epoch the epoch, from 0
+     */
     Iterator<long[]> batches(long epoch);
 
     /**
-     * What fixes this batch sampler's batches in every epoch (kind, batch size, drop-last and the sampler's
-     * {@link Sampler#fingerprint()}), for checking that a saved {@link org.dataloader4j.loader.LoaderState}
-     * is resumed with the same batches. The default names the class and the number of batches.
+     * {@return what fixes this batch sampler's batches in every epoch (kind, batch size, drop-last and the sampler's
+     * {@link Sampler#fingerprint()}), for checking that a saved {@link org.dataloader4j.loader.LoaderState} is resumed
+     * with the same batches} The default names the class and the number of batches.
      */
     default String fingerprint() {
         return getClass().getName() + "(batches=" + size() + ")";
@@ -41,6 +45,10 @@ public interface BatchSampler extends Iterable<long[]> {
      * Groups the indices of {@code sampler} into batches of {@code batchSize}; the last batch is smaller when the
      * sampler's size is not a multiple of {@code batchSize} (PyTorch's {@code drop_last=False}).
      *
+     * @param sampler the order of the indices
+     * @param batchSize the number of indices per batch
+     * @param dropLast whether to leave out a last, smaller batch
+     * @return the batch sampler
      * @throws IllegalArgumentException if {@code batchSize < 1}
      */
     static BatchSampler of(Sampler sampler, int batchSize) {

@@ -89,6 +89,7 @@ public final class DistributedSampler implements Sampler {
      * A builder for a sampler over a dataset of {@code datasetSize} indices; defaults: {@code partition
      * Partition.SINGLE (rank 0 of 1), shuffle true, seed 0, dropLast false, padding true}.
      *
+     * @param datasetSize the number of indices of the dataset
      * @throws IllegalArgumentException if {@code datasetSize < 0}
      */
     public static Builder builder(long datasetSize) {
@@ -149,7 +150,10 @@ public final class DistributedSampler implements Sampler {
         };
     }
 
-    /** Whether the shuffled order is a {@link KeyedPermutation} ({@code shuffle} and {@code datasetSize >= keyedFrom}). */
+    /**
+     * {@return whether the shuffled order is a {@link KeyedPermutation} ({@code shuffle} and {@code datasetSize >=
+     * keyedFrom})}
+     */
     public boolean keyed() {
         return shuffle && Permutations.keyed(datasetSize, keyedFrom);
     }
@@ -175,7 +179,7 @@ public final class DistributedSampler implements Sampler {
     }
 
     /**
-     * Length of the padded (or cut) order that the ranks share, {@code numSamples * worldSize}.
+     * {@return length of the padded (or cut) order that the ranks share, {@code numSamples * worldSize}}
      *
      * @throws ArithmeticException if padding takes it past {@code Long.MAX_VALUE} (a dataset within
      *     {@code worldSize} of {@code 2^63}); the sampler itself works
@@ -189,7 +193,7 @@ public final class DistributedSampler implements Sampler {
         return totalSize;
     }
 
-    /** The size from which the shuffle uses the keyed permutation instead of Fisher–Yates, {@code 2^24}. */
+    /** {@return the size from which the shuffle uses the keyed permutation instead of Fisher–Yates, {@code 2^24}} */
     public long keyedFrom() {
         return keyedFrom;
     }
@@ -240,19 +244,35 @@ public final class DistributedSampler implements Sampler {
             return this;
         }
 
-        /** Whether each epoch's order is a fresh permutation drawn from (seed, epoch); default true. */
+        /**
+         * Whether each epoch's order is a fresh permutation drawn from (seed, epoch); default true.
+         *
+         * @param shuffle whether each epoch's order is a fresh permutation drawn from (seed, epoch); default true
+         * @return this builder
+         */
         public Builder shuffle(boolean shuffle) {
             this.shuffle = shuffle;
             return this;
         }
 
-        /** Seed of the shuffle; must be the same on every rank; default 0. */
+        /**
+         * Seed of the shuffle; must be the same on every rank; default 0.
+         *
+         * @param seed seed of the shuffle; must be the same on every rank; default 0
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Whether to cut the order to a multiple of {@code worldSize} instead of padding it; default false. */
+        /**
+         * Whether to cut the order to a multiple of {@code worldSize} instead of padding it; default false.
+         *
+         * @param dropLast whether to cut the order to a multiple of {@code worldSize} instead of padding it; default
+         *         false
+         * @return this builder
+         */
         public Builder dropLast(boolean dropLast) {
             this.dropLast = dropLast;
             return this;
@@ -261,6 +281,10 @@ public final class DistributedSampler implements Sampler {
         /**
          * Whether to pad the order (without {@code dropLast}) so every rank gets the same number of indices;
          * default true. {@code false} gives each index to exactly one rank, for evaluation.
+         *
+         * @param padding whether to pad the order (without {@code dropLast}) so every rank gets the same number of
+         *         indices; default true
+         * @return this builder
          */
         public Builder padding(boolean padding) {
             this.padding = padding;

@@ -52,6 +52,8 @@ public final class RandomSampler implements Sampler {
      * Shuffles {@code [0, size)} without replacement with seed 0, {@code size} indices per epoch; the
      * {@link #builder builder} sets the seed and the other options.
      *
+     * @param size the number of indices
+     * @param seed the seed of the permutations
      * @throws IllegalArgumentException if {@code size} is not positive
      */
     public RandomSampler(long size) {
@@ -92,30 +94,33 @@ public final class RandomSampler implements Sampler {
         return numSamples;
     }
 
-    /** Size of the dataset the indices are drawn from: they lie in {@code [0, datasetSize())}. */
+    /** {@return size of the dataset the indices are drawn from: they lie in {@code [0, datasetSize())}} */
     public long datasetSize() {
         return datasetSize;
     }
 
-    /** Whether an index may appear more than once within a permutation's worth of draws. */
+    /** {@return whether an index may appear more than once within a permutation's worth of draws} */
     public boolean replacement() {
         return replacement;
     }
 
-    /** The seed the orders of all epochs derive from. */
+    /** {@return the seed the orders of all epochs derive from} */
     public long seed() {
         return seed;
     }
 
     /**
-     * The size from which this sampler (without replacement) uses the keyed permutation instead of Fisher–Yates,
-     * {@code 2^24}.
+     * {@return the size from which this sampler (without replacement) uses the keyed permutation instead of
+     * Fisher–Yates, {@code 2^24}}
      */
     public long keyedFrom() {
         return keyedFrom;
     }
 
-    /** Whether the epochs' permutations are {@link KeyedPermutation}s ({@code size >= keyedFrom()}, no replacement). */
+    /**
+     * {@return whether the epochs' permutations are {@link KeyedPermutation}s ({@code size >= keyedFrom()}, no
+     * replacement)}
+     */
     public boolean keyed() {
         return !replacement && Permutations.keyed(datasetSize, keyedFrom);
     }

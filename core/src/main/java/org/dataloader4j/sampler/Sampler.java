@@ -22,18 +22,24 @@ import org.dataloader4j.internal.Preconditions;
  */
 public interface Sampler extends Iterable<Long> {
 
-    /** Number of indices {@link #indices(long)} yields per epoch. */
+    /** {@return number of indices {@link #indices(long)} yields per epoch} */
     long size();
 
-    /** The indices of epoch {@code epoch}; calling it twice with the same epoch gives the same order. */
+    /**
+     * {@return the indices of epoch {@code epoch}; calling it twice with the same epoch gives the same order}
+     *
+     * @param epoch the epoch, from 0
+     */
     PrimitiveIterator.OfLong indices(long epoch);
 
     /**
-     * The indices of epoch {@code epoch} from position {@code from} on: what {@link #indices(long) indices(epoch)}
-     * yields after its first {@code from} indices, for resuming an epoch part-way. The default draws and discards
-     * those {@code from} indices; samplers with random access ({@link SequentialSampler}, {@link DistributedSampler},
-     * and {@link RandomSampler} on its keyed permutation) start at {@code from} directly.
+     * {@return the indices of epoch {@code epoch} from position {@code from} on: what {@link #indices(long)
+     * indices(epoch)} yields after its first {@code from} indices, for resuming an epoch part-way} The default draws
+     * and discards those {@code from} indices; samplers with random access ({@link SequentialSampler}, {@link
+     * DistributedSampler}, and {@link RandomSampler} on its keyed permutation) start at {@code from} directly.
      *
+     * @param epoch the epoch, from 0
+     * @param from the position to start at, in {@code [0, size()]}
      * @throws IllegalArgumentException if {@code from} is outside {@code [0, size()]}
      */
     default PrimitiveIterator.OfLong indices(long epoch, long from) {
@@ -46,10 +52,9 @@ public interface Sampler extends Iterable<Long> {
     }
 
     /**
-     * What fixes this sampler's order in every epoch (kind and parameters, including its seed), for checking
-     * that a saved {@link org.dataloader4j.loader.LoaderState} is resumed with the same sampling: equal
-     * fingerprints mean equal orders. The default names the class and the size; samplers with other
-     * parameters should include them.
+     * {@return what fixes this sampler's order in every epoch (kind and parameters, including its seed), for checking
+     * that a saved {@link org.dataloader4j.loader.LoaderState} is resumed with the same sampling: equal fingerprints
+     * mean equal orders} The default names the class and the size; samplers with other parameters should include them.
      */
     default String fingerprint() {
         return getClass().getName() + "(size=" + size() + ")";

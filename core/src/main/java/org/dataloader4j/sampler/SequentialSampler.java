@@ -18,6 +18,7 @@ public final class SequentialSampler implements Sampler {
     /**
      * A sampler over the indices {@code [0, size)}.
      *
+     * @param size the number of indices
      * @throws IllegalArgumentException if {@code size < 0}
      */
     public SequentialSampler(long size) {

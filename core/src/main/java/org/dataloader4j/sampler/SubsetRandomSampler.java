@@ -51,12 +51,12 @@ public final class SubsetRandomSampler implements Sampler {
         return indices.length;
     }
 
-    /** A copy of the subset, in the order given to the constructor. */
+    /** {@return a copy of the subset, in the order given to the constructor} */
     public long[] subset() {
         return indices.clone();
     }
 
-    /** The seed the orders of all epochs derive from. */
+    /** {@return the seed the orders of all epochs derive from} */
     public long seed() {
         return seed;
     }

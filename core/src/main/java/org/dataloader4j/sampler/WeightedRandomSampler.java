@@ -106,17 +106,17 @@ public final class WeightedRandomSampler implements Sampler {
         return numSamples;
     }
 
-    /** Number of weights: the indices lie in {@code [0, numWeights())}. */
+    /** {@return number of weights: the indices lie in {@code [0, numWeights())}} */
     public int numWeights() {
         return numWeights;
     }
 
-    /** Whether an index may be drawn more than once per epoch. */
+    /** {@return whether an index may be drawn more than once per epoch} */
     public boolean replacement() {
         return replacement;
     }
 
-    /** The seed the draws of all epochs derive from. */
+    /** {@return the seed the draws of all epochs derive from} */
     public long seed() {
         return seed;
     }

@@ -20,7 +20,11 @@ import java.util.Arrays;
  */
 public record ChannelStats(long count, double[] mean, double[] std, Summary summary) {
 
-    /** The statistics of {@code summary}. */
+    /**
+     * {@return the statistics of {@code summary}}
+     *
+     * @param summary the per-channel summary of a {@link RunningStats}
+     */
     public static ChannelStats of(Summary summary) {
         return new ChannelStats(summary.count(), summary.mean(), summary.std(), summary);
     }
@@ -31,16 +35,22 @@ public record ChannelStats(long count, double[] mean, double[] std, Summary summ
         std = std.clone();
     }
 
-    /** Number of channels. */
+    /** {@return number of channels} */
     public int channels() {
         return mean.length;
     }
 
+    /**
+     * {@return the mean of each channel}
+     */
     @Override
     public double[] mean() {
         return mean.clone();
     }
 
+    /**
+     * {@return the standard deviation of each channel (population, as {@code Normalize} wants it)}
+     */
     @Override
     public double[] std() {
         return std.clone();

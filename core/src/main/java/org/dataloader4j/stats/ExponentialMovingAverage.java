@@ -40,27 +40,44 @@ public final class ExponentialMovingAverage {
         this.biasCorrection = biasCorrection;
     }
 
-    /** An average with smoothing factor {@code alpha} in {@code (0, 1]}, with bias correction. */
+    /**
+     * {@return an average with smoothing factor {@code alpha} in {@code (0, 1]}, with bias correction}
+     *
+     * @param alpha the smoothing factor
+     */
     public static ExponentialMovingAverage ofAlpha(double alpha) {
         return new ExponentialMovingAverage(alpha, true);
     }
 
-    /** An average with smoothing factor {@code alpha} in {@code (0, 1]}; see the class comment for the two starts. */
+    /**
+     * {@return an average with smoothing factor {@code alpha} in {@code (0, 1]}; see the class comment for the two
+     * starts}
+     *
+     * @param alpha the smoothing factor
+     * @param biasCorrection whether to correct the bias of the first updates
+     */
     public static ExponentialMovingAverage ofAlpha(double alpha, boolean biasCorrection) {
         return new ExponentialMovingAverage(alpha, biasCorrection);
     }
 
     /**
-     * An average in which a value's weight halves every {@code halfLife} updates
-     * ({@code alpha = 1 - 2^(-1 / halfLife)}), with bias correction.
+     * {@return an average in which a value's weight halves every {@code halfLife} updates ({@code alpha = 1 - 2^(-1 /
+     * halfLife)}), with bias correction}
      *
+     * @param halfLife the number of updates after which a value's weight has halved
      * @throws IllegalArgumentException if {@code halfLife} is not positive and finite
      */
     public static ExponentialMovingAverage ofHalfLife(double halfLife) {
         return ofHalfLife(halfLife, true);
     }
 
-    /** As {@link #ofHalfLife(double)}, choosing whether to correct the bias of the first updates. */
+    /**
+     * As {@link #ofHalfLife(double)}, choosing whether to correct the bias of the first updates.
+     *
+     * @param halfLife the number of updates after which a value's weight has halved
+     * @param biasCorrection whether to correct the bias of the first updates
+     * @return a new average
+     */
     public static ExponentialMovingAverage ofHalfLife(double halfLife, boolean biasCorrection) {
         if (!(halfLife > 0) || Double.isInfinite(halfLife)) {
             throw new IllegalArgumentException("halfLife must be a positive number of updates, but got halfLife="
@@ -69,7 +86,12 @@ public final class ExponentialMovingAverage {
         return new ExponentialMovingAverage(-Math.expm1(-Math.log(2) / halfLife), biasCorrection);
     }
 
-    /** Adds a value. */
+    /**
+     * Adds a value.
+     *
+     * @param value the new value
+     * @return this average
+     */
     public ExponentialMovingAverage update(double value) {
         count++;
         if (biasCorrection) {
@@ -83,7 +105,7 @@ public final class ExponentialMovingAverage {
         return this;
     }
 
-    /** The current average; {@code NaN} before the first update. */
+    /** {@return the current average; {@code NaN} before the first update} */
     public double value() {
         if (count == 0) {
             return Double.NaN;
@@ -91,17 +113,17 @@ public final class ExponentialMovingAverage {
         return biasCorrection ? average / (1 - decay) : average;
     }
 
-    /** Number of updates so far. */
+    /** {@return number of updates so far} */
     public long count() {
         return count;
     }
 
-    /** The smoothing factor. */
+    /** {@return the smoothing factor} */
     public double alpha() {
         return alpha;
     }
 
-    /** True if the first updates are bias-corrected (see the class comment). */
+    /** {@return true if the first updates are bias-corrected (see the class comment)} */
     public boolean biasCorrected() {
         return biasCorrection;
     }

@@ -44,6 +44,7 @@ public final class RunningStats {
     /**
      * An empty accumulator for {@code features} features.
      *
+     * @param features the number of features, at least 1
      * @throws IllegalArgumentException if {@code features < 1}
      */
     public RunningStats(int features) {
@@ -59,17 +60,17 @@ public final class RunningStats {
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
     }
 
-    /** An empty accumulator of one feature, for a stream of single numbers. */
+    /** {@return an empty accumulator of one feature, for a stream of single numbers} */
     public static RunningStats scalar() {
         return new RunningStats(1);
     }
 
-    /** Number of features. */
+    /** {@return number of features} */
     public int features() {
         return features;
     }
 
-    /** Number of values seen per feature. */
+    /** {@return number of values seen per feature} */
     public long count() {
         return count;
     }
@@ -77,6 +78,8 @@ public final class RunningStats {
     /**
      * Adds one value of a single-feature accumulator (Welford's update).
      *
+     * @param value the new value
+     * @return this accumulator
      * @throws IllegalStateException if this accumulator has more than one feature
      */
     public RunningStats add(double value) {
@@ -92,6 +95,8 @@ public final class RunningStats {
     /**
      * Adds one value per feature.
      *
+     * @param row one value per feature
+     * @return this accumulator
      * @throws IllegalArgumentException if {@code row.length != features()}
      */
     public RunningStats add(double[] row) {
@@ -119,6 +124,8 @@ public final class RunningStats {
      * Adds the rows of a {@code [N, K]} tensor, or the single row of a {@code [K]} tensor, of any dtype
      * ({@code K = features()}).
      *
+     * @param rows the rows to add
+     * @return this accumulator
      * @throws IllegalArgumentException naming the shape if it is neither {@code [K]} nor {@code [N, K]}
      */
     public RunningStats add(Tensor rows) {
@@ -148,6 +155,8 @@ public final class RunningStats {
      * Adds the pixels of an image per channel: a {@code [C, H, W]} or {@code [N, C, H, W]} tensor of any dtype,
      * {@code C = features()}. Every pixel of channel {@code c} is one value of feature {@code c}.
      *
+     * @param images one image or a batch of images
+     * @return this accumulator
      * @throws IllegalArgumentException naming the shape if it is not CHW or NCHW with {@code features()} channels
      */
     public RunningStats addChannels(Tensor images) {
@@ -227,6 +236,8 @@ public final class RunningStats {
     /**
      * Adds every value seen by {@code other} (Chan et al.'s parallel merge); {@code other} is unchanged.
      *
+     * @param other another accumulator with as many features
+     * @return this accumulator
      * @throws IllegalArgumentException if the numbers of features differ
      */
     public RunningStats merge(RunningStats other) {
@@ -244,12 +255,12 @@ public final class RunningStats {
         return this;
     }
 
-    /** An independent copy of this accumulator. */
+    /** {@return an independent copy of this accumulator} */
     public RunningStats copy() {
         return new RunningStats(features).merge(this);
     }
 
-    /** An immutable snapshot of the statistics so far; with no values, every statistic is {@code NaN}. */
+    /** {@return an immutable snapshot of the statistics so far; with no values, every statistic is {@code NaN}} */
     public Summary summary() {
         double[] mu = new double[features];
         double[] var = new double[features];

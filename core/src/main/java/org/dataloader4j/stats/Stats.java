@@ -34,16 +34,23 @@ public final class Stats {
     private Stats() {
     }
 
-    /** {@link #compute(Dataset, int, int)} with batches of 64 on the calling thread. */
+    /**
+     * {@return {@link #compute(Dataset, int, int)} with batches of 64 on the calling thread}
+     *
+     * @param dataset the dataset whose samples' first tensors are summarised
+     */
     public static ChannelStats compute(Dataset<?> dataset) {
         return compute(dataset, 64, 0);
     }
 
     /**
-     * Per-channel mean and population std of the first tensor of every sample of {@code dataset}, read in
-     * batches of {@code batchSize} by {@code numWorkers} worker threads (0: the calling thread). Random
-     * transforms in the dataset see the loader's seed 0 and epoch 0.
+     * {@return per-channel mean and population std of the first tensor of every sample of {@code dataset}, read in
+     * batches of {@code batchSize} by {@code numWorkers} worker threads (0: the calling thread)} Random transforms in
+     * the dataset see the loader's seed 0 and epoch 0.
      *
+     * @param dataset the dataset whose samples' first tensors are summarised
+     * @param batchSize samples per batch
+     * @param numWorkers worker threads (0: the calling thread)
      * @throws IllegalArgumentException if the dataset is empty, or a sample has no CHW image first, or images
      *                                  differ in their number of channels (naming the sample)
      */
@@ -54,13 +61,27 @@ public final class Stats {
     /**
      * As {@link #compute(Dataset, int, int)}, leaving out the samples that fail to load within {@code policy}'s
      * budget ({@link SampleErrorPolicy#skip}); each one left out is handed to {@code skipped}.
+     *
+     * @param dataset the dataset whose samples' first tensors are summarised
+     * @param batchSize samples per batch
+     * @param numWorkers worker threads (0: the calling thread)
+     * @param policy how many failing samples may be left out
+     * @param skipped receives each sample left out
+     * @return the mean and standard deviation of each channel
      */
     public static ChannelStats compute(Dataset<?> dataset, int batchSize, int numWorkers, SampleErrorPolicy policy,
                                        Consumer<SkippedSample> skipped) {
         return ChannelStats.of(channelStats(dataset, batchSize, numWorkers, policy, skipped).summary());
     }
 
-    /** As {@link #compute(Dataset, int, int)}, returning the merged accumulator itself. */
+    /**
+     * As {@link #compute(Dataset, int, int)}, returning the merged accumulator itself.
+     *
+     * @param dataset the dataset whose samples' first tensors are summarised
+     * @param batchSize samples per batch
+     * @param numWorkers worker threads (0: the calling thread)
+     * @return the accumulator of every channel's values
+     */
     public static RunningStats channelStats(Dataset<?> dataset, int batchSize, int numWorkers) {
         return channelStats(dataset, batchSize, numWorkers, SampleErrorPolicy.fail(), s -> { });
     }
@@ -98,8 +119,8 @@ public final class Stats {
     }
 
     /**
-     * Per-channel statistics of the first tensor of each batch ({@code [N, C, H, W]}, any dtype), as a
-     * {@code DataLoader} with the default collate delivers them; each batch is closed after use.
+     * {@return per-channel statistics of the first tensor of each batch ({@code [N, C, H, W]}, any dtype), as a {@code
+     * DataLoader} with the default collate delivers them; each batch is closed after use}
      *
      * <pre>{@code
      * try (DataLoader<Batch> loader = DataLoader.builder(images).batchSize(64).numWorkers(4).build()) {
@@ -107,6 +128,7 @@ public final class Stats {
      * }
      * }</pre>
      *
+     * @param batches the batches, such as a {@code DataLoader}'s epoch
      * @throws IllegalArgumentException if there is no batch, or a batch's first tensor is not NCHW
      */
     public static ChannelStats compute(Iterable<Batch> batches) {

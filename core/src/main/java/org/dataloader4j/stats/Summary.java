@@ -39,32 +39,47 @@ public record Summary(long count, double[] mean, double[] variance, double[] min
         max = max.clone();
     }
 
-    /** Number of features. */
+    /** {@return number of features} */
     public int features() {
         return mean.length;
     }
 
+    /**
+     * {@return the mean of each feature}
+     */
     @Override
     public double[] mean() {
         return mean.clone();
     }
 
+    /**
+     * {@return the population variance of each feature ({@code sum((x - mean)^2) / count})}
+     */
     @Override
     public double[] variance() {
         return variance.clone();
     }
 
+    /**
+     * {@return the smallest value of each feature}
+     */
     @Override
     public double[] min() {
         return min.clone();
     }
 
+    /**
+     * {@return the largest value of each feature}
+     */
     @Override
     public double[] max() {
         return max.clone();
     }
 
-    /** Bessel-corrected variance ({@code sum((x - mean)^2) / (count - 1)}); {@code NaN} for fewer than 2 values. */
+    /**
+     * {@return bessel-corrected variance ({@code sum((x - mean)^2) / (count - 1)}); {@code NaN} for fewer than 2
+     * values}
+     */
     public double[] sampleVariance() {
         double[] v = new double[variance.length];
         for (int i = 0; i < v.length; i++) {
@@ -73,12 +88,12 @@ public record Summary(long count, double[] mean, double[] variance, double[] min
         return v;
     }
 
-    /** Population standard deviation: the square root of {@link #variance()}. */
+    /** {@return population standard deviation: the square root of {@link #variance()}} */
     public double[] std() {
         return sqrt(variance);
     }
 
-    /** Sample standard deviation: the square root of {@link #sampleVariance()}. */
+    /** {@return sample standard deviation: the square root of {@link #sampleVariance()}} */
     public double[] sampleStd() {
         return sqrt(sampleVariance());
     }

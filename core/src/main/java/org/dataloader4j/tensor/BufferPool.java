@@ -57,7 +57,11 @@ public final class BufferPool implements TensorAllocator, AutoCloseable {
         this.locker = locker;
     }
 
-    /** Options of a pool. */
+    /**
+     * Options of a pool.
+     *
+     * @return a builder with the default options
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -150,27 +154,27 @@ public final class BufferPool implements TensorAllocator, AutoCloseable {
         OffHeapMemory.freed(bytes);
     }
 
-    /** Bytes of free memory the pool keeps for reuse. */
+    /** {@return bytes of free memory the pool keeps for reuse} */
     public synchronized long pooledBytes() {
         return pooledBytes;
     }
 
-    /** Bytes of the tensors handed out and not yet closed or recovered. */
+    /** {@return bytes of the tensors handed out and not yet closed or recovered} */
     public synchronized long lentBytes() {
         return lentBytes;
     }
 
-    /** Bytes that are page-locked right now (free or lent). */
+    /** {@return bytes that are page-locked right now (free or lent)} */
     public synchronized long lockedBytes() {
         return lockedBytes;
     }
 
-    /** True if pinning was asked for and the system has not refused it so far. */
+    /** {@return true if pinning was asked for and the system has not refused it so far} */
     public synchronized boolean isPinned() {
         return pinRequested && pinFailure == null;
     }
 
-    /** Why pinning was given up, if it was. */
+    /** {@return why pinning was given up, if it was} */
     public synchronized Optional<String> pinFailure() {
         return Optional.ofNullable(pinFailure);
     }
@@ -209,13 +213,23 @@ public final class BufferPool implements TensorAllocator, AutoCloseable {
         private Builder() {
         }
 
-        /** Page-lock the memory (default false). */
+        /**
+         * Page-lock the memory (default false).
+         *
+         * @param pinned page-lock the memory (default false)
+         * @return this builder
+         */
         public Builder pinned(boolean pinned) {
             this.pinned = pinned;
             return this;
         }
 
-        /** How many free buffers of one size are kept for reuse (default 16); more are freed. */
+        /**
+         * How many free buffers of one size are kept for reuse (default 16); more are freed.
+         *
+         * @param maxFreePerSize how many free buffers of one size are kept for reuse (default 16); more are freed
+         * @return this builder
+         */
         public Builder maxFreePerSize(int maxFreePerSize) {
             if (maxFreePerSize < 0) {
                 throw new IllegalArgumentException("maxFreePerSize should be non-negative, but got maxFreePerSize="
@@ -228,6 +242,9 @@ public final class BufferPool implements TensorAllocator, AutoCloseable {
         /**
          * The byte every handed-out tensor is filled with (default 0). Tests use a sentinel such as
          * {@code (byte) 0xA5} to prove that whatever fills a batch overwrites all of it.
+         *
+         * @param fill the byte every handed-out tensor is filled with (default 0)
+         * @return this builder
          */
         public Builder fill(byte fill) {
             this.fill = fill;
@@ -239,7 +256,7 @@ public final class BufferPool implements TensorAllocator, AutoCloseable {
             return this;
         }
 
-        /** The pool. */
+        /** {@return the pool} */
         public BufferPool build() {
             return new BufferPool(this, locker != null ? locker : pinned ? PageLocker.system() : null);
         }

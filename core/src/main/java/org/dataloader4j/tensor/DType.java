@@ -37,17 +37,17 @@ public enum DType {
         this.floatingPoint = floatingPoint;
     }
 
-    /** Bytes per element. */
+    /** {@return bytes per element} */
     public int byteSize() {
         return byteSize;
     }
 
-    /** The memory layout of one element (native byte order, no alignment requirement). */
+    /** {@return the memory layout of one element (native byte order, no alignment requirement)} */
     public ValueLayout layout() {
         return layout;
     }
 
-    /** True for {@link #FLOAT32} and {@link #FLOAT64}. */
+    /** {@return true for {@link #FLOAT32} and {@link #FLOAT64}} */
     public boolean isFloatingPoint() {
         return floatingPoint;
     }

@@ -24,12 +24,12 @@ public final class OffHeapMemory {
     private OffHeapMemory() {
     }
 
-    /** Bytes of owning tensors that are neither closed nor collected. */
+    /** {@return bytes of owning tensors that are neither closed nor collected} */
     public static long liveBytes() {
         return LIVE.get();
     }
 
-    /** The largest value {@link #liveBytes()} has had since the JVM started. */
+    /** {@return the largest value {@link #liveBytes()} has had since the JVM started} */
     public static long peakBytes() {
         return PEAK.get();
     }

@@ -32,17 +32,25 @@ public final class Shape {
         this.numel = n;
     }
 
-    /** A shape with the given dimension sizes (copied). */
+    /**
+     * {@return a shape with the given dimension sizes (copied)}
+     *
+     * @param dims the size of each dimension, outermost first
+     */
     public static Shape of(long... dims) {
         return dims.length == 0 ? SCALAR : new Shape(dims.clone());
     }
 
-    /** Number of dimensions. */
+    /** {@return number of dimensions} */
     public int rank() {
         return dims.length;
     }
 
-    /** Size of dimension {@code d} (0 = outermost). */
+    /**
+     * {@return size of dimension {@code d} (0 = outermost)}
+     *
+     * @param d the dimension, 0 = outermost
+     */
     public long dim(int d) {
         if (d < 0 || d >= dims.length) {
             throw new IndexOutOfBoundsException("dimension " + d + " does not exist in shape " + this);
@@ -50,17 +58,21 @@ public final class Shape {
         return dims[d];
     }
 
-    /** A copy of the dimension sizes. */
+    /** {@return a copy of the dimension sizes} */
     public long[] toArray() {
         return dims.clone();
     }
 
-    /** Number of elements: the product of all dimensions (1 for a scalar). */
+    /** {@return number of elements: the product of all dimensions (1 for a scalar)} */
     public long numel() {
         return numel;
     }
 
-    /** This shape with a new outermost dimension of size {@code n}, e.g. the shape of a batch. */
+    /**
+     * {@return this shape with a new outermost dimension of size {@code n}, e.g} the shape of a batch.
+     *
+     * @param n the size of the new outermost dimension
+     */
     public Shape prepend(long n) {
         long[] d = new long[dims.length + 1];
         d[0] = n;
@@ -68,7 +80,7 @@ public final class Shape {
         return new Shape(d);
     }
 
-    /** This shape without its outermost dimension, e.g. the shape of one sample of a batch. */
+    /** {@return this shape without its outermost dimension, e.g} the shape of one sample of a batch. */
     public Shape dropFirst() {
         if (dims.length == 0) {
             throw new IllegalStateException("a scalar shape has no first dimension to drop");
@@ -76,7 +88,11 @@ public final class Shape {
         return Shape.of(Arrays.copyOfRange(dims, 1, dims.length));
     }
 
-    /** This shape with its outermost dimension replaced by {@code n}. */
+    /**
+     * {@return this shape with its outermost dimension replaced by {@code n}}
+     *
+     * @param n the new outermost size
+     */
     public Shape withFirst(long n) {
         if (dims.length == 0) {
             throw new IllegalStateException("a scalar shape has no first dimension to replace");
@@ -86,7 +102,11 @@ public final class Shape {
         return new Shape(d);
     }
 
-    /** Row-major stride, in elements, of dimension {@code d}: the product of the sizes after it. */
+    /**
+     * {@return row-major stride, in elements, of dimension {@code d}: the product of the sizes after it}
+     *
+     * @param d the dimension, 0 = outermost
+     */
     public long stride(int d) {
         long s = 1;
         for (int i = dims.length - 1; i > d; i--) {

@@ -54,7 +54,12 @@ public final class Tensor implements AutoCloseable {
 
     // ------------------------------------------------------------------ creation
 
-    /** A new tensor of zeros that owns its memory. */
+    /**
+     * {@return a new tensor of zeros that owns its memory}
+     *
+     * @param dtype the element type
+     * @param shape the shape
+     */
     public static Tensor zeros(DType dtype, Shape shape) {
         long bytes = Math.multiplyExact(shape.numel(), (long) dtype.byteSize());
         Storage storage = Storage.allocate(bytes);
@@ -62,14 +67,17 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * A tensor of the given dtype and shape whose contents are unspecified (PyTorch's {@code torch.empty}): for
-     * code that writes every element, which saves filling the memory first. Owned like {@link #zeros}.
+     * {@return a tensor of the given dtype and shape whose contents are unspecified (PyTorch's {@code torch.empty}):
+     * for code that writes every element, which saves filling the memory first} Owned like {@link #zeros}.
      *
      * <pre>{@code
      * try (Tensor out = Tensor.empty(DType.UINT8, Shape.of(224, 224, 3))) {
      *     decodeInto(out.data());   // writes every byte
      * }
      * }</pre>
+     *
+     * @param dtype the element type
+     * @param shape the shape
      */
     public static Tensor empty(DType dtype, Shape shape) {
         long bytes = Math.multiplyExact(shape.numel(), (long) dtype.byteSize());
@@ -83,14 +91,23 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(dtype, shape, storage.segment(), storage, storage);
     }
 
-    /** A new tensor of zeros with the given dimensions that owns its memory. */
+    /**
+     * {@return a new tensor of zeros with the given dimensions that owns its memory}
+     *
+     * @param dtype the element type
+     * @param dims the shape
+     */
     public static Tensor zeros(DType dtype, long... dims) {
         return zeros(dtype, Shape.of(dims));
     }
 
     /**
-     * A tensor of zeros allocated in {@code arena}: the arena owns the memory, so {@link #close()}
-     * on this tensor does nothing and the memory lives until the arena is closed.
+     * {@return a tensor of zeros allocated in {@code arena}: the arena owns the memory, so {@link #close()} on this
+     * tensor does nothing and the memory lives until the arena is closed}
+     *
+     * @param arena the arena that owns the memory
+     * @param dtype the element type
+     * @param dims the shape
      */
     public static Tensor allocate(Arena arena, DType dtype, long... dims) {
         Shape shape = Shape.of(dims);
@@ -99,9 +116,12 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * A tensor over existing memory, without copying. The caller keeps ownership of the segment;
-     * closing the tensor does nothing.
+     * {@return a tensor over existing memory, without copying} The caller keeps ownership of the segment; closing the
+     * tensor does nothing.
      *
+     * @param segment the memory, at least as large as the shape needs
+     * @param dtype the element type
+     * @param dims the shape
      * @throws IllegalArgumentException if the segment's size is not {@code numel × dtype size}
      */
     public static Tensor wrap(MemorySegment segment, DType dtype, long... dims) {
@@ -115,37 +135,72 @@ public final class Tensor implements AutoCloseable {
         return new Tensor(dtype, shape, segment, null, null);
     }
 
-    /** A FLOAT32 tensor holding a copy of {@code values}; without {@code dims} it is one-dimensional. */
+    /**
+     * {@return a FLOAT32 tensor holding a copy of {@code values}; without {@code dims} it is one-dimensional}
+     *
+     * @param values the elements in row-major order
+     * @param dims the shape; one-dimensional when omitted
+     */
     public static Tensor of(float[] values, long... dims) {
         return fromArray(MemorySegment.ofArray(values), values.length, DType.FLOAT32, dims);
     }
 
-    /** A FLOAT64 tensor holding a copy of {@code values}. */
+    /**
+     * {@return a FLOAT64 tensor holding a copy of {@code values}}
+     *
+     * @param values the elements in row-major order
+     * @param dims the shape; one-dimensional when omitted
+     */
     public static Tensor of(double[] values, long... dims) {
         return fromArray(MemorySegment.ofArray(values), values.length, DType.FLOAT64, dims);
     }
 
-    /** An INT64 tensor holding a copy of {@code values}. */
+    /**
+     * {@return an INT64 tensor holding a copy of {@code values}}
+     *
+     * @param values the elements in row-major order
+     * @param dims the shape; one-dimensional when omitted
+     */
     public static Tensor of(long[] values, long... dims) {
         return fromArray(MemorySegment.ofArray(values), values.length, DType.INT64, dims);
     }
 
-    /** An INT32 tensor holding a copy of {@code values}. */
+    /**
+     * {@return an INT32 tensor holding a copy of {@code values}}
+     *
+     * @param values the elements in row-major order
+     * @param dims the shape; one-dimensional when omitted
+     */
     public static Tensor of(int[] values, long... dims) {
         return fromArray(MemorySegment.ofArray(values), values.length, DType.INT32, dims);
     }
 
-    /** An INT16 tensor holding a copy of {@code values}. */
+    /**
+     * {@return an INT16 tensor holding a copy of {@code values}}
+     *
+     * @param values the elements in row-major order
+     * @param dims the shape; one-dimensional when omitted
+     */
     public static Tensor of(short[] values, long... dims) {
         return fromArray(MemorySegment.ofArray(values), values.length, DType.INT16, dims);
     }
 
-    /** A UINT8 tensor holding a copy of {@code values}; each byte is read as unsigned (0..255). */
+    /**
+     * {@return a UINT8 tensor holding a copy of {@code values}; each byte is read as unsigned (0..255)}
+     *
+     * @param values the elements in row-major order
+     * @param dims the shape; one-dimensional when omitted
+     */
     public static Tensor of(byte[] values, long... dims) {
         return fromArray(MemorySegment.ofArray(values), values.length, DType.UINT8, dims);
     }
 
-    /** A BOOL tensor holding a copy of {@code values}. */
+    /**
+     * {@return a BOOL tensor holding a copy of {@code values}}
+     *
+     * @param values the elements in row-major order
+     * @param dims the shape; one-dimensional when omitted
+     */
     public static Tensor of(boolean[] values, long... dims) {
         byte[] bytes = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -154,7 +209,12 @@ public final class Tensor implements AutoCloseable {
         return fromArray(MemorySegment.ofArray(bytes), values.length, DType.BOOL, dims);
     }
 
-    /** A rank-0 tensor holding one value of the given dtype (converted as {@link #setDouble} does). */
+    /**
+     * {@return a rank-0 tensor holding one value of the given dtype (converted as {@link #setDouble} does)}
+     *
+     * @param dtype the element type
+     * @param value the value
+     */
     public static Tensor scalar(DType dtype, double value) {
         Tensor t = zeros(dtype, Shape.of());
         t.setDouble(value);
@@ -176,6 +236,8 @@ public final class Tensor implements AutoCloseable {
      * Stacks tensors of equal dtype and shape along a new first dimension into a new owning tensor,
      * like {@code torch.stack(tensors, 0)}.
      *
+     * @param tensors tensors of equal dtype and shape, at least one
+     * @return a new tensor of shape {@code [tensors.size(), ...]}
      * @throws IllegalArgumentException naming both positions, shapes and dtypes when they differ
      */
     public static Tensor stack(List<Tensor> tensors) {
@@ -198,52 +260,59 @@ public final class Tensor implements AutoCloseable {
         return out;
     }
 
-    /** Stacks tensors along a new first dimension; see {@link #stack(List)}. */
+    /**
+     * Stacks tensors along a new first dimension; see {@link #stack(List)}.
+     *
+     * @param tensors tensors of equal dtype and shape, at least one
+     * @return a new tensor of shape {@code [tensors.length, ...]}
+     */
     public static Tensor stack(Tensor... tensors) {
         return stack(Arrays.asList(tensors));
     }
 
     // ------------------------------------------------------------------ metadata
 
-    /** The element type. */
+    /** {@return the element type} */
     public DType dtype() {
         return dtype;
     }
 
-    /** The shape. */
+    /** {@return the shape} */
     public Shape shape() {
         return shape;
     }
 
-    /** Number of dimensions. */
+    /** {@return number of dimensions} */
     public int rank() {
         return shape.rank();
     }
 
-    /** Number of elements. */
+    /** {@return number of elements} */
     public long numel() {
         return shape.numel();
     }
 
-    /** Bytes of data: {@code numel × dtype.byteSize()}. */
+    /** {@return bytes of data: {@code numel × dtype.byteSize()}} */
     public long byteSize() {
         return data.byteSize();
     }
 
-    /** True if closing this tensor frees its memory (it was made by this class, and is not a view). */
+    /** {@return true if closing this tensor frees its memory (it was made by this class, and is not a view)} */
     public boolean ownsMemory() {
         return owned != null;
     }
 
     /**
-     * True if this tensor and {@code other} are views of the same memory (one is a view of the other, or both of a
-     * third): closing the owner then invalidates both. Tensors over memory they do not track (an arena's, a
+     * {@return true if this tensor and {@code other} are views of the same memory (one is a view of the other, or both
+     * of a third): closing the owner then invalidates both} Tensors over memory they do not track (an arena's, a
      * borrowed segment) share memory only when their segments overlap.
      *
      * <pre>{@code
      * Tensor flat = image.reshape(-1);
      * assert flat.sharesMemoryWith(image);
      * }</pre>
+     *
+     * @param other another tensor
      */
     public boolean sharesMemoryWith(Tensor other) {
         Objects.requireNonNull(other, "other");
@@ -257,17 +326,17 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * The memory of exactly this tensor's elements, row-major, native byte order; writes through it
-     * change the tensor. Keep the tensor reachable while using the segment: a tensor that becomes
-     * unreachable may be freed, after which the segment throws {@link IllegalStateException}.
+     * {@return the memory of exactly this tensor's elements, row-major, native byte order; writes through it change the
+     * tensor} Keep the tensor reachable while using the segment: a tensor that becomes unreachable may be freed, after
+     * which the segment throws {@link IllegalStateException}.
      */
     public MemorySegment data() {
         return mem();
     }
 
     /**
-     * True once this tensor, or the tensor it is a view of, was closed (or its arena was); its data can
-     * then no longer be used.
+     * {@return true once this tensor, or the tensor it is a view of, was closed (or its arena was); its data can then
+     * no longer be used}
      */
     public boolean isClosed() {
         return (storage != null && storage.isClosed()) || !data.scope().isAlive();
@@ -284,7 +353,12 @@ public final class Tensor implements AutoCloseable {
 
     // ------------------------------------------------------------------ views
 
-    /** A view of rows {@code [start, end)} along the first dimension, without copying. */
+    /**
+     * {@return a view of rows {@code [start, end)} along the first dimension, without copying}
+     *
+     * @param start the first row
+     * @param end the row after the last
+     */
     public Tensor slice(long start, long end) {
         requireRank(1, "slice");
         long rows = shape.dim(0);
@@ -296,7 +370,11 @@ public final class Tensor implements AutoCloseable {
         return view(shape.withFirst(end - start), mem().asSlice(start * rowBytes, (end - start) * rowBytes));
     }
 
-    /** A view of row {@code index} along the first dimension (one rank less), without copying. */
+    /**
+     * {@return a view of row {@code index} along the first dimension (one rank less), without copying}
+     *
+     * @param index the row, in {@code [0, shape().dim(0))}
+     */
     public Tensor select(long index) {
         requireRank(1, "select");
         long rows = shape.dim(0);
@@ -309,8 +387,10 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * A view with a different shape and the same elements in the same order; one dimension may be
-     * {@code -1} and is then inferred.
+     * {@return a view with a different shape and the same elements in the same order; one dimension may be {@code -1}
+     * and is then inferred}
+     *
+     * @param dims the new shape, with at most one {@code -1}
      */
     public Tensor reshape(long... dims) {
         long[] d = dims.clone();
@@ -361,14 +441,18 @@ public final class Tensor implements AutoCloseable {
 
     // ------------------------------------------------------------------ copies
 
-    /** A new owning tensor with the same dtype, shape and values. */
+    /** {@return a new owning tensor with the same dtype, shape and values} */
     public Tensor copy() {
         Tensor out = zeros(dtype, shape);
         MemorySegment.copy(mem(), 0, out.mem(), 0, byteSize());
         return out;
     }
 
-    /** Copies the values of {@code source}, which must have the same dtype and number of elements, into this tensor. */
+    /**
+     * Copies the values of {@code source}, which must have the same dtype and number of elements, into this tensor.
+     *
+     * @param source the tensor to copy from
+     */
     public void copyFrom(Tensor source) {
         if (source.dtype != dtype || source.numel() != numel()) {
             throw new IllegalArgumentException("cannot copy " + source.dtype + " " + source.shape + " into "
@@ -377,7 +461,11 @@ public final class Tensor implements AutoCloseable {
         MemorySegment.copy(source.mem(), 0, mem(), 0, byteSize());
     }
 
-    /** True if {@code other} has the same dtype, shape and bytes (bitwise; NaNs with equal bits are equal). */
+    /**
+     * {@return true if {@code other} has the same dtype, shape and bytes (bitwise; NaNs with equal bits are equal)}
+     *
+     * @param other the tensor to compare with
+     */
     public boolean contentEquals(Tensor other) {
         return other != null && dtype == other.dtype && shape.equals(other.shape)
                 && mem().mismatch(other.mem()) == -1;
@@ -410,19 +498,32 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    /** The FLOAT32 element at {@code index}. */
+    /**
+     * {@return the FLOAT32 element at {@code index}}
+     *
+     * @param index one index per dimension
+     */
     public float getFloat(long... index) {
         requireDType(DType.FLOAT32, "getFloat");
         return mem().get(ValueLayout.JAVA_FLOAT_UNALIGNED, offset(index));
     }
 
-    /** Sets the FLOAT32 element at {@code index}. */
+    /**
+     * Sets the FLOAT32 element at {@code index}.
+     *
+     * @param value the new value
+     * @param index one index per dimension
+     */
     public void setFloat(float value, long... index) {
         requireDType(DType.FLOAT32, "setFloat");
         mem().set(ValueLayout.JAVA_FLOAT_UNALIGNED, offset(index), value);
     }
 
-    /** The element at {@code index} as a double, for every dtype (UINT8 reads 0..255, BOOL 0 or 1). */
+    /**
+     * {@return the element at {@code index} as a double, for every dtype (UINT8 reads 0..255, BOOL 0 or 1)}
+     *
+     * @param index one index per dimension
+     */
     public double getDouble(long... index) {
         long at = offset(index);
         return switch (dtype) {
@@ -435,6 +536,9 @@ public final class Tensor implements AutoCloseable {
     /**
      * Sets the element at {@code index}, converting like a Java cast to the dtype (integers truncate
      * toward zero and wrap; BOOL stores {@code value != 0}).
+     *
+     * @param value the new value
+     * @param index one index per dimension
      */
     public void setDouble(double value, long... index) {
         long at = offset(index);
@@ -446,7 +550,11 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    /** The element at {@code index} of an integer or BOOL tensor as a long (UINT8 reads 0..255). */
+    /**
+     * {@return the element at {@code index} of an integer or BOOL tensor as a long (UINT8 reads 0..255)}
+     *
+     * @param index one index per dimension
+     */
     public long getLong(long... index) {
         if (dtype.isFloatingPoint()) {
             throw new IllegalStateException("getLong needs an integer or BOOL tensor, but this one is " + dtype + " "
@@ -455,7 +563,12 @@ public final class Tensor implements AutoCloseable {
         return readInteger(offset(index));
     }
 
-    /** Sets the element at {@code index} of an integer or BOOL tensor (narrowing like a Java cast). */
+    /**
+     * Sets the element at {@code index} of an integer or BOOL tensor (narrowing like a Java cast).
+     *
+     * @param value the new value
+     * @param index one index per dimension
+     */
     public void setLong(long value, long... index) {
         if (dtype.isFloatingPoint()) {
             throw new IllegalStateException("setLong needs an integer or BOOL tensor, but this one is " + dtype + " "
@@ -469,13 +582,22 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    /** The BOOL element at {@code index}. */
+    /**
+     * {@return the BOOL element at {@code index}}
+     *
+     * @param index one index per dimension
+     */
     public boolean getBoolean(long... index) {
         requireDType(DType.BOOL, "getBoolean");
         return mem().get(ValueLayout.JAVA_BYTE, offset(index)) != 0;
     }
 
-    /** Sets the BOOL element at {@code index}. */
+    /**
+     * Sets the BOOL element at {@code index}.
+     *
+     * @param value the new value
+     * @param index one index per dimension
+     */
     public void setBoolean(boolean value, long... index) {
         requireDType(DType.BOOL, "setBoolean");
         mem().set(ValueLayout.JAVA_BYTE, offset(index), (byte) (value ? 1 : 0));
@@ -503,37 +625,39 @@ public final class Tensor implements AutoCloseable {
 
     // ------------------------------------------------------------------ back to arrays
 
-    /** The elements of a FLOAT32 tensor, row-major. */
+    /** {@return the elements of a FLOAT32 tensor, row-major} */
     public float[] toFloatArray() {
         requireDType(DType.FLOAT32, "toFloatArray");
         return mem().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED);
     }
 
-    /** The elements of a FLOAT64 tensor, row-major. */
+    /** {@return the elements of a FLOAT64 tensor, row-major} */
     public double[] toDoubleArray() {
         requireDType(DType.FLOAT64, "toDoubleArray");
         return mem().toArray(ValueLayout.JAVA_DOUBLE_UNALIGNED);
     }
 
-    /** The elements of an INT64 tensor, row-major. */
+    /** {@return the elements of an INT64 tensor, row-major} */
     public long[] toLongArray() {
         requireDType(DType.INT64, "toLongArray");
         return mem().toArray(ValueLayout.JAVA_LONG_UNALIGNED);
     }
 
-    /** The elements of an INT32 tensor, row-major. */
+    /** {@return the elements of an INT32 tensor, row-major} */
     public int[] toIntArray() {
         requireDType(DType.INT32, "toIntArray");
         return mem().toArray(ValueLayout.JAVA_INT_UNALIGNED);
     }
 
-    /** The elements of an INT16 tensor, row-major. */
+    /** {@return the elements of an INT16 tensor, row-major} */
     public short[] toShortArray() {
         requireDType(DType.INT16, "toShortArray");
         return mem().toArray(ValueLayout.JAVA_SHORT_UNALIGNED);
     }
 
-    /** The raw bytes of a UINT8 or BOOL tensor, row-major (UINT8 values above 127 read as negative Java bytes). */
+    /**
+     * {@return the raw bytes of a UINT8 or BOOL tensor, row-major (UINT8 values above 127 read as negative Java bytes)}
+     */
     public byte[] toByteArray() {
         if (dtype != DType.UINT8 && dtype != DType.BOOL) {
             throw new IllegalStateException("toByteArray needs a UINT8 or BOOL tensor, but this one is " + dtype + " "
@@ -542,13 +666,13 @@ public final class Tensor implements AutoCloseable {
         return mem().toArray(ValueLayout.JAVA_BYTE);
     }
 
-    /** The raw bytes of any tensor, row-major, native byte order: a bitwise fingerprint of its content. */
+    /** {@return the raw bytes of any tensor, row-major, native byte order: a bitwise fingerprint of its content} */
     public byte[] toBytes() {
         checkArrayLength("toBytes", byteSize());
         return mem().toArray(ValueLayout.JAVA_BYTE);
     }
 
-    /** The elements of a BOOL tensor, row-major. */
+    /** {@return the elements of a BOOL tensor, row-major} */
     public boolean[] toBooleanArray() {
         requireDType(DType.BOOL, "toBooleanArray");
         byte[] bytes = mem().toArray(ValueLayout.JAVA_BYTE);
@@ -560,8 +684,8 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
-     * Every element as a double, row-major, whatever the dtype; for tensors of at most
-     * {@code Integer.MAX_VALUE - 8} elements.
+     * {@return every element as a double, row-major, whatever the dtype; for tensors of at most {@code
+     * Integer.MAX_VALUE - 8} elements}
      */
     public double[] toDoubles() {
         checkArrayLength("toDoubles", numel());

@@ -43,9 +43,11 @@ public final class DjlBatches {
     }
 
     /**
-     * The tensors of {@code batch}, in structure order, as NDArrays of {@code manager}. They share the batch's
+     * {@return the tensors of {@code batch}, in structure order, as NDArrays of {@code manager}} They share the batch's
      * memory where {@link DjlTensors#canShare} allows: close them (or their manager) before the batch.
      *
+     * @param batch the batch to convert
+     * @param manager the manager of the NDArrays
      * @throws IllegalArgumentException if a leaf of the batch is not a tensor, naming its place and type
      * @throws IllegalStateException    if the batch is closed
      */
@@ -58,9 +60,11 @@ public final class DjlBatches {
     }
 
     /**
-     * The tensors of a structure made of tensors, lists, maps and records (for example a {@link Batch#content()}
-     * or one element of it), flattened as the class comment says.
+     * {@return the tensors of a structure made of tensors, lists, maps and records (for example a {@link
+     * Batch#content()} or one element of it), flattened as the class comment says}
      *
+     * @param content a structure of tensors, lists, maps and records
+     * @param manager the manager of the NDArrays
      * @throws IllegalArgumentException if a leaf is not a tensor, naming its place and type
      */
     public static NDList toNDList(Object content, NDManager manager) {
@@ -76,7 +80,12 @@ public final class DjlBatches {
         return out;
     }
 
-    /** The given tensors, in order, as NDArrays of {@code manager} (shared where possible, unnamed). */
+    /**
+     * {@return the given tensors, in order, as NDArrays of {@code manager} (shared where possible, unnamed)}
+     *
+     * @param manager the manager of the NDArrays
+     * @param tensors the tensors to convert
+     */
     public static NDList toNDList(NDManager manager, Tensor... tensors) {
         Objects.requireNonNull(manager, "manager");
         NDList out = new NDList(tensors.length);

@@ -58,8 +58,10 @@ public final class DjlTensors {
     }
 
     /**
-     * DJL's data type for {@code dtype}: FLOAT32, FLOAT64, INT64, INT32, INT16, UINT8 map to the types of the same
-     * name, BOOL to {@link DataType#BOOLEAN}. Every one has the same size and bytes on both sides.
+     * {@return DJL's data type for {@code dtype}: FLOAT32, FLOAT64, INT64, INT32, INT16, UINT8 map to the types of the
+     * same name, BOOL to {@link DataType#BOOLEAN}} Every one has the same size and bytes on both sides.
+     *
+     * @param dtype our dtype
      */
     public static DataType dataType(DType dtype) {
         Objects.requireNonNull(dtype, "dtype");
@@ -75,8 +77,9 @@ public final class DjlTensors {
     }
 
     /**
-     * Our dtype for DJL's {@code dataType}, the inverse of {@link #dataType(DType)}.
+     * {@return our dtype for DJL's {@code dataType}, the inverse of {@link #dataType(DType)}}
      *
+     * @param dataType DJL's data type
      * @throws IllegalArgumentException for a DJL type we have no dtype for (INT8, FLOAT16, BFLOAT16, UINT16/32/64,
      *                                  COMPLEX64, STRING, UNKNOWN), naming it and the types we support
      */
@@ -95,16 +98,22 @@ public final class DjlTensors {
         };
     }
 
-    /** DJL's shape for {@code tensor}'s shape (a rank-0 tensor becomes the scalar shape {@code ()}). */
+    /**
+     * {@return DJL's shape for {@code tensor}'s shape (a rank-0 tensor becomes the scalar shape {@code ()})}
+     *
+     * @param tensor the tensor
+     */
     public static Shape shape(Tensor tensor) {
         return new Shape(tensor.shape().toArray());
     }
 
     /**
-     * True if {@link #toNDArray} offers {@code tensor}'s memory to {@code manager}'s engine without copying:
-     * the memory is off-heap and writable, the manager's device is the CPU, and the dtype needs no widening
-     * ({@link #targetType}). With DJL's PyTorch
-     * engine the NDArray then shares the memory.
+     * {@return true if {@link #toNDArray} offers {@code tensor}'s memory to {@code manager}'s engine without copying:
+     * the memory is off-heap and writable, the manager's device is the CPU, and the dtype needs no widening ({@link
+     * #targetType})} With DJL's PyTorch engine the NDArray then shares the memory.
+     *
+     * @param tensor the tensor to convert
+     * @param manager the manager of the NDArray
      */
     public static boolean canShare(Tensor tensor, NDManager manager) {
         return whyCopy(tensor, manager) == null;
@@ -129,10 +138,12 @@ public final class DjlTensors {
     }
 
     /**
-     * {@code tensor} as an NDArray of {@code manager}, with the matching type ({@link #targetType}), shape and
-     * values; attached to {@code manager}, so closing the manager closes it. Shares the tensor's memory when
-     * {@link #canShare} says so (see the class comment for the lifetime this imposes), and copies otherwise.
+     * {@return {@code tensor} as an NDArray of {@code manager}, with the matching type ({@link #targetType}), shape and
+     * values; attached to {@code manager}, so closing the manager closes it} Shares the tensor's memory when {@link
+     * #canShare} says so (see the class comment for the lifetime this imposes), and copies otherwise.
      *
+     * @param tensor the tensor to convert
+     * @param manager the manager of the NDArray
      * @throws IllegalArgumentException if the tensor holds 2 GiB or more (the limit of a Java buffer and of
      *                                  DJL's {@code NDManager.create}), naming its shape
      * @throws IllegalStateException    if the tensor is closed
@@ -172,9 +183,12 @@ public final class DjlTensors {
     }
 
     /**
-     * The data type {@link #toNDArray} gives {@code dtype} on {@code manager}'s engine: {@link #dataType(DType)},
-     * except that INT16 becomes INT32 on the PyTorch engine, whose native code (DJL 0.36) aborts the whole JVM on
-     * an int16 tensor.
+     * {@return the data type {@link #toNDArray} gives {@code dtype} on {@code manager}'s engine: {@link
+     * #dataType(DType)}, except that INT16 becomes INT32 on the PyTorch engine, whose native code (DJL 0.36) aborts the
+     * whole JVM on an int16 tensor}
+     *
+     * @param dtype our dtype
+     * @param manager the manager whose engine receives the tensor
      */
     public static DataType targetType(DType dtype, NDManager manager) {
         return dtype == DType.INT16 && isPyTorch(manager) ? DataType.INT32 : dataType(dtype);
@@ -185,10 +199,11 @@ public final class DjlTensors {
     }
 
     /**
-     * A new tensor that owns a copy of {@code array}'s values, with the matching dtype ({@link #dtype(DataType)})
-     * and shape. The copy is made once, straight from the NDArray's memory when the engine exposes it (PyTorch
-     * does for a contiguous CPU array); an array on another device is first brought to the CPU.
+     * {@return a new tensor that owns a copy of {@code array}'s values, with the matching dtype ({@link
+     * #dtype(DataType)}) and shape} The copy is made once, straight from the NDArray's memory when the engine exposes
+     * it (PyTorch does for a contiguous CPU array); an array on another device is first brought to the CPU.
      *
+     * @param array the NDArray to copy
      * @throws IllegalArgumentException if the NDArray's type has no dtype here, or it is sparse
      */
     public static Tensor toTensor(NDArray array) {

@@ -67,17 +67,22 @@ public final class LoaderDataset implements Dataset {
         this.nextEpoch = new AtomicLong(builder.firstEpoch);
     }
 
-    /** A builder for a dataset over {@code loader}, which must use the default collate (or another giving {@link Batch}es). */
+    /**
+     * {@return a builder for a dataset over {@code loader}, which must use the default collate (or another giving
+     * {@link Batch}es)}
+     *
+     * @param loader the loader whose batches the dataset delivers
+     */
     public static Builder builder(DataLoader<Batch> loader) {
         return new Builder(Objects.requireNonNull(loader, "loader"));
     }
 
-    /** The loader behind this dataset. */
+    /** {@return the loader behind this dataset} */
     public DataLoader<Batch> loader() {
         return loader;
     }
 
-    /** The epoch that the next iteration over {@link #getData(NDManager)} will deliver. */
+    /** {@return the epoch that the next iteration over {@link #getData(NDManager)} will deliver} */
     public long nextEpoch() {
         return nextEpoch.get();
     }
@@ -98,7 +103,12 @@ public final class LoaderDataset implements Dataset {
         return getData(manager);
     }
 
-    /** The batches of epoch {@code epoch}, each time it is iterated; does not change {@link #nextEpoch()}. */
+    /**
+     * {@return the batches of epoch {@code epoch}, each time it is iterated; does not change {@link #nextEpoch()}}
+     *
+     * @param manager the manager of the batches' NDArrays
+     * @param epoch the epoch to deliver
+     */
     public Iterable<ai.djl.training.dataset.Batch> getData(NDManager manager, long epoch) {
         Objects.requireNonNull(manager, "manager");
         Preconditions.checkNonNegative("epoch", epoch);
@@ -270,44 +280,73 @@ public final class LoaderDataset implements Dataset {
             this.loader = loader;
         }
 
-        /** The data are these elements of a list batch, in this order (each flattened as {@link DjlBatches} does). */
+        /**
+         * The data are these elements of a list batch, in this order (each flattened as {@link DjlBatches} does).
+         *
+         * @param positions the positions of the data in a list batch
+         * @return this builder
+         */
         public Builder data(int... positions) {
             this.data = new Positions(checkPositions(positions, "data"));
             return this;
         }
 
-        /** The data are these elements of a map or record batch, by key or component name, in this order. */
+        /**
+         * The data are these elements of a map or record batch, by key or component name, in this order.
+         *
+         * @param names the keys or component names of the data in a map or record batch
+         * @return this builder
+         */
         public Builder data(String... names) {
             this.data = new Names(checkNames(names, "data"));
             return this;
         }
 
-        /** The labels are these elements of a list batch. */
+        /**
+         * The labels are these elements of a list batch.
+         *
+         * @param positions the positions of the labels in a list batch
+         * @return this builder
+         */
         public Builder labels(int... positions) {
             this.labels = new Positions(checkPositions(positions, "labels"));
             return this;
         }
 
-        /** The labels are these elements of a map or record batch. */
+        /**
+         * The labels are these elements of a map or record batch.
+         *
+         * @param names the keys or component names of the labels in a map or record batch
+         * @return this builder
+         */
         public Builder labels(String... names) {
             this.labels = new Names(checkNames(names, "labels"));
             return this;
         }
 
-        /** No labels: DJL batches get an empty label list (for unsupervised training or inference). */
+        /**
+         * No labels: DJL batches get an empty label list (for unsupervised training or inference).
+         *
+         * @return this builder
+         */
         public Builder noLabels() {
             this.labels = new Positions(new int[0]);
             return this;
         }
 
-        /** The epoch the first iteration delivers (default 0), for example to continue a run. */
+        /**
+         * The epoch the first iteration delivers (default 0), for example to continue a run.
+         *
+         * @param epoch the epoch the first iteration delivers (default 0), for example to continue a run
+         * @return this builder
+         */
         public Builder firstEpoch(long epoch) {
             Preconditions.checkNonNegative("firstEpoch", epoch);
             this.firstEpoch = epoch;
             return this;
         }
 
-        /** The dataset. */
+        /** {@return the dataset} */
         public LoaderDataset build() {
             return new LoaderDataset(this);
         }

@@ -26,7 +26,7 @@ public final class Checksums {
     public record Digest(long bytes, String sha256) {
     }
 
-    /** A fresh SHA-256 digest (every JDK has one). */
+    /** {@return a fresh SHA-256 digest (every JDK has one)} */
     public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -35,12 +35,22 @@ public final class Checksums {
         }
     }
 
-    /** Lower-case hex of a digest. */
+    /**
+     * {@return lower-case hex of a digest}
+     *
+     * @param digest the digest's bytes
+     */
     public static String hex(byte[] digest) {
         return HexFormat.of().formatHex(digest);
     }
 
-    /** Reads {@code in} to its end (without closing it): its length and SHA-256. */
+    /**
+     * Reads {@code in} to its end (without closing it): its length and SHA-256.
+     *
+     * @param in the stream to read
+     * @return the number of bytes read and their SHA-256
+     * @throws IOException if reading fails
+     */
     public static Digest sha256(InputStream in) throws IOException {
         MessageDigest md = sha256();
         byte[] buffer = new byte[1 << 16];
@@ -53,8 +63,11 @@ public final class Checksums {
     }
 
     /**
-     * Null if {@code found} is what the manifest states for {@code shard}, otherwise why not (size first, then
-     * SHA-256 where the manifest records one), for an error message that names the object.
+     * {@return null if {@code found} is what the manifest states for {@code shard}, otherwise why not (size first, then
+     * SHA-256 where the manifest records one), for an error message that names the object}
+     *
+     * @param shard the manifest's entry of the shard
+     * @param found the length and digest read
      */
     public static String mismatch(Manifest.Shard shard, Digest found) {
         if (found.bytes() != shard.bytes()) {

@@ -36,7 +36,12 @@ public final class ImageCodec {
 
     /** The file format of encoded image bytes, from their first bytes. */
     public enum Format {
-        JPEG("jpg"), PNG("png"), OTHER("img");
+        /** JPEG, starting with {@code FF D8 FF}. */
+        JPEG("jpg"),
+        /** PNG, starting with its 8-byte signature. */
+        PNG("png"),
+        /** Anything else. */
+        OTHER("img");
 
         private final String extension;
 
@@ -44,13 +49,17 @@ public final class ImageCodec {
             this.extension = extension;
         }
 
-        /** The WebDataset extension of this format: {@code jpg}, {@code png}. */
+        /** {@return the WebDataset extension of this format: {@code jpg}, {@code png}} */
         public String extension() {
             return extension;
         }
     }
 
-    /** The format of {@code bytes}: JPEG ({@code FF D8 FF}), PNG (its 8-byte signature) or something else. */
+    /**
+     * {@return the format of {@code bytes}: JPEG ({@code FF D8 FF}), PNG (its 8-byte signature) or something else}
+     *
+     * @param bytes the encoded image
+     */
     public static Format sniff(byte[] bytes) {
         if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8 && (bytes[2] & 0xFF) == 0xFF) {
             return Format.JPEG;
@@ -67,6 +76,9 @@ public final class ImageCodec {
      * does for a file of those bytes (through {@link Decoders#decode(byte[], String, Image.Mode)}).
      *
      * @param name names the image in an error (a path, or {@code shard.tar:key.jpg})
+     * @param bytes the encoded image
+     * @param mode the pixel mode to convert to
+     * @return the decoded image
      * @throws ImageDecodeException naming {@code name} and the problem, for corrupt or unsupported data
      */
     public static Image decode(byte[] bytes, String name, Image.Mode mode) {
@@ -76,6 +88,9 @@ public final class ImageCodec {
     /**
      * Encodes an RGB or L image as a baseline JPEG of {@code quality} (1 to 100, as PIL's {@code quality}).
      *
+     * @param image the image to encode
+     * @param quality the JPEG quality, 1 to 100
+     * @return the JPEG file's bytes
      * @throws IllegalArgumentException if the quality is out of range or the image has an alpha channel
      */
     public static byte[] encodeJpeg(Image image, int quality) {
@@ -105,7 +120,12 @@ public final class ImageCodec {
         return bytes.toByteArray();
     }
 
-    /** Encodes an image losslessly as PNG. */
+    /**
+     * Encodes an image losslessly as PNG.
+     *
+     * @param image the image to encode
+     * @return the PNG file's bytes
+     */
     public static byte[] encodePng(Image image) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try {

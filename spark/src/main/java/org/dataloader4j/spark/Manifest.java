@@ -70,7 +70,13 @@ public record Manifest(long seed, List<Shard> shards, List<String> classes, doub
             }
         }
 
-        /** A shard without a recorded checksum. */
+        /**
+         * A shard without a recorded checksum.
+         *
+         * @param file the shard's file name
+         * @param samples the number of samples in it
+         * @param bytes its length in bytes
+         */
         public Shard(String file, long samples, long bytes) {
             this(file, samples, bytes, null);
         }
@@ -98,14 +104,14 @@ public record Manifest(long seed, List<Shard> shards, List<String> classes, doub
     }
 
     /**
-     * Whether every shard has a recorded SHA-256: manifests written before checksums were recorded have none, and
-     * their shards are then checked for size only.
+     * {@return whether every shard has a recorded SHA-256: manifests written before checksums were recorded have none,
+     * and their shards are then checked for size only}
      */
     public boolean checksummed() {
         return shards.stream().allMatch(s -> s.sha256 != null);
     }
 
-    /** Samples in all shards. */
+    /** {@return samples in all shards} */
     public long samples() {
         long n = 0;
         for (Shard s : shards) {
@@ -114,17 +120,23 @@ public record Manifest(long seed, List<Shard> shards, List<String> classes, doub
         return n;
     }
 
+    /**
+     * {@return the mean of each channel over the whole shard set}
+     */
     @Override
     public double[] mean() {
         return mean.clone();
     }
 
+    /**
+     * {@return the standard deviation of each channel over the whole shard set}
+     */
     @Override
     public double[] std() {
         return std.clone();
     }
 
-    /** The manifest as JSON. */
+    /** {@return the manifest as JSON} */
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", "webdataset");
@@ -164,6 +176,8 @@ public record Manifest(long seed, List<Shard> shards, List<String> classes, doub
      * Reads a manifest.
      *
      * @param where names the manifest in errors
+     * @param json the manifest's text
+     * @return the manifest
      * @throws IllegalArgumentException naming {@code where} and the problem if the text is not a manifest (also if a
      *                                  class name is not a string or is listed twice)
      */

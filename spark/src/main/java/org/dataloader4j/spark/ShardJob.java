@@ -452,6 +452,7 @@ public final class ShardJob {
     }
 
     /**
+    /**
      * Shards the images of an {@code ImageFolder} directory ({@code root/<class>/**}).
      *
      * @param spark       the session to run in

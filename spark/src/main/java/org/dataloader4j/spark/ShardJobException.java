@@ -12,7 +12,12 @@ package org.dataloader4j.spark;
  * }</pre>
  */
 public class ShardJobException extends RuntimeException {
-    /** An error with its cause. */
+    /**
+     * An error with its cause.
+     *
+     * @param message what went wrong
+     * @param cause the exception that caused it
+     */
     public ShardJobException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -31,13 +31,13 @@ public record ShardSample(String key, String extension, byte[] image, long label
         Objects.requireNonNull(shard, "shard");
     }
 
-    /** Where the sample is, for messages: {@code shard-00003.tar:<key>.jpg}. */
+    /** {@return where the sample is, for messages: {@code shard-00003.tar:<key>.jpg}} */
     public String source() {
         return shard + ":" + key + "." + extension;
     }
 
     /**
-     * The image decoded to RGB (as {@code ImageFolder}'s loader) and the label; the caller closes the image.
+     * {@return the image decoded to RGB (as {@code ImageFolder}'s loader) and the label; the caller closes the image}
      *
      * @throws org.dataloader4j.vision.ImageDecodeException naming {@link #source()} if the image is corrupt
      */

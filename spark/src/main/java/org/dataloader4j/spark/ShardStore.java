@@ -23,25 +23,28 @@ import java.util.function.Function;
 public interface ShardStore {
 
     /**
-     * A fresh stream of the object at {@code location} (the manifest, or a shard for the default
-     * {@link #session}).
+     * {@return a fresh stream of the object at {@code location} (the manifest, or a shard for the default {@link
+     * #session})}
      *
+     * @param location the object's location
      * @throws IOException naming the location if it cannot be opened (a missing object says so)
      */
     InputStream open(String location) throws IOException;
 
     /**
-     * Whether the streams of {@link #session} are already verified against the manifest's size and SHA-256 (for
-     * example because the store verified the download); if not, {@link ShardedDataset} verifies each shard the
-     * first time it opens it.
+     * {@return whether the streams of {@link #session} are already verified against the manifest's size and SHA-256
+     * (for example because the store verified the download); if not, {@link ShardedDataset} verifies each shard the
+     * first time it opens it}
      */
     default boolean verifies() {
         return false;
     }
 
     /**
-     * The shards one consumer will read, in reading order (a shard may appear more than once); the default opens
-     * each with {@link #open} when asked and fetches nothing ahead.
+     * {@return the shards one consumer will read, in reading order (a shard may appear more than once); the default
+     * opens each with {@link #open} when asked and fetches nothing ahead}
+     *
+     * @param plan the shards to read, in order
      */
     default Session session(List<Ref> plan) {
         List<Ref> copy = List.copyOf(plan);
@@ -77,14 +80,24 @@ public interface ShardStore {
      * {@link #close} ends the session (the shards it has not read are no longer needed by it).
      */
     interface Session extends AutoCloseable {
-        /** A stream of the shard at {@code index} of the plan, which the caller closes when done with it. */
+        /**
+         * {@return a stream of the shard at {@code index} of the plan, which the caller closes when done with it}
+         *
+         * @param index the shard's position in the plan
+         * @throws IOException if the shard cannot be opened
+         */
         InputStream open(int index) throws IOException;
 
         @Override
         void close();
     }
 
-    /** A store that opens every location with {@code opener} (which may throw {@link java.io.UncheckedIOException}). */
+    /**
+     * {@return a store that opens every location with {@code opener} (which may throw {@link
+     * java.io.UncheckedIOException})}
+     *
+     * @param opener opens a location as a stream
+     */
     static ShardStore of(Function<String, InputStream> opener) {
         Objects.requireNonNull(opener, "opener");
         return location -> Objects.requireNonNull(opener.apply(location),

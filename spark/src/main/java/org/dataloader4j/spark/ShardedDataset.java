@@ -122,8 +122,10 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     }
 
     /**
-     * A builder for the shards on the local file system: {@code location} is the manifest file, or the folder
-     * holding {@code manifest.json} and the shards.
+     * {@return a builder for the shards on the local file system: {@code location} is the manifest file, or the folder
+     * holding {@code manifest.json} and the shards}
+     *
+     * @param location the manifest file, or the folder holding it
      */
     public static Builder builder(Path location) {
         Objects.requireNonNull(location, "location");
@@ -139,18 +141,24 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     }
 
     /**
-     * A builder for shards in any storage: {@code opener} returns a fresh stream for a location (it is called
-     * from the loader's worker threads, concurrently). {@code manifestLocation} is the manifest's location; each
+     * {@return a builder for shards in any storage: {@code opener} returns a fresh stream for a location (it is called
+     * from the loader's worker threads, concurrently)} {@code manifestLocation} is the manifest's location; each
      * shard's location is the part of it up to its last {@code '/'} followed by {@code "/" + file}.
+     *
+     * @param manifestLocation the manifest's location
+     * @param opener opens a location as a fresh stream
      */
     public static Builder builder(String manifestLocation, Function<String, InputStream> opener) {
         return builder(ShardStore.of(opener), manifestLocation);
     }
 
     /**
-     * A builder for shards in a {@link ShardStore} (for example an S3 store of the {@code dataloader4j-s3} module,
-     * which prefetches and caches). {@code manifestLocation} is the manifest's location; each shard's location is
-     * the part of it up to its last {@code '/'} followed by {@code "/" + file}.
+     * {@return a builder for shards in a {@link ShardStore} (for example an S3 store of the {@code dataloader4j-s3}
+     * module, which prefetches and caches)} {@code manifestLocation} is the manifest's location; each shard's location
+     * is the part of it up to its last {@code '/'} followed by {@code "/" + file}.
+     *
+     * @param store where the manifest and the shards are
+     * @param manifestLocation the manifest's location in {@code store}
      */
     public static Builder builder(ShardStore store, String manifestLocation) {
         Objects.requireNonNull(manifestLocation, "manifestLocation");
@@ -159,12 +167,12 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         return new Builder(manifestLocation, slash < 0 ? "" : manifestLocation.substring(0, slash), store);
     }
 
-    /** The manifest. */
+    /** {@return the manifest} */
     public Manifest manifest() {
         return manifest;
     }
 
-    /** The class names, index {@code i} for class {@code i}. */
+    /** {@return the class names, index {@code i} for class {@code i}} */
     public List<String> classes() {
         return manifest.classes();
     }
@@ -186,7 +194,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
                 seed, partition.rank(), partition.worldSize(), shuffleShards, shuffleBuffer, split));
     }
 
-    /** Samples per epoch over all ranks and workers. */
+    /** {@return samples per epoch over all ranks and workers} */
     public long size() {
         return assignment.total();
     }
@@ -236,14 +244,14 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     }
 
     /**
-     * The transform that decodes a stored sample to an RGB {@link Image} and its label, as {@code ImageFolder}
-     * loads the same file: {@code shards.map(ShardedDataset.decodeRGB())}.
+     * {@return the transform that decodes a stored sample to an RGB {@link Image} and its label, as {@code ImageFolder}
+     * loads the same file: {@code shards.map(ShardedDataset.decodeRGB())}}
      */
     public static SampleTransform<ShardSample, Sample<Image, Long>> decodeRGB() {
         return SampleTransform.of(ShardSample::decode);
     }
 
-    /** The shards decoded: {@code map(decodeRGB())}. */
+    /** {@return the shards decoded: {@code map(decodeRGB())}} */
     public IterableDataset<Sample<Image, Long>> decoded() {
         return map(decodeRGB());
     }
@@ -514,6 +522,10 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         /**
          * Whether a shard whose SHA-256 the manifest records is read whole and checked the first time this dataset
          * opens it (default true; stores that verify their downloads are not checked twice).
+         *
+         * @param verify whether a shard whose SHA-256 the manifest records is read whole and checked the first time
+         *         this dataset opens it (default true; stores that verify their downloads are not checked twice)
+         * @return this builder
          */
         public Builder verifyChecksums(boolean verify) {
             this.verify = verify;
@@ -526,19 +538,35 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             return this;
         }
 
-        /** The seed of the per-epoch shard order, the same on every rank (default 0). */
+        /**
+         * The seed of the per-epoch shard order, the same on every rank (default 0).
+         *
+         * @param seed the seed of the per-epoch shard order, the same on every rank (default 0)
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Whether shards are visited in a new order every epoch (default true) or in the manifest's order. */
+        /**
+         * Whether shards are visited in a new order every epoch (default true) or in the manifest's order.
+         *
+         * @param shuffleShards whether shards are visited in a new order every epoch (default true) or in the
+         *         manifest's order
+         * @return this builder
+         */
         public Builder shuffleShards(boolean shuffleShards) {
             this.shuffleShards = shuffleShards;
             return this;
         }
 
-        /** Shuffle each consumer's samples through a buffer of this many samples (default 0: none). */
+        /**
+         * Shuffle each consumer's samples through a buffer of this many samples (default 0: none).
+         *
+         * @param samples the buffer size per consumer (0: no buffer)
+         * @return this builder
+         */
         public Builder shuffleBuffer(int samples) {
             this.shuffleBuffer = Preconditions.checkNonNegative("shuffleBuffer", samples);
             return this;

@@ -39,8 +39,11 @@ public record ShuffleQuality(long samples, double displacement, double sameShard
                              int window) {
 
     /**
-     * The quality of {@code loaded}, a load order of the samples in {@code stored} (the storage order).
+     * {@return the quality of {@code loaded}, a load order of the samples in {@code stored} (the storage order)}
      *
+     * @param stored the samples in storage order
+     * @param loaded the same samples in load order
+     * @param window the number of consecutive samples looked at together
      * @throws IllegalArgumentException if the two lists do not hold the same samples (by shard and key), naming one
      *                                  that differs, or {@code window < 1}
      */
@@ -75,7 +78,12 @@ public record ShuffleQuality(long samples, double displacement, double sameShard
     }
 
     /**
-     * What a uniformly random permutation of {@code stored} gives (one draw from {@code seed}), to compare with.
+     * {@return what a uniformly random permutation of {@code stored} gives (one draw from {@code seed}), to compare
+     * with}
+     *
+     * @param stored the samples in storage order
+     * @param window the number of consecutive samples looked at together
+     * @param seed the seed of the permutation
      */
     public static ShuffleQuality randomPermutation(List<ShardSample> stored, int window, long seed) {
         List<ShardSample> shuffled = new ArrayList<>(stored);

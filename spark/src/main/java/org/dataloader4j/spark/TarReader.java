@@ -32,7 +32,12 @@ public final class TarReader {
     /** The first allocation for an entry's data; larger entries grow by doubling as their bytes arrive. */
     private static final int FIRST_CHUNK = 1 << 20;
 
-    /** A regular file of the archive: its name and size in bytes. */
+    /**
+     * A regular file of the archive: its name and size in bytes.
+     *
+     * @param name the path of the file in the archive
+     * @param size its length in bytes
+     */
     public record Entry(String name, long size) {
     }
 
@@ -47,6 +52,9 @@ public final class TarReader {
     /**
      * A reader of the archive in {@code in}; {@code source} names it in error messages. The caller closes
      * {@code in}.
+     *
+     * @param in the archive's bytes
+     * @param source the archive's name, for error messages
      */
     public TarReader(InputStream in, String source) {
         this.in = Objects.requireNonNull(in, "in");
@@ -54,7 +62,7 @@ public final class TarReader {
     }
 
     /**
-     * The next regular file, or {@code null} at the end of the archive. The data of the previous entry, if not
+     * {@return the next regular file, or {@code null} at the end of the archive} The data of the previous entry, if not
      * read, is skipped.
      *
      * @throws IOException if the archive is truncated or a header is corrupt (naming the source and offset)
@@ -125,9 +133,10 @@ public final class TarReader {
     }
 
     /**
-     * The data of the current entry.
+     * {@return the data of the current entry}
      *
      * @throws IllegalStateException if there is no current entry or its data was already read or skipped
+     * @throws IOException if reading fails or the archive ends early
      */
     public byte[] read() throws IOException {
         Entry e = pending();
@@ -151,14 +160,18 @@ public final class TarReader {
         return data;
     }
 
-    /** Passes over the data of the current entry. */
+    /**
+     * Passes over the data of the current entry.
+     *
+     * @throws IOException if reading fails or the archive ends early
+     */
     public void skip() throws IOException {
         Entry e = pending();
         skipBytes(e.size + TarWriter.padding(e.size), offset);
         dataPending = false;
     }
 
-    /** Bytes of the archive consumed so far. */
+    /** {@return bytes of the archive consumed so far} */
     public long offset() {
         return offset;
     }

@@ -33,7 +33,11 @@ public final class TarWriter {
     private long written;
     private boolean finished;
 
-    /** A writer appending to {@code out}. */
+    /**
+     * A writer appending to {@code out}.
+     *
+     * @param out the stream that receives the archive
+     */
     public TarWriter(OutputStream out) {
         this.out = Objects.requireNonNull(out, "out");
     }
@@ -41,8 +45,12 @@ public final class TarWriter {
     /**
      * Adds a regular file.
      *
+     * @param name the path of the file in the archive
+     * @param data its content
+     * @return this writer
      * @throws IllegalArgumentException if the name is empty, not ASCII, contains NUL, or does not fit ustar
      * @throws IllegalStateException    after {@link #finish()}
+     * @throws IOException if writing fails
      */
     public TarWriter add(String name, byte[] data) throws IOException {
         Objects.requireNonNull(name, "name");
@@ -61,7 +69,11 @@ public final class TarWriter {
         return this;
     }
 
-    /** Writes the two zero blocks that end an archive (idempotent); the stream stays open. */
+    /**
+     * Writes the two zero blocks that end an archive (idempotent); the stream stays open.
+     *
+     * @throws IOException if writing fails
+     */
     public void finish() throws IOException {
         if (!finished) {
             out.write(new byte[2 * BLOCK]);
@@ -71,7 +83,7 @@ public final class TarWriter {
         out.flush();
     }
 
-    /** Bytes written so far. */
+    /** {@return bytes written so far} */
     public long bytesWritten() {
         return written;
     }

@@ -69,7 +69,12 @@ import org.dataloader4j.random.RandomStreams;
  */
 public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
 
-    /** One file of the dataset and the index of its class, torchvision's {@code (path, class_index)}. */
+    /**
+     * One file of the dataset and the index of its class, torchvision's {@code (path, class_index)}.
+     *
+     * @param path the file
+     * @param target the index of its class
+     */
     public record Entry(Path path, int target) {
     }
 
@@ -102,8 +107,12 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
     }
 
     /**
-     * A builder for a folder dataset whose files are read by {@code loader} (torchvision's {@code loader}); set
-     * {@link Builder#extensions} or {@link Builder#isValidFile}.
+     * {@return a builder for a folder dataset whose files are read by {@code loader} (torchvision's {@code loader});
+     * set {@link Builder#extensions} or {@link Builder#isValidFile}}
+     *
+     * @param <L> the type of a loaded file
+     * @param root the dataset's folder
+     * @param loader reads one file
      */
     public static <L> Builder<L, L, Long> builder(Path root, Function<? super Path, ? extends L> loader) {
         return new Builder<>(root, loader, null, null);
@@ -112,8 +121,9 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
     // ------------------------------------------------------------------ torchvision's helpers
 
     /**
-     * The class names under {@code root}: the sorted names of its sub-directories (following symlinks).
+     * {@return the class names under {@code root}: the sorted names of its sub-directories (following symlinks)}
      *
+     * @param root the dataset's folder
      * @throws IllegalArgumentException if {@code root} is not a directory or has no sub-directory
      */
     public static List<String> findClasses(Path root) {
@@ -140,10 +150,15 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
     }
 
     /**
-     * The (path, class index) list of torchvision's {@code make_dataset}: classes in the order of their names,
-     * inside a class directories by path and files by name. Exactly one of {@code extensions} and
-     * {@code isValidFile} must be non-null.
+     * {@return the (path, class index) list of torchvision's {@code make_dataset}: classes in the order of their names,
+     * inside a class directories by path and files by name} Exactly one of {@code extensions} and {@code isValidFile}
+     * must be non-null.
      *
+     * @param root the dataset's folder
+     * @param classToIdx the index of each class name
+     * @param extensions the accepted file extensions, or null
+     * @param isValidFile the test of a file, or null
+     * @param allowEmpty whether a class without files is accepted
      * @throws IllegalArgumentException if both or neither filter is given, or a class has no valid file and
      *         {@code allowEmpty} is false (the message names the classes and the extensions)
      */
@@ -264,27 +279,27 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
 
     // ------------------------------------------------------------------ accessors
 
-    /** The root folder. */
+    /** {@return the root folder} */
     public Path root() {
         return root;
     }
 
-    /** The class names, sorted; the index of a class is its position. */
+    /** {@return the class names, sorted; the index of a class is its position} */
     public List<String> classes() {
         return classes;
     }
 
-    /** Class name to class index, in class order. */
+    /** {@return class name to class index, in class order} */
     public Map<String, Integer> classToIdx() {
         return classToIdx;
     }
 
-    /** Every (path, class index), in torchvision's order. */
+    /** {@return every (path, class index), in torchvision's order} */
     public List<Entry> samples() {
         return samples;
     }
 
-    /** The class index of every sample, in order. */
+    /** {@return the class index of every sample, in order} */
     public List<Integer> targets() {
         return samples.stream().map(Entry::target).toList();
     }
@@ -416,14 +431,24 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
             return this;
         }
 
-        /** Keep files whose lower-cased path ends with one of these (for example {@code ".png"}). */
+        /**
+         * Keep files whose lower-cased path ends with one of these (for example {@code ".png"}).
+         *
+         * @param extensions keep files whose lower-cased path ends with one of these (for example {@code ".png"})
+         * @return this builder
+         */
         public Builder<L, X, Y> extensions(Collection<String> extensions) {
             this.extensions = List.copyOf(extensions);
             this.extensionsDefault = false;
             return this;
         }
 
-        /** Keep files whose lower-cased path ends with one of these (for example {@code ".png"}). */
+        /**
+         * Keep files whose lower-cased path ends with one of these (for example {@code ".png"}).
+         *
+         * @param extensions keep files whose lower-cased path ends with one of these (for example {@code ".png"})
+         * @return this builder
+         */
         public Builder<L, X, Y> extensions(String... extensions) {
             return extensions(List.of(extensions));
         }
@@ -431,23 +456,45 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
         /**
          * Keep the files this predicate accepts, instead of filtering by extension (an {@code ImageFolder}'s
          * default extensions are then dropped; explicit extensions and a predicate together are an error).
+         *
+         * @param isValidFile keep the files this predicate accepts, instead of filtering by extension (an {@code
+         *         ImageFolder}'s default extensions are then dropped; explicit extensions and a predicate together are
+         *         an error)
+         * @return this builder
          */
         public Builder<L, X, Y> isValidFile(Predicate<? super Path> isValidFile) {
             this.isValidFile = Objects.requireNonNull(isValidFile, "isValidFile");
             return this;
         }
 
-        /** The transform applied to each loaded file, with the sample's random generator; replaces an earlier one. */
+        /**
+         * The transform applied to each loaded file, with the sample's random generator; replaces an earlier one.
+         *
+         * @param <R> the type of the transformed inputs
+         * @param transform applied to each loaded file
+         * @return this builder
+         */
         public <R> Builder<L, R, Y> transform(SampleTransform<? super L, ? extends R> transform) {
             return copy(Objects.requireNonNull(transform, "transform"), targetTransform);
         }
 
-        /** The transform applied to each class index (a {@code Long}); replaces an earlier one. */
+        /**
+         * The transform applied to each class index (a {@code Long}); replaces an earlier one.
+         *
+         * @param <R> the type of the transformed targets
+         * @param targetTransform applied to each class index
+         * @return this builder
+         */
         public <R> Builder<L, X, R> targetTransform(SampleTransform<? super Long, ? extends R> targetTransform) {
             return copy(transform, Objects.requireNonNull(targetTransform, "targetTransform"));
         }
 
-        /** Accept classes without any valid file (default false: such a class is an error). */
+        /**
+         * Accept classes without any valid file (default false: such a class is an error).
+         *
+         * @param allowEmpty accept classes without any valid file (default false: such a class is an error)
+         * @return this builder
+         */
         public Builder<L, X, Y> allowEmpty(boolean allowEmpty) {
             this.allowEmpty = allowEmpty;
             return this;
@@ -456,6 +503,7 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
         /**
          * Lists the files and builds the dataset.
          *
+         * @return the dataset
          * @throws IllegalArgumentException for a missing root, a root without class folders, an empty class,
          *         or both/neither of extensions and isValidFile
          */

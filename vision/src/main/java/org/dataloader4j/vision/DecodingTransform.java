@@ -18,6 +18,11 @@ import org.dataloader4j.data.SampleTransform;
  * @param <R> what the transform makes of an image
  */
 public interface DecodingTransform<R> {
-    /** This transform applied to the image decoded from a file by {@code decoders}, decoding as little as it can. */
+    /**
+     * {@return this transform applied to the image decoded from a file by {@code decoders}, decoding as little as it
+     * can}
+     *
+     * @param decoders the decoders that read the file
+     */
     SampleTransform<Path, R> decoding(Decoders decoders);
 }

@@ -47,12 +47,16 @@ public final class Image implements AutoCloseable {
             this.channels = channels;
         }
 
-        /** Number of interleaved channels per pixel. */
+        /** {@return number of interleaved channels per pixel} */
         public int channels() {
             return channels;
         }
 
-        /** The mode with this many channels. */
+        /**
+         * {@return the mode with this many channels}
+         *
+         * @param channels 1, 3 or 4
+         */
         public static Mode ofChannels(int channels) {
             return switch (channels) {
                 case 1 -> L;
@@ -88,12 +92,16 @@ public final class Image implements AutoCloseable {
     }
 
     /**
-     * A new image that owns its memory, with unspecified pixels (like {@code torch.empty}): for code that writes
-     * every pixel, which saves zeroing the memory first.
+     * {@return a new image that owns its memory, with unspecified pixels (like {@code torch.empty}): for code that
+     * writes every pixel, which saves zeroing the memory first}
      *
      * <pre>{@code
      * Image out = Image.empty(Image.Mode.RGB, 224, 224);   // then write all 224 x 224 x 3 bytes
      * }</pre>
+     *
+     * @param mode the pixel mode
+     * @param width the width in pixels
+     * @param height the height in pixels
      */
     public static Image empty(Mode mode, int width, int height) {
         Objects.requireNonNull(mode, "mode");
@@ -102,7 +110,13 @@ public final class Image implements AutoCloseable {
         return new Image(mode, width, height, t, true);
     }
 
-    /** A new black (all zero) image that owns its memory. */
+    /**
+     * {@return a new black (all zero) image that owns its memory}
+     *
+     * @param mode the pixel mode
+     * @param width the width in pixels
+     * @param height the height in pixels
+     */
     public static Image allocate(Mode mode, int width, int height) {
         Objects.requireNonNull(mode, "mode");
         checkSize(width, height);
@@ -111,8 +125,13 @@ public final class Image implements AutoCloseable {
     }
 
     /**
-     * A new image holding a copy of {@code hwc}: {@code height × width × channels} bytes, row-major,
-     * channels interleaved.
+     * {@return a new image holding a copy of {@code hwc}: {@code height × width × channels} bytes, row-major, channels
+     * interleaved}
+     *
+     * @param mode the pixel mode
+     * @param width the width in pixels
+     * @param height the height in pixels
+     * @param hwc the pixels
      */
     public static Image of(Mode mode, int width, int height, byte[] hwc) {
         Image image = allocate(mode, width, height);
@@ -126,9 +145,11 @@ public final class Image implements AutoCloseable {
     }
 
     /**
-     * An image over a UINT8 tensor of shape {@code [height, width, channels]}, without copying. The caller
+     * {@return an image over a UINT8 tensor of shape {@code [height, width, channels]}, without copying} The caller
      * keeps ownership: closing the image does nothing.
      *
+     * @param hwc the pixels, UINT8 {@code [height, width, channels]}
+     * @param mode the pixel mode, with as many channels
      * @throws IllegalArgumentException if the dtype, rank or channel count does not fit {@code mode}
      */
     public static Image wrap(Tensor hwc, Mode mode) {
@@ -147,34 +168,34 @@ public final class Image implements AutoCloseable {
         return new Image(mode, (int) w, (int) h, hwc, false);
     }
 
-    /** The mode (L, RGB or RGBA). */
+    /** {@return the mode (L, RGB or RGBA)} */
     public Mode mode() {
         return mode;
     }
 
-    /** Width in pixels (PIL's {@code size[0]}). */
+    /** {@return width in pixels (PIL's {@code size[0]})} */
     public int width() {
         return width;
     }
 
-    /** Height in pixels (PIL's {@code size[1]}). */
+    /** {@return height in pixels (PIL's {@code size[1]})} */
     public int height() {
         return height;
     }
 
-    /** Channels per pixel: 1, 3 or 4. */
+    /** {@return channels per pixel: 1, 3 or 4} */
     public int channels() {
         return mode.channels();
     }
 
-    /** Bytes of pixel data: {@code width × height × channels}. */
+    /** {@return bytes of pixel data: {@code width × height × channels}} */
     public long byteSize() {
         return data.byteSize();
     }
 
     /**
-     * The pixels as a UINT8 tensor of shape {@code [height, width, channels]}: a view that shares this image's
-     * memory and owns nothing.
+     * {@return the pixels as a UINT8 tensor of shape {@code [height, width, channels]}: a view that shares this image's
+     * memory and owns nothing}
      */
     public Tensor tensor() {
         checkOpen();
@@ -182,19 +203,32 @@ public final class Image implements AutoCloseable {
     }
 
     /**
-     * The pixel bytes, HWC row-major; writes change the image. Valid while the image is open and reachable.
+     * {@return the pixel bytes, HWC row-major; writes change the image} Valid while the image is open and reachable.
      */
     public MemorySegment data() {
         checkOpen();
         return data;
     }
 
-    /** The value (0..255) of channel {@code c} of the pixel at column {@code x}, row {@code y}. */
+    /**
+     * {@return the value (0..255) of channel {@code c} of the pixel at column {@code x}, row {@code y}}
+     *
+     * @param x the column
+     * @param y the row
+     * @param c the channel
+     */
     public int get(int x, int y, int c) {
         return Byte.toUnsignedInt(data().get(ValueLayout.JAVA_BYTE, offset(x, y, c)));
     }
 
-    /** Sets channel {@code c} of the pixel at column {@code x}, row {@code y} to {@code value} (0..255). */
+    /**
+     * Sets channel {@code c} of the pixel at column {@code x}, row {@code y} to {@code value} (0..255).
+     *
+     * @param x the column
+     * @param y the row
+     * @param c the channel
+     * @param value the new value, 0..255
+     */
     public void set(int x, int y, int c, int value) {
         if (value < 0 || value > 255) {
             throw new IllegalArgumentException("pixel values are 0..255, but got " + value);
@@ -210,12 +244,12 @@ public final class Image implements AutoCloseable {
         return ((long) y * width + x) * mode.channels() + c;
     }
 
-    /** A copy of the pixel bytes, HWC row-major (values above 127 read as negative Java bytes). */
+    /** {@return a copy of the pixel bytes, HWC row-major (values above 127 read as negative Java bytes)} */
     public byte[] toByteArray() {
         return data().toArray(ValueLayout.JAVA_BYTE);
     }
 
-    /** A new image with the same mode and pixels that owns its memory. */
+    /** {@return a new image with the same mode and pixels that owns its memory} */
     public Image copy() {
         Image out = allocate(mode, width, height);
         MemorySegment.copy(data(), 0, out.data, 0, data.byteSize());
@@ -223,10 +257,12 @@ public final class Image implements AutoCloseable {
     }
 
     /**
-     * A new image in {@code target} mode, converted as PIL's {@code Image.convert} does it: L → RGB copies the
-     * gray value into each channel; RGBA → RGB drops alpha (no compositing over a background); RGB or RGBA → L
-     * is the ITU-R 601-2 luma {@code (299 R + 587 G + 114 B) / 1000} rounded like PIL's fixed point; to RGBA,
-     * alpha is 255. Converting to the same mode returns a copy.
+     * {@return a new image in {@code target} mode, converted as PIL's {@code Image.convert} does it: L → RGB copies the
+     * gray value into each channel; RGBA → RGB drops alpha (no compositing over a background); RGB or RGBA → L is the
+     * ITU-R 601-2 luma {@code (299 R + 587 G + 114 B) / 1000} rounded like PIL's fixed point; to RGBA, alpha is 255}
+     * Converting to the same mode returns a copy.
+     *
+     * @param target the mode to convert to
      */
     public Image convert(Mode target) {
         Objects.requireNonNull(target, "target");
@@ -274,12 +310,17 @@ public final class Image implements AutoCloseable {
     /**
      * PIL's luma of one RGB pixel (components 0..255): {@code (R × 299 + G × 587 + B × 114) / 1000} computed in
      * 16.16 fixed point with rounding, the weights scaled to 19595, 38470 and 7471 (they sum to 65536).
+     *
+     * @param r the red component
+     * @param g the green component
+     * @param b the blue component
+     * @return the gray value, 0..255
      */
     public static int luma(int r, int g, int b) {
         return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >>> 16;
     }
 
-    /** True once this image (or, for a wrapped image, its tensor) was closed. */
+    /** {@return true once this image (or, for a wrapped image, its tensor) was closed} */
     public boolean isClosed() {
         return storage.isClosed();
     }

@@ -18,14 +18,28 @@ import java.util.Objects;
  */
 public class ImageDecodeException extends RuntimeException {
     private final transient Path path;
+    /**
+     * The name of the failing bytes: the file's path, or a name such as a shard member's.
+     */
     private final String name;
 
-    /** An error for {@code path} with a description of the problem. */
+    /**
+     * An error for {@code path} with a description of the problem.
+     *
+     * @param path the image file
+     * @param problem what is wrong with it
+     * @param cause the exception that revealed it
+     */
     public ImageDecodeException(Path path, String problem, Throwable cause) {
         this(path, String.valueOf(path), problem, cause);
     }
 
-    /** An error for {@code path} with a description of the problem. */
+    /**
+     * An error for {@code path} with a description of the problem.
+     *
+     * @param path the image file
+     * @param problem what is wrong with it
+     */
     public ImageDecodeException(Path path, String problem) {
         this(path, problem, null);
     }
@@ -33,12 +47,21 @@ public class ImageDecodeException extends RuntimeException {
     /**
      * An error for image bytes that do not come from a file of their own, named {@code name} (for example
      * {@code "shard-000.tar:cat.jpg"}), with a description of the problem; {@link #path()} is then null.
+     *
+     * @param name the name of the bytes, such as a shard member
+     * @param problem what is wrong with them
+     * @param cause the exception that revealed it
      */
     public ImageDecodeException(String name, String problem, Throwable cause) {
         this(null, String.valueOf(name), problem, cause);
     }
 
-    /** An error for image bytes named {@code name} with a description of the problem (see above). */
+    /**
+     * An error for image bytes named {@code name} with a description of the problem (see above).
+     *
+     * @param name the name of the bytes, such as a shard member
+     * @param problem what is wrong with them
+     */
     public ImageDecodeException(String name, String problem) {
         this(name, problem, null);
     }
@@ -49,12 +72,12 @@ public class ImageDecodeException extends RuntimeException {
         this.name = name;
     }
 
-    /** The file that failed to decode, or null if the image was decoded from bytes given a {@link #name()}. */
+    /** {@return the file that failed to decode, or null if the image was decoded from bytes given a {@link #name()}} */
     public Path path() {
         return path;
     }
 
-    /** What failed to decode as the message names it: the file's path, or the name given with the bytes. */
+    /** {@return what failed to decode as the message names it: the file's path, or the name given with the bytes} */
     public String name() {
         return name;
     }

@@ -28,20 +28,27 @@ public final class ImageFolder {
     private ImageFolder() {
     }
 
-    /** A builder with the standard decoder (RGB output) and the image extensions. */
+    /**
+     * {@return a builder with the standard decoder (RGB output) and the image extensions}
+     *
+     * @param root the dataset's folder, one sub-folder per class
+     */
     public static DatasetFolder.Builder<Image, Image, Long> builder(Path root) {
         return builder(root, Decoders.standard());
     }
 
     /**
-     * A builder whose images are decoded by {@code decoder} (for another pixel limit, or strict JPEG decoding) and
-     * converted to RGB. With {@link Decoders#standard()} a JPEG whose data libjpeg repairs (for example its
-     * entropy-coded data ends early before an end marker) loads with libjpeg's repair, as torchvision's loader
-     * loads it; {@code Decoders.standard().withStrictJpeg(true)} refuses such files instead:
+     * {@return a builder whose images are decoded by {@code decoder} (for another pixel limit, or strict JPEG decoding)
+     * and converted to RGB} With {@link Decoders#standard()} a JPEG whose data libjpeg repairs (for example its
+     * entropy-coded data ends early before an end marker) loads with libjpeg's repair, as torchvision's loader loads
+     * it; {@code Decoders.standard().withStrictJpeg(true)} refuses such files instead:
      *
      * <pre>{@code
      * DatasetFolder<Image, Long> clean = ImageFolder.builder(root, Decoders.standard().withStrictJpeg(true)).build();
      * }</pre>
+     *
+     * @param root the dataset's folder, one sub-folder per class
+     * @param decoder the decoders that read the images
      */
     public static DatasetFolder.Builder<Image, Image, Long> builder(Path root, Decoders decoder) {
         Objects.requireNonNull(decoder, "decoder");
@@ -66,7 +73,11 @@ public final class ImageFolder {
         }
     }
 
-    /** The images under {@code root}, untransformed: RGB {@link Image}s and {@code Long} class indices. */
+    /**
+     * {@return the images under {@code root}, untransformed: RGB {@link Image}s and {@code Long} class indices}
+     *
+     * @param root the dataset's folder, one sub-folder per class
+     */
     public static DatasetFolder<Image, Long> of(Path root) {
         return builder(root).build();
     }

@@ -74,12 +74,12 @@ public final class NativeKernels {
         }
     }
 
-    /** Whether the native kernels are loaded. */
+    /** {@return whether the native kernels are loaded} */
     public static boolean available() {
         return RESAMPLE != null && TO_PLANES != null;
     }
 
-    /** One line: whether the kernels are in use and with which instructions, or why not. */
+    /** {@return one line: whether the kernels are in use and with which instructions, or why not} */
     public static String describe() {
         if (!available()) {
             return "not in use (" + (NativeJpeg.library() == null ? NativeJpeg.status() : "-D" + PROPERTY + "=false")
@@ -105,6 +105,21 @@ public final class NativeKernels {
      * {@code hStart}), then the vertical pass ({@code vCount} weights in {@code vKsize} slots per output row, rows
      * from {@code vStart}); only rows {@code vFirst .. vLast - 1} are read.
      *
+     * @param src the RGB image, 3 bytes per pixel
+     * @param inW the input width
+     * @param inH the input height
+     * @param hStart the first input column of each output column
+     * @param hWeights the horizontal weights, {@code hTaps} per output column, fixed point
+     * @param hTaps the horizontal weights per output column
+     * @param outW the output width
+     * @param vStart the first input row of each output row
+     * @param vCount the number of vertical weights of each output row
+     * @param vWeights the vertical weights, {@code vKsize} slots per output row, fixed point
+     * @param vKsize the vertical weight slots per output row
+     * @param vFirst the first input row read
+     * @param vLast the row after the last input row read
+     * @param outH the output height
+     * @param dst receives the resampled RGB image
      * @throws IllegalArgumentException when a table reads outside the image or a segment is too small
      * @throws OutOfMemoryError         when the native intermediate rows cannot be allocated
      * @throws IllegalStateException    when the kernels are not {@link #available()}
@@ -143,6 +158,14 @@ public final class NativeKernels {
      * {@code channels} float32 planes into {@code dst}: {@code ((byte / 255f) - mean[k]) / std[k]} per channel
      * {@code k}, rows read right to left when {@code mirror}.
      *
+     * @param src the image, interleaved bytes
+     * @param width the width in pixels
+     * @param height the height in pixels
+     * @param channels bytes per pixel
+     * @param mean the mean of each channel
+     * @param std the standard deviation of each channel
+     * @param mirror whether each row is read right to left
+     * @param dst receives the float32 planes
      * @throws IllegalArgumentException when {@code mean} or {@code std} has fewer than {@code channels} values or a
      *                                  segment is too small
      * @throws IllegalStateException    when the kernels are not {@link #available()}

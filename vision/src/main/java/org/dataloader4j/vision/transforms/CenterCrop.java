@@ -20,12 +20,21 @@ public final class CenterCrop implements SampleTransform<Image, Image> {
     private final int height;
     private final int width;
 
-    /** A square crop. */
+    /**
+     * A square crop.
+     *
+     * @param size the crop's side
+     */
     public CenterCrop(int size) {
         this(size, size);
     }
 
-    /** A {@code height × width} crop. */
+    /**
+     * A {@code height × width} crop.
+     *
+     * @param height the crop's height
+     * @param width the crop's width
+     */
     public CenterCrop(int height, int width) {
         if (height <= 0 || width <= 0) {
             throw new IllegalArgumentException("crop size must be positive, but got height=" + height + ", width="

@@ -32,15 +32,32 @@ public final class ColorJitter implements SampleTransform<Image, Image> {
 
     /** The four adjustments, numbered as torchvision numbers them (0..3). */
     public enum Op {
-        BRIGHTNESS, CONTRAST, SATURATION, HUE
+        /** Brightness, operation 0. */
+        BRIGHTNESS,
+        /** Contrast, operation 1. */
+        CONTRAST,
+        /** Saturation, operation 2. */
+        SATURATION,
+        /** Hue, operation 3. */
+        HUE
     }
 
     /**
      * The drawn parameters: the order in which the operations run, and the factor of each (null when that operation
      * is disabled, like torchvision's {@code None}).
+     *
+     * @param order the order in which the operations run
+     * @param brightness the brightness factor, or null
+     * @param contrast the contrast factor, or null
+     * @param saturation the saturation factor, or null
+     * @param hue the hue shift, or null
      */
     public record Params(List<Op> order, Double brightness, Double contrast, Double saturation, Double hue) {
-        /** @throws IllegalArgumentException if {@code order} is not a permutation of the four operations */
+        /**
+         * Checks and copies the order.
+         *
+         * @throws IllegalArgumentException if {@code order} is not a permutation of the four operations
+         */
         public Params {
             order = List.copyOf(order);
             if (order.size() != 4 || order.stream().distinct().count() != 4) {
@@ -57,6 +74,10 @@ public final class ColorJitter implements SampleTransform<Image, Image> {
     /**
      * Jitter amounts as torchvision's single numbers (0 disables an operation).
      *
+     * @param brightness the factor is drawn from {@code [max(0, 1 - brightness), 1 + brightness]}
+     * @param contrast the factor is drawn from {@code [max(0, 1 - contrast), 1 + contrast]}
+     * @param saturation the factor is drawn from {@code [max(0, 1 - saturation), 1 + saturation]}
+     * @param hue the shift is drawn from {@code [-hue, hue]}, at most 0.5
      * @throws IllegalArgumentException if an amount is negative, or {@code hue} is above 0.5
      */
     public ColorJitter(double brightness, double contrast, double saturation, double hue) {
@@ -72,8 +93,12 @@ public final class ColorJitter implements SampleTransform<Image, Image> {
     }
 
     /**
-     * Explicit {@code {min, max}} ranges for each operation (null disables it), torchvision's tuple arguments.
+     * {@return a jitter with explicit {@code {min, max}} ranges for each operation (null disables it), torchvision's tuple arguments}
      *
+     * @param brightness the range of the brightness factor, or null
+     * @param contrast the range of the contrast factor, or null
+     * @param saturation the range of the saturation factor, or null
+     * @param hue the range of the hue shift, within {@code [-0.5, 0.5]}, or null
      * @throws IllegalArgumentException if a range is not {@code {min, max}} with {@code min ≤ max} inside the
      *                                  operation's bounds ([0, ∞) for the first three, [-0.5, 0.5] for hue)
      */
@@ -108,7 +133,12 @@ public final class ColorJitter implements SampleTransform<Image, Image> {
         return r[0] == r[1] ? r[0] : r[0] + (r[1] - r[0]) * rng.nextDouble();
     }
 
-    /** Draws an order and the factors from {@code rng}. */
+    /**
+     * Draws an order and the factors from {@code rng}.
+     *
+     * @param rng the sample's random generator
+     * @return the drawn parameters
+     */
     public Params params(RandomGenerator rng) {
         int[] perm = Shuffle.permutation(4, rng);
         List<Op> order = new ArrayList<>(4);
@@ -122,7 +152,13 @@ public final class ColorJitter implements SampleTransform<Image, Image> {
         return new Params(order, b, c, s, h);
     }
 
-    /** Applies the operations of {@code p} in its order (disabled ones are skipped); returns a new image. */
+    /**
+     * Applies the operations of {@code p} in its order (disabled ones are skipped); returns a new image.
+     *
+     * @param image the image to adjust
+     * @param p the drawn parameters
+     * @return the adjusted image
+     */
     public Image apply(Image image, Params p) {
         Objects.requireNonNull(p, "p");
         Image current = image;

@@ -72,13 +72,24 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
         return List.copyOf(out);
     }
 
-    /** A pipeline of one stage; add more with {@link #then}. */
+    /**
+     * {@return a pipeline of one stage; add more with {@link #then}}
+     *
+     * @param <T> the input type
+     * @param <R> the first stage's result type
+     * @param first the first stage
+     */
     @SuppressWarnings("unchecked")
     public static <T, R> Compose<T, R> of(SampleTransform<T, R> first) {
         return new Compose<>(List.of((SampleTransform<Object, Object>) Objects.requireNonNull(first, "first")));
     }
 
-    /** This pipeline followed by {@code next}. */
+    /**
+     * {@return this pipeline followed by {@code next}}
+     *
+     * @param <V> the type of the new result
+     * @param next the stage applied to this pipeline's result
+     */
     @SuppressWarnings("unchecked")
     public <V> Compose<T, V> then(SampleTransform<? super R, V> next) {
         List<SampleTransform<Object, Object>> all = new ArrayList<>(stages);
@@ -86,7 +97,7 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
         return new Compose<>(all);
     }
 
-    /** The stages, in order. */
+    /** {@return the stages, in order} */
     public List<SampleTransform<?, ?>> stages() {
         return List.copyOf(stages);
     }

@@ -35,6 +35,11 @@ public final class Functional {
      * torchvision's output size for {@code Resize(size)} with one number: the shorter side becomes {@code size}
      * and the longer one {@code (int) (size × long / short)} (truncated, as torchvision does). Returns
      * {@code {height, width}}.
+     *
+     * @param width the image's width
+     * @param height the image's height
+     * @param size the shorter side's new length
+     * @return {@code {height, width}}
      */
     public static int[] shorterSideSize(int width, int height, int size) {
         return shorterSideSize(width, height, size, 0);
@@ -45,6 +50,11 @@ public final class Functional {
      * it, torchvision's {@code max_size} rule: the longer side becomes {@code maxSize} and the shorter one
      * {@code (int) (maxSize × short / long)} of the sizes just computed. Returns {@code {height, width}}.
      *
+     * @param width the image's width
+     * @param height the image's height
+     * @param size the shorter side's new length
+     * @param maxSize the longest the longer side may become, or 0 for no limit
+     * @return {@code {height, width}}
      * @throws IllegalArgumentException if {@code size} is not positive, or {@code maxSize} is positive but not
      *                                  larger than {@code size}
      */
@@ -67,24 +77,55 @@ public final class Functional {
         return width <= height ? new int[] {newLong, newShort} : new int[] {newShort, newLong};
     }
 
-    /** Resizes to {@code height × width} with PIL's resampling (antialiased when shrinking). */
+    /**
+     * Resizes to {@code height × width} with PIL's resampling (antialiased when shrinking).
+     *
+     * @param img the image
+     * @param height the output height
+     * @param width the output width
+     * @param mode the interpolation
+     * @return a new image
+     */
     public static Image resize(Image img, int height, int width, InterpolationMode mode) {
         return Pixels.resize(img, width, height, Objects.requireNonNull(mode, "mode"));
     }
 
-    /** Resizes so that the shorter side is {@code size}, as {@code Resize(size)}. */
+    /**
+     * Resizes so that the shorter side is {@code size}, as {@code Resize(size)}.
+     *
+     * @param img the image
+     * @param size the shorter side's new length
+     * @param mode the interpolation
+     * @return a new image
+     */
     public static Image resize(Image img, int size, InterpolationMode mode) {
         int[] hw = shorterSideSize(img.width(), img.height(), size);
         return resize(img, hw[0], hw[1], mode);
     }
 
-    /** Resizes so that the shorter side is {@code size} but the longer at most {@code maxSize}, as {@code Resize(size, max_size=...)}. */
+    /**
+     * Resizes so that the shorter side is {@code size} but the longer at most {@code maxSize}, as {@code Resize(size, max_size=...)}.
+     *
+     * @param img the image
+     * @param size the shorter side's new length
+     * @param mode the interpolation
+     * @param maxSize the longest the longer side may become
+     * @return a new image
+     */
     public static Image resize(Image img, int size, InterpolationMode mode, int maxSize) {
         int[] hw = shorterSideSize(img.width(), img.height(), size, maxSize);
         return resize(img, hw[0], hw[1], mode);
     }
 
-    /** The {@code height × width} region at ({@code top}, {@code left}); parts outside the image are zero. */
+    /**
+     * {@return the {@code height × width} region at ({@code top}, {@code left}); parts outside the image are zero}
+     *
+     * @param img the image
+     * @param top the region's top row
+     * @param left the region's left column
+     * @param height the region's height
+     * @param width the region's width
+     */
     public static Image crop(Image img, int top, int left, int height, int width) {
         return Pixels.crop(img, top, left, height, width);
     }
@@ -92,6 +133,11 @@ public final class Functional {
     /**
      * torchvision's {@code center_crop}: pads with zeros (split as torchvision does) when the crop is larger than
      * the image, then crops at {@code round((H - h) / 2)}, {@code round((W - w) / 2)}, rounding half to even.
+     *
+     * @param img the image
+     * @param height the crop's height
+     * @param width the crop's width
+     * @return a new image
      */
     public static Image centerCrop(Image img, int height, int width) {
         if (height <= 0 || width <= 0) {
@@ -117,7 +163,18 @@ public final class Functional {
         return out;
     }
 
-    /** Crop then resize, as {@code RandomResizedCrop} applies its parameters. */
+    /**
+     * {@return crop then resize, as {@code RandomResizedCrop} applies its parameters}
+     *
+     * @param img the image
+     * @param top the crop's top row
+     * @param left the crop's left column
+     * @param height the crop's height
+     * @param width the crop's width
+     * @param outHeight the output height
+     * @param outWidth the output width
+     * @param mode the interpolation
+     */
     public static Image resizedCrop(Image img, int top, int left, int height, int width, int outHeight,
                                     int outWidth, InterpolationMode mode) {
         Image cropped = crop(img, top, left, height, width);
@@ -153,12 +210,22 @@ public final class Functional {
         }
     }
 
-    /** Mirrors left to right. */
+    /**
+     * Mirrors left to right.
+     *
+     * @param img the image
+     * @return a new image
+     */
     public static Image hflip(Image img) {
         return Pixels.flipHorizontal(img);
     }
 
-    /** Mirrors top to bottom. */
+    /**
+     * Mirrors top to bottom.
+     *
+     * @param img the image
+     * @return a new image
+     */
     public static Image vflip(Image img) {
         return Pixels.flipVertical(img);
     }
@@ -187,6 +254,14 @@ public final class Functional {
      * Image wide = Functional.pad(img, 5, 0, 5, 0, Functional.PaddingMode.REFLECT, new int[] {0});
      * }</pre>
      *
+     * @param img the image
+     * @param left columns added on the left
+     * @param top rows added at the top
+     * @param right columns added on the right
+     * @param bottom rows added at the bottom
+     * @param mode how the new pixels are filled
+     * @param fill the constant fill, one value or one per channel
+     * @return a new image
      * @throws IllegalArgumentException if the result would have no pixels, or if edge, reflect or symmetric padding
      *                                  crops the image to nothing first (torchvision fails there, or returns an image
      *                                  without pixels); if constant padding has several fill values but not one per
@@ -269,7 +344,13 @@ public final class Functional {
         return index;
     }
 
-    /** PIL's conversion to gray (L); with {@code channels} 3 the gray value is repeated in R, G and B. */
+    /**
+     * PIL's conversion to gray (L); with {@code channels} 3 the gray value is repeated in R, G and B.
+     *
+     * @param img the image
+     * @param channels 1 or 3
+     * @return a new image
+     */
     public static Image rgbToGrayscale(Image img, int channels) {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("numOutputChannels should be either 1 or 3, but got " + channels);
@@ -288,6 +369,10 @@ public final class Functional {
     /**
      * torchvision's {@code adjust_brightness} on PIL images: {@code factor} 0 gives black, 1 the image, more is
      * brighter (clipped at 255). Values are computed in floats and truncated, as PIL blends. Alpha is kept.
+     *
+     * @param img the image
+     * @param factor the brightness factor
+     * @return a new image
      */
     public static Image adjustBrightness(Image img, double factor) {
         return ColorOps.brightness(img, Preconditions.checkNonNegative("brightnessFactor", factor));
@@ -296,6 +381,10 @@ public final class Functional {
     /**
      * torchvision's {@code adjust_contrast} on PIL images: blends with a gray image at the mean luma (rounded to an
      * integer); {@code factor} 0 gives that gray, 1 the image. Alpha is kept.
+     *
+     * @param img the image
+     * @param factor the contrast factor
+     * @return a new image
      */
     public static Image adjustContrast(Image img, double factor) {
         return ColorOps.contrast(img, Preconditions.checkNonNegative("contrastFactor", factor));
@@ -304,6 +393,10 @@ public final class Functional {
     /**
      * torchvision's {@code adjust_saturation} on PIL images: blends with the image's luma; {@code factor} 0 gives
      * gray, 1 the image, 2 doubles the saturation. A gray image is copied unchanged. Alpha is kept.
+     *
+     * @param img the image
+     * @param factor the saturation factor
+     * @return a new image
      */
     public static Image adjustSaturation(Image img, double factor) {
         return ColorOps.saturation(img, Preconditions.checkNonNegative("saturationFactor", factor));
@@ -313,6 +406,9 @@ public final class Functional {
      * torchvision's {@code adjust_hue} on PIL images: shifts the hue by {@code factor} of a turn ({@code -0.5..0.5})
      * in PIL's 8-bit HSV. A gray image is copied unchanged; an RGBA image comes back with alpha 255, as on PIL.
      *
+     * @param img the image
+     * @param factor the hue shift, a fraction of a turn
+     * @return a new image
      * @throws IllegalArgumentException if {@code factor} is outside [-0.5, 0.5]
      */
     public static Image adjustHue(Image img, double factor) {
@@ -328,6 +424,13 @@ public final class Functional {
      * {@code expand}, large enough for the whole rotated image. Pixels that map outside the input get
      * {@code fill} (one value or one per channel; null for zero). Only NEAREST and BILINEAR are supported.
      *
+     * @param img the image
+     * @param degrees the angle, counter-clockwise
+     * @param mode the interpolation, NEAREST or BILINEAR
+     * @param expand whether the output grows to hold the whole rotated image
+     * @param center {x, y} in pixels, or null for the image centre
+     * @param fill one value or one per channel for pixels outside the rotated image
+     * @return a new image
      * @throws IllegalArgumentException for another interpolation, a non-finite angle, or a bad center or fill
      */
     public static Image rotate(Image img, double degrees, InterpolationMode mode, boolean expand, double[] center,
@@ -354,16 +457,24 @@ public final class Functional {
         }
     }
 
-    /** uint8 HWC to float32 CHW with values {@code v / 255} (float division), torchvision's {@code to_tensor}. */
+    /**
+     * {@return the uint8 HWC image as float32 CHW with values {@code v / 255} (float division), torchvision's {@code to_tensor}}
+     *
+     * @param img the image
+     */
     public static Tensor toTensor(Image img) {
         return TensorWriter.plain().write(img, false);
     }
 
     /**
-     * {@link #toTensor} followed by {@link #normalize} in one pass, with the same float32 operations in the same
-     * order, so the result is bitwise identical: {@code ((byte / 255f) - mean[c]) / std[c]}. The output comes from
+     * {@return {@link #toTensor} followed by {@link #normalize} in one pass, with the same float32 operations in the
+     * same order, so the result is bitwise identical: {@code ((byte / 255f) - mean[c]) / std[c]}} The output comes from
      * {@link BatchMemory#allocateSample}, so inside a {@code DataLoader} it is usually written straight into the
      * sample's row of the batch.
+     *
+     * @param img the image
+     * @param mean the mean of each channel
+     * @param std the standard deviation of each channel
      */
     public static Tensor toNormalizedTensor(Image img, float[] mean, float[] std) {
         return TensorWriter.normalizing(mean, std).write(img, false);
@@ -383,9 +494,13 @@ public final class Functional {
     }
 
     /**
-     * {@code (x - mean[c]) / std[c]} per channel of a FLOAT32 {@code [C, H, W]} tensor, in float32 as torchvision;
-     * returns a new tensor, or modifies and returns {@code tensor} when {@code inplace}.
+     * {@return {@code (x - mean[c]) / std[c]} per channel of a FLOAT32 {@code [C, H, W]} tensor, in float32 as
+     * torchvision; returns a new tensor, or modifies and returns {@code tensor} when {@code inplace}}
      *
+     * @param tensor a FLOAT32 {@code [C, H, W]} tensor
+     * @param mean the mean of each channel
+     * @param std the standard deviation of each channel
+     * @param inplace whether to write into {@code tensor}
      * @throws IllegalArgumentException for a wrong dtype or rank, a channel count that does not match, or a zero std
      */
     public static Tensor normalize(Tensor tensor, float[] mean, float[] std, boolean inplace) {

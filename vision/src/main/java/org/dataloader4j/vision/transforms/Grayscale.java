@@ -21,7 +21,11 @@ public final class Grayscale implements SampleTransform<Image, Image> {
         this(1);
     }
 
-    /** 1 or 3 output channels. */
+    /**
+     * 1 or 3 output channels.
+     *
+     * @param numOutputChannels 1 or 3
+     */
     public Grayscale(int numOutputChannels) {
         if (numOutputChannels != 1 && numOutputChannels != 3) {
             throw new IllegalArgumentException("numOutputChannels should be either 1 or 3, but got "

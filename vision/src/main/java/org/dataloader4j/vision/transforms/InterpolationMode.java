@@ -12,11 +12,29 @@ package org.dataloader4j.vision.transforms;
  * }</pre>
  */
 public enum InterpolationMode {
+    /**
+     * The nearest pixel, no filter.
+     */
     NEAREST(0),
+    /**
+     * PIL's box filter, support 0.5.
+     */
     BOX(0.5),
+    /**
+     * PIL's bilinear filter, support 1.
+     */
     BILINEAR(1),
+    /**
+     * PIL's Hamming filter, support 1.
+     */
     HAMMING(1),
+    /**
+     * PIL's bicubic filter, support 2.
+     */
     BICUBIC(2),
+    /**
+     * PIL's Lanczos filter, support 3.
+     */
     LANCZOS(3);
 
     final double support;

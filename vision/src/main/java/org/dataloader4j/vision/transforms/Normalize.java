@@ -21,12 +21,22 @@ public final class Normalize implements SampleTransform<Tensor, Tensor> {
     private final float[] std;
     private final boolean inplace;
 
-    /** Normalizes into a new tensor. */
+    /**
+     * Normalizes into a new tensor.
+     *
+     * @param mean the mean of each channel
+     * @param std the standard deviation of each channel
+     */
     public Normalize(float[] mean, float[] std) {
         this(mean, std, false);
     }
 
     /**
+     * Normalizes into a new tensor, or into the input tensor itself when {@code inplace}.
+     *
+     * @param mean the mean of each channel
+     * @param std the standard deviation of each channel
+     * @param inplace whether to write into the input tensor
      * @throws IllegalArgumentException if a std is zero or the arrays are empty
      */
     public Normalize(float[] mean, float[] std, boolean inplace) {

@@ -21,7 +21,14 @@ import org.dataloader4j.vision.Image;
 public final class Pad implements SampleTransform<Image, Image> {
     /** The padding modes; see {@link Functional.PaddingMode}. */
     public enum Mode {
-        CONSTANT, EDGE, REFLECT, SYMMETRIC
+        /** The fill value. */
+        CONSTANT,
+        /** The nearest pixel of the edge, repeated. */
+        EDGE,
+        /** Mirrored about the edge pixel, which is not repeated. */
+        REFLECT,
+        /** Mirrored about the edge, which is repeated. */
+        SYMMETRIC
     }
 
     private final int left;
@@ -31,12 +38,21 @@ public final class Pad implements SampleTransform<Image, Image> {
     private final Mode mode;
     private final int[] fill;
 
-    /** Constant zero padding of {@code padding} on every side. */
+    /**
+     * Constant zero padding of {@code padding} on every side.
+     *
+     * @param padding the amount on every side, in pixels
+     */
     public Pad(int padding) {
         this(new int[] {padding}, Mode.CONSTANT, new int[] {0});
     }
 
     /**
+     * Pads by {@code padding}: one value for every side, two for left/right and top/bottom, or four for left, top, right and bottom.
+     *
+     * @param padding 1, 2 or 4 amounts in pixels
+     * @param mode how the new pixels are filled
+     * @param fill the constant fill, one value or one per channel
      * @throws IllegalArgumentException if {@code padding} does not have 1, 2 or 4 values, or a fill value is not 0..255
      */
     public Pad(int[] padding, Mode mode, int[] fill) {

@@ -19,7 +19,12 @@ import org.dataloader4j.vision.Image;
  */
 public final class RandomCrop implements SampleTransform<Image, Image> {
 
-    /** Where the crop starts in the padded image. */
+    /**
+     * Where the crop starts in the padded image.
+     *
+     * @param top the crop's top row
+     * @param left the crop's left column
+     */
     public record Params(int top, int left) {
     }
 
@@ -30,19 +35,34 @@ public final class RandomCrop implements SampleTransform<Image, Image> {
     private final int[] fill;
     private final Pad.Mode paddingMode;
 
-    /** A square crop without padding. */
+    /**
+     * A square crop without padding.
+     *
+     * @param size the crop's side
+     */
     public RandomCrop(int size) {
         this(size, size, null, false, new int[] {0}, Pad.Mode.CONSTANT);
     }
 
-    /** A square crop after zero padding of {@code padding} on every side. */
+    /**
+     * A square crop after zero padding of {@code padding} on every side.
+     *
+     * @param size the crop's side
+     * @param padding the zero padding on every side
+     */
     public RandomCrop(int size, int padding) {
         this(size, size, new int[] {padding}, false, new int[] {0}, Pad.Mode.CONSTANT);
     }
 
     /**
+     * A {@code height × width} crop at a random place, after the fixed padding and, with {@code padIfNeeded}, padding of an image smaller than the crop.
+     *
      * @param padding     null, or 1, 2 or 4 values as for {@link Pad}
      * @param fill        one value or one per channel, for constant padding
+     * @param height the crop's height
+     * @param width the crop's width
+     * @param padIfNeeded whether to pad an image smaller than the crop
+     * @param paddingMode how padded pixels are filled
      * @throws IllegalArgumentException for a non-positive size, padding of the wrong length or fill values outside
      *                                  0..255
      */
@@ -63,7 +83,11 @@ public final class RandomCrop implements SampleTransform<Image, Image> {
         return Functional.pad(img, left, top, right, bottom, Functional.PaddingMode.valueOf(paddingMode.name()), fill);
     }
 
-    /** The image after the fixed padding and {@code padIfNeeded}: {@code image} itself when nothing is padded. */
+    /**
+     * {@return the image after the fixed padding and {@code padIfNeeded}: {@code image} itself when nothing is padded}
+     *
+     * @param image the image
+     */
     public Image pad(Image image) {
         Image current = image;
         if (padding != null && (padding[0] != 0 || padding[1] != 0 || padding[2] != 0 || padding[3] != 0)) {
@@ -93,6 +117,10 @@ public final class RandomCrop implements SampleTransform<Image, Image> {
      * torchvision's {@code get_params} for a padded image of {@code paddedWidth × paddedHeight}: (0, 0) when the
      * sizes are equal (nothing is drawn), otherwise the row then the column, each uniform.
      *
+     * @param paddedWidth the padded image's width
+     * @param paddedHeight the padded image's height
+     * @param rng the sample's random generator
+     * @return where to crop
      * @throws IllegalArgumentException if the crop is larger than the padded image
      */
     public Params params(int paddedWidth, int paddedHeight, RandomGenerator rng) {
@@ -108,7 +136,13 @@ public final class RandomCrop implements SampleTransform<Image, Image> {
         return new Params(top, left);
     }
 
-    /** Pads as {@link #pad(Image)} and crops at {@code p}. */
+    /**
+     * Pads as {@link #pad(Image)} and crops at {@code p}.
+     *
+     * @param image the image
+     * @param p where to crop
+     * @return the crop
+     */
     public Image apply(Image image, Params p) {
         Objects.requireNonNull(p, "p");
         return padAndCrop(image, null, p);

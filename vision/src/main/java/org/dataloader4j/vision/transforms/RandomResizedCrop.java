@@ -28,7 +28,14 @@ import org.dataloader4j.vision.ScaledRequest;
  */
 public final class RandomResizedCrop implements SampleTransform<Image, Image>, DecodingTransform<Image> {
 
-    /** A crop region: top row, left column, height and width in pixels. */
+    /**
+     * A crop region: top row, left column, height and width in pixels.
+     *
+     * @param top the crop's top row
+     * @param left the crop's left column
+     * @param height the crop's height
+     * @param width the crop's width
+     */
     public record Params(int top, int left, int height, int width) {
     }
 
@@ -40,12 +47,25 @@ public final class RandomResizedCrop implements SampleTransform<Image, Image>, D
     private final double ratioMax;
     private final InterpolationMode mode;
 
-    /** A square output, scale (0.08, 1), ratio (3/4, 4/3), bilinear. */
+    /**
+     * A square output, scale (0.08, 1), ratio (3/4, 4/3), bilinear.
+     *
+     * @param size the output's side
+     */
     public RandomResizedCrop(int size) {
         this(size, size, 0.08, 1.0, 3.0 / 4.0, 4.0 / 3.0, InterpolationMode.BILINEAR);
     }
 
     /**
+     * A crop of a random area fraction in {@code [scaleMin, scaleMax]} and aspect ratio in {@code [ratioMin, ratioMax]}, resized to {@code height × width}.
+     *
+     * @param height the output height
+     * @param width the output width
+     * @param scaleMin the smallest fraction of the image's area
+     * @param scaleMax the largest fraction of the image's area
+     * @param ratioMin the smallest aspect ratio (width / height)
+     * @param ratioMax the largest aspect ratio (width / height)
+     * @param mode the interpolation of the resize
      * @throws IllegalArgumentException for a non-positive size, or a scale or ratio range that is empty or not positive
      */
     public RandomResizedCrop(int height, int width, double scaleMin, double scaleMax, double ratioMin, double ratioMax,
@@ -66,7 +86,14 @@ public final class RandomResizedCrop implements SampleTransform<Image, Image>, D
         this.mode = Objects.requireNonNull(mode, "mode");
     }
 
-    /** torchvision's {@code get_params} for an image of {@code imageWidth × imageHeight}, drawing from {@code rng}. */
+    /**
+     * torchvision's {@code get_params} for an image of {@code imageWidth × imageHeight}, drawing from {@code rng}.
+     *
+     * @param imageWidth the image's width
+     * @param imageHeight the image's height
+     * @param rng the sample's random generator
+     * @return the crop region
+     */
     public Params params(int imageWidth, int imageHeight, RandomGenerator rng) {
         double area = (double) imageHeight * imageWidth;
         double logMin = Math.log(ratioMin);
@@ -102,7 +129,13 @@ public final class RandomResizedCrop implements SampleTransform<Image, Image>, D
         return lo == hi ? lo : lo + (hi - lo) * rng.nextDouble();
     }
 
-    /** Crops {@code p} out of {@code image} and resizes it to the output size. */
+    /**
+     * Crops {@code p} out of {@code image} and resizes it to the output size.
+     *
+     * @param image the image
+     * @param p the crop region
+     * @return a new image of the output size
+     */
     public Image apply(Image image, Params p) {
         return Functional.resizedCrop(image, p.top(), p.left(), p.height(), p.width(), height, width, mode);
     }

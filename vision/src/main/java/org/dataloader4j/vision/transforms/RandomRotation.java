@@ -25,7 +25,11 @@ public final class RandomRotation implements SampleTransform<Image, Image> {
     private final double[] center;
     private final int[] fill;
 
-    /** Angles in {@code [-degrees, degrees]}, nearest neighbour, same size, about the centre, zero fill. */
+    /**
+     * Angles in {@code [-degrees, degrees]}, nearest neighbour, same size, about the centre, zero fill.
+     *
+     * @param degrees the largest angle either way
+     */
     public RandomRotation(double degrees) {
         this(-nonNegative(degrees), degrees, InterpolationMode.NEAREST, false, null, new int[] {0});
     }
@@ -39,8 +43,14 @@ public final class RandomRotation implements SampleTransform<Image, Image> {
     }
 
     /**
+     * Angles drawn uniformly from {@code [minDegrees, maxDegrees]}.
+     *
      * @param center {x, y} in pixels, or null for the image centre
      * @param fill   one value or one per channel for pixels outside the rotated image
+     * @param minDegrees the smallest angle, counter-clockwise
+     * @param maxDegrees the largest angle, counter-clockwise
+     * @param mode the interpolation, NEAREST or BILINEAR
+     * @param expand whether the output grows to hold the whole rotated image
      * @throws IllegalArgumentException for an empty or non-finite range, an interpolation other than NEAREST or
      *                                  BILINEAR, a center that is not {x, y}, or fill values outside 0..255
      */
@@ -65,12 +75,23 @@ public final class RandomRotation implements SampleTransform<Image, Image> {
         this.fill = fill.clone();
     }
 
-    /** Draws an angle from {@code rng}. */
+    /**
+     * Draws an angle from {@code rng}.
+     *
+     * @param rng the sample's random generator
+     * @return the angle in degrees
+     */
     public double angle(RandomGenerator rng) {
         return minDegrees == maxDegrees ? minDegrees : minDegrees + (maxDegrees - minDegrees) * rng.nextDouble();
     }
 
-    /** Rotates by {@code degrees} with this transform's interpolation, expand, center and fill. */
+    /**
+     * Rotates by {@code degrees} with this transform's interpolation, expand, center and fill.
+     *
+     * @param image the image
+     * @param degrees the angle, counter-clockwise
+     * @return a new image
+     */
     public Image apply(Image image, double degrees) {
         return Functional.rotate(image, degrees, mode, expand, center, fill);
     }

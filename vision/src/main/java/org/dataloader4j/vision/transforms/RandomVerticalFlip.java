@@ -21,7 +21,11 @@ public final class RandomVerticalFlip implements SampleTransform<Image, Image> {
         this(0.5);
     }
 
-    /** Flips with probability {@code p} in [0, 1]. */
+    /**
+     * Flips with probability {@code p} in [0, 1].
+     *
+     * @param p the probability of a flip
+     */
     public RandomVerticalFlip(double p) {
         this.p = checkProbability(p);
     }

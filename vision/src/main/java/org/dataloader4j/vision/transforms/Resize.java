@@ -29,12 +29,21 @@ public final class Resize implements SampleTransform<Image, Image>, DecodingTran
     private final int maxSize;
     private final InterpolationMode mode;
 
-    /** Shorter side to {@code size}, bilinear. */
+    /**
+     * Shorter side to {@code size}, bilinear.
+     *
+     * @param size the shorter side's new length
+     */
     public Resize(int size) {
         this(size, InterpolationMode.BILINEAR);
     }
 
-    /** Shorter side to {@code size}. */
+    /**
+     * Shorter side to {@code size}.
+     *
+     * @param size the shorter side's new length
+     * @param mode the interpolation
+     */
     public Resize(int size, InterpolationMode mode) {
         this(size, mode, 0);
     }
@@ -44,6 +53,9 @@ public final class Resize implements SampleTransform<Image, Image>, DecodingTran
      * becomes {@code maxSize} and the shorter one keeps the aspect ratio (truncated), torchvision's
      * {@code Resize(size, interpolation, max_size)}. {@code maxSize} 0 means no limit.
      *
+     * @param size the shorter side's new length
+     * @param mode the interpolation
+     * @param maxSize the longest the longer side may become
      * @throws IllegalArgumentException if {@code size} is not positive, or {@code maxSize} is negative, or positive
      *                                  but not larger than {@code size}
      */
@@ -62,7 +74,13 @@ public final class Resize implements SampleTransform<Image, Image>, DecodingTran
         this.mode = Objects.requireNonNull(mode, "mode");
     }
 
-    /** Exactly {@code height × width}. */
+    /**
+     * Exactly {@code height × width}.
+     *
+     * @param height the output height
+     * @param width the output width
+     * @param mode the interpolation
+     */
     public Resize(int height, int width, InterpolationMode mode) {
         if (height <= 0 || width <= 0) {
             throw new IllegalArgumentException("size must be positive, but got height=" + height + ", width=" + width);

@@ -1,4 +1,4 @@
-package org.dataloader4j.djl.examples;
+package org.dataloader4j.examples.djl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.dataloader4j.djl.examples;
+package org.dataloader4j.examples.djl;
 
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -38,7 +38,7 @@ import org.dataloader4j.tensor.Tensor;
  * offline on the PyTorch engine's CPU build from Maven Central.
  *
  * <pre>
- * java -Dai.djl.offline=true -cp ... org.dataloader4j.djl.examples.TrainDigits [--epochs 20] [--workers 2] [--batch 32] [--seed 42]
+ * java -Dai.djl.offline=true -cp ... org.dataloader4j.examples.djl.TrainDigits [--epochs 20] [--workers 2] [--batch 32] [--seed 42]
  * </pre>
  */
 public final class TrainDigits {

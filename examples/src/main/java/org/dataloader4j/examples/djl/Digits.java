@@ -1,4 +1,4 @@
-package org.dataloader4j.djl.examples;
+package org.dataloader4j.examples.djl;
 
 import java.io.BufferedReader;
 import java.io.IOException;
