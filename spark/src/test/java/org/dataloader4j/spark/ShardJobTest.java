@@ -30,6 +30,8 @@ import org.apache.spark.sql.types.StructType;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.loader.DataLoader;
+import org.dataloader4j.spark.internal.Checksums;
+import org.dataloader4j.spark.internal.TarReader;
 import org.dataloader4j.stats.ChannelStats;
 import org.dataloader4j.stats.Stats;
 import org.dataloader4j.tensor.Tensor;

@@ -30,6 +30,8 @@ import java.util.stream.Stream;
 import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.loader.LoaderState;
+import org.dataloader4j.spark.internal.TarReader;
+import org.dataloader4j.spark.internal.TarWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -13,6 +13,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.dataloader4j.vision.internal.NativeKernels;
 
 /**
  * Decodes image files, or image bytes held in memory ({@link #decode(byte[], String)}), into {@link Image}s with
