@@ -14,6 +14,10 @@ import org.dataloader4j.vision.Image;
  * }</pre>
  */
 public final class ToTensor implements SampleTransform<Image, Tensor> {
+    /** The transform; it has no options. */
+    public ToTensor() {
+    }
+
     @Override
     public Tensor apply(Image image, RandomGenerator rng) {
         return Functional.toTensor(image);
