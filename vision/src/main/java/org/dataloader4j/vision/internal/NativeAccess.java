@@ -14,14 +14,23 @@ package org.dataloader4j.vision.internal;
  * }</pre>
  */
 public final class NativeAccess {
+    /**
+     * Read before the module's first restricted call (the native paths touch this class first): in JDK 25's default
+     * mode the first call prints the warning and then enables native access for the module, so a later look would
+     * say "enabled".
+     */
+    private static final boolean ENABLED_AT_START = NativeAccess.class.getModule().isNativeAccessEnabled();
     private static volatile String denial;
 
     private NativeAccess() {
     }
 
-    /** Whether native access is enabled for the module that holds the vision classes. */
+    /**
+     * Whether native access was enabled for the module that holds the vision classes before it made its first
+     * restricted call: by {@code --enable-native-access} or the {@code Enable-Native-Access} manifest attribute.
+     */
     public static boolean enabled() {
-        return NativeAccess.class.getModule().isNativeAccessEnabled();
+        return ENABLED_AT_START;
     }
 
     /** The command-line flag that enables native access for the vision classes where they are now loaded. */
@@ -35,15 +44,14 @@ public final class NativeAccess {
      * status: native access was denied, and the flag that would enable it.
      */
     public static String denied(IllegalCallerException e) {
-        String why = "native access denied (" + e.getMessage() + "); pass " + flag() + " to use the native decoders";
-        denial = why;
-        return why;
+        denial = e.getMessage();
+        return "native access denied (" + e.getMessage() + "); pass " + flag() + " to use it";
     }
 
     /**
-     * One line: enabled (and for which module), denied (the native decoders are off, and why), or not enabled (the
-     * JVM prints a restricted-method warning when the native decoders are first loaded, and the flag that silences
-     * it).
+     * One line: enabled (and for which module), denied (the native decoders are off; the JVM's reason and the flag
+     * that enables it), or not enabled (the JVM prints a restricted-method warning when the native decoders are first
+     * loaded, and the flag that silences it).
      */
     public static String describe() {
         Module module = NativeAccess.class.getModule();
@@ -53,9 +61,11 @@ public final class NativeAccess {
         }
         String why = denial;
         if (why != null) {
-            return why;
+            return "denied for " + where + " (" + why + "), so the native decoders are off; pass " + flag()
+                    + " to use them";
         }
-        return "not enabled for " + where + ": the JVM warns about restricted methods when the native decoders"
-                + " load (pass " + flag() + " to enable it and silence the warning)";
+        return "not enabled for " + where + ": the JVM " + (module.isNativeAccessEnabled() ? "warned" : "warns")
+                + " about restricted methods when the native decoders load (pass " + flag()
+                + " to enable it and silence the warning)";
     }
 }

@@ -59,6 +59,7 @@ public final class NativeLibrary {
     }
 
     private static Loaded load() {
+        NativeAccess.enabled();   // notes the module's native access before its first restricted call
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
             return new Loaded(null, "turned off by -D" + PROPERTY + "=false");
         }
