@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * packages are enough for that, that an internal package is neither visible to the compiler nor accessible by
  * reflection, and what native access does: enabled (the native decoder in use, no warning), not enabled (JDK 25's
  * restricted-method warning, and {@code Decoders.describe()} says so) and denied (the pure-Java decoders, and
- * {@code describe()} names the reason).
+ * {@code describe()} names the reason); denied on the class path too, where the flag to name is {@code ALL-UNNAMED}.
  */
 class ModulePathTest {
     private static final String MODULE_INFO = """
@@ -160,6 +160,17 @@ class ModulePathTest {
         assertFalse(run.stderr.contains("restricted method"), run.stderr);
     }
 
+    @Test
+    void onTheClassPathDeniedAccessNamesTheFlagForTheUnnamedModule() throws Exception {
+        Run run = runOnClassPath("--illegal-native-access=deny");
+        assertEquals("[2, 3, 24, 32]", run.line("shape"), run.stdout);
+        assertEquals("[0, 1]", run.line("targets"), run.stdout);
+        String describe = run.line("describe");
+        assertTrue(describe.contains("native access: denied for the class path (unnamed module)")
+                && describe.contains("--enable-native-access=ALL-UNNAMED"), describe);
+        assertTrue(describe.contains("native libjpeg-turbo path: not available"), describe);
+    }
+
     private static void assertLoadedTheBatch(Run run) {
         assertEquals("[2, 3, 24, 32]", run.line("shape"), run.stdout);
         assertEquals("[0, 1]", run.line("targets"), run.stdout);
@@ -191,20 +202,31 @@ class ModulePathTest {
     }
 
     private static Run run(String... jvmOptions) throws IOException, InterruptedException {
+        return start(List.of(jvmOptions), List.of("--module-path", modulePath + File.pathSeparator + classes,
+                "--module", "modcheck/modcheck.Main"));
+    }
+
+    /** The same application on the class path (its module-info.class is then ignored). */
+    private static Run runOnClassPath(String... jvmOptions) throws IOException, InterruptedException {
+        return start(List.of(jvmOptions), List.of("-cp", modulePath + File.pathSeparator + classes, "modcheck.Main"));
+    }
+
+    private static Run start(List<String> jvmOptions, List<String> launch) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-Xmx256m", "--module-path", modulePath + File.pathSeparator + classes,
-                "--module", "modcheck/modcheck.Main", images.toString()));
+        command.addAll(jvmOptions);
+        command.add("-Xmx256m");
+        command.addAll(launch);
+        command.add(images.toString());
         Path out = Files.createTempFile(work, "stdout", ".txt");
         Path err = Files.createTempFile(work, "stderr", ".txt");
         Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
-            throw new AssertionError("the module-path JVM did not finish in 120 s: " + command);
+            throw new AssertionError("the child JVM did not finish in 120 s: " + command);
         }
         Run run = new Run(Files.readString(out), Files.readString(err));
-        assertEquals(0, p.exitValue(), "the module-path JVM failed: " + command + "\nstdout:\n" + run.stdout
+        assertEquals(0, p.exitValue(), "the child JVM failed: " + command + "\nstdout:\n" + run.stdout
                 + "\nstderr:\n" + run.stderr);
         return run;
     }
