@@ -1,6 +1,6 @@
 /*
  * dl4j_pixels.c - pixel kernels for dataloader4j's vision module, called through java.lang.foreign
- * (org.dataloader4j.vision.NativeKernels) when this library is loaded: the two-pass fixed-point resample of 8-bit RGB
+ * (org.dataloader4j.vision.internal.NativeKernels) when this library is loaded: the two-pass fixed-point resample of 8-bit RGB
  * images (dl4j_resample_rgb) and ToTensor + Normalize into float planes (dl4j_to_planes). Otherwise the Java kernels
  * in org.dataloader4j.vision.transforms (Pixels, TensorWriter) do the same work with the same results.
  *

@@ -1,6 +1,5 @@
 package org.dataloader4j.cli;
 
-import org.dataloader4j.io.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URISyntaxException;
@@ -16,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dataloader4j.cli.BenchReport.Row;
 import org.dataloader4j.cli.PyTorchRunner.Setup;
+import org.dataloader4j.io.internal.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,5 @@
 package org.dataloader4j.cli;
 
-import org.dataloader4j.io.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.dataloader4j.io.internal.Json;
 
 /**
  * A PyTorch script from {@code bench/pytorch/} running in {@code --serve} mode beside the JVM: it

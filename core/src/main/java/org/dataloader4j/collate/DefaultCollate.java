@@ -16,6 +16,7 @@ import java.util.SequencedMap;
 import java.util.Set;
 import java.util.StringJoiner;
 
+import org.dataloader4j.collate.internal.BatchMemory;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;

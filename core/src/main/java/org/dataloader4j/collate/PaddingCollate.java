@@ -5,6 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.List;
 import java.util.Objects;
 
+import org.dataloader4j.collate.internal.BatchMemory;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;

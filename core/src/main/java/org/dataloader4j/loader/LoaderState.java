@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.dataloader4j.internal.Preconditions;
-import org.dataloader4j.io.Json;
+import org.dataloader4j.io.internal.Json;
 
 /**
  * Where a {@link DataLoader} stands within an epoch: enough to continue it later, bitwise identical

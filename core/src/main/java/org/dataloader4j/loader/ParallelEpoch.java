@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import org.dataloader4j.collate.PreallocatedBatch;
+import org.dataloader4j.collate.internal.PreallocatedBatch;
 import org.dataloader4j.data.WorkerInfo;
 
 /**

@@ -2,9 +2,9 @@ package org.dataloader4j.loader;
 
 import java.util.List;
 import java.util.Optional;
-import org.dataloader4j.collate.BatchMemory;
-import org.dataloader4j.collate.PreallocatedBatch;
-import org.dataloader4j.collate.SampleSlots;
+import org.dataloader4j.collate.internal.BatchMemory;
+import org.dataloader4j.collate.internal.PreallocatedBatch;
+import org.dataloader4j.collate.internal.SampleSlots;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.SampleContext;
 import org.dataloader4j.data.WorkerInfo;

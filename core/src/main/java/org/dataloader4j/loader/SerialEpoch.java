@@ -3,7 +3,7 @@ package org.dataloader4j.loader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.dataloader4j.collate.PreallocatedBatch;
+import org.dataloader4j.collate.internal.PreallocatedBatch;
 import org.dataloader4j.data.WorkerInfo;
 
 /**

@@ -3,7 +3,7 @@ package org.dataloader4j.loader;
 import java.util.ArrayList;
 import java.util.List;
 import org.dataloader4j.collate.Collate;
-import org.dataloader4j.collate.PreallocatedBatch;
+import org.dataloader4j.collate.internal.PreallocatedBatch;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;

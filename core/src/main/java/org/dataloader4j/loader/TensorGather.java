@@ -4,9 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 import org.dataloader4j.collate.Batch;
-import org.dataloader4j.collate.BatchMemory;
 import org.dataloader4j.collate.Collate;
 import org.dataloader4j.collate.DefaultCollate;
+import org.dataloader4j.collate.internal.BatchMemory;
 import org.dataloader4j.data.TensorDataset;
 import org.dataloader4j.tensor.Tensor;
 

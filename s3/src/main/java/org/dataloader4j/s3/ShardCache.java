@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import org.dataloader4j.spark.Checksums;
 import org.dataloader4j.spark.ShardStore;
+import org.dataloader4j.spark.internal.Checksums;
 
 /**
  * The local disk cache of downloaded shards, shared by all consumers of one {@link S3ShardStore}, and the

@@ -9,10 +9,10 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import org.dataloader4j.spark.Checksums;
 import org.dataloader4j.spark.Manifest;
 import org.dataloader4j.spark.ShardSample;
-import org.dataloader4j.spark.TarWriter;
+import org.dataloader4j.spark.internal.Checksums;
+import org.dataloader4j.spark.internal.TarWriter;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 

@@ -1,12 +1,12 @@
 package org.dataloader4j.spark;
 
-import org.dataloader4j.io.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.dataloader4j.io.internal.Json;
 
 /**
  * What {@code manifest.json} beside a set of shards says: the shard files (relative to the manifest's folder) with

@@ -3,6 +3,8 @@ package org.dataloader4j.spark;
 import org.apache.spark.sql.Encoder;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.expressions.Aggregator;
+import org.dataloader4j.spark.internal.JobReport;
+import org.dataloader4j.spark.internal.ShardReport;
 
 /**
  * The Spark aggregator that combines the shard tasks' reports: shard files and counts, skipped inputs, and the

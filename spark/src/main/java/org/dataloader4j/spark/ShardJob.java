@@ -27,6 +27,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.dataloader4j.spark.internal.JobReport;
+import org.dataloader4j.spark.internal.ShardReport;
 import org.dataloader4j.vision.DatasetFolder;
 import org.dataloader4j.vision.Image;
 import org.dataloader4j.vision.ImageFolder;

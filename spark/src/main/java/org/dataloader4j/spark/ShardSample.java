@@ -1,6 +1,7 @@
 package org.dataloader4j.spark;
 
 import java.util.Objects;
+import org.dataloader4j.spark.internal.ImageCodec;
 import org.dataloader4j.vision.Image;
 import org.dataloader4j.vision.Sample;
 

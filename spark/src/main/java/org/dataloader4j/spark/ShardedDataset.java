@@ -23,6 +23,13 @@ import org.dataloader4j.data.ShuffleBuffer;
 import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.internal.ShardAssignment;
+import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.random.RandomStreams;
+import org.dataloader4j.random.Shuffle;
+import org.dataloader4j.spark.internal.Checksums;
+import org.dataloader4j.spark.internal.ImageCodec;
+import org.dataloader4j.spark.internal.TarReader;
+import org.dataloader4j.spark.internal.TarWriter;
 import org.dataloader4j.vision.Image;
 import org.dataloader4j.vision.Sample;
 

@@ -1,12 +1,12 @@
 package org.dataloader4j.spark;
 
-import org.dataloader4j.io.Json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import org.dataloader4j.io.internal.Json;
 import org.junit.jupiter.api.Test;
 
 class ManifestTest {

@@ -16,6 +16,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.dataloader4j.data.WorkerInfo;
+import org.dataloader4j.spark.internal.Checksums;
+import org.dataloader4j.spark.internal.TarWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -31,6 +31,8 @@ import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.Partition;
 import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.loader.DataLoader;
+import org.dataloader4j.spark.internal.Checksums;
+import org.dataloader4j.spark.internal.TarReader;
 import org.dataloader4j.stats.ChannelStats;
 import org.dataloader4j.stats.Stats;
 import org.dataloader4j.tensor.Tensor;

@@ -22,6 +22,8 @@ import org.dataloader4j.data.IterableDataset;
 import org.dataloader4j.data.ShuffleBuffer;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.loader.DataLoaderException;
+import org.dataloader4j.spark.internal.ImageCodec;
+import org.dataloader4j.spark.internal.ShardReport;
 import org.dataloader4j.vision.Image;
 import org.dataloader4j.vision.Sample;
 import org.junit.jupiter.api.BeforeAll;

@@ -32,6 +32,8 @@ import org.dataloader4j.data.ShardSplit;
 import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.loader.LoaderState;
+import org.dataloader4j.spark.internal.TarReader;
+import org.dataloader4j.spark.internal.TarWriter;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -437,11 +439,22 @@ class ShardedDatasetTest {
     }
 
     @Test
-    void theReadingSideReferencesNoSparkClass() {
-        // jdeps lists, per class of this module, the classes it uses; follow them from ShardedDataset
+    void theReadingSideReferencesNoSparkClass(@TempDir Path plain) throws IOException {
+        // jdeps lists, per class of this module, the classes it uses; follow them from ShardedDataset. The classes are
+        // looked at without module-info.class, as plain classes: as a module, jdeps would first want every module
+        // it requires on a module path, and Spark is in none.
         ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
         StringWriter out = new StringWriter();
-        Path classes = Path.of(ShardedDataset.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path built = Path.of(ShardedDataset.class.getProtectionDomain().getCodeSource().getLocation().getPath());
+        Path classes = plain.resolve("classes");
+        try (Stream<Path> files = Files.walk(built)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".class")
+                    && !f.getFileName().toString().equals("module-info.class")).toList()) {
+                Path to = classes.resolve(built.relativize(f).toString());
+                Files.createDirectories(to.getParent());
+                Files.copy(f, to);
+            }
+        }
         int rc = jdeps.run(new PrintWriter(out), new PrintWriter(out), "-verbose:class", "-filter:none",
                 classes.toString());
         assertEquals(0, rc, out.toString());

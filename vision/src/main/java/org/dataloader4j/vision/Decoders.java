@@ -13,6 +13,8 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.FileImageInputStream;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.dataloader4j.vision.internal.NativeAccess;
+import org.dataloader4j.vision.internal.NativeKernels;
 
 /**
  * Decodes image files, or image bytes held in memory ({@link #decode(byte[], String)}), into {@link Image}s with
@@ -552,7 +554,10 @@ public final class Decoders {
      * native libjpeg-turbo path: in use for gray, RGB and YCbCr JPEG ... (loaded /tmp/libdl4jjpeg123.so); WebP: native
      * libwebp 1.2.4 (libwebp.so.7, libwebpdemux.so.2) through java.lang.foreign, ..."}.
      * {@link #standard()} uses the native paths when they are available; {@link #withNativeJpeg} and
-     * {@link #withNativeWebp} turn them off.
+     * {@link #withNativeWebp} turn them off. The last part says whether the JVM grants this module native access:
+     * enabled, not enabled (JDK 25 then prints a restricted-method warning when the native decoders load; the line
+     * names the {@code --enable-native-access} flag that silences it) or denied ({@code --illegal-native-access=deny}
+     * without the flag: the pure-Java decoders are used, and the line says so).
      *
      * @return a one-line description of the decoders in use
      */
@@ -571,6 +576,7 @@ public final class Decoders {
                         + " fallback)"
                 : "the pure-Java ImageIO reader above; native libwebp not available (" + NativeWebp.status() + ")");
         sb.append("; native pixel kernels: ").append(NativeKernels.describe());
+        sb.append("; native access: ").append(NativeAccess.describe());
         return sb.toString();
     }
 }

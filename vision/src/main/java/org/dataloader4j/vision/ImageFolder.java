@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.dataloader4j.vision.internal.NativeKernels;
 
 /**
  * torchvision's {@code ImageFolder}: a {@link DatasetFolder} of images decoded to RGB (as torchvision's

@@ -1,7 +1,6 @@
 package org.dataloader4j.vision;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -9,14 +8,13 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Locale;
+import org.dataloader4j.vision.internal.NativeAccess;
+import org.dataloader4j.vision.internal.NativeKernels;
+import org.dataloader4j.vision.internal.NativeLibrary;
 
 /**
  * The native JPEG path: {@code libdl4jjpeg.so} (built from {@code src/main/c/dl4j_jpeg.c} when the libjpeg headers
@@ -35,7 +33,7 @@ import java.util.Locale;
  */
 final class NativeJpeg {
     /** Set to {@code false} to keep the native path off. */
-    static final String PROPERTY = "dataloader4j.vision.nativeJpeg";
+    static final String PROPERTY = NativeLibrary.PROPERTY;
 
     private static final int OK = 0;
     private static final int ERROR = -1;
@@ -100,30 +98,12 @@ final class NativeJpeg {
         return LOADED.library;
     }
 
-    private static String platform() {
-        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        if (arch.equals("amd64") || arch.equals("x86_64")) {
-            arch = "x86_64";
-        } else if (arch.equals("aarch64") || arch.equals("arm64")) {
-            arch = "aarch64";
-        }
-        return (os.contains("linux") ? "linux" : os.replace(' ', '_')) + "-" + arch;
-    }
-
     private static Loaded load() {
-        if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
-            return new Loaded(null, null, "turned off by -D" + PROPERTY + "=false", null);
-        }
-        String resource = "native/" + platform() + "/libdl4jjpeg.so";
-        URL url = NativeJpeg.class.getClassLoader().getResource(resource);
-        if (url == null) {
-            return new Loaded(null, null, resource + " is not in this build (it is compiled when gcc and the libjpeg"
-                    + " headers are present: apt-get install gcc libjpeg62-turbo-dev, then rebuild)", null);
+        SymbolLookup lookup = NativeLibrary.lookup();
+        if (lookup == null) {
+            return new Loaded(null, null, NativeLibrary.status(), null);
         }
         try {
-            Path lib = libraryFile(url);
-            SymbolLookup lookup = SymbolLookup.libraryLookup(lib, Arena.global());
             Linker linker = Linker.nativeLinker();
             MethodHandle header = linker.downcallHandle(lookup.findOrThrow("dl4j_jpeg_header"),
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
@@ -134,27 +114,12 @@ final class NativeJpeg {
                             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                             ValueLayout.ADDRESS,
                             ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-            return new Loaded(header, decode, "loaded " + lib, lookup);
-        } catch (IOException | RuntimeException | LinkageError e) {
-            return new Loaded(null, null, "could not load " + resource + ": " + e, null);
+            return new Loaded(header, decode, NativeLibrary.status(), lookup);
+        } catch (IllegalCallerException e) {
+            return new Loaded(null, null, NativeAccess.denied(e), null);
+        } catch (RuntimeException | LinkageError e) {
+            return new Loaded(null, null, "could not bind the JPEG calls of the native library: " + e, null);
         }
-    }
-
-    /** The library as a file: directly from target/classes, or copied out of the jar into a temporary file. */
-    private static Path libraryFile(URL url) throws IOException {
-        if ("file".equals(url.getProtocol())) {
-            try {
-                return Path.of(url.toURI());
-            } catch (URISyntaxException e) {
-                throw new IOException(e);
-            }
-        }
-        Path tmp = Files.createTempFile("libdl4jjpeg", ".so");
-        tmp.toFile().deleteOnExit();
-        try (InputStream in = url.openStream()) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return tmp;
     }
 
     /**

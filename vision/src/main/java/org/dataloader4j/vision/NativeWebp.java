@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
 import java.util.List;
+import org.dataloader4j.vision.internal.NativeAccess;
 
 /**
  * The native WebP path: the system's libwebp ({@code libwebp.so.7}) and, when installed, its demuxer
@@ -94,6 +95,7 @@ final class NativeWebp {
     }
 
     private static Loaded load() {
+        NativeAccess.enabled();   // notes the module's native access before its first restricted call
         if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
             return unavailable("turned off by -D" + PROPERTY + "=false");
         }
@@ -140,6 +142,8 @@ final class NativeWebp {
             return new Loaded(features, rgbInto, rgbaInto, null, "libwebp " + versionText + " (" + webp.name()
                     + "), still images through WebPDecodeRGB(A)Into; libwebpdemux " + why
                     + ", so animations go to the pure-Java reader");
+        } catch (IllegalCallerException e) {
+            return unavailable(NativeAccess.denied(e));
         } catch (RuntimeException | LinkageError e) {
             return unavailable("could not load " + step + ": " + e);
         } catch (Throwable t) {

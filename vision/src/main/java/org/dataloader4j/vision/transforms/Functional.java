@@ -5,7 +5,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Objects;
 
-import org.dataloader4j.collate.BatchMemory;
+import org.dataloader4j.collate.internal.BatchMemory;
 import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Shape;

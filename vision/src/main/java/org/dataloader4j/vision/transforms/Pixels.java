@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 import org.dataloader4j.vision.Image;
-import org.dataloader4j.vision.NativeKernels;
+import org.dataloader4j.vision.internal.NativeKernels;
 
 /**
  * The geometric kernels behind the transforms. Package-private.

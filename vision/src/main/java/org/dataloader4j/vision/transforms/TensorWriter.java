@@ -4,12 +4,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
-import org.dataloader4j.collate.BatchMemory;
+import org.dataloader4j.collate.internal.BatchMemory;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.vision.Image;
-import org.dataloader4j.vision.NativeKernels;
+import org.dataloader4j.vision.internal.NativeKernels;
 
 /**
  * Writes a uint8 HWC image as the float32 CHW tensor {@code ((byte / 255f) - mean[c]) / std[c]}, optionally mirrored

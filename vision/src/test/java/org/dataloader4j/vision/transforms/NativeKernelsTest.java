@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 import org.dataloader4j.vision.Image;
-import org.dataloader4j.vision.NativeKernels;
+import org.dataloader4j.vision.internal.NativeKernels;
 import org.junit.jupiter.api.Test;
 
 /**

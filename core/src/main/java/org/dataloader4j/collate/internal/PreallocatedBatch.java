@@ -1,4 +1,4 @@
-package org.dataloader4j.collate;
+package org.dataloader4j.collate.internal;
 
 import java.util.ArrayList;
 import java.util.List;

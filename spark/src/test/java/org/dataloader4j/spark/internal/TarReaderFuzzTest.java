@@ -1,4 +1,4 @@
-package org.dataloader4j.spark;
+package org.dataloader4j.spark.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

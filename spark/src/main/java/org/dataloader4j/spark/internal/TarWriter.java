@@ -1,4 +1,4 @@
-package org.dataloader4j.spark;
+package org.dataloader4j.spark.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -154,7 +154,8 @@ public final class TarWriter {
         System.arraycopy(v, 0, h, offset, Math.min(v.length, length));
     }
 
-    static String quoted(String s) {
+    /** {@code s} in quotes for an error message, control characters escaped, at most 300 characters. */
+    public static String quoted(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < s.length() && i < 300; i++) {
             char c = s.charAt(i);

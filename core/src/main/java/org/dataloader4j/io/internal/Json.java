@@ -1,4 +1,4 @@
-package org.dataloader4j.io;
+package org.dataloader4j.io.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

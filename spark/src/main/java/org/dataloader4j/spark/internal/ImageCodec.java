@@ -1,4 +1,4 @@
-package org.dataloader4j.spark;
+package org.dataloader4j.spark.internal;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
@@ -173,7 +173,8 @@ public final class ImageCodec {
         return bi;
     }
 
-    static String lower(String s) {
+    /** {@code s} in lower case, the same in every locale (file extensions). */
+    public static String lower(String s) {
         return s.toLowerCase(Locale.ROOT);
     }
 }

@@ -1,4 +1,4 @@
-package org.dataloader4j.spark;
+package org.dataloader4j.spark.internal;
 
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,13 +1,14 @@
-package org.dataloader4j.spark;
+package org.dataloader4j.spark.internal;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.dataloader4j.spark.Manifest;
 
 /**
- * The SHA-256 checksums that {@link ShardJob} records per shard in the manifest and that readers verify.
+ * The SHA-256 checksums that {@link org.dataloader4j.spark.ShardJob} records per shard in the manifest and that readers verify.
  *
  * <pre>{@code
  * String hex = Checksums.sha256(in).sha256();   // what the manifest's "sha256" of that shard must be

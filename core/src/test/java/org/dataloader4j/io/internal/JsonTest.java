@@ -1,4 +1,4 @@
-package org.dataloader4j.io;
+package org.dataloader4j.io.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package org.dataloader4j.collate;
+package org.dataloader4j.collate.internal;
 
 import java.util.List;
 import org.dataloader4j.tensor.DType;

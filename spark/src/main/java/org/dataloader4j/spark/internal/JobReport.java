@@ -1,14 +1,16 @@
-package org.dataloader4j.spark;
+package org.dataloader4j.spark.internal;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.dataloader4j.spark.Manifest;
 import org.dataloader4j.stats.RunningStats;
 
 /**
- * The aggregation buffer of {@link ReportAggregator}: shard reports by index, merged statistics, skipped inputs.
- * Public only because Spark's encoders refuse other classes; its fields are not part of the API.
+ * The aggregation buffer of the shard job's report aggregator: shard reports by index, merged statistics, skipped inputs.
+ * Internal, not an API: public (in a package the module does not export) because Spark's encoders refuse other
+ * classes and {@code ShardJob} reads it.
  *
  * <pre>{@code
  * // not used directly: the job's Result carries the merged statistics and the skipped inputs
@@ -16,15 +18,21 @@ import org.dataloader4j.stats.RunningStats;
  * }</pre>
  */
 public final class JobReport {
-    Map<Integer, ShardReport> shards = new HashMap<>();
-    RunningStats stats;
-    List<String> skippedSources = new ArrayList<>();
-    List<String> skippedReasons = new ArrayList<>();
+    /** The reports of the shards, by shard index, without their statistics (those are merged into {@link #stats}). */
+    public Map<Integer, ShardReport> shards = new HashMap<>();
+    /** The merged statistics of every shard's images, null before the first shard with images. */
+    public RunningStats stats;
+    /** The skipped inputs, parallel to {@link #skippedReasons}. */
+    public List<String> skippedSources = new ArrayList<>();
+    /** Why each input in {@link #skippedSources} was skipped. */
+    public List<String> skippedReasons = new ArrayList<>();
 
-    JobReport() {
+    /** An empty report, the aggregation's zero. */
+    public JobReport() {
     }
 
-    JobReport add(ShardReport r) {
+    /** Adds one shard's report; a shard reported twice is an {@link IllegalStateException}. */
+    public JobReport add(ShardReport r) {
         ShardReport brief = new ShardReport();
         brief.shard = r.shard;
         brief.file = r.file;
@@ -40,7 +48,8 @@ public final class JobReport {
         return this;
     }
 
-    JobReport merge(JobReport other) {
+    /** Merges another partial report into this one; a shard in both is an {@link IllegalStateException}. */
+    public JobReport merge(JobReport other) {
         for (ShardReport r : other.shards.values()) {
             if (shards.put(r.shard, r) != null) {
                 throw new IllegalStateException("shard " + r.shard + " was reported twice");
@@ -52,7 +61,8 @@ public final class JobReport {
         return this;
     }
 
-    List<Manifest.Skipped> skipped() {
+    /** The skipped inputs as the manifest records them. */
+    public List<Manifest.Skipped> skipped() {
         List<Manifest.Skipped> list = new ArrayList<>();
         for (int i = 0; i < skippedSources.size(); i++) {
             list.add(new Manifest.Skipped(skippedSources.get(i), skippedReasons.get(i)));

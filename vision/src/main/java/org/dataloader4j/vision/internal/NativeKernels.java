@@ -1,4 +1,4 @@
-package org.dataloader4j.vision;
+package org.dataloader4j.vision.internal;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -8,8 +8,8 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Internal, not an API: the native pixel kernels ({@code src/main/c/dl4j_pixels.c}, in the same library as the
- * native JPEG decoder) that the transforms call instead of their Java kernels when the library is loaded: the RGB
+ * Internal, not an API: the native pixel kernels ({@code src/main/c/dl4j_pixels.c}, in the {@link NativeLibrary}
+ * of the native JPEG decoder) that the transforms call instead of their Java kernels when the library is loaded: the RGB
  * resample and ToTensor + Normalize. They compute the same bytes and floats (the same fixed-point sums, the same
  * float32 operations; SIMD where the processor has AVX2 or AVX-512); tests compare the two. Turned off with {@code -Ddataloader4j.vision.nativeKernels=false}.
  *
@@ -38,7 +38,7 @@ public final class NativeKernels {
     }
 
     private static MethodHandle bind(String name, FunctionDescriptor descriptor) {
-        SymbolLookup library = NativeJpeg.library();
+        SymbolLookup library = NativeLibrary.lookup();
         if (library == null || "false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"))) {
             return null;
         }
@@ -52,7 +52,7 @@ public final class NativeKernels {
      * Calls each kernel once with arguments it refuses at once, so that the JVM links the calls now (a few ms each)
      * rather than inside the first batch. Does nothing when the kernels are not loaded.
      */
-    static void warmUp() {
+    public static void warmUp() {
         if (!available()) {
             return;
         }
@@ -82,7 +82,7 @@ public final class NativeKernels {
     /** {@return one line: whether the kernels are in use and with which instructions, or why not} */
     public static String describe() {
         if (!available()) {
-            return "not in use (" + (NativeJpeg.library() == null ? NativeJpeg.status() : "-D" + PROPERTY + "=false")
+            return "not in use (" + (NativeLibrary.lookup() == null ? NativeLibrary.status() : "-D" + PROPERTY + "=false")
                     + "), the Java kernels compute the same values";
         }
         int level;
@@ -128,7 +128,7 @@ public final class NativeKernels {
                                    int outW, int[] vStart, int[] vCount, int[] vWeights, int vKsize, int vFirst,
                                    int vLast, int outH, MemorySegment dst) {
         if (RESAMPLE == null) {
-            throw new IllegalStateException("the native kernels are not loaded: " + NativeJpeg.status());
+            throw new IllegalStateException("the native kernels are not loaded: " + NativeLibrary.status());
         }
         if (hStart.length < outW || hWeights.length < (long) outW * hTaps || vStart.length < outH
                 || vCount.length < outH || vWeights.length < (long) outH * vKsize) {
@@ -173,7 +173,7 @@ public final class NativeKernels {
     public static void toPlanes(MemorySegment src, int width, int height, int channels, float[] mean, float[] std,
                                 boolean mirror, MemorySegment dst) {
         if (TO_PLANES == null) {
-            throw new IllegalStateException("the native kernels are not loaded: " + NativeJpeg.status());
+            throw new IllegalStateException("the native kernels are not loaded: " + NativeLibrary.status());
         }
         if (mean.length < channels || std.length < channels) {
             throw new IllegalArgumentException("need " + channels + " means and stds, but got " + mean.length
