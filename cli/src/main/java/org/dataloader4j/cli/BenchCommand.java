@@ -129,6 +129,17 @@ final class BenchCommand implements Callable<Integer> {
             description = "images per batch of the image pipelines (default: ${DEFAULT-VALUE})")
     int imageBatchSize;
 
+    @Option(names = "--prefetch-factor", paramLabel = "N", defaultValue = "0",
+            description = {"image pipelines, our side, workers > 0: keep N batches per worker in flight (PyTorch's"
+                    + " rule) instead of our default window of two batches at any worker count (default: the window);"
+                    + " to measure throughput against batch memory. PyTorch keeps its defaults"})
+    int prefetchFactor;
+
+    @Option(names = "--max-inflight-mib", paramLabel = "MIB", defaultValue = "0",
+            description = "image pipelines, our side, workers > 0: the loader's maxInflightBytes budget in MiB (default:"
+                    + " none)")
+    long maxInflightMib;
+
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON to FILE")
     Path json;
 
@@ -404,6 +415,14 @@ final class BenchCommand implements Callable<Integer> {
         if (memoryIntervalMillis < 1) {
             problems.add("--memory-interval-ms should be positive, but got --memory-interval-ms=" + memoryIntervalMillis);
         }
+        if (prefetchFactor < 0) {
+            problems.add("--prefetch-factor should be positive (or 0 for the default window), but got --prefetch-factor="
+                    + prefetchFactor);
+        }
+        if (maxInflightMib < 0 || maxInflightMib > Long.MAX_VALUE >> 20) {
+            problems.add("--max-inflight-mib should be positive (or 0 for none), but got --max-inflight-mib="
+                    + maxInflightMib);
+        }
         if (epochs < 1) {
             problems.add("--epochs should be positive, but got --epochs=" + epochs);
         }
@@ -420,10 +439,15 @@ final class BenchCommand implements Callable<Integer> {
         return switch (pipeline) {
             case "tensor" -> new TensorPipeline(samples, features, batchSize, seed);
             case "npy-mmap" -> new NpyMmapPipeline(samples, features, batchSize, seed, dataDir);
-            case "image-train" -> new ImagePipeline(true, data, imageBatchSize, seed);
-            case "image-eval" -> new ImagePipeline(false, data, imageBatchSize, seed);
+            case "image-train" -> new ImagePipeline(true, data, imageBatchSize, seed, tuning());
+            case "image-eval" -> new ImagePipeline(false, data, imageBatchSize, seed, tuning());
             default -> throw new AssertionError(pipeline); // validate() refused it
         };
+    }
+
+    /** Our loader's in-flight limits from --prefetch-factor and --max-inflight-mib. */
+    private LoaderTuning tuning() {
+        return new LoaderTuning(prefetchFactor, maxInflightMib << 20);
     }
 
     /**
@@ -503,6 +527,8 @@ final class BenchCommand implements Callable<Integer> {
         config.put("interleave", interleave);
         config.put("data", data.toString());
         config.put("imageBatchSize", imageBatchSize);
+        config.put("prefetchFactor", prefetchFactor);
+        config.put("maxInflightBytes", maxInflightMib << 20);
         config.put("samples", samples);
         config.put("features", features);
         config.put("batchSize", batchSize);

@@ -137,11 +137,17 @@ record BenchRun(int workers, List<Epoch> epochs, long peakRssBytes, boolean peak
      */
     static BenchRun measure(Dataset<?> dataset, int batchSize, long seed, int workers, int epochs,
             PrintWriter progress) {
+        return measure(dataset, batchSize, seed, workers, epochs, LoaderTuning.DEFAULTS, progress);
+    }
+
+    /** As {@link #measure(Dataset, int, long, int, int, PrintWriter)}, with {@code tuning}'s in-flight limits. */
+    static BenchRun measure(Dataset<?> dataset, int batchSize, long seed, int workers, int epochs, LoaderTuning tuning,
+            PrintWriter progress) {
         ProcessMemory.settle();
         boolean reset = ProcessMemory.resetPeak();
         List<BenchRun.Epoch> timings = new ArrayList<>();
-        try (DataLoader<Batch> loader = DataLoader.builder(dataset)
-                .batchSize(batchSize).shuffle(true).seed(seed).numWorkers(workers).build()) {
+        try (DataLoader<Batch> loader = tuning.apply(DataLoader.builder(dataset)
+                .batchSize(batchSize).shuffle(true).seed(seed).numWorkers(workers), workers).build()) {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 long start = System.nanoTime();
                 long firstBatch = -1;

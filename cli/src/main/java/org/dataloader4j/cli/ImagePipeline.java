@@ -40,12 +40,19 @@ final class ImagePipeline implements BenchPipeline {
     private final long seed;
     private final DatasetFolder<Tensor, Long> dataset;
     private final String transforms;
+    private final LoaderTuning tuning;
 
     /**
      * @param train true for {@code image-train}, false for {@code image-eval}
      * @throws IllegalArgumentException if {@code root} is not an ImageFolder (see {@link DatasetFolder})
      */
     ImagePipeline(boolean train, Path root, int batchSize, long seed) {
+        this(train, root, batchSize, seed, LoaderTuning.DEFAULTS);
+    }
+
+    /** As {@link #ImagePipeline(boolean, Path, int, long)}, our loader with {@code tuning}'s in-flight limits. */
+    ImagePipeline(boolean train, Path root, int batchSize, long seed, LoaderTuning tuning) {
+        this.tuning = java.util.Objects.requireNonNull(tuning, "tuning");
         this.train = train;
         this.root = root;
         this.batchSize = batchSize;
@@ -71,14 +78,14 @@ final class ImagePipeline implements BenchPipeline {
     @Override
     public String description() {
         return String.format(Locale.ROOT, "ImageFolder %s (%,d images, %d classes), %s, batch %d, shuffled, default"
-                        + " collate; JPEG decoder: %s", root, dataset.size(), dataset.classes().size(), transforms,
+                        + " collate; JPEG decoder: %s%s", root, dataset.size(), dataset.classes().size(), transforms,
                 batchSize, Decoders.standard().usesNativeJpeg() ? "native (libjpeg-turbo)"
-                        : Decoders.describe());
+                        : Decoders.describe(), tuning.describe());
     }
 
     @Override
     public BenchRun run(int workers, int epochs, PrintWriter progress) {
-        return BenchRun.measure(dataset, batchSize, seed, workers, epochs, progress);
+        return BenchRun.measure(dataset, batchSize, seed, workers, epochs, tuning, progress);
     }
 
     @Override

@@ -200,6 +200,32 @@ class BenchCommandTest {
     }
 
     @Test
+    void imagePipelinesTakeOurInFlightLimitsAndSayWhichInTheirDescription(@TempDir Path dir) throws IOException {
+        Path images = jpegFolder(dir);
+        Path json = dir.resolve("tuned.json");
+        Result r = run("bench", "--pipeline", "image-train", "--data", images.toString(), "--workers", "0,2",
+                "--epochs", "1", "--image-batch-size", "4", "--prefetch-factor", "3", "--max-inflight-mib", "1",
+                "--json", json.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertTrue(r.out().contains("; ours with workers: prefetchFactor 3, maxInflightBytes 1048576"), r.out());
+        Map<?, ?> config = (Map<?, ?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("config");
+        assertEquals(3L, config.get("prefetchFactor"));
+        assertEquals(1048576L, config.get("maxInflightBytes"));
+        Result plain = run("bench", "--pipeline", "image-eval", "--data", images.toString(), "--workers", "1",
+                "--epochs", "1", "--image-batch-size", "4");
+        assertEquals(0, plain.code(), plain.err() + plain.out());
+        assertFalse(plain.out().contains("ours with workers"), plain.out());
+    }
+
+    @Test
+    void negativeInFlightLimitsAreUsageErrors() {
+        Result r = run("bench", "--prefetch-factor", "-1", "--max-inflight-mib", "-2");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--prefetch-factor=-1"), r.err());
+        assertTrue(r.err().contains("--max-inflight-mib=-2"), r.err());
+    }
+
+    @Test
     void imagePipelinesWithTheDefaultBatchOf64(@TempDir Path dir) throws IOException {
         Path images = jpegFolder(dir);
         Result r = run("bench", "--pipeline", "image-train,image-eval", "--data", images.toString(),
@@ -314,7 +340,8 @@ class BenchCommandTest {
         Result r = run("bench", "--help");
         assertEquals(0, r.code());
         for (String option : List.of("--pipeline", "npy-mmap", "--interleave", "--data-dir", "--samples", "--features", "--batch-size", "--workers", "--epochs",
-                "--compare-pytorch", "--json", "--data", "--image-batch-size", "--markdown", "--note", "--memory-interval-ms")) {
+                "--compare-pytorch", "--json", "--data", "--image-batch-size", "--markdown", "--note", "--memory-interval-ms",
+                "--prefetch-factor", "--max-inflight-mib")) {
             assertTrue(r.out().contains(option), option + " missing in\n" + r.out());
         }
         assertTrue(run("--help").out().contains("bench"));

@@ -470,10 +470,13 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         }
 
         /**
-         * Batches each worker may have in flight ahead of the consumer (default 2; needs numWorkers > 0).
+         * Batches each worker may have in flight ahead of the consumer, as PyTorch's {@code prefetch_factor} (needs
+         * numWorkers > 0). Given, a map-style loader keeps {@code prefetchFactor × numWorkers} batches in flight.
+         * Not given, it keeps two (more only when two batches hold fewer than two samples per worker): every batch
+         * is spread over all workers, so more batches in flight add memory but no speed. An
+         * {@code IterableDataset}'s workers each cut their own batches and keep 2 each by default.
          *
-         * @param prefetchFactor batches each worker may have in flight ahead of the consumer (default 2; needs
-         *         numWorkers > 0)
+         * @param prefetchFactor batches each worker may have in flight ahead of the consumer
          * @return this builder
          */
         public Builder<T, B> prefetchFactor(int prefetchFactor) {
@@ -552,11 +555,9 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
          * A budget for the bytes of batches held between the workers and the consumer: no further batch
          * is started while the loaded-but-undelivered batches plus the estimated size of those loading
          * would exceed it (one batch is always allowed, so loading never stalls). Map-style datasets
-         * only; needs numWorkers > 0; default: no budget beyond {@code prefetchFactor}.
+         * only; needs numWorkers > 0; default: no budget beyond the batches {@link #prefetchFactor} allows.
          *
-         * @param maxInflightBytes a budget for the bytes of batches held between the workers and the consumer: no
-         *         further batch is started while the loaded-but-undelivered batches plus the estimated size of those
-         *         loading would exceed it (one batch is always allowed, so loading never stalls)
+         * @param maxInflightBytes the budget, in bytes, for the batches loaded or loading but not yet delivered
          * @return this builder
          */
         public Builder<T, B> maxInflightBytes(long maxInflightBytes) {
@@ -611,12 +612,13 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
                             + maxInflightBytes);
                 }
                 return new DataLoader<>(common(chosenSeed, threads, tuner, prefetch).stream(stream, size, drop)
-                        .memory(new MemoryTracker(0)).build());
+                        .memory(new MemoryTracker(0, BatchWindow.perWorker(prefetch))).build());
             }
             BatchSampler batches = batchSampler != null ? validateBatchSampler() : batchesFromOptions(chosenSeed);
             long budget = maxInflightBytes == null ? 0 : maxInflightBytes;
+            BatchWindow window = prefetchFactor != null ? BatchWindow.perWorker(prefetchFactor) : BatchWindow.bySamples();
             return new DataLoader<>(common(chosenSeed, threads, tuner, prefetch).dataset(dataset, batches)
-                    .memory(new MemoryTracker(budget)).build());
+                    .memory(new MemoryTracker(budget, window)).build());
         }
 
         /** The options that map-style and stream loaders share. */

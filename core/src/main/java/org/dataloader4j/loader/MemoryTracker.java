@@ -7,20 +7,29 @@ import org.dataloader4j.tensor.BufferPool;
 import org.dataloader4j.tensor.Tensor;
 
 /**
- * Counts the batches and bytes a loader holds between the workers and the consumer, and applies the
- * optional {@code maxInflightBytes} budget. Updated by workers and the consumer concurrently; each update and
+ * Counts the batches and bytes a loader holds between the workers and the consumer, and holds the two limits on
+ * them: the {@link BatchWindow} (how many batches of a map-style dataset may be in flight) and the optional
+ * {@code maxInflightBytes} budget. Updated by workers and the consumer concurrently; each update and
  * each snapshot is atomic, so a report is always consistent.
  */
 final class MemoryTracker {
     private final long budget;
+    private final BatchWindow window;
     private final AtomicInteger batches = new AtomicInteger();
     private final AtomicInteger ready = new AtomicInteger();
     private final AtomicLong readyBytes = new AtomicLong();
     private final AtomicLong peak = new AtomicLong();
     private volatile long largestBatch;
 
-    MemoryTracker(long budget) {
+    /** No byte budget when {@code budget} is 0; {@code window} bounds the batches of a map-style dataset in flight. */
+    MemoryTracker(long budget, BatchWindow window) {
         this.budget = budget;
+        this.window = java.util.Objects.requireNonNull(window, "window");
+    }
+
+    /** How many batches of a map-style dataset may be in flight. */
+    BatchWindow window() {
+        return window;
     }
 
     /** Off-heap bytes a batch value holds: a {@link Batch}'s tensors, a tensor, or 0 when unknown. */

@@ -15,8 +15,8 @@ import org.dataloader4j.data.WorkerInfo;
 
 /**
  * One epoch of a map-style dataset loaded by worker threads. The calling thread draws batches of
- * indices from the batch sampler and keeps at most {@code prefetchFactor × numWorkers} batches in
- * flight; the unit of work is one sample, so a slow sample delays only its own batch's slot. The
+ * indices from the batch sampler and keeps the batches its {@link BatchWindow} allows in flight (by default
+ * two, at any worker count, as every batch is spread over all workers); the unit of work is one sample, so a slow sample delays only its own batch's slot. The
  * worker that completes a batch's last sample collates it. Batches are delivered in sampler order
  * unless {@code inOrder(false)}, in which case a completed batch may overtake an earlier one.
  *
@@ -37,7 +37,6 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
     private final WorkerPool pool;
     private final boolean ownsPool;
     private final WorkerInfo[] workers;
-    private final int prefetchFactor;
     private final WorkerTuner tuner;
     private final LoaderConfig<T, B> config;
     private final TensorGather gather;
@@ -63,7 +62,6 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         for (int id = 0; id < workers.length; id++) {
             workers[id] = config.worker(id, workers.length, epoch);
         }
-        this.prefetchFactor = config.prefetchFactor();
         this.tuner = config.workers();
         this.config = config;
         this.gather = TensorGather.of(config);
@@ -334,8 +332,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
      * when every batch has been started and the caller should run {@link #whenAllStarted} (after unlocking).
      */
     private boolean refill() {
-        while (!closed && inFlight.size() < prefetchFactor * tuner.active() && plan.hasNext()
-                && memory.mayStartAnother()) {
+        while (!closed && plan.hasNext() && windowHasRoom() && memory.mayStartAnother()) {
             BatchPlan.Planned planned = plan.next();
             long[] indices = planned.indices();
             if (planned.failed()) { // the sampler's failure takes this batch's place
@@ -373,6 +370,16 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             return true;
         }
         return false;
+    }
+
+    /** Under the lock: whether the loader's {@link BatchWindow} lets one more batch start. */
+    private boolean windowHasRoom() {
+        long samples = 0;
+        for (Pending p : inFlight) {
+            samples += p.indices.length;
+        }
+        return memory.window().hasRoom(inFlight.size(), samples, tuner.active(), gather != null,
+                config.slots().learning());
     }
 
     @Override

@@ -39,6 +39,14 @@ final class SlotLayout {
         return enabled && known != null && !known.isEmpty() ? PreallocatedBatch.allocate(known, size, allocator) : null;
     }
 
+    /**
+     * True while batches could be preallocated but the layout is not known yet (no batch collated so far): batches
+     * started now hold their samples' memory apart from the batch.
+     */
+    boolean learning() {
+        return enabled && leaves == null;
+    }
+
     /** An allocator that serves from {@code base} and records every batch tensor it hands out into {@code seen}. */
     TensorAllocator recording(TensorAllocator base, List<PreallocatedBatch.Leaf> seen) {
         if (!enabled) {

@@ -56,6 +56,67 @@ class LoaderMemoryTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 4})
+    void defaultWindowHoldsTwoBatchesAtAnyWorkerCount(int workers) throws InterruptedException {
+        try (var loader = DataLoader.builder(rows(400)).batchSize(BATCH).numWorkers(workers).build()) {
+            Iterator<Batch> it = loader.epoch(0).iterator();
+            for (int i = 0; i < 5; i++) {
+                it.next().close();
+                LoaderMemory m = awaitMemory(loader, x -> x.batchesInFlight() == 2 && x.bytesReady() == 2 * BATCH_BYTES);
+                assertEquals(2, m.batchesInFlight(), "samples of a batch are spread over all " + workers
+                        + " workers, so two batches in flight are enough: " + m);
+                assertEquals(2 * BATCH_BYTES, m.bytesReady(), m.toString());
+            }
+            ((LoaderIterator<Batch>) it).close();
+        }
+    }
+
+    @Test
+    void defaultWindowKeepsTwoSamplesPerWorkerWhenBatchesAreSmall() throws InterruptedException {
+        // batches of one sample, 4 workers: two batches would leave two workers idle; 8 keep 2 samples per worker
+        try (var loader = DataLoader.builder(rows(100)).batchSize(1).numWorkers(4).build()) {
+            Iterator<Batch> it = loader.epoch(0).iterator();
+            it.next().close();
+            long rowBytes = ROW_FLOATS * 4L;
+            LoaderMemory m = awaitMemory(loader, x -> x.batchesInFlight() == 8 && x.bytesReady() == 8 * rowBytes);
+            assertEquals(8, m.batchesInFlight(), m.toString());
+            assertEquals(8 * rowBytes, m.bytesReady(), m.toString());
+            ((LoaderIterator<Batch>) it).close();
+        }
+    }
+
+    @Test
+    void oneBatchIsInFlightUntilTheBatchLayoutIsKnown() throws InterruptedException {
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        Dataset<Tensor> gated = Datasets.of(LongStream.range(0, 64).boxed().toList()).map((i, rng) -> {
+            if (i == 0) {
+                reading.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Tensor.of(new float[ROW_FLOATS]);
+        });
+        try (var loader = DataLoader.builder(gated).batchSize(BATCH).numWorkers(2).build()) {
+            Iterator<Batch> it = loader.epoch(0).iterator();
+            try {
+                assertTrue(reading.await(10, java.util.concurrent.TimeUnit.SECONDS), "sample 0 was never read");
+                assertEquals(1, loader.memory().batchesInFlight(), "before the first batch is collated its layout is"
+                        + " unknown, and later batches could not be preallocated: " + loader.memory());
+            } finally {
+                release.countDown();
+            }
+            it.next().close();
+            LoaderMemory m = awaitMemory(loader, x -> x.batchesInFlight() == 2 && x.bytesReady() == 2 * BATCH_BYTES);
+            assertEquals(2, m.batchesInFlight(), "once the layout is known, the window is the default: " + m);
+            ((LoaderIterator<Batch>) it).close();
+        }
+    }
+
     @Test
     void budgetBoundsTheBytesHeldForTheConsumer() throws InterruptedException {
         long budget = 2 * BATCH_BYTES + BATCH_BYTES / 2;
