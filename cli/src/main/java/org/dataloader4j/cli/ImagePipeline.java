@@ -38,7 +38,7 @@ final class ImagePipeline implements BenchPipeline {
     private final Path root;
     private final int batchSize;
     private final long seed;
-    private final DatasetFolder<Tensor, Long> dataset;
+    private final DatasetFolder<Tensor> dataset;
     private final String transforms;
 
     /**

@@ -41,8 +41,8 @@ public record ShardSample(String key, String extension, byte[] image, long label
      *
      * @throws org.dataloader4j.vision.ImageDecodeException naming {@link #source()} if the image is corrupt
      */
-    public Sample<Image, Long> decode() {
-        return new Sample<>(ImageCodec.decode(image, source(), Image.Mode.RGB), label);
+    public Sample<Image> decode() {
+        return new Sample<>(ImageCodec.decode(image, source(), Image.Mode.RGB), Math.toIntExact(label));
     }
 
     /** For example {@code ShardSample(cat_001, jpg, 5120 bytes, label=0, shard-00000.tar)}. */

@@ -51,7 +51,7 @@ class ImageFolderTest {
     void matchesTorchvisionOnATrickyTree(@TempDir Path tmp) throws IOException {
         Map<String, Object> expected = buildTree(tmp);
         Path root = tmp.resolve("root");
-        DatasetFolder<Image, Long> ds = ImageFolder.of(root);
+        DatasetFolder<Image> ds = ImageFolder.of(root);
         assertEquals(expected.get("classes"), ds.classes());
         assertEquals(expected.get("classToIdx"), ds.classToIdx());
         List<String> got = ds.samples().stream()
@@ -66,16 +66,16 @@ class ImageFolderTest {
     void extensionsAndPredicate(@TempDir Path tmp) throws IOException {
         buildTree(tmp);
         Path root = tmp.resolve("root");
-        DatasetFolder<Path, Long> png = DatasetFolder.builder(root, p -> p).extensions(".png").allowEmpty(true).build();
+        DatasetFolder<Path> png = DatasetFolder.builder(root, p -> p).extensions(".png").allowEmpty(true).build();
         assertTrue(png.samples().stream().allMatch(e -> e.path().toString().toLowerCase().endsWith(".png")));
         assertEquals(6, png.size(), png.samples().toString());   // h, .hidden, x, y.PnG, zlink, s1
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
                 () -> DatasetFolder.builder(root, p -> p).extensions(".png").build());
         assertTrue(empty.getMessage().contains("10_z, Cat") && empty.getMessage().contains(".png"),
                 empty.getMessage());
-        DatasetFolder<Path, Long> all = DatasetFolder.builder(root, p -> p).isValidFile(p -> true).build();
+        DatasetFolder<Path> all = DatasetFolder.builder(root, p -> p).isValidFile(p -> true).build();
         assertTrue(all.samples().stream().anyMatch(e -> e.path().endsWith("noext")));
-        DatasetFolder<Image, Long> pred = ImageFolder.builder(root).isValidFile(p -> p.toString().endsWith(".txt"))
+        DatasetFolder<Image> pred = ImageFolder.builder(root).isValidFile(p -> p.toString().endsWith(".txt"))
                 .allowEmpty(true).build();
         assertEquals(1, pred.size());
         assertThrows(IllegalArgumentException.class,
@@ -101,7 +101,7 @@ class ImageFolderTest {
         Path cls = Files.createDirectories(tmp.resolve("a"));
         Files.createFile(cls.resolve("x.png"));
         Files.createSymbolicLink(cls.resolve("loop"), Path.of(".."));
-        DatasetFolder<Path, Long> ds = DatasetFolder.builder(tmp, p -> p).extensions(".png").build();
+        DatasetFolder<Path> ds = DatasetFolder.builder(tmp, p -> p).extensions(".png").build();
         assertTrue(ds.size() >= 1);
     }
 
@@ -116,10 +116,14 @@ class ImageFolderTest {
         return tmp;
     }
 
+    /** A sample with a transformed target. */
+    record Named(Tensor input, String target) {
+    }
+
     @Test
     void loadsRgbImagesAndAppliesTransforms(@TempDir Path tmp) throws IOException {
         Path root = imageTree(tmp);
-        DatasetFolder<Image, Long> raw = ImageFolder.of(root);
+        DatasetFolder<Image> raw = ImageFolder.of(root);
         for (long i = 0; i < raw.size(); i++) {
             try (Image img = raw.get(i).input()) {
                 assertEquals(Image.Mode.RGB, img.mode());
@@ -128,14 +132,14 @@ class ImageFolderTest {
             assertEquals(i < 2 ? 0L : 1L, raw.get(i).target());
         }
         List<Image> seen = new ArrayList<>();
-        DatasetFolder<Tensor, String> ds = ImageFolder.builder(root)
+        Dataset<Named> ds = ImageFolder.builder(root)
                 .transform((Image img, java.util.random.RandomGenerator rng) -> {
                     seen.add(img);
                     return new ToTensor().apply(img, rng);
                 })
-                .targetTransform((t, rng) -> "class-" + t)
-                .build();
-        Sample<Tensor, String> s = ds.get(3);
+                .build()
+                .map((sample, rng) -> new Named(sample.input(), "class-" + sample.target()));   // a target transform
+        Named s = ds.get(3);
         assertEquals("class-1", s.target());
         assertEquals(DType.FLOAT32, s.input().dtype());
         assertTrue(seen.getFirst().isClosed(), "the decoded image is freed after the transform");
@@ -144,13 +148,13 @@ class ImageFolderTest {
     @Test
     void collatesThroughTheDataLoader(@TempDir Path tmp) throws IOException {
         Path root = imageTree(tmp);
-        Dataset<Sample<Tensor, Long>> ds = ImageFolder.builder(root).transform(new ToTensor()).build();
+        Dataset<Sample<Tensor>> ds = ImageFolder.builder(root).transform(new ToTensor()).build();
         try (DataLoader<Batch> loader = DataLoader.builder(ds).batchSize(4).numWorkers(2).seed(1).build()) {
             for (Batch batch : loader) {
                 try (batch) {
-                    Sample<?, ?> content = assertInstanceOf(Sample.class, batch.content());
-                    Tensor images = (Tensor) content.input();
-                    Tensor targets = (Tensor) content.target();
+                    Tensor images = batch.tensor(0);
+                    Tensor targets = batch.tensor(1);
+                    assertEquals(List.of("input", "target"), List.copyOf(batch.content(Map.class).keySet()));
                     assertEquals("[4, 3, 17, 23]", images.shape().toString());
                     assertEquals(DType.INT64, targets.dtype());
                     assertEquals(List.of(0L, 0L, 1L, 1L), java.util.Arrays.stream(targets.toLongArray()).boxed().toList());
@@ -163,7 +167,7 @@ class ImageFolderTest {
     void loaderErrorsNameTheFile(@TempDir Path tmp) throws IOException {
         Files.createDirectories(tmp.resolve("c"));
         Files.writeString(tmp.resolve("c/broken.jpg"), "not a jpeg");
-        DatasetFolder<Image, Long> ds = ImageFolder.of(tmp);
+        DatasetFolder<Image> ds = ImageFolder.of(tmp);
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ds.get(0));
         assertTrue(e.getMessage().contains("broken.jpg"));
     }
