@@ -1,6 +1,7 @@
 package org.dataloader4j.vision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,12 +13,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.dataloader4j.collate.Batch;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.transforms.Compose;
+import org.dataloader4j.vision.transforms.RandomHorizontalFlip;
+import org.dataloader4j.vision.transforms.RandomResizedCrop;
 import org.dataloader4j.vision.transforms.ToTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -161,6 +167,31 @@ class ImageFolderTest {
                 }
             }
         }
+    }
+
+    @Test
+    void planSaysWhetherTheTransformStartsFromTheFileAndWhyNot(@TempDir Path tmp) throws IOException {
+        Path root = imageTree(tmp);
+        Compose<Image, Tensor> train = Compose.of(new RandomResizedCrop(8)).then(new RandomHorizontalFlip())
+                .then(new ToTensor());
+        assertEquals("fused: decode region of RandomResizedCrop, RandomHorizontalFlip+ToTensor into the batch row",
+                ImageFolder.builder(root).transform(train).build().plan().toString());
+        assertEquals("fused: decode whole image", ImageFolder.of(root).plan().toString());
+
+        SampleTransform<Image, Tensor> lambda = (img, rng) -> new ToTensor().apply(img, rng);
+        FusionPlan notDecoding = ImageFolder.builder(root).transform(lambda).build().plan();
+        assertFalse(notDecoding.fused());
+        assertTrue(notDecoding.toString().startsWith("unfused: the transform (" + lambda.getClass().getName()
+                + ") is not a DecodingTransform"), notDecoding.toString());
+
+        Function<Path, Image> ownLoader = path -> Decoders.standard().decode(path, Image.Mode.RGB);
+        FusionPlan notDecodingLoader = DatasetFolder.builder(root, ownLoader).extensions(".png").transform(train)
+                .build().plan();
+        assertTrue(notDecodingLoader.toString().startsWith("unfused: the loader (" + ownLoader.getClass().getName()
+                + ") is not a DecodingLoader"), notDecodingLoader.toString());
+
+        DecodingLoader declared = Decoders::standard;
+        assertTrue(DatasetFolder.builder(root, declared).extensions(".png").transform(train).build().plan().fused());
     }
 
     @Test

@@ -81,10 +81,15 @@ final class Fuser {
      * stage's full class name.
      */
     static String name(Object stage) {
-        Class<?> type = stage.getClass();
-        if (type.getPackageName().startsWith("org.dataloader4j.")) {
-            return Modifier.isPublic(type.getModifiers()) ? type.getSimpleName() : stage.toString();
+        if (stage instanceof Fused) {
+            return stage.toString();
         }
-        return type.getName();
+        Class<?> type = stage.getClass();
+        return type.getPackageName().equals(Fuser.class.getPackageName()) && Modifier.isPublic(type.getModifiers())
+                ? type.getSimpleName() : type.getName();
+    }
+
+    /** A step that fuses stages; its {@code toString} names them. */
+    interface Fused {
     }
 }

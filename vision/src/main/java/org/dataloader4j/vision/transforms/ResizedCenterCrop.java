@@ -13,7 +13,7 @@ import org.dataloader4j.vision.Region;
  * Bitwise the stages run one by one: a pixel-wise stage gives the same pixels before or after a crop that only
  * selects pixels, and neither {@code Resize} nor {@code CenterCrop} draws from the generator.
  */
-final class ResizedCenterCrop implements RegionTransform {
+final class ResizedCenterCrop implements RegionTransform, Fuser.Fused {
     private final Resize resize;
     private final List<PixelwiseTransform> between;
     private final CenterCrop crop;

@@ -13,7 +13,7 @@ import org.dataloader4j.vision.Image;
  * (a pixel-wise stage gives the same pixels before or after a mirror), and one {@link TensorWriter} pass writes the
  * tensor, mirrored when the coin says so, usually straight into the sample's row of the batch.
  */
-final class TensorTail implements FusibleTransform<Image, Tensor> {
+final class TensorTail implements FusibleTransform<Image, Tensor>, Fuser.Fused {
     private final RandomHorizontalFlip flip;   // null: no flip
     private final List<PixelwiseTransform> between;
     private final Normalize normalize;         // null: ToTensor alone
