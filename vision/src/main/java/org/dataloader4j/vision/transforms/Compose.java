@@ -20,6 +20,12 @@ import org.dataloader4j.vision.Image;
  * through unchanged, nor one whose memory the stage's result shares (a stage that returns a view such as
  * {@code tensor.reshape(...)} keeps its input's memory alive: it is then freed when it becomes unreachable).
  *
+ * <p>Stages are fused through what they declare, never through their class: a {@link FusibleTransform} is offered
+ * the next stage (with the {@link PixelwiseTransform}s before it) and may run both as one pass; a first step that is
+ * a {@link RegionTransform} decodes only its region ({@link #decoding}). Every fused path gives the bits and the
+ * generator draws of the stages run one by one. A stage that declares nothing runs where it stands;
+ * {@link #plan()} and {@link #plan(Decoders)} say what runs fused, and which stage kept which fusion from applying.
+ *
  * <pre>{@code
  * Compose<Image, Tensor> eval = Compose.of(new Resize(256)).then(new CenterCrop(224)).then(new ToTensor())
  *         .then(new Normalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}));

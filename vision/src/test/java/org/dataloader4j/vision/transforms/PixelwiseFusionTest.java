@@ -130,6 +130,20 @@ class PixelwiseFusionTest {
     }
 
     @Test
+    void builtInGrayscaleIsPixelwiseAndKeepsBothFusions(@TempDir Path tmp) throws Exception {
+        List<SampleTransform<?, ?>> eval = List.of(new Resize(64), new Grayscale(3), new CenterCrop(48),
+                new ToTensor(), new Normalize(MEAN, STD));
+        assertEquals("fused: decode region of Resize+Grayscale+CenterCrop, ToTensor+Normalize into the batch row",
+                compose(eval).plan(Decoders.standard()).toString());
+        assertBitwiseStageByStage(eval, tmp);
+        List<SampleTransform<?, ?>> train = List.of(new RandomResizedCrop(40), new RandomHorizontalFlip(),
+                new Grayscale(), new ToTensor());
+        assertEquals("fused: decode region of RandomResizedCrop, RandomHorizontalFlip+Grayscale+ToTensor into the"
+                + " batch row", compose(train).plan(Decoders.standard()).toString());
+        assertBitwiseStageByStage(train, tmp);
+    }
+
+    @Test
     void undeclaredStageRunsUnfusedAndThePlanNamesIt(@TempDir Path tmp) throws Exception {
         List<SampleTransform<?, ?>> betweenCrop = List.of(new Resize(64), new Brightness(), new CenterCrop(48),
                 new ToTensor());
