@@ -109,8 +109,8 @@ public final class Batch implements AutoCloseable {
 
     /**
      * Element {@code i} of a list content, component {@code i} of a record content (in declaration order), or
-     * of the map a batch of records became (see {@link DefaultCollate}: it keeps their declaration order), as PyTorch users read {@code batch[0]} and {@code batch[1]} of a batch of {@code (input, target)}
-     * samples.
+     * of the map a batch of records became (see {@link DefaultCollate}: it keeps their declaration order), as
+     * PyTorch users read {@code batch[0]} and {@code batch[1]} of a batch of {@code (input, target)} samples.
      *
      * @throws IllegalStateException if the content is neither a list, a record nor a batch of records
      * @throws IndexOutOfBoundsException if {@code i} is out of range, naming the list's length

@@ -50,10 +50,10 @@ import org.dataloader4j.random.RandomStreams;
  * <h2>Transforms and memory</h2>
  * The {@code transform} gets the loaded value and the sample's own random generator (derived by the
  * {@code DataLoader} from seed, epoch and sample); the sample is a {@link Sample} of its result and the class
- * index (a target transform is a {@code map} over the dataset: see {@link Sample}). When the loaded value is {@link AutoCloseable} (an {@link Image}) and the
- * transform returned something else, the loaded value is closed after the transform, so decoded pixels are
- * freed at once rather than at some later garbage collection: a transform must copy what it keeps of its
- * input, as the transforms of this module do.
+ * index (a target transform is a {@code map} over the dataset: see {@link Sample}). When the loaded value is
+ * {@link AutoCloseable} (an {@link Image}) and the transform returned something else, the loaded value is closed
+ * after the transform, so decoded pixels are freed at once rather than at some later garbage collection: a
+ * transform must copy what it keeps of its input, as the transforms of this module do.
  *
  * <pre>{@code
  * DatasetFolder<Tensor> train = ImageFolder.builder(Path.of("/data/train"))

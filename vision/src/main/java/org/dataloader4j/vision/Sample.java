@@ -7,8 +7,8 @@ import org.dataloader4j.collate.AsInt64;
  * torchvision's {@code (sample, target)} tuple. The default collate batches a list of them into an ordered map
  * {@code {input, target}}, read by position as PyTorch reads the batched tuple: with an image transform ending in
  * {@code ToTensor}, {@code batch.tensor(0)} is a FLOAT32 tensor {@code [B, C, H, W]} and {@code batch.tensor(1)} the
- * class indices as an INT64 tensor {@code [B]} (the {@code int} is batched to INT64, as PyTorch
- * batches Python ints: the component is {@link AsInt64}). A target transform is a {@code map} over the dataset to a record of one's own:
+ * class indices as an INT64 tensor {@code [B]}, as PyTorch batches Python ints (the component is
+ * {@link AsInt64}). A target transform is a {@code map} over the dataset to a record of one's own:
  *
  * <pre>{@code
  * DatasetFolder<Image> folder = ImageFolder.of(Path.of("/data/train"));
