@@ -69,7 +69,9 @@ import org.dataloader4j.random.RandomStreams;
  * When the loader is a {@link DecodingLoader} (as {@link ImageFolder}'s) and the transform a
  * {@link DecodingTransform} (such as {@code Compose}), the transform starts from the file
  * ({@link DecodingTransform#decoding}), decoding only what it reads; the samples are bitwise the same.
- * {@link #plan()} says whether that happens and, when it does not, why.
+ * {@link #plan()} says whether that happens and, when it does not, why; when a stage of such a transform keeps a
+ * fusion from applying, building the dataset also logs the plan once (level INFO, logger
+ * {@code org.dataloader4j.vision.DatasetFolder}).
  *
  * @param <X> input type after the transform
  */
@@ -78,6 +80,8 @@ public final class DatasetFolder<X> implements Dataset<Sample<X>> {
     /** One file of the dataset and the index of its class, torchvision's {@code (path, class_index)}. */
     public record Entry(Path path, int target) {
     }
+
+    private static final System.Logger LOG = System.getLogger(DatasetFolder.class.getName());
 
     private final Path root;
     private final List<String> classes;
@@ -104,6 +108,9 @@ public final class DatasetFolder<X> implements Dataset<Sample<X>> {
         if (b.loader instanceof DecodingLoader decoding && b.transform instanceof DecodingTransform<?> t) {
             this.decodingTransform = (SampleTransform<Path, ? extends X>) t.decoding(decoding.decoders());
             this.plan = t.plan(decoding.decoders());
+            if (!plan.fused()) {   // a stage of the user's pipeline keeps a fusion from applying: say so once
+                LOG.log(System.Logger.Level.INFO, "DatasetFolder " + root + ": " + plan);
+            }
         } else {
             this.decodingTransform = null;
             this.plan = unfusedPlan(b);

@@ -21,9 +21,11 @@ import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.transforms.CenterCrop;
 import org.dataloader4j.vision.transforms.Compose;
 import org.dataloader4j.vision.transforms.RandomHorizontalFlip;
 import org.dataloader4j.vision.transforms.RandomResizedCrop;
+import org.dataloader4j.vision.transforms.Resize;
 import org.dataloader4j.vision.transforms.ToTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -192,6 +194,40 @@ class ImageFolderTest {
 
         DecodingLoader declared = Decoders::standard;
         assertTrue(DatasetFolder.builder(root, declared).extensions(".png").transform(train).build().plan().fused());
+    }
+
+    @Test
+    void buildingAPipelineThatAStageKeepsUnfusedLogsThePlanOnce(@TempDir Path tmp) throws IOException {
+        Path root = imageTree(tmp);
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(DatasetFolder.class.getName());
+        List<String> logged = new ArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            SampleTransform<Image, Image> undeclared = (img, rng) -> img.copy();
+            ImageFolder.builder(root).transform(Compose.of(new Resize(12)).then(undeclared).then(new CenterCrop(8))
+                    .then(new ToTensor())).build();
+            assertEquals(1, logged.size(), logged.toString());
+            assertTrue(logged.getFirst().startsWith("DatasetFolder " + root + ": unfused: stage 2 ("
+                    + undeclared.getClass().getName() + ") does not declare PixelwiseTransform"), logged.getFirst());
+            ImageFolder.builder(root).transform(Compose.of(new Resize(12)).then(new CenterCrop(8))).build();
+            assertEquals(1, logged.size(), "a fused pipeline logs nothing: " + logged);
+        } finally {
+            logger.removeHandler(handler);
+        }
     }
 
     @Test
