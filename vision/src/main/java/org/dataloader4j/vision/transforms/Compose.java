@@ -37,10 +37,12 @@ import org.dataloader4j.vision.Image;
 public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTransform<R> {
     private final List<SampleTransform<Object, Object>> stages;
     private final Fuser.Plan plan; // the stages after fusion
+    private final List<SampleTransform<Object, Object>> executed; // plan's steps, as apply runs them
 
     private Compose(List<SampleTransform<Object, Object>> stages) {
         this.stages = List.copyOf(stages);
         this.plan = Fuser.fuse(this.stages, 0);
+        this.executed = plan.ops();
     }
 
     /** {@code transform} as a transform of objects, as the stages are held. */
@@ -70,7 +72,7 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
 
     @Override
     public R apply(T sample, RandomGenerator rng) {
-        return run(sample, false, plan.ops(), rng);
+        return run(sample, false, executed, rng);
     }
 
     /**
@@ -115,7 +117,7 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
             names.add("decode region of " + Fuser.name(region));
             names.addAll(plan.names().subList(1, plan.steps().size()));
             SampleTransform<Path, Image> head = (path, rng) -> RegionDecoding.apply(decoders, region, path, rng);
-            return new Decoding(head, plan.ops().subList(1, plan.steps().size()), new FusionPlan(names, reasons));
+            return new Decoding(head, executed.subList(1, executed.size()), new FusionPlan(names, reasons));
         }
         names.add("decode whole image");
         names.addAll(plan.names());
@@ -128,7 +130,7 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
             }
         }
         SampleTransform<Path, Image> head = (path, rng) -> decoders.decode(path, Image.Mode.RGB);
-        return new Decoding(head, plan.ops(), new FusionPlan(names, reasons));
+        return new Decoding(head, executed, new FusionPlan(names, reasons));
     }
 
     /**
