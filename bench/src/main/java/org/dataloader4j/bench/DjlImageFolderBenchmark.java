@@ -116,7 +116,7 @@ public final class DjlImageFolderBenchmark {
     }
 
     private static double[] measureOurs(Path root, int workers, NDManager manager) throws Exception {
-        DatasetFolder<Tensor, Long> folder = org.dataloader4j.vision.ImageFolder.builder(root)
+        DatasetFolder<Tensor> folder = org.dataloader4j.vision.ImageFolder.builder(root)
                 .transform(Compose.of(new org.dataloader4j.vision.transforms.RandomResizedCrop(224))
                         .then(new RandomHorizontalFlip())
                         .then(new org.dataloader4j.vision.transforms.ToTensor())

@@ -76,8 +76,8 @@ public final class ShardBenchmark {
         }
         Compose<org.dataloader4j.vision.Image, Tensor> augment = Compose.of(new RandomResizedCrop(112))
                 .then(new ToTensor());
-        Dataset<Sample<Tensor, Long>> folder = ImageFolder.builder(images).transform(augment).build();
-        IterableDataset<Sample<Tensor, Long>> fromShards = ShardedDataset.builder(shards).shuffleBuffer(256).build()
+        Dataset<Sample<Tensor>> folder = ImageFolder.builder(images).transform(augment).build();
+        IterableDataset<Sample<Tensor>> fromShards = ShardedDataset.builder(shards).shuffleBuffer(256).build()
                 .decoded().map((s, rng) -> new Sample<>(augment.apply(s.input(), rng), s.target()));
         for (int round = 0; round < 3; round++) {
             long t0 = System.nanoTime();

@@ -110,7 +110,7 @@ final class DemoCommand implements Callable<Integer> {
 
         var pipeline = Compose.of(new RandomResizedCrop(imageSize)).then(new RandomHorizontalFlip())
                 .then(new ToTensor()).then(new Normalize(MEAN, STD));
-        DatasetFolder<Tensor, Long> dataset = ImageFolder.builder(root).transform(pipeline).build();
+        DatasetFolder<Tensor> dataset = ImageFolder.builder(root).transform(pipeline).build();
         Map<String, Integer> counts = countsPerClass(dataset);
         o.printf(Locale.ROOT, "dataset: ImageFolder %s: %d images, %d classes%n", root, dataset.size(),
                 dataset.classes().size());
@@ -164,7 +164,7 @@ final class DemoCommand implements Callable<Integer> {
                        Summary normalized, long heapPeak, LoaderMemory memory) {
     }
 
-    private Run load(DataLoader<Batch> loader, DatasetFolder<Tensor, Long> dataset, PrintWriter o) {
+    private Run load(DataLoader<Batch> loader, DatasetFolder<Tensor> dataset, PrintWriter o) {
         RunningStats channels = new RunningStats(3);
         Runtime rt = Runtime.getRuntime();
         long heapPeak = rt.totalMemory() - rt.freeMemory();
@@ -216,7 +216,7 @@ final class DemoCommand implements Callable<Integer> {
                 crc.getValue());
     }
 
-    private void printSummary(PrintWriter o, DatasetFolder<Tensor, Long> dataset, Map<String, Integer> counts,
+    private void printSummary(PrintWriter o, DatasetFolder<Tensor> dataset, Map<String, Integer> counts,
                               DataLoader<Batch> loader, Run run, Path sheet, boolean labelled) {
         double seconds = run.nanos / 1e9;
         o.println("summary:");
@@ -254,7 +254,7 @@ final class DemoCommand implements Callable<Integer> {
                 dataset.root());
     }
 
-    static Map<String, Integer> countsPerClass(DatasetFolder<?, ?> dataset) {
+    static Map<String, Integer> countsPerClass(DatasetFolder<?> dataset) {
         int[] n = new int[dataset.classes().size()];
         for (DatasetFolder.Entry e : dataset.samples()) {
             n[e.target()]++;

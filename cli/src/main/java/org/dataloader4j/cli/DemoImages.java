@@ -36,7 +36,7 @@ import org.dataloader4j.random.CounterRandom;
  *
  * <pre>{@code
  * DemoImages.Layout layout = DemoImages.generate(Path.of("/tmp/demo/images"), 48, 42);
- * DatasetFolder<Image, Long> folder = ImageFolder.of(layout.root());   // 7 classes x 48 images
+ * DatasetFolder<Image> folder = ImageFolder.of(layout.root());   // 7 classes x 48 images
  * }</pre>
  */
 final class DemoImages {

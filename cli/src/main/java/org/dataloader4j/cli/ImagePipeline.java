@@ -7,6 +7,7 @@ import java.util.Locale;
 import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.vision.DatasetFolder;
 import org.dataloader4j.vision.Decoders;
+import org.dataloader4j.vision.Image;
 import org.dataloader4j.vision.ImageFolder;
 import org.dataloader4j.vision.transforms.CenterCrop;
 import org.dataloader4j.vision.transforms.Compose;
@@ -38,7 +39,7 @@ final class ImagePipeline implements BenchPipeline {
     private final Path root;
     private final int batchSize;
     private final long seed;
-    private final DatasetFolder<Tensor, Long> dataset;
+    private final DatasetFolder<Tensor> dataset;
     private final String transforms;
     private final LoaderTuning tuning;
 
@@ -57,17 +58,21 @@ final class ImagePipeline implements BenchPipeline {
         this.root = root;
         this.batchSize = batchSize;
         this.seed = seed;
-        if (train) {
-            var t = Compose.of(new RandomResizedCrop(224)).then(new RandomHorizontalFlip()).then(new ToTensor())
-                    .then(new Normalize(DemoCommand.MEAN, DemoCommand.STD));
-            this.dataset = ImageFolder.builder(root).transform(t).build();
-            this.transforms = t.toString();
-        } else {
-            var t = Compose.of(new Resize(256)).then(new CenterCrop(224)).then(new ToTensor())
-                    .then(new Normalize(DemoCommand.MEAN, DemoCommand.STD));
-            this.dataset = ImageFolder.builder(root).transform(t).build();
-            this.transforms = t.toString();
-        }
+        Compose<Image, Tensor> t = train ? trainTransform() : evalTransform();
+        this.dataset = ImageFolder.builder(root).transform(t).build();
+        this.transforms = t.toString();
+    }
+
+    /** The train pipeline: RandomResizedCrop(224), RandomHorizontalFlip, ToTensor, Normalize (ImageNet). */
+    static Compose<Image, Tensor> trainTransform() {
+        return Compose.of(new RandomResizedCrop(224)).then(new RandomHorizontalFlip()).then(new ToTensor())
+                .then(new Normalize(DemoCommand.MEAN, DemoCommand.STD));
+    }
+
+    /** The eval pipeline: Resize(256), CenterCrop(224), ToTensor, Normalize (ImageNet). */
+    static Compose<Image, Tensor> evalTransform() {
+        return Compose.of(new Resize(256)).then(new CenterCrop(224)).then(new ToTensor())
+                .then(new Normalize(DemoCommand.MEAN, DemoCommand.STD));
     }
 
     @Override

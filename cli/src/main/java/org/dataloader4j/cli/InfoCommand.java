@@ -30,14 +30,17 @@ import picocli.CommandLine.Spec;
  * images, and the files that would be skipped (not an image extension) or fail to load (unreadable, not an
  * image, corrupt). Only the headers are read unless {@code --full} decodes every image, which also lists the JPEGs
  * that load with a warning: corrupt data that libjpeg repairs, which PIL (and ImageFolder by default) loads with
- * libjpeg's repair and {@code Decoders.withStrictJpeg(true)} refuses.
+ * libjpeg's repair and {@code Decoders.withStrictJpeg(true)} refuses. Two lines say how ImageFolder runs the standard
+ * train and eval pipelines ({@code Compose.plan(decoders)}): which steps fuse with decoding, or why not.
  */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Show the classes of an ImageFolder with their image counts, the formats and sizes of the"
                 + " images, and the files that would be skipped or fail to load, and why.",
                 "Reads only the image headers (fast); --full decodes every image, which also finds truncated data"
                         + " and the JPEGs that load with a warning (corrupt data that libjpeg repairs, as PIL"
-                        + " loads it)."},
+                        + " loads it).",
+                "Also says how the standard train and eval pipelines run on this machine: fused with decoding"
+                        + " (only the crop is decoded) or unfused, and why."},
         footer = {"", "Example:", "  dataloader4j info /data/train",
                 "A shard set (s3://bucket/prefix, or a folder with a manifest.json) gets its manifest's summary."})
 final class InfoCommand implements Callable<Integer> {
@@ -155,6 +158,10 @@ final class InfoCommand implements Callable<Integer> {
         o.println("formats: " + counts(formats));
         o.println("modes: " + counts(modes));
         o.println("sizes (width x height): " + sizeLine(sizes, dims));
+        o.println("fusion, train (RandomResizedCrop, RandomHorizontalFlip, ToTensor, Normalize): "
+                + ImagePipeline.trainTransform().plan(Decoders.standard()));
+        o.println("fusion, eval (Resize, CenterCrop, ToTensor, Normalize): "
+                + ImagePipeline.evalTransform().plan(Decoders.standard()));
         printProblems(o, "skipped by ImageFolder, whose extensions are " + String.join(" ", ImageFolder.IMG_EXTENSIONS),
                 skipped);
         printProblems(o, "would fail to load", failing);

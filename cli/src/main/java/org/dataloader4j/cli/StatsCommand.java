@@ -74,7 +74,7 @@ final class StatsCommand implements Callable<Integer> {
         }
         SampleTransform<Image, Tensor> transform = resize == null ? new ToTensor()
                 : Compose.of(new Resize(resize)).then(new ToTensor());
-        DatasetFolder<Tensor, Long> dataset = ImageFolder.builder(dir).transform(transform).allowEmpty(true).build();
+        DatasetFolder<Tensor> dataset = ImageFolder.builder(dir).transform(transform).allowEmpty(true).build();
         long start = System.nanoTime();
         java.util.List<SkippedSample> skipped = new java.util.ArrayList<>();
         ChannelStats s = skipBad == 0 ? Stats.compute(dataset, batchSize, workers)

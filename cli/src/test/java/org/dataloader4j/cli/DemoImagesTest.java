@@ -50,7 +50,7 @@ class DemoImagesTest {
         DemoImages.Layout b = DemoImages.generate(tmp.resolve("b"), 6, 5);
         DemoImages.Layout c = DemoImages.generate(tmp.resolve("c"), 2, 6);
         assertEquals(42, a.total());
-        DatasetFolder<Image, Long> folder = ImageFolder.of(a.root());
+        DatasetFolder<Image> folder = ImageFolder.of(a.root());
         assertEquals(a.classes(), folder.classes());
         assertEquals(42, folder.size());
         boolean anyDifferent = false;

@@ -57,6 +57,17 @@ class InfoCommandTest {
     }
 
     @Test
+    void printsHowImageFolderRunsTheStandardPipelines() {
+        CliRun r = CliRun.of("info", root.toString());
+        assertEquals(0, r.code(), r.all());
+        assertEquals("fusion, train (RandomResizedCrop, RandomHorizontalFlip, ToTensor, Normalize): fused: decode"
+                + " region of RandomResizedCrop, RandomHorizontalFlip+ToTensor+Normalize into the batch row",
+                r.line("fusion, train"));
+        assertEquals("fusion, eval (Resize, CenterCrop, ToTensor, Normalize): fused: decode region of"
+                + " Resize+CenterCrop, ToTensor+Normalize into the batch row", r.line("fusion, eval"));
+    }
+
+    @Test
     void fullDecodesEveryImageAndFindsTruncatedData() {
         CliRun r = CliRun.of("info", root.toString(), "--full");
         assertEquals(0, r.code(), r.all());

@@ -113,11 +113,13 @@ public final class Batch implements AutoCloseable {
     }
 
     /**
-     * {@return element {@code i} of a list content, or component {@code i} of a record content (in declaration order),
-     * as PyTorch users read {@code batch[0]} and {@code batch[1]} of a batch of {@code (input, target)} samples}
+     * Element {@code i} of a list content, component {@code i} of a record content (in declaration order), or
+     * of the map a batch of records became (see {@link DefaultCollate}: it keeps their declaration order), as
+     * PyTorch users read {@code batch[0]} and {@code batch[1]} of a batch of {@code (input, target)} samples.
      *
-     * @param i the position in the list, or of the component in the record's declaration
-     * @throws IllegalStateException if the content is neither a list nor a record
+     * @param i the position in the list, of the component in the record's declaration, or of the key in the map
+     * @return the element
+     * @throws IllegalStateException if the content is neither a list, a record nor a batch of records
      * @throws IndexOutOfBoundsException if {@code i} is out of range, naming the list's length
      */
     public Object get(int i) {
@@ -136,9 +138,16 @@ public final class Batch implements AutoCloseable {
                         + Structure.summary(content), e);
             }
         }
+        if (content instanceof RecordMap map) {
+            if (i < 0 || i >= map.size()) {
+                throw new IndexOutOfBoundsException("batch element [" + i + "] does not exist; the batch holds "
+                        + Structure.summary(content));
+            }
+            return map.component(i);
+        }
         if (!(content instanceof List<?> list)) {
             throw new IllegalStateException("cannot get batch element [" + i + "]: the batch is not a List (nor a"
-                    + " record); it holds " + Structure.summary(content));
+                    + " record or a batch of records); it holds " + Structure.summary(content));
         }
         if (i < 0 || i >= list.size()) {
             throw new IndexOutOfBoundsException("batch element [" + i + "] does not exist; the batch holds "
@@ -148,10 +157,12 @@ public final class Batch implements AutoCloseable {
     }
 
     /**
-     * {@return element {@code i} of a list content, or component {@code i} of a record content, which must be a tensor}
+     * Element {@code i} as {@link #get(int)} reads it, which must be a tensor.
      *
-     * @param i the position in the list, or of the component in the record's declaration
-     * @throws IllegalStateException if the content is neither a list nor a record, or the element is not a tensor
+     * @param i the position, as {@link #get(int)} reads it
+     * @return the tensor
+     * @throws IllegalStateException if the content is neither a list, a record nor a batch of records, or the element
+     *                               is not a tensor
      * @throws IndexOutOfBoundsException if {@code i} is out of range
      */
     public Tensor tensor(int i) {

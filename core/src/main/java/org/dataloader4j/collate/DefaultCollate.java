@@ -60,7 +60,9 @@ import org.dataloader4j.tensor.TensorAllocator;
  * component, the batch is an unmodifiable, ordered {@code Map<String, Object>} from component name to
  * batched value. The decision depends only on the record class, never on the data, so a dataset's
  * batches always have the same structure; {@link Batch#tensor(String)} and {@link Batch#get(String)}
- * read both forms by component name.
+ * read both forms by component name, {@link Batch#tensor(int)} and {@link Batch#get(int)} by position.
+ * An {@code int} component marked {@link AsInt64} batches to INT64 {@code [B]} (PyTorch's dtype for class
+ * indices) instead of INT32.
  *
  * <h2>Custom leaf types</h2>
  * PyTorch's {@code collate_fn_map}: {@link #builder()} registers a {@link LeafCollator} for a type, and the
@@ -719,8 +721,10 @@ public final class DefaultCollate implements Collate<Object, Batch> {
         Object[] values = new Object[components];
         Object[] child = new Object[n];
         for (int c = 0; c < components; c++) {
+            boolean widen = info.asInt64(c);
             for (int i = 0; i < n; i++) {
-                child[i] = info.get(column[i], c);
+                Object value = info.get(column[i], c);
+                child[i] = widen ? (Object) Long.valueOf((Integer) value) : value;
             }
             values[c] = collate(child, Path.key(path, info.name(c)), allocated);
         }
@@ -737,6 +741,6 @@ public final class DefaultCollate implements Collate<Object, Batch> {
         for (int c = 0; c < components; c++) {
             out.put(info.name(c), values[c]);
         }
-        return Collections.unmodifiableSequencedMap(out);
+        return new RecordMap(out);
     }
 }

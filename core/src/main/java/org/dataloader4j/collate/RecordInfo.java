@@ -39,6 +39,8 @@ final class RecordInfo {
 
     private final Class<?> type;
     private final String[] names;
+    private final boolean[] asInt64;          // an @AsInt64 int component: batched as INT64
+    private final String misplacedAsInt64;    // why an @AsInt64 is on a component that is not an int, or null
     private final MethodHandle[] accessors;   // each (Object)Object
     private final MethodHandle constructor;   // (Object[])Object, null when not rebuildable or inaccessible
     private final boolean rebuildable;
@@ -50,10 +52,17 @@ final class RecordInfo {
         int n = components.length;
         this.names = new String[n];
         this.accessors = new MethodHandle[n];
+        this.asInt64 = new boolean[n];
+        String misplaced = null;
         Class<?>[] erased = new Class<?>[n];
         for (int i = 0; i < n; i++) {
             names[i] = components[i].getName();
             erased[i] = components[i].getType();
+            asInt64[i] = components[i].isAnnotationPresent(AsInt64.class);
+            if (asInt64[i] && erased[i] != int.class && misplaced == null) {
+                misplaced = "component " + names[i] + " of record " + type.getName() + " is marked @AsInt64 but"
+                        + " declared " + erased[i].getName() + ": @AsInt64 is for int components";
+            }
         }
         this.rebuildable = canRebuild(type, Map.of(), new HashSet<>(), NO_LEAVES);
         MethodHandle ctor = null;
@@ -77,6 +86,7 @@ final class RecordInfo {
         }
         this.constructor = ctor;
         this.inaccessible = problem;
+        this.misplacedAsInt64 = misplaced;
     }
 
     /** The cached information for {@code recordClass}, which must be a record class. */
@@ -94,6 +104,18 @@ final class RecordInfo {
 
     String name(int i) {
         return names[i];
+    }
+
+    /**
+     * Whether component {@code i} is an {@code int} marked {@link AsInt64}.
+     *
+     * @throws IllegalArgumentException if a component that is not an {@code int} is marked, naming it
+     */
+    boolean asInt64(int i) {
+        if (misplacedAsInt64 != null) {
+            throw new IllegalArgumentException(misplacedAsInt64);
+        }
+        return asInt64[i];
     }
 
     /** Index of the component called {@code name}, or -1. */

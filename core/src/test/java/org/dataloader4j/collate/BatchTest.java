@@ -194,6 +194,16 @@ class BatchTest {
     }
 
     @Test
+    void positionAccessorsReadRecordsTurnedIntoMapsInDeclarationOrder() {
+        try (Batch batch = collate(new Labeled(floats(1), 3), new Labeled(floats(2), 4))) {
+            assertSame(batch.tensor("image"), batch.tensor(0));
+            assertSame(batch.tensor("label"), batch.tensor(1));
+            var e = assertThrows(IndexOutOfBoundsException.class, () -> batch.get(2));
+            assertMessageContains(e, "[2]", "a Map {image: Tensor, label: Tensor}");
+        }
+    }
+
+    @Test
     void tensorByNameWorksForRecordsTurnedIntoMaps() {
         try (Batch batch = collate(new Labeled(floats(1), 3), new Labeled(floats(2), 4))) {
             assertArrayEquals(new int[] {3, 4}, batch.tensor("label").toIntArray());

@@ -424,6 +424,35 @@ class DefaultCollateTest {
         }
     }
 
+    /** A class index marked to batch as PyTorch's int64. */
+    record Indexed(Tensor image, @AsInt64 int label) {
+    }
+
+    /** The mark on a component that is not an int. */
+    record Misplaced(Tensor image, @AsInt64 long label) {
+    }
+
+    @Test
+    void asInt64IntComponentBatchesToInt64() {
+        try (Batch batch = collate(new Indexed(floats(1), 3), new Indexed(floats(2), Integer.MAX_VALUE),
+                new Indexed(floats(3), -4))) {
+            Tensor labels = batch.tensor("label");
+            assertEquals(DType.INT64, labels.dtype());
+            assertArrayEquals(new long[] {3, Integer.MAX_VALUE, -4}, labels.toLongArray());
+            assertSame(labels, batch.tensor(1));
+        }
+    }
+
+    @Test
+    void asInt64OnAComponentThatIsNotAnIntIsRefusedNamingIt() {
+        Misplaced a = new Misplaced(floats(1), 3);
+        Misplaced b = new Misplaced(floats(2), 4);
+        long before = OffHeapMemory.liveBytes();
+        var e = assertThrows(IllegalArgumentException.class, () -> collate(a, b));
+        assertMessageContains(e, "label", Misplaced.class.getName(), "@AsInt64", "declared long");
+        assertEquals(before, OffHeapMemory.liveBytes(), "nothing allocated is left behind");
+    }
+
     @Test
     void recordWithPrimitiveLabelBecomesNamedMap() {
         try (Batch batch = collate(new Sample(floats(1, 2), 3), new Sample(floats(4, 5), 6))) {

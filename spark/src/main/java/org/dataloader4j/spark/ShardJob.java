@@ -470,7 +470,7 @@ public final class ShardJob {
         Objects.requireNonNull(spark, "spark");
         Objects.requireNonNull(imageFolder, "imageFolder");
         long start = System.nanoTime();
-        DatasetFolder<Image, Long> folder = ImageFolder.of(imageFolder);
+        DatasetFolder<Image> folder = ImageFolder.of(imageFolder);
         Path root = folder.root().toAbsolutePath();
         List<Input> inputs = new ArrayList<>(folder.samples().size());
         Map<String, Integer> used = new HashMap<>();

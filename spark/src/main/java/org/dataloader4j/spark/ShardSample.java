@@ -40,10 +40,15 @@ public record ShardSample(String key, String extension, byte[] image, long label
     /**
      * {@return the image decoded to RGB (as {@code ImageFolder}'s loader) and the label; the caller closes the image}
      *
+     * @throws IllegalStateException naming {@link #source()} if the label does not fit an {@code int}
      * @throws org.dataloader4j.vision.ImageDecodeException naming {@link #source()} if the image is corrupt
      */
-    public Sample<Image, Long> decode() {
-        return new Sample<>(ImageCodec.decode(image, source(), Image.Mode.RGB), label);
+    public Sample<Image> decode() {
+        if (label != (int) label) {
+            throw new IllegalStateException("sample " + source() + " has label " + label + ", which does not fit"
+                    + " the int class index of a Sample");
+        }
+        return new Sample<>(ImageCodec.decode(image, source(), Image.Mode.RGB), (int) label);
     }
 
     /** For example {@code ShardSample(cat_001, jpg, 5120 bytes, label=0, shard-00000.tar)}. */

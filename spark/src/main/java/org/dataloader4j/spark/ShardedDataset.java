@@ -88,7 +88,7 @@ import org.dataloader4j.vision.Sample;
  * <pre>{@code
  * ShardedDataset shards = ShardedDataset.builder(Path.of("/data/imagenet-shards"))
  *         .partition(new Partition(rank, worldSize)).seed(42).shuffleBuffer(2_000).build();
- * IterableDataset<Sample<Tensor, Long>> train = shards.map(ShardedDataset.decodeRGB())
+ * IterableDataset<Sample<Tensor>> train = shards.map(ShardedDataset.decodeRGB())
  *         .map((s, rng) -> new Sample<>(augment.apply(s.input(), rng), s.target()));
  * try (var loader = DataLoader.builder(train).batchSize(256).numWorkers(8).seed(7).build()) {
  *     for (Batch batch : loader.epoch(epoch)) { try (batch) { step(batch); } }
@@ -254,12 +254,12 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
      * {@return the transform that decodes a stored sample to an RGB {@link Image} and its label, as {@code ImageFolder}
      * loads the same file: {@code shards.map(ShardedDataset.decodeRGB())}}
      */
-    public static SampleTransform<ShardSample, Sample<Image, Long>> decodeRGB() {
+    public static SampleTransform<ShardSample, Sample<Image>> decodeRGB() {
         return SampleTransform.of(ShardSample::decode);
     }
 
     /** {@return the shards decoded: {@code map(decodeRGB())}} */
-    public IterableDataset<Sample<Image, Long>> decoded() {
+    public IterableDataset<Sample<Image>> decoded() {
         return map(decodeRGB());
     }
 

@@ -133,7 +133,7 @@ class ShardJobTest {
         Path out = tmp.resolve("plain");
         ShardJob.Result result = ShardJob.run(spark, images, out, ShardJob.options(4).seed(1));
         Manifest m = result.manifest();
-        DatasetFolder<Image, Long> folder = ImageFolder.of(images);
+        DatasetFolder<Image> folder = ImageFolder.of(images);
         assertEquals(List.of("cat", "dog", "zebra"), m.classes());
         assertEquals(folder.size(), m.samples());
         assertEquals(4, m.shards().size());
@@ -200,11 +200,11 @@ class ShardJobTest {
         for (int rank = 0; rank < 2; rank++) {
             ShardedDataset ds = ShardedDataset.builder(out).partition(new Partition(rank, 2)).seed(3).shuffleBuffer(4)
                     .build();
-            try (DataLoader<List<Sample<Tensor, Long>>> loader = DataLoader.builder(ds.decoded()
+            try (DataLoader<List<Sample<Tensor>>> loader = DataLoader.builder(ds.decoded()
                             .map((s, rng) -> new Sample<>(Functional.toTensor(s.input()), s.target())))
                     .batchSize(5).numWorkers(2).seed(11).collate(List::copyOf).build()) {
-                for (List<Sample<Tensor, Long>> batch : loader.epoch(0)) {
-                    for (Sample<Tensor, Long> s : batch) {
+                for (List<Sample<Tensor>> batch : loader.epoch(0)) {
+                    for (Sample<Tensor> s : batch) {
                         assertEquals(3, s.input().shape().dim(0));
                         s.input().close();
                     }
@@ -285,7 +285,7 @@ class ShardJobTest {
         ShardJob.run(spark, images, fromFolder, ShardJob.options(3).seed(5));
 
         // the same samples as a table, in another order and partitioning, give byte-identical shards
-        DatasetFolder<Image, Long> folder = ImageFolder.of(images);
+        DatasetFolder<Image> folder = ImageFolder.of(images);
         List<Row> rows = new ArrayList<>();
         for (DatasetFolder.Entry e : folder.samples()) {
             String rel = images.relativize(e.path()).toString();

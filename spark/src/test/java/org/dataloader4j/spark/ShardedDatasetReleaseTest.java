@@ -124,7 +124,7 @@ class ShardedDatasetReleaseTest {
         ShardedDataset build(UnaryOperator<ShardedDataset.Builder> options);
     }
 
-    private record Wrapper(String name, Function<Shards, IterableDataset<Sample<Image, Long>>> wrap) {
+    private record Wrapper(String name, Function<Shards, IterableDataset<Sample<Image>>> wrap) {
         @Override
         public String toString() {
             return name;
@@ -142,19 +142,19 @@ class ShardedDatasetReleaseTest {
             new Wrapper("chain of two decoded sets", shards -> ChainDataset.of(shards.build(b -> b).decoded(),
                     shards.build(b -> b.seed(9)).decoded())));
 
-    private static IterableDataset<Sample<Image, Long>> counted(Wrapper w, CountingOpener opener) {
+    private static IterableDataset<Sample<Image>> counted(Wrapper w, CountingOpener opener) {
         return w.wrap.apply(options -> options.apply(
                 ShardedDataset.builder(dir.resolve(Manifest.FILE_NAME).toString(), opener)).build());
     }
 
-    private static DataLoader<List<Long>> loader(IterableDataset<Sample<Image, Long>> stream, int workers,
+    private static DataLoader<List<Long>> loader(IterableDataset<Sample<Image>> stream, int workers,
                                                  boolean persistent) {
         return DataLoader.builder(stream).batchSize(2).numWorkers(workers).persistentWorkers(persistent).seed(3)
                 .collate(batch -> {
                     List<Long> labels = new ArrayList<>();
-                    for (Sample<Image, Long> s : batch) {
+                    for (Sample<Image> s : batch) {
                         s.input().close();
-                        labels.add(s.target());
+                        labels.add((long) s.target());
                     }
                     return labels;
                 }).build();
@@ -228,7 +228,7 @@ class ShardedDatasetReleaseTest {
                 String what = workers + " workers, the transform failing at " + bad;
                 CountingOpener opener = new CountingOpener();
                 ShardedDataset ds = ShardedDataset.builder(dir.resolve(Manifest.FILE_NAME).toString(), opener).build();
-                IterableDataset<Sample<Image, Long>> failing = ds.map((s, rng) -> {
+                IterableDataset<Sample<Image>> failing = ds.map((s, rng) -> {
                     if (s.key().equals(bad)) {
                         throw new IllegalStateException("cannot augment " + s.key());
                     }

@@ -145,6 +145,14 @@ class ShardedDatasetTest {
     }
 
     @Test
+    void decodeRefusesALabelThatDoesNotFitAnIntNamingTheSample() {
+        ShardSample sample = new ShardSample("cat_001", "jpg", new byte[] {1, 2, 3}, 1L << 33, "shard-00003.tar");
+        IllegalStateException e = assertThrows(IllegalStateException.class, sample::decode);
+        assertTrue(e.getMessage().contains("shard-00003.tar:cat_001.jpg") && e.getMessage().contains("8589934592"),
+                e.getMessage());
+    }
+
+    @Test
     void everyCombinationDeliversEachSampleOnceThroughDataLoaders() {
         for (int worldSize = 1; worldSize <= 4; worldSize++) {
             for (int numWorkers = 0; numWorkers <= 4; numWorkers++) {

@@ -49,25 +49,33 @@ import org.dataloader4j.random.RandomStreams;
  *
  * <h2>Transforms and memory</h2>
  * The {@code transform} gets the loaded value and the sample's own random generator (derived by the
- * {@code DataLoader} from seed, epoch and sample); the {@code targetTransform} then gets the class index
- * and the same generator. When the loaded value is {@link AutoCloseable} (an {@link Image}) and the
- * transform returned something else, the loaded value is closed after the transform, so decoded pixels are
- * freed at once rather than at some later garbage collection: a transform must copy what it keeps of its
- * input, as the transforms of this module do.
+ * {@code DataLoader} from seed, epoch and sample); the sample is a {@link Sample} of its result and the class
+ * index (a target transform is a {@code map} over the dataset: see {@link Sample}). When the loaded value is
+ * {@link AutoCloseable} (an {@link Image}) and the transform returned something else, the loaded value is closed
+ * after the transform, so decoded pixels are freed at once rather than at some later garbage collection: a
+ * transform must copy what it keeps of its input, as the transforms of this module do.
  *
  * <pre>{@code
- * DatasetFolder<Tensor, Long> train = ImageFolder.builder(Path.of("/data/train"))
+ * DatasetFolder<Tensor> train = ImageFolder.builder(Path.of("/data/train"))
  *         .transform(Compose.of(new RandomResizedCrop(224)).then(new RandomHorizontalFlip())
  *                 .then(new ToTensor()).then(new Normalize(MEAN, STD)))
  *         .build();
  * train.classes();        // [cat, dog]
  * train.get(0).target();  // 0
+ * train.plan();           // fused: decode region of RandomResizedCrop, RandomHorizontalFlip+ToTensor+Normalize ...
  * }</pre>
  *
+ * <h2>Fused decoding</h2>
+ * When the loader is a {@link DecodingLoader} (as {@link ImageFolder}'s) and the transform a
+ * {@link DecodingTransform} (such as {@code Compose}), the transform starts from the file
+ * ({@link DecodingTransform#decoding}), decoding only what it reads; the samples are bitwise the same.
+ * {@link #plan()} says whether that happens and, when it does not, why; when a stage of such a transform keeps a
+ * fusion from applying, building the dataset also logs the plan once (level INFO, logger
+ * {@code org.dataloader4j.vision.DatasetFolder}).
+ *
  * @param <X> input type after the transform
- * @param <Y> target type after the target transform
  */
-public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
+public final class DatasetFolder<X> implements Dataset<Sample<X>> {
 
     /**
      * One file of the dataset and the index of its class, torchvision's {@code (path, class_index)}.
@@ -78,6 +86,8 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
     public record Entry(Path path, int target) {
     }
 
+    private static final System.Logger LOG = System.getLogger(DatasetFolder.class.getName());
+
     private final Path root;
     private final List<String> classes;
     private final Map<String, Integer> classToIdx;
@@ -85,11 +95,11 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
     private volatile String fingerprint; // computed on first use
     private final Function<? super Path, ?> loader;
     private final SampleTransform<Object, ? extends X> transform;
-    private final SampleTransform<Path, ? extends X> decodingTransform; // ImageFolder + a DecodingTransform
-    private final SampleTransform<? super Long, ? extends Y> targetTransform;
+    private final SampleTransform<Path, ? extends X> decodingTransform; // a DecodingLoader + a DecodingTransform
+    private final FusionPlan plan;
 
     @SuppressWarnings("unchecked")
-    private DatasetFolder(Builder<?, X, Y> b) {
+    private DatasetFolder(Builder<?, X> b) {
         this.root = b.root;
         this.classes = findClasses(root);
         Map<String, Integer> map = new LinkedHashMap<>();
@@ -100,10 +110,35 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
         this.samples = makeDataset(root, classToIdx, b.extensions, b.isValidFile, b.allowEmpty);
         this.loader = b.loader;
         this.transform = (SampleTransform<Object, ? extends X>) b.transform;
-        this.decodingTransform = b.loader instanceof ImageFolder.RgbLoader rgb
-                && b.transform instanceof DecodingTransform<?> t
-                ? (SampleTransform<Path, ? extends X>) t.decoding(rgb.decoders()) : null;
-        this.targetTransform = b.targetTransform;
+        if (b.loader instanceof DecodingLoader decoding && b.transform instanceof DecodingTransform<?> t) {
+            this.decodingTransform = (SampleTransform<Path, ? extends X>) t.decoding(decoding.decoders());
+            this.plan = t.plan(decoding.decoders());
+            if (!plan.fused()) {   // a stage of the user's pipeline keeps a fusion from applying: say so once
+                LOG.log(System.Logger.Level.INFO, "DatasetFolder " + root + ": " + plan);
+            }
+        } else {
+            this.decodingTransform = null;
+            this.plan = unfusedPlan(b);
+        }
+    }
+
+    /** The plan of a dataset that loads each file whole and then transforms it, with the reason. */
+    private static FusionPlan unfusedPlan(Builder<?, ?> b) {
+        String load = b.loader instanceof DecodingLoader ? "decode whole image" : "load " + name(b.loader);
+        if (!b.transformSet) {
+            return new FusionPlan(List.of(load), List.of());   // nothing to fuse
+        }
+        String reason = !(b.loader instanceof DecodingLoader)
+                ? "the loader (" + b.loader.getClass().getName() + ") is not a DecodingLoader, so each file is"
+                + " loaded whole before the transform"
+                : "the transform (" + b.transform.getClass().getName() + ") is not a DecodingTransform (such as"
+                + " Compose), so each file is decoded whole before it";
+        return new FusionPlan(List.of(load, name(b.transform)), List.of(reason));
+    }
+
+    private static String name(Object o) {
+        String s = String.valueOf(o);
+        return s.length() <= 120 ? s : o.getClass().getName();
     }
 
     /**
@@ -114,8 +149,8 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
      * @param root the dataset's folder
      * @param loader reads one file
      */
-    public static <L> Builder<L, L, Long> builder(Path root, Function<? super Path, ? extends L> loader) {
-        return new Builder<>(root, loader, null, null);
+    public static <L> Builder<L, L> builder(Path root, Function<? super Path, ? extends L> loader) {
+        return new Builder<>(root, loader, null);
     }
 
     // ------------------------------------------------------------------ torchvision's helpers
@@ -304,23 +339,33 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
         return samples.stream().map(Entry::target).toList();
     }
 
+    /**
+     * How {@link #get} loads and transforms a file: {@code "fused: decode region of RandomResizedCrop, ..."} when
+     * the transform starts from the file, or {@code "unfused: ..."} naming what keeps a fusion from applying (the
+     * loader is not a {@link DecodingLoader}, the transform not a {@link DecodingTransform}, or a stage of the
+     * transform that declares neither {@code PixelwiseTransform} nor a fusion).
+     */
+    public FusionPlan plan() {
+        return plan;
+    }
+
     @Override
     public long size() {
         return samples.size();
     }
 
     /**
-     * Loads sample {@code index}, applies the transform to it and the target transform to its class index.
+     * Loads sample {@code index} and applies the transform to it.
      * Loader and transform exceptions propagate unchanged (the {@code DataLoader} adds the index and the path).
      */
     @Override
-    public Sample<X, Y> get(long index) {
+    public Sample<X> get(long index) {
         Datasets.checkIndex(index, size());
         Entry entry = samples.get((int) index);
         RandomGenerator rng = SampleContext.current(index).random(RandomStreams.TRANSFORM);
         if (decodingTransform != null) {
             X input = decodingTransform.apply(entry.path(), rng);
-            return new Sample<>(input, targetTransform.apply((long) entry.target(), rng));
+            return new Sample<>(input, entry.target());
         }
         Object loaded = loader.apply(entry.path());
         X input;
@@ -337,7 +382,7 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
                 throw new IllegalStateException("closing the loaded " + entry.path() + " failed: " + e, e);
             }
         }
-        return new Sample<>(input, targetTransform.apply((long) entry.target(), rng));
+        return new Sample<>(input, entry.target());
     }
 
     private static void closeQuietly(Object loaded, Throwable failure) {
@@ -394,30 +439,27 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
      *
      * @param <L> what the loader returns
      * @param <X> input type after the transform
-     * @param <Y> target type after the target transform
      */
-    public static final class Builder<L, X, Y> {
+    public static final class Builder<L, X> {
         private final Path root;
         private final Function<? super Path, ? extends L> loader;
         private Collection<String> extensions;
         private boolean extensionsDefault;
         private Predicate<? super Path> isValidFile;
         private SampleTransform<? super L, ? extends X> transform;
-        private SampleTransform<? super Long, ? extends Y> targetTransform;
+        private final boolean transformSet;
         private boolean allowEmpty;
 
         @SuppressWarnings("unchecked")
-        Builder(Path root, Function<? super Path, ? extends L> loader, SampleTransform<? super L, ? extends X> t,
-                SampleTransform<? super Long, ? extends Y> tt) {
+        Builder(Path root, Function<? super Path, ? extends L> loader, SampleTransform<? super L, ? extends X> t) {
             this.root = Objects.requireNonNull(root, "root");
             this.loader = Objects.requireNonNull(loader, "loader");
             this.transform = t != null ? t : (s, rng) -> (X) s;
-            this.targetTransform = tt != null ? tt : (s, rng) -> (Y) s;
+            this.transformSet = t != null;
         }
 
-        private <X2, Y2> Builder<L, X2, Y2> copy(SampleTransform<? super L, ? extends X2> t,
-                                                  SampleTransform<? super Long, ? extends Y2> tt) {
-            Builder<L, X2, Y2> b = new Builder<>(root, loader, t, tt);
+        private <X2> Builder<L, X2> copy(SampleTransform<? super L, ? extends X2> t) {
+            Builder<L, X2> b = new Builder<>(root, loader, t);
             b.extensions = extensions;
             b.extensionsDefault = extensionsDefault;
             b.isValidFile = isValidFile;
@@ -425,31 +467,21 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
             return b;
         }
 
-        Builder<L, X, Y> defaultExtensions(Collection<String> ext) {
+        Builder<L, X> defaultExtensions(Collection<String> ext) {
             this.extensions = List.copyOf(ext);
             this.extensionsDefault = true;
             return this;
         }
 
-        /**
-         * Keep files whose lower-cased path ends with one of these (for example {@code ".png"}).
-         *
-         * @param extensions keep files whose lower-cased path ends with one of these (for example {@code ".png"})
-         * @return this builder
-         */
-        public Builder<L, X, Y> extensions(Collection<String> extensions) {
+        /** Keep files whose lower-cased path ends with one of these (for example {@code ".png"}). */
+        public Builder<L, X> extensions(Collection<String> extensions) {
             this.extensions = List.copyOf(extensions);
             this.extensionsDefault = false;
             return this;
         }
 
-        /**
-         * Keep files whose lower-cased path ends with one of these (for example {@code ".png"}).
-         *
-         * @param extensions keep files whose lower-cased path ends with one of these (for example {@code ".png"})
-         * @return this builder
-         */
-        public Builder<L, X, Y> extensions(String... extensions) {
+        /** Keep files whose lower-cased path ends with one of these (for example {@code ".png"}). */
+        public Builder<L, X> extensions(String... extensions) {
             return extensions(List.of(extensions));
         }
 
@@ -462,40 +494,18 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
          *         an error)
          * @return this builder
          */
-        public Builder<L, X, Y> isValidFile(Predicate<? super Path> isValidFile) {
+        public Builder<L, X> isValidFile(Predicate<? super Path> isValidFile) {
             this.isValidFile = Objects.requireNonNull(isValidFile, "isValidFile");
             return this;
         }
 
-        /**
-         * The transform applied to each loaded file, with the sample's random generator; replaces an earlier one.
-         *
-         * @param <R> the type of the transformed inputs
-         * @param transform applied to each loaded file
-         * @return this builder
-         */
-        public <R> Builder<L, R, Y> transform(SampleTransform<? super L, ? extends R> transform) {
-            return copy(Objects.requireNonNull(transform, "transform"), targetTransform);
+        /** The transform applied to each loaded file, with the sample's random generator; replaces an earlier one. */
+        public <R> Builder<L, R> transform(SampleTransform<? super L, ? extends R> transform) {
+            return copy(Objects.requireNonNull(transform, "transform"));
         }
 
-        /**
-         * The transform applied to each class index (a {@code Long}); replaces an earlier one.
-         *
-         * @param <R> the type of the transformed targets
-         * @param targetTransform applied to each class index
-         * @return this builder
-         */
-        public <R> Builder<L, X, R> targetTransform(SampleTransform<? super Long, ? extends R> targetTransform) {
-            return copy(transform, Objects.requireNonNull(targetTransform, "targetTransform"));
-        }
-
-        /**
-         * Accept classes without any valid file (default false: such a class is an error).
-         *
-         * @param allowEmpty accept classes without any valid file (default false: such a class is an error)
-         * @return this builder
-         */
-        public Builder<L, X, Y> allowEmpty(boolean allowEmpty) {
+        /** Accept classes without any valid file (default false: such a class is an error). */
+        public Builder<L, X> allowEmpty(boolean allowEmpty) {
             this.allowEmpty = allowEmpty;
             return this;
         }
@@ -507,7 +517,7 @@ public final class DatasetFolder<X, Y> implements Dataset<Sample<X, Y>> {
          * @throws IllegalArgumentException for a missing root, a root without class folders, an empty class,
          *         or both/neither of extensions and isValidFile
          */
-        public DatasetFolder<X, Y> build() {
+        public DatasetFolder<X> build() {
             if (isValidFile != null && extensions != null && !extensionsDefault) {
                 throw new IllegalArgumentException("extensions and isValidFile cannot both be given: set one");
             }

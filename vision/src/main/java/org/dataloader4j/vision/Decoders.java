@@ -154,7 +154,7 @@ public final class Decoders {
      * the files this option refuses.
      *
      * <pre>{@code
-     * DatasetFolder<Image, Long> clean = ImageFolder.builder(root, Decoders.standard().withStrictJpeg(true)).build();
+     * DatasetFolder<Image> clean = ImageFolder.builder(root, Decoders.standard().withStrictJpeg(true)).build();
      * }</pre>
      *
      * @param enabled whether JPEGs that libjpeg repairs are refused

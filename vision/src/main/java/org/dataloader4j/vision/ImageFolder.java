@@ -3,7 +3,6 @@ package org.dataloader4j.vision;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.function.Function;
 import org.dataloader4j.vision.internal.NativeKernels;
 
 /**
@@ -15,10 +14,11 @@ import org.dataloader4j.vision.internal.NativeKernels;
  * reads.
  *
  * <pre>{@code
- * DatasetFolder<Image, Long> raw = ImageFolder.of(Path.of("/data/train"));
- * DatasetFolder<Tensor, Long> train = ImageFolder.builder(Path.of("/data/train"))
+ * DatasetFolder<Image> raw = ImageFolder.of(Path.of("/data/train"));
+ * DatasetFolder<Tensor> train = ImageFolder.builder(Path.of("/data/train"))
  *         .transform(Compose.of(new Resize(256)).then(new CenterCrop(224)).then(new ToTensor()))
  *         .build();
+ * train.plan();   // fused: decode region of Resize+CenterCrop, ToTensor into the batch row
  * }</pre>
  */
 public final class ImageFolder {
@@ -29,12 +29,8 @@ public final class ImageFolder {
     private ImageFolder() {
     }
 
-    /**
-     * {@return a builder with the standard decoder (RGB output) and the image extensions}
-     *
-     * @param root the dataset's folder, one sub-folder per class
-     */
-    public static DatasetFolder.Builder<Image, Image, Long> builder(Path root) {
+    /** A builder with the standard decoder (RGB output) and the image extensions. */
+    public static DatasetFolder.Builder<Image, Image> builder(Path root) {
         return builder(root, Decoders.standard());
     }
 
@@ -45,13 +41,13 @@ public final class ImageFolder {
      * it; {@code Decoders.standard().withStrictJpeg(true)} refuses such files instead:
      *
      * <pre>{@code
-     * DatasetFolder<Image, Long> clean = ImageFolder.builder(root, Decoders.standard().withStrictJpeg(true)).build();
+     * DatasetFolder<Image> clean = ImageFolder.builder(root, Decoders.standard().withStrictJpeg(true)).build();
      * }</pre>
      *
      * @param root the dataset's folder, one sub-folder per class
      * @param decoder the decoders that read the images
      */
-    public static DatasetFolder.Builder<Image, Image, Long> builder(Path root, Decoders decoder) {
+    public static DatasetFolder.Builder<Image, Image> builder(Path root, Decoders decoder) {
         Objects.requireNonNull(decoder, "decoder");
         // Load and link the native decoder and kernels now (about 0.1 s, once per JVM), not inside the first batch.
         if (decoder.usesNativeJpeg()) {
@@ -67,19 +63,11 @@ public final class ImageFolder {
      * ImageFolder's loader: {@code decoders.decode(path, RGB)}. A {@link DatasetFolder} with this loader and a
      * {@link DecodingTransform} applies {@link DecodingTransform#decoding}, the same result decoding less.
      */
-    record RgbLoader(Decoders decoders) implements Function<Path, Image> {
-        @Override
-        public Image apply(Path path) {
-            return decoders.decode(path, Image.Mode.RGB);
-        }
+    private record RgbLoader(Decoders decoders) implements DecodingLoader {
     }
 
-    /**
-     * {@return the images under {@code root}, untransformed: RGB {@link Image}s and {@code Long} class indices}
-     *
-     * @param root the dataset's folder, one sub-folder per class
-     */
-    public static DatasetFolder<Image, Long> of(Path root) {
+    /** The images under {@code root}, untransformed: RGB {@link Image}s and their class indices. */
+    public static DatasetFolder<Image> of(Path root) {
         return builder(root).build();
     }
 }

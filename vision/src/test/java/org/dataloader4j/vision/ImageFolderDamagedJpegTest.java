@@ -28,8 +28,8 @@ class ImageFolderDamagedJpegTest {
         DamagedJpegCases.Case repaired = DamagedJpegCases.all().stream()
                 .filter(c -> c.file().getFileName().toString().equals("base_eoi_after_50_percent.jpg")).findFirst()
                 .orElseThrow();
-        DatasetFolder<Image, Long> lenient = ImageFolder.of(root);
-        DatasetFolder<Image, Long> strict = ImageFolder.builder(root, Decoders.standard().withStrictJpeg(true)).build();
+        DatasetFolder<Image> lenient = ImageFolder.of(root);
+        DatasetFolder<Image> strict = ImageFolder.builder(root, Decoders.standard().withStrictJpeg(true)).build();
         for (int i = 0; i < names.size(); i++) {
             String name = lenient.samples().get(i).path().getFileName().toString();
             Path file = cls.resolve(name);

@@ -42,7 +42,7 @@ class ImageFolderLoaderErrorTest {
                 Compose.of(new RandomResizedCrop(48)).then(new RandomHorizontalFlip()).then(new ToTensor()),
                 Compose.of(new Resize(64)).then(new CenterCrop(48)).then(new ToTensor()))) {
             @SuppressWarnings("unchecked")
-            DatasetFolder<Tensor, Long> ds = ImageFolder.builder(root).transform((Compose<Image, Tensor>) pipeline)
+            DatasetFolder<Tensor> ds = ImageFolder.builder(root).transform((Compose<Image, Tensor>) pipeline)
                     .build();
             long index = ds.samples().stream().map(DatasetFolder.Entry::path).toList().indexOf(broken);
             var builder = DataLoader.builder(ds).batchSize(2);

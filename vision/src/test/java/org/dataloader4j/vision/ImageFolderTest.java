@@ -1,6 +1,7 @@
 package org.dataloader4j.vision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,12 +13,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.dataloader4j.collate.Batch;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.vision.transforms.CenterCrop;
+import org.dataloader4j.vision.transforms.Compose;
+import org.dataloader4j.vision.transforms.RandomHorizontalFlip;
+import org.dataloader4j.vision.transforms.RandomResizedCrop;
+import org.dataloader4j.vision.transforms.Resize;
 import org.dataloader4j.vision.transforms.ToTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,7 +59,7 @@ class ImageFolderTest {
     void matchesTorchvisionOnATrickyTree(@TempDir Path tmp) throws IOException {
         Map<String, Object> expected = buildTree(tmp);
         Path root = tmp.resolve("root");
-        DatasetFolder<Image, Long> ds = ImageFolder.of(root);
+        DatasetFolder<Image> ds = ImageFolder.of(root);
         assertEquals(expected.get("classes"), ds.classes());
         assertEquals(expected.get("classToIdx"), ds.classToIdx());
         List<String> got = ds.samples().stream()
@@ -66,16 +74,16 @@ class ImageFolderTest {
     void extensionsAndPredicate(@TempDir Path tmp) throws IOException {
         buildTree(tmp);
         Path root = tmp.resolve("root");
-        DatasetFolder<Path, Long> png = DatasetFolder.builder(root, p -> p).extensions(".png").allowEmpty(true).build();
+        DatasetFolder<Path> png = DatasetFolder.builder(root, p -> p).extensions(".png").allowEmpty(true).build();
         assertTrue(png.samples().stream().allMatch(e -> e.path().toString().toLowerCase().endsWith(".png")));
         assertEquals(6, png.size(), png.samples().toString());   // h, .hidden, x, y.PnG, zlink, s1
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
                 () -> DatasetFolder.builder(root, p -> p).extensions(".png").build());
         assertTrue(empty.getMessage().contains("10_z, Cat") && empty.getMessage().contains(".png"),
                 empty.getMessage());
-        DatasetFolder<Path, Long> all = DatasetFolder.builder(root, p -> p).isValidFile(p -> true).build();
+        DatasetFolder<Path> all = DatasetFolder.builder(root, p -> p).isValidFile(p -> true).build();
         assertTrue(all.samples().stream().anyMatch(e -> e.path().endsWith("noext")));
-        DatasetFolder<Image, Long> pred = ImageFolder.builder(root).isValidFile(p -> p.toString().endsWith(".txt"))
+        DatasetFolder<Image> pred = ImageFolder.builder(root).isValidFile(p -> p.toString().endsWith(".txt"))
                 .allowEmpty(true).build();
         assertEquals(1, pred.size());
         assertThrows(IllegalArgumentException.class,
@@ -101,7 +109,7 @@ class ImageFolderTest {
         Path cls = Files.createDirectories(tmp.resolve("a"));
         Files.createFile(cls.resolve("x.png"));
         Files.createSymbolicLink(cls.resolve("loop"), Path.of(".."));
-        DatasetFolder<Path, Long> ds = DatasetFolder.builder(tmp, p -> p).extensions(".png").build();
+        DatasetFolder<Path> ds = DatasetFolder.builder(tmp, p -> p).extensions(".png").build();
         assertTrue(ds.size() >= 1);
     }
 
@@ -116,10 +124,14 @@ class ImageFolderTest {
         return tmp;
     }
 
+    /** A sample with a transformed target. */
+    record Named(Tensor input, String target) {
+    }
+
     @Test
     void loadsRgbImagesAndAppliesTransforms(@TempDir Path tmp) throws IOException {
         Path root = imageTree(tmp);
-        DatasetFolder<Image, Long> raw = ImageFolder.of(root);
+        DatasetFolder<Image> raw = ImageFolder.of(root);
         for (long i = 0; i < raw.size(); i++) {
             try (Image img = raw.get(i).input()) {
                 assertEquals(Image.Mode.RGB, img.mode());
@@ -128,14 +140,14 @@ class ImageFolderTest {
             assertEquals(i < 2 ? 0L : 1L, raw.get(i).target());
         }
         List<Image> seen = new ArrayList<>();
-        DatasetFolder<Tensor, String> ds = ImageFolder.builder(root)
+        Dataset<Named> ds = ImageFolder.builder(root)
                 .transform((Image img, java.util.random.RandomGenerator rng) -> {
                     seen.add(img);
                     return new ToTensor().apply(img, rng);
                 })
-                .targetTransform((t, rng) -> "class-" + t)
-                .build();
-        Sample<Tensor, String> s = ds.get(3);
+                .build()
+                .map((sample, rng) -> new Named(sample.input(), "class-" + sample.target()));   // a target transform
+        Named s = ds.get(3);
         assertEquals("class-1", s.target());
         assertEquals(DType.FLOAT32, s.input().dtype());
         assertTrue(seen.getFirst().isClosed(), "the decoded image is freed after the transform");
@@ -144,13 +156,13 @@ class ImageFolderTest {
     @Test
     void collatesThroughTheDataLoader(@TempDir Path tmp) throws IOException {
         Path root = imageTree(tmp);
-        Dataset<Sample<Tensor, Long>> ds = ImageFolder.builder(root).transform(new ToTensor()).build();
+        Dataset<Sample<Tensor>> ds = ImageFolder.builder(root).transform(new ToTensor()).build();
         try (DataLoader<Batch> loader = DataLoader.builder(ds).batchSize(4).numWorkers(2).seed(1).build()) {
             for (Batch batch : loader) {
                 try (batch) {
-                    Sample<?, ?> content = assertInstanceOf(Sample.class, batch.content());
-                    Tensor images = (Tensor) content.input();
-                    Tensor targets = (Tensor) content.target();
+                    Tensor images = batch.tensor(0);
+                    Tensor targets = batch.tensor(1);
+                    assertEquals(List.of("input", "target"), List.copyOf(batch.content(Map.class).keySet()));
                     assertEquals("[4, 3, 17, 23]", images.shape().toString());
                     assertEquals(DType.INT64, targets.dtype());
                     assertEquals(List.of(0L, 0L, 1L, 1L), java.util.Arrays.stream(targets.toLongArray()).boxed().toList());
@@ -160,10 +172,69 @@ class ImageFolderTest {
     }
 
     @Test
+    void planSaysWhetherTheTransformStartsFromTheFileAndWhyNot(@TempDir Path tmp) throws IOException {
+        Path root = imageTree(tmp);
+        Compose<Image, Tensor> train = Compose.of(new RandomResizedCrop(8)).then(new RandomHorizontalFlip())
+                .then(new ToTensor());
+        assertEquals("fused: decode region of RandomResizedCrop, RandomHorizontalFlip+ToTensor into the batch row",
+                ImageFolder.builder(root).transform(train).build().plan().toString());
+        assertEquals("fused: decode whole image", ImageFolder.of(root).plan().toString());
+
+        SampleTransform<Image, Tensor> lambda = (img, rng) -> new ToTensor().apply(img, rng);
+        FusionPlan notDecoding = ImageFolder.builder(root).transform(lambda).build().plan();
+        assertFalse(notDecoding.fused());
+        assertTrue(notDecoding.toString().startsWith("unfused: the transform (" + lambda.getClass().getName()
+                + ") is not a DecodingTransform"), notDecoding.toString());
+
+        Function<Path, Image> ownLoader = path -> Decoders.standard().decode(path, Image.Mode.RGB);
+        FusionPlan notDecodingLoader = DatasetFolder.builder(root, ownLoader).extensions(".png").transform(train)
+                .build().plan();
+        assertTrue(notDecodingLoader.toString().startsWith("unfused: the loader (" + ownLoader.getClass().getName()
+                + ") is not a DecodingLoader"), notDecodingLoader.toString());
+
+        DecodingLoader declared = Decoders::standard;
+        assertTrue(DatasetFolder.builder(root, declared).extensions(".png").transform(train).build().plan().fused());
+    }
+
+    @Test
+    void buildingAPipelineThatAStageKeepsUnfusedLogsThePlanOnce(@TempDir Path tmp) throws IOException {
+        Path root = imageTree(tmp);
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(DatasetFolder.class.getName());
+        List<String> logged = new ArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            SampleTransform<Image, Image> undeclared = (img, rng) -> img.copy();
+            ImageFolder.builder(root).transform(Compose.of(new Resize(12)).then(undeclared).then(new CenterCrop(8))
+                    .then(new ToTensor())).build();
+            assertEquals(1, logged.size(), logged.toString());
+            assertTrue(logged.getFirst().startsWith("DatasetFolder " + root + ": unfused: stage 2 ("
+                    + undeclared.getClass().getName() + ") does not declare PixelwiseTransform"), logged.getFirst());
+            ImageFolder.builder(root).transform(Compose.of(new Resize(12)).then(new CenterCrop(8))).build();
+            assertEquals(1, logged.size(), "a fused pipeline logs nothing: " + logged);
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
+
+    @Test
     void loaderErrorsNameTheFile(@TempDir Path tmp) throws IOException {
         Files.createDirectories(tmp.resolve("c"));
         Files.writeString(tmp.resolve("c/broken.jpg"), "not a jpeg");
-        DatasetFolder<Image, Long> ds = ImageFolder.of(tmp);
+        DatasetFolder<Image> ds = ImageFolder.of(tmp);
         ImageDecodeException e = assertThrows(ImageDecodeException.class, () -> ds.get(0));
         assertTrue(e.getMessage().contains("broken.jpg"));
     }

@@ -9,6 +9,7 @@ import java.util.random.RandomGenerator;
 import org.dataloader4j.data.SampleTransform;
 import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.vision.DecodingTransform;
+import org.dataloader4j.vision.FusionPlan;
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
 
@@ -18,6 +19,12 @@ import org.dataloader4j.vision.Image;
  * tensors), so a pipeline holds at most two of them: the input itself is never closed, nor a value a stage passed
  * through unchanged, nor one whose memory the stage's result shares (a stage that returns a view such as
  * {@code tensor.reshape(...)} keeps its input's memory alive: it is then freed when it becomes unreachable).
+ *
+ * <p>Stages are fused through what they declare, never through their class: a {@link FusibleTransform} is offered
+ * the next stage (with the {@link PixelwiseTransform}s before it) and may run both as one pass; a first step that is
+ * a {@link RegionTransform} decodes only its region ({@link #decoding}). Every fused path gives the bits and the
+ * generator draws of the stages run one by one. A stage that declares nothing runs where it stands;
+ * {@link #plan()} and {@link #plan(Decoders)} say what runs fused, and which stage kept which fusion from applying.
  *
  * <pre>{@code
  * Compose<Image, Tensor> eval = Compose.of(new Resize(256)).then(new CenterCrop(224)).then(new ToTensor())
@@ -29,47 +36,19 @@ import org.dataloader4j.vision.Image;
  */
 public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTransform<R> {
     private final List<SampleTransform<Object, Object>> stages;
-    private final List<SampleTransform<Object, Object>> executed; // the stages after fuse()
+    private final Fuser.Plan plan; // the stages after fusion
+    private final List<SampleTransform<Object, Object>> executed; // plan's steps, as apply runs them
 
     private Compose(List<SampleTransform<Object, Object>> stages) {
         this.stages = List.copyOf(stages);
-        this.executed = fuse(this.stages);
+        this.plan = Fuser.fuse(this.stages, 0);
+        this.executed = plan.ops();
     }
 
-    /**
-     * Replaces {@code ToTensor} (optionally directly followed by {@code Normalize}) with one pass that gives bitwise
-     * the same tensor ({@link TensorWriter}), written once, usually straight into the batch; a
-     * {@code RandomHorizontalFlip} directly before it draws its coin as usual and the pass reads the row mirrored
-     * instead of building a flipped image; and {@code Resize} directly followed by {@code CenterCrop} with a resize
-     * that computes only the pixels the crop keeps (bitwise the same image).
-     */
+    /** {@code transform} as a transform of objects, as the stages are held. */
     @SuppressWarnings("unchecked")
-    private static List<SampleTransform<Object, Object>> fuse(List<SampleTransform<Object, Object>> stages) {
-        List<SampleTransform<Object, Object>> out = new ArrayList<>(stages.size());
-        for (int i = 0; i < stages.size(); i++) {
-            Object stage = stages.get(i);
-            Object following = i + 1 < stages.size() ? stages.get(i + 1) : null;
-            RandomHorizontalFlip flip = stage instanceof RandomHorizontalFlip f && following instanceof ToTensor
-                    ? f : null;
-            int toTensorAt = flip != null ? i + 1 : i;
-            if (stage instanceof Resize resize && following instanceof CenterCrop crop) {
-                SampleTransform<Image, Image> fused = (image, rng) -> crop.afterResize(resize, image, rng);
-                out.add((SampleTransform<Object, Object>) (SampleTransform<?, ?>) fused);
-                i++;
-            } else if ((Object) stages.get(toTensorAt) instanceof ToTensor) {
-                Object afterTensor = toTensorAt + 1 < stages.size() ? stages.get(toTensorAt + 1) : null;
-                TensorWriter writer = afterTensor instanceof Normalize normalize
-                        ? TensorWriter.normalizing(normalize.mean(), normalize.std()) : TensorWriter.plain();
-                SampleTransform<Image, Tensor> fused = flip == null
-                        ? (image, rng) -> writer.write(image, false)
-                        : (image, rng) -> writer.write(image, flip.draw(rng));
-                out.add((SampleTransform<Object, Object>) (SampleTransform<?, ?>) fused);
-                i = afterTensor instanceof Normalize ? toTensorAt + 1 : toTensorAt;
-            } else {
-                out.add(stages.get(i));
-            }
-        }
-        return List.copyOf(out);
+    static SampleTransform<Object, Object> erase(SampleTransform<?, ?> transform) {
+        return (SampleTransform<Object, Object>) transform;
     }
 
     /**
@@ -108,14 +87,73 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
     }
 
     /**
+     * How {@link #apply} runs the stages: which of them run fused as one step, and why a fusion that a stage kept
+     * from applying did not (see {@link FusibleTransform} and {@link PixelwiseTransform}).
+     */
+    public FusionPlan plan() {
+        return new FusionPlan(plan.names(), plan.reasons());
+    }
+
+    /**
+     * How {@link #decoding decoding(decoders)} runs: the decode step first ("decode region of ..." when the first
+     * step is a {@link RegionTransform}, "decode whole image" otherwise, with the reason when a later stage chooses
+     * a region), then the steps of {@link #plan()}. For example {@code "fused: decode region of RandomResizedCrop,
+     * RandomHorizontalFlip+ToTensor+Normalize into the batch row"}.
+     */
+    @Override
+    public FusionPlan plan(Decoders decoders) {
+        return decodingPlan(decoders).plan;
+    }
+
+    /** The decode step, the steps after it, and the plan that describes them. */
+    private record Decoding(SampleTransform<Path, ?> head, List<SampleTransform<Object, Object>> rest,
+                            FusionPlan plan) {
+    }
+
+    private Decoding decodingPlan(Decoders decoders) {
+        Objects.requireNonNull(decoders, "decoders");
+        SampleTransform<Object, Object> first = stages.getFirst();
+        List<String> names = new ArrayList<>();
+        List<String> reasons = new ArrayList<>(plan.reasons());
+        if (decoders.dctScaling() && first instanceof DecodingTransform<?> start) {
+            // opt-in DCT scaling: the first stage decodes at a reduced scale, the rest are planned without it
+            Fuser.Plan rest = Fuser.fuse(stages.subList(1, stages.size()), 1);
+            SampleTransform<Path, ?> head = start.decoding(decoders);
+            names.add(String.valueOf(head));
+            names.addAll(rest.names());
+            return new Decoding(head, rest.ops(), new FusionPlan(names, rest.reasons()));
+        }
+        SampleTransform<Object, Object> firstStep = plan.steps().getFirst().op();
+        if ((Object) firstStep instanceof RegionTransform region) {
+            names.add("decode region of " + Fuser.name(region));
+            names.addAll(plan.names().subList(1, plan.steps().size()));
+            SampleTransform<Path, Image> head = (path, rng) -> RegionDecoding.apply(decoders, region, path, rng);
+            return new Decoding(head, executed.subList(1, executed.size()), new FusionPlan(names, reasons));
+        }
+        names.add("decode whole image");
+        names.addAll(plan.names());
+        for (Fuser.Step step : plan.steps()) {
+            if ((Object) step.op() instanceof RegionTransform later) {
+                reasons.addFirst("stage " + (plan.steps().getFirst().first() + 1) + " ("
+                        + first.getClass().getName() + ") runs before stage " + (step.first() + 1) + " ("
+                        + Fuser.name(later) + ") chooses its region, so the whole image is decoded");
+                break;
+            }
+        }
+        SampleTransform<Path, Image> head = (path, rng) -> decoders.decode(path, Image.Mode.RGB);
+        return new Decoding(head, executed, new FusionPlan(names, reasons));
+    }
+
+    /**
      * This pipeline fused with decoding: from an image file to the result, bitwise what decoding the whole file to
      * RGB ({@link Decoders#decode(Path, Image.Mode)}) and applying the pipeline gives, decoding less where the
-     * first stages allow it and {@code decoders} can (JPEG on the native path): a first
-     * {@link RandomResizedCrop} decodes only its crop ({@link RandomResizedCrop#decoding}); a first {@link Resize}
-     * followed by {@link CenterCrop} only the rows and columns the kept window reads. Other pipelines decode the
-     * whole image. With {@link Decoders#withDctScaling(boolean) decoders.withDctScaling(true)} (opt-in, not
-     * bit-exact) a first {@code RandomResizedCrop} or {@code Resize} decodes at a reduced DCT scale instead.
-     * {@link org.dataloader4j.vision.ImageFolder} applies its {@code Compose} transforms this way.
+     * first step allows it and {@code decoders} can (JPEG on the native path): when the first step (after fusion)
+     * is a {@link RegionTransform}, such as {@link RandomResizedCrop} or {@link Resize} followed by
+     * {@link CenterCrop}, only the region it reads is decoded. Other pipelines decode the whole image;
+     * {@link #plan(Decoders)} says which. With {@link Decoders#withDctScaling(boolean) decoders.withDctScaling(true)}
+     * (opt-in, not bit-exact) a first stage that is a {@link DecodingTransform} ({@code RandomResizedCrop},
+     * {@code Resize}) decodes at a reduced DCT scale instead. {@link org.dataloader4j.vision.ImageFolder} applies
+     * its {@code Compose} transforms this way.
      *
      * <pre>{@code
      * SampleTransform<Path, Tensor> eval = Compose.of(new Resize(256)).then(new CenterCrop(224))
@@ -125,24 +163,9 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
      */
     @Override
     public SampleTransform<Path, R> decoding(Decoders decoders) {
-        Objects.requireNonNull(decoders, "decoders");
-        Object first = stages.getFirst();
-        Object second = stages.size() > 1 ? stages.get(1) : null;
-        SampleTransform<Path, Image> head;
-        List<SampleTransform<Object, Object>> rest;
-        if (first instanceof RandomResizedCrop crop) {
-            head = crop.decoding(decoders);
-            rest = executed.subList(1, executed.size());
-        } else if (first instanceof Resize resize && decoders.dctScaling()) {
-            head = resize.decoding(decoders);   // opt-in DCT scaling: the whole image at a reduced scale
-            rest = fuse(stages.subList(1, stages.size()));
-        } else if (first instanceof Resize resize && second instanceof CenterCrop crop) {
-            head = (path, rng) -> crop.decodingAfterResize(resize, decoders, path, rng);
-            rest = executed.subList(1, executed.size());   // executed[0] is the fused Resize + CenterCrop
-        } else {
-            head = (path, rng) -> decoders.decode(path, Image.Mode.RGB);
-            rest = executed;
-        }
+        Decoding d = decodingPlan(decoders);
+        SampleTransform<Path, ?> head = d.head();
+        List<SampleTransform<Object, Object>> rest = d.rest();
         return new SampleTransform<>() {
             @Override
             public R apply(Path path, RandomGenerator rng) {

@@ -1,5 +1,6 @@
 package org.dataloader4j.vision.transforms;
 
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
@@ -13,7 +14,7 @@ import org.dataloader4j.vision.Image;
  * SampleTransform<Image, Image> train = Compose.of(new RandomResizedCrop(224)).then(new RandomHorizontalFlip());   // p = 0.5
  * }</pre>
  */
-public final class RandomHorizontalFlip implements SampleTransform<Image, Image> {
+public final class RandomHorizontalFlip implements FusibleTransform<Image, Image> {
     private final double p;
 
     /** p = 0.5. */
@@ -33,6 +34,15 @@ public final class RandomHorizontalFlip implements SampleTransform<Image, Image>
     @Override
     public Image apply(Image image, RandomGenerator rng) {
         return draw(rng) ? Functional.hflip(image) : image;
+    }
+
+    /**
+     * Followed by {@link ToTensor} (with {@link PixelwiseTransform}s between): the coin is drawn here, the
+     * pixel-wise stages run on the unflipped image, and the tensor is written mirrored, without a flipped image.
+     */
+    @Override
+    public SampleTransform<Object, Object> fuseWith(List<PixelwiseTransform> between, SampleTransform<?, ?> next) {
+        return next instanceof ToTensor ? Compose.erase(new TensorTail(this, between, null)) : null;
     }
 
     /** Whether this sample is flipped: the transform's one draw from {@code rng}. */

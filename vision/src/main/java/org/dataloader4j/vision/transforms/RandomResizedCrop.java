@@ -26,7 +26,7 @@ import org.dataloader4j.vision.ScaledRequest;
  * Image same = rrc.apply(img, p);
  * }</pre>
  */
-public final class RandomResizedCrop implements SampleTransform<Image, Image>, DecodingTransform<Image> {
+public final class RandomResizedCrop implements RegionTransform, DecodingTransform<Image> {
 
     /**
      * A crop region: top row, left column, height and width in pixels.
@@ -145,6 +145,25 @@ public final class RandomResizedCrop implements SampleTransform<Image, Image>, D
         return apply(image, params(image.width(), image.height(), rng));
     }
 
+    /** Draws the crop for a {@code width × height} image; the step resizes the crop's pixels to the output size. */
+    @Override
+    public RegionStep step(int width, int height, RandomGenerator rng) {
+        Params p = params(width, height, rng);
+        Region region = new Region(p.top(), p.left(), p.height(), p.width());
+        return new RegionStep() {
+            @Override
+            public Region region() {
+                return region;
+            }
+
+            @Override
+            public Image finish(Image pixels) {
+                return Pixels.resize(pixels, RandomResizedCrop.this.width, RandomResizedCrop.this.height, mode, 0, 0,
+                        pixels.width(), pixels.height());
+            }
+        };
+    }
+
     /**
      * This transform fused with decoding: from an image file to the resized RGB crop, decoding only the crop where
      * {@code decoders} can (JPEG on the native path: rows below the crop are not decoded, columns outside it are not
@@ -160,7 +179,7 @@ public final class RandomResizedCrop implements SampleTransform<Image, Image>, D
      * native path, or for files it does not handle, the exact path is used.
      *
      * <pre>{@code
-     * DatasetFolder<Tensor, Long> train = DatasetFolder.builder(root, path -> path)
+     * DatasetFolder<Tensor> train = DatasetFolder.builder(root, path -> path)
      *         .extensions(ImageFolder.IMG_EXTENSIONS)
      *         .transform(Compose.of(new RandomResizedCrop(224).decoding(Decoders.standard()))
      *                 .then(new RandomHorizontalFlip()).then(new ToTensor()))
@@ -183,12 +202,7 @@ public final class RandomResizedCrop implements SampleTransform<Image, Image>, D
                     });
                     return Functional.resizeDecoded(decoded, height, width, mode);
                 }
-                Image region = decoders.decodeRegion(path, (w, h) -> {
-                    Params p = params(w, h, rng);
-                    return new Region(p.top(), p.left(), p.height(), p.width());
-                });
-                return Functional.resizeDecoded(new ScaledRegion(region, 8, null, 0, 0, region.width(),
-                        region.height()), height, width, mode);
+                return RegionDecoding.apply(decoders, RandomResizedCrop.this, path, rng);
             }
 
             @Override

@@ -1,6 +1,7 @@
 package org.dataloader4j.vision.transforms;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.random.RandomGenerator;
 
@@ -22,7 +23,7 @@ import org.dataloader4j.vision.ScaledRequest;
  * SampleTransform<Image, Image> capped = new Resize(256, InterpolationMode.BILINEAR, 400);   // longer side <= 400
  * }</pre>
  */
-public final class Resize implements SampleTransform<Image, Image>, DecodingTransform<Image> {
+public final class Resize implements FusibleTransform<Image, Image>, DecodingTransform<Image> {
     private final int size;
     private final int height;
     private final int width;
@@ -99,6 +100,15 @@ public final class Resize implements SampleTransform<Image, Image>, DecodingTran
     @Override
     public Image apply(Image image, RandomGenerator rng) {
         return size > 0 ? Functional.resize(image, size, mode, maxSize) : Functional.resize(image, height, width, mode);
+    }
+
+    /**
+     * Followed by a {@link CenterCrop} (with {@link PixelwiseTransform}s between): one {@link RegionTransform} that
+     * resizes only the window the crop keeps, bitwise the stages one by one.
+     */
+    @Override
+    public SampleTransform<Object, Object> fuseWith(List<PixelwiseTransform> between, SampleTransform<?, ?> next) {
+        return next instanceof CenterCrop crop ? Compose.erase(new ResizedCenterCrop(this, between, crop)) : null;
     }
 
     /** The output size {@code {height, width}} for a {@code imageWidth × imageHeight} input. */

@@ -1,5 +1,6 @@
 package org.dataloader4j.vision.transforms;
 
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
@@ -13,7 +14,7 @@ import org.dataloader4j.vision.Image;
  * Tensor x = new ToTensor().apply(img, rng);   // RGB 32x24 image -> FLOAT32 [3, 24, 32]
  * }</pre>
  */
-public final class ToTensor implements SampleTransform<Image, Tensor> {
+public final class ToTensor implements FusibleTransform<Image, Tensor> {
     /** The transform; it has no options. */
     public ToTensor() {
     }
@@ -21,6 +22,13 @@ public final class ToTensor implements SampleTransform<Image, Tensor> {
     @Override
     public Tensor apply(Image image, RandomGenerator rng) {
         return Functional.toTensor(image);
+    }
+
+    /** Directly followed by {@link Normalize}: one pass that writes the normalized tensor. */
+    @Override
+    public SampleTransform<Object, Object> fuseWith(List<PixelwiseTransform> between, SampleTransform<?, ?> next) {
+        return between.isEmpty() && next instanceof Normalize normalize
+                ? Compose.erase(new TensorTail(null, List.of(), normalize)) : null;
     }
 
     @Override

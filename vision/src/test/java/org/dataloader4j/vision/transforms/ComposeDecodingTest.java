@@ -115,8 +115,8 @@ class ComposeDecodingTest {
         }
         var pipeline = Compose.of(new RandomResizedCrop(48)).then(new RandomHorizontalFlip()).then(new ToTensor())
                 .then(new Normalize(MEAN, STD));
-        DatasetFolder<Tensor, Long> fused = ImageFolder.builder(tmp).transform(pipeline).build();
-        DatasetFolder<Tensor, Long> plain = DatasetFolder.builder(tmp,
+        DatasetFolder<Tensor> fused = ImageFolder.builder(tmp).transform(pipeline).build();
+        DatasetFolder<Tensor> plain = DatasetFolder.builder(tmp,
                         path -> Decoders.standard().decode(path, Image.Mode.RGB))
                 .extensions(ImageFolder.IMG_EXTENSIONS).transform(pipeline).build();
         assertEquals(plain.samples(), fused.samples());
@@ -124,9 +124,9 @@ class ComposeDecodingTest {
         for (long i = 0; i < fused.size(); i++) {
             final long index = i;
             List<float[]> both = new ArrayList<>();
-            for (DatasetFolder<Tensor, Long> ds : List.of(fused, plain)) {
+            for (DatasetFolder<Tensor> ds : List.of(fused, plain)) {
                 both.add(SampleContext.callWith(new SampleContext(3, 1, index, index, null), () -> {
-                    Sample<Tensor, Long> s = ds.get(index);
+                    Sample<Tensor> s = ds.get(index);
                     try (Tensor t = s.input()) {
                         return t.toFloatArray();
                     }
@@ -169,7 +169,7 @@ class ComposeDecodingTest {
         Fixtures.photo(tmp.resolve("a"), "y.jpg", 90, 140, true, 3);
         for (SampleTransform<Image, Image> t : List.<SampleTransform<Image, Image>>of(new Resize(50),
                 new RandomResizedCrop(40))) {
-            DatasetFolder<Image, Long> fused = ImageFolder.builder(tmp).transform(t).build();
+            DatasetFolder<Image> fused = ImageFolder.builder(tmp).transform(t).build();
             for (long i = 0; i < fused.size(); i++) {
                 final long index = i;
                 SampleContext context = new SampleContext(5, 0, index, index, null);
