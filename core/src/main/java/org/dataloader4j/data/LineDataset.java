@@ -59,12 +59,21 @@ public final class LineDataset implements IterableDataset<String> {
     private final Charset charset;
     private final Partition partition;
 
-    /** The lines of {@code files}, UTF-8, for a single process ({@link Partition#SINGLE}). */
+    /**
+     * The lines of {@code files}, UTF-8, for a single process ({@link Partition#SINGLE}).
+     *
+     * @param files the text files, read in this order
+     */
     public LineDataset(List<Path> files) {
         this(files, StandardCharsets.UTF_8, Partition.SINGLE);
     }
 
-    /** The lines of {@code files}, UTF-8, for one rank of a distributed job. */
+    /**
+     * The lines of {@code files}, UTF-8, for one rank of a distributed job.
+     *
+     * @param files the text files, read in this order
+     * @param partition which share of the lines this rank reads
+     */
     public LineDataset(List<Path> files, Partition partition) {
         this(files, StandardCharsets.UTF_8, partition);
     }
@@ -72,6 +81,9 @@ public final class LineDataset implements IterableDataset<String> {
     /**
      * The lines of {@code files} in {@code charset}, for one rank of a distributed job.
      *
+     * @param files the text files, read in this order
+     * @param charset the encoding of the files
+     * @param partition which share of the lines this rank reads
      * @throws IllegalArgumentException if there is no file, a file is not a readable regular file (naming it), or
      *                                  the charset is not line-splittable by bytes
      * @throws UncheckedIOException     if a file's size cannot be read
@@ -111,7 +123,11 @@ public final class LineDataset implements IterableDataset<String> {
         return files;
     }
 
-    /** This dataset's rank among the ranks of the job. */
+    /**
+     * This dataset's rank among the ranks of the job.
+     *
+     * @return the rank and world size it was built for
+     */
     public Partition partition() {
         return partition;
     }

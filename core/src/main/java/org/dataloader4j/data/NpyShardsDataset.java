@@ -157,7 +157,11 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
         return rowShape;
     }
 
-    /** This dataset's rank among the ranks of the job. */
+    /**
+     * This dataset's rank among the ranks of the job.
+     *
+     * @return the rank and world size it was built for
+     */
     public Partition partition() {
         return partition;
     }
@@ -236,25 +240,45 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
             this.shards = shards;
         }
 
-        /** This process's rank among the ranks of the job (default {@link Partition#SINGLE}). */
+        /**
+         * This process's rank among the ranks of the job (default {@link Partition#SINGLE}).
+         *
+         * @param partition this process's rank among the ranks of the job (default {@link Partition#SINGLE})
+         * @return this builder
+         */
         public Builder partition(Partition partition) {
             this.partition = Objects.requireNonNull(partition, "partition");
             return this;
         }
 
-        /** The seed of the per-epoch shard order, the same on every rank (default 0). */
+        /**
+         * The seed of the per-epoch shard order, the same on every rank (default 0).
+         *
+         * @param seed the seed of the per-epoch shard order, the same on every rank (default 0)
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
-        /** Whether shards are visited in a new order every epoch (default true) or in the given order. */
+        /**
+         * Whether shards are visited in a new order every epoch (default true) or in the given order.
+         *
+         * @param shuffleShards whether shards are visited in a new order every epoch (default true) or in the given order
+         * @return this builder
+         */
         public Builder shuffleShards(boolean shuffleShards) {
             this.shuffleShards = shuffleShards;
             return this;
         }
 
-        /** How rows are divided between consumers (default {@link ShardSplit#SHARDS}). */
+        /**
+         * How rows are divided between consumers (default {@link ShardSplit#SHARDS}).
+         *
+         * @param split how rows are divided between consumers (default {@link ShardSplit#SHARDS})
+         * @return this builder
+         */
         public Builder split(ShardSplit split) {
             this.split = Objects.requireNonNull(split, "split");
             return this;
@@ -263,6 +287,7 @@ public final class NpyShardsDataset implements IterableDataset<Tensor> {
         /**
          * Reads every shard's header and builds the dataset.
          *
+         * @return the dataset
          * @throws IllegalArgumentException if there is no shard, a shard is a scalar, or shards differ in row dtype or
          *                                  shape (naming both)
          * @throws UncheckedIOException     if a header cannot be read (naming the shard)

@@ -40,12 +40,20 @@ public record Partition(int rank, int worldSize) {
      * The number of {@code worker}'s thread among all consumers of a stream that the {@code worldSize} ranks read with
      * the same number of workers each: {@code rank × numWorkers + id}, out of {@link #consumers(WorkerInfo)}. Sharded
      * streams split their input by it, so that every element goes to exactly one (rank, worker).
+     *
+     * @param worker the worker reading the stream on this rank
+     * @return the consumer number, in {@code [0, consumers(worker))}
      */
     public int consumer(WorkerInfo worker) {
         return Math.addExact(Math.multiplyExact(rank, worker.numWorkers()), worker.id());
     }
 
-    /** The number of consumers when every rank reads a stream with {@code worker.numWorkers()} workers. */
+    /**
+     * The number of consumers when every rank reads a stream with {@code worker.numWorkers()} workers.
+     *
+     * @param worker a worker of this rank; its {@code numWorkers()} is taken as every rank's
+     * @return {@code worldSize × worker.numWorkers()}
+     */
     public int consumers(WorkerInfo worker) {
         return Math.multiplyExact(worldSize, worker.numWorkers());
     }

@@ -47,7 +47,6 @@ public interface BatchSampler extends Iterable<long[]> {
      *
      * @param sampler the order of the indices
      * @param batchSize the number of indices per batch
-     * @param dropLast whether to leave out a last, smaller batch
      * @return the batch sampler
      * @throws IllegalArgumentException if {@code batchSize < 1}
      */
@@ -59,6 +58,9 @@ public interface BatchSampler extends Iterable<long[]> {
      * Groups the indices of {@code sampler} into batches of {@code batchSize} and drops the last batch when it
      * would be smaller (PyTorch's {@code drop_last=True}): every batch has {@code batchSize} indices.
      *
+     * @param sampler the order of the indices
+     * @param batchSize the number of indices per batch, positive
+     * @return the batch sampler
      * @throws IllegalArgumentException if {@code batchSize < 1}
      */
     static BatchSampler dropLast(Sampler sampler, int batchSize) {

@@ -90,6 +90,7 @@ public final class DistributedSampler implements Sampler {
      * Partition.SINGLE (rank 0 of 1), shuffle true, seed 0, dropLast false, padding true}.
      *
      * @param datasetSize the number of indices of the dataset
+     * @return the builder
      * @throws IllegalArgumentException if {@code datasetSize < 0}
      */
     public static Builder builder(long datasetSize) {
@@ -168,12 +169,20 @@ public final class DistributedSampler implements Sampler {
         return p -> order[(int) p];
     }
 
-    /** Size of the whole dataset. */
+    /**
+     * Size of the whole dataset.
+     *
+     * @return the number of indices of the whole dataset, across all ranks
+     */
     public long datasetSize() {
         return datasetSize;
     }
 
-    /** This sampler's rank among the ranks of the job. */
+    /**
+     * This sampler's rank among the ranks of the job.
+     *
+     * @return the rank and world size it was built for
+     */
     public Partition partition() {
         return partition;
     }
@@ -238,6 +247,9 @@ public final class DistributedSampler implements Sampler {
         /**
          * This process's rank among the ranks sharing the dataset (PyTorch's {@code rank} and {@code num_replicas});
          * default {@link Partition#SINGLE}.
+         *
+         * @param partition this process's rank among the ranks sharing the dataset (PyTorch's {@code rank} and {@code num_replicas}); default {@link Partition#SINGLE}
+         * @return this builder
          */
         public Builder partition(Partition partition) {
             this.partition = Objects.requireNonNull(partition, "partition");
@@ -300,7 +312,11 @@ public final class DistributedSampler implements Sampler {
             return this;
         }
 
-        /** The sampler. */
+        /**
+         * The sampler.
+         *
+         * @return the sampler
+         */
         public DistributedSampler build() {
             return new DistributedSampler(this);
         }

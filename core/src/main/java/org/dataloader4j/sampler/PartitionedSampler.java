@@ -38,6 +38,9 @@ public final class PartitionedSampler implements Sampler {
     /**
      * A builder for a share of {@code sampler}'s order; defaults: {@code partition Partition.SINGLE (rank 0 of 1),
      * padding true}.
+     *
+     * @param sampler the order to share among the ranks
+     * @return the builder
      */
     public static Builder builder(Sampler sampler) {
         return new Builder(Objects.requireNonNull(sampler, "sampler"));
@@ -102,7 +105,12 @@ public final class PartitionedSampler implements Sampler {
             this.sampler = sampler;
         }
 
-        /** This process's rank among the ranks sharing the order; default {@link Partition#SINGLE}. */
+        /**
+         * This process's rank among the ranks sharing the order; default {@link Partition#SINGLE}.
+         *
+         * @param partition this process's rank among the ranks sharing the order; default {@link Partition#SINGLE}
+         * @return this builder
+         */
         public Builder partition(Partition partition) {
             this.partition = Objects.requireNonNull(partition, "partition");
             return this;
@@ -111,6 +119,9 @@ public final class PartitionedSampler implements Sampler {
         /**
          * Whether the shares are padded to the same size by repeating the order's first positions (default true);
          * {@code false} gives each position to exactly one rank, for evaluation.
+         *
+         * @param padding whether the shares are padded to the same size by repeating the order's first positions (default true); {@code false} gives each position to exactly one rank, for evaluation
+         * @return this builder
          */
         public Builder padding(boolean padding) {
             this.padding = padding;
@@ -120,6 +131,7 @@ public final class PartitionedSampler implements Sampler {
         /**
          * The sampler.
          *
+         * @return the sampler
          * @throws IllegalArgumentException with padding, more than one rank and an empty sampler (nothing to pad with)
          */
         public PartitionedSampler build() {

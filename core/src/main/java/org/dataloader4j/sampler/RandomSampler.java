@@ -53,7 +53,6 @@ public final class RandomSampler implements Sampler {
      * {@link #builder builder} sets the seed and the other options.
      *
      * @param size the number of indices
-     * @param seed the seed of the permutations
      * @throws IllegalArgumentException if {@code size} is not positive
      */
     public RandomSampler(long size) {
@@ -82,6 +81,8 @@ public final class RandomSampler implements Sampler {
     /**
      * A builder for a sampler over {@code [0, size)}; defaults: {@code seed 0, numSamples size, replacement false}.
      *
+     * @param size the number of indices, {@code [0, size)}
+     * @return the builder
      * @throws IllegalArgumentException if {@code size < 0}
      */
     public static Builder builder(long size) {
@@ -204,7 +205,12 @@ public final class RandomSampler implements Sampler {
             this.size = size;
         }
 
-        /** The seed the orders of all epochs derive from; default 0. */
+        /**
+         * The seed the orders of all epochs derive from; default 0.
+         *
+         * @param seed the seed the orders of all epochs derive from; default 0
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
@@ -215,6 +221,8 @@ public final class RandomSampler implements Sampler {
          * {@code [0, size)} when {@code numSamples <= size}, otherwise successive fresh permutations, the last one cut
          * short.
          *
+         * @param numSamples indices per epoch; default {@code size}
+         * @return this builder
          * @throws IllegalArgumentException if {@code numSamples < 1}
          */
         public Builder numSamples(long numSamples) {
@@ -222,7 +230,12 @@ public final class RandomSampler implements Sampler {
             return this;
         }
 
-        /** Whether every index is an independent, uniform draw from {@code [0, size)}; default false. */
+        /**
+         * Whether every index is an independent, uniform draw from {@code [0, size)}; default false.
+         *
+         * @param replacement whether every index is an independent, uniform draw from {@code [0, size)}; default false
+         * @return this builder
+         */
         public Builder replacement(boolean replacement) {
             this.replacement = replacement;
             return this;
@@ -240,6 +253,7 @@ public final class RandomSampler implements Sampler {
         /**
          * The sampler.
          *
+         * @return the sampler
          * @throws IllegalArgumentException if the dataset is empty ({@code size 0}): there is nothing to draw
          */
         public RandomSampler build() {

@@ -21,6 +21,7 @@ public final class SubsetRandomSampler implements Sampler {
     /**
      * Shuffles a copy of {@code indices} every epoch, with seed 0; the {@link #builder builder} sets the seed.
      *
+     * @param indices the indices to shuffle; copied
      * @throws IllegalArgumentException as {@link Builder#build()}
      */
     public SubsetRandomSampler(long[] indices) {
@@ -40,7 +41,12 @@ public final class SubsetRandomSampler implements Sampler {
         this.seed = seed;
     }
 
-    /** A builder for a sampler over a copy of {@code indices} (taken by {@link Builder#build()}); default seed 0. */
+    /**
+     * A builder for a sampler over a copy of {@code indices} (taken by {@link Builder#build()}); default seed 0.
+     *
+     * @param indices the indices to shuffle
+     * @return the builder
+     */
     public static Builder builder(long[] indices) {
         return new Builder(Objects.requireNonNull(indices, "indices"));
     }
@@ -94,7 +100,12 @@ public final class SubsetRandomSampler implements Sampler {
             this.indices = indices;
         }
 
-        /** The seed the orders of all epochs derive from; default 0. */
+        /**
+         * The seed the orders of all epochs derive from; default 0.
+         *
+         * @param seed the seed the orders of all epochs derive from; default 0
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
@@ -103,6 +114,7 @@ public final class SubsetRandomSampler implements Sampler {
         /**
          * The sampler, over a copy of the indices.
          *
+         * @return the sampler
          * @throws IllegalArgumentException if an index is negative (naming its position), or there are more than
          *     {@code Integer.MAX_VALUE - 8} of them
          */

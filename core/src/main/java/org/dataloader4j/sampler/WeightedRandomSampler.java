@@ -41,6 +41,7 @@ public final class WeightedRandomSampler implements Sampler {
      * {@code weights.length} draws per epoch with replacement and seed 0 (PyTorch's default replacement); the
      * {@link #builder builder} sets the seed and the other options. {@code weights} is read here and not kept.
      *
+     * @param weights one non-negative weight per index, not all zero
      * @throws IllegalArgumentException as {@link Builder#build()}
      */
     public WeightedRandomSampler(double[] weights) {
@@ -95,6 +96,9 @@ public final class WeightedRandomSampler implements Sampler {
      * A builder for a sampler drawing index {@code i} with probability proportional to {@code weights[i]};
      * defaults: {@code numSamples weights.length, replacement true, seed 0}. {@code weights} is read by
      * {@link Builder#build()} and not kept.
+     *
+     * @param weights one non-negative weight per index, not all zero
+     * @return the builder
      */
     public static Builder builder(double[] weights) {
         return new Builder(Objects.requireNonNull(weights, "weights"));
@@ -232,7 +236,12 @@ public final class WeightedRandomSampler implements Sampler {
             this.weights = weights;
         }
 
-        /** The seed the draws of all epochs derive from; default 0. */
+        /**
+         * The seed the draws of all epochs derive from; default 0.
+         *
+         * @param seed the seed the draws of all epochs derive from; default 0
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
@@ -241,6 +250,8 @@ public final class WeightedRandomSampler implements Sampler {
         /**
          * Indices per epoch; default {@code weights.length}.
          *
+         * @param numSamples indices per epoch; default {@code weights.length}
+         * @return this builder
          * @throws IllegalArgumentException if {@code numSamples < 1}
          */
         public Builder numSamples(long numSamples) {
@@ -251,6 +262,9 @@ public final class WeightedRandomSampler implements Sampler {
         /**
          * Whether draws are independent (default true) or an epoch's indices are distinct, drawn one after another
          * among those not yet drawn.
+         *
+         * @param replacement whether draws are independent (default true) or an epoch's indices are distinct, drawn one after another among those not yet drawn
+         * @return this builder
          */
         public Builder replacement(boolean replacement) {
             this.replacement = replacement;
@@ -260,6 +274,7 @@ public final class WeightedRandomSampler implements Sampler {
         /**
          * The sampler.
          *
+         * @return the sampler
          * @throws IllegalArgumentException if a weight is negative, NaN or infinite (the message names the first such
          *     position); if all weights are zero or there are none; or, without replacement, if {@code numSamples}
          *     exceeds the number of positive weights

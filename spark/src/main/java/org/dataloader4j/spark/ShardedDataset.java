@@ -206,7 +206,11 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         return assignment.total();
     }
 
-    /** This dataset's rank among the ranks of the job. */
+    /**
+     * This dataset's rank among the ranks of the job.
+     *
+     * @return the rank and world size it was built for
+     */
     public Partition partition() {
         return partition;
     }
@@ -215,6 +219,10 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
      * How many samples rank {@code rank.rank()} of this dataset's world receives in {@code epoch} with
      * {@code numWorkers} loader workers (0 counts as 1), for example to agree on a number of steps across ranks.
      *
+     * @param rank the rank whose share is counted, in this dataset's world
+     * @param numWorkers the loader's workers per rank
+     * @param epoch the epoch
+     * @return the number of samples
      * @throws IllegalArgumentException if {@code rank}'s world size is not this dataset's
      */
     public long shareSize(Partition rank, int numWorkers, long epoch) {
@@ -539,7 +547,12 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             return this;
         }
 
-        /** This process's rank among the ranks of the job (default {@link Partition#SINGLE}). */
+        /**
+         * This process's rank among the ranks of the job (default {@link Partition#SINGLE}).
+         *
+         * @param partition this process's rank among the ranks of the job (default {@link Partition#SINGLE})
+         * @return this builder
+         */
         public Builder partition(Partition partition) {
             this.partition = Objects.requireNonNull(partition, "partition");
             return this;
@@ -579,7 +592,12 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             return this;
         }
 
-        /** How samples are divided between consumers (default {@link ShardSplit#SHARDS}). */
+        /**
+         * How samples are divided between consumers (default {@link ShardSplit#SHARDS}).
+         *
+         * @param split how samples are divided between consumers (default {@link ShardSplit#SHARDS})
+         * @return this builder
+         */
         public Builder split(ShardSplit split) {
             this.split = Objects.requireNonNull(split, "split");
             return this;
@@ -588,6 +606,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         /**
          * Reads the manifest and builds the dataset.
          *
+         * @return the dataset
          * @throws IllegalArgumentException if the manifest is invalid (naming it)
          * @throws UncheckedIOException     if the manifest cannot be read
          */

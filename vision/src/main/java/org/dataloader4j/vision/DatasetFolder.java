@@ -344,6 +344,8 @@ public final class DatasetFolder<X> implements Dataset<Sample<X>> {
      * the transform starts from the file, or {@code "unfused: ..."} naming what keeps a fusion from applying (the
      * loader is not a {@link DecodingLoader}, the transform not a {@link DecodingTransform}, or a stage of the
      * transform that declares neither {@code PixelwiseTransform} nor a fusion).
+     *
+     * @return the plan
      */
     public FusionPlan plan() {
         return plan;
@@ -473,14 +475,24 @@ public final class DatasetFolder<X> implements Dataset<Sample<X>> {
             return this;
         }
 
-        /** Keep files whose lower-cased path ends with one of these (for example {@code ".png"}). */
+        /**
+         * Keep files whose lower-cased path ends with one of these (for example {@code ".png"}).
+         *
+         * @param extensions keep files whose lower-cased path ends with one of these (for example {@code ".png"})
+         * @return this builder
+         */
         public Builder<L, X> extensions(Collection<String> extensions) {
             this.extensions = List.copyOf(extensions);
             this.extensionsDefault = false;
             return this;
         }
 
-        /** Keep files whose lower-cased path ends with one of these (for example {@code ".png"}). */
+        /**
+         * Keep files whose lower-cased path ends with one of these (for example {@code ".png"}).
+         *
+         * @param extensions keep files whose lower-cased path ends with one of these (for example {@code ".png"})
+         * @return this builder
+         */
         public Builder<L, X> extensions(String... extensions) {
             return extensions(List.of(extensions));
         }
@@ -499,12 +511,23 @@ public final class DatasetFolder<X> implements Dataset<Sample<X>> {
             return this;
         }
 
-        /** The transform applied to each loaded file, with the sample's random generator; replaces an earlier one. */
+        /**
+         * The transform applied to each loaded file, with the sample's random generator; replaces an earlier one.
+         *
+         * @param <R> the type of the transformed inputs
+         * @param transform applied to each loaded file
+         * @return this builder
+         */
         public <R> Builder<L, R> transform(SampleTransform<? super L, ? extends R> transform) {
             return copy(Objects.requireNonNull(transform, "transform"));
         }
 
-        /** Accept classes without any valid file (default false: such a class is an error). */
+        /**
+         * Accept classes without any valid file (default false: such a class is an error).
+         *
+         * @param allowEmpty accept classes without any valid file (default false: such a class is an error)
+         * @return this builder
+         */
         public Builder<L, X> allowEmpty(boolean allowEmpty) {
             this.allowEmpty = allowEmpty;
             return this;

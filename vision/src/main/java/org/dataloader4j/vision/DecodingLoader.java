@@ -18,7 +18,11 @@ import java.util.function.Function;
  */
 @FunctionalInterface
 public interface DecodingLoader extends Function<Path, Image> {
-    /** The decoders this loader decodes with. */
+    /**
+     * The decoders this loader decodes with.
+     *
+     * @return the decoders
+     */
     Decoders decoders();
 
     /** {@code decoders().decode(path, RGB)}. */

@@ -29,7 +29,12 @@ public interface DecodingTransform<R> {
      */
     SampleTransform<Path, R> decoding(Decoders decoders);
 
-    /** How {@link #decoding decoding(decoders)} runs; by default one fused step described by its result. */
+    /**
+     * How {@link #decoding decoding(decoders)} runs; by default one fused step described by its result.
+     *
+     * @param decoders the decoders that read the file
+     * @return the plan of the fused decode
+     */
     default FusionPlan plan(Decoders decoders) {
         return new FusionPlan(List.of(String.valueOf(decoding(decoders))), List.of());
     }

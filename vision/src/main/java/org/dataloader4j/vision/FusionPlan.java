@@ -32,7 +32,11 @@ public record FusionPlan(List<String> steps, List<String> unfused) {
         unfused = List.copyOf(Objects.requireNonNull(unfused, "unfused"));
     }
 
-    /** True when no stage kept a fusion from applying. */
+    /**
+     * True when no stage kept a fusion from applying.
+     *
+     * @return whether every fusion applied
+     */
     public boolean fused() {
         return unfused.isEmpty();
     }

@@ -29,7 +29,12 @@ public final class ImageFolder {
     private ImageFolder() {
     }
 
-    /** A builder with the standard decoder (RGB output) and the image extensions. */
+    /**
+     * A builder with the standard decoder (RGB output) and the image extensions.
+     *
+     * @param root the dataset's folder, one sub-folder per class
+     * @return the builder
+     */
     public static DatasetFolder.Builder<Image, Image> builder(Path root) {
         return builder(root, Decoders.standard());
     }
@@ -66,7 +71,12 @@ public final class ImageFolder {
     private record RgbLoader(Decoders decoders) implements DecodingLoader {
     }
 
-    /** The images under {@code root}, untransformed: RGB {@link Image}s and their class indices. */
+    /**
+     * The images under {@code root}, untransformed: RGB {@link Image}s and their class indices.
+     *
+     * @param root the dataset's folder, one sub-folder per class
+     * @return the dataset
+     */
     public static DatasetFolder<Image> of(Path root) {
         return builder(root).build();
     }

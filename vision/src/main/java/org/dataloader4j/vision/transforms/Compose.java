@@ -89,6 +89,8 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
     /**
      * How {@link #apply} runs the stages: which of them run fused as one step, and why a fusion that a stage kept
      * from applying did not (see {@link FusibleTransform} and {@link PixelwiseTransform}).
+     *
+     * @return the plan: the steps and the reasons any fusion did not apply
      */
     public FusionPlan plan() {
         return new FusionPlan(plan.names(), plan.reasons());

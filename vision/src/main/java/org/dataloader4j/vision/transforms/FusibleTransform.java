@@ -23,6 +23,10 @@ public interface FusibleTransform<T, R> extends SampleTransform<T, R> {
      * One stage that runs this stage, then {@code between} in order, then {@code next}, with the same draws from
      * the generator in the same order and bitwise the same result; null when this stage has no kernel for
      * {@code next} (or cannot let {@code between} pass). The fused stage's {@code toString} names its parts.
+     *
+     * @param between pixelwise stages that stand between this stage and {@code next}, in order
+     * @param next the stage after them
+     * @return the fused stage, or null
      */
     SampleTransform<Object, Object> fuseWith(List<PixelwiseTransform> between, SampleTransform<?, ?> next);
 }

@@ -35,12 +35,19 @@ public interface RegionTransform extends SampleTransform<Image, Image> {
      * What a {@link RegionTransform} does to one input: the region it reads and how it makes its output from it.
      */
     interface RegionStep {
-        /** The region of the input read, inside it; null for the whole input. */
+        /**
+         * The region of the input read, inside it; null for the whole input.
+         *
+         * @return the region read, or null for the whole input
+         */
         Region region();
 
         /**
          * The stage's output from the region's pixels (RGB, exactly {@link #region()}, or the whole input when it
          * is null). It must not close {@code pixels}; the caller closes them unless they are returned.
+         *
+         * @param pixels the decoded pixels of the region
+         * @return the stage's output
          */
         Image finish(Image pixels);
     }
@@ -48,6 +55,11 @@ public interface RegionTransform extends SampleTransform<Image, Image> {
     /**
      * Draws from {@code rng} what {@link #apply} would draw for a {@code width × height} input and says which
      * region it reads.
+     *
+     * @param width the input's width in pixels
+     * @param height the input's height in pixels
+     * @param rng the sample's generator, drawn from exactly as {@link #apply} draws
+     * @return the region read and how the output is made from it
      */
     RegionStep step(int width, int height, RandomGenerator rng);
 }
