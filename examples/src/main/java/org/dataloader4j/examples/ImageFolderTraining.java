@@ -69,7 +69,7 @@ public final class ImageFolderTraining {
                 .then(new RandomHorizontalFlip())
                 .then(new ToTensor())
                 .then(new Normalize(new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}));
-        DatasetFolder<Tensor, Long> images = ImageFolder.builder(root).transform(augment).build();
+        DatasetFolder<Tensor> images = ImageFolder.builder(root).transform(augment).build();
 
         try (DataLoader<Batch> loader = DataLoader.builder(images)
                 .batchSize(16).shuffle(true).numWorkers(2).seed(42).build()) {
