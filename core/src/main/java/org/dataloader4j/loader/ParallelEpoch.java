@@ -12,12 +12,16 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.dataloader4j.collate.PreallocatedBatch;
 import org.dataloader4j.data.WorkerInfo;
+import org.dataloader4j.tensor.Tensor;
 
 /**
  * One epoch of a map-style dataset loaded by worker threads. The calling thread draws batches of
  * indices from the batch sampler and keeps at most {@code prefetchFactor × numWorkers} batches in
- * flight; the unit of work is one sample, so a slow sample delays only its own batch's slot. The
- * worker that completes a batch's last sample collates it. Batches are delivered in sampler order
+ * flight. Each batch is split into one share per active worker; the unit of work is a share, read with one
+ * {@code Dataset.getBatch} call (or, on the {@link TensorGather} path, copied row by row into the batch
+ * tensors allocated before the shares start), so the workers read one batch in parallel and a slow sample
+ * delays only its own share. The worker that completes a batch's last share collates it (the gather path
+ * has nothing left to do: the consumer only receives). Batches are delivered in sampler order
  * unless {@code inOrder(false)}, in which case a completed batch may overtake an earlier one.
  *
  * <p>Failures: whatever a worker throws (any {@link Throwable}) completes its batch with a
@@ -103,16 +107,21 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         boolean left;                  // delivered, or dropped by close()
 
         final PreallocatedBatch preallocated; // may be null; given back by the collate, or by seal() when abandoned
-        final AtomicInteger writers = new AtomicInteger(); // slot tasks writing into it now; -1 once sealed
+        final List<Tensor> gathered;  // the gather path's batch tensors; the batch's once handed over, else sealed
+        volatile boolean handedOver;  // the gathered tensors belong to the delivered batch now
+        volatile boolean fellBack;    // a share's getBatch failed and its samples were read one by one (skipping)
+        final AtomicInteger writers = new AtomicInteger(); // share tasks writing into it now; -1 once sealed
         volatile boolean abandoned;    // failed or dropped: the preallocated memory goes back once no task writes
 
-        Pending(long number, long firstPosition, long[] indices, PreallocatedBatch preallocated) {
+        Pending(long number, long firstPosition, long[] indices, PreallocatedBatch preallocated,
+                List<Tensor> gathered, int shares) {
             this.number = number;
             this.firstPosition = firstPosition;
             this.indices = indices;
             this.preallocated = preallocated;
+            this.gathered = gathered;
             this.samples = new AtomicReferenceArray<>(indices.length);
-            this.remaining = new AtomicInteger(indices.length);
+            this.remaining = new AtomicInteger(shares);
             this.readers = new AtomicIntegerArray(indices.length);
             this.skippedSlots = new AtomicReferenceArray<>(indices.length);
             for (int i = 0; i < indices.length; i++) {
@@ -120,12 +129,13 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             }
         }
 
-        void loadSlot(int slot, int workerId) {
+        /** Loads the samples in slots {@code from .. to - 1}, one worker's share of this batch. */
+        void loadShare(int from, int to, int workerId) {
             if (closed || done || !enterWriter()) {
                 return;
             }
             try {
-                loadSlotWriting(slot, workerId);
+                loadShareWriting(from, to, workerId);
             } finally {
                 exitWriter();
             }
@@ -157,40 +167,103 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         }
 
         private void seal() {
-            if (preallocated != null && abandoned && writers.compareAndSet(0, -1)) {
-                preallocated.releaseUnused();
+            if ((preallocated != null || gathered != null) && abandoned && writers.compareAndSet(0, -1)) {
+                if (preallocated != null) {
+                    preallocated.releaseUnused();
+                }
+                if (gathered != null && !handedOver) {
+                    gathered.forEach(Tensor::close);
+                }
             }
         }
 
-        private void loadSlotWriting(int slot, int workerId) {
+        @SuppressWarnings("unchecked") // the gather path is taken only with the default collate, whose B is Batch
+        private void loadShareWriting(int from, int to, int workerId) {
             if (done) {
                 return;
             }
-            readers.set(slot, workerId);
+            for (int slot = from; slot < to; slot++) {
+                readers.set(slot, workerId);
+            }
             if (!initialized(workerId)) {
                 return;
             }
             try {
-                T sample;
-                try {
-                    sample = reader.read(epoch, number, firstPosition + slot, indices[slot], workers[workerId],
-                            workerId, preallocated == null ? null : preallocated.slots(slot));
-                } catch (Throwable t) {
-                    DataLoaderException failure = DataLoaderException.of(t, epoch, number, workerId);
-                    if (!config.skipsFailedSamples()) {
-                        throw failure;
+                if (gather != null) {
+                    gather.copy(epoch, number, indices, from, to, gathered, workerId);
+                    finished(from, to);
+                    if (remaining.decrementAndGet() == 0) {
+                        collator = workerId;
+                        handedOver = true;
+                        complete((B) TensorGather.batch(gathered, indices.length), null, false);
                     }
-                    skippedSlots.set(slot, SkippedSample.of(failure));
-                    sample = null;
+                    return;
                 }
-                samples.set(slot, sample);
-                readers.set(slot, FINISHED);
+                readShare(from, to, workerId);
                 if (remaining.decrementAndGet() == 0) {
                     collator = workerId;
                     collateLoaded(workerId);
                 }
             } catch (Throwable t) {
                 complete(null, DataLoaderException.of(t, epoch, number, workerId), false);
+            }
+        }
+
+        /**
+         * Reads slots {@code from .. to - 1} with one {@code getBatch} call. When it fails and failed samples are
+         * skipped, reads them again one by one to find the ones to skip.
+         */
+        private void readShare(int from, int to, int workerId) {
+            List<T> read;
+            try {
+                read = reader.readBatch(epoch, number, firstPosition + from, Arrays.copyOfRange(indices, from, to),
+                        workers[workerId], workerId, preallocated == null ? null : s -> preallocated.slots(from + s),
+                        new SampleReader.Progress() {
+                            @Override
+                            public void started(int s) {
+                                readers.set(from + s, workerId);
+                            }
+
+                            @Override
+                            public void finished(int s) {
+                                readers.set(from + s, FINISHED);
+                            }
+                        });
+            } catch (Throwable t) {
+                DataLoaderException failure = DataLoaderException.of(t, epoch, number, workerId);
+                if (!config.skipsFailedSamples()) {
+                    throw failure;
+                }
+                readOneByOne(from, to, workerId);
+                return;
+            }
+            for (int slot = from; slot < to; slot++) {
+                samples.set(slot, read.get(slot - from));
+            }
+            finished(from, to);
+        }
+
+        /** After a failed share: each sample on its own (not into the preallocated rows), skipping those that fail. */
+        private void readOneByOne(int from, int to, int workerId) {
+            fellBack = true;
+            for (int slot = from; slot < to; slot++) {
+                readers.set(slot, workerId);
+                T sample;
+                try {
+                    sample = reader.read(epoch, number, firstPosition + slot, indices[slot], workers[workerId],
+                            workerId, null);
+                } catch (Throwable t) {
+                    skippedSlots.set(slot, SkippedSample.of(DataLoaderException.of(t, epoch, number, workerId)));
+                    sample = null;
+                }
+                samples.set(slot, sample);
+                readers.set(slot, FINISHED);
+            }
+        }
+
+        private void finished(int from, int to) {
+            for (int slot = from; slot < to; slot++) {
+                readers.set(slot, FINISHED);
             }
         }
 
@@ -201,7 +274,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
                 samples.set(i, null); // the batch holds the data now: let the samples go before delivery
             }
             List<SkippedSample> skipped = skipped();
-            if (skipped.isEmpty()) {
+            if (skipped.isEmpty() && !fellBack) {
                 complete(reader.collate(epoch, number, indices, all, workerId, preallocated), null, false);
                 return;
             }
@@ -234,23 +307,6 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
                 }
             }
             return out;
-        }
-
-        /** The fast path: the whole batch gathered by one worker. */
-        @SuppressWarnings("unchecked") // taken only with the default collate, whose B is Batch
-        void loadWhole(int workerId) {
-            if (closed || done) {
-                return;
-            }
-            readers.set(0, workerId);
-            if (!initialized(workerId)) {
-                return;
-            }
-            try {
-                complete((B) gather.gather(config, epoch, number, indices, workerId), null, false);
-            } catch (Throwable t) {
-                complete(null, DataLoaderException.of(t, epoch, number, workerId), false);
-            }
         }
 
         /** Runs the loader's workerInit on this thread once; false (the batch failed) when it fails. */
@@ -339,33 +395,37 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             BatchPlan.Planned planned = plan.next();
             long[] indices = planned.indices();
             if (planned.failed()) { // the sampler's failure takes this batch's place
-                Pending failed = new Pending(planned.number(), planned.firstPosition(), indices, null);
+                Pending failed = new Pending(planned.number(), planned.firstPosition(), indices, null, null, 1);
                 inFlight.addLast(failed);
                 memory.started();
                 failed.complete(null, planned.failure(), false);
                 continue;
             }
             PreallocatedBatch preallocated = null;
+            List<Tensor> gathered = null;
             DataLoaderException allocationFailure = null;
             try {
-                preallocated = gather == null ? reader.preallocate(indices.length) : null;
+                if (gather != null) {
+                    gathered = gather.allocate(indices.length, config.pool());
+                } else {
+                    preallocated = reader.preallocate(indices.length);
+                }
             } catch (Throwable t) {
                 allocationFailure = DataLoaderException.of(t, epoch, planned.number(), -1);
             }
-            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices, preallocated);
+            int shares = Math.clamp(tuner.active(), 1, Math.max(1, indices.length));
+            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices, preallocated, gathered,
+                    shares);
             inFlight.addLast(batch);
             memory.started();
             if (allocationFailure != null) {
                 batch.complete(null, allocationFailure, false);
                 continue;
             }
-            if (gather != null) {
-                pool.submit(new WorkerPool.Task(this, batch::loadWhole));
-                continue;
-            }
-            for (int slot = 0; slot < indices.length; slot++) {
-                final int s = slot;
-                pool.submit(new WorkerPool.Task(this, workerId -> batch.loadSlot(s, workerId)));
+            for (int share = 0; share < shares; share++) { // one getBatch (or one gather) per active worker
+                int from = (int) ((long) share * indices.length / shares);
+                int to = (int) ((long) (share + 1) * indices.length / shares);
+                pool.submit(new WorkerPool.Task(this, workerId -> batch.loadShare(from, to, workerId)));
             }
         }
         if (!plan.hasNext() && !announced && whenAllStarted != null && !closed) {
@@ -499,7 +559,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
     }
 
     private DataLoaderException timedOut(Pending batch) {
-        int slot = gather != null ? 0 : batch.firstUnfinishedSlot();
+        int slot = batch.firstUnfinishedSlot();
         int worker = slot >= 0 ? batch.readers.get(slot) : batch.collator;
         if (slot < 0 || (gather != null && worker >= 0)) { // every sample is read (or gathered whole): collating
             return DataLoaderException.collate(epoch, batch.number, batch.indices, worker,
