@@ -19,7 +19,7 @@ import org.dataloader4j.tensor.Tensor;
  * indices from the batch sampler and keeps at most {@code prefetchFactor × numWorkers} batches in
  * flight. Each batch is split into one share per active worker; the unit of work is a share, read with one
  * {@code Dataset.getBatch} call (or, on the {@link TensorGather} path, copied row by row into the batch
- * tensors allocated before the shares start), so the workers read one batch in parallel and a slow sample
+ * tensors the first share allocates), so the workers read one batch in parallel and a slow sample
  * delays only its own share. The worker that completes a batch's last share collates it (the gather path
  * has nothing left to do: the consumer only receives). Batches are delivered in sampler order
  * unless {@code inOrder(false)}, in which case a completed batch may overtake an earlier one.
@@ -107,19 +107,18 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         boolean left;                  // delivered, or dropped by close()
 
         final PreallocatedBatch preallocated; // may be null; given back by the collate, or by seal() when abandoned
-        final List<Tensor> gathered;  // the gather path's batch tensors; the batch's once handed over, else sealed
+        private volatile List<Tensor> gathered; // the gather path's batch tensors, allocated by the first share; the
+                                                // batch's once handed over, else freed by seal()
         volatile boolean handedOver;  // the gathered tensors belong to the delivered batch now
         volatile boolean fellBack;    // a share's getBatch failed and its samples were read one by one (skipping)
         final AtomicInteger writers = new AtomicInteger(); // share tasks writing into it now; -1 once sealed
         volatile boolean abandoned;    // failed or dropped: the preallocated memory goes back once no task writes
 
-        Pending(long number, long firstPosition, long[] indices, PreallocatedBatch preallocated,
-                List<Tensor> gathered, int shares) {
+        Pending(long number, long firstPosition, long[] indices, PreallocatedBatch preallocated, int shares) {
             this.number = number;
             this.firstPosition = firstPosition;
             this.indices = indices;
             this.preallocated = preallocated;
-            this.gathered = gathered;
             this.samples = new AtomicReferenceArray<>(indices.length);
             this.remaining = new AtomicInteger(shares);
             this.readers = new AtomicIntegerArray(indices.length);
@@ -167,12 +166,13 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         }
 
         private void seal() {
-            if ((preallocated != null || gathered != null) && abandoned && writers.compareAndSet(0, -1)) {
+            if ((preallocated != null || gather != null) && abandoned && writers.compareAndSet(0, -1)) {
                 if (preallocated != null) {
                     preallocated.releaseUnused();
                 }
-                if (gathered != null && !handedOver) {
-                    gathered.forEach(Tensor::close);
+                List<Tensor> tensors = gathered;
+                if (tensors != null && !handedOver) {
+                    tensors.forEach(Tensor::close);
                 }
             }
         }
@@ -190,12 +190,13 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             }
             try {
                 if (gather != null) {
-                    gather.copy(epoch, number, indices, from, to, gathered, workerId);
+                    List<Tensor> tensors = batchTensors();
+                    gather.copy(epoch, number, indices, from, to, tensors, workerId);
                     finished(from, to);
                     if (remaining.decrementAndGet() == 0) {
                         collator = workerId;
                         handedOver = true;
-                        complete((B) TensorGather.batch(gathered, indices.length), null, false);
+                        complete((B) TensorGather.batch(tensors, indices.length), null, false);
                     }
                     return;
                 }
@@ -207,6 +208,21 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             } catch (Throwable t) {
                 complete(null, DataLoaderException.of(t, epoch, number, workerId), false);
             }
+        }
+
+        /** The gather path's batch tensors, allocated (from the pool) by the first share that needs them. */
+        private List<Tensor> batchTensors() {
+            List<Tensor> tensors = gathered;
+            if (tensors == null) {
+                synchronized (this) {
+                    tensors = gathered;
+                    if (tensors == null) {
+                        tensors = gather.allocate(indices.length, config.pool());
+                        gathered = tensors;
+                    }
+                }
+            }
+            return tensors;
         }
 
         /**
@@ -395,27 +411,21 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             BatchPlan.Planned planned = plan.next();
             long[] indices = planned.indices();
             if (planned.failed()) { // the sampler's failure takes this batch's place
-                Pending failed = new Pending(planned.number(), planned.firstPosition(), indices, null, null, 1);
+                Pending failed = new Pending(planned.number(), planned.firstPosition(), indices, null, 1);
                 inFlight.addLast(failed);
                 memory.started();
                 failed.complete(null, planned.failure(), false);
                 continue;
             }
             PreallocatedBatch preallocated = null;
-            List<Tensor> gathered = null;
             DataLoaderException allocationFailure = null;
             try {
-                if (gather != null) {
-                    gathered = gather.allocate(indices.length, config.pool());
-                } else {
-                    preallocated = reader.preallocate(indices.length);
-                }
+                preallocated = gather == null ? reader.preallocate(indices.length) : null; // gathered: by a worker
             } catch (Throwable t) {
                 allocationFailure = DataLoaderException.of(t, epoch, planned.number(), -1);
             }
             int shares = Math.clamp(tuner.active(), 1, Math.max(1, indices.length));
-            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices, preallocated, gathered,
-                    shares);
+            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices, preallocated, shares);
             inFlight.addLast(batch);
             memory.started();
             if (allocationFailure != null) {
