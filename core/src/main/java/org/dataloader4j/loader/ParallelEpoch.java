@@ -1,6 +1,5 @@
 package org.dataloader4j.loader;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
@@ -32,21 +31,18 @@ import org.dataloader4j.tensor.Tensor;
  * <p>Threads: one lock guards the batches in flight; workers take it only to complete a batch, and the
  * consumer never holds it while waiting or while running the loader's callbacks.
  */
-final class ParallelEpoch<T, B> extends EpochIterator<B> {
+final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
     private static final int QUEUED = -1;
     private static final int FINISHED = -2;
 
     private final SampleReader<T, B> reader;
     private final BatchPlan plan;
-    private final WorkerPool pool;
-    private final boolean ownsPool;
     private final WorkerInfo[] workers;
     private final int prefetchFactor;
     private final WorkerTuner tuner;
     private final LoaderConfig<T, B> config;
     private final TensorGather gather;
     private final boolean inOrder;
-    private final Duration timeout;
     private final MemoryTracker memory;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -55,14 +51,11 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
     private long lastDelivery;
     private Runnable whenAllStarted; // set by the loader after construction: prefetch the next epoch
     private boolean announced;
-    private volatile boolean closed;
 
     ParallelEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered, WorkerPool sharedPool) {
-        super(epoch, alreadyDelivered, config.newSkipLog());
+        super(config, epoch, alreadyDelivered, sharedPool);
         this.reader = new SampleReader<>(config);
         this.plan = new BatchPlan(config, epoch, alreadyDelivered);
-        this.ownsPool = sharedPool == null;
-        this.pool = ownsPool ? new WorkerPool(config.numWorkers(), "dataloader4j-worker-") : sharedPool;
         this.workers = new WorkerInfo[config.numWorkers()];
         for (int id = 0; id < workers.length; id++) {
             workers[id] = config.worker(id, workers.length, epoch);
@@ -72,7 +65,6 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         this.config = config;
         this.gather = TensorGather.of(config);
         this.inOrder = config.inOrder();
-        this.timeout = config.timeout();
         this.memory = config.memory();
         try {
             pool.setActive(tuner.active());
@@ -446,11 +438,6 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
     }
 
     @Override
-    boolean isFinished() {
-        return closed;
-    }
-
-    @Override
     public boolean hasNext() {
         checkNotAbandoned();
         while (true) {
@@ -483,10 +470,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
     }
 
     @Override
-    public B next() {
-        if (!hasNext()) {
-            throw exhausted(closed);
-        }
+    B take() {
         Pending batch;
         boolean announce;
         long waitStart = System.nanoTime();
@@ -499,10 +483,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         }
         afterTakingOut(batch, announce);
         if (batch.failure != null) {
-            if (batch.endsEpoch) {
-                close();
-            }
-            throw batch.failure;
+            throw deliverFailure(batch.failure, batch.endsEpoch);
         }
         return batch.value;
     }
@@ -543,29 +524,13 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
 
     /** Under the lock: waits for the next batch to deliver, or fails on close, timeout or interrupt. */
     private Pending awaitBatch() {
-        long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (closed) {
-                throw closedWhileWaiting();
+        return await(nanos -> { // a completed batch and a close both signal the condition
+            if (nanos > 0) {
+                changed.awaitNanos(nanos);
+                return null; // look again, after looking whether the epoch was closed meanwhile
             }
-            Pending ready = inOrder ? (inFlight.getFirst().done ? inFlight.getFirst() : null) : completed.peekFirst();
-            if (ready != null) {
-                return ready;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                DataLoaderException error = timedOut(inFlight.getFirst());
-                stop(false); // the consumer must not wait for workers that may never return
-                throw error;
-            }
-            try {
-                changed.awaitNanos(left);
-            } catch (InterruptedException e) {
-                stop(false);
-                Thread.currentThread().interrupt();
-                throw DataLoaderException.general("wait for a batch: the consuming thread was interrupted", epoch, e);
-            }
-        }
+            return inOrder ? (inFlight.getFirst().done ? inFlight.getFirst() : null) : completed.peekFirst();
+        }, Long.MAX_VALUE, () -> timedOut(inFlight.getFirst()));
     }
 
     private DataLoaderException timedOut(Pending batch) {
@@ -581,24 +546,13 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
                 new TimeoutException("sample " + index + " did not load within " + timeout + " (timeout option)"));
     }
 
-    /** Stops this epoch's work and releases what it holds; waits (a bounded time) for its own threads to end. */
+    /** Drops queued samples, interrupts running ones, frees the batches in flight and wakes a waiting consumer. */
     @Override
-    public void close() {
-        stop(true);
-    }
-
-    /**
-     * Stops the epoch: queued samples are dropped, running ones interrupted, batches in flight freed, and a
-     * waiting consumer woken. With {@code join}, also waits up to a second for the threads of an owned pool.
-     */
-    private void stop(boolean join) {
+    boolean stopOnce() {
         lock.lock();
         try {
             if (closed) {
-                if (join && ownsPool) {
-                    pool.close(); // stopped earlier without waiting (a timeout): now wait, bounded, for its threads
-                }
-                return;
+                return false;
             }
             closed = true;
             pool.cancel(this);
@@ -608,11 +562,9 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             inFlight.clear();
             completed.clear();
             changed.signalAll();
+            return true;
         } finally {
             lock.unlock();
-        }
-        if (ownsPool) {
-            pool.stop(join);
         }
     }
 }
