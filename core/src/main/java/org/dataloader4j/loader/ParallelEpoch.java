@@ -17,10 +17,10 @@ import org.dataloader4j.tensor.Tensor;
  * One epoch of a map-style dataset loaded by worker threads. The calling thread draws batches of
  * indices from the batch sampler and keeps at most {@code prefetchFactor × numWorkers} batches in
  * flight. Each batch is split into one share per active worker; the unit of work is a share, read with one
- * {@code Dataset.getBatch} call (or, on the {@link TensorGather} path, copied row by row into the batch
- * tensors the first share allocates), so the workers read one batch in parallel and a slow sample
- * delays only its own share. The worker that completes a batch's last share collates it (the gather path
- * has nothing left to do: the consumer only receives). Batches are delivered in sampler order
+ * {@code Dataset.getBatch} call, so the workers read one batch in parallel and a slow sample delays only its
+ * own share. The worker that completes a batch's last share collates it. On the {@link TensorGather} path a
+ * batch is one task: a worker allocates its tensors and copies its rows in, while the other workers gather
+ * the next batches; the consumer only receives. Batches are delivered in sampler order
  * unless {@code inOrder(false)}, in which case a completed batch may overtake an earlier one.
  *
  * <p>Failures: whatever a worker throws (any {@link Throwable}) completes its batch with a
@@ -111,11 +111,12 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             this.firstPosition = firstPosition;
             this.indices = indices;
             this.preallocated = preallocated;
-            this.samples = new AtomicReferenceArray<>(indices.length);
+            int slots = gather != null ? 0 : indices.length; // a gathered batch holds no samples
+            this.samples = new AtomicReferenceArray<>(slots);
             this.remaining = new AtomicInteger(shares);
-            this.readers = new AtomicIntegerArray(indices.length);
-            this.skippedSlots = new AtomicReferenceArray<>(indices.length);
-            for (int i = 0; i < indices.length; i++) {
+            this.readers = new AtomicIntegerArray(Math.max(1, slots)); // gathered: slot 0 stands for the batch
+            this.skippedSlots = new AtomicReferenceArray<>(slots);
+            for (int i = 0; i < readers.length(); i++) {
                 readers.set(i, QUEUED);
             }
         }
@@ -174,8 +175,12 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             if (done) {
                 return;
             }
-            for (int slot = from; slot < to; slot++) {
-                readers.set(slot, workerId);
+            if (gather != null) {
+                readers.set(0, workerId);
+            } else {
+                for (int slot = from; slot < to; slot++) {
+                    readers.set(slot, workerId);
+                }
             }
             if (!initialized(workerId)) {
                 return;
@@ -184,7 +189,6 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                 if (gather != null) {
                     List<Tensor> tensors = batchTensors();
                     gather.copy(epoch, number, indices, from, to, tensors, workerId);
-                    finished(from, to);
                     if (remaining.decrementAndGet() == 0) {
                         collator = workerId;
                         handedOver = true;
@@ -416,7 +420,10 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             } catch (Throwable t) {
                 allocationFailure = DataLoaderException.of(t, epoch, planned.number(), -1);
             }
-            int shares = Math.clamp(tuner.active(), 1, Math.max(1, indices.length));
+            // read: one getBatch per active worker, so the workers read one batch together; gathered: one task per
+            // batch, the workers gathering different batches at once (splitting a batch of row copies only adds
+            // waiting for its slowest part)
+            int shares = gather != null ? 1 : Math.clamp(tuner.active(), 1, Math.max(1, indices.length));
             Pending batch = new Pending(planned.number(), planned.firstPosition(), indices, preallocated, shares);
             inFlight.addLast(batch);
             memory.started();
@@ -534,7 +541,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
     }
 
     private DataLoaderException timedOut(Pending batch) {
-        int slot = batch.firstUnfinishedSlot();
+        int slot = gather != null ? 0 : batch.firstUnfinishedSlot();
         int worker = slot >= 0 ? batch.readers.get(slot) : batch.collator;
         if (slot < 0 || (gather != null && worker >= 0)) { // every sample is read (or gathered whole): collating
             return DataLoaderException.collate(epoch, batch.number, batch.indices, worker,

@@ -148,13 +148,9 @@ class TensorGatherTest {
         return out;
     }
 
-    /** The copies the gather makes for a {@code size}-sample epoch in batches of 6: one per worker share. */
-    private static int shares(long size, int workers) {
-        int copies = 0;
-        for (long left = size; left > 0; left -= 6) {
-            copies += Math.max(1, Math.min(workers, (int) Math.min(6, left)));
-        }
-        return copies;
+    /** The batches of a {@code size}-sample epoch in batches of 6: the gather copies each in one call. */
+    private static int batches(long size) {
+        return (int) ((size + 5) / 6);
     }
 
     private static final Collate<List<Tensor>, Batch> GENERAL =
@@ -168,7 +164,7 @@ class TensorGatherTest {
         RowsOnly rows = new RowsOnly(tensors);
         List<String> gathered = epoch(new Subset<>(rows, picked), workers, null);
         assertEquals(epoch(new Subset<>(tensors, picked), 0, GENERAL), gathered);
-        assertEquals(shares(25, workers), rows.copies.get(), "one copy per worker share of each batch");
+        assertEquals(batches(25), rows.copies.get(), "one copy call per batch");
     }
 
     @ParameterizedTest
@@ -181,7 +177,7 @@ class TensorGatherTest {
         List<String> gathered = epoch(ConcatDataset.of(a, b), workers, null);
         assertEquals(epoch(ConcatDataset.of(first, second), 0, GENERAL), gathered);
         assertTrue(a.copies.get() > 0 && b.copies.get() > 0, "each part copies the rows of its own samples");
-        assertTrue(a.copies.get() + b.copies.get() <= 2 * shares(23, workers), "at most one copy per part and share");
+        assertTrue(a.copies.get() + b.copies.get() <= 2 * batches(23), "at most one copy call per part and batch");
     }
 
     @ParameterizedTest
