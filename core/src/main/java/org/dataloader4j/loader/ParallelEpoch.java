@@ -258,19 +258,25 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
         /** After a failed share: each sample on its own (not into the preallocated rows), skipping those that fail. */
         private void readOneByOne(int from, int to, int workerId) {
             fellBack = true;
-            for (int slot = from; slot < to; slot++) {
-                readers.set(slot, workerId);
-                T sample;
-                try {
-                    sample = reader.read(epoch, number, firstPosition + slot, indices[slot], workers[workerId],
-                            workerId, null);
-                } catch (Throwable t) {
-                    skippedSlots.set(slot, SkippedSample.of(DataLoaderException.of(t, epoch, number, workerId)));
-                    sample = null;
-                }
-                samples.set(slot, sample);
-                readers.set(slot, FINISHED);
-            }
+            reader.readOneByOne(epoch, number, firstPosition, indices, from, to, workers[workerId], workerId,
+                    new SampleReader.SlotOutcome<>() {
+                        @Override
+                        public void started(int slot) {
+                            readers.set(slot, workerId);
+                        }
+
+                        @Override
+                        public void loaded(int slot, T sample) {
+                            samples.set(slot, sample);
+                            readers.set(slot, FINISHED);
+                        }
+
+                        @Override
+                        public void skipped(int slot, SkippedSample failure) {
+                            skippedSlots.set(slot, failure);
+                            readers.set(slot, FINISHED);
+                        }
+                    });
         }
 
         private void finished(int from, int to) {

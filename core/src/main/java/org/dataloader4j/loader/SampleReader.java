@@ -89,6 +89,39 @@ final class SampleReader<T, B> {
         return samples;
     }
 
+    /**
+     * Reads the samples in slots {@code from .. to - 1} of a batch one by one with {@link #read} (not into preallocated
+     * rows), after its {@code getBatch} failed and failed samples are skipped: {@code outcome} hears of each sample
+     * read and of each one that failed, in slot order.
+     */
+    void readOneByOne(long epoch, long batchNumber, long firstPosition, long[] indices, int from, int to,
+                      WorkerInfo worker, int workerId, SlotOutcome<T> outcome) {
+        for (int slot = from; slot < to; slot++) {
+            outcome.started(slot);
+            T sample;
+            try {
+                sample = read(epoch, batchNumber, firstPosition + slot, indices[slot], worker, workerId, null);
+            } catch (Throwable t) {
+                outcome.skipped(slot, SkippedSample.of(DataLoaderException.of(t, epoch, batchNumber, workerId)));
+                continue;
+            }
+            outcome.loaded(slot, sample);
+        }
+    }
+
+    /** What {@link #readOneByOne} reports for each slot. */
+    interface SlotOutcome<T> {
+        /** Slot {@code slot} is being read. */
+        default void started(int slot) {
+        }
+
+        /** Slot {@code slot} was read. */
+        void loaded(int slot, T sample);
+
+        /** Slot {@code slot} failed and is left out. */
+        void skipped(int slot, SkippedSample failure);
+    }
+
     /** Hears which sample of a {@link #readBatch} is being read, for a timeout to name it. */
     interface Progress {
         /** The sample in {@code slot} is being read (or transformed). */

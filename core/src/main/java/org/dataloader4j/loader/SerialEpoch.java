@@ -104,17 +104,23 @@ final class SerialEpoch<T, B> extends EpochIterator<B> {
                     throw e;
                 }
                 // find the samples that fail by reading each on its own (not into the preallocated rows)
-                samples = new ArrayList<>(indices.length);
-                loaded = new long[indices.length];
-                for (int slot = 0; slot < indices.length; slot++) {
-                    try {
-                        samples.add(reader.read(epoch, batch.number(), batch.firstPosition() + slot, indices[slot],
-                                worker, -1, null));
-                        loaded[samples.size() - 1] = indices[slot];
-                    } catch (DataLoaderException failed) {
-                        skipped.add(SkippedSample.of(failed));
-                    }
-                }
+                List<T> survivors = new ArrayList<>(indices.length);
+                long[] survivorIndices = new long[indices.length];
+                reader.readOneByOne(epoch, batch.number(), batch.firstPosition(), indices, 0, indices.length, worker,
+                        -1, new SampleReader.SlotOutcome<>() {
+                            @Override
+                            public void loaded(int slot, T sample) {
+                                survivorIndices[survivors.size()] = indices[slot];
+                                survivors.add(sample);
+                            }
+
+                            @Override
+                            public void skipped(int slot, SkippedSample failure) {
+                                skipped.add(failure);
+                            }
+                        });
+                samples = survivors;
+                loaded = survivorIndices;
             }
             if (loaded == indices) {
                 ready(reader.collate(epoch, batch.number(), indices, samples, -1, preallocated));
