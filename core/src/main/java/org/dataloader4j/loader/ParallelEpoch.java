@@ -437,7 +437,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                 batch.complete(null, allocationFailure, false);
                 continue;
             }
-            for (int share = 0; share < shares; share++) { // one getBatch (or one gather) per active worker
+            for (int share = 0; share < shares; share++) {
                 int from = (int) ((long) share * indices.length / shares);
                 int to = (int) ((long) (share + 1) * indices.length / shares);
                 pool.submit(new WorkerPool.Task(this, workerId -> batch.loadShare(from, to, workerId)));

@@ -16,8 +16,9 @@ import org.dataloader4j.tensor.TensorAllocator;
  * a {@code Subset} or {@code ConcatDataset} of them) with the default collate (also one with custom leaves that
  * leave tensors and lists to the built-in rules): the batch tensors are allocated (pooled) before any row is read,
  * and each batch tensor is gathered row by row straight from the dataset's tensors, one copy per row and no
- * per-sample objects; the rows of one batch may be copied by several workers at once ({@link #copy}), each into its
- * own rows. The result is exactly what reading the samples and collating them gives (a {@link Batch} holding the
+ * per-sample objects. {@link #copy} fills any range of a batch's rows, so the rows of one batch could be split
+ * between workers; the engines give each batch to one worker (the workers gather different batches at once). The
+ * result is exactly what reading the samples and collating them gives (a {@link Batch} holding the
  * list of stacked tensors); tests compare the two.
  */
 final class TensorGather {
