@@ -19,6 +19,10 @@ import java.util.function.Supplier;
  * {@link MappedDataset} transforms each sample of its source's batch the same way. A wrapper that hands only some
  * slots to another dataset (as {@link ConcatDataset} does with each part) binds {@link #part(int[])} around that call.
  *
+ * <p>The binding is the calling thread's: a {@code getBatch} that hands per-sample work to other threads captures
+ * {@code BatchContext.current()} first and calls {@link #read} on it there ({@link #readSlot} on another thread finds
+ * no batch and reads the sample as outside a loader).
+ *
  * <pre>{@code
  * public List<Row> getBatch(long[] indices) {
  *     List<Row> rows = database.fetch(indices);              // one query for the whole batch
