@@ -19,6 +19,7 @@ import org.dataloader4j.data.Datasets;
 import org.dataloader4j.data.SampleContext;
 import org.dataloader4j.data.Subset;
 import org.dataloader4j.testing.NoLeftoversExtension;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -253,6 +254,36 @@ class GetBatchLoaderTest {
             assertEquals(5, e.sampleIndex().orElseThrow(), e.getMessage());
             assertInstanceOf(IllegalArgumentException.class, e.getCause());
             assertEquals(4, it.next().size(), "the epoch goes on");
+        }
+    }
+
+    @Test
+    void aTimeoutNamesTheSampleBeingReadWithinAWorkersShare() {
+        Dataset<Long> stuckAtOne = new Dataset<>() {
+            @Override
+            public long size() {
+                return 8;
+            }
+
+            @Override
+            public Long get(long index) {
+                if (index == 1) {
+                    try {
+                        Thread.sleep(10_000); // until the timeout stops the epoch (an interrupt)
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    }
+                }
+                return index;
+            }
+        };
+        try (var loader = DataLoader.builder(stuckAtOne).batchSize(4).numWorkers(2)
+                .timeout(java.time.Duration.ofMillis(300)).collate(List::<Long>copyOf).build()) {
+            var e = assertThrows(DataLoaderException.class, () -> loader.epoch(0).iterator().next());
+            assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause());
+            assertEquals(1, e.sampleIndex().orElseThrow(), "sample 0 of the same share was read: " + e.getMessage());
+            assertTrue(e.workerId().isPresent(), e.getMessage());
         }
     }
 }
