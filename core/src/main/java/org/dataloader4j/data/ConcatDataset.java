@@ -116,6 +116,130 @@ public final class ConcatDataset<T> implements Dataset<T>, TransformDepth {
         return datasets.get(part).get(localIndex(part, index));
     }
 
+    /**
+     * Each part's {@code getBatch} of its local indices, once per part that holds some of {@code indices}, the
+     * samples put back in the order of {@code indices}: a part that reads batches at once keeps doing so. Inside a
+     * loader each part's call sees the contexts of its own slots ({@link BatchContext#part}).
+     *
+     * @throws IndexOutOfBoundsException naming an index and the size
+     */
+    @Override
+    @SuppressWarnings("unchecked") // each part's samples are Ts; the lists are only read
+    public List<T> getBatch(long[] indices) {
+        Split split = split(indices);
+        if (split.parts() == 1) {
+            return (List<T>) datasets.get(split.groupPart()[0]).getBatch(split.local());
+        }
+        BatchContext batch = BatchContext.current().orElse(null);
+        Object[] out = new Object[indices.length];
+        for (int g = 0; g < split.parts(); g++) {
+            int p = split.groupPart()[g];
+            int[] slots = split.slots(g);
+            long[] local = new long[slots.length];
+            for (int k = 0; k < slots.length; k++) {
+                local[k] = split.local()[slots[k]];
+            }
+            Dataset<? extends T> part = datasets.get(p);
+            List<? extends T> samples = batch == null ? part.getBatch(local)
+                    : BatchContext.callWith(batch.part(slots), () -> part.getBatch(local));
+            if (samples.size() != slots.length) {
+                throw new IllegalStateException("dataset " + p + "'s getBatch returned " + samples.size()
+                        + " samples for " + slots.length + " indices");
+            }
+            for (int k = 0; k < slots.length; k++) {
+                out[slots[k]] = samples.get(k);
+            }
+        }
+        return (List<T>) java.util.Arrays.asList(out);
+    }
+
+    /**
+     * Rows when every (non-empty) part has rows of the same layout: each part copies the rows of its own samples.
+     */
+    @Override
+    public Optional<TensorRows> tensorRows() {
+        List<TensorRows> parts = new ArrayList<>(datasets.size());
+        List<TensorRows.Row> layout = null;
+        for (Dataset<? extends T> d : datasets) {
+            Optional<TensorRows> rows = d.size() == 0 ? Optional.empty() : d.tensorRows();
+            if (d.size() != 0 && (rows.isEmpty() || layout != null && !layout.equals(rows.get().layout()))) {
+                return Optional.empty();
+            }
+            parts.add(rows.orElse(null));
+            if (rows.isPresent()) {
+                layout = rows.get().layout();
+            }
+        }
+        if (layout == null) {
+            return Optional.empty();
+        }
+        List<TensorRows.Row> rowLayout = layout;
+        return Optional.of(new TensorRows() {
+            @Override
+            public List<Row> layout() {
+                return rowLayout;
+            }
+
+            @Override
+            public void copyRows(long[] indices, int[] rows, List<org.dataloader4j.tensor.Tensor> batch) {
+                Split split = split(indices);
+                for (int g = 0; g < split.parts(); g++) {
+                    int p = split.groupPart()[g];
+                    int[] slots = split.slots(g);
+                    long[] local = new long[slots.length];
+                    int[] into = new int[slots.length];
+                    for (int k = 0; k < slots.length; k++) {
+                        local[k] = split.local()[slots[k]];
+                        into[k] = rows[slots[k]];
+                    }
+                    parts.get(p).copyRows(local, into, batch);
+                }
+            }
+        });
+    }
+
+    /**
+     * {@code indices} by part: each slot's local index, and the slots grouped by part (each group
+     * in slot order): group {@code g} is {@code bySlot[starts[g] .. starts[g + 1])}, all in part {@code groupPart[g]}.
+     */
+    private record Split(long[] local, int[] bySlot, int[] starts, int[] groupPart) {
+        int parts() {
+            return groupPart.length;
+        }
+
+        /** The slots of group {@code g}. */
+        int[] slots(int g) {
+            return java.util.Arrays.copyOfRange(bySlot, starts[g], starts[g + 1]);
+        }
+    }
+
+    private Split split(long[] indices) {
+        long[] local = new long[indices.length];
+        long[] keys = new long[indices.length]; // part, then slot: sorting groups the slots by part, in slot order
+        for (int slot = 0; slot < indices.length; slot++) {
+            Datasets.checkIndex(indices[slot], size());
+            int p = partOf(indices[slot]);
+            local[slot] = localIndex(p, indices[slot]);
+            keys[slot] = (long) p << 32 | slot;
+        }
+        java.util.Arrays.sort(keys);
+        int[] bySlot = new int[indices.length];
+        int[] starts = new int[indices.length + 1];
+        int[] groupPart = new int[indices.length];
+        int groups = 0;
+        for (int k = 0; k < keys.length; k++) {
+            int p = (int) (keys[k] >>> 32);
+            bySlot[k] = (int) keys[k];
+            if (groups == 0 || groupPart[groups - 1] != p) {
+                starts[groups] = k;
+                groupPart[groups++] = p;
+            }
+        }
+        starts[groups] = indices.length;
+        return new Split(local, bySlot, java.util.Arrays.copyOf(starts, groups + 1),
+                java.util.Arrays.copyOf(groupPart, groups));
+    }
+
     /** The source named by the part that holds sample {@code index}, for that part's local index. */
     @Override
     public Optional<String> source(long index) {

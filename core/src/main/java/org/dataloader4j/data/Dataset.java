@@ -1,5 +1,6 @@
 package org.dataloader4j.data;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -39,6 +40,37 @@ public interface Dataset<T> {
      * @throws IndexOutOfBoundsException naming the index and the size when {@code index} is out of range
      */
     T get(long index);
+
+    /**
+     * Reads the samples {@code indices}, in that order, like PyTorch's {@code __getitems__}: the {@code DataLoader}
+     * calls it once per batch (or once per worker's share of a batch), never {@link #get} directly, so a dataset that
+     * reads many samples at once more cheaply than one by one (one query for many rows, one read of adjacent
+     * records) overrides it. The default reads each sample with {@link #get}, through
+     * {@link BatchContext#readEach}, so each sample's random generator, memory and failure message are those of a
+     * sample read alone; an override should do its per-sample work through {@link BatchContext#readSlot} for the
+     * same reason (a failure of the override itself names the batch).
+     *
+     * <p>Must allow concurrent calls, like {@code get}; the list may be unmodifiable.
+     *
+     * @param indices the samples' indices, in the order wanted
+     * @return one sample per index, in the order of {@code indices}
+     * @throws IndexOutOfBoundsException naming an index that is out of range
+     */
+    default List<T> getBatch(long[] indices) {
+        return BatchContext.readEach(indices, this::get);
+    }
+
+    /**
+     * The rows of tensors this dataset's samples are, when they are (see {@link TensorRows}): a {@code DataLoader}
+     * with the default collate then copies each batch's rows straight into batch memory instead of reading samples.
+     * Empty (the default) for any other dataset. A dataset that returns rows must have {@code get(i)} return the
+     * unmodifiable list of row {@code i} of each tensor, so the two paths give the same batches.
+     *
+     * @return the rows, or empty
+     */
+    default Optional<TensorRows> tensorRows() {
+        return Optional.empty();
+    }
 
     /**
      * {@return where sample {@code index} comes from (a file path, a URL, a row of a table), if the dataset knows; the

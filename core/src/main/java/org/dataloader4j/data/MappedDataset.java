@@ -1,5 +1,7 @@
 package org.dataloader4j.data;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.dataloader4j.random.RandomStreams;
@@ -49,6 +51,30 @@ public final class MappedDataset<T, R> implements Dataset<R>, TransformDepth {
     public R get(long index) {
         T sample = source.get(index);
         return transform.apply(sample, SampleContext.current(index).random(stream));
+    }
+
+    /**
+     * The source's {@code getBatch}, then the transform of each sample, each with its own generator and context
+     * (through {@link BatchContext#readSlot}), as {@link #get} would give it: a source that reads batches at once
+     * (a {@link TensorDataset}, a {@link Subset} of one, a user's dataset reading many rows in one query) keeps
+     * doing so under a {@code map}. The transform stays per sample, as PyTorch users expect of a {@code map}; a
+     * dataset with a batch-level transform overrides {@code getBatch} itself.
+     */
+    @Override
+    public List<R> getBatch(long[] indices) {
+        List<T> samples = source.getBatch(indices);
+        if (samples.size() != indices.length) {
+            throw new IllegalStateException("the source's getBatch returned " + samples.size() + " samples for "
+                    + indices.length + " indices");
+        }
+        List<R> out = new ArrayList<>(indices.length);
+        for (int slot = 0; slot < indices.length; slot++) {
+            T sample = samples.get(slot);
+            long index = indices[slot];
+            out.add(BatchContext.readSlot(slot,
+                    () -> transform.apply(sample, SampleContext.current(index).random(stream))));
+        }
+        return out;
     }
 
     @Override

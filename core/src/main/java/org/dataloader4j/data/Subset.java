@@ -1,5 +1,6 @@
 package org.dataloader4j.data;
 
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -65,6 +66,42 @@ public final class Subset<T> implements Dataset<T>, TransformDepth {
     @Override
     public T get(long index) {
         return dataset.get(indices[(int) Datasets.checkIndex(index, indices.length)]);
+    }
+
+    /**
+     * The dataset's {@code getBatch} of the mapped indices: a dataset that reads batches at once (or copies rows,
+     * see {@link #tensorRows()}) keeps doing so through a subset.
+     *
+     * @throws IndexOutOfBoundsException naming an index and the size
+     */
+    @Override
+    @SuppressWarnings("unchecked") // the dataset's samples are Ts; the list is only read
+    public List<T> getBatch(long[] batch) {
+        return (List<T>) dataset.getBatch(mapped(batch));
+    }
+
+    /** The dataset's rows at the mapped indices, when it has rows. */
+    @Override
+    public Optional<TensorRows> tensorRows() {
+        return dataset.tensorRows().map(rows -> new TensorRows() {
+            @Override
+            public List<Row> layout() {
+                return rows.layout();
+            }
+
+            @Override
+            public void copyRows(long[] batch, int[] into, List<org.dataloader4j.tensor.Tensor> tensors) {
+                rows.copyRows(mapped(batch), into, tensors);
+            }
+        });
+    }
+
+    private long[] mapped(long[] batch) {
+        long[] out = new long[batch.length];
+        for (int i = 0; i < batch.length; i++) {
+            out[i] = indices[(int) Datasets.checkIndex(batch[i], indices.length)];
+        }
+        return out;
     }
 
     /** The source the dataset names for {@code indices[index]}. */

@@ -1,5 +1,6 @@
 package org.dataloader4j.data;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +28,7 @@ import org.dataloader4j.tensor.Tensor;
 public final class TensorDataset implements Dataset<List<Tensor>> {
     private final List<Tensor> tensors;
     private final long size;
+    private final Rows rows;
 
     /**
      * A dataset over {@code tensors}, which are kept (not copied) and not closed by the dataset.
@@ -61,6 +63,43 @@ public final class TensorDataset implements Dataset<List<Tensor>> {
         }
         this.tensors = List.of(tensors);
         this.size = first.shape().dim(0);
+        this.rows = new Rows();
+    }
+
+    /** Copies rows of the tensors, one {@code MemorySegment.copy} per row and tensor. */
+    private final class Rows implements TensorRows {
+        private final List<Row> layout = tensors.stream().map(t -> new Row(t.dtype(), t.shape().dropFirst())).toList();
+
+        @Override
+        public List<Row> layout() {
+            return layout;
+        }
+
+        @Override
+        public void copyRows(long[] indices, int[] rows, List<Tensor> batch) {
+            if (indices.length != rows.length || batch.size() != tensors.size()) {
+                throw new IllegalArgumentException(indices.length + " indices, " + rows.length + " rows and "
+                        + batch.size() + " batch tensors for a dataset of " + tensors.size() + " tensors");
+            }
+            for (long index : indices) {
+                Datasets.checkIndex(index, size);
+            }
+            for (int t = 0; t < tensors.size(); t++) {
+                Tensor source = tensors.get(t);
+                Tensor target = batch.get(t);
+                long rowBytes = source.shape().stride(0) * source.dtype().byteSize();
+                if (target.dtype() != source.dtype() || !target.shape().dropFirst().equals(source.shape().dropFirst())) {
+                    throw new IllegalArgumentException("batch tensor " + t + " is " + target.dtype() + " "
+                            + target.shape() + ", but rows of tensor " + t + " are " + source.dtype() + " "
+                            + source.shape().dropFirst());
+                }
+                MemorySegment from = source.data();
+                MemorySegment to = target.data();
+                for (int k = 0; k < indices.length; k++) {
+                    MemorySegment.copy(from, indices[k] * rowBytes, to, rows[k] * rowBytes, rowBytes);
+                }
+            }
+        }
     }
 
     /**
@@ -92,7 +131,12 @@ public final class TensorDataset implements Dataset<List<Tensor>> {
         return List.of(row);
     }
 
-    /** For example {@code TensorDataset(size=10, tensors=[FLOAT32 [10, 3], INT64 [10]])}; reads no data. */
+    /** The dataset's tensors as rows: a loader copies the rows of a batch straight into batch memory. */
+    @Override
+    public java.util.Optional<TensorRows> tensorRows() {
+        return java.util.Optional.of(rows);
+    }
+
     /** The tensors' dtypes and shapes (their contents are not hashed: that would read every byte). */
     @Override
     public java.util.Optional<String> fingerprint() {
@@ -101,6 +145,7 @@ public final class TensorDataset implements Dataset<List<Tensor>> {
     }
 
     @Override
+    /** For example {@code TensorDataset(size=10, tensors=[FLOAT32 [10, 3], INT64 [10]])}; reads no data. */
     public String toString() {
         return "TensorDataset(size=" + size + ", tensors="
                 + Arrays.toString(tensors.stream().map(t -> t.dtype() + " " + t.shape()).toArray()) + ")";

@@ -77,6 +77,13 @@ public final class DataLoaderException extends RuntimeException {
         return "load sample " + index + (source == null ? "" : " (" + source + ")");
     }
 
+    /** {@code Dataset.getBatch} of {@code indices} failed outside the reading of any one sample. */
+    static DataLoaderException batch(long epoch, long batchNumber, long[] indices, int workerId, Throwable cause) {
+        String what = "read the samples " + preview(indices) + " (Dataset.getBatch)";
+        return new DataLoaderException(message(what, epoch, batchNumber, workerId, cause), epoch, batchNumber, -1,
+                null, workerId, cause);
+    }
+
     /** Collating a batch failed. */
     static DataLoaderException collate(long epoch, long batchNumber, long[] indices, int workerId, Throwable cause) {
         String what = "collate the samples " + preview(indices);

@@ -1,6 +1,5 @@
 package org.dataloader4j.loader;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.List;
@@ -12,12 +11,17 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.dataloader4j.collate.internal.PreallocatedBatch;
 import org.dataloader4j.data.WorkerInfo;
+import org.dataloader4j.tensor.Tensor;
 
 /**
  * One epoch of a map-style dataset loaded by worker threads. The calling thread draws batches of
  * indices from the batch sampler and keeps the batches its {@link BatchWindow} allows in flight (by default
- * two, at any worker count, as every batch is spread over all workers); the unit of work is one sample, so a slow sample delays only its own batch's slot. The
- * worker that completes a batch's last sample collates it. Batches are delivered in sampler order
+ * two, at any worker count, as every batch is spread over all workers). Each batch is split into one share per
+ * active worker; the unit of work is a share, read with one {@code Dataset.getBatch} call, so the workers read one
+ * batch in parallel and a slow sample delays only its own share. The worker that completes a batch's last share
+ * collates it. On the {@link TensorGather} path a batch is one task: a worker allocates its tensors and copies its
+ * rows in, while the other workers gather the next batches; the consumer only receives. Batches are delivered in
+ * sampler order
  * unless {@code inOrder(false)}, in which case a completed batch may overtake an earlier one.
  *
  * <p>Failures: whatever a worker throws (any {@link Throwable}) completes its batch with a
@@ -28,20 +32,17 @@ import org.dataloader4j.data.WorkerInfo;
  * <p>Threads: one lock guards the batches in flight; workers take it only to complete a batch, and the
  * consumer never holds it while waiting or while running the loader's callbacks.
  */
-final class ParallelEpoch<T, B> extends EpochIterator<B> {
+final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
     private static final int QUEUED = -1;
     private static final int FINISHED = -2;
 
     private final SampleReader<T, B> reader;
     private final BatchPlan plan;
-    private final WorkerPool pool;
-    private final boolean ownsPool;
     private final WorkerInfo[] workers;
     private final WorkerTuner tuner;
     private final LoaderConfig<T, B> config;
     private final TensorGather gather;
     private final boolean inOrder;
-    private final Duration timeout;
     private final MemoryTracker memory;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -50,14 +51,11 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
     private long lastDelivery;
     private Runnable whenAllStarted; // set by the loader after construction: prefetch the next epoch
     private boolean announced;
-    private volatile boolean closed;
 
     ParallelEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered, WorkerPool sharedPool) {
-        super(epoch, alreadyDelivered, config.newSkipLog());
+        super(config, epoch, alreadyDelivered, sharedPool);
         this.reader = new SampleReader<>(config);
         this.plan = new BatchPlan(config, epoch, alreadyDelivered);
-        this.ownsPool = sharedPool == null;
-        this.pool = ownsPool ? new WorkerPool(config.numWorkers(), "dataloader4j-worker-") : sharedPool;
         this.workers = new WorkerInfo[config.numWorkers()];
         for (int id = 0; id < workers.length; id++) {
             workers[id] = config.worker(id, workers.length, epoch);
@@ -66,7 +64,6 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         this.config = config;
         this.gather = TensorGather.of(config);
         this.inOrder = config.inOrder();
-        this.timeout = config.timeout();
         this.memory = config.memory();
         try {
             pool.setActive(tuner.active());
@@ -101,29 +98,35 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         boolean left;                  // delivered, or dropped by close()
 
         final PreallocatedBatch preallocated; // may be null; given back by the collate, or by seal() when abandoned
-        final AtomicInteger writers = new AtomicInteger(); // slot tasks writing into it now; -1 once sealed
+        private volatile List<Tensor> gathered; // the gather path's batch tensors, allocated by the first share; the
+                                                // batch's once handed over, else freed by seal()
+        volatile boolean handedOver;  // the gathered tensors belong to the delivered batch now
+        volatile boolean fellBack;    // a share's getBatch failed and its samples were read one by one (skipping)
+        final AtomicInteger writers = new AtomicInteger(); // share tasks writing into it now; -1 once sealed
         volatile boolean abandoned;    // failed or dropped: the preallocated memory goes back once no task writes
 
-        Pending(long number, long firstPosition, long[] indices, PreallocatedBatch preallocated) {
+        Pending(long number, long firstPosition, long[] indices, PreallocatedBatch preallocated, int shares) {
             this.number = number;
             this.firstPosition = firstPosition;
             this.indices = indices;
             this.preallocated = preallocated;
-            this.samples = new AtomicReferenceArray<>(indices.length);
-            this.remaining = new AtomicInteger(indices.length);
-            this.readers = new AtomicIntegerArray(indices.length);
-            this.skippedSlots = new AtomicReferenceArray<>(indices.length);
-            for (int i = 0; i < indices.length; i++) {
+            int slots = gather != null ? 0 : indices.length; // a gathered batch holds no samples
+            this.samples = new AtomicReferenceArray<>(slots);
+            this.remaining = new AtomicInteger(shares);
+            this.readers = new AtomicIntegerArray(Math.max(1, slots)); // gathered: slot 0 stands for the batch
+            this.skippedSlots = new AtomicReferenceArray<>(slots);
+            for (int i = 0; i < readers.length(); i++) {
                 readers.set(i, QUEUED);
             }
         }
 
-        void loadSlot(int slot, int workerId) {
+        /** Loads the samples in slots {@code from .. to - 1}, one worker's share of this batch. */
+        void loadShare(int from, int to, int workerId) {
             if (closed || done || !enterWriter()) {
                 return;
             }
             try {
-                loadSlotWriting(slot, workerId);
+                loadShareWriting(from, to, workerId);
             } finally {
                 exitWriter();
             }
@@ -155,40 +158,129 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         }
 
         private void seal() {
-            if (preallocated != null && abandoned && writers.compareAndSet(0, -1)) {
-                preallocated.releaseUnused();
+            if ((preallocated != null || gather != null) && abandoned && writers.compareAndSet(0, -1)) {
+                if (preallocated != null) {
+                    preallocated.releaseUnused();
+                }
+                List<Tensor> tensors = gathered;
+                if (tensors != null && !handedOver) {
+                    tensors.forEach(Tensor::close);
+                }
             }
         }
 
-        private void loadSlotWriting(int slot, int workerId) {
+        @SuppressWarnings("unchecked") // the gather path is taken only with the default collate, whose B is Batch
+        private void loadShareWriting(int from, int to, int workerId) {
             if (done) {
                 return;
             }
-            readers.set(slot, workerId);
+            if (gather != null) {
+                readers.set(0, workerId);
+            } else {
+                for (int slot = from; slot < to; slot++) {
+                    readers.set(slot, workerId);
+                }
+            }
             if (!initialized(workerId)) {
                 return;
             }
             try {
-                T sample;
-                try {
-                    sample = reader.read(epoch, number, firstPosition + slot, indices[slot], workers[workerId],
-                            workerId, preallocated == null ? null : preallocated.slots(slot));
-                } catch (Throwable t) {
-                    DataLoaderException failure = DataLoaderException.of(t, epoch, number, workerId);
-                    if (!config.skipsFailedSamples()) {
-                        throw failure;
+                if (gather != null) {
+                    List<Tensor> tensors = batchTensors();
+                    gather.copy(epoch, number, indices, from, to, tensors, workerId);
+                    if (remaining.decrementAndGet() == 0) {
+                        collator = workerId;
+                        handedOver = true;
+                        complete((B) TensorGather.batch(tensors, indices.length), null, false);
                     }
-                    skippedSlots.set(slot, SkippedSample.of(failure));
-                    sample = null;
+                    return;
                 }
-                samples.set(slot, sample);
-                readers.set(slot, FINISHED);
+                readShare(from, to, workerId);
                 if (remaining.decrementAndGet() == 0) {
                     collator = workerId;
                     collateLoaded(workerId);
                 }
             } catch (Throwable t) {
                 complete(null, DataLoaderException.of(t, epoch, number, workerId), false);
+            }
+        }
+
+        /** The gather path's batch tensors, allocated (from the pool) by the first share that needs them. */
+        private List<Tensor> batchTensors() {
+            List<Tensor> tensors = gathered;
+            if (tensors == null) {
+                synchronized (this) {
+                    tensors = gathered;
+                    if (tensors == null) {
+                        tensors = gather.allocate(indices.length, config.pool());
+                        gathered = tensors;
+                    }
+                }
+            }
+            return tensors;
+        }
+
+        /**
+         * Reads slots {@code from .. to - 1} with one {@code getBatch} call. When it fails and failed samples are
+         * skipped, reads them again one by one to find the ones to skip.
+         */
+        private void readShare(int from, int to, int workerId) {
+            List<T> read;
+            try {
+                read = reader.readBatch(epoch, number, firstPosition + from, Arrays.copyOfRange(indices, from, to),
+                        workers[workerId], workerId, preallocated == null ? null : s -> preallocated.slots(from + s),
+                        new SampleReader.Progress() {
+                            @Override
+                            public void started(int s) {
+                                readers.set(from + s, workerId);
+                            }
+
+                            @Override
+                            public void finished(int s) {
+                                readers.set(from + s, FINISHED);
+                            }
+                        });
+            } catch (Throwable t) {
+                DataLoaderException failure = DataLoaderException.of(t, epoch, number, workerId);
+                if (!config.skipsFailedSamples()) {
+                    throw failure;
+                }
+                readOneByOne(from, to, workerId);
+                return;
+            }
+            for (int slot = from; slot < to; slot++) {
+                samples.set(slot, read.get(slot - from));
+            }
+            finished(from, to);
+        }
+
+        /** After a failed share: each sample on its own (not into the preallocated rows), skipping those that fail. */
+        private void readOneByOne(int from, int to, int workerId) {
+            fellBack = true;
+            reader.readOneByOne(epoch, number, firstPosition, indices, from, to, workers[workerId], workerId,
+                    new SampleReader.SlotOutcome<>() {
+                        @Override
+                        public void started(int slot) {
+                            readers.set(slot, workerId);
+                        }
+
+                        @Override
+                        public void loaded(int slot, T sample) {
+                            samples.set(slot, sample);
+                            readers.set(slot, FINISHED);
+                        }
+
+                        @Override
+                        public void skipped(int slot, SkippedSample failure) {
+                            skippedSlots.set(slot, failure);
+                            readers.set(slot, FINISHED);
+                        }
+                    });
+        }
+
+        private void finished(int from, int to) {
+            for (int slot = from; slot < to; slot++) {
+                readers.set(slot, FINISHED);
             }
         }
 
@@ -199,7 +291,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
                 samples.set(i, null); // the batch holds the data now: let the samples go before delivery
             }
             List<SkippedSample> skipped = skipped();
-            if (skipped.isEmpty()) {
+            if (skipped.isEmpty() && !fellBack) {
                 complete(reader.collate(epoch, number, indices, all, workerId, preallocated), null, false);
                 return;
             }
@@ -232,23 +324,6 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
                 }
             }
             return out;
-        }
-
-        /** The fast path: the whole batch gathered by one worker. */
-        @SuppressWarnings("unchecked") // taken only with the default collate, whose B is Batch
-        void loadWhole(int workerId) {
-            if (closed || done) {
-                return;
-            }
-            readers.set(0, workerId);
-            if (!initialized(workerId)) {
-                return;
-            }
-            try {
-                complete((B) gather.gather(config, epoch, number, indices, workerId), null, false);
-            } catch (Throwable t) {
-                complete(null, DataLoaderException.of(t, epoch, number, workerId), false);
-            }
         }
 
         /** Runs the loader's workerInit on this thread once; false (the batch failed) when it fails. */
@@ -336,7 +411,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             BatchPlan.Planned planned = plan.next();
             long[] indices = planned.indices();
             if (planned.failed()) { // the sampler's failure takes this batch's place
-                Pending failed = new Pending(planned.number(), planned.firstPosition(), indices, null);
+                Pending failed = new Pending(planned.number(), planned.firstPosition(), indices, null, 1);
                 inFlight.addLast(failed);
                 memory.started();
                 failed.complete(null, planned.failure(), false);
@@ -345,24 +420,25 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             PreallocatedBatch preallocated = null;
             DataLoaderException allocationFailure = null;
             try {
-                preallocated = gather == null ? reader.preallocate(indices.length) : null;
+                preallocated = gather == null ? reader.preallocate(indices.length) : null; // gathered: by a worker
             } catch (Throwable t) {
                 allocationFailure = DataLoaderException.of(t, epoch, planned.number(), -1);
             }
-            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices, preallocated);
+            // read: one getBatch per active worker, so the workers read one batch together; gathered: one task per
+            // batch, the workers gathering different batches at once (splitting a batch of row copies only adds
+            // waiting for its slowest part)
+            int shares = gather != null ? 1 : Math.clamp(tuner.active(), 1, Math.max(1, indices.length));
+            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices, preallocated, shares);
             inFlight.addLast(batch);
             memory.started();
             if (allocationFailure != null) {
                 batch.complete(null, allocationFailure, false);
                 continue;
             }
-            if (gather != null) {
-                pool.submit(new WorkerPool.Task(this, batch::loadWhole));
-                continue;
-            }
-            for (int slot = 0; slot < indices.length; slot++) {
-                final int s = slot;
-                pool.submit(new WorkerPool.Task(this, workerId -> batch.loadSlot(s, workerId)));
+            for (int share = 0; share < shares; share++) {
+                int from = (int) ((long) share * indices.length / shares);
+                int to = (int) ((long) (share + 1) * indices.length / shares);
+                pool.submit(new WorkerPool.Task(this, workerId -> batch.loadShare(from, to, workerId)));
             }
         }
         if (!plan.hasNext() && !announced && whenAllStarted != null && !closed) {
@@ -380,11 +456,6 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         }
         return memory.window().hasRoom(inFlight.size(), samples, tuner.active(), gather != null,
                 config.slots().learning());
-    }
-
-    @Override
-    boolean isFinished() {
-        return closed;
     }
 
     @Override
@@ -420,10 +491,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
     }
 
     @Override
-    public B next() {
-        if (!hasNext()) {
-            throw exhausted(closed);
-        }
+    B take() {
         Pending batch;
         boolean announce;
         long waitStart = System.nanoTime();
@@ -436,10 +504,7 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
         }
         afterTakingOut(batch, announce);
         if (batch.failure != null) {
-            if (batch.endsEpoch) {
-                close();
-            }
-            throw batch.failure;
+            throw deliverFailure(batch.failure, batch.endsEpoch);
         }
         return batch.value;
     }
@@ -480,29 +545,13 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
 
     /** Under the lock: waits for the next batch to deliver, or fails on close, timeout or interrupt. */
     private Pending awaitBatch() {
-        long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        while (true) {
-            if (closed) {
-                throw closedWhileWaiting();
+        return await(nanos -> { // a completed batch and a close both signal the condition
+            if (nanos > 0) {
+                changed.awaitNanos(nanos);
+                return null; // look again, after looking whether the epoch was closed meanwhile
             }
-            Pending ready = inOrder ? (inFlight.getFirst().done ? inFlight.getFirst() : null) : completed.peekFirst();
-            if (ready != null) {
-                return ready;
-            }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                DataLoaderException error = timedOut(inFlight.getFirst());
-                stop(false); // the consumer must not wait for workers that may never return
-                throw error;
-            }
-            try {
-                changed.awaitNanos(left);
-            } catch (InterruptedException e) {
-                stop(false);
-                Thread.currentThread().interrupt();
-                throw DataLoaderException.general("wait for a batch: the consuming thread was interrupted", epoch, e);
-            }
-        }
+            return inOrder ? (inFlight.getFirst().done ? inFlight.getFirst() : null) : completed.peekFirst();
+        }, Long.MAX_VALUE, () -> timedOut(inFlight.getFirst()));
     }
 
     private DataLoaderException timedOut(Pending batch) {
@@ -518,24 +567,13 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
                 new TimeoutException("sample " + index + " did not load within " + timeout + " (timeout option)"));
     }
 
-    /** Stops this epoch's work and releases what it holds; waits (a bounded time) for its own threads to end. */
+    /** Drops queued samples, interrupts running ones, frees the batches in flight and wakes a waiting consumer. */
     @Override
-    public void close() {
-        stop(true);
-    }
-
-    /**
-     * Stops the epoch: queued samples are dropped, running ones interrupted, batches in flight freed, and a
-     * waiting consumer woken. With {@code join}, also waits up to a second for the threads of an owned pool.
-     */
-    private void stop(boolean join) {
+    boolean stopOnce() {
         lock.lock();
         try {
             if (closed) {
-                if (join && ownsPool) {
-                    pool.close(); // stopped earlier without waiting (a timeout): now wait, bounded, for its threads
-                }
-                return;
+                return false;
             }
             closed = true;
             pool.cancel(this);
@@ -545,11 +583,9 @@ final class ParallelEpoch<T, B> extends EpochIterator<B> {
             inFlight.clear();
             completed.clear();
             changed.signalAll();
+            return true;
         } finally {
             lock.unlock();
-        }
-        if (ownsPool) {
-            pool.stop(join);
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.dataloader4j.loader;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -21,21 +20,17 @@ import org.dataloader4j.data.WorkerInfo;
  * {@code workerInit} fails) reports that and ends. A close from any thread, a timeout or an interrupt wakes
  * a waiting consumer within a few milliseconds.
  */
-final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
+final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
     private static final Object END = new Object();
     /** How often a waiting consumer looks whether the epoch was closed by another thread. */
     private static final long CLOSE_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
     private final LoaderConfig<T, B> config;
-    private final WorkerPool pool;
-    private final boolean ownsPool;
     private final List<BlockingQueue<Object>> queues = new ArrayList<>();
     private final boolean[] finished;
-    private final Duration timeout;
     private int turn;
     private int active;
     private Object lookahead; // guarded by this
-    private volatile boolean closed;
     private long toSkip;
 
     /** A failure inside a worker, carried through the queue in the place of a batch. */
@@ -44,13 +39,10 @@ final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
 
     ParallelStreamEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered,
                         WorkerPool sharedPool) {
-        super(epoch, alreadyDelivered, config.newSkipLog());
+        super(config, epoch, alreadyDelivered, sharedPool);
         this.config = config;
         this.toSkip = alreadyDelivered.prefix();
-        this.timeout = config.timeout();
         int n = config.numWorkers();
-        this.ownsPool = sharedPool == null;
-        this.pool = ownsPool ? new WorkerPool(n, "dataloader4j-worker-") : sharedPool;
         this.finished = new boolean[n];
         this.active = n;
         for (int w = 0; w < n; w++) {
@@ -132,11 +124,6 @@ final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
     }
 
     @Override
-    boolean isFinished() {
-        return closed;
-    }
-
-    @Override
     public boolean hasNext() {
         checkNotAbandoned();
         if (closed) {
@@ -206,7 +193,7 @@ final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
             }
             if (item instanceof Failure(DataLoaderException error) && !keepFailures) {
                 delivered.add(delivered.prefix()); // a failure takes a batch's place: the next call goes on
-                throw error;
+                throw deliverFailure(error, false);
             }
             return item;
         }
@@ -215,37 +202,15 @@ final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
 
     /** Waits for worker {@code w}'s next item, looking regularly whether the epoch was closed meanwhile. */
     private Object poll(int w) {
-        long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
-        try {
-            while (true) {
-                if (closed) {
-                    throw closedWhileWaiting();
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    DataLoaderException error = DataLoaderException.stream(epoch, -1, -1, w, new TimeoutException(
-                            "worker " + w + " produced no batch within " + timeout + " (timeout option)"));
-                    stop(false);
-                    throw error;
-                }
-                Object item = queues.get(w).poll(Math.min(left, CLOSE_CHECK_NANOS), TimeUnit.NANOSECONDS);
-                if (item != null) {
-                    return item;
-                }
-            }
-        } catch (InterruptedException e) {
-            stop(false);
-            Thread.currentThread().interrupt();
-            throw DataLoaderException.general("wait for a batch: the consuming thread was interrupted", epoch, e);
-        }
+        BlockingQueue<Object> queue = queues.get(w);
+        return await(nanos -> queue.poll(nanos, TimeUnit.NANOSECONDS), CLOSE_CHECK_NANOS,
+                () -> DataLoaderException.stream(epoch, -1, -1, w, new TimeoutException(
+                        "worker " + w + " produced no batch within " + timeout + " (timeout option)")));
     }
 
     @Override
     @SuppressWarnings("unchecked")
-    public B next() {
-        if (!hasNext()) {
-            throw exhausted(closed);
-        }
+    B take() {
         Object value;
         synchronized (this) {
             value = lookahead;
@@ -259,20 +224,13 @@ final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
         return (B) value;
     }
 
+    /** Cancels the shares, frees the batch looked ahead and what the queues hold, and ends the waiting. */
     @Override
-    public void close() {
-        stop(true);
-    }
-
-    /** Stops the epoch and frees what it holds; with {@code join}, waits (bounded) for an owned pool's threads. */
-    private void stop(boolean join) {
+    boolean stopOnce() {
         Object held;
         synchronized (this) {
             if (closed) {
-                if (join && ownsPool) {
-                    pool.close(); // stopped earlier without waiting (a timeout): now wait, bounded, for its threads
-                }
-                return;
+                return false;
             }
             closed = true;
             held = lookahead;
@@ -283,10 +241,13 @@ final class ParallelStreamEpoch<T, B> extends EpochIterator<B> {
             release(held);
         }
         queues.forEach(this::drain);
-        if (ownsPool) {
-            pool.stop(join);
-        }
-        queues.forEach(this::drain); // what a worker put while it was being stopped
+        return true;
+    }
+
+    /** What a worker put while it was being stopped. */
+    @Override
+    void afterStop() {
+        queues.forEach(this::drain);
     }
 
     private void drain(BlockingQueue<Object> queue) {

@@ -8,7 +8,9 @@ import org.dataloader4j.data.WorkerInfo;
 
 /**
  * One epoch of a map-style dataset loaded on the calling thread ({@code numWorkers = 0}): each
- * {@code next()} reads the batch's samples in order and collates them. Stack traces stay short and
+ * {@code next()} reads the batch's samples with one {@code Dataset.getBatch} call (or gathers its rows, see
+ * {@link TensorGather}) and collates them. When that fails and failed samples are skipped, the batch's samples are
+ * read again one by one to find the ones to leave out. Stack traces stay short and
  * a debugger stops inside {@code Dataset.get}.
  */
 final class SerialEpoch<T, B> extends EpochIterator<B> {
@@ -87,29 +89,46 @@ final class SerialEpoch<T, B> extends EpochIterator<B> {
                 delivered.add(batch.number());
             }
         }
-        List<T> samples = new ArrayList<>(indices.length);
+        List<T> samples;
         List<SkippedSample> skipped = new ArrayList<>();
-        long[] loaded = new long[indices.length];
+        long[] loaded = indices;
         PreallocatedBatch preallocated = null;
         try {
             preallocated = reader.preallocate(indices.length);
-            for (int slot = 0; slot < indices.length; slot++) {
-                try {
-                    samples.add(reader.read(epoch, batch.number(), batch.firstPosition() + slot, indices[slot], worker,
-                            -1, preallocated == null ? null : preallocated.slots(slot)));
-                    loaded[samples.size() - 1] = indices[slot];
-                } catch (DataLoaderException e) {
-                    if (!config.skipsFailedSamples()) {
-                        throw e;
-                    }
-                    skipped.add(SkippedSample.of(e));
+            PreallocatedBatch into = preallocated;
+            try {
+                samples = reader.readBatch(epoch, batch.number(), batch.firstPosition(), indices, worker, -1,
+                        into == null ? null : into::slots, null);
+            } catch (DataLoaderException e) {
+                if (!config.skipsFailedSamples()) {
+                    throw e;
                 }
+                // find the samples that fail by reading each on its own (not into the preallocated rows)
+                List<T> survivors = new ArrayList<>(indices.length);
+                long[] survivorIndices = new long[indices.length];
+                reader.readOneByOne(epoch, batch.number(), batch.firstPosition(), indices, 0, indices.length, worker,
+                        -1, new SampleReader.SlotOutcome<>() {
+                            @Override
+                            public void loaded(int slot, T sample) {
+                                survivorIndices[survivors.size()] = indices[slot];
+                                survivors.add(sample);
+                            }
+
+                            @Override
+                            public void skipped(int slot, SkippedSample failure) {
+                                skipped.add(failure);
+                            }
+                        });
+                samples = survivors;
+                loaded = survivorIndices;
             }
-            if (skipped.isEmpty()) {
+            if (loaded == indices) {
                 ready(reader.collate(epoch, batch.number(), indices, samples, -1, preallocated));
                 return;
             }
-            admit(batch.number(), skipped);
+            if (!skipped.isEmpty()) {
+                admit(batch.number(), skipped);
+            }
             if (!samples.isEmpty()) { // the survivors, copied out of the rows they were read into
                 ready(reader.collate(epoch, batch.number(), Arrays.copyOf(loaded, samples.size()), samples, -1, null));
             }

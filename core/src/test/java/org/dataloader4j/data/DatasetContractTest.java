@@ -6,6 +6,7 @@ import static org.dataloader4j.data.SampleAssertions.range;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,6 +89,47 @@ class DatasetContractTest {
             for (long index : new long[] {Long.MIN_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE + 1L}) {
                 var e = assertThrows(IndexOutOfBoundsException.class, () -> dataset.get(index));
                 assertMentions(e.getMessage(), index, dataset.size());
+            }
+        }
+
+        @Test
+        void getBatchGivesWhatGetGivesForEachIndexInOrder() {
+            long n = dataset.size();
+            long[] indices = n == 0 ? new long[0] : new long[] {n - 1, 0, n / 2, n - 1};
+            List<?> batch = dataset.getBatch(indices);
+            assertEquals(indices.length, batch.size());
+            for (int slot = 0; slot < indices.length; slot++) {
+                assertSameSample(dataset.get(indices[slot]), batch.get(slot));
+            }
+        }
+
+        @Test
+        void getBatchWithAnIndexOutOfRangeThrowsNamingIt() {
+            long n = dataset.size();
+            var e = assertThrows(IndexOutOfBoundsException.class,
+                    () -> dataset.getBatch(n == 0 ? new long[] {n} : new long[] {0, n}));
+            assertTrue(e.getMessage().contains(Long.toString(n)), e.getMessage());
+        }
+
+        @Test
+        void tensorRowsCopyWhatGetGives() {
+            var rows = dataset.tensorRows();
+            if (rows.isEmpty() || dataset.size() == 0) {
+                return; // the dataset has no rows: nothing to compare
+            }
+            long n = dataset.size();
+            long[] indices = {n - 1, 0};
+            List<TensorRows.Row> layout = rows.get().layout();
+            List<Tensor> batch = new ArrayList<>();
+            for (TensorRows.Row row : layout) {
+                batch.add(keep(Tensor.zeros(row.dtype(), row.shape().prepend(indices.length))));
+            }
+            rows.get().copyRows(indices, new int[] {0, 1}, batch);
+            for (int slot = 0; slot < indices.length; slot++) {
+                List<?> sample = (List<?>) dataset.get(indices[slot]);
+                for (int t = 0; t < layout.size(); t++) {
+                    assertSameSample(sample.get(t), batch.get(t).select(slot));
+                }
             }
         }
 

@@ -10,13 +10,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.PrimitiveIterator;
 import java.util.stream.LongStream;
 import org.dataloader4j.collate.Batch;
 import org.dataloader4j.collate.Collate;
 import org.dataloader4j.collate.DefaultCollate;
 import org.dataloader4j.collate.LeafCollator;
+import org.dataloader4j.data.ConcatDataset;
+import org.dataloader4j.data.Dataset;
+import org.dataloader4j.data.Subset;
 import org.dataloader4j.data.TensorDataset;
+import org.dataloader4j.data.TensorRows;
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.sampler.Sampler;
 import org.dataloader4j.tensor.DType;
@@ -25,7 +31,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The TensorDataset fast path gives exactly what reading samples and collating them gives. */
+/**
+ * The gather fast path (datasets with {@code TensorRows}: a TensorDataset, and Subsets and concatenations of them)
+ * gives exactly what reading samples and collating them gives, at any worker count.
+ */
 @org.junit.jupiter.api.extension.ExtendWith(org.dataloader4j.testing.NoLeftoversExtension.class)
 class TensorGatherTest {
 
@@ -76,6 +85,114 @@ class TensorGatherTest {
         }
         assertEquals(8, fast.size());
         assertEquals(general, fast);
+    }
+
+    /**
+     * Rows of tensors that can only be copied: {@code get} and {@code getBatch} fail, so only the gather path reads
+     * them; counts the copies.
+     */
+    private static final class RowsOnly implements Dataset<List<Tensor>> {
+        final TensorDataset tensors;
+        final AtomicInteger copies = new AtomicInteger();
+
+        RowsOnly(TensorDataset tensors) {
+            this.tensors = tensors;
+        }
+
+        @Override
+        public long size() {
+            return tensors.size();
+        }
+
+        @Override
+        public List<Tensor> get(long index) {
+            throw new AssertionError("get(" + index + ") although the rows can be gathered");
+        }
+
+        @Override
+        public List<List<Tensor>> getBatch(long[] indices) {
+            throw new AssertionError("getBatch although the rows can be gathered");
+        }
+
+        @Override
+        public Optional<TensorRows> tensorRows() {
+            TensorRows rows = tensors.tensorRows().orElseThrow();
+            return Optional.of(new TensorRows() {
+                @Override
+                public List<Row> layout() {
+                    return rows.layout();
+                }
+
+                @Override
+                public void copyRows(long[] indices, int[] into, List<Tensor> batch) {
+                    copies.incrementAndGet();
+                    rows.copyRows(indices, into, batch);
+                }
+            });
+        }
+    }
+
+    /** The batches of an epoch, through the given collate (null: the default) at {@code workers} workers. */
+    private static List<String> epoch(Dataset<List<Tensor>> dataset, int workers, Collate<List<Tensor>, Batch> collate) {
+        var builder = DataLoader.builder(dataset).batchSize(6).shuffle(true).seed(4);
+        if (collate != null) {
+            builder.collate(collate);
+        }
+        if (workers > 0) {
+            builder.numWorkers(workers);
+        }
+        List<String> out = new ArrayList<>();
+        try (var loader = builder.build()) {
+            loader.epoch(1).forEach(b -> out.add(describe(b)));
+        }
+        return out;
+    }
+
+    /** The batches of a {@code size}-sample epoch in batches of 6: the gather copies each in one call. */
+    private static int batches(long size) {
+        return (int) ((size + 5) / 6);
+    }
+
+    private static final Collate<List<Tensor>, Batch> GENERAL =
+            samples -> Collate.defaultCollate().collate(new ArrayList<>(samples));
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void subsetOfTensorDatasetIsGatheredAndIdenticalForAnyWorkerCount(int workers) {
+        TensorDataset tensors = mixed(40);
+        long[] picked = LongStream.range(0, 25).map(i -> (i * 7 + 3) % 40).toArray();
+        RowsOnly rows = new RowsOnly(tensors);
+        List<String> gathered = epoch(new Subset<>(rows, picked), workers, null);
+        assertEquals(epoch(new Subset<>(tensors, picked), 0, GENERAL), gathered);
+        assertEquals(batches(25), rows.copies.get(), "one copy call per batch");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 2, 3})
+    void concatenationOfTensorDatasetsIsGatheredAndIdenticalForAnyWorkerCount(int workers) {
+        TensorDataset first = mixed(9);
+        TensorDataset second = mixed(14);
+        RowsOnly a = new RowsOnly(first);
+        RowsOnly b = new RowsOnly(second);
+        List<String> gathered = epoch(ConcatDataset.of(a, b), workers, null);
+        assertEquals(epoch(ConcatDataset.of(first, second), 0, GENERAL), gathered);
+        assertTrue(a.copies.get() > 0 && b.copies.get() > 0, "each part copies the rows of its own samples");
+        assertTrue(a.copies.get() + b.copies.get() <= 2 * batches(23), "at most one copy call per part and batch");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void aConcatenationOfTensorDatasetsOfDifferentLayoutsIsReadAsSamples(int workers) {
+        TensorDataset wide = new TensorDataset(Tensor.of(new float[] {1, 2, 3, 4}, 2, 2));
+        TensorDataset narrow = new TensorDataset(Tensor.of(new float[] {5, 6, 7}, 3, 1));
+        var builder = DataLoader.builder(ConcatDataset.of(wide, narrow)).batchSize(5);
+        if (workers > 0) {
+            builder.numWorkers(workers);
+        }
+        try (var loader = builder.build()) {
+            var e = assertThrows(DataLoaderException.class, () -> loader.epoch(0).forEach(Batch::close));
+            assertTrue(e.getMessage().contains("collate the samples [0, 1, 2, 3, 4]"), e.getMessage());
+        }
     }
 
     /** The settings TensorGather.of reads: the dataset, the collate and the sample error policy. */
