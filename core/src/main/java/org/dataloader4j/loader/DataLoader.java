@@ -252,6 +252,31 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         return current == null ? java.util.List.of() : current.skips.snapshot();
     }
 
+    /**
+     * {@return how this loader reads its batches, and why when it cannot take the fastest path}: for a map-style
+     * dataset either "rows gathered" (the dataset has {@link Dataset#tensorRows()} and the collate stacks tensors:
+     * one copy per row straight into batch memory, no object per sample) or "Dataset.getBatch per batch share" with
+     * the reason the rows are not gathered (for example a {@code map} over a {@code TensorDataset}, whose transform
+     * must see each sample). Nothing is switched off silently: this line says which path runs.
+     *
+     * <pre>{@code
+     * DataLoader.builder(tensors).batchSize(256).build().readPath();
+     * // "rows gathered straight into batch memory (Dataset.tensorRows), one task per batch"
+     * }</pre>
+     */
+    public String readPath() {
+        if (config.isStream()) {
+            return "stream: each worker iterates its share of the IterableDataset and collates its own batches";
+        }
+        String where = config.numWorkers() == 0 ? "on the calling thread" : "by the workers";
+        return TensorGather.whyNot(config)
+                .map(reason -> "samples read with Dataset.getBatch, once per batch"
+                        + (config.numWorkers() == 0 ? "" : " share (one share per active worker)") + ", " + where
+                        + "; rows not gathered because " + reason)
+                .orElse("rows gathered straight into batch memory (Dataset.tensorRows), one task per batch, "
+                        + where);
+    }
+
     /** {@return the seed from which every random decision of this loader derives} */
     public long seed() {
         return config.seed();

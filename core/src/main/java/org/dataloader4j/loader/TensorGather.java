@@ -3,11 +3,13 @@ package org.dataloader4j.loader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.dataloader4j.collate.Batch;
 import org.dataloader4j.collate.Collate;
 import org.dataloader4j.collate.DefaultCollate;
 import org.dataloader4j.collate.internal.BatchMemory;
 import org.dataloader4j.data.Dataset;
+import org.dataloader4j.data.MappedDataset;
 import org.dataloader4j.data.TensorRows;
 import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.tensor.TensorAllocator;
@@ -36,13 +38,28 @@ final class TensorGather {
      * (also when failed samples are skipped: the general path reads each sample on its own).
      */
     static TensorGather of(LoaderConfig<?, ?> config) {
+        return whyNot(config).isEmpty() ? new TensorGather(config.dataset().tensorRows().orElseThrow(),
+                config.dataset().size()) : null;
+    }
+
+    /** Why {@code config}'s batches are read sample by sample instead of gathered; empty when they are gathered. */
+    static Optional<String> whyNot(LoaderConfig<?, ?> config) {
         Dataset<?> dataset = config.dataset();
-        if (dataset == null || config.skipsFailedSamples()) {
-            return null;
+        if (dataset == null) {
+            return Optional.of("the dataset is a stream");
+        }
+        if (config.skipsFailedSamples()) {
+            return Optional.of("failed samples are skipped, which needs each sample read on its own");
         }
         TensorRows rows = dataset.tensorRows().orElse(null);
-        return rows != null && gathersLikeCollate(config.collate(), rows.layout().size())
-                ? new TensorGather(rows, dataset.size()) : null;
+        if (rows == null) {
+            return Optional.of("the dataset (" + dataset.getClass().getSimpleName() + ") has no tensorRows()"
+                    + (dataset instanceof MappedDataset<?, ?> ? ": a map transforms each sample" : ""));
+        }
+        if (!gathersLikeCollate(config.collate(), rows.layout().size())) {
+            return Optional.of("the collate (" + config.collate() + ") does not stack tensors as the default does");
+        }
+        return Optional.empty();
     }
 
     /**

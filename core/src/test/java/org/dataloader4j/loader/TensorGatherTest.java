@@ -201,6 +201,29 @@ class TensorGatherTest {
                 null, null, null, SampleErrorPolicy.fail(), null);
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void readPathSaysWhetherRowsAreGatheredAndWhyNot(int workers) {
+        TensorDataset dataset = mixed(12);
+        Collate<List<Tensor>, Batch> lambda = samples -> Collate.defaultCollate().collate(new ArrayList<>(samples));
+        try (var tensors = DataLoader.builder(dataset).batchSize(4).numWorkers(workers).build();
+             var subset = DataLoader.builder(new Subset<>(dataset, new long[] {3, 1, 4})).batchSize(2)
+                     .numWorkers(workers).build();
+             var mapped = DataLoader.builder(dataset.map((s, rng) -> s)).batchSize(4).numWorkers(workers).build();
+             var custom = DataLoader.builder(dataset).batchSize(4).numWorkers(workers).collate(lambda).build();
+             var skipping = DataLoader.builder(dataset).batchSize(4).numWorkers(workers)
+                     .onSampleError(SampleErrorPolicy.skip(1)).build()) {
+            assertTrue(tensors.readPath().startsWith("rows gathered"), tensors.readPath());
+            assertTrue(subset.readPath().startsWith("rows gathered"), subset.readPath());
+            assertTrue(mapped.readPath().contains("rows not gathered because the dataset (MappedDataset) has no"
+                    + " tensorRows(): a map transforms each sample"), mapped.readPath());
+            assertTrue(custom.readPath().contains("rows not gathered because the collate"), custom.readPath());
+            assertTrue(skipping.readPath().contains("rows not gathered because failed samples are skipped"),
+                    skipping.readPath());
+            assertEquals(workers > 0, mapped.readPath().contains("share"), mapped.readPath());
+        }
+    }
+
     @Test
     void aDefaultCollateWithLeavesKeepsTheGatherUnlessALeafCoversTensorsOrTheSampleList() {
         TensorDataset dataset = mixed(4);
