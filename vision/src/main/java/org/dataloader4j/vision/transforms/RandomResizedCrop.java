@@ -150,18 +150,8 @@ public final class RandomResizedCrop implements RegionTransform, DecodingTransfo
     public RegionStep step(int width, int height, RandomGenerator rng) {
         Params p = params(width, height, rng);
         Region region = new Region(p.top(), p.left(), p.height(), p.width());
-        return new RegionStep() {
-            @Override
-            public Region region() {
-                return region;
-            }
-
-            @Override
-            public Image finish(Image pixels) {
-                return Pixels.resize(pixels, RandomResizedCrop.this.width, RandomResizedCrop.this.height, mode, 0, 0,
-                        pixels.width(), pixels.height());
-            }
-        };
+        return RegionSteps.of(region, pixels -> Pixels.resize(pixels, this.width, this.height, mode, 0, 0,
+                pixels.width(), pixels.height()));
     }
 
     /**
@@ -190,26 +180,16 @@ public final class RandomResizedCrop implements RegionTransform, DecodingTransfo
      */
     @Override
     public SampleTransform<Path, Image> decoding(Decoders decoders) {
-        Objects.requireNonNull(decoders, "decoders");
-        return new SampleTransform<>() {
-            @Override
-            public Image apply(Path path, RandomGenerator rng) {
-                if (decoders.dctScaling()) {
-                    ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
-                        Params p = params(w, h, rng);
-                        return new ScaledRequest(new Region(p.top(), p.left(), p.height(),
-                                p.width()), width, height);
-                    });
-                    return Functional.resizeDecoded(decoded, height, width, mode);
-                }
-                return RegionDecoding.apply(decoders, RandomResizedCrop.this, path, rng);
+        return RegionSteps.decoding(decoders, this, (path, rng) -> {
+            if (decoders.dctScaling()) {
+                ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
+                    Params p = params(w, h, rng);
+                    return new ScaledRequest(new Region(p.top(), p.left(), p.height(), p.width()), width, height);
+                });
+                return Functional.resizeDecoded(decoded, height, width, mode);
             }
-
-            @Override
-            public String toString() {
-                return "decode" + (decoders.dctScaling() ? " (DCT-scaled)" : "") + " + " + RandomResizedCrop.this;
-            }
-        };
+            return RegionDecoding.apply(decoders, this, path, rng);
+        });
     }
 
     @Override

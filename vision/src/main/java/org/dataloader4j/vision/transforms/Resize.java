@@ -132,25 +132,16 @@ public final class Resize implements FusibleTransform<Image, Image>, DecodingTra
      */
     @Override
     public SampleTransform<Path, Image> decoding(Decoders decoders) {
-        Objects.requireNonNull(decoders, "decoders");
-        return new SampleTransform<>() {
-            @Override
-            public Image apply(Path path, RandomGenerator rng) {
-                int[] hw = new int[2];
-                ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
-                    int[] out = outputSize(w, h);
-                    hw[0] = out[0];
-                    hw[1] = out[1];
-                    return new ScaledRequest(null, out[1], out[0]);
-                });
-                return Functional.resizeDecoded(decoded, hw[0], hw[1], mode);
-            }
-
-            @Override
-            public String toString() {
-                return "decode" + (decoders.dctScaling() ? " (DCT-scaled)" : "") + " + " + Resize.this;
-            }
-        };
+        return RegionSteps.decoding(decoders, this, (path, rng) -> {
+            int[] hw = new int[2];
+            ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
+                int[] out = outputSize(w, h);
+                hw[0] = out[0];
+                hw[1] = out[1];
+                return new ScaledRequest(null, out[1], out[0]);
+            });
+            return Functional.resizeDecoded(decoded, hw[0], hw[1], mode);
+        });
     }
 
     @Override
