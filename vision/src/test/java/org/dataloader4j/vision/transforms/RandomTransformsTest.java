@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 class RandomTransformsTest {
 
-    private static Image ramp(int w, int h) {
+    /** A {@code w × h} RGB image whose bytes step by 7; shared with {@link TransformBuildersTest}. */
+    static Image ramp(int w, int h) {
         byte[] px = new byte[w * h * 3];
         for (int i = 0; i < px.length; i++) {
             px[i] = (byte) (i * 7);

@@ -12,14 +12,6 @@ import org.junit.jupiter.api.Test;
 /** The transforms' builders: defaults equal the short constructors, options take effect, bad options are named. */
 class TransformBuildersTest {
 
-    private static Image ramp(int w, int h) {
-        byte[] px = new byte[w * h * 3];
-        for (int i = 0; i < px.length; i++) {
-            px[i] = (byte) (i * 7);
-        }
-        return Image.of(Image.Mode.RGB, w, h, px);
-    }
-
     @Test
     void buildersWithoutOptionsEqualTheShortConstructors() {
         assertEquals(new RandomCrop(5).toString(), RandomCrop.builder(5).build().toString());
@@ -52,7 +44,7 @@ class TransformBuildersTest {
 
     @Test
     void padBuilderWithTwoValuesPadsLeftRightThenTopBottom() {
-        try (Image img = ramp(5, 4);
+        try (Image img = RandomTransformsTest.ramp(5, 4);
              Image out = Pad.builder(2, 3).mode(Pad.Mode.REFLECT).build().apply(img, CounterRandom.of(0, 0, 0, 0));
              Image expected = Functional.pad(img, 2, 3, 2, 3, Functional.PaddingMode.REFLECT, new int[] {0})) {
             assertEquals(9, out.width());
