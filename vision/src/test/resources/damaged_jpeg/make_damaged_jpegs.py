@@ -20,23 +20,14 @@ import numpy as np
 from PIL import Image, ImageFile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import fixture_scene  # noqa: E402  (vision/src/test/resources/fixture_scene.py)
 OUT = HERE
 
 
 def scene(w, h, seed):
     """A small photo-like RGB image: gradients, discs, texture and noise, so that the scan is a few KiB."""
-    rng = np.random.RandomState(seed)
-    y, x = np.mgrid[0:h, 0:w].astype(np.float64)
-    img = np.zeros((h, w, 3))
-    img[..., 0] = 255 * (x / max(w - 1, 1))
-    img[..., 1] = 255 * (y / max(h - 1, 1))
-    img[..., 2] = 128 + 100 * np.sin(x / 4.0 + y / 7.0)
-    for _ in range(5):
-        cx, cy, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(4, max(5, min(w, h) / 3))
-        mask = (x - cx) ** 2 + (y - cy) ** 2 < r * r
-        img[mask] = 0.3 * img[mask] + 0.7 * rng.uniform(0, 255, 3)
-    img += rng.normal(0, 10, img.shape)
-    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+    return fixture_scene.scene(w, h, seed, waves=(4.0, 7.0), discs=5, min_radius=4, noise=10)
 
 
 def encode(im, **kw):

@@ -31,23 +31,13 @@ from PIL import Image
 from torchvision.transforms import InterpolationMode as IM
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+import fixture_scene  # noqa: E402  (vision/src/test/resources/fixture_scene.py)
 
 
 def scene(w, h, seed):
     """A small 'photo-like' RGB image: smooth gradients, a few discs, fine texture and noise."""
-    rng = np.random.RandomState(seed)
-    y, x = np.mgrid[0:h, 0:w].astype(np.float64)
-    img = np.zeros((h, w, 3))
-    img[..., 0] = 255 * (x / max(w - 1, 1))
-    img[..., 1] = 255 * (y / max(h - 1, 1))
-    img[..., 2] = 128 + 100 * np.sin(x / 3.0 + y / 5.0)
-    for _ in range(3):
-        cx, cy, r = rng.uniform(0, w), rng.uniform(0, h), rng.uniform(2, max(3, min(w, h) / 3))
-        color = rng.uniform(0, 255, 3)
-        mask = (x - cx) ** 2 + (y - cy) ** 2 < r * r
-        img[mask] = 0.3 * img[mask] + 0.7 * color
-    img += rng.normal(0, 12, img.shape)
-    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+    return fixture_scene.scene(w, h, seed, waves=(3.0, 5.0), discs=3, min_radius=2, noise=12)
 
 
 def png_raw(path, arr, bit_depth, color_type):

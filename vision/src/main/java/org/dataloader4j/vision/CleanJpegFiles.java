@@ -50,16 +50,7 @@ final class CleanJpegFiles {
     /** True if the file with this fingerprint was seen to decode cleanly. */
     boolean contains(long fingerprint) {
         AtomicLongArray t = slots;
-        int mask = t.length() - 1;
-        for (int i = (int) fingerprint & mask; ; i = (i + 1) & mask) {
-            long v = t.get(i);
-            if (v == fingerprint) {
-                return true;
-            }
-            if (v == 0) {
-                return false;
-            }
-        }
+        return t.get(slot(t, fingerprint)) == fingerprint;
     }
 
     /** Remembers that the file with this fingerprint decodes cleanly (a no-op once the set is full). */
@@ -90,16 +81,24 @@ final class CleanJpegFiles {
     }
 
     private static boolean insert(AtomicLongArray t, long v) {
-        int mask = t.length() - 1;
-        for (int i = (int) v & mask; ; i = (i + 1) & mask) {
-            long cur = t.get(i);
-            if (cur == v) {
-                return false;
-            }
-            if (cur == 0) {
-                t.set(i, v);
-                return true;
-            }
+        int i = slot(t, v);
+        if (t.get(i) == v) {
+            return false;
         }
+        t.set(i, v);
+        return true;
+    }
+
+    /**
+     * Linear probing from {@code v}'s home slot: the slot that holds {@code v}, or the empty one where the probe
+     * ends (there is always one: the table is at most half full).
+     */
+    private static int slot(AtomicLongArray t, long v) {
+        int mask = t.length() - 1;
+        int i = (int) v & mask;
+        for (long cur = t.get(i); cur != v && cur != 0; cur = t.get(i)) {
+            i = (i + 1) & mask;
+        }
+        return i;
     }
 }

@@ -70,13 +70,8 @@ final class RasterConverter {
                 int p = idx[x] < size ? argb[idx[x]] : 0xFF000000;
                 if (gray) {
                     row[x] = (byte) p;
-                    continue;
-                }
-                row[x * c] = (byte) (p >> 16);
-                row[x * c + 1] = (byte) (p >> 8);
-                row[x * c + 2] = (byte) p;
-                if (alpha) {
-                    row[x * c + 3] = (byte) (p >>> 24);
+                } else {
+                    unpackArgb(p, row, x * c, alpha);
                 }
             }
             putRow(image, y, row);
@@ -205,16 +200,20 @@ final class RasterConverter {
         for (int y = 0; y < h; y++) {
             bi.getRGB(0, y, w, 1, argb, 0, w);
             for (int x = 0; x < w; x++) {
-                int p = argb[x];
-                row[x * c] = (byte) (p >> 16);
-                row[x * c + 1] = (byte) (p >> 8);
-                row[x * c + 2] = (byte) p;
-                if (alpha) {
-                    row[x * c + 3] = (byte) (p >>> 24);
-                }
+                unpackArgb(argb[x], row, x * c, alpha);
             }
             putRow(image, y, row);
         }
         return image;
+    }
+
+    /** Writes the packed ARGB pixel {@code p} as R, G, B (and A when {@code alpha}) bytes at {@code row[at]}. */
+    private static void unpackArgb(int p, byte[] row, int at, boolean alpha) {
+        row[at] = (byte) (p >> 16);
+        row[at + 1] = (byte) (p >> 8);
+        row[at + 2] = (byte) p;
+        if (alpha) {
+            row[at + 3] = (byte) (p >>> 24);
+        }
     }
 }

@@ -175,15 +175,6 @@ class DamagedJpegParityTest {
                 .orElseThrow();
     }
 
-    private static byte[] crop(Image img, int top, int left, int h, int w) {
-        int ch = img.channels();
-        byte[] all = img.toByteArray();
-        byte[] out = new byte[w * h * ch];
-        for (int y = 0; y < h; y++) {
-            System.arraycopy(all, ((top + y) * img.width() + left) * ch, out, y * w * ch, w * ch);
-        }
-        return out;
-    }
 
     @Test
     void aRegionDecodeGivesTheWholeFilesVerdictWhateverTheRegion() {
@@ -210,7 +201,7 @@ class DamagedJpegParityTest {
                             + top + ")";
                     if (full != null) {
                         try (Image region = d.decodeRegion(c.file(), top, left, rh, rw)) {
-                            assertArrayEquals(crop(full, top, left, rh, rw), region.toByteArray(), at);
+                            assertArrayEquals(Fixtures.crop(full, top, left, rh, rw), region.toByteArray(), at);
                         } catch (ImageDecodeException e) {
                             fail(at + ": the whole file decodes, the region fails: " + e.getMessage(), e);
                         }

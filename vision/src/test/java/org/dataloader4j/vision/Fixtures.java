@@ -120,6 +120,20 @@ public final class Fixtures {
         }
     }
 
+    /**
+     * {@return the bytes of the {@code h × w} window of {@code img} at ({@code top}, {@code left}), row-major with
+     * the image's channels interleaved}
+     */
+    public static byte[] crop(Image img, int top, int left, int h, int w) {
+        int ch = img.channels();
+        byte[] all = img.toByteArray();
+        byte[] out = new byte[w * h * ch];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(all, ((top + y) * img.width() + left) * ch, out, y * w * ch, w * ch);
+        }
+        return out;
+    }
+
     /** Shape of an image as numpy prints it: [h, w, c], or [h, w] for L. */
     public static int[] shapeOf(Image image) {
         return image.channels() == 1 ? new int[] {image.height(), image.width()}

@@ -61,15 +61,6 @@ class NativeJpegTest {
         }
     }
 
-    private static byte[] crop(Image img, int top, int left, int h, int w) {
-        int c = img.channels();
-        byte[] all = img.toByteArray();
-        byte[] out = new byte[w * h * c];
-        for (int y = 0; y < h; y++) {
-            System.arraycopy(all, ((top + y) * img.width() + left) * c, out, y * w * c, w * c);
-        }
-        return out;
-    }
 
     @Test
     void regionDecodeEqualsCroppingTheFullDecode(@TempDir Path tmp) throws IOException {
@@ -86,7 +77,7 @@ class NativeJpegTest {
                          Image viaJava = JAVA.decodeRegion(file, top, left, h, w)) {
                         String at = file.getFileName() + " region " + w + "x" + h + " at (" + left + ", " + top + ")";
                         assertEquals(full.mode(), region.mode(), at);
-                        assertArrayEquals(crop(full, top, left, h, w), region.toByteArray(), at);
+                        assertArrayEquals(Fixtures.crop(full, top, left, h, w), region.toByteArray(), at);
                         assertArrayEquals(region.toByteArray(), viaJava.toByteArray(), at);
                     }
                 }

@@ -3,6 +3,7 @@ package org.dataloader4j.vision.transforms;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.vision.Image;
 
 /**
@@ -31,14 +32,11 @@ public final class CenterCrop implements SampleTransform<Image, Image> {
      *
      * @param height the crop's height
      * @param width the crop's width
+     * @throws IllegalArgumentException if {@code height} or {@code width} is not positive
      */
     public CenterCrop(int height, int width) {
-        if (height <= 0 || width <= 0) {
-            throw new IllegalArgumentException("crop size must be positive, but got height=" + height + ", width="
-                    + width);
-        }
-        this.height = height;
-        this.width = width;
+        this.height = Preconditions.checkPositive("height", height);
+        this.width = Preconditions.checkPositive("width", width);
     }
 
     @Override

@@ -18,7 +18,8 @@ import org.dataloader4j.vision.Image;
  *
  * <p>As in torchvision, one number {@code v} for brightness, contrast or saturation means the range
  * {@code [max(0, 1 - v), 1 + v]}, and for hue {@code [-v, v]} with {@code v ≤ 0.5}; an operation whose range is
- * just its neutral value (1, or 0 for hue) is disabled.
+ * just its neutral value (1, or 0 for hue) is disabled. {@link #builder} sets the operations one by one, as single
+ * numbers or as {@code (min, max)} ranges.
  *
  * <pre>{@code
  * ColorJitter jitter = new ColorJitter(0.4, 0.4, 0.4, 0.1);
@@ -93,17 +94,136 @@ public final class ColorJitter implements SampleTransform<Image, Image> {
     }
 
     /**
-     * {@return a jitter with explicit {@code {min, max}} ranges for each operation (null disables it), torchvision's tuple arguments}
-     *
-     * @param brightness the range of the brightness factor, or null
-     * @param contrast the range of the contrast factor, or null
-     * @param saturation the range of the saturation factor, or null
-     * @param hue the range of the hue shift, within {@code [-0.5, 0.5]}, or null
-     * @throws IllegalArgumentException if a range is not {@code {min, max}} with {@code min ≤ max} inside the
-     *                                  operation's bounds ([0, ∞) for the first three, [-0.5, 0.5] for hue)
+     * {@return a builder of a jitter that changes nothing until its setters enable operations}
      */
-    public static ColorJitter ofRanges(double[] brightness, double[] contrast, double[] saturation, double[] hue) {
-        return new ColorJitter(brightness, contrast, saturation, hue);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The ranges of a {@link ColorJitter}, one operation at a time, as torchvision's single numbers or
+     * {@code (min, max)} tuples; an operation left unset is disabled.
+     *
+     * <pre>{@code
+     * ColorJitter light = ColorJitter.builder().brightness(0.2).hue(0.05).build();
+     * ColorJitter fixed = ColorJitter.builder().brightness(1.3, 1.3).contrast(0.8, 0.8).build();   // no draws
+     * }</pre>
+     */
+    public static final class Builder {
+        private double[] brightness;
+        private double[] contrast;
+        private double[] saturation;
+        private double[] hue;
+
+        private Builder() {
+        }
+
+        /**
+         * The brightness factor is drawn from {@code [max(0, 1 - amount), 1 + amount]}.
+         *
+         * @param amount the jitter amount, at least 0 (0 disables the operation)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code amount} is negative or not finite
+         */
+        public Builder brightness(double amount) {
+            brightness = around("brightness", amount, 1, true);
+            return this;
+        }
+
+        /**
+         * The brightness factor is drawn from {@code [min, max]}.
+         *
+         * @param min the smallest factor, at least 0
+         * @param max the largest factor, at least {@code min}
+         * @return this builder
+         */
+        public Builder brightness(double min, double max) {
+            brightness = new double[] {min, max};
+            return this;
+        }
+
+        /**
+         * The contrast factor is drawn from {@code [max(0, 1 - amount), 1 + amount]}.
+         *
+         * @param amount the jitter amount, at least 0 (0 disables the operation)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code amount} is negative or not finite
+         */
+        public Builder contrast(double amount) {
+            contrast = around("contrast", amount, 1, true);
+            return this;
+        }
+
+        /**
+         * The contrast factor is drawn from {@code [min, max]}.
+         *
+         * @param min the smallest factor, at least 0
+         * @param max the largest factor, at least {@code min}
+         * @return this builder
+         */
+        public Builder contrast(double min, double max) {
+            contrast = new double[] {min, max};
+            return this;
+        }
+
+        /**
+         * The saturation factor is drawn from {@code [max(0, 1 - amount), 1 + amount]}.
+         *
+         * @param amount the jitter amount, at least 0 (0 disables the operation)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code amount} is negative or not finite
+         */
+        public Builder saturation(double amount) {
+            saturation = around("saturation", amount, 1, true);
+            return this;
+        }
+
+        /**
+         * The saturation factor is drawn from {@code [min, max]}.
+         *
+         * @param min the smallest factor, at least 0
+         * @param max the largest factor, at least {@code min}
+         * @return this builder
+         */
+        public Builder saturation(double min, double max) {
+            saturation = new double[] {min, max};
+            return this;
+        }
+
+        /**
+         * The hue shift is drawn from {@code [-amount, amount]}.
+         *
+         * @param amount the jitter amount, 0 to 0.5 (0 disables the operation)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code amount} is negative or not finite (above 0.5 is refused by
+         *                                  {@link #build})
+         */
+        public Builder hue(double amount) {
+            hue = around("hue", amount, 0, false);
+            return this;
+        }
+
+        /**
+         * The hue shift is drawn from {@code [min, max]}.
+         *
+         * @param min the smallest shift, at least -0.5
+         * @param max the largest shift, at most 0.5 and at least {@code min}
+         * @return this builder
+         */
+        public Builder hue(double min, double max) {
+            hue = new double[] {min, max};
+            return this;
+        }
+
+        /**
+         * {@return the jitter with these ranges}
+         *
+         * @throws IllegalArgumentException if a range is not {@code min ≤ max} inside its operation's bounds
+         *                                  ([0, ∞) for the first three, [-0.5, 0.5] for hue)
+         */
+        public ColorJitter build() {
+            return new ColorJitter(brightness, contrast, saturation, hue);
+        }
     }
 
     private static double[] around(String name, double value, double center, boolean clipAtZero) {

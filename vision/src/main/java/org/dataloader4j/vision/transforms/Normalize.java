@@ -8,8 +8,8 @@ import org.dataloader4j.tensor.Tensor;
 
 /**
  * {@code (x - mean[c]) / std[c]} per channel of a FLOAT32 {@code [C, H, W]} tensor, torchvision's {@code Normalize}
- * (float32 arithmetic, so results are bitwise torchvision's). With {@code inplace} the input tensor is modified and
- * returned; otherwise a new tensor is returned.
+ * (float32 arithmetic, so results are bitwise torchvision's). A new tensor is returned; {@link #inPlace} modifies and
+ * returns the input tensor instead.
  *
  * <pre>{@code
  * SampleTransform<Image, Tensor> t = Compose.of(new ToTensor())
@@ -22,24 +22,17 @@ public final class Normalize implements SampleTransform<Tensor, Tensor> {
     private final boolean inplace;
 
     /**
-     * Normalizes into a new tensor.
+     * Normalizes into a new tensor, torchvision's {@code Normalize(mean, std)}.
      *
      * @param mean the mean of each channel
      * @param std the standard deviation of each channel
+     * @throws IllegalArgumentException if a std is zero or the arrays are empty
      */
     public Normalize(float[] mean, float[] std) {
         this(mean, std, false);
     }
 
-    /**
-     * Normalizes into a new tensor, or into the input tensor itself when {@code inplace}.
-     *
-     * @param mean the mean of each channel
-     * @param std the standard deviation of each channel
-     * @param inplace whether to write into the input tensor
-     * @throws IllegalArgumentException if a std is zero or the arrays are empty
-     */
-    public Normalize(float[] mean, float[] std, boolean inplace) {
+    private Normalize(float[] mean, float[] std, boolean inplace) {
         if (mean.length == 0 || std.length == 0) {
             throw new IllegalArgumentException("mean and std need at least one value, but got mean="
                     + Arrays.toString(mean) + ", std=" + Arrays.toString(std));
@@ -53,6 +46,18 @@ public final class Normalize implements SampleTransform<Tensor, Tensor> {
         this.mean = mean.clone();
         this.std = std.clone();
         this.inplace = inplace;
+    }
+
+    /**
+     * {@return a normalization that writes into the input tensor and returns it, torchvision's
+     * {@code Normalize(mean, std, inplace=True)}}
+     *
+     * @param mean the mean of each channel
+     * @param std the standard deviation of each channel
+     * @throws IllegalArgumentException if a std is zero or the arrays are empty
+     */
+    public static Normalize inPlace(float[] mean, float[] std) {
+        return new Normalize(mean, std, true);
     }
 
     float[] mean() {

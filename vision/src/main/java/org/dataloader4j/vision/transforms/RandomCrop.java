@@ -5,16 +5,18 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.vision.Image;
 
 /**
  * torchvision's {@code RandomCrop}: optional padding on all sides first, then (with {@code padIfNeeded}) padding of
  * both left and right by the missing width, and of both top and bottom by the missing height, then a
  * {@code height × width} crop at a uniformly drawn position. Padding uses {@code paddingMode} with {@code fill}
- * (constant mode only). {@link #pad}, {@link #params} and {@link #apply(Image, Params)} separate the steps.
+ * (constant mode only); {@link #builder} sets these options. {@link #pad}, {@link #params} and
+ * {@link #apply(Image, Params)} separate the steps.
  *
  * <pre>{@code
- * RandomCrop crop = new RandomCrop(32, 4);   // CIFAR-style: pad 4 with zeros, crop 32x32
+ * RandomCrop crop = RandomCrop.builder(32).padding(4).build();   // CIFAR-style: pad 4 with zeros, crop 32x32
  * }</pre>
  */
 public final class RandomCrop implements SampleTransform<Image, Image> {
@@ -36,47 +38,121 @@ public final class RandomCrop implements SampleTransform<Image, Image> {
     private final Pad.Mode paddingMode;
 
     /**
-     * A square crop without padding.
+     * A square crop without padding, torchvision's {@code RandomCrop(size)}.
      *
      * @param size the crop's side
+     * @throws IllegalArgumentException if {@code size} is not positive
      */
     public RandomCrop(int size) {
-        this(size, size, null, false, new int[] {0}, Pad.Mode.CONSTANT);
+        this(builder(size));
+    }
+
+    private RandomCrop(Builder b) {
+        this.height = b.height;
+        this.width = b.width;
+        this.padding = b.padding;
+        this.padIfNeeded = b.padIfNeeded;
+        this.fill = b.fill;
+        this.paddingMode = b.paddingMode;
     }
 
     /**
-     * A square crop after zero padding of {@code padding} on every side.
+     * {@return a builder of a square crop of {@code size}, without padding until the builder asks for it}
      *
      * @param size the crop's side
-     * @param padding the zero padding on every side
+     * @throws IllegalArgumentException if {@code size} is not positive
      */
-    public RandomCrop(int size, int padding) {
-        this(size, size, new int[] {padding}, false, new int[] {0}, Pad.Mode.CONSTANT);
+    public static Builder builder(int size) {
+        return builder(size, size);
     }
 
     /**
-     * A {@code height × width} crop at a random place, after the fixed padding and, with {@code padIfNeeded}, padding of an image smaller than the crop.
+     * {@return a builder of a {@code height × width} crop, without padding until the builder asks for it}
      *
-     * @param padding     null, or 1, 2 or 4 values as for {@link Pad}
-     * @param fill        one value or one per channel, for constant padding
      * @param height the crop's height
      * @param width the crop's width
-     * @param padIfNeeded whether to pad an image smaller than the crop
-     * @param paddingMode how padded pixels are filled
-     * @throws IllegalArgumentException for a non-positive size, padding of the wrong length or fill values outside
-     *                                  0..255
+     * @throws IllegalArgumentException if {@code height} or {@code width} is not positive
      */
-    public RandomCrop(int height, int width, int[] padding, boolean padIfNeeded, int[] fill, Pad.Mode paddingMode) {
-        if (height <= 0 || width <= 0) {
-            throw new IllegalArgumentException("size must be positive, but got height=" + height + ", width=" + width);
+    public static Builder builder(int height, int width) {
+        return new Builder(height, width);
+    }
+
+    /**
+     * The options of a {@link RandomCrop}, torchvision's keyword arguments: fixed {@link #padding}, {@link
+     * #padIfNeeded}, {@link #fill} and {@link #paddingMode}; by default no padding, zero fill, constant mode.
+     *
+     * <pre>{@code
+     * RandomCrop cifar = RandomCrop.builder(32).padding(4).build();
+     * RandomCrop grown = RandomCrop.builder(224).padIfNeeded(true).fill(124, 116, 104).build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final int height;
+        private final int width;
+        private int[] padding;
+        private boolean padIfNeeded;
+        private int[] fill = {0};
+        private Pad.Mode paddingMode = Pad.Mode.CONSTANT;
+
+        private Builder(int height, int width) {
+            this.height = Preconditions.checkPositive("height", height);
+            this.width = Preconditions.checkPositive("width", width);
         }
-        this.height = height;
-        this.width = width;
-        this.padding = padding == null ? null : Pad.sides(padding);
-        this.padIfNeeded = padIfNeeded;
-        Pad.checkFill(Objects.requireNonNull(fill, "fill"));
-        this.fill = fill.clone();
-        this.paddingMode = Objects.requireNonNull(paddingMode, "paddingMode");
+
+        /**
+         * Pads every image before the crop: one value for every side, two for left/right and top/bottom, or four
+         * for left, top, right and bottom, as for {@link Pad}.
+         *
+         * @param padding 1, 2 or 4 amounts in pixels
+         * @return this builder
+         * @throws IllegalArgumentException if {@code padding} does not have 1, 2 or 4 values
+         */
+        public Builder padding(int... padding) {
+            this.padding = Pad.sides(padding);
+            return this;
+        }
+
+        /**
+         * Whether an image smaller than the crop (after the fixed padding) is padded on both sides by the missing
+         * width and height; off by default.
+         *
+         * @param padIfNeeded whether to pad an image smaller than the crop
+         * @return this builder
+         */
+        public Builder padIfNeeded(boolean padIfNeeded) {
+            this.padIfNeeded = padIfNeeded;
+            return this;
+        }
+
+        /**
+         * The constant fill of padded pixels (constant mode only): one value, or one per channel; 0 by default.
+         *
+         * @param fill the fill values, 0..255
+         * @return this builder
+         * @throws IllegalArgumentException if a value is outside 0..255
+         */
+        public Builder fill(int... fill) {
+            this.fill = Pad.checkFill(fill).clone();
+            return this;
+        }
+
+        /**
+         * How padded pixels are filled; {@link Pad.Mode#CONSTANT} by default.
+         *
+         * @param paddingMode the padding mode
+         * @return this builder
+         */
+        public Builder paddingMode(Pad.Mode paddingMode) {
+            this.paddingMode = Objects.requireNonNull(paddingMode, "paddingMode");
+            return this;
+        }
+
+        /**
+         * {@return the crop with these options}
+         */
+        public RandomCrop build() {
+            return new RandomCrop(this);
+        }
     }
 
     private Image pad(Image img, int left, int top, int right, int bottom) {

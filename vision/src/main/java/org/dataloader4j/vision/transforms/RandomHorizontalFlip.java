@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.vision.Image;
 
 /**
@@ -26,9 +27,10 @@ public final class RandomHorizontalFlip implements FusibleTransform<Image, Image
      * Flips with probability {@code p} in [0, 1].
      *
      * @param p the probability of a flip
+     * @throws IllegalArgumentException if {@code p} is not in [0, 1]
      */
     public RandomHorizontalFlip(double p) {
-        this.p = RandomVerticalFlip.checkProbability(p);
+        this.p = Preconditions.checkRange("p", p, 0, 1);
     }
 
     @Override

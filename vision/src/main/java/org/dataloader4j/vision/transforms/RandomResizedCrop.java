@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.DecodingTransform;
 import org.dataloader4j.vision.Image;
@@ -17,7 +18,8 @@ import org.dataloader4j.vision.ScaledRequest;
  * random aspect ratio (log-uniform in {@code ratio}) at a random place, resized to {@code height × width}. Up to 10
  * draws look for a region that fits; otherwise the central crop with the aspect ratio clamped to {@code ratio} is
  * used. Every number is drawn from the sample's generator. {@link #params} and {@link #apply(Image, Params)}
- * separate drawing from applying, for tests and fused decoders; {@link #decoding} fuses it with decoding.
+ * separate drawing from applying, for tests and fused decoders; {@link #decoding} fuses it with decoding;
+ * {@link #builder} sets the scale, ratio and interpolation.
  *
  * <pre>{@code
  * RandomResizedCrop rrc = new RandomResizedCrop(224);
@@ -48,42 +50,120 @@ public final class RandomResizedCrop implements RegionTransform, DecodingTransfo
     private final InterpolationMode mode;
 
     /**
-     * A square output, scale (0.08, 1), ratio (3/4, 4/3), bilinear.
+     * A square output, scale (0.08, 1), ratio (3/4, 4/3), bilinear: torchvision's {@code RandomResizedCrop(size)}.
      *
      * @param size the output's side
+     * @throws IllegalArgumentException if {@code size} is not positive
      */
     public RandomResizedCrop(int size) {
-        this(size, size, 0.08, 1.0, 3.0 / 4.0, 4.0 / 3.0, InterpolationMode.BILINEAR);
+        this(builder(size));
+    }
+
+    private RandomResizedCrop(Builder b) {
+        if (!(b.scaleMin <= b.scaleMax) || !(b.ratioMin <= b.ratioMax) || !(b.ratioMin > 0) || !(b.scaleMin >= 0)) {
+            throw new IllegalArgumentException("scale and ratio should be ranges (min <= max, ratio > 0), but got scale=("
+                    + b.scaleMin + ", " + b.scaleMax + "), ratio=(" + b.ratioMin + ", " + b.ratioMax + ")");
+        }
+        this.height = b.height;
+        this.width = b.width;
+        this.scaleMin = b.scaleMin;
+        this.scaleMax = b.scaleMax;
+        this.ratioMin = b.ratioMin;
+        this.ratioMax = b.ratioMax;
+        this.mode = b.mode;
     }
 
     /**
-     * A crop of a random area fraction in {@code [scaleMin, scaleMax]} and aspect ratio in {@code [ratioMin, ratioMax]}, resized to {@code height × width}.
+     * {@return a builder of a square output of {@code size}}
+     *
+     * @param size the output's side
+     * @throws IllegalArgumentException if {@code size} is not positive
+     */
+    public static Builder builder(int size) {
+        return builder(size, size);
+    }
+
+    /**
+     * {@return a builder of a {@code height × width} output}
      *
      * @param height the output height
      * @param width the output width
-     * @param scaleMin the smallest fraction of the image's area
-     * @param scaleMax the largest fraction of the image's area
-     * @param ratioMin the smallest aspect ratio (width / height)
-     * @param ratioMax the largest aspect ratio (width / height)
-     * @param mode the interpolation of the resize
-     * @throws IllegalArgumentException for a non-positive size, or a scale or ratio range that is empty or not positive
+     * @throws IllegalArgumentException if {@code height} or {@code width} is not positive
      */
-    public RandomResizedCrop(int height, int width, double scaleMin, double scaleMax, double ratioMin, double ratioMax,
-                             InterpolationMode mode) {
-        if (height <= 0 || width <= 0) {
-            throw new IllegalArgumentException("size must be positive, but got height=" + height + ", width=" + width);
+    public static Builder builder(int height, int width) {
+        return new Builder(height, width);
+    }
+
+    /**
+     * The options of a {@link RandomResizedCrop}, torchvision's keyword arguments: the {@link #scale} range of the
+     * crop's area fraction (0.08 to 1 by default), the {@link #ratio} range of its aspect ratio (3/4 to 4/3) and
+     * the {@link #interpolation} of the resize (bilinear). The ranges are checked by {@link #build}.
+     *
+     * <pre>{@code
+     * RandomResizedCrop rrc = RandomResizedCrop.builder(176).scale(0.35, 1).interpolation(InterpolationMode.BICUBIC)
+     *         .build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final int height;
+        private final int width;
+        private double scaleMin = 0.08;
+        private double scaleMax = 1.0;
+        private double ratioMin = 3.0 / 4.0;
+        private double ratioMax = 4.0 / 3.0;
+        private InterpolationMode mode = InterpolationMode.BILINEAR;
+
+        private Builder(int height, int width) {
+            this.height = Preconditions.checkPositive("height", height);
+            this.width = Preconditions.checkPositive("width", width);
         }
-        if (!(scaleMin <= scaleMax) || !(ratioMin <= ratioMax) || !(ratioMin > 0) || !(scaleMin >= 0)) {
-            throw new IllegalArgumentException("scale and ratio should be ranges (min <= max, ratio > 0), but got scale=("
-                    + scaleMin + ", " + scaleMax + "), ratio=(" + ratioMin + ", " + ratioMax + ")");
+
+        /**
+         * The range of the crop's area as a fraction of the image's; 0.08 to 1 by default.
+         *
+         * @param min the smallest fraction, at least 0
+         * @param max the largest fraction, at least {@code min}
+         * @return this builder
+         */
+        public Builder scale(double min, double max) {
+            this.scaleMin = min;
+            this.scaleMax = max;
+            return this;
         }
-        this.height = height;
-        this.width = width;
-        this.scaleMin = scaleMin;
-        this.scaleMax = scaleMax;
-        this.ratioMin = ratioMin;
-        this.ratioMax = ratioMax;
-        this.mode = Objects.requireNonNull(mode, "mode");
+
+        /**
+         * The range of the crop's aspect ratio (width / height), drawn log-uniformly; 3/4 to 4/3 by default.
+         *
+         * @param min the smallest ratio, above 0
+         * @param max the largest ratio, at least {@code min}
+         * @return this builder
+         */
+        public Builder ratio(double min, double max) {
+            this.ratioMin = min;
+            this.ratioMax = max;
+            return this;
+        }
+
+        /**
+         * The interpolation of the resize; {@link InterpolationMode#BILINEAR} by default.
+         *
+         * @param mode the interpolation
+         * @return this builder
+         */
+        public Builder interpolation(InterpolationMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * {@return the transform with these options}
+         *
+         * @throws IllegalArgumentException if the scale or ratio range is empty, the scale is negative or the ratio
+         *                                  not positive
+         */
+        public RandomResizedCrop build() {
+            return new RandomResizedCrop(this);
+        }
     }
 
     /**
@@ -150,18 +230,8 @@ public final class RandomResizedCrop implements RegionTransform, DecodingTransfo
     public RegionStep step(int width, int height, RandomGenerator rng) {
         Params p = params(width, height, rng);
         Region region = new Region(p.top(), p.left(), p.height(), p.width());
-        return new RegionStep() {
-            @Override
-            public Region region() {
-                return region;
-            }
-
-            @Override
-            public Image finish(Image pixels) {
-                return Pixels.resize(pixels, RandomResizedCrop.this.width, RandomResizedCrop.this.height, mode, 0, 0,
-                        pixels.width(), pixels.height());
-            }
-        };
+        return RegionSteps.of(region, pixels -> Pixels.resize(pixels, this.width, this.height, mode, 0, 0,
+                pixels.width(), pixels.height()));
     }
 
     /**
@@ -190,26 +260,16 @@ public final class RandomResizedCrop implements RegionTransform, DecodingTransfo
      */
     @Override
     public SampleTransform<Path, Image> decoding(Decoders decoders) {
-        Objects.requireNonNull(decoders, "decoders");
-        return new SampleTransform<>() {
-            @Override
-            public Image apply(Path path, RandomGenerator rng) {
-                if (decoders.dctScaling()) {
-                    ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
-                        Params p = params(w, h, rng);
-                        return new ScaledRequest(new Region(p.top(), p.left(), p.height(),
-                                p.width()), width, height);
-                    });
-                    return Functional.resizeDecoded(decoded, height, width, mode);
-                }
-                return RegionDecoding.apply(decoders, RandomResizedCrop.this, path, rng);
+        return RegionSteps.decoding(decoders, this, (path, rng) -> {
+            if (decoders.dctScaling()) {
+                ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
+                    Params p = params(w, h, rng);
+                    return new ScaledRequest(new Region(p.top(), p.left(), p.height(), p.width()), width, height);
+                });
+                return Functional.resizeDecoded(decoded, height, width, mode);
             }
-
-            @Override
-            public String toString() {
-                return "decode" + (decoders.dctScaling() ? " (DCT-scaled)" : "") + " + " + RandomResizedCrop.this;
-            }
-        };
+            return RegionDecoding.apply(decoders, this, path, rng);
+        });
     }
 
     @Override

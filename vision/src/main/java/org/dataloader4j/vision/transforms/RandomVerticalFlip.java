@@ -3,6 +3,7 @@ package org.dataloader4j.vision.transforms;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.vision.Image;
 
 /**
@@ -25,16 +26,10 @@ public final class RandomVerticalFlip implements SampleTransform<Image, Image> {
      * Flips with probability {@code p} in [0, 1].
      *
      * @param p the probability of a flip
+     * @throws IllegalArgumentException if {@code p} is not in [0, 1]
      */
     public RandomVerticalFlip(double p) {
-        this.p = checkProbability(p);
-    }
-
-    static double checkProbability(double p) {
-        if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException("p must be a probability in [0, 1], but got p=" + p);
-        }
-        return p;
+        this.p = Preconditions.checkRange("p", p, 0, 1);
     }
 
     @Override

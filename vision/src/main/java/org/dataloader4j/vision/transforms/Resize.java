@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.DecodingTransform;
 import org.dataloader4j.vision.Image;
@@ -15,12 +16,13 @@ import org.dataloader4j.vision.ScaledRequest;
 /**
  * torchvision's {@code Resize}: with one number the shorter side becomes that size and the longer one keeps the
  * aspect ratio (truncated); with (height, width) the image gets exactly that size. Resampling is PIL's, antialiased
- * when shrinking; the default is bilinear. {@link #decoding} fuses it with decoding (optionally DCT-scaled).
+ * when shrinking; the default is bilinear ({@link #builder} sets it and a cap on the longer side). {@link #decoding}
+ * fuses it with decoding (optionally DCT-scaled).
  *
  * <pre>{@code
  * SampleTransform<Image, Image> shorter = new Resize(256);                        // 500x375 -> 341x256
  * SampleTransform<Image, Image> exact = new Resize(224, 224, InterpolationMode.BILINEAR);
- * SampleTransform<Image, Image> capped = new Resize(256, InterpolationMode.BILINEAR, 400);   // longer side <= 400
+ * SampleTransform<Image, Image> capped = Resize.builder(256).maxSize(400).build();   // longer side <= 400
  * }</pre>
  */
 public final class Resize implements FusibleTransform<Image, Image>, DecodingTransform<Image> {
@@ -31,12 +33,13 @@ public final class Resize implements FusibleTransform<Image, Image>, DecodingTra
     private final InterpolationMode mode;
 
     /**
-     * Shorter side to {@code size}, bilinear.
+     * Shorter side to {@code size}, bilinear: torchvision's {@code Resize(size)}.
      *
      * @param size the shorter side's new length
+     * @throws IllegalArgumentException if {@code size} is not positive
      */
     public Resize(int size) {
-        this(size, InterpolationMode.BILINEAR);
+        this(builder(size));
     }
 
     /**
@@ -44,35 +47,22 @@ public final class Resize implements FusibleTransform<Image, Image>, DecodingTra
      *
      * @param size the shorter side's new length
      * @param mode the interpolation
+     * @throws IllegalArgumentException if {@code size} is not positive
      */
     public Resize(int size, InterpolationMode mode) {
-        this(size, mode, 0);
+        this(builder(size).interpolation(mode));
     }
 
-    /**
-     * Shorter side to {@code size}, unless the longer side would then exceed {@code maxSize}: then the longer side
-     * becomes {@code maxSize} and the shorter one keeps the aspect ratio (truncated), torchvision's
-     * {@code Resize(size, interpolation, max_size)}. {@code maxSize} 0 means no limit.
-     *
-     * @param size the shorter side's new length
-     * @param mode the interpolation
-     * @param maxSize the longest the longer side may become
-     * @throws IllegalArgumentException if {@code size} is not positive, or {@code maxSize} is negative, or positive
-     *                                  but not larger than {@code size}
-     */
-    public Resize(int size, InterpolationMode mode, int maxSize) {
-        if (size <= 0) {
-            throw new IllegalArgumentException("size must be positive, but got size=" + size);
-        }
-        if (maxSize < 0 || (maxSize > 0 && maxSize <= size)) {
+    private Resize(Builder b) {
+        if (b.maxSize < 0 || (b.maxSize > 0 && b.maxSize <= b.size)) {
             throw new IllegalArgumentException("maxSize should be 0 (no limit) or larger than size, but got size="
-                    + size + ", maxSize=" + maxSize);
+                    + b.size + ", maxSize=" + b.maxSize);
         }
-        this.size = size;
+        this.size = b.size;
         this.height = -1;
         this.width = -1;
-        this.maxSize = maxSize;
-        this.mode = Objects.requireNonNull(mode, "mode");
+        this.maxSize = b.maxSize;
+        this.mode = b.mode;
     }
 
     /**
@@ -81,16 +71,76 @@ public final class Resize implements FusibleTransform<Image, Image>, DecodingTra
      * @param height the output height
      * @param width the output width
      * @param mode the interpolation
+     * @throws IllegalArgumentException if {@code height} or {@code width} is not positive
      */
     public Resize(int height, int width, InterpolationMode mode) {
-        if (height <= 0 || width <= 0) {
-            throw new IllegalArgumentException("size must be positive, but got height=" + height + ", width=" + width);
-        }
         this.size = -1;
-        this.height = height;
-        this.width = width;
+        this.height = Preconditions.checkPositive("height", height);
+        this.width = Preconditions.checkPositive("width", width);
         this.maxSize = 0;
         this.mode = Objects.requireNonNull(mode, "mode");
+    }
+
+    /**
+     * {@return a builder of a resize of the shorter side to {@code size}}
+     *
+     * @param size the shorter side's new length
+     * @throws IllegalArgumentException if {@code size} is not positive
+     */
+    public static Builder builder(int size) {
+        return new Builder(size);
+    }
+
+    /**
+     * The options of a shorter-side {@link Resize}, torchvision's keyword arguments: the {@link #interpolation}
+     * (bilinear by default) and the {@link #maxSize} of the longer side (no limit by default).
+     *
+     * <pre>{@code
+     * Resize capped = Resize.builder(256).maxSize(400).build();   // longer side <= 400
+     * }</pre>
+     */
+    public static final class Builder {
+        private final int size;
+        private InterpolationMode mode = InterpolationMode.BILINEAR;
+        private int maxSize;
+
+        private Builder(int size) {
+            this.size = Preconditions.checkPositive("size", size);
+        }
+
+        /**
+         * The interpolation; {@link InterpolationMode#BILINEAR} by default.
+         *
+         * @param mode the interpolation
+         * @return this builder
+         */
+        public Builder interpolation(InterpolationMode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /**
+         * Caps the longer side: when the shorter side at {@code size} would make it longer than {@code maxSize},
+         * the longer side becomes {@code maxSize} and the shorter one keeps the aspect ratio (truncated),
+         * torchvision's {@code max_size}. 0, the default, means no limit.
+         *
+         * @param maxSize the longest the longer side may become, larger than {@code size}, or 0
+         * @return this builder
+         */
+        public Builder maxSize(int maxSize) {
+            this.maxSize = maxSize;
+            return this;
+        }
+
+        /**
+         * {@return the resize with these options}
+         *
+         * @throws IllegalArgumentException if {@code maxSize} is negative, or positive but not larger than
+         *                                  {@code size}
+         */
+        public Resize build() {
+            return new Resize(this);
+        }
     }
 
     InterpolationMode mode() {
@@ -132,25 +182,16 @@ public final class Resize implements FusibleTransform<Image, Image>, DecodingTra
      */
     @Override
     public SampleTransform<Path, Image> decoding(Decoders decoders) {
-        Objects.requireNonNull(decoders, "decoders");
-        return new SampleTransform<>() {
-            @Override
-            public Image apply(Path path, RandomGenerator rng) {
-                int[] hw = new int[2];
-                ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
-                    int[] out = outputSize(w, h);
-                    hw[0] = out[0];
-                    hw[1] = out[1];
-                    return new ScaledRequest(null, out[1], out[0]);
-                });
-                return Functional.resizeDecoded(decoded, hw[0], hw[1], mode);
-            }
-
-            @Override
-            public String toString() {
-                return "decode" + (decoders.dctScaling() ? " (DCT-scaled)" : "") + " + " + Resize.this;
-            }
-        };
+        return RegionSteps.decoding(decoders, this, (path, rng) -> {
+            int[] hw = new int[2];
+            ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
+                int[] out = outputSize(w, h);
+                hw[0] = out[0];
+                hw[1] = out[1];
+                return new ScaledRequest(null, out[1], out[0]);
+            });
+            return Functional.resizeDecoded(decoded, hw[0], hw[1], mode);
+        });
     }
 
     @Override

@@ -55,33 +55,15 @@ final class ResizedCenterCrop implements RegionTransform, Fuser.Fused {
         ResizeCoefficients[] tables = crop.fitsIn(hw) ? Pixels.windowTables(width, height, hw[1], hw[0],
                 resize.mode(), crop.top(hw[0]), crop.left(hw[1]), crop.height(), crop.width()) : null;
         if (tables == null) {
-            return new RegionStep() {
-                @Override
-                public Region region() {
-                    return null;
-                }
-
-                @Override
-                public Image finish(Image pixels) {
-                    return apply(pixels, rng);
-                }
-            };
+            return RegionSteps.of(null, pixels -> apply(pixels, rng));
         }
         int x0 = tables[0].paddedFirst();
         int y0 = tables[1].first();
         Region region = new Region(y0, x0, tables[1].last() - y0, tables[0].paddedLast() - x0);
-        return new RegionStep() {
-            @Override
-            public Region region() {
-                return region;
-            }
-
-            @Override
-            public Image finish(Image pixels) {
-                Image window = Pixels.resampleRegion(pixels, y0, x0, tables);
-                return PixelwiseRun.apply(window, window != pixels, between, rng);
-            }
-        };
+        return RegionSteps.of(region, pixels -> {
+            Image window = Pixels.resampleRegion(pixels, y0, x0, tables);
+            return PixelwiseRun.apply(window, window != pixels, between, rng);
+        });
     }
 
     @Override

@@ -77,7 +77,8 @@ class DctScalingTest {
             int outH = k == 0 ? 32 : 17;
             int outW = k == 0 ? 32 : 23;
             RandomResizedCrop rrc = k == 0 ? new RandomResizedCrop(32)
-                    : new RandomResizedCrop(outH, outW, 0.3, 1, 0.5, 2, InterpolationMode.BICUBIC);
+                    : RandomResizedCrop.builder(outH, outW).scale(0.3, 1).ratio(0.5, 2)
+                            .interpolation(InterpolationMode.BICUBIC).build();
             SampleTransform<Path, Image> exact = rrc.decoding(Decoders.standard());
             SampleTransform<Path, Image> scaled = rrc.decoding(SCALED);
             for (Path file : files) {
@@ -163,7 +164,7 @@ class DctScalingTest {
                 Fixtures.photo(tmp, "gray.jpg", 197, 230, true, 4), Fixtures.dir("decode").resolve("cmyk.jpg"),
                 Fixtures.dir("transforms").resolve("b.png"));
         for (Resize resize : List.of(new Resize(64), new Resize(40, 30, InterpolationMode.BILINEAR),
-                new Resize(300), new Resize(20, InterpolationMode.BICUBIC, 25))) {
+                new Resize(300), Resize.builder(20).interpolation(InterpolationMode.BICUBIC).maxSize(25).build())) {
             for (Path file : files) {
                 try (Image whole = Decoders.decodeRGB(file); Image expected = resize.apply(whole, null);
                      Image exact = resize.decoding(Decoders.standard()).apply(file, null);

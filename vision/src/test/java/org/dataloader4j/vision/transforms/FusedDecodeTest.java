@@ -26,7 +26,8 @@ class FusedDecodeTest {
         for (Decoders decoders : List.of(Decoders.standard(), Decoders.standard().withDctScaling(false),
                 Decoders.standard().withNativeJpeg(false))) {
             for (RandomResizedCrop rrc : List.of(new RandomResizedCrop(32),
-                    new RandomResizedCrop(17, 23, 0.3, 1, 0.5, 2, InterpolationMode.BICUBIC))) {
+                    RandomResizedCrop.builder(17, 23).scale(0.3, 1).ratio(0.5, 2)
+                            .interpolation(InterpolationMode.BICUBIC).build())) {
                 SampleTransform<Path, Image> fused = rrc.decoding(decoders);
                 for (Path file : files) {
                     try (Image whole = decoders.decode(file, Image.Mode.RGB)) {

@@ -52,8 +52,7 @@ class JitterCropRotateTest {
 
     @Test
     void colorJitterWithSingleValueRangesEqualsTheFunctionalChain() {
-        ColorJitter fixed = ColorJitter.ofRanges(new double[] {1.3, 1.3}, new double[] {0.8, 0.8}, null,
-                new double[] {0.1, 0.1});
+        ColorJitter fixed = ColorJitter.builder().brightness(1.3, 1.3).contrast(0.8, 0.8).hue(0.1, 0.1).build();
         try (Image img = scene(12, 10)) {
             for (int i = 0; i < 5; i++) {
                 ColorJitter.Params p = fixed.params(rng(i));
@@ -103,9 +102,9 @@ class JitterCropRotateTest {
         assertThrows(IllegalArgumentException.class, () -> new ColorJitter(-0.1, 0, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> new ColorJitter(0, 0, 0, 0.6));
         assertThrows(IllegalArgumentException.class,
-                () -> ColorJitter.ofRanges(new double[] {1.5, 1.2}, null, null, null));
+                () -> ColorJitter.builder().brightness(1.5, 1.2).build());
         assertThrows(IllegalArgumentException.class,
-                () -> ColorJitter.ofRanges(null, null, null, new double[] {-0.7, 0}));
+                () -> ColorJitter.builder().hue(-0.7, 0).build());
         assertThrows(IllegalArgumentException.class, () -> new ColorJitter.Params(
                 List.of(ColorJitter.Op.HUE, ColorJitter.Op.HUE, ColorJitter.Op.CONTRAST, ColorJitter.Op.SATURATION),
                 null, null, null, null));
@@ -122,7 +121,7 @@ class JitterCropRotateTest {
     @Test
     void randomCropOfTheWholeImageIsTheImage() {
         try (Image img = scene(10, 8)) {
-            RandomCrop whole = new RandomCrop(8, 10, null, false, new int[] {0}, Pad.Mode.CONSTANT);
+            RandomCrop whole = RandomCrop.builder(8, 10).build();
             assertSame(img, whole.apply(img, rng(0)));
             assertEquals(new RandomCrop.Params(0, 0), whole.params(10, 8, rng(1)));
         }
@@ -130,7 +129,7 @@ class JitterCropRotateTest {
 
     @Test
     void randomCropDrawsEveryPositionAndMatchesAnExplicitCrop() {
-        RandomCrop crop = new RandomCrop(4, 2);   // 4x4 after padding 2: an 8x6 image becomes 12x10
+        RandomCrop crop = RandomCrop.builder(4).padding(2).build();   // 4x4 after padding 2: an 8x6 image becomes 12x10
         Set<RandomCrop.Params> seen = new java.util.HashSet<>();
         try (Image img = scene(8, 6)) {
             for (int i = 0; i < 400; i++) {
@@ -155,15 +154,15 @@ class JitterCropRotateTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> new RandomCrop(6).apply(img, rng(0)));
             assertTrue(e.getMessage().contains("(6, 6)"), e.getMessage());
-            RandomCrop padded = new RandomCrop(6, 7, null, true, new int[] {9}, Pad.Mode.CONSTANT);
+            RandomCrop padded = RandomCrop.builder(6, 7).padIfNeeded(true).fill(9).build();
             try (Image out = padded.apply(img, rng(0))) {
                 assertEquals(7, out.width());
                 assertEquals(6, out.height());
             }
             assertThrows(IllegalArgumentException.class,
-                    () -> new RandomCrop(3, 3, new int[] {1, 2, 3}, false, new int[] {0}, Pad.Mode.CONSTANT));
+                    () -> RandomCrop.builder(3, 3).padding(1, 2, 3));
             assertThrows(IllegalArgumentException.class,
-                    () -> new RandomCrop(3, 3, null, false, new int[] {256}, Pad.Mode.CONSTANT));
+                    () -> RandomCrop.builder(3, 3).fill(256));
         }
     }
 
@@ -173,7 +172,7 @@ class JitterCropRotateTest {
             try (Image out = new RandomRotation(0).apply(img, rng(0))) {
                 assertArrayEquals(img.toByteArray(), out.toByteArray());
             }
-            RandomRotation fixed = new RandomRotation(30, 30, InterpolationMode.BILINEAR, true, null, new int[] {7});
+            RandomRotation fixed = RandomRotation.builder(30, 30).interpolation(InterpolationMode.BILINEAR).expand(true).fill(7).build();
             try (Image a = fixed.apply(img, rng(1));
                  Image b = Functional.rotate(img, 30, InterpolationMode.BILINEAR, true, null, new int[] {7})) {
                 assertArrayEquals(b.toByteArray(), a.toByteArray());
@@ -200,9 +199,9 @@ class JitterCropRotateTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new RandomRotation(-1));
         assertThrows(IllegalArgumentException.class,
-                () -> new RandomRotation(0, 10, InterpolationMode.BICUBIC, false, null, new int[] {0}));
+                () -> RandomRotation.builder(0, 10).interpolation(InterpolationMode.BICUBIC));
         assertThrows(IllegalArgumentException.class,
-                () -> new RandomRotation(0, 10, InterpolationMode.NEAREST, false, new double[] {1}, new int[] {0}));
+                () -> RandomRotation.builder(10, 0));
         try (Image img = scene(4, 4)) {
             assertThrows(IllegalArgumentException.class,
                     () -> Functional.rotate(img, 10, InterpolationMode.NEAREST, false, null, new int[] {1, 2}));
@@ -215,9 +214,9 @@ class JitterCropRotateTest {
         assertArrayEquals(new int[] {225, 300}, Functional.shorterSideSize(500, 375, 256, 300));
         assertArrayEquals(new int[] {256, 341}, Functional.shorterSideSize(500, 375, 256, 341));
         assertArrayEquals(new int[] {300, 150}, Functional.shorterSideSize(100, 200, 160, 300));
-        assertThrows(IllegalArgumentException.class, () -> new Resize(256, InterpolationMode.BILINEAR, 256));
-        assertThrows(IllegalArgumentException.class, () -> new Resize(256, InterpolationMode.BILINEAR, -1));
-        try (Image img = scene(40, 20); Image out = new Resize(10, InterpolationMode.BILINEAR, 15).apply(img, rng(0))) {
+        assertThrows(IllegalArgumentException.class, () -> Resize.builder(256).maxSize(256).build());
+        assertThrows(IllegalArgumentException.class, () -> Resize.builder(256).maxSize(-1).build());
+        try (Image img = scene(40, 20); Image out = Resize.builder(10).maxSize(15).build().apply(img, rng(0))) {
             assertEquals(15, out.width());
             assertEquals(7, out.height());
         }

@@ -37,7 +37,7 @@ class PadTest {
     @Test
     void onePixelImageReflectPadsToItsOwnColour() {
         try (Image one = Image.of(Image.Mode.RGB, 1, 1, new byte[] {10, 20, 30});
-             Image out = new Pad(new int[] {3}, Pad.Mode.REFLECT, new int[] {0}).apply(one, CounterRandom.of(0, 0, 0, 0))) {
+             Image out = Pad.builder(3).mode(Pad.Mode.REFLECT).build().apply(one, CounterRandom.of(0, 0, 0, 0))) {
             assertEquals(7, out.width());
             assertEquals(7, out.height());
             byte[] px = out.toByteArray();
@@ -72,7 +72,7 @@ class PadTest {
     void constantFillWithWrongNumberOfValuesIsRefused() {
         try (Image rgba = Image.of(Image.Mode.RGBA, 2, 2, new byte[16])) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new Pad(new int[] {1}, Pad.Mode.CONSTANT, new int[] {1, 2, 3}).apply(rgba,
+                    () -> Pad.builder(1).fill(1, 2, 3).build().apply(rgba,
                             CounterRandom.of(0, 0, 0, 0)));
             assertTrue(e.getMessage().contains("3 != 4"), e.getMessage());
         }

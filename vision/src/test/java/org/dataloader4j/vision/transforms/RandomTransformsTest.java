@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 
 class RandomTransformsTest {
 
-    private static Image ramp(int w, int h) {
+    /** A {@code w × h} RGB image whose bytes step by 7; shared with {@link TransformBuildersTest}. */
+    static Image ramp(int w, int h) {
         byte[] px = new byte[w * h * 3];
         for (int i = 0; i < px.length; i++) {
             px[i] = (byte) (i * 7);
@@ -81,11 +82,11 @@ class RandomTransformsTest {
     @Test
     void randomResizedCropFallsBackToCentralCropWithClampedRatio() {
         // scale 1 and ratio 2 can never fit a square image: after 10 attempts, the centre crop with ratio 2
-        RandomResizedCrop wide = new RandomResizedCrop(8, 8, 1, 1, 2, 2, InterpolationMode.BILINEAR);
+        RandomResizedCrop wide = RandomResizedCrop.builder(8).scale(1, 1).ratio(2, 2).build();
         assertEquals(new RandomResizedCrop.Params(25, 0, 50, 100), wide.params(100, 100, CounterRandom.of(0, 0, 0, 0)));
-        RandomResizedCrop tall = new RandomResizedCrop(8, 8, 1, 1, 0.5, 0.5, InterpolationMode.BILINEAR);
+        RandomResizedCrop tall = RandomResizedCrop.builder(8).scale(1, 1).ratio(0.5, 0.5).build();
         assertEquals(new RandomResizedCrop.Params(0, 25, 100, 50), tall.params(100, 100, CounterRandom.of(0, 0, 0, 0)));
-        RandomResizedCrop any = new RandomResizedCrop(8, 8, 2, 2, 0.5, 2, InterpolationMode.BILINEAR);
+        RandomResizedCrop any = RandomResizedCrop.builder(8).scale(2, 2).ratio(0.5, 2).build();
         assertEquals(new RandomResizedCrop.Params(0, 0, 30, 40), any.params(40, 30, CounterRandom.of(0, 0, 0, 0)));
         try (Image img = ramp(40, 30); Image out = new RandomResizedCrop(16).apply(img, CounterRandom.of(1, 1, 1, 1))) {
             assertEquals(16, out.width());
@@ -116,7 +117,7 @@ class RandomTransformsTest {
             assertNotSame(t, copy);
             assertArrayEquals(new float[] {0, 1, 0.5f, 1, 0.5f, 0.75f}, copy.toFloatArray());
             assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, t.toFloatArray());
-            Tensor same = new Normalize(new float[] {1, 2, 3}, new float[] {1, 2, 4}, true).apply(t, null);
+            Tensor same = Normalize.inPlace(new float[] {1, 2, 3}, new float[] {1, 2, 4}).apply(t, null);
             assertSame(t, same);
             assertArrayEquals(copy.toFloatArray(), t.toFloatArray());
             assertThrows(IllegalArgumentException.class, () -> new Normalize(new float[] {0}, new float[] {0}));

@@ -25,7 +25,8 @@ class ResizeCenterCropFusionTest {
             int h = 8 + rng.nextInt(120);
             int size = 4 + rng.nextInt(90);
             int crop = 2 + rng.nextInt(size + 20); // sometimes larger than the resized image: the padding path
-            Resize resize = trial % 4 == 3 ? new Resize(size, modes[trial % modes.length], size + 1 + trial % 30)
+            Resize resize = trial % 4 == 3 ? Resize.builder(size).interpolation(modes[trial % modes.length])
+                    .maxSize(size + 1 + trial % 30).build()
                     : new Resize(size, modes[trial % modes.length]);
             CenterCrop centerCrop = new CenterCrop(crop);
             try (Image img = random(pixels[trial % pixels.length], w, h, trial)) {

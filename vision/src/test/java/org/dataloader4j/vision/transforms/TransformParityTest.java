@@ -58,7 +58,7 @@ class TransformParityTest {
             case "Resize" -> {
                 int[] s = ints(a.get("size"));
                 if (a.containsKey("max_size")) {
-                    yield new Resize(s[0], mode(a), Integer.parseInt(a.get("max_size")));
+                    yield Resize.builder(s[0]).interpolation(mode(a)).maxSize(Integer.parseInt(a.get("max_size"))).build();
                 }
                 yield s.length == 1 ? new Resize(s[0], mode(a)) : new Resize(s[0], s[1], mode(a));
             }
@@ -68,7 +68,8 @@ class TransformParityTest {
             }
             case "ResizedCrop" -> {
                 int[] s = ints(a.get("size"));
-                RandomResizedCrop rrc = new RandomResizedCrop(s[0], s[1], 0.08, 1, 0.75, 4.0 / 3, mode(a));
+                RandomResizedCrop rrc = RandomResizedCrop.builder(s[0], s[1]).scale(0.08, 1).ratio(0.75, 4.0 / 3)
+                        .interpolation(mode(a)).build();
                 RandomResizedCrop.Params p = new RandomResizedCrop.Params(Integer.parseInt(a.get("top")),
                         Integer.parseInt(a.get("left")), Integer.parseInt(a.get("height")),
                         Integer.parseInt(a.get("width")));
@@ -87,7 +88,7 @@ class TransformParityTest {
             case "Pad" -> {
                 int[] p = ints(a.get("padding"));
                 Pad.Mode m = Pad.Mode.valueOf(a.get("mode").toUpperCase());
-                yield new Pad(p, m, ints(a.get("fill")));
+                yield Pad.builder(p).mode(m).fill(ints(a.get("fill"))).build();
             }
             case "Grayscale" -> new Grayscale(Integer.parseInt(a.get("channels")));
             case "Brightness" -> (img, rng) -> Functional.adjustBrightness(img, Double.parseDouble(a.get("factor")));
@@ -108,19 +109,27 @@ class TransformParityTest {
             }
             case "RandomCrop" -> {
                 int[] s = ints(a.get("size"));
-                int[] padding = "none".equals(a.get("padding")) ? null : ints(a.get("padding"));
-                RandomCrop rc = new RandomCrop(s[0], s[1], padding, Boolean.parseBoolean(a.get("pad_if_needed")),
-                        ints(a.get("fill")), Pad.Mode.valueOf(a.get("padding_mode").toUpperCase()));
+                RandomCrop.Builder b = RandomCrop.builder(s[0], s[1])
+                        .padIfNeeded(Boolean.parseBoolean(a.get("pad_if_needed"))).fill(ints(a.get("fill")))
+                        .paddingMode(Pad.Mode.valueOf(a.get("padding_mode").toUpperCase()));
+                if (!"none".equals(a.get("padding"))) {
+                    b.padding(ints(a.get("padding")));
+                }
+                RandomCrop rc = b.build();
                 RandomCrop.Params p = new RandomCrop.Params(Integer.parseInt(a.get("top")),
                         Integer.parseInt(a.get("left")));
                 yield (img, rng) -> rc.apply(img, p);
             }
             case "Rotate" -> {
                 double angle = Double.parseDouble(a.get("angle"));
-                double[] center = "none".equals(a.get("center")) ? null
-                        : Arrays.stream(a.get("center").split(",")).mapToDouble(Double::parseDouble).toArray();
-                RandomRotation rr = new RandomRotation(angle, angle, mode(a), Boolean.parseBoolean(a.get("expand")),
-                        center, ints(a.get("fill")));
+                RandomRotation.Builder b = RandomRotation.builder(angle, angle).interpolation(mode(a))
+                        .expand(Boolean.parseBoolean(a.get("expand"))).fill(ints(a.get("fill")));
+                if (!"none".equals(a.get("center"))) {
+                    double[] center = Arrays.stream(a.get("center").split(",")).mapToDouble(Double::parseDouble)
+                            .toArray();
+                    b.center(center[0], center[1]);
+                }
+                RandomRotation rr = b.build();
                 yield (img, rng) -> rr.apply(img, rng);
             }
             default -> null;
