@@ -22,6 +22,8 @@ main process's own VmHWM only.
 
 import gc
 import json
+import os
+import platform
 import re
 import resource
 import sys
@@ -37,6 +39,22 @@ def status_kib(field):
     with open("/proc/self/status") as f:
         m = re.search(r"^" + field + r":\s+(\d+) kB", f.read(), re.MULTILINE)
     return int(m.group(1)) if m else None
+
+
+def emit_ready(torch, start, batch_size, **fields):
+    """The "ready" line once the dataset is built: the versions and the machine, `fields` (what the pipeline
+    built), the batch size, the seconds since `start` (a time.perf_counter() value) and the RSS now."""
+    emit({
+        "event": "ready",
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "executable": sys.executable,
+        "cpus": os.cpu_count(),
+        **fields,
+        "batchSize": batch_size,
+        "buildSeconds": time.perf_counter() - start,
+        "rssBytes": status_kib("VmRSS") * 1024,
+    })
 
 
 def reset_peak_rss():

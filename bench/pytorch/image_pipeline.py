@@ -25,12 +25,10 @@ Run it with /usr/bin/python3 (Debian's python3-torch and python3-torchvision).
 """
 
 import argparse
-import os
-import platform
 import sys
 import time
 
-from bench_common import emit, run_or_serve, status_kib
+from bench_common import emit, emit_ready, run_or_serve
 
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
@@ -71,21 +69,12 @@ def main():
         emit({"event": "error", "message": "torchvision's ImageFolder cannot read %s: %s" % (args.data, e)})
         sys.exit(1)
     import PIL
-    emit({
-        "event": "ready",
-        "torch": torch.__version__,
-        "torchvision": torchvision.__version__,
-        "pil": PIL.__version__,
-        "python": platform.python_version(),
-        "executable": sys.executable,
-        "cpus": os.cpu_count(),
-        "samples": len(dataset),
-        "classes": len(dataset.classes),
-        "transform": repr(dataset.transform).replace("\n", " "),
-        "batchSize": args.batch_size,
-        "buildSeconds": time.perf_counter() - start,
-        "rssBytes": status_kib("VmRSS") * 1024,
-    })
+    emit_ready(torch, start, args.batch_size,
+               torchvision=torchvision.__version__,
+               pil=PIL.__version__,
+               samples=len(dataset),
+               classes=len(dataset.classes),
+               transform=repr(dataset.transform).replace("\n", " "))
 
     run_or_serve(dataset, torch, args)
 

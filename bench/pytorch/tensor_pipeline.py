@@ -32,12 +32,10 @@ bytes are the Java side's own.
 """
 
 import argparse
-import os
-import platform
 import sys
 import time
 
-from bench_common import emit, run_or_serve, status_kib
+from bench_common import emit, emit_ready, run_or_serve
 
 
 def main():
@@ -87,19 +85,7 @@ def main():
         labels = torch.randint(0, 10, (args.samples,), dtype=torch.int64, generator=generator)
         source = "torch.rand in memory, same sizes and dtypes"
     dataset = TensorDataset(features, labels)
-    emit({
-        "event": "ready",
-        "torch": torch.__version__,
-        "python": platform.python_version(),
-        "executable": sys.executable,
-        "source": source,
-        "cpus": os.cpu_count(),
-        "samples": args.samples,
-        "features": args.features,
-        "batchSize": args.batch_size,
-        "buildSeconds": time.perf_counter() - start,
-        "rssBytes": status_kib("VmRSS") * 1024,
-    })
+    emit_ready(torch, start, args.batch_size, source=source, samples=args.samples, features=args.features)
 
     run_or_serve(dataset, torch, args)
 

@@ -1,7 +1,13 @@
 package org.dataloader4j.bench;
 
+import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Tensor;
@@ -52,5 +58,30 @@ final class BenchData {
             out[i] = rng.nextLong(bound);
         }
         return out;
+    }
+
+    /**
+     * The first {@code limit} image files, in path order, under the folder named by the system property
+     * {@code dataloader4j.bench.images} (default {@code /tmp/bench-imagenet}, as {@code make-bench-data.sh} makes it)
+     * whose lower-cased names match {@code nameRegex}.
+     *
+     * @param what what the files are, for the exception when there are none (e.g. "JPEG")
+     * @throws IllegalStateException when the folder is missing or holds no such file
+     */
+    static List<Path> imageFiles(String nameRegex, long limit, String what) throws IOException {
+        Path root = Path.of(System.getProperty("dataloader4j.bench.images", "/tmp/bench-imagenet"));
+        if (!Files.isDirectory(root)) {
+            throw new IllegalStateException("no image folder at " + root + ": run ../shared/bench/make-bench-data.sh "
+                    + root + " or pass -Ddataloader4j.bench.images=DIR");
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(nameRegex))
+                    .sorted().limit(limit).toList();
+        }
+        if (files.isEmpty()) {
+            throw new IllegalStateException("no " + what + " under " + root);
+        }
+        return files;
     }
 }

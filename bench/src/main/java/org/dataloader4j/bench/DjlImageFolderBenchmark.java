@@ -1,6 +1,5 @@
 package org.dataloader4j.bench;
 
-import ai.djl.Model;
 import ai.djl.basicdataset.cv.classification.ImageFolder;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
@@ -10,8 +9,6 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.EasyTrain;
-import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.modality.cv.transform.Normalize;
@@ -27,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.dataloader4j.collate.Batch;
+import org.dataloader4j.bench.djl.DjlTraining;
 import org.dataloader4j.djl.LoaderDataset;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.tensor.Tensor;
@@ -94,8 +92,8 @@ public final class DjlImageFolderBenchmark {
         }
         System.out.printf(Locale.ROOT, "%-40s %14s %14s%n", "pipeline", "data img/s", "training img/s");
         for (var e : results.entrySet()) {
-            System.out.printf(Locale.ROOT, "%-40s %14.1f %14.1f%n", e.getKey(), median(e.getValue(), 0),
-                    median(e.getValue(), 1));
+            System.out.printf(Locale.ROOT, "%-40s %14.1f %14.1f%n", e.getKey(), DjlTraining.median(e.getValue(), 0),
+                    DjlTraining.median(e.getValue(), 1));
         }
     }
 
@@ -149,26 +147,7 @@ public final class DjlImageFolderBenchmark {
         if (executor != null) {
             config.optExecutorService(executor);
         }
-        try (Model model = Model.newInstance("bench")) {
-            model.setBlock(net);
-            try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(new Shape(1, 3, 224, 224));
-                long images = 0;
-                long start = System.nanoTime();
-                for (ai.djl.training.dataset.Batch b : trainer.iterateDataset(dataset)) {
-                    images += b.getSize();
-                    EasyTrain.trainBatch(trainer, b);
-                    trainer.step();
-                    b.close();
-                }
-                return images / ((System.nanoTime() - start) / 1e9);
-            }
-        }
-    }
-
-    private static double median(List<double[]> runs, int column) {
-        double[] v = runs.stream().mapToDouble(r -> r[column]).sorted().toArray();
-        return v[v.length / 2];
+        return DjlTraining.samplesPerSecond(net, config, new Shape(1, 3, 224, 224), dataset, 1);
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -1,12 +1,9 @@
 package org.dataloader4j.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.dataloader4j.data.SampleTransform;
 import org.dataloader4j.random.CounterRandom;
@@ -63,18 +60,7 @@ public class ImagePipelineBenchmark {
 
     @Setup
     public void setUp() throws IOException {
-        Path root = Path.of(System.getProperty("dataloader4j.bench.images", "/tmp/bench-imagenet"));
-        if (!Files.isDirectory(root)) {
-            throw new IllegalStateException("no image folder at " + root + ": run ../shared/bench/make-bench-data.sh "
-                    + root + " or pass -Ddataloader4j.bench.images=DIR");
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.jpe?g"))
-                    .sorted().toList();
-        }
-        if (files.isEmpty()) {
-            throw new IllegalStateException("no JPEG under " + root);
-        }
+        files = BenchData.imageFiles(".*\\.jpe?g", Long.MAX_VALUE, "JPEG");
         Compose<?, Tensor> compose = switch (pipeline) {
             case "train" -> Compose.of(new RandomResizedCrop(224)).then(new RandomHorizontalFlip())
                     .then(new ToTensor()).then(new Normalize(MEAN, STD));

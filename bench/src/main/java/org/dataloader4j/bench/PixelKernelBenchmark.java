@@ -1,14 +1,11 @@
 package org.dataloader4j.bench;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.Image;
@@ -64,19 +61,7 @@ public class PixelKernelBenchmark {
 
     @Setup
     public void setUp() throws IOException {
-        Path root = Path.of(System.getProperty("dataloader4j.bench.images", "/tmp/bench-imagenet"));
-        if (!Files.isDirectory(root)) {
-            throw new IllegalStateException("no image folder at " + root + ": run ../shared/bench/make-bench-data.sh "
-                    + root + " or pass -Ddataloader4j.bench.images=DIR");
-        }
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(p -> p.getFileName().toString().toLowerCase(Locale.ROOT).matches(".*\\.(jpe?g|png)"))
-                    .sorted().limit(images).toList();
-        }
-        if (files.isEmpty()) {
-            throw new IllegalStateException("no JPEG or PNG under " + root);
-        }
+        List<Path> files = BenchData.imageFiles(".*\\.(jpe?g|png)", images, "JPEG or PNG");
         Decoders decoders = Decoders.standard();
         RandomResizedCrop rrc = new RandomResizedCrop(224);
         SplittableRandom random = new SplittableRandom(1);

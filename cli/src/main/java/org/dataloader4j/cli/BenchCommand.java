@@ -18,6 +18,7 @@ import org.dataloader4j.cli.PyTorchRunner.Setup;
 import org.dataloader4j.io.internal.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -159,8 +160,8 @@ final class BenchCommand implements Callable<Integer> {
                     + " when the RSS grew by 2 %% or the processes changed, and at least every 10 samples"})
     long memoryIntervalMillis;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     /** What the JSON reports of PyTorch: the versions of the first runner that started, or why one did not. */
     private Map<String, Object> torchJson;
@@ -397,24 +398,12 @@ final class BenchCommand implements Callable<Integer> {
         if (pipelines.stream().distinct().count() < pipelines.size()) {
             problems.add("--pipeline names a pipeline twice: --pipeline=" + String.join(",", pipelines));
         }
-        if (samples < 1) {
-            problems.add("--samples should be positive, but got --samples=" + samples);
-        }
-        if (features < 1) {
-            problems.add("--features should be positive, but got --features=" + features);
-        }
-        if (batchSize < 1) {
-            problems.add("--batch-size should be positive, but got --batch-size=" + batchSize);
-        }
-        if (imageBatchSize < 1) {
-            problems.add("--image-batch-size should be positive, but got --image-batch-size=" + imageBatchSize);
-        }
-        if (rounds < 1) {
-            problems.add("--rounds should be positive, but got --rounds=" + rounds);
-        }
-        if (memoryIntervalMillis < 1) {
-            problems.add("--memory-interval-ms should be positive, but got --memory-interval-ms=" + memoryIntervalMillis);
-        }
+        requirePositive(problems, "--samples", samples);
+        requirePositive(problems, "--features", features);
+        requirePositive(problems, "--batch-size", batchSize);
+        requirePositive(problems, "--image-batch-size", imageBatchSize);
+        requirePositive(problems, "--rounds", rounds);
+        requirePositive(problems, "--memory-interval-ms", memoryIntervalMillis);
         if (prefetchFactor < 0) {
             problems.add("--prefetch-factor should be positive (or 0 for the default window), but got --prefetch-factor="
                     + prefetchFactor);
@@ -423,15 +412,20 @@ final class BenchCommand implements Callable<Integer> {
             problems.add("--max-inflight-mib should be positive (or 0 for none), but got --max-inflight-mib="
                     + maxInflightMib);
         }
-        if (epochs < 1) {
-            problems.add("--epochs should be positive, but got --epochs=" + epochs);
-        }
+        requirePositive(problems, "--epochs", epochs);
         if (workers.isEmpty() || workers.stream().anyMatch(w -> w < 0)) {
             problems.add("--workers should list non-negative counts, but got --workers="
                     + String.join(",", workers.stream().map(String::valueOf).toList()));
         }
         if (!problems.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), String.join("; ", problems));
+        }
+    }
+
+    /** Adds to {@code problems} that {@code option} should be positive when {@code value} is not. */
+    private static void requirePositive(List<String> problems, String option, long value) {
+        if (value < 1) {
+            problems.add(option + " should be positive, but got " + option + "=" + value);
         }
     }
 

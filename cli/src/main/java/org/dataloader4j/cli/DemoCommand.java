@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import java.util.zip.CRC32;
 import org.dataloader4j.collate.Batch;
 import org.dataloader4j.loader.DataLoader;
-import org.dataloader4j.loader.SampleErrorPolicy;
 import org.dataloader4j.loader.LoaderMemory;
 import org.dataloader4j.stats.RunningStats;
 import org.dataloader4j.stats.Summary;
@@ -27,6 +26,7 @@ import org.dataloader4j.vision.transforms.RandomHorizontalFlip;
 import org.dataloader4j.vision.transforms.RandomResizedCrop;
 import org.dataloader4j.vision.transforms.ToTensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -72,13 +72,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "side of the RandomResizedCrop output (default: ${DEFAULT-VALUE})")
     int imageSize;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
-            description = "images per batch (default: ${DEFAULT-VALUE})")
-    int batchSize;
-
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
-            description = "worker threads, 0 = the calling thread (default: ${DEFAULT-VALUE})")
-    int workers;
+    @Mixin
+    ImageLoadOptions load;
 
     @Option(names = "--epochs", paramLabel = "N", defaultValue = "3", description = "epochs to load (default: ${DEFAULT-VALUE})")
     int epochs;
@@ -91,13 +86,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "AUTO (a bar on a terminal, plain lines elsewhere), BAR or PLAIN (default: ${DEFAULT-VALUE})")
     Progress.Mode progress;
 
-    @Option(names = "--skip-bad", paramLabel = "N", defaultValue = "0",
-            description = "leave out up to N images per epoch that fail to load, and list them (default:"
-                    + " ${DEFAULT-VALUE}, fail on the first)")
-    long skipBad;
-
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() throws IOException {
@@ -116,14 +106,14 @@ final class DemoCommand implements Callable<Integer> {
                 dataset.classes().size());
         o.println("pipeline: " + pipeline.stages());
 
-        var builder = DataLoader.builder(dataset).batchSize(batchSize).shuffle(true).seed(seed)
-                .onSampleError(skipBad > 0 ? SampleErrorPolicy.skip(skipBad) : SampleErrorPolicy.fail());
-        if (workers > 0) {
-            builder.numWorkers(workers).persistentWorkers(true);
+        var builder = DataLoader.builder(dataset).batchSize(load.batchSize).shuffle(true).seed(seed)
+                .onSampleError(load.errorPolicy());
+        if (load.workers > 0) {
+            builder.numWorkers(load.workers).persistentWorkers(true);
         }
         try (DataLoader<Batch> loader = builder.build()) {
             o.printf(Locale.ROOT, "loader: batchSize=%d shuffle=true numWorkers=%d seed=%d -> %d batches per epoch%n",
-                    batchSize, workers, loader.seed(), loader.size());
+                    load.batchSize, load.workers, loader.seed(), loader.size());
             o.flush();
             Run run = load(loader, dataset, o);
             Path sheet = outDir.resolve("contact-sheet.png");
@@ -134,15 +124,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void checkOptions() {
-        if (skipBad < 0) {
-            throw new ParameterException(spec.commandLine(), "--skip-bad must be non-negative, but got --skip-bad="
-                    + skipBad);
-        }
-        if (batchSize < 1 || epochs < 1 || workers < 0 || perClass < 1 || imageSize < 1) {
-            throw new ParameterException(spec.commandLine(), "--batch-size, --epochs, --per-class and --image-size"
-                    + " must be positive and --workers non-negative, but got --batch-size=" + batchSize
-                    + " --epochs=" + epochs + " --per-class=" + perClass + " --image-size=" + imageSize
-                    + " --workers=" + workers);
+        load.check(spec.commandLine());
+        if (epochs < 1 || perClass < 1 || imageSize < 1) {
+            throw new ParameterException(spec.commandLine(), "--epochs, --per-class and --image-size must be"
+                    + " positive, but got --epochs=" + epochs + " --per-class=" + perClass + " --image-size="
+                    + imageSize);
         }
         if (data != null && !Files.isDirectory(data)) {
             throw new ParameterException(spec.commandLine(), "--data " + data + " is not a directory: give an"

@@ -19,6 +19,7 @@ import org.dataloader4j.vision.ImageDecodeException;
 import org.dataloader4j.vision.ImageFolder;
 import org.dataloader4j.vision.ImageHeader;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,8 +59,8 @@ final class InfoCommand implements Callable<Integer> {
             description = "list at most N classes and N problem files (default: ${DEFAULT-VALUE}; 0 = all)")
     int list;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     /**
      * What the header (or a full decode) of one image said; {@code warning} is libjpeg's warning about corrupt data

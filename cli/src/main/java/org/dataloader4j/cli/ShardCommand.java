@@ -14,6 +14,7 @@ import org.dataloader4j.spark.Manifest;
 import org.dataloader4j.spark.ShardJob;
 import org.dataloader4j.spark.ShardJobException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -77,8 +78,8 @@ final class ShardCommand implements Callable<Integer> {
             description = "Spark master (default: ${DEFAULT-VALUE})")
     String master;
 
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {

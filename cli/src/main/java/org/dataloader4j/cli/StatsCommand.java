@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.dataloader4j.data.SampleTransform;
-import org.dataloader4j.loader.SampleErrorPolicy;
 import org.dataloader4j.loader.SkippedSample;
 import org.dataloader4j.stats.ChannelStats;
 import org.dataloader4j.stats.Stats;
@@ -17,6 +16,7 @@ import org.dataloader4j.vision.transforms.Compose;
 import org.dataloader4j.vision.transforms.Resize;
 import org.dataloader4j.vision.transforms.ToTensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -45,28 +45,17 @@ final class StatsCommand implements Callable<Integer> {
             description = "Resize the shorter side to PX first (bilinear, antialiased), as an eval pipeline does")
     Integer resize;
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "2",
-            description = "worker threads, 0 = the calling thread (default: ${DEFAULT-VALUE})")
-    int workers;
+    @Mixin
+    ImageLoadOptions load;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
-            description = "images per worker task (default: ${DEFAULT-VALUE})")
-    int batchSize;
-
-    @Option(names = "--skip-bad", paramLabel = "N", defaultValue = "0",
-            description = "leave out up to N images that fail to load, and list them (default: ${DEFAULT-VALUE},"
-                    + " fail on the first)")
-    long skipBad;
-
-    @Option(names = "--verbose", description = "print stack traces of errors")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {
-        if (workers < 0 || batchSize < 1 || (resize != null && resize < 1) || skipBad < 0) {
-            throw new ParameterException(spec.commandLine(), "--batch-size and --resize must be positive and --workers"
-                    + " and --skip-bad non-negative, but got --batch-size=" + batchSize + " --resize=" + resize
-                    + " --workers=" + workers + " --skip-bad=" + skipBad);
+        load.check(spec.commandLine());
+        if (resize != null && resize < 1) {
+            throw new ParameterException(spec.commandLine(), "--resize must be positive, but got --resize=" + resize);
         }
         if (!java.nio.file.Files.isDirectory(dir)) {
             throw new ParameterException(spec.commandLine(), "DIR " + dir + " is not a directory: give an ImageFolder,"
@@ -77,8 +66,8 @@ final class StatsCommand implements Callable<Integer> {
         DatasetFolder<Tensor> dataset = ImageFolder.builder(dir).transform(transform).allowEmpty(true).build();
         long start = System.nanoTime();
         java.util.List<SkippedSample> skipped = new java.util.ArrayList<>();
-        ChannelStats s = skipBad == 0 ? Stats.compute(dataset, batchSize, workers)
-                : Stats.compute(dataset, batchSize, workers, SampleErrorPolicy.skip(skipBad), skipped::add);
+        ChannelStats s = load.skipBad == 0 ? Stats.compute(dataset, load.batchSize, load.workers)
+                : Stats.compute(dataset, load.batchSize, load.workers, load.errorPolicy(), skipped::add);
         double seconds = (System.nanoTime() - start) / 1e9;
 
         PrintWriter o = spec.commandLine().getOut();
@@ -92,7 +81,7 @@ final class StatsCommand implements Callable<Integer> {
                 javaArray(s.std()));
         o.printf(Locale.ROOT, "  transforms.Normalize(mean=%s, std=%s)%n", vector(s.mean(), 4, ""),
                 vector(s.std(), 4, ""));
-        if (skipBad > 0) {
+        if (load.skipBad > 0) {
             SkippedReport.print(o, "skipped images: ", skipped);
         }
         o.flush();

@@ -122,14 +122,19 @@ class LoaderDatasetTest {
         return out;
     }
 
-    @Test
-    void closingTheDjlBatchClosesItsArraysThenOurBatch() {
-        List<Batch> made = new CopyOnWriteArrayList<>();
-        Collate<List<Tensor>, Batch> recording = samples -> {
+    /** The default collate, adding every batch it makes to {@code made}. */
+    private static Collate<List<Tensor>, Batch> recordingInto(List<Batch> made) {
+        return samples -> {
             Batch b = Collate.<List<Tensor>>defaultCollate().collate(samples);
             made.add(b);
             return b;
         };
+    }
+
+    @Test
+    void closingTheDjlBatchClosesItsArraysThenOurBatch() {
+        List<Batch> made = new CopyOnWriteArrayList<>();
+        Collate<List<Tensor>, Batch> recording = recordingInto(made);
         try (DataLoader<Batch> loader = DataLoader.builder(new TensorDataset(features, labels)).batchSize(16)
                 .collate(recording).build()) {
             LoaderDataset dataset = LoaderDataset.builder(loader).data(0).labels(1).build();
@@ -203,11 +208,7 @@ class LoaderDatasetTest {
     @Test
     void aMissingNameOrPositionIsNamedInTheErrorAndNothingLeaks() {
         List<Batch> made = new CopyOnWriteArrayList<>();
-        Collate<List<Tensor>, Batch> recording = samples -> {
-            Batch b = Collate.<List<Tensor>>defaultCollate().collate(samples);
-            made.add(b);
-            return b;
-        };
+        Collate<List<Tensor>, Batch> recording = recordingInto(made);
         try (DataLoader<Batch> loader = DataLoader.builder(new TensorDataset(features, labels)).batchSize(10)
                 .collate(recording).build()) {
             var it = LoaderDataset.builder(loader).data(0).labels(2).build().getData(manager).iterator();

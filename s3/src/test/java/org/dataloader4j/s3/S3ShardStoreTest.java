@@ -247,6 +247,17 @@ class S3ShardStoreTest {
         }
     }
 
+    /**
+     * Reads s3://BUCKET/{@code set} in shard order through a store built from {@code store}, which must fail with an
+     * {@link UncheckedIOException}; returns its message once the store is closed.
+     */
+    static String readFailure(S3ShardStore.Builder store, String set) {
+        try (S3ShardStore s = store.build()) {
+            ShardedDataset ds = s.dataset("s3://" + BUCKET + "/" + set).shuffleShards(false).build();
+            return assertThrows(UncheckedIOException.class, () -> readAll(ds)).getMessage();
+        }
+    }
+
     /** Reads every sample of a one-rank, one-consumer epoch directly from the dataset. */
     static List<String> readAll(ShardedDataset ds) {
         List<String> out = new ArrayList<>();
@@ -314,40 +325,27 @@ class S3ShardStoreTest {
     @Test
     void aCorruptBodyIsRetriedThenRefusedNamingTheObject() {
         proxy.inject("shard-00003.tar", FaultProxy.Fault.CORRUPT, 100);
-        try (S3ShardStore store = store().prefetchShards(0).build()) {
-            ShardedDataset ds = store.dataset("s3://" + BUCKET + "/set").shuffleShards(false).build();
-            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> readAll(ds));
-            String m = e.getMessage();
-            assertTrue(m.contains("refusing s3://" + BUCKET + "/set/shard-00003.tar after 3 transfers"), m);
-            assertTrue(m.contains("SHA-256") && m.contains(manifest.shards().get(3).sha256()), m);
-            assertEquals(3, proxy.gets("shard-00003.tar"), "bounded attempts");
-        }
+        String m = readFailure(store().prefetchShards(0), "set");
+        assertTrue(m.contains("refusing s3://" + BUCKET + "/set/shard-00003.tar after 3 transfers"), m);
+        assertTrue(m.contains("SHA-256") && m.contains(manifest.shards().get(3).sha256()), m);
+        assertEquals(3, proxy.gets("shard-00003.tar"), "bounded attempts");
     }
 
     @Test
     void aTruncatedBodyIsRetriedThenRefusedNamingTheObject() {
         proxy.inject("shard-00004.tar", FaultProxy.Fault.SHORT, 100);
-        try (S3ShardStore store = store().prefetchShards(0).build()) {
-            ShardedDataset ds = store.dataset("s3://" + BUCKET + "/set").shuffleShards(false).build();
-            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> readAll(ds));
-            String m = e.getMessage();
-            assertTrue(m.contains("refusing s3://" + BUCKET + "/set/shard-00004.tar after 3 transfers"), m);
-            assertTrue(m.contains("(truncated)") && m.contains("manifest states "
-                    + manifest.shards().get(4).bytes()), m);
-            assertEquals(3, proxy.gets("shard-00004.tar"));
-        }
+        String m = readFailure(store().prefetchShards(0), "set");
+        assertTrue(m.contains("refusing s3://" + BUCKET + "/set/shard-00004.tar after 3 transfers"), m);
+        assertTrue(m.contains("(truncated)") && m.contains("manifest states " + manifest.shards().get(4).bytes()), m);
+        assertEquals(3, proxy.gets("shard-00004.tar"));
     }
 
     @Test
     void persistentThrottlingGivesUpAfterTheLastAttemptNamingTheObject() {
         proxy.inject("shard-00000.tar", FaultProxy.Fault.SLOW_DOWN, 100);
-        try (S3ShardStore store = store().build()) {   // with prefetch: its failure is not swallowed
-            ShardedDataset ds = store.dataset("s3://" + BUCKET + "/set").shuffleShards(false).build();
-            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> readAll(ds));
-            String m = e.getMessage();
-            assertTrue(m.contains("cannot transfer s3://" + BUCKET + "/set/shard-00000.tar after 3 attempts"), m);
-            assertTrue(m.contains("HTTP 503 SlowDown"), m);
-        }
+        String m = readFailure(store(), "set");   // with prefetch: its failure is not swallowed
+        assertTrue(m.contains("cannot transfer s3://" + BUCKET + "/set/shard-00000.tar after 3 attempts"), m);
+        assertTrue(m.contains("HTTP 503 SlowDown"), m);
     }
 
     @Test
@@ -361,13 +359,9 @@ class S3ShardStoreTest {
             client.putObject(b -> b.bucket(BUCKET).key("ghost/shard-00000.tar"),
                     software.amazon.awssdk.core.sync.RequestBody.fromFile(local.resolve("shard-00000.tar")));
         }
-        try (S3ShardStore store = store().prefetchShards(0).build()) {
-            ShardedDataset ds = store.dataset("s3://" + BUCKET + "/ghost").shuffleShards(false).build();
-            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> readAll(ds));
-            assertTrue(e.getMessage().contains("object s3://" + BUCKET + "/ghost/shard-ghost.tar does not exist"),
-                    e.getMessage());
-            assertEquals(1, proxy.gets("shard-ghost.tar"), "a missing object is not retried");
-        }
+        String m = readFailure(store().prefetchShards(0), "ghost");
+        assertTrue(m.contains("object s3://" + BUCKET + "/ghost/shard-ghost.tar does not exist"), m);
+        assertEquals(1, proxy.gets("shard-ghost.tar"), "a missing object is not retried");
     }
 
     @Test
@@ -388,11 +382,8 @@ class S3ShardStoreTest {
             assertEquals(readAll(ShardedDataset.builder(oldLocal).shuffleShards(false).build()), readAll(ds));
         }
         proxy.inject("shard-00001.tar", FaultProxy.Fault.SHORT, 100);
-        try (S3ShardStore store = store().prefetchShards(0).build()) {
-            ShardedDataset ds = store.dataset("s3://" + BUCKET + "/old").shuffleShards(false).build();
-            UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> readAll(ds));
-            assertTrue(e.getMessage().contains("refusing s3://" + BUCKET + "/old/shard-00001.tar"), e.getMessage());
-        }
+        String m = readFailure(store().prefetchShards(0), "old");
+        assertTrue(m.contains("refusing s3://" + BUCKET + "/old/shard-00001.tar"), m);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package org.dataloader4j.bench.djl;
 
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -11,8 +10,6 @@ import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.EasyTrain;
-import ai.djl.training.Trainer;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.loss.Loss;
@@ -117,7 +114,7 @@ public final class LoaderVsDjlBenchmark {
         }
         for (var e : results.entrySet()) {
             System.out.printf(Locale.ROOT, "%-22s %-28s %14.0f %14.0f%n", w.name(), e.getKey(),
-                    median(e.getValue(), 0), median(e.getValue(), 1));
+                    DjlTraining.median(e.getValue(), 0), DjlTraining.median(e.getValue(), 1));
         }
     }
 
@@ -152,28 +149,7 @@ public final class LoaderVsDjlBenchmark {
                 .add(Linear.builder().setUnits(10).build());
         DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(0.001f)).build());
-        try (Model model = Model.newInstance("bench")) {
-            model.setBlock(net);
-            try (Trainer trainer = model.newTrainer(config)) {
-                trainer.initialize(new Shape(1, features));
-                long samples = 0;
-                long start = System.nanoTime();
-                for (int e = 0; e < w.epochs(); e++) {
-                    for (ai.djl.training.dataset.Batch b : trainer.iterateDataset(dataset)) {
-                        samples += b.getSize();
-                        EasyTrain.trainBatch(trainer, b);
-                        trainer.step();
-                        b.close();
-                    }
-                }
-                return samples / ((System.nanoTime() - start) / 1e9);
-            }
-        }
-    }
-
-    private static double median(List<double[]> runs, int column) {
-        double[] v = runs.stream().mapToDouble(r -> r[column]).sorted().toArray();
-        return v[v.length / 2];
+        return DjlTraining.samplesPerSecond(net, config, new Shape(1, features), dataset, w.epochs());
     }
 
     private static Tensor random(int n, int features) {

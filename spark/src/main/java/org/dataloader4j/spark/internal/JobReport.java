@@ -39,25 +39,17 @@ public final class JobReport {
         brief.samples = r.samples;
         brief.bytes = r.bytes;
         brief.sha256 = r.sha256;
-        if (shards.put(r.shard, brief) != null) {
-            throw new IllegalStateException("shard " + r.shard + " was reported twice");
-        }
-        mergeStats(r.stats);
-        skippedSources.addAll(r.skippedSources);
-        skippedReasons.addAll(r.skippedReasons);
+        putShard(brief);
+        absorb(r.stats, r.skippedSources, r.skippedReasons);
         return this;
     }
 
     /** Merges another partial report into this one; a shard in both is an {@link IllegalStateException}. */
     public JobReport merge(JobReport other) {
         for (ShardReport r : other.shards.values()) {
-            if (shards.put(r.shard, r) != null) {
-                throw new IllegalStateException("shard " + r.shard + " was reported twice");
-            }
+            putShard(r);
         }
-        mergeStats(other.stats);
-        skippedSources.addAll(other.skippedSources);
-        skippedReasons.addAll(other.skippedReasons);
+        absorb(other.stats, other.skippedSources, other.skippedReasons);
         return this;
     }
 
@@ -68,6 +60,19 @@ public final class JobReport {
             list.add(new Manifest.Skipped(skippedSources.get(i), skippedReasons.get(i)));
         }
         return list;
+    }
+
+    private void putShard(ShardReport r) {
+        if (shards.put(r.shard, r) != null) {
+            throw new IllegalStateException("shard " + r.shard + " was reported twice");
+        }
+    }
+
+    /** Merges {@code s} into the statistics and appends the skipped inputs, {@code sources} parallel to {@code reasons}. */
+    private void absorb(RunningStats s, List<String> sources, List<String> reasons) {
+        mergeStats(s);
+        skippedSources.addAll(sources);
+        skippedReasons.addAll(reasons);
     }
 
     private void mergeStats(RunningStats s) {
