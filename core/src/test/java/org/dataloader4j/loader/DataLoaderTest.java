@@ -29,7 +29,7 @@ import org.dataloader4j.sampler.SequentialSampler;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.OffHeapAssertions;
 import org.dataloader4j.tensor.Tensor;
-import org.dataloader4j.testing.NumberDataset;
+import org.dataloader4j.testing.IndexDataset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +41,7 @@ class DataLoaderTest {
 
     /** Sample i is the number i, naming {@code /data/sample-i.bin} as its source. */
     private static Dataset<Long> numbers(long n) {
-        return NumberDataset.of(n).withSources("/data/sample-%d.bin");
+        return IndexDataset.numbers(n).withSources("/data/sample-%d.bin");
     }
 
     private static final Collate<Long, long[]> AS_ARRAY =

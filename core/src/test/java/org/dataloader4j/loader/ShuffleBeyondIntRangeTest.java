@@ -10,7 +10,7 @@ import java.util.Iterator;
 import java.util.PrimitiveIterator;
 import org.dataloader4j.collate.Collate;
 import org.dataloader4j.sampler.RandomSampler;
-import org.dataloader4j.testing.NumberDataset;
+import org.dataloader4j.testing.IndexDataset;
 import org.junit.jupiter.api.Test;
 
 /** {@code shuffle(true)} over datasets too large for a permutation held in memory. */
@@ -34,8 +34,8 @@ class ShuffleBeyondIntRangeTest {
 
     @Test
     void shuffleTrueOverThreeBillionSamplesUsesTheKeyedPermutation() {
-        try (var loader = DataLoader.builder(NumberDataset.of(SIZE)).batchSize(64).shuffle(true).seed(5).collate(AS_ARRAY)
-                .build()) {
+        try (var loader = DataLoader.builder(IndexDataset.numbers(SIZE)).batchSize(64).shuffle(true).seed(5)
+                .collate(AS_ARRAY).build()) {
             long[] epoch0 = firstBatches(loader, 0, 3);
             PrimitiveIterator.OfLong expected = RandomSampler.builder(SIZE).seed(5).build().indices(0);
             for (int i = 0; i < epoch0.length; i++) {
