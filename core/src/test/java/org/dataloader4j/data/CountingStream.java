@@ -53,6 +53,15 @@ public final class CountingStream implements IterableDataset<Long> {
         return counter.counts();
     }
 
+    /**
+     * Asserts that every iterator opened so far was closed exactly once and never read after its close.
+     *
+     * @param what the situation, for the message (which adds the counts)
+     */
+    public void assertReleased(String what) {
+        counter.assertReleased(what);
+    }
+
     @Override
     public Iterator<Long> iterator(WorkerInfo worker) {
         return new Counted(worker, counter.opened());

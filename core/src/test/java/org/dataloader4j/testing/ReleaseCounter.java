@@ -1,5 +1,7 @@
 package org.dataloader4j.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -13,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * handle.read();
  * handle.close();
  * counter.counts();   // "opens=1 closes=1 doubleCloses=0 readsAfterClose=0"
+ * counter.assertReleased("after one read");
  * }</pre>
  */
 public final class ReleaseCounter {
@@ -59,6 +62,17 @@ public final class ReleaseCounter {
     public String counts() {
         return "opens=" + opens() + " closes=" + closes() + " doubleCloses=" + doubleCloses() + " readsAfterClose="
                 + readsAfterClose();
+    }
+
+    /**
+     * Asserts that every resource opened so far was closed exactly once and never read after its close.
+     *
+     * @param what the situation, for the message (which adds the counts)
+     */
+    public void assertReleased(String what) {
+        assertEquals(opens(), closes(), what + ": " + counts());
+        assertEquals(0, doubleCloses(), what + ": " + counts());
+        assertEquals(0, readsAfterClose(), what + ": " + counts());
     }
 
     /** One opened resource; its methods are called by that resource, from one thread at a time. */

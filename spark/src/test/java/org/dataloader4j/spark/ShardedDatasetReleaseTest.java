@@ -103,10 +103,8 @@ class ShardedDatasetReleaseTest {
         }
 
         void assertReleased(String what) {
-            String counts = counter.counts();
-            assertTrue(counter.opens() > 1, what + ": no shard was opened: " + counts);
-            assertEquals(counter.opens(), counter.closes(), what + ": " + counts);
-            assertEquals(0, counter.doubleCloses(), what + ": " + counts);
+            assertTrue(counter.opens() > 1, what + ": no shard was opened: " + counter.counts());
+            counter.assertReleased(what);
         }
     }
 
