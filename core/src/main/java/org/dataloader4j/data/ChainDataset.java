@@ -1,6 +1,6 @@
 package org.dataloader4j.data;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -36,22 +36,8 @@ public final class ChainDataset<T> implements IterableDataset<T>, TransformDepth
      * @throws NullPointerException     if the list or one of its datasets is null (naming its position)
      */
     public ChainDataset(List<? extends IterableDataset<? extends T>> datasets) {
-        Objects.requireNonNull(datasets, "datasets");
-        if (datasets.isEmpty()) {
-            throw new IllegalArgumentException("ChainDataset needs at least one dataset, but got an empty list");
-        }
-        List<IterableDataset<? extends T>> parts = new ArrayList<>(datasets.size());
-        int maxDepth = 0;
-        for (int i = 0; i < datasets.size(); i++) {
-            IterableDataset<? extends T> d = datasets.get(i);
-            if (d == null) {
-                throw new NullPointerException("dataset " + i + " is null");
-            }
-            parts.add(d);
-            maxDepth = Math.max(maxDepth, TransformDepth.of(d));
-        }
-        this.datasets = Collections.unmodifiableList(parts);
-        this.depth = maxDepth;
+        this.datasets = Datasets.checkParts("ChainDataset", datasets);
+        this.depth = TransformDepth.deepest(this.datasets);
     }
 
     /**
@@ -62,12 +48,8 @@ public final class ChainDataset<T> implements IterableDataset<T>, TransformDepth
      */
     @SafeVarargs
     public static <T> ChainDataset<T> of(IterableDataset<? extends T>... datasets) {
-        Objects.requireNonNull(datasets, "datasets");
-        List<IterableDataset<? extends T>> list = new ArrayList<>(datasets.length);
-        for (IterableDataset<? extends T> d : datasets) {
-            list.add(d);   // nulls pass through, so the constructor names their position
-        }
-        return new ChainDataset<>(list);
+        // nulls pass through, so the constructor names their position
+        return new ChainDataset<>(Arrays.asList(Objects.requireNonNull(datasets, "datasets")));
     }
 
     /** {@return the chained datasets, in order (an unmodifiable list)} */

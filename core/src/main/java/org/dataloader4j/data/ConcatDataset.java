@@ -1,7 +1,7 @@
 package org.dataloader4j.data;
 
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,20 +38,11 @@ public final class ConcatDataset<T> implements Dataset<T>, TransformDepth {
      * @throws NullPointerException     if the list or one of its datasets is null (naming its position)
      */
     public ConcatDataset(List<? extends Dataset<? extends T>> datasets) {
-        Objects.requireNonNull(datasets, "datasets");
-        if (datasets.isEmpty()) {
-            throw new IllegalArgumentException("ConcatDataset needs at least one dataset, but got an empty list");
-        }
-        List<Dataset<? extends T>> parts = new ArrayList<>(datasets.size());
-        long[] cumulative = new long[datasets.size()];
+        this.datasets = Datasets.checkParts("ConcatDataset", datasets);
+        long[] cumulative = new long[this.datasets.size()];
         long total = 0;
-        int maxDepth = 0;
-        for (int i = 0; i < datasets.size(); i++) {
-            Dataset<? extends T> d = datasets.get(i);
-            if (d == null) {
-                throw new NullPointerException("dataset " + i + " is null");
-            }
-            long n = d.size();
+        for (int i = 0; i < cumulative.length; i++) {
+            long n = this.datasets.get(i).size();
             if (n < 0) {
                 throw new IllegalArgumentException("dataset " + i + " reports a negative size " + n);
             }
@@ -62,12 +53,9 @@ public final class ConcatDataset<T> implements Dataset<T>, TransformDepth {
                         + ", after " + total + " samples)", e);
             }
             cumulative[i] = total;
-            parts.add(d);
-            maxDepth = Math.max(maxDepth, TransformDepth.of(d));
         }
-        this.datasets = Collections.unmodifiableList(parts);
         this.cumulativeSizes = cumulative;
-        this.depth = maxDepth;
+        this.depth = TransformDepth.deepest(this.datasets);
     }
 
     /**
@@ -78,12 +66,8 @@ public final class ConcatDataset<T> implements Dataset<T>, TransformDepth {
      */
     @SafeVarargs
     public static <T> ConcatDataset<T> of(Dataset<? extends T>... datasets) {
-        Objects.requireNonNull(datasets, "datasets");
-        List<Dataset<? extends T>> list = new ArrayList<>(datasets.length);
-        for (Dataset<? extends T> d : datasets) {
-            list.add(d);   // nulls pass through, so the constructor names their position
-        }
-        return new ConcatDataset<>(list);
+        // nulls pass through, so the constructor names their position
+        return new ConcatDataset<>(Arrays.asList(Objects.requireNonNull(datasets, "datasets")));
     }
 
     /** {@return the parts, in order (an unmodifiable list)} */

@@ -45,6 +45,28 @@ public final class Datasets {
     }
 
     /**
+     * The parts of a composite dataset ({@link ConcatDataset}, {@link ChainDataset}), checked.
+     *
+     * @param composite the composite's name, for the message
+     * @param parts     the parts, in order
+     * @return an unmodifiable copy of {@code parts}
+     * @throws IllegalArgumentException if there is no part
+     * @throws NullPointerException     if the list or one of its parts is null (naming its position)
+     */
+    static <P> List<P> checkParts(String composite, List<? extends P> parts) {
+        Objects.requireNonNull(parts, "datasets");
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException(composite + " needs at least one dataset, but got an empty list");
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            if (parts.get(i) == null) {
+                throw new NullPointerException("dataset " + i + " is null");
+            }
+        }
+        return Collections.unmodifiableList(new ArrayList<>(parts));
+    }
+
+    /**
      * {@return a dataset over an in-memory list: sample {@code i} is element {@code i}} The list is copied, so later
      * changes to it do not show.
      *

@@ -2,9 +2,7 @@ package org.dataloader4j.data;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import org.dataloader4j.random.RandomStreams;
 
 /**
  * The lazy result of {@link Dataset#map}: {@code get(i)} reads sample {@code i} of the source and
@@ -20,9 +18,7 @@ import org.dataloader4j.random.RandomStreams;
  */
 public final class MappedDataset<T, R> implements Dataset<R>, TransformDepth {
     private final Dataset<T> source;
-    private final SampleTransform<? super T, ? extends R> transform;
-    private final int depth;
-    private final long stream;
+    private final MapStage<T, R> stage;
 
     /**
      * Wraps {@code source}; prefer {@link Dataset#map}.
@@ -31,15 +27,13 @@ public final class MappedDataset<T, R> implements Dataset<R>, TransformDepth {
      * @param transform applied to each sample when it is read
      */
     public MappedDataset(Dataset<T> source, SampleTransform<? super T, ? extends R> transform) {
-        this.source = Objects.requireNonNull(source, "source");
-        this.transform = Objects.requireNonNull(transform, "transform");
-        this.depth = TransformDepth.of(source) + 1;
-        this.stream = RandomStreams.TRANSFORM + depth;
+        this.stage = MapStage.over(source, transform);
+        this.source = source;
     }
 
     @Override
     public int transformDepth() {
-        return depth;
+        return stage.depth();
     }
 
     @Override
@@ -49,8 +43,7 @@ public final class MappedDataset<T, R> implements Dataset<R>, TransformDepth {
 
     @Override
     public R get(long index) {
-        T sample = source.get(index);
-        return transform.apply(sample, SampleContext.current(index).random(stream));
+        return stage.applyToSample(source.get(index), index);
     }
 
     /**
@@ -71,8 +64,7 @@ public final class MappedDataset<T, R> implements Dataset<R>, TransformDepth {
         for (int slot = 0; slot < indices.length; slot++) {
             T sample = samples.get(slot);
             long index = indices[slot];
-            out.add(BatchContext.readSlot(slot,
-                    () -> transform.apply(sample, SampleContext.current(index).random(stream))));
+            out.add(BatchContext.readSlot(slot, () -> stage.applyToSample(sample, index)));
         }
         return out;
     }

@@ -3,8 +3,6 @@ package org.dataloader4j.data;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import org.dataloader4j.random.CounterRandom;
-import org.dataloader4j.random.RandomStreams;
 
 /**
  * The lazy result of {@link IterableDataset#map}: each element of a worker's share is transformed
@@ -14,20 +12,16 @@ import org.dataloader4j.random.RandomStreams;
  */
 final class MappedIterableDataset<T, R> implements IterableDataset<R>, TransformDepth {
     private final IterableDataset<T> source;
-    private final SampleTransform<? super T, ? extends R> transform;
-    private final int depth;
-    private final long stream;
+    private final MapStage<T, R> stage;
 
     MappedIterableDataset(IterableDataset<T> source, SampleTransform<? super T, ? extends R> transform) {
-        this.source = Objects.requireNonNull(source, "source");
-        this.transform = Objects.requireNonNull(transform, "transform");
-        this.depth = TransformDepth.of(source) + 1;
-        this.stream = RandomStreams.TRANSFORM + depth;
+        this.stage = MapStage.over(source, transform);
+        this.source = source;
     }
 
     @Override
     public int transformDepth() {
-        return depth;
+        return stage.depth();
     }
 
     /**
@@ -80,9 +74,7 @@ final class MappedIterableDataset<T, R> implements IterableDataset<R>, Transform
             }
             try {
                 T element = elements.next();
-                long k = counter++;
-                return transform.apply(element, CounterRandom.fromKey(
-                        CounterRandom.key(worker.seed(), worker.epoch(), worker.id(), k, stream)));
+                return stage.applyToElement(element, worker, counter++);
             } catch (Throwable t) {
                 closeAfter(t);
                 throw t;

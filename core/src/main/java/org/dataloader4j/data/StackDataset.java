@@ -42,17 +42,15 @@ public final class StackDataset<T> implements Dataset<T>, TransformDepth {
         this.datasets = Collections.unmodifiableList(datasets);
         this.keys = keys;
         long first = datasets.getFirst().size();
-        int maxDepth = 0;
         for (int i = 0; i < datasets.size(); i++) {
             long n = datasets.get(i).size();
             if (n != first) {
                 throw new IllegalArgumentException(name(i) + " has size " + n + " but " + name(0) + " has size " + first
                         + ": all datasets must have the same size");
             }
-            maxDepth = Math.max(maxDepth, TransformDepth.of(datasets.get(i)));
         }
         this.size = first;
-        this.depth = maxDepth;
+        this.depth = TransformDepth.deepest(datasets);
     }
 
     /**

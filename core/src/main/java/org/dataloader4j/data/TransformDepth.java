@@ -13,4 +13,13 @@ interface TransformDepth {
     static int of(Object dataset) {
         return dataset instanceof TransformDepth d ? d.transformDepth() : 0;
     }
+
+    /** The deepest transform depth among {@code datasets}, the parts of a composite dataset: 0 if there is none. */
+    static int deepest(java.util.List<?> datasets) {
+        int max = 0;
+        for (Object d : datasets) {
+            max = Math.max(max, of(d));
+        }
+        return max;
+    }
 }

@@ -11,28 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.testing.IndexDataset;
 import org.junit.jupiter.api.Test;
 
 class ConcatDatasetTest {
 
     /** A dataset of {@code size} samples whose sample {@code i} is {@code "name:i"}, naming that as its source. */
     private static Dataset<String> labelled(String name, long size) {
-        return new Dataset<>() {
-            @Override
-            public long size() {
-                return size;
-            }
-
-            @Override
-            public String get(long index) {
-                return name + ":" + Datasets.checkIndex(index, size);
-            }
-
-            @Override
-            public Optional<String> source(long index) {
-                return Optional.of(name + " row " + index);
-            }
-        };
+        return IndexDataset.of(size, i -> name + ":" + i).withSources(name + " row %d");
     }
 
     @Test

@@ -3,7 +3,7 @@ package org.dataloader4j.data;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.dataloader4j.testing.ReleaseCounter;
 
 /**
  * A test stream of {@code 0 .. size - 1}, split round-robin between workers, whose iterators count how often they
@@ -14,10 +14,7 @@ public final class CountingStream implements IterableDataset<Long> {
     private final long size;
     private final long failAt;
     private final boolean closeFails;
-    private final AtomicInteger opens = new AtomicInteger();
-    private final AtomicInteger closes = new AtomicInteger();
-    private final AtomicInteger doubleCloses = new AtomicInteger();
-    private final AtomicInteger readsAfterClose = new AtomicInteger();
+    private final ReleaseCounter counter = new ReleaseCounter();
 
     /** The stream {@code 0 .. size - 1}; reading {@code failAt} throws (none if negative); {@code close()} may throw. */
     public CountingStream(long size, long failAt, boolean closeFails) {
@@ -33,34 +30,41 @@ public final class CountingStream implements IterableDataset<Long> {
 
     /** Iterators opened so far. */
     public int opens() {
-        return opens.get();
+        return counter.opens();
     }
 
     /** Calls of {@code close()} so far, the second close of an iterator included. */
     public int closes() {
-        return closes.get();
+        return counter.closes();
     }
 
     /** Iterators closed more than once. */
     public int doubleCloses() {
-        return doubleCloses.get();
+        return counter.doubleCloses();
     }
 
     /** Calls of {@code hasNext()} or {@code next()} on a closed iterator. */
     public int readsAfterClose() {
-        return readsAfterClose.get();
+        return counter.readsAfterClose();
     }
 
     /** For messages: {@code opens=3 closes=2 doubleCloses=0 readsAfterClose=0}. */
     public String counts() {
-        return "opens=" + opens() + " closes=" + closes() + " doubleCloses=" + doubleCloses() + " readsAfterClose="
-                + readsAfterClose();
+        return counter.counts();
+    }
+
+    /**
+     * Asserts that every iterator opened so far was closed exactly once and never read after its close.
+     *
+     * @param what the situation, for the message (which adds the counts)
+     */
+    public void assertReleased(String what) {
+        counter.assertReleased(what);
     }
 
     @Override
     public Iterator<Long> iterator(WorkerInfo worker) {
-        opens.incrementAndGet();
-        return new Counted(worker);
+        return new Counted(worker, counter.opened());
     }
 
     /** Thrown by {@code next()} at the failing value. */
@@ -73,26 +77,23 @@ public final class CountingStream implements IterableDataset<Long> {
     private final class Counted implements Iterator<Long>, AutoCloseable {
         private long next;
         private final int step;
-        private boolean closed;
+        private final ReleaseCounter.Handle handle;
 
-        Counted(WorkerInfo worker) {
+        Counted(WorkerInfo worker, ReleaseCounter.Handle handle) {
             this.next = worker.id();
             this.step = worker.numWorkers();
+            this.handle = handle;
         }
 
         @Override
         public boolean hasNext() {
-            if (closed) {
-                readsAfterClose.incrementAndGet();
-            }
+            handle.read();
             return next < size;
         }
 
         @Override
         public Long next() {
-            if (closed) {
-                readsAfterClose.incrementAndGet();
-            }
+            handle.read();
             if (next >= size) {
                 throw new NoSuchElementException();
             }
@@ -106,11 +107,7 @@ public final class CountingStream implements IterableDataset<Long> {
 
         @Override
         public void close() throws IOException {
-            closes.incrementAndGet();
-            if (closed) {
-                doubleCloses.incrementAndGet();
-            }
-            closed = true;
+            handle.close();
             if (closeFails) {
                 throw new IOException("closing the counting stream fails");
             }

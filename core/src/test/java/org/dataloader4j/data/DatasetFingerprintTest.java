@@ -8,28 +8,14 @@ import java.util.List;
 import java.util.Optional;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.testing.IndexDataset;
 import org.junit.jupiter.api.Test;
 
 /** Wrappers carry their source's fingerprint and add what they change, so resume checks see through them. */
 class DatasetFingerprintTest {
     /** A dataset that knows who it is. */
     private static Dataset<Long> named(String id, long n) {
-        return new Dataset<>() {
-            @Override
-            public long size() {
-                return n;
-            }
-
-            @Override
-            public Long get(long index) {
-                return index;
-            }
-
-            @Override
-            public Optional<String> fingerprint() {
-                return Optional.of(id);
-            }
-        };
+        return IndexDataset.numbers(n).withFingerprint(id);
     }
 
     @Test

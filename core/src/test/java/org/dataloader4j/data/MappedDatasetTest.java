@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.dataloader4j.testing.IndexDataset;
 import org.junit.jupiter.api.Test;
 
 class MappedDatasetTest {
@@ -31,22 +32,7 @@ class MappedDatasetTest {
 
     @Test
     void mapTransformsEverySampleLazilyAndKeepsSizeAndSource() {
-        Dataset<String> files = new Dataset<>() {
-            @Override
-            public long size() {
-                return 3;
-            }
-
-            @Override
-            public String get(long index) {
-                return "f" + Datasets.checkIndex(index, 3);
-            }
-
-            @Override
-            public Optional<String> source(long index) {
-                return Optional.of("/f" + index);
-            }
-        };
+        Dataset<String> files = IndexDataset.of(3, i -> "f" + i).withSources("/f%d");
         Dataset<Integer> lengths = files.map(SampleTransform.of(String::length));
         assertEquals(3, lengths.size());
         assertEquals(List.of(2, 2, 2), samples(lengths));

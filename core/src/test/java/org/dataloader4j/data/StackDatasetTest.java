@@ -14,27 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.testing.IndexDataset;
 import org.junit.jupiter.api.Test;
 
 class StackDatasetTest {
 
     private static Dataset<String> withSource(String name, long size, boolean knowsSource) {
-        return new Dataset<>() {
-            @Override
-            public long size() {
-                return size;
-            }
-
-            @Override
-            public String get(long index) {
-                return name + Datasets.checkIndex(index, size);
-            }
-
-            @Override
-            public Optional<String> source(long index) {
-                return knowsSource ? Optional.of(name + ".csv row " + index) : Optional.empty();
-            }
-        };
+        IndexDataset<String> samples = IndexDataset.of(size, i -> name + i);
+        return knowsSource ? samples.withSources(name + ".csv row %d") : samples;
     }
 
     @Test

@@ -43,12 +43,6 @@ class StreamClosingTest {
         return (int) (w.name.startsWith("chain") || w.name.contains("chain(") ? 2 * SIZE : SIZE);
     }
 
-    private static void assertReleased(CountingStream source, String what) {
-        assertEquals(source.opens(), source.closes(), what + ": " + source.counts());
-        assertEquals(0, source.doubleCloses(), what + ": " + source.counts());
-        assertEquals(0, source.readsAfterClose(), what + ": " + source.counts());
-    }
-
     @Test
     void everyWrapperClosesItsSourceOnceWhenClosedAfterAnyNumberOfElements() throws Exception {
         for (Wrapper w : WRAPPERS) {
@@ -61,7 +55,7 @@ class StreamClosingTest {
                 AutoCloseable closeable = assertInstanceOf(AutoCloseable.class, it, w + " iterator");
                 closeable.close();
                 closeable.close();   // idempotent: the source is closed once
-                assertReleased(source, w + " stopped after " + stop);
+                source.assertReleased(w + " stopped after " + stop);
                 assertFalse(it.hasNext(), w + ": a closed iterator has no more elements");
                 assertThrows(NoSuchElementException.class, it::next, w.name);
             }
@@ -79,7 +73,7 @@ class StreamClosingTest {
                 n++;
             }
             assertEquals(elements(w), n, w.name);
-            assertReleased(source, w + " exhausted");
+            source.assertReleased(w + " exhausted");
             assertFalse(it.hasNext(), w.name);
         }
     }
@@ -95,7 +89,7 @@ class StreamClosingTest {
                         it.next();
                     }
                 }, w.name);
-                assertReleased(source, w + " failing at " + failAt);
+                source.assertReleased(w + " failing at " + failAt);
                 assertFalse(it.hasNext(), w + ": a failed iterator ends");
             }
         }
@@ -123,10 +117,10 @@ class StreamClosingTest {
                     }
                 }, outer.name);
                 assertEquals("transform fails at " + bad, e.getMessage());
-                assertReleased(source, "transform failing at " + bad + ", " + outer);
+                source.assertReleased("transform failing at " + bad + ", " + outer);
                 assertFalse(it.hasNext(), outer + ": a failed iterator ends");
                 ((AutoCloseable) it).close();   // closing after the failure closes nothing twice
-                assertReleased(source, "closed after the failure at " + bad + ", " + outer);
+                source.assertReleased("closed after the failure at " + bad + ", " + outer);
                 assertTrue(seen.size() <= bad, outer + ": " + seen);
             }
         }
@@ -147,7 +141,7 @@ class StreamClosingTest {
         }
         assertEquals(9, n);
         for (CountingStream s : List.of(a, b, c)) {
-            assertReleased(s, "chain part");
+            s.assertReleased("chain part");
             assertEquals(1, s.opens());
         }
     }
@@ -158,10 +152,10 @@ class StreamClosingTest {
         ShuffleBuffer<Long> shuffled = new ShuffleBuffer<>(source, 10);
         ShuffleBuffer.Shuffled<Long> it = shuffled.iterator(ONE);
         it.next();   // the whole source is buffered, and it has ended
-        assertReleased(source, "source ended into the buffer");
+        source.assertReleased("source ended into the buffer");
         assertEquals(4, it.buffered());
         it.close();
-        assertReleased(source, "closed afterwards");
+        source.assertReleased("closed afterwards");
         assertEquals(0, shuffled.bufferedElements());
     }
 
@@ -177,7 +171,7 @@ class StreamClosingTest {
         });
         assertEquals(0, it.buffered());
         assertEquals(0, shuffled.bufferedElements());
-        assertReleased(source, "failed source");
+        source.assertReleased("failed source");
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Optional;
+import org.dataloader4j.testing.IndexDataset;
 import org.junit.jupiter.api.Test;
 
 class SubsetTest {
@@ -61,22 +62,7 @@ class SubsetTest {
 
     @Test
     void sourceDelegatesWithTheMappedIndex() {
-        Dataset<String> files = new Dataset<>() {
-            @Override
-            public long size() {
-                return 5;
-            }
-
-            @Override
-            public String get(long index) {
-                return "file" + Datasets.checkIndex(index, 5);
-            }
-
-            @Override
-            public Optional<String> source(long index) {
-                return Optional.of("/data/" + index + ".jpg");
-            }
-        };
+        Dataset<String> files = IndexDataset.of(5, i -> "file" + i).withSources("/data/%d.jpg");
         Subset<String> subset = new Subset<>(files, new long[] {4, 2});
         assertEquals(Optional.of("/data/2.jpg"), subset.source(1));
         assertEquals("file4", subset.get(0));

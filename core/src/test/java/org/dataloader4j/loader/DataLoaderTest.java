@@ -29,6 +29,7 @@ import org.dataloader4j.sampler.SequentialSampler;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.OffHeapAssertions;
 import org.dataloader4j.tensor.Tensor;
+import org.dataloader4j.testing.IndexDataset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,27 +39,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Behaviour of the DataLoader; most tests run at 0 workers (the calling thread) and at several worker counts. */
 class DataLoaderTest {
 
-    /** Sample i is the number i; reading is lazy and counted. */
+    /** Sample i is the number i, naming {@code /data/sample-i.bin} as its source. */
     private static Dataset<Long> numbers(long n) {
-        return new Dataset<>() {
-            @Override
-            public long size() {
-                return n;
-            }
-
-            @Override
-            public Long get(long index) {
-                if (index < 0 || index >= n) {
-                    throw new IndexOutOfBoundsException("index " + index + " of " + n);
-                }
-                return index;
-            }
-
-            @Override
-            public Optional<String> source(long index) {
-                return Optional.of("/data/sample-" + index + ".bin");
-            }
-        };
+        return IndexDataset.numbers(n).withSources("/data/sample-%d.bin");
     }
 
     private static final Collate<Long, long[]> AS_ARRAY =

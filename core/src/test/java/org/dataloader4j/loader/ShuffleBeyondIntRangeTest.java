@@ -9,31 +9,13 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.PrimitiveIterator;
 import org.dataloader4j.collate.Collate;
-import org.dataloader4j.data.Dataset;
 import org.dataloader4j.sampler.RandomSampler;
+import org.dataloader4j.testing.IndexDataset;
 import org.junit.jupiter.api.Test;
 
 /** {@code shuffle(true)} over datasets too large for a permutation held in memory. */
 class ShuffleBeyondIntRangeTest {
     private static final long SIZE = 3_000_000_000L;
-
-    /** Sample i is the number i, for any size; nothing is held in memory. */
-    private static Dataset<Long> numbers(long n) {
-        return new Dataset<>() {
-            @Override
-            public long size() {
-                return n;
-            }
-
-            @Override
-            public Long get(long index) {
-                if (index < 0 || index >= n) {
-                    throw new IndexOutOfBoundsException("index " + index + " of " + n);
-                }
-                return index;
-            }
-        };
-    }
 
     private static final Collate<Long, long[]> AS_ARRAY =
             samples -> samples.stream().mapToLong(Long::longValue).toArray();
@@ -52,8 +34,8 @@ class ShuffleBeyondIntRangeTest {
 
     @Test
     void shuffleTrueOverThreeBillionSamplesUsesTheKeyedPermutation() {
-        try (var loader = DataLoader.builder(numbers(SIZE)).batchSize(64).shuffle(true).seed(5).collate(AS_ARRAY)
-                .build()) {
+        try (var loader = DataLoader.builder(IndexDataset.numbers(SIZE)).batchSize(64).shuffle(true).seed(5)
+                .collate(AS_ARRAY).build()) {
             long[] epoch0 = firstBatches(loader, 0, 3);
             PrimitiveIterator.OfLong expected = RandomSampler.builder(SIZE).seed(5).build().indices(0);
             for (int i = 0; i < epoch0.length; i++) {

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.dataloader4j.data.ChainDataset;
@@ -28,6 +27,7 @@ import org.dataloader4j.vision.Image;
 import org.dataloader4j.vision.Sample;
 import org.junit.jupiter.api.BeforeAll;
 import org.dataloader4j.testing.NoLeftoversExtension;
+import org.dataloader4j.testing.ReleaseCounter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,25 +83,17 @@ class ShardedDatasetReleaseTest {
 
     /** An opener of local files that counts the streams it opened and their closes. */
     private static final class CountingOpener implements Function<String, InputStream> {
-        final AtomicInteger opens = new AtomicInteger();
-        final AtomicInteger closes = new AtomicInteger();
-        final AtomicInteger doubleCloses = new AtomicInteger();
+        final ReleaseCounter counter = new ReleaseCounter();
 
         @Override
         public InputStream apply(String where) {
             try {
                 InputStream in = Files.newInputStream(Path.of(where));
-                opens.incrementAndGet();
+                ReleaseCounter.Handle handle = counter.opened();
                 return new FilterInputStream(in) {
-                    private boolean closed;
-
                     @Override
                     public void close() throws IOException {
-                        closes.incrementAndGet();
-                        if (closed) {
-                            doubleCloses.incrementAndGet();
-                        }
-                        closed = true;
+                        handle.close();
                         super.close();
                     }
                 };
@@ -111,10 +103,8 @@ class ShardedDatasetReleaseTest {
         }
 
         void assertReleased(String what) {
-            String counts = "opens=" + opens + " closes=" + closes + " doubleCloses=" + doubleCloses;
-            assertTrue(opens.get() > 1, what + ": no shard was opened: " + counts);
-            assertEquals(opens.get(), closes.get(), what + ": " + counts);
-            assertEquals(0, doubleCloses.get(), what + ": " + counts);
+            assertTrue(counter.opens() > 1, what + ": no shard was opened: " + counter.counts());
+            counter.assertReleased(what);
         }
     }
 
