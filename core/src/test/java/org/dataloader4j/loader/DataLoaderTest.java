@@ -23,6 +23,7 @@ import org.dataloader4j.collate.Batch;
 import org.dataloader4j.collate.Collate;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.IterableDataset;
+import org.dataloader4j.data.SampleContext;
 import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.sampler.BatchSampler;
 import org.dataloader4j.sampler.SequentialSampler;
@@ -497,16 +498,39 @@ class DataLoaderTest {
     @Test
     void workerInitRunsOncePerWorkerThreadWithItsWorkerInfo() {
         List<WorkerInfo> seen = java.util.Collections.synchronizedList(new ArrayList<>());
-        try (var loader = DataLoader.builder(numbers(40)).batchSize(2).numWorkers(3).seed(12).persistentWorkers(true)
+        // (worker id, epoch) of every sample read, and whether that worker had been initialised before it
+        List<long[]> reads = java.util.Collections.synchronizedList(new ArrayList<>());
+        Dataset<Long> recording = numbers(40).map((x, rng) -> {
+            WorkerInfo w = SampleContext.current(x).worker();
+            boolean initialised;
+            synchronized (seen) {
+                initialised = seen.stream().anyMatch(i -> i.id() == w.id() && i.epoch() <= w.epoch());
+            }
+            reads.add(new long[] {w.id(), w.epoch(), initialised ? 1 : 0});
+            return x;
+        });
+        try (var loader = DataLoader.builder(recording).batchSize(2).numWorkers(3).seed(12).persistentWorkers(true)
                 .workerInit(seen::add).collate(AS_ARRAY).build()) {
             collect(loader.epoch(0));
             collect(loader.epoch(1));
         }
         assertTrue(seen.size() <= 3 && !seen.isEmpty(), "once per thread for the loader's life: " + seen);
         assertEquals(seen.size(), seen.stream().map(WorkerInfo::id).distinct().count());
-        assertTrue(seen.stream().allMatch(w -> w.numWorkers() == 3 && w.epoch() == 0), seen.toString());
+        assertTrue(seen.stream().allMatch(w -> w.numWorkers() == 3 && (w.epoch() == 0 || w.epoch() == 1)),
+                seen.toString());
         assertTrue(seen.stream().allMatch(w -> w.dataset() != null && ((Dataset<?>) w.dataset()).size() == 40),
                 "the worker sees the dataset it loads");
+        // persistent workers may already have started epoch 2 when the loader closed: count epochs 0 and 1 only
+        assertEquals(80, reads.stream().filter(r -> r[1] <= 1).count());
+        for (long[] read : reads) {
+            assertEquals(1, read[2], "worker " + read[0] + " read a sample of epoch " + read[1]
+                    + " before its workerInit ran (inits: " + seen + ")");
+        }
+        // a worker's init carries the epoch in which it first read: the first epoch of that worker's reads
+        for (WorkerInfo w : seen) {
+            long firstEpoch = reads.stream().filter(r -> r[0] == w.id()).mapToLong(r -> r[1]).min().orElseThrow();
+            assertEquals(firstEpoch, w.epoch(), "init of worker " + w.id());
+        }
     }
 
     @ParameterizedTest
