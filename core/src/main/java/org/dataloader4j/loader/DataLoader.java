@@ -255,13 +255,13 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
     /**
      * {@return how this loader reads its batches, and why when it cannot take the fastest path}: for a map-style
      * dataset either "rows gathered" (the dataset has {@link Dataset#tensorRows()} and the collate stacks tensors:
-     * one copy per row straight into batch memory, no object per sample) or "Dataset.getBatch per batch share" with
-     * the reason the rows are not gathered (for example a {@code map} over a {@code TensorDataset}, whose transform
+     * one copy per row straight into batch memory, no object per sample) or "samples read with Dataset.getBatch"
+     * (once per batch, or per worker's share of one) with the reason the rows are not gathered (for example a {@code map} over a {@code TensorDataset}, whose transform
      * must see each sample). Nothing is switched off silently: this line says which path runs.
      *
      * <pre>{@code
      * DataLoader.builder(tensors).batchSize(256).build().readPath();
-     * // "rows gathered straight into batch memory (Dataset.tensorRows), one task per batch"
+     * // "rows gathered straight into batch memory (Dataset.tensorRows), one task per batch, on the calling thread"
      * }</pre>
      */
     public String readPath() {
