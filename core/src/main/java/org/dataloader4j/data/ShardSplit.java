@@ -3,6 +3,13 @@ package org.dataloader4j.data;
 /**
  * How a sharded stream ({@link NpyShardsDataset}, the spark module's {@code ShardedDataset}) divides an epoch's
  * elements between its consumers, every (rank, worker) pair of the job.
+ *
+ * <pre>{@code
+ * NpyShardsDataset tokens = NpyShardsDataset.builder(Path.of("/data/tokens"))
+ *         .partition(new Partition(rank, worldSize))
+ *         .split(ShardSplit.ELEMENTS)        // every rank takes the same number of steps
+ *         .build();
+ * }</pre>
  */
 public enum ShardSplit {
     /**
