@@ -35,22 +35,48 @@ public interface IterableDataset<T> {
     Iterator<T> iterator(WorkerInfo worker);
 
     /**
-     * A lazy view of this stream whose elements are passed through {@code transform}, the stream-style
-     * counterpart of {@link Dataset#map}. A stream has no sample indices, so the per-element generator
-     * is derived from the worker instead: element {@code k} of a worker's share (counting from 0 at each
-     * call of {@link #iterator(WorkerInfo)}) gets a {@link org.dataloader4j.random.CounterRandom} keyed by the
-     * worker's {@link WorkerInfo#seed() seed}, {@link WorkerInfo#epoch() epoch} and {@link WorkerInfo#id() id},
-     * {@code k}, and a random stream of its own for each {@code map} stage. The numbers are therefore
-     * reproducible for the same seed, epoch and number of workers; unlike a map-style dataset's, they
-     * change with the number of workers, because that changes which elements form each worker's share.
+     * {@return the share of {@code worker} from {@code start} on: in a resumed epoch, without the first
+     * {@code start.skip()} elements of the share, which the loader delivered before} The loader calls this (not
+     * {@link #iterator(WorkerInfo)}) for every share it opens. The default reads those elements from
+     * {@link #iterator(WorkerInfo)} and drops them; a stream that can pass over elements without reading them
+     * (a file it can seek in, a shard whose entries it can skip) overrides it, and {@link #map} passes the skip to its
+     * source, so a resumed epoch never transforms (decodes, augments) what it does not deliver.
+     * {@code start.earlierRuns()} is non-empty only for an {@link #elasticPartition() elastic} stream resumed from
+     * the merged states of all ranks, which must override this method; the default refuses it.
      *
-     * <p>The mapped iterator is {@link AutoCloseable}: closing it closes this stream's iterator, and so do reaching its
-     * end and a failure of this stream or of {@code transform} (which also ends the mapped iterator).
-     *
-     * <pre>{@code
-     * IterableDataset<Double> noisy = readings.map((x, rng) -> x + 0.1 * rng.nextGaussian());
-     * }</pre>
+     * @param worker the worker that iterates
+     * @param start where its share starts
+     * @throws IllegalArgumentException if {@code start} holds earlier runs and this stream is not elastic
      */
+    default Iterator<T> iterator(WorkerInfo worker, StreamStart start) {
+        if (!start.earlierRuns().isEmpty()) {
+            throw new IllegalArgumentException(this + " has no global order across ranks (it is not elastic), so it"
+                    + " cannot resume a state merged from several ranks or saved at another world size");
+        }
+        Iterator<T> elements = iterator(worker);
+        try {
+            for (long n = 0; n < start.skip() && elements.hasNext(); n++) {
+                elements.next();
+            }
+        } catch (Throwable t) {
+            SourceIterators.closeAfter(t, elements);
+            throw t;
+        }
+        return elements;
+    }
+
+    /**
+     * {@return the rank this stream reads, when it is elastic: its elements form one global order per (seed, epoch)
+     * whatever the world size and number of workers} Rank {@code r} of {@code R} then takes every {@code R}-th element
+     * of that order from the {@code r}-th on, and each loader worker takes whole batches of its rank's sequence in
+     * turn ({@link WorkerInfo#batchSize()}), so a run on 8 ranks sees the same samples in the same global order as a
+     * run on 2, and the loader states of all ranks can be merged ({@code LoaderState.merge}) and resumed at any world
+     * size and worker count. Empty (the default) for other streams. {@link #map} keeps it.
+     */
+    default java.util.Optional<Partition> elasticPartition() {
+        return java.util.Optional.empty();
+    }
+
     /**
      * {@return what identifies this stream and how it is split (files, rank and world size, shuffling seed), for
      * checking that a saved {@link org.dataloader4j.loader.LoaderState} is resumed over the same stream} Empty (the
@@ -63,7 +89,15 @@ public interface IterableDataset<T> {
     /**
      * A lazy view of this stream whose elements are passed through {@code transform}, with a generator derived from the
      * loader's (seed, epoch, worker, element) as {@link Dataset#map} does for samples; the view forwards {@code
-     * close()} to this stream's iterators.
+     * close()} to this stream's iterators. Element {@code k} of a worker's share (counting from 0 at the share's start,
+     * skipped elements included) gets a {@link org.dataloader4j.random.CounterRandom} keyed by the worker's
+     * {@link WorkerInfo#seed() seed}, {@link WorkerInfo#epoch() epoch} and {@link WorkerInfo#id() id}, {@code k}, and
+     * a random stream of its own for each {@code map} stage: reproducible for the same seed, epoch and number of
+     * workers (and, for an elastic stream, the same for a resumed share as for an uninterrupted one).
+     *
+     * <pre>{@code
+     * IterableDataset<Double> noisy = readings.map((x, rng) -> x + 0.1 * rng.nextGaussian());
+     * }</pre>
      *
      * @param <R> the type of the transformed elements
      * @param transform applied to each element when it is read

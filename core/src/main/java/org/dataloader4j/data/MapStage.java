@@ -40,4 +40,13 @@ record MapStage<T, R>(SampleTransform<? super T, ? extends R> transform, int dep
         return transform.apply(element, CounterRandom.fromKey(
                 CounterRandom.key(worker.seed(), worker.epoch(), worker.id(), k, stream())));
     }
+
+    /**
+     * {@return the transform of the element at global position {@code position} of an elastic stream, with the
+     * generator keyed by (the epoch's seed, {@code position}, this stage's stream): the same on any worker of any rank}
+     */
+    R applyToPosition(T element, WorkerInfo worker, long position) {
+        return transform.apply(element, CounterRandom.fromKey(
+                CounterRandom.key(worker.epochSeed(), position, stream())));
+    }
 }

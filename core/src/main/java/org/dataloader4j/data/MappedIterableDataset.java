@@ -31,22 +31,40 @@ final class MappedIterableDataset<T, R> implements IterableDataset<R>, Transform
      */
     @Override
     public Iterator<R> iterator(WorkerInfo worker) {
+        return iterator(worker, StreamStart.BEGINNING);
+    }
+
+    /**
+     * The source's share from {@code start} on, transformed: the skipped elements are passed over by the source and
+     * never transformed, and element {@code k} of the share keeps its generator (counted from the share's start, or,
+     * for an elastic source, keyed by its global position).
+     */
+    @Override
+    public Iterator<R> iterator(WorkerInfo worker, StreamStart start) {
         Objects.requireNonNull(worker, "worker");
-        Iterator<T> elements = Objects.requireNonNull(source.iterator(worker),
+        Objects.requireNonNull(start, "start");
+        Iterator<T> elements = Objects.requireNonNull(source.iterator(worker, start),
                 () -> "the source stream returned a null iterator for " + worker);
-        return new Mapped(elements, worker);
+        return elements instanceof PositionedIterator<T> positioned ? new PositionedMapped(positioned, worker)
+                : new Mapped(elements, worker, start.skip());
+    }
+
+    @Override
+    public java.util.Optional<Partition> elasticPartition() {
+        return source.elasticPartition();
     }
 
     /** One worker's transformed share; releases the source's iterator on close, at its end and on a failure. */
-    private final class Mapped implements Iterator<R>, AutoCloseable {
-        private final Iterator<T> elements;
-        private final WorkerInfo worker;
+    private class Mapped implements Iterator<R>, AutoCloseable {
+        final Iterator<T> elements;
+        final WorkerInfo worker;
         private long counter;
         private boolean closed;
 
-        Mapped(Iterator<T> elements, WorkerInfo worker) {
+        Mapped(Iterator<T> elements, WorkerInfo worker, long firstElement) {
             this.elements = elements;
             this.worker = worker;
+            this.counter = firstElement;
         }
 
         @Override
@@ -73,12 +91,16 @@ final class MappedIterableDataset<T, R> implements IterableDataset<R>, Transform
                 throw new NoSuchElementException("this mapped stream of " + worker + " is closed or exhausted");
             }
             try {
-                T element = elements.next();
-                return stage.applyToElement(element, worker, counter++);
+                return transform(elements.next());
             } catch (Throwable t) {
                 closeAfter(t);
                 throw t;
             }
+        }
+
+        /** The transformed element, with the generator of element {@code counter} of the share. */
+        R transform(T element) {
+            return stage.applyToElement(element, worker, counter++);
         }
 
         private void closeAfter(Throwable failure) {
@@ -94,6 +116,26 @@ final class MappedIterableDataset<T, R> implements IterableDataset<R>, Transform
             }
             closed = true;
             SourceIterators.close(elements);
+        }
+    }
+
+    /** The share of an elastic source: each element's generator is keyed by its global position. */
+    private final class PositionedMapped extends Mapped implements PositionedIterator<R> {
+        private final PositionedIterator<T> positioned;
+
+        PositionedMapped(PositionedIterator<T> elements, WorkerInfo worker) {
+            super(elements, worker, 0);
+            this.positioned = elements;
+        }
+
+        @Override
+        R transform(T element) {
+            return stage.applyToPosition(element, worker, positioned.position());
+        }
+
+        @Override
+        public long position() {
+            return positioned.position();
         }
     }
 

@@ -7,15 +7,15 @@ import org.dataloader4j.data.Partition;
 import org.dataloader4j.data.ShardSplit;
 import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.random.KeyedPermutation;
 import org.dataloader4j.random.RandomStreams;
-import org.dataloader4j.random.Shuffle;
 
 /**
  * Which parts of which shards one (rank, worker) reads in an epoch: the one implementation behind
  * {@code NpyShardsDataset} and the spark module's {@code ShardedDataset}. The epoch's shard order is the given order,
- * or with shuffling the permutation drawn from {@code CounterRandom.of(seed, epoch, 0, RandomStreams.SHUFFLE)} (the
- * same on every rank); the consumers' shares follow {@link ShardSplit}; the shares are disjoint and together are
- * every element, once.
+ * or with shuffling the {@link KeyedPermutation} keyed by {@code CounterRandom.key(seed, epoch, 0,
+ * RandomStreams.SHUFFLE)} (the same on every rank; computed shard by shard, never held as an array); the consumers'
+ * shares follow {@link ShardSplit}; the shares are disjoint and together are every element, once.
  */
 public final class ShardAssignment {
     private final long[] counts;
@@ -72,10 +72,30 @@ public final class ShardAssignment {
         return total;
     }
 
-    /** The epoch's shard order: shard indices, in reading order. */
+    /** The epoch's shard order: shard indices, in reading order (an array: for tests and small shard counts). */
     public int[] order(long epoch) {
-        return shuffle ? Shuffle.permutation(counts.length, CounterRandom.of(seed, epoch, 0, RandomStreams.SHUFFLE))
-                : Shuffle.identity(counts.length);
+        ShardOrder order = shardOrder(epoch);
+        int[] shards = new int[counts.length];
+        for (int pos = 0; pos < shards.length; pos++) {
+            shards[pos] = order.shardAt(pos);
+        }
+        return shards;
+    }
+
+    /** The epoch's shard order, shard by shard: {@code shardAt(position)}. */
+    private ShardOrder shardOrder(long epoch) {
+        if (!shuffle || counts.length < 2) {
+            return position -> position;
+        }
+        KeyedPermutation permutation = KeyedPermutation.of(counts.length,
+                CounterRandom.key(seed, epoch, 0, RandomStreams.SHUFFLE));
+        return position -> (int) permutation.indexAt(position);
+    }
+
+    /** Which shard an epoch reads at each position of its order. */
+    @FunctionalInterface
+    private interface ShardOrder {
+        int shardAt(int position);
     }
 
     /** The parts that {@code worker} of {@code partition} reads in the worker's epoch, in reading order. */
@@ -85,20 +105,30 @@ public final class ShardAssignment {
 
     /** The parts that consumer {@code consumer} of {@code consumers} reads in {@code epoch}, in reading order. */
     public List<Part> parts(int consumer, int consumers, long epoch) {
+        return parts(consumer, consumers, epoch, split);
+    }
+
+    /**
+     * The parts that consumer {@code consumer} of {@code consumers} reads in {@code epoch} under {@code split}, in
+     * reading order; {@link ShardSplit#ELEMENTS} cuts the epoch's elements into {@code consumers} contiguous ranges.
+     */
+    public List<Part> parts(int consumer, int consumers, long epoch, ShardSplit split) {
         Preconditions.checkPositive("consumers", consumers);
         Preconditions.checkRange("consumer", consumer, 0, consumers - 1);
-        int[] order = order(epoch);
+        ShardOrder order = shardOrder(epoch);
         List<Part> parts = new ArrayList<>();
-        if (split == ShardSplit.SHARDS && order.length >= consumers) {
-            for (int pos = consumer; pos < order.length; pos += consumers) {
-                parts.add(new Part(order[pos], 0, counts[order[pos]]));
+        if (split == ShardSplit.SHARDS && counts.length >= consumers) {
+            for (int pos = consumer; pos < counts.length; pos += consumers) {
+                int shard = order.shardAt(pos);
+                parts.add(new Part(shard, 0, counts[shard]));
             }
             return parts;
         }
         long from = splitPoint(total, consumer, consumers);
         long to = splitPoint(total, consumer + 1, consumers);
         long start = 0;
-        for (int shard : order) {
+        for (int pos = 0; pos < counts.length && start < to; pos++) {
+            int shard = order.shardAt(pos);
             long lo = Math.max(from, start);
             long hi = Math.min(to, start + counts[shard]);
             if (lo < hi) {

@@ -10,6 +10,7 @@ import org.dataloader4j.collate.Batch;
 import org.dataloader4j.collate.Collate;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.IterableDataset;
+import org.dataloader4j.data.Partition;
 import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.random.RandomStreams;
@@ -116,20 +117,53 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             throw new IllegalArgumentException("the state was saved by a loader with " + state.batchesPerEpoch()
                     + " batches per epoch, but this loader has " + batches + "; the dataset or batching differs");
         }
-        if (config.isStream() && state.numWorkers() != config.numWorkers()) {
-            throw new IllegalArgumentException("the state of an IterableDataset was saved with numWorkers="
-                    + state.numWorkers() + ", which decides the order of its batches, but this loader has numWorkers="
-                    + config.numWorkers());
+        if (config.isStream()) {
+            checkStreamState(state);
         }
-        String differences = state.differences(fingerprint());
+        String differences = state.differences(config.isStream() && state.stream().isMerged()
+                ? Map.of("stream", fingerprint().getOrDefault("stream", "")) : fingerprint());
         if (!differences.isEmpty()) {
             throw new IllegalArgumentException("the state was saved by a loader that makes other batches, so it cannot"
                     + " be resumed exactly here: " + differences + "; build this loader as the one that saved it");
         }
         nextEpoch.set(state.epoch() + 1);
         pendingResume = state;
-        return new Epoch<>(() -> start(state.epoch(), new DeliveredBatches(state.deliveredPrefix(),
-                state.deliveredExtra())));
+        return new Epoch<>(() -> start(state.epoch(), config.isStream() ? DeliveredBatches.resumed(
+                state.deliveredPrefix(), state.deliveredExtra(), state.stream())
+                : new DeliveredBatches(state.deliveredPrefix(), state.deliveredExtra())));
+    }
+
+    /**
+     * Checks that a stream's {@code state} can be resumed by this loader: a state of this rank with the same workers, or
+     * a state merged from all ranks of an elastic stream (then any rank, world size and worker count will do).
+     */
+    private void checkStreamState(LoaderState state) {
+        StreamProgress progress = state.stream();
+        if (progress == null) {
+            throw new IllegalArgumentException("the state of an IterableDataset was saved by an older version (loader"
+                    + " state version 2) that did not record where each worker's share stands; restart its epoch ("
+                    + state.epoch() + ") with epoch(" + state.epoch() + ")");
+        }
+        java.util.Optional<Partition> elastic = config.stream().elasticPartition();
+        if (progress.isMerged()) {
+            if (elastic.isEmpty()) {
+                throw new IllegalArgumentException("the state was merged from the states of several ranks, which only"
+                        + " an elastic stream (IterableDataset.elasticPartition()) can resume, but " + config.stream()
+                        + " is not elastic");
+            }
+            return;
+        }
+        if (state.numWorkers() != config.numWorkers()) {
+            throw new IllegalArgumentException("the state of an IterableDataset was saved with numWorkers="
+                    + state.numWorkers() + ", which decides the order of its batches, but this loader has numWorkers="
+                    + config.numWorkers() + (elastic.isPresent() ? "; to resume an elastic stream with another number"
+                    + " of workers or ranks, merge the states of all ranks with LoaderState.merge and resume that" : ""));
+        }
+        if (elastic.isPresent() && !elastic.get().equals(progress.partition())) {
+            throw new IllegalArgumentException("the state was saved by " + progress.partition() + ", but this loader"
+                    + " reads " + elastic.get() + "; give each rank its own state, or merge the states of all ranks"
+                    + " with LoaderState.merge to resume on another world size");
+        }
     }
 
     /**
@@ -165,13 +199,12 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
             return pendingResume; // resumed but not started: the rest of that epoch is still to come
         }
         long batches = config.isStream() ? -1 : config.batchSampler().size();
-        if (current == null) {
-            return new LoaderState(config.seed(), nextEpoch.get(), 0, new long[0], batches, config.numWorkers(),
-                    fingerprint());
-        }
-        DeliveredBatches delivered = current.delivered();
-        return new LoaderState(config.seed(), current.epoch(), delivered.prefix(), delivered.extra(), batches,
-                config.numWorkers(), fingerprint());
+        DeliveredBatches delivered = current == null ? new DeliveredBatches() : current.delivered();
+        long epoch = current == null ? nextEpoch.get() : current.epoch();
+        StreamProgress progress = config.isStream() ? delivered.progress(config.streamBatchSize(),
+                Math.max(1, config.numWorkers()), config.stream().elasticPartition().orElse(null)) : null;
+        return new LoaderState(config.seed(), epoch, delivered.prefix(), delivered.extra(), batches,
+                config.numWorkers(), fingerprint(), progress);
     }
 
     /** The batches of the next epoch: 0 on the first call, then 1, 2, ... (as a new PyTorch iterator reshuffles). */

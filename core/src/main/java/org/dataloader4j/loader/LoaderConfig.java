@@ -171,7 +171,8 @@ record LoaderConfig<T, B>(
 
     /** The {@link WorkerInfo} of worker {@code id} of {@code count} in {@code epoch}. */
     WorkerInfo worker(int id, int count, long epoch) {
-        return new WorkerInfo(id, count, Workers.workerSeed(seed, epoch, id), epoch, source());
+        return new WorkerInfo(id, count, Workers.workerSeed(seed, epoch, id), epoch, source(),
+                isStream() ? streamBatchSize : 1, WorkerInfo.epochSeedOf(seed, epoch));
     }
 
     boolean isStream() {

@@ -6,6 +6,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.dataloader4j.data.StreamStart;
 import org.dataloader4j.data.WorkerInfo;
 
 /**
@@ -28,23 +29,35 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
     private final LoaderConfig<T, B> config;
     private final List<BlockingQueue<Object>> queues = new ArrayList<>();
     private final boolean[] finished;
+    private final StreamStart[] starts;
     private int turn;
     private int active;
     private Object lookahead; // guarded by this
-    private long toSkip;
+    private int lookaheadWorker;
 
-    /** A failure inside a worker, carried through the queue in the place of a batch. */
-    private record Failure(DataLoaderException error) {
+    /** A batch of a worker, with its share's position after it (elements consumed). */
+    private record Produced(Object batch, long position) {
+    }
+
+    /**
+     * A failure inside a worker, carried through the queue in the place of a batch, with the share's position after
+     * it (-1 when unknown: the failure was the engine's).
+     */
+    private record Failure(DataLoaderException error, long position) {
     }
 
     ParallelStreamEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered,
                         WorkerPool sharedPool) {
         super(config, epoch, alreadyDelivered, sharedPool);
         this.config = config;
-        this.toSkip = alreadyDelivered.prefix();
         int n = config.numWorkers();
         this.finished = new boolean[n];
         this.active = n;
+        this.starts = new StreamStart[n];
+        for (int w = 0; w < n; w++) {
+            starts[w] = alreadyDelivered.start(w, n); // resumed: after what the delivered batches consumed
+        }
+        this.turn = alreadyDelivered.nextWorker(n);
         for (int w = 0; w < n; w++) {
             queues.add(new ArrayBlockingQueue<>(config.prefetchFactor()));
         }
@@ -62,9 +75,9 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
             StreamShare<T, B> share;
             try {
                 Workers.initialize(config, pool, epoch, thread);
-                share = new StreamShare<>(config, epoch, worker, w);
+                share = new StreamShare<>(config, epoch, worker, w, starts[w]);
             } catch (Throwable t) {
-                out.put(new Failure(DataLoaderException.of(t, epoch, -1, w)));
+                out.put(new Failure(DataLoaderException.of(t, epoch, -1, w), starts[w].skip()));
                 out.put(END);
                 return;
             }
@@ -74,7 +87,7 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
                     try {
                         value = share.next();
                     } catch (Throwable t) {
-                        out.put(new Failure(DataLoaderException.of(t, epoch, -1, w)));
+                        out.put(new Failure(DataLoaderException.of(t, epoch, -1, w), share.position()));
                         continue; // the share goes on after a failed batch, as at 0 workers
                     }
                     if (value == null) {
@@ -82,7 +95,7 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
                     }
                     config.memory().arrived(MemoryTracker.bytesOf(value));
                     try {
-                        out.put(value);
+                        out.put(new Produced(value, share.position()));
                     } catch (InterruptedException e) {
                         release(value); // cancelled while waiting for room: nobody will take it
                         throw e;
@@ -109,14 +122,14 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
             share.close();
         } catch (Throwable t) {
             if (!closed) {
-                out.put(new Failure(DataLoaderException.of(t, epoch, -1, -1)));
+                out.put(new Failure(DataLoaderException.of(t, epoch, -1, -1), -1));
             }
         }
     }
 
     private void offerFailure(BlockingQueue<Object> out, DataLoaderException e) {
         try {
-            out.put(new Failure(e));
+            out.put(new Failure(e, -1));
             out.put(END);
         } catch (InterruptedException ignored) {
             // cancelled while reporting: nobody is listening any more
@@ -129,20 +142,8 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
         if (closed) {
             return false;
         }
-        while (toSkip > 0 && !hasLookahead()) { // resumed: these batches (or failures) were delivered before
-            Object skipped = take(true);
-            if (skipped == END) {
-                toSkip = 0;
-                keep(END);
-                break;
-            }
-            if (!(skipped instanceof Failure)) {
-                release(skipped);
-            }
-            toSkip--;
-        }
         if (!hasLookahead()) {
-            Object item = take(false);
+            Object item = takeInTurn();
             if (!keep(item)) {
                 return false;
             }
@@ -165,8 +166,8 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
     /** Keeps {@code item} for {@link #next()}; false (and the item freed) when the epoch was closed meanwhile. */
     private synchronized boolean keep(Object item) {
         if (closed) {
-            if (item != END && !(item instanceof Failure)) {
-                release(item);
+            if (item instanceof Produced p) {
+                release(p.batch());
             }
             return false;
         }
@@ -174,11 +175,8 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
         return true;
     }
 
-    /**
-     * The next batch or failure in turn order, or {@link #END} when every share is exhausted. A failure is
-     * thrown unless {@code keepFailures} (when skipping what a resumed epoch delivered before).
-     */
-    private Object take(boolean keepFailures) {
+    /** The next batch in turn order, or {@link #END} when every share is exhausted; a failure is thrown. */
+    private Object takeInTurn() {
         while (active > 0) {
             int w = turn;
             turn = (turn + 1) % finished.length;
@@ -191,10 +189,12 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
                 active--;
                 continue;
             }
-            if (item instanceof Failure(DataLoaderException error) && !keepFailures) {
+            if (item instanceof Failure(DataLoaderException error, long position)) {
                 delivered.add(delivered.prefix()); // a failure takes a batch's place: the next call goes on
+                delivered.consumed(w, finished.length, position < 0 ? starts[w].skip() : position);
                 throw deliverFailure(error, false);
             }
+            lookaheadWorker = w;
             return item;
         }
         return END;
@@ -216,12 +216,13 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
             value = lookahead;
             lookahead = null;
         }
-        if (value == null) {
+        if (!(value instanceof Produced(Object batch, long position))) {
             throw exhausted(true); // closed by another thread since hasNext()
         }
-        config.memory().left(true, MemoryTracker.bytesOf(value));
+        config.memory().left(true, MemoryTracker.bytesOf(batch));
         delivered.add(delivered.prefix());
-        return (B) value;
+        delivered.consumed(lookaheadWorker, finished.length, position);
+        return (B) batch;
     }
 
     /** Cancels the shares, frees the batch looked ahead and what the queues hold, and ends the waiting. */
@@ -237,8 +238,8 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
             lookahead = null;
         }
         pool.cancel(this);
-        if (held != null && held != END && !(held instanceof Failure)) {
-            release(held);
+        if (held instanceof Produced p) {
+            release(p.batch());
         }
         queues.forEach(this::drain);
         return true;
@@ -252,8 +253,8 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
 
     private void drain(BlockingQueue<Object> queue) {
         for (Object item; (item = queue.poll()) != null; ) {
-            if (item != END && !(item instanceof Failure)) {
-                release(item);
+            if (item instanceof Produced p) {
+                release(p.batch());
             }
         }
     }

@@ -14,15 +14,14 @@ package org.dataloader4j.loader;
 final class SerialStreamEpoch<T, B> extends EpochIterator<B> {
     private final LoaderConfig<T, B> config;
     private StreamShare<T, B> share;
-    private long toSkip;
     private B pending;
+    private long pendingPosition; // the share's position after the pending batch
     private boolean exhausted;
     private boolean closed;
 
     SerialStreamEpoch(LoaderConfig<T, B> config, long epoch, DeliveredBatches alreadyDelivered) {
         super(epoch, alreadyDelivered, config.newSkipLog());
         this.config = config;
-        this.toSkip = alreadyDelivered.prefix();
     }
 
     @Override
@@ -38,32 +37,21 @@ final class SerialStreamEpoch<T, B> extends EpochIterator<B> {
         }
         if (share == null) {
             try {
-                share = new StreamShare<>(config, epoch, config.worker(0, 1, epoch), -1);
+                // resumed: the share starts after the elements its delivered batches consumed
+                share = new StreamShare<>(config, epoch, config.worker(0, 1, epoch), -1, delivered.start(0, 1));
             } catch (RuntimeException e) {
                 exhausted = true;
                 delivered.add(delivered.prefix());
                 throw e;
             }
         }
-        for (; toSkip > 0; toSkip--) { // resumed: the stream's first batches (or failures) were delivered before
-            B skipped;
-            try {
-                skipped = share.next();
-            } catch (DataLoaderException e) {
-                continue;
-            }
-            if (skipped == null) {
-                toSkip = 0;
-                end();
-                return false;
-            }
-            Resources.closeQuietly(skipped);
-        }
         if (pending == null) {
             try {
                 pending = share.next();
+                pendingPosition = share.position();
             } catch (RuntimeException e) {
                 delivered.add(delivered.prefix()); // a failure takes a batch's place: the next call goes on
+                delivered.consumed(0, 1, share.position());
                 throw e;
             }
             if (pending == null) {
@@ -87,6 +75,7 @@ final class SerialStreamEpoch<T, B> extends EpochIterator<B> {
         B value = pending;
         pending = null;
         delivered.add(delivered.prefix());
+        delivered.consumed(0, 1, pendingPosition);
         return value;
     }
 

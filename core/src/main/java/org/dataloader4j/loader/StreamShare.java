@@ -3,6 +3,8 @@ package org.dataloader4j.loader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
+import org.dataloader4j.data.StreamStart;
 import org.dataloader4j.data.WorkerInfo;
 
 /**
@@ -21,16 +23,29 @@ final class StreamShare<T, B> implements AutoCloseable {
     private long position;
     private boolean closed;
 
-    /** Opens the share of {@code worker}; {@code workerId} is -1 on the calling thread. */
-    StreamShare(LoaderConfig<T, B> config, long epoch, WorkerInfo worker, int workerId) {
+    /**
+     * Opens the share of {@code worker} from {@code start} on (after the elements a resumed epoch delivered before);
+     * {@code workerId} is -1 on the calling thread.
+     */
+    StreamShare(LoaderConfig<T, B> config, long epoch, WorkerInfo worker, int workerId, StreamStart start) {
         this.config = config;
         this.epoch = epoch;
         this.workerId = workerId;
+        this.position = start.skip();
         try {
-            this.elements = config.stream().iterator(worker);
+            this.elements = Objects.requireNonNull(config.stream().iterator(worker, start),
+                    () -> "the stream returned a null iterator for " + worker);
         } catch (Throwable e) {
-            throw DataLoaderException.stream(epoch, -1, 0, workerId, e);
+            throw DataLoaderException.stream(epoch, -1, position, workerId, e);
         }
+    }
+
+    /**
+     * The elements of the share consumed so far, counting from the share's start: those of the batches made and of
+     * failed batches, including the element whose reading failed.
+     */
+    long position() {
+        return position;
     }
 
     /** The elements of the next batch, or an empty list when the share is exhausted. */
@@ -39,8 +54,11 @@ final class StreamShare<T, B> implements AutoCloseable {
         List<T> batch = new ArrayList<>(size);
         try {
             while (batch.size() < size && elements.hasNext()) {
-                batch.add(elements.next());
-                position++;
+                try {
+                    batch.add(elements.next());
+                } finally {
+                    position++; // a failed element is consumed too: a resumed share must not read it again
+                }
             }
         } catch (Throwable e) {
             throw DataLoaderException.stream(epoch, batchNumber, position, workerId, e);

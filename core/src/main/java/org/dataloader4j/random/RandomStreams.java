@@ -18,6 +18,8 @@ public final class RandomStreams {
     public static final long TRANSFORM = 0x5452_4E53_0000L;
     /** Per-worker seeds handed to worker initialisers and iterable datasets. */
     public static final long WORKER = 0x574B_5253L;
+    /** The epoch's seed of an elastic stream's elements, whose generators are keyed by their global position. */
+    public static final long ELEMENT = 0x454C_454DL;
 
     private RandomStreams() {
     }

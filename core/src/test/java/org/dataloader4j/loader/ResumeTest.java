@@ -163,9 +163,9 @@ class ResumeTest {
         LoaderState state = new LoaderState(-3, 7, 2, new long[] {4, 9}, 12, 2,
                 Map.of("dataset size", "100", "batch sampler", "BatchSampler(batchSize=9, \"quoted\")"));
         assertEquals(state, LoaderState.fromJson(state.toJson()));
-        assertEquals("{\"version\":2,\"seed\":-3,\"epoch\":7,\"deliveredPrefix\":2,\"deliveredExtra\":[4,9],"
+        assertEquals("{\"version\":3,\"seed\":-3,\"epoch\":7,\"deliveredPrefix\":2,\"deliveredExtra\":[4,9],"
                 + "\"batchesPerEpoch\":12,\"numWorkers\":2,\"fingerprint\":{\"batch sampler\": \"BatchSampler(batchSize=9,"
-                + " \\\"quoted\\\")\",\"dataset size\": \"100\"}}", state.toJson());
+                + " \\\"quoted\\\")\",\"dataset size\": \"100\"},\"stream\":null}", state.toJson());
         assertEquals(state, LoaderState.fromJson(" { \"version\" : 2, \"seed\":-3, \"epoch\":7, \"deliveredPrefix\":2,"
                 + " \"deliveredExtra\": [ 4 , 9 ], \"batchesPerEpoch\":12, \"numWorkers\":2, \"fingerprint\": {"
                 + " \"dataset size\": \"100\", \"batch sampler\": \"BatchSampler(batchSize=9, \\\"quoted\\\")\" } } "));
@@ -178,8 +178,8 @@ class ResumeTest {
         assertTrue(e.getMessage().contains("deliveredExtra"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> LoaderState.fromJson("{\"version\":2}"));
         assertTrue(e.getMessage().contains("fingerprint"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> LoaderState.fromJson("{\"version\":3,\"seed\":1}"));
-        assertTrue(e.getMessage().contains("version 3"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> LoaderState.fromJson("{\"version\":4,\"seed\":1}"));
+        assertTrue(e.getMessage().contains("version 4"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> LoaderState.fromJson("{\"version\":1,\"seed\":1}"));
         assertTrue(e.getMessage().contains("version 1 carries no fingerprint"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> LoaderState.fromJson("not json"));

@@ -17,15 +17,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.dataloader4j.data.IterableDataset;
 import org.dataloader4j.data.Partition;
+import org.dataloader4j.data.PositionedIterator;
+import org.dataloader4j.data.StreamStart;
 import org.dataloader4j.data.SampleTransform;
 import org.dataloader4j.data.ShardSplit;
 import org.dataloader4j.data.ShuffleBuffer;
 import org.dataloader4j.data.WorkerInfo;
+import org.dataloader4j.internal.ElasticPositions;
 import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.internal.ShardAssignment;
-import org.dataloader4j.random.CounterRandom;
-import org.dataloader4j.random.RandomStreams;
-import org.dataloader4j.random.Shuffle;
 import org.dataloader4j.spark.internal.Checksums;
 import org.dataloader4j.spark.internal.ImageCodec;
 import org.dataloader4j.spark.internal.TarReader;
@@ -111,6 +111,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     private final boolean shuffleShards;
     private final int shuffleBuffer;
     private final ShardSplit split;
+    private final int elasticStreams;
     private final ShardAssignment assignment;
 
     private ShardedDataset(Builder b, Manifest manifest) {
@@ -124,6 +125,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         this.shuffleShards = b.shuffleShards;
         this.shuffleBuffer = b.shuffleBuffer;
         this.split = b.split;
+        this.elasticStreams = b.elasticStreams;
         this.assignment = new ShardAssignment(manifest.shards().stream().mapToLong(Manifest.Shard::samples).toArray(),
                 shuffleShards, seed, split);
     }
@@ -196,9 +198,20 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
                 h = (h ^ c) * 0x100000001b3L;
             }
         }
+        if (elasticStreams > 0) {   // one global order: the same for every rank and world size
+            return java.util.Optional.of(String.format(java.util.Locale.ROOT, "ShardedDataset(shards=%d, digest=%016x,"
+                    + " seed=%d, shuffleShards=%s, elastic=%d)", manifest.shards().size(), h, seed, shuffleShards,
+                    elasticStreams));
+        }
         return java.util.Optional.of(String.format(java.util.Locale.ROOT, "ShardedDataset(shards=%d, digest=%016x, seed=%d,"
                 + " rank=%d, worldSize=%d, shuffleShards=%s, shuffleBuffer=%d, split=%s)", manifest.shards().size(), h,
                 seed, partition.rank(), partition.worldSize(), shuffleShards, shuffleBuffer, split));
+    }
+
+    /** {@return this dataset's rank when it is {@link Builder#elastic(int) elastic}; empty otherwise} */
+    @Override
+    public java.util.Optional<Partition> elasticPartition() {
+        return elasticStreams > 0 ? java.util.Optional.of(partition) : java.util.Optional.empty();
     }
 
     /** {@return samples per epoch over all ranks and workers} */
@@ -231,6 +244,9 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             throw new IllegalArgumentException("shareSize of " + rank + ": this dataset's world has "
                     + partition.worldSize() + " ranks, but got worldSize=" + rank.worldSize());
         }
+        if (elasticStreams > 0) {
+            return ElasticPositions.rankSize(assignment.total(), rank);
+        }
         int w = Math.max(1, numWorkers);
         long n = 0;
         for (int id = 0; id < w; id++) {
@@ -248,9 +264,36 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     @Override
     public Iterator<ShardSample> iterator(WorkerInfo worker) {
         Objects.requireNonNull(worker, "worker");
-        if (shuffleBuffer == 0) {
-            return sequential(worker);
+        if (elasticStreams > 0) {
+            return new ElasticSamples(ElasticPositions.of(assignment.total(), partition, worker, StreamStart.BEGINNING),
+                    worker.epoch());
         }
+        return shuffleBuffer > 0 ? buffered(worker) : sequential(worker);
+    }
+
+    /**
+     * This (rank, worker)'s samples from {@code start} on. The skipped samples are passed over in the tar without
+     * reading their data (shards skipped whole are not even opened), except through a shuffle buffer, which must see
+     * the raw samples it mixes (they are still not decoded). An {@link Builder#elastic(int) elastic} dataset's iterator
+     * is a {@link PositionedIterator} and also resumes the merged states of another world size.
+     */
+    @Override
+    public Iterator<ShardSample> iterator(WorkerInfo worker, StreamStart start) {
+        Objects.requireNonNull(worker, "worker");
+        Objects.requireNonNull(start, "start");
+        if (elasticStreams > 0) {
+            return new ElasticSamples(ElasticPositions.of(assignment.total(), partition, worker, start),
+                    worker.epoch());
+        }
+        if (shuffleBuffer > 0 || !start.earlierRuns().isEmpty()) {
+            return IterableDataset.super.iterator(worker, start); // through the buffer, raw; refuses earlier runs
+        }
+        Samples samples = sequential(worker);
+        samples.passOver(start.skip());
+        return samples;
+    }
+
+    private Iterator<ShardSample> buffered(WorkerInfo worker) {
         return new ShuffleBuffer<ShardSample>(this::sequential, shuffleBuffer).iterator(worker);
     }
 
@@ -275,7 +318,8 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     @Override
     public String toString() {
         return "ShardedDataset(" + location + ", shards=" + assignment.shards() + ", samples=" + assignment.total()
-                + ", " + partition + ", split=" + split + ", shuffleBuffer=" + shuffleBuffer + ")";
+                + ", " + partition + (elasticStreams > 0 ? ", elastic=" + elasticStreams : ", split=" + split
+                + ", shuffleBuffer=" + shuffleBuffer) + ")";
     }
 
     private String shardLocation(int shard) {
@@ -313,19 +357,23 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         return new String[] {name.substring(0, dot), ImageCodec.lower(name.substring(dot + 1))};
     }
 
-    /** One consumer's samples: reads its parts of the shards one after another. */
+    /**
+     * One consumer's samples (or one canonical stream's, for an elastic dataset): reads its parts of the shards one
+     * after another, and passes over samples without reading their data ({@link #passOver}); a part passed whole is
+     * not opened at all.
+     */
     private final class Samples implements Iterator<ShardSample>, AutoCloseable {
         private final List<ShardAssignment.Part> parts;
         private final int[] planIndex;           // part -> index in the store session's plan, -1 for empty parts
         private final List<ShardStore.Ref> plan = new ArrayList<>();
         private ShardStore.Session session;
-        private int part = -1;
+        private int part;       // the part being read; parts.size() when all are done
+        private long partDone;  // samples of the current part read or passed
         private InputStream stream;
-        private TarReader tar;
+        private TarReader tar;  // the current part's shard, when open
         private String shardName;
         private TarReader.Entry pending;
-        private long index;     // samples of the current shard passed so far
-        private long end;       // the current part ends before this sample
+        private long index;     // samples of the open shard passed so far
         private ShardSample next;
         private boolean closed;
 
@@ -350,16 +398,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             if (closed) {
                 return false;
             }
-            try {
-                next = advance();
-            } catch (IOException e) {
-                close();
-                throw new UncheckedIOException("cannot read shard " + shardName + " of " + location + ": "
-                        + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                close();
-                throw e;
-            }
+            next = guarded(() -> advance(true));
             if (next == null) {
                 close();
                 return false;
@@ -377,50 +416,99 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             return s;
         }
 
-        private ShardSample advance() throws IOException {
-            while (true) {
-                if (tar != null && index < end) {
-                    ShardSample s = readSample(true);
-                    if (s == null) {
-                        throw new IOException("shard " + shardName + " ends after " + index + " samples, but the "
-                                + "manifest says it holds " + assignment.count(parts.get(part).shard()));
-                    }
-                    index++;
-                    if (index == end && end == assignment.count(parts.get(part).shard()) && readSample(false) != null) {
-                        throw new IOException("shard " + shardName + " holds more samples than the " + end
-                                + " the manifest states");
-                    }
-                    return s;
+        /**
+         * Passes over the next {@code n} samples without reading their data (a part passed whole is never opened).
+         *
+         * @throws UncheckedIOException naming the shard if a shard cannot be read or holds fewer samples than stated
+         * @throws NoSuchElementException if fewer than {@code n} samples are left
+         */
+        void passOver(long n) {
+            if (next != null && n > 0) {
+                next = null;
+                n--;
+            }
+            for (long left = n; left > 0; ) {
+                if (part >= parts.size() || closed) {
+                    throw new NoSuchElementException("cannot pass over " + left + " more samples: this share of "
+                            + ShardedDataset.this + " is over");
                 }
-                closeShard();
-                if (++part >= parts.size()) {
-                    return null;
-                }
-                ShardAssignment.Part p = parts.get(part);
-                if (p.size() == 0) {
+                long inPart = parts.get(part).size() - partDone;
+                if (tar == null && left >= inPart) {   // the whole rest of the part: do not even open the shard
+                    left -= inPart;
+                    part++;
+                    partDone = 0;
                     continue;
                 }
-                int shard = p.shard();
-                shardName = manifest.shards().get(shard).file();
-                String where = shardLocation(shard);
-                verifyOnce(shard, where);
-                if (session == null) {
-                    session = store.session(plan);
+                guarded(() -> advance(false));
+                left--;
+            }
+        }
+
+        /** Runs {@code step}, closing this share and naming the shard when it fails. */
+        private ShardSample guarded(IoStep step) {
+            try {
+                return step.run();
+            } catch (IOException e) {
+                close();
+                throw new UncheckedIOException("cannot read shard " + shardName + " of " + location + ": "
+                        + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** Reads (with {@code data}) or passes over the next sample of the parts; null when they are done. */
+        private ShardSample advance(boolean data) throws IOException {
+            while (part < parts.size()) {
+                ShardAssignment.Part p = parts.get(part);
+                if (partDone == p.size()) {
+                    closeShard();
+                    part++;
+                    partDone = 0;
+                    continue;
                 }
-                InputStream raw = Objects.requireNonNull(session.open(planIndex[part]),
-                        () -> "the store returned null for " + where);
-                stream = new BufferedInputStream(raw, 1 << 16);
-                tar = new TarReader(stream, where);
-                pending = tar.next();
-                index = 0;
-                end = p.to();
-                while (index < p.from()) {
-                    if (readSample(false) == null) {
-                        throw new IOException("shard " + shardName + " ends after " + index
-                                + " samples, but the manifest says it holds " + assignment.count(shard));
-                    }
-                    index++;
+                if (tar == null) {
+                    open(p);
                 }
+                ShardSample s = readSample(data);
+                if (s == null) {
+                    throw new IOException("shard " + shardName + " ends after " + index + " samples, but the "
+                            + "manifest says it holds " + assignment.count(p.shard()));
+                }
+                index++;
+                partDone++;
+                if (index == p.to() && p.to() == assignment.count(p.shard()) && readSample(false) != null) {
+                    throw new IOException("shard " + shardName + " holds more samples than the " + p.to()
+                            + " the manifest states");
+                }
+                return s;
+            }
+            closeShard();
+            return null;
+        }
+
+        /** Opens part {@code p}'s shard (checking it once) and passes over the samples before the part. */
+        private void open(ShardAssignment.Part p) throws IOException {
+            int shard = p.shard();
+            shardName = manifest.shards().get(shard).file();
+            String where = shardLocation(shard);
+            verifyOnce(shard, where);
+            if (session == null) {
+                session = store.session(plan);
+            }
+            InputStream raw = Objects.requireNonNull(session.open(planIndex[part]),
+                    () -> "the store returned null for " + where);
+            stream = new BufferedInputStream(raw, 1 << 16);
+            tar = new TarReader(stream, where);
+            pending = tar.next();
+            index = 0;
+            while (index < p.from() + partDone) {
+                if (readSample(false) == null) {
+                    throw new IOException("shard " + shardName + " ends after " + index
+                            + " samples, but the manifest says it holds " + assignment.count(shard));
+                }
+                index++;
             }
         }
 
@@ -516,6 +604,105 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         }
     }
 
+    /** A step of reading a shard. */
+    @FunctionalInterface
+    private interface IoStep {
+        ShardSample run() throws IOException;
+    }
+
+    /**
+     * One worker's share of an elastic dataset: the epoch's samples, in the epoch's shard order, are cut into
+     * {@code elasticStreams} contiguous canonical streams, interleaved round-robin into the global order (position
+     * {@code p} is sample {@code p / S} of stream {@code p mod S} while every stream has one; the longer streams give
+     * the last round); the worker reads the positions {@link ElasticPositions} gives it, each stream through a cursor
+     * of its own that only moves forward, passing over the samples other workers and ranks read.
+     */
+    private final class ElasticSamples implements PositionedIterator<ShardSample>, AutoCloseable {
+        private final ElasticPositions positions;
+        private final List<List<ShardAssignment.Part>> streams;
+        private final Samples[] cursors;
+        private final long[] cursorIndex;       // per stream: the stream sample its cursor reads next
+        private final long round;               // samples every stream has
+        private final int[] longStreams;        // the streams with one more sample, in order
+        private long position = -1;
+        private boolean closed;
+
+        ElasticSamples(ElasticPositions positions, long epoch) {
+            this.positions = positions;
+            int count = elasticStreams;
+            long total = assignment.total();
+            this.streams = new ArrayList<>(count);
+            for (int s = 0; s < count; s++) {
+                streams.add(assignment.parts(s, count, epoch, ShardSplit.ELEMENTS));
+            }
+            this.cursors = new Samples[count];
+            this.cursorIndex = new long[count];
+            this.round = total / count;
+            List<Integer> longer = new ArrayList<>();
+            for (int s = 0; s < count; s++) {
+                if (ShardAssignment.splitPoint(total, s + 1, count) - ShardAssignment.splitPoint(total, s, count)
+                        > round) {
+                    longer.add(s);
+                }
+            }
+            this.longStreams = longer.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        @Override
+        public boolean hasNext() {
+            return !closed && positions.hasNext();
+        }
+
+        @Override
+        public ShardSample next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException("no more samples in this share of " + ShardedDataset.this);
+            }
+            long p = positions.nextLong();
+            int count = cursors.length;
+            int stream;
+            long index;
+            if (p < round * count) {
+                stream = (int) (p % count);
+                index = p / count;
+            } else {
+                stream = longStreams[(int) (p - round * count)];
+                index = round;
+            }
+            try {
+                if (cursors[stream] == null) {
+                    cursors[stream] = new Samples(streams.get(stream));
+                }
+                cursors[stream].passOver(index - cursorIndex[stream]);
+                ShardSample sample = cursors[stream].next();
+                cursorIndex[stream] = index + 1;
+                position = p;
+                return sample;
+            } catch (RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        @Override
+        public long position() {
+            if (position < 0) {
+                throw new IllegalStateException("no sample was read yet");
+            }
+            return position;
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            for (Samples cursor : cursors) {
+                if (cursor != null) {
+                    cursor.close();
+                }
+            }
+        }
+    }
+
     /** Options of a {@link ShardedDataset}. */
     public static final class Builder {
         private final String location;
@@ -527,6 +714,8 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         private boolean shuffleShards = true;
         private int shuffleBuffer;
         private ShardSplit split = ShardSplit.SHARDS;
+        private boolean splitSet;
+        private int elasticStreams;
 
         private Builder(String location, String base, ShardStore store) {
             this.location = location;
@@ -600,6 +789,27 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
          */
         public Builder split(ShardSplit split) {
             this.split = Objects.requireNonNull(split, "split");
+            this.splitSet = true;
+            return this;
+        }
+
+        /**
+         * One global order of the epoch's samples for any world size and number of loader workers, with mid-epoch
+         * resume at any world size (see {@link IterableDataset#elasticPartition()}): the samples, in the epoch's shard
+         * order, are cut into {@code canonicalStreams} contiguous streams that are interleaved round-robin, so a batch
+         * mixes samples of up to {@code canonicalStreams} shards; rank {@code r} of {@code R} takes every
+         * {@code R}-th sample of that order. Keep {@code canonicalStreams} fixed for a job's life (it is part of the
+         * order) and make it a multiple of every world size the job will use: then each rank reads only
+         * {@code canonicalStreams / R} streams, so each shard is read by one rank; other world sizes work too, with
+         * ranks reading parts of the same shards. Replaces {@link #split} and {@link #shuffleBuffer} (refused
+         * together); samples within a shard keep their stored order, so the mixing comes from the shard order and
+         * the interleaving.
+         *
+         * @param canonicalStreams the number of canonical streams (for example 48 or 240), at least 1
+         * @return this builder
+         */
+        public Builder elastic(int canonicalStreams) {
+            this.elasticStreams = Preconditions.checkPositive("canonicalStreams", canonicalStreams);
             return this;
         }
 
@@ -611,6 +821,11 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
          * @throws UncheckedIOException     if the manifest cannot be read
          */
         public ShardedDataset build() {
+            if (elasticStreams > 0 && (shuffleBuffer > 0 || splitSet)) {
+                throw new IllegalArgumentException("elastic(" + elasticStreams + ") fixes one global order, which a "
+                        + (shuffleBuffer > 0 ? "per-consumer shuffleBuffer(" + shuffleBuffer + ")" : "split(" + split + ")")
+                        + " would change with the world size; leave it out");
+            }
             String text;
             try (InputStream in = Objects.requireNonNull(store.open(location),
                     () -> "the store returned null for " + location)) {
