@@ -108,4 +108,27 @@ class ShuffleQualityTest {
         ShuffleQuality shardsOnly = ShuffleQuality.of(stored, load(true, 0, 1), BATCH);
         assertTrue(shardsOnly.sameShardPairs() > 0.95, "without a buffer, samples come shard by shard: " + shardsOnly);
     }
+
+    /** The elastic order mixes batches across its canonical streams: more streams, more shards per batch. */
+    @Test
+    void elasticInterleavingMixesBatchesAcrossTheCanonicalStreams() {
+        List<ShardSample> stored = load(false, 0, 0);
+        ShuffleQuality random = ShuffleQuality.randomPermutation(stored, BATCH, 5);
+        System.out.println("shuffle quality of elastic(streams), " + SHARDS + " shards x " + PER_SHARD + " samples, window "
+                + BATCH);
+        ShuffleQuality previous = null;
+        for (int streams : new int[] {1, 8, 16, 32, 64}) {
+            ShardedDataset ds = ShardedDataset.builder(dir).seed(11).elastic(streams).build();
+            List<ShardSample> order = new ArrayList<>();
+            ds.iterator(new WorkerInfo(0, 1, 3, 1, null, BATCH, 9)).forEachRemaining(order::add);
+            ShuffleQuality q = ShuffleQuality.of(stored, order, BATCH);
+            System.out.println("  elastic(" + streams + "): " + q);
+            if (previous != null) {
+                assertTrue(q.shardsPerWindow() > previous.shardsPerWindow(), q + " after " + previous);
+                assertTrue(q.sameShardPairs() < 0.01, "consecutive samples come from different streams: " + q);
+            }
+            previous = q;
+        }
+        assertTrue(previous.shardsPerWindow() > 0.8 * random.shardsPerWindow(), previous + " vs " + random);
+    }
 }
