@@ -26,7 +26,21 @@ class ReadmeSnippetsTest {
 
     @Test
     void everyReadmeSnippetEqualsItsRegionInTheExamples() throws IOException {
-        Path readme = Repository.root().resolve("README.md");
+        Map<String, String> checked = check(Repository.root().resolve("README.md"));
+        assertTrue(checked.containsKey("imagefolder") && checked.containsKey("tensordataset"),
+                () -> "README.md should show the ImageFolder and the TensorDataset loops from the examples, but"
+                        + " shows only " + checked);
+    }
+
+    @Test
+    void theSparkReadmeShowsTheMultiNodeExampleVerbatim() throws IOException {
+        Map<String, String> checked = check(Repository.root().resolve("spark").resolve("README.md"));
+        assertTrue(checked.containsKey("multinode"), () -> "spark/README.md should show the multi-node example, but"
+                + " shows only " + checked);
+    }
+
+    /** Checks every referenced snippet of {@code readme}; returns the regions checked, by name. */
+    private static Map<String, String> check(Path readme) throws IOException {
         List<String> lines = Files.readAllLines(readme);
         Map<String, String> checked = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -46,13 +60,11 @@ class ReadmeSnippetsTest {
             }
             Path source = Repository.root().resolve(m.group(1));
             assertEquals(String.join("\n", region(source, m.group(2))), String.join("\n", snippet),
-                    "README.md line " + (fence + 2) + " should be region '" + m.group(2) + "' of " + m.group(1)
+                    readme + " line " + (fence + 2) + " should be region '" + m.group(2) + "' of " + m.group(1)
                             + " verbatim; copy the region from the example into the README (or back)");
             checked.put(m.group(2), m.group(1));
         }
-        assertTrue(checked.containsKey("imagefolder") && checked.containsKey("tensordataset"),
-                () -> "README.md should show the ImageFolder and the TensorDataset loops from the examples, but"
-                        + " shows only " + checked);
+        return checked;
     }
 
     /** The lines between the region's markers, less their common indentation. */
