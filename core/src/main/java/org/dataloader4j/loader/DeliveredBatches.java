@@ -42,10 +42,15 @@ final class DeliveredBatches {
         return nextWorker % workers;
     }
 
-    /** The consumer received a batch (or a failure) from share {@code worker}, which then had consumed {@code position}. */
+    /**
+     * The consumer received a batch (or a failure) from share {@code worker}, which then had consumed {@code position}
+     * elements (a negative position, for a failure of the engine rather than of the share, leaves the count as it is).
+     */
     void consumed(int worker, int workers, long position) {
         sizeFor(workers);
-        consumed[worker] = position;
+        if (position >= 0) {
+            consumed[worker] = position;
+        }
         nextWorker = (worker + 1) % workers;
     }
 

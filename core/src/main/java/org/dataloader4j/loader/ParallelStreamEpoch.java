@@ -191,7 +191,7 @@ final class ParallelStreamEpoch<T, B> extends WorkerEpoch<B> {
             }
             if (item instanceof Failure(DataLoaderException error, long position)) {
                 delivered.add(delivered.prefix()); // a failure takes a batch's place: the next call goes on
-                delivered.consumed(w, finished.length, position < 0 ? starts[w].skip() : position);
+                delivered.consumed(w, finished.length, position); // -1 (an engine failure): unchanged
                 throw deliverFailure(error, false);
             }
             lookaheadWorker = w;

@@ -246,4 +246,54 @@ class ElasticResumeTest {
             assertTrue(e.getMessage().contains("older version"), e.getMessage());
         }
     }
+
+    /** A share whose iterator fails to close reports that in its turn, and the progress saved after it stays exact. */
+    @Test
+    void aShareThatFailsToCloseKeepsItsProgress() {
+        for (int workers : new int[] {0, 2}) {
+            IterableDataset<Long> failingClose = worker -> {
+                Iterator<Long> numbers = LongStream.range(0, 10).filter(worker::owns).boxed().iterator();
+                return new CloseFailing(numbers);
+            };
+            try (var loader = DataLoader.builder(failingClose).batchSize(2).numWorkers(workers).seed(1)
+                    .collate(List::<Long>copyOf).build()) {
+                var it = loader.epoch(0).iterator();
+                long delivered = 0;
+                int failures = 0;
+                while (true) {
+                    try {
+                        if (!it.hasNext()) {
+                            break;
+                        }
+                        delivered += it.next().size();
+                    } catch (DataLoaderException e) {
+                        failures++;
+                    }
+                }
+                assertEquals(10, delivered, workers + " workers");
+                assertTrue(failures >= 1, workers + " workers: the close failure is reported");
+                long[] consumed = loader.state().stream().consumed();
+                assertEquals(10, LongStream.of(consumed).sum(), workers + " workers: " + java.util.Arrays.toString(
+                        consumed));
+            }
+        }
+    }
+
+    /** An iterator whose close fails. */
+    record CloseFailing(Iterator<Long> numbers) implements Iterator<Long>, AutoCloseable {
+        @Override
+        public boolean hasNext() {
+            return numbers.hasNext();
+        }
+
+        @Override
+        public Long next() {
+            return numbers.next();
+        }
+
+        @Override
+        public void close() {
+            throw new IllegalStateException("cannot close");
+        }
+    }
 }

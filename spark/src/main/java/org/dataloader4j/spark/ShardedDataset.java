@@ -298,7 +298,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     }
 
     private Samples sequential(WorkerInfo worker) {
-        return new Samples(assignment.parts(partition, worker));
+        return new Samples(assignment.parts(partition, worker), 1 << 16);
     }
 
     /**
@@ -366,6 +366,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         private final List<ShardAssignment.Part> parts;
         private final int[] planIndex;           // part -> index in the store session's plan, -1 for empty parts
         private final List<ShardStore.Ref> plan = new ArrayList<>();
+        private final int bufferSize;
         private ShardStore.Session session;
         private int part;       // the part being read; parts.size() when all are done
         private long partDone;  // samples of the current part read or passed
@@ -377,8 +378,13 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         private ShardSample next;
         private boolean closed;
 
-        Samples(List<ShardAssignment.Part> parts) {
+        /**
+         * Reads {@code parts} through a buffer of {@code bufferSize} bytes: large for a consumer that reads every
+         * sample, small for an elastic cursor that mostly passes over samples (a pass reads only a tar header).
+         */
+        Samples(List<ShardAssignment.Part> parts, int bufferSize) {
             this.parts = parts;
+            this.bufferSize = bufferSize;
             this.planIndex = new int[parts.size()];
             for (int i = 0; i < parts.size(); i++) {
                 ShardAssignment.Part p = parts.get(i);
@@ -499,7 +505,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             }
             InputStream raw = Objects.requireNonNull(session.open(planIndex[part]),
                     () -> "the store returned null for " + where);
-            stream = new BufferedInputStream(raw, 1 << 16);
+            stream = new BufferedInputStream(raw, bufferSize);
             tar = new TarReader(stream, where);
             pending = tar.next();
             index = 0;
@@ -671,7 +677,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             }
             try {
                 if (cursors[stream] == null) {
-                    cursors[stream] = new Samples(streams.get(stream));
+                    cursors[stream] = new Samples(streams.get(stream), 1 << 13);
                 }
                 cursors[stream].passOver(index - cursorIndex[stream]);
                 ShardSample sample = cursors[stream].next();
