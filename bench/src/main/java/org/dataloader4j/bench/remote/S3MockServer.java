@@ -43,6 +43,9 @@ abstract sealed class S3MockServer implements AutoCloseable {
     static void bindLogging() {
         if (System.getProperty("slf4j.provider") == null) {
             System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            if (System.getProperty("slf4j.internal.verbosity") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN");   // not a line about the choice itself
+            }
         }
     }
 
