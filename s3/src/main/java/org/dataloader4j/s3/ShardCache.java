@@ -27,7 +27,8 @@ import org.dataloader4j.spark.internal.Checksums;
  * under the limit (and under the prefetch byte bound), after evicting closed shards that no consumer will read again
  * this epoch; a consumer that needs a shard now first evicts those shards (least recently used first), then shards
  * fetched ahead but not open, and may then go over the limit by that one shard only if the cache was within its
- * limit before; otherwise it waits for other consumers to close theirs. So the cache never holds more than its limit plus one shard.
+ * limit before; otherwise it waits for other consumers to close theirs. So the cache never holds more than its limit
+ * plus one shard.
  */
 final class ShardCache {
     private final Path dir;

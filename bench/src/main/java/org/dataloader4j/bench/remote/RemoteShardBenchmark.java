@@ -128,7 +128,7 @@ public final class RemoteShardBenchmark {
         }
     }
 
-    /** Everything measured, and the cache-limit violations found (empty if none). */
+    /** Everything measured, and the failures found (cache above limit + one shard, samples missing; empty if none). */
     record Report(List<Run> runs, Map<Integer, Long> largestShard, long totalSamples, List<String> failures) {
         boolean passed() {
             return failures.isEmpty();
@@ -172,8 +172,8 @@ public final class RemoteShardBenchmark {
             }
             o.put(args[i].substring(2), args[++i]);
         }
-        Path defaultImages = Files.isDirectory(Path.of("/tmp/bench-imagenet-2000")) ? Path.of("/tmp/bench-imagenet-2000")
-                : Path.of("/tmp/bench-imagenet");
+        Path large = Path.of("/tmp/bench-imagenet-2000");
+        Path defaultImages = Files.isDirectory(large) ? large : Path.of("/tmp/bench-imagenet");
         Config c = new Config(Path.of(o.getOrDefault("images", defaultImages.toString())),
                 integer(o, "limit", 2000),
                 Arrays.stream(o.getOrDefault("shards", "64,1024").split(",")).mapToInt(s -> parseInt("shards", s))
@@ -264,9 +264,7 @@ public final class RemoteShardBenchmark {
                             Run r = epoch(c, set, remote, round, server);
                             runs.add(r);
                             out.println(line(r));
-                            if (remote) {
-                                check(r, set, failures, out);
-                            }
+                            check(r, set, failures, out);
                         }
                     }
                 }
@@ -324,7 +322,8 @@ public final class RemoteShardBenchmark {
         long t0;
         long t1;
         RunSampler.Peaks peaks;
-        try (RunSampler sampler = RunSampler.start(remote ? set.store().cacheDirectory() : null, server::rssBytes, 20)) {
+        Path cacheDir = remote ? set.store().cacheDirectory() : null;
+        try (RunSampler sampler = RunSampler.start(cacheDir, server::rssBytes, 20)) {
             t0 = System.nanoTime();
             try (DataLoader<Batch> loader = DataLoader.builder(remote ? set.remoteData() : set.localData())
                     .batchSize(c.batchSize()).numWorkers(c.workers()).seed(11).build()) {
@@ -372,15 +371,17 @@ public final class RemoteShardBenchmark {
         return found;
     }
 
+    /** Records a remote run's cache violations, and any run that did not deliver every sample of the set once. */
     private static void check(Run r, ShardSet set, List<String> failures, PrintStream out) {
-        for (String v : cacheViolations(r.s3(), r.peaks().cacheFiles(), set.largest())) {
-            String message = "FAILED: " + r.shards() + " shards, " + roundName(r.round()) + ": " + v;
+        for (String v : r.s3() == null ? List.<String>of()
+                : cacheViolations(r.s3(), r.peaks().cacheFiles(), set.largest())) {
+            String message = "FAILED: " + r.shards() + " shards remote, " + roundName(r.round()) + ": " + v;
             failures.add(message);
             out.println(message);
         }
         if (r.samples() != set.manifest().shards().stream().mapToLong(Manifest.Shard::samples).sum()) {
-            String message = "FAILED: " + r.shards() + " shards, " + roundName(r.round()) + ": delivered "
-                    + r.samples() + " samples, the set holds " + set.manifest().shards().stream()
+            String message = "FAILED: " + r.shards() + " shards " + r.mode() + ", " + roundName(r.round())
+                    + ": delivered " + r.samples() + " samples, the set holds " + set.manifest().shards().stream()
                     .mapToLong(Manifest.Shard::samples).sum();
             failures.add(message);
             out.println(message);
@@ -434,7 +435,7 @@ public final class RemoteShardBenchmark {
                     mib(last.peakCacheBytes()), mib(last.cacheLimit()));
         }
         out.println(report.passed() ? "cache bound held: peak cache bytes (counted and on disk) never above the limit"
-                + " + one shard" : "FAILED: " + report.failures().size() + " violations (above)");
+                + " + one shard" : "FAILED: " + report.failures().size() + " failures (above)");
     }
 
     private static List<Run> timed(Report report, int shards, String mode) {

@@ -96,7 +96,7 @@ final class ShardSetWriter {
         return Files.isRegularFile(f) && (n.endsWith(".jpg") || n.endsWith(".jpeg"));
     }
 
-    /** A WebDataset key: {@code class/stem}, with anything but letters, digits, {@code _} and {@code -} as {@code _}. */
+    /** A WebDataset key: {@code class/stem}, anything but letters, digits, {@code _} and {@code -} as {@code _}. */
     private static String key(String className, Path file) {
         String name = file.getFileName().toString();
         String stem = name.substring(0, name.lastIndexOf('.'));
