@@ -24,10 +24,11 @@ import org.dataloader4j.spark.internal.Checksums;
  *
  * <p>Bytes are reserved at a shard's full size before its download starts, and a file is deleted before its bytes
  * are released, so the files on disk never exceed the reserved count. A prefetch starts only if its shard fits
- * under the limit (and under the prefetch byte bound); a consumer that needs a shard now first evicts shards that no
- * consumer will read again this epoch (least recently used first), then shards fetched ahead but not open, and may
- * then go over the limit by that one shard only if the cache was within its limit before; otherwise it waits for
- * other consumers to close theirs. So the cache never holds more than its limit plus one shard.
+ * under the limit (and under the prefetch byte bound), after evicting closed shards that no consumer will read again
+ * this epoch; a consumer that needs a shard now first evicts those shards (least recently used first), then shards
+ * fetched ahead but not open, and may then go over the limit by that one shard only if the cache was within its
+ * limit before; otherwise it waits for other consumers to close theirs. So the cache never holds more than its limit
+ * plus one shard.
  */
 final class ShardCache {
     private final Path dir;
@@ -168,13 +169,21 @@ final class ShardCache {
         }
     }
 
-    /** Starts a background download of {@code ref} if it is needed, absent, and fits the cache and prefetch bounds. */
+    /**
+     * Starts a background download of {@code ref} if it is needed, absent, and fits the cache and prefetch bounds,
+     * evicting closed shards that no consumer needs again this epoch to make it fit (never a shard still needed:
+     * a prefetch must not push out what a consumer will read).
+     */
     private void prefetch(ShardStore.Ref ref) {
         Entry entry;
         synchronized (lock) {
             long bytes = ref.shard().bytes();
             if (entries.containsKey(ref.location()) || !needed.containsKey(ref.location())
-                    || used + bytes > limit || prefetching + bytes > prefetchBytes) {
+                    || prefetching + bytes > prefetchBytes) {
+                return;
+            }
+            makeRoom(bytes, false);
+            if (used + bytes > limit) {
                 return;
             }
             entry = reserve(ref);
@@ -226,7 +235,7 @@ final class ShardCache {
                         waited = true;
                         break;
                     }
-                    makeRoom(ref.shard().bytes());
+                    makeRoom(ref.shard().bytes(), true);
                     if (used + ref.shard().bytes() <= limit || used <= limit) {
                         mine = reserve(ref);
                         waited = true;
@@ -338,12 +347,15 @@ final class ShardCache {
         lock.notifyAll();
     }
 
-    /** Evicts closed shards until {@code bytes} more fit: first those no longer needed, then prefetched ones. */
-    private void makeRoom(long bytes) {
+    /**
+     * Evicts closed shards until {@code bytes} more fit: first those no longer needed, then (if {@code evictNeeded})
+     * needed ones, least recently used first.
+     */
+    private void makeRoom(long bytes, boolean evictNeeded) {
         while (used + bytes > limit) {
             Entry victim = null;
             for (Entry e : entries.values()) {
-                if (e.state != State.READY || e.open > 0) {
+                if (e.state != State.READY || e.open > 0 || (!evictNeeded && needed.containsKey(e.ref.location()))) {
                     continue;
                 }
                 if (victim == null || rank(e) < rank(victim)) {

@@ -190,6 +190,23 @@ class S3ShardStoreTest {
     }
 
     @Test
+    void prefetchEvictsShardsNoLongerNeededOnceTheCacheIsFull() {
+        // one consumer reading 9 non-empty shards in order through a cache of 3 shards: once the cache is full of
+        // shards it has read, each prefetch must evict one of those rather than be skipped
+        long limit = 3 * largestShard;
+        try (S3ShardStore store = store().cacheBytes(limit).prefetchShards(1).downloadThreads(1).build()) {
+            List<String> remote = load(b -> { }, rank -> store.dataset("s3://" + BUCKET + "/set"), 1, 0, 0);
+            assertEquals(local(1, 0, 0), remote);
+            S3Statistics s = store.statistics();
+            long nonEmpty = java.util.Arrays.stream(COUNTS).filter(c -> c > 0).count();
+            assertTrue(s.prefetches() >= nonEmpty - 2, "every shard after the first (but for a race at the"
+                    + " start) was fetched ahead: " + s);
+            assertTrue(s.evictions() > 0, "a cache of 3 of 10 shards must evict: " + s);
+            assertTrue(s.peakCacheBytes() <= limit + largestShard, s.toString());
+        }
+    }
+
+    @Test
     void aCacheOfOneShardServesFourWorkers() {
         try (S3ShardStore store = store().cacheBytes(largestShard).waitTimeout(Duration.ofSeconds(20)).build()) {
             for (long epoch = 0; epoch < 3; epoch++) {
