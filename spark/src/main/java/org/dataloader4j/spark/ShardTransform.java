@@ -94,6 +94,8 @@ public final class ShardTransform<R> implements SampleTransform<ShardSample, Sam
     /**
      * {@return the pipeline's result for the sample's image, and the sample's class index}
      *
+     * @param sample the stored sample
+     * @param rng the sample's generator, drawn from exactly as the pipeline run on the whole image draws
      * @throws org.dataloader4j.vision.ImageDecodeException naming {@link ShardSample#source()} if the image is corrupt
      * @throws IllegalStateException naming {@link ShardSample#source()} if the label does not fit an {@code int}
      */
