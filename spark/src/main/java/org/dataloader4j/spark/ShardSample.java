@@ -44,7 +44,8 @@ public record ShardSample(String key, String extension, byte[] image, long label
      * @throws org.dataloader4j.vision.ImageDecodeException naming {@link #source()} if the image is corrupt
      */
     public Sample<Image> decode() {
-        return new Sample<>(ImageCodec.decode(image, source(), Image.Mode.RGB), target());
+        int target = target();   // refused before any decoding
+        return new Sample<>(ImageCodec.decode(image, source(), Image.Mode.RGB), target);
     }
 
     /**
