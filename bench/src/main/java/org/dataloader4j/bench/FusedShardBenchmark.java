@@ -104,11 +104,21 @@ public final class FusedShardBenchmark {
         }
         for (int round = 0; round < rounds; round++) {
             for (int workers : workerCounts) {
+                long p0 = processCpu();
                 double a = run(folder, workers, round);
+                long p1 = processCpu();
                 double b = run(fused, workers, round);
+                long p2 = processCpu();
                 double c = run(whole, workers, round);
+                long p3 = processCpu();
                 double load = loadAverage();
                 loads.add(load);
+                long n = manifest.samples();
+                rates.computeIfAbsent("cpu ms/img folder/" + workers, k -> new ArrayList<>()).add((p1 - p0) / 1e6 / n);
+                rates.computeIfAbsent("cpu ms/img fused/" + workers, k -> new ArrayList<>()).add((p2 - p1) / 1e6 / n);
+                rates.computeIfAbsent("cpu ms/img whole/" + workers, k -> new ArrayList<>()).add((p3 - p2) / 1e6 / n);
+                rates.computeIfAbsent("cpu ratio folder/fused " + workers, k -> new ArrayList<>())
+                        .add((p1 - p0) / (double) (p2 - p1));
                 rates.computeIfAbsent("folder/" + workers, k -> new ArrayList<>()).add(a);
                 rates.computeIfAbsent("fused/" + workers, k -> new ArrayList<>()).add(b);
                 rates.computeIfAbsent("whole/" + workers, k -> new ArrayList<>()).add(c);
@@ -123,7 +133,7 @@ public final class FusedShardBenchmark {
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
             List<Double> v = new ArrayList<>(e.getValue());
             v.sort(null);
-            System.out.printf(Locale.ROOT, "  %-18s %9.2f (%.2f-%.2f)%n", e.getKey(), median(v), v.getFirst(),
+            System.out.printf(Locale.ROOT, "  %-28s %9.3f (%.3f-%.3f)%n", e.getKey(), median(v), v.getFirst(),
                     v.getLast());
         }
         List<Double> l = new ArrayList<>(loads);
@@ -276,6 +286,12 @@ public final class FusedShardBenchmark {
             }
         }
         return samples / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** CPU time of the whole process (every thread, GC included), in nanoseconds. */
+    private static long processCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double loadAverage() {
