@@ -44,11 +44,21 @@ public record ShardSample(String key, String extension, byte[] image, long label
      * @throws org.dataloader4j.vision.ImageDecodeException naming {@link #source()} if the image is corrupt
      */
     public Sample<Image> decode() {
+        int target = target();   // refused before any decoding
+        return new Sample<>(ImageCodec.decode(image, source(), Image.Mode.RGB), target);
+    }
+
+    /**
+     * {@return the label as the {@code int} class index of a {@link Sample}}
+     *
+     * @throws IllegalStateException naming {@link #source()} if the label does not fit an {@code int}
+     */
+    int target() {
         if (label != (int) label) {
             throw new IllegalStateException("sample " + source() + " has label " + label + ", which does not fit"
                     + " the int class index of a Sample");
         }
-        return new Sample<>(ImageCodec.decode(image, source(), Image.Mode.RGB), (int) label);
+        return (int) label;
     }
 
     /** For example {@code ShardSample(cat_001, jpg, 5120 bytes, label=0, shard-00000.tar)}. */

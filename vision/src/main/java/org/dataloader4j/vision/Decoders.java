@@ -528,6 +528,52 @@ public final class Decoders {
     }
 
     /**
+     * Decodes the region that {@code chooser} picks from an image held in memory, exactly as
+     * {@link #decodeRegion(Path, RegionChooser)} decodes a file of the same bytes: the same pixels (those of
+     * {@link #decode(byte[], String)} cropped), the same single call of the chooser with the same size, and the same
+     * errors, with {@code name} in place of the path. On the native JPEG path the size comes from the header and only
+     * the rows down to the region are decoded to pixels; the rest of the scan is still entropy-decoded, so damaged
+     * data gets the verdict of the whole decode (bytes are not remembered as clean, unlike files).
+     *
+     * <pre>{@code
+     * Image centre = Decoders.standard().decodeRegion(bytes, "shard-000.tar:cat.jpg",
+     *         (w, h) -> new Region(h / 4, w / 4, h / 2, w / 2));
+     * }</pre>
+     *
+     * @param bytes   the whole image file
+     * @param name    where the bytes come from, for error messages
+     * @param chooser picks the region from the image's size
+     * @return the region's pixels, in the mode {@link #decode(byte[], String)} gives (the whole image when the
+     *         chooser returns null)
+     * @throws ImageDecodeException naming {@code name} if the bytes cannot be decoded or the region is not inside
+     *                              the image
+     */
+    public Image decodeRegion(byte[] bytes, String name, RegionChooser chooser) {
+        Objects.requireNonNull(bytes, "bytes");
+        Objects.requireNonNull(chooser, "chooser");
+        Origin origin = Origin.named(name);
+        if (usesNativeJpeg() && bytes.length > 0) {
+            Image image = NativeJpeg.decode(bytes, origin, maxPixels, strictJpeg,
+                    (w, h) -> new NativeJpeg.Plan(8, chooser.choose(w, h)));
+            if (image != null) {
+                return image;
+            }   // not a JPEG, or CMYK/YCCK: the chooser was not called, the whole decode below calls it
+        }
+        Image whole = decode(bytes, name);
+        Region r;
+        try {
+            r = chooser.choose(whole.width(), whole.height());
+        } catch (RuntimeException | Error e) {
+            whole.close();
+            throw e;
+        }
+        if (r == null) {
+            return whole;
+        }
+        return RegionCrop.crop(origin, whole, r);
+    }
+
+    /**
      * Decodes {@code path} and converts it to {@code mode} as PIL's {@code convert} does (see {@link Image#convert}).
      *
      * @param path the image file

@@ -204,11 +204,25 @@ final class NativeJpeg {
      * {@code origin}. Returns null for colour spaces this path does not handle.
      */
     static Image decode(byte[] bytes, Origin origin, long maxPixels, boolean strict) {
+        return decode(bytes, origin, maxPixels, strict, (w, h) -> new Plan(8, null));
+    }
+
+    /**
+     * As {@link #decode(Path, long, boolean, Planner)}, from the JPEG held in {@code bytes} (copied into native
+     * memory, as the file's bytes are read into it); errors name {@code origin}. Bytes are not remembered in
+     * {@link CleanJpegFiles}: every region decode from memory reads the whole scan, so the verdict is that of the
+     * whole decode. Returns null for data that is not a JPEG and for colour spaces this path does not handle,
+     * without calling the planner.
+     */
+    static Image decode(byte[] bytes, Origin origin, long maxPixels, boolean strict, Planner planner) {
         checkSize(origin, bytes.length);
+        if (!FormatSniffer.isJpeg(bytes, Math.min(3, bytes.length))) {
+            return null;
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(bytes.length);
             MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            return decode(arena, data, bytes.length, origin, maxPixels, strict, (w, h) -> new Plan(8, null), 0);
+            return decode(arena, data, bytes.length, origin, maxPixels, strict, planner, 0);
         }
     }
 

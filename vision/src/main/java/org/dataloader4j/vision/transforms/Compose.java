@@ -11,7 +11,9 @@ import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.vision.DecodingTransform;
 import org.dataloader4j.vision.FusionPlan;
 import org.dataloader4j.vision.Decoders;
+import org.dataloader4j.vision.EncodedImage;
 import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.RegionChooser;
 
 /**
  * Transforms applied in turn, torchvision's {@code Compose}; every stage draws from the same per-sample generator.
@@ -107,9 +109,30 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
         return decodingPlan(decoders).plan;
     }
 
-    /** The decode step, the steps after it, and the plan that describes them. */
-    private record Decoding(SampleTransform<Path, ?> head, List<SampleTransform<Object, Object>> rest,
-                            FusionPlan plan) {
+    /**
+     * How {@link #decodingBytes decodingBytes(decoders)} runs: as {@link #plan(Decoders)}, always exact (DCT scaling
+     * applies to files only), so {@code plan(decoders.withDctScaling(false))}. For example {@code "fused: decode
+     * region of RandomResizedCrop, RandomHorizontalFlip+ToTensor+Normalize into the batch row"}.
+     *
+     * @param decoders the decoders that read the bytes
+     * @return the plan: the steps and the reasons any fusion did not apply
+     */
+    public FusionPlan planBytes(Decoders decoders) {
+        return decodingPlan(exact(decoders)).plan;
+    }
+
+    private static Decoders exact(Decoders decoders) {
+        Objects.requireNonNull(decoders, "decoders");
+        return decoders.dctScaling() ? decoders.withDctScaling(false) : decoders;
+    }
+
+    /**
+     * The decode step and the steps after it, and the plan that describes them. The decode step is {@code scaled}
+     * (a file decoded at a reduced DCT scale) when not null, else the region {@code region} chooses when not null,
+     * else the whole image.
+     */
+    private record Decoding(SampleTransform<Path, ?> scaled, RegionTransform region,
+                            List<SampleTransform<Object, Object>> rest, FusionPlan plan) {
     }
 
     private Decoding decodingPlan(Decoders decoders) {
@@ -123,14 +146,13 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
             SampleTransform<Path, ?> head = start.decoding(decoders);
             names.add(String.valueOf(head));
             names.addAll(rest.names());
-            return new Decoding(head, rest.ops(), new FusionPlan(names, rest.reasons()));
+            return new Decoding(head, null, rest.ops(), new FusionPlan(names, rest.reasons()));
         }
         SampleTransform<Object, Object> firstStep = plan.steps().getFirst().op();
         if ((Object) firstStep instanceof RegionTransform region) {
             names.add("decode region of " + Fuser.name(region));
             names.addAll(plan.names().subList(1, plan.steps().size()));
-            SampleTransform<Path, Image> head = (path, rng) -> RegionDecoding.apply(decoders, region, path, rng);
-            return new Decoding(head, executed.subList(1, executed.size()), new FusionPlan(names, reasons));
+            return new Decoding(null, region, executed.subList(1, executed.size()), new FusionPlan(names, reasons));
         }
         names.add("decode whole image");
         names.addAll(plan.names());
@@ -142,8 +164,7 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
                 break;
             }
         }
-        SampleTransform<Path, Image> head = (path, rng) -> decoders.decode(path, Image.Mode.RGB);
-        return new Decoding(head, executed, new FusionPlan(names, reasons));
+        return new Decoding(null, null, executed, new FusionPlan(names, reasons));
     }
 
     /**
@@ -166,7 +187,10 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
     @Override
     public SampleTransform<Path, R> decoding(Decoders decoders) {
         Decoding d = decodingPlan(decoders);
-        SampleTransform<Path, ?> head = d.head();
+        RegionTransform region = d.region();
+        SampleTransform<Path, ?> head = d.scaled() != null ? d.scaled()
+                : region != null ? (path, rng) -> RegionDecoding.apply(decoders, region, path, rng)
+                : (path, rng) -> decoders.decode(path, Image.Mode.RGB);
         List<SampleTransform<Object, Object>> rest = d.rest();
         return new SampleTransform<>() {
             @Override
@@ -177,6 +201,45 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
             @Override
             public String toString() {
                 return "decode + " + Compose.this;
+            }
+        };
+    }
+
+    /**
+     * This pipeline fused with decoding from an image held in memory (the samples of a shard, for example): bitwise
+     * what decoding the bytes whole to RGB ({@link Decoders#decode(byte[], String, Image.Mode)}) and applying the
+     * pipeline gives, with the same draws from the generator, and so bitwise what {@link #decoding} gives for a
+     * file of the same bytes. As there, a first step that is a {@link RegionTransform} decodes only its region from
+     * the bytes ({@link Decoders#decodeRegion(byte[], String, RegionChooser)}) and the later stages run fused;
+     * {@link #planBytes(Decoders)} says what runs. Decoding is always exact here: the opt-in DCT scaling of
+     * {@code decoders} applies to files only. Decode errors name {@link EncodedImage#name()}.
+     *
+     * <pre>{@code
+     * SampleTransform<EncodedImage, Tensor> train = Compose.of(new RandomResizedCrop(224))
+     *         .then(new RandomHorizontalFlip()).then(new ToTensor()).decodingBytes(Decoders.standard());
+     * Tensor t = train.apply(new EncodedImage("shard-000.tar:cat.jpg", bytes), rng);
+     * }</pre>
+     *
+     * @param decoders the decoders that read the bytes
+     * @return the pipeline from encoded bytes to its result
+     */
+    public SampleTransform<EncodedImage, R> decodingBytes(Decoders decoders) {
+        Decoders exact = exact(decoders);
+        Decoding d = decodingPlan(exact);
+        RegionTransform region = d.region();
+        List<SampleTransform<Object, Object>> rest = d.rest();
+        return new SampleTransform<>() {
+            @Override
+            public R apply(EncodedImage encoded, RandomGenerator rng) {
+                Objects.requireNonNull(encoded, "encoded");
+                Image head = region != null ? RegionDecoding.apply(exact, region, encoded, rng)
+                        : exact.decode(encoded.bytes(), encoded.name(), Image.Mode.RGB);
+                return run(head, true, rest, rng);
+            }
+
+            @Override
+            public String toString() {
+                return "decode bytes + " + Compose.this;
             }
         };
     }
