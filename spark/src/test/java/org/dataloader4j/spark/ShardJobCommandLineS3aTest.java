@@ -29,8 +29,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ShardJobCommandLineS3aTest {
     @RegisterExtension
-    static final S3MockExtension S3_MOCK = S3MockExtension.builder().silent().withSecureConnection(false)
-            .withInitialBuckets("cli").build();
+    static final S3MockExtension S3_MOCK = S3MockServers.withBuckets("cli");
 
     @TempDir
     Path tmp;

@@ -36,8 +36,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ShardJobS3aTest {
     @RegisterExtension
-    static final S3MockExtension S3_MOCK = S3MockExtension.builder().silent().withSecureConnection(false)
-            .withInitialBuckets("shards", "big").build();
+    static final S3MockExtension S3_MOCK = S3MockServers.withBuckets("shards", "big");
 
     static SparkSession spark;
     static S3Client s3;
