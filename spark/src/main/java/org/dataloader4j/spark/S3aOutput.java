@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.BulkDelete;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.util.VersionInfo;
 
 /**
  * A shard job's output in an object store, written through Hadoop's {@code FileSystem} API with S3A
@@ -93,6 +94,7 @@ final class S3aOutput implements Serializable {
      * @throws IllegalArgumentException if an earlier run is there and {@code overwrite} is false
      * @throws UncheckedIOException     naming the location, the bucket and the endpoint if the store cannot be
      *                                  reached or the bucket does not exist
+     * @throws IllegalStateException    naming hadoop-aws and its version if S3A is not on the class path
      */
     void prepare(boolean overwrite) {
         try (FileSystem fs = fileSystem()) {
@@ -120,7 +122,23 @@ final class S3aOutput implements Serializable {
             delete(fs, earlier);
         } catch (IOException e) {
             throw failure("cannot use the output " + location, e);
+        } catch (RuntimeException e) {
+            if (causedBy(e, ClassNotFoundException.class)) {
+                throw new IllegalStateException("cannot write to " + location + ": Hadoop's S3A is not on the class"
+                        + " path; add org.apache.hadoop:hadoop-aws:" + VersionInfo.getVersion() + " (the release of"
+                        + " the Hadoop that Spark runs) and the AWS SDK v2 it needs (" + e.getMessage() + ")", e);
+            }
+            throw e;
         }
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
