@@ -53,8 +53,8 @@ import scala.Tuple2;
  *       (binomially distributed; a shard may even be empty with very few samples per shard).</li>
  *   <li>One Spark task per shard reads, decodes (with the vision module's decoders, RGB as {@code ImageFolder}),
  *       optionally resizes so that the shorter side is at most {@code maxSide} (torchvision's {@code Resize},
- *       bilinear with antialiasing) and re-encodes, writes the shard to a temporary file and renames it into
- *       place, and accumulates the per-channel statistics of the images as stored (RGB scaled to [0, 1]) in a
+ *       bilinear with antialiasing) and re-encodes, writes the shard (to a temporary file renamed into place, or
+ *       as one object of an object store; see "Where files live"), and accumulates the per-channel statistics of the images as stored (RGB scaled to [0, 1]) in a
  *       {@link org.dataloader4j.stats.RunningStats}.</li>
  *   <li>The per-shard results are combined by a Spark {@code Aggregator} ({@link ReportAggregator}) whose merge is
  *       {@code RunningStats.merge}, in the same pass as the writing; the driver writes the manifest.</li>
