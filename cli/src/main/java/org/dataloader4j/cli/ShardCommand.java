@@ -55,7 +55,7 @@ final class ShardCommand implements Callable<Integer> {
     Path source;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "the directory for the shards and manifest.json, or"
-            + " s3://bucket/prefix (written straight to S3 through hadoop-aws's S3A: endpoint, path style and region"
+            + " s3://bucket/prefix (or s3a://...; written straight to S3 through hadoop-aws's S3A: endpoint, path style and region"
             + " from DATALOADER4J_S3_ENDPOINT, _PATH_STYLE, _REGION or -Ddataloader4j.s3.*, credentials from the AWS"
             + " SDK's default chain)")
     Path output;
@@ -100,8 +100,8 @@ final class ShardCommand implements Callable<Integer> {
         if (!Files.isDirectory(source)) {
             throw new ParameterException(spec.commandLine(), "SRC " + source + " is not a directory: give an ImageFolder");
         }
-        String s3 = ShardsInfo.s3Location(output);   // s3://bucket/prefix, or null for a local OUT
-        if (s3 == null) {
+        String location = objectStoreLocation(output);   // s3:// or s3a://bucket/prefix, or null for a local OUT
+        if (location == null) {
             runJob(invocation(options, output), Map.of());
             return 0;
         }
@@ -111,6 +111,7 @@ final class ShardCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
+        String s3 = "s3://" + location.substring(location.indexOf("://") + 3);   // the same, as the SDK store names it
         try (S3ShardStore store = S3ShardStore.builder().fromEnvironment().build()) {
             String manifest = S3ShardStore.manifestLocation(s3);
             if (!overwrite && exists(store, manifest)) {
@@ -118,7 +119,7 @@ final class ShardCommand implements Callable<Integer> {
                         + "; --overwrite replaces it");
             }
             if (staging == null) {
-                runJob(invocation(options, s3), sparkConf);   // straight to S3 through S3A
+                runJob(invocation(options, location), sparkConf);   // straight to S3 through S3A
                 return 0;
             }
             Path local = staging.resolve("shards");
@@ -154,12 +155,26 @@ final class ShardCommand implements Callable<Integer> {
     }
 
     /**
-     * What the job runs: SRC, OUT (an {@code s3://} OUT as such, although picocli's path of it reads
-     * {@code s3:/bucket/prefix}), master, options.
+     * What the job runs: SRC, OUT (an {@code s3://} or {@code s3a://} OUT as such, although picocli's path of it
+     * reads {@code s3:/bucket/prefix}), master, options.
      */
     ShardJob.Invocation invocation(ShardJob.Options options, Path out) {
-        String s3 = ShardsInfo.s3Location(out);
-        return invocation(options, s3 != null ? s3 : out.toString());
+        String location = objectStoreLocation(out);
+        return invocation(options, location != null ? location : out.toString());
+    }
+
+    /**
+     * The object-store location that OUT names, {@code s3://bucket/prefix} or {@code s3a://bucket/prefix} (picocli's
+     * path of it reads {@code s3:/bucket/prefix}), or null for a local OUT.
+     */
+    static String objectStoreLocation(Path out) {
+        String s = out.toString();
+        for (String scheme : new String[] {"s3", "s3a"}) {
+            if (s.startsWith(scheme + ":/")) {
+                return scheme + "://" + s.substring(scheme.length() + 2);
+            }
+        }
+        return null;
     }
 
     /** What the job runs: SRC, the given output (OUT, or the staging folder of an s3:// OUT), master, options. */
