@@ -6,9 +6,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.dataloader4j.s3.S3ShardStore;
 import org.dataloader4j.spark.Manifest;
 import org.dataloader4j.spark.ShardJob;
@@ -23,9 +22,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dataloader4j shard SRC OUT --shards N}: the Apache Spark job of the {@code spark} module, which writes
- * an ImageFolder as WebDataset-layout tar shards plus {@code manifest.json} (with per-channel statistics). Spark
- * is not bundled: the {@code ./dataloader4j} launcher puts it (from Maven Central) on the class path for this
- * command; on a cluster, submit {@code org.dataloader4j.spark.ShardJob} with {@code spark-submit}.
+ * an ImageFolder as WebDataset-layout tar shards plus {@code manifest.json} (with per-channel statistics), into a
+ * local folder or straight into {@code s3://bucket/prefix} through hadoop-aws's S3A ({@link S3aSettings}; with
+ * {@code --staging DIR}, into DIR and then uploaded with the AWS SDK). Spark and hadoop-aws are not bundled: the
+ * {@code ./dataloader4j} launcher puts them (from Maven Central) on the class path for this command; on a cluster,
+ * submit {@code org.dataloader4j.spark.ShardJob} with {@code spark-submit}.
  *
  * <pre>{@code
  * ./dataloader4j shard /data/train /data/train-shards --shards 64 --max-side 320 --master 'local[2]'
@@ -35,7 +36,16 @@ import picocli.CommandLine.Spec;
         description = {"Write an ImageFolder as WebDataset-layout tar shards plus manifest.json with Apache Spark",
                 "(local mode here, binding to 127.0.0.1 only; spark-submit org.dataloader4j.spark.ShardJob on a cluster)."},
         footer = {"", "Example:", "  dataloader4j shard /data/train /data/train-shards --shards 64 --max-side 320",
-                "  dataloader4j shard /data/train s3://bucket/train-shards --shards 64   (S3 settings: see s3/README.md)"})
+                "  dataloader4j shard /data/train s3://bucket/train-shards --shards 64",
+                "",
+                "An s3:// OUT is written straight to S3 (or an S3-compatible store) through hadoop-aws's S3A, each shard",
+                "one object that appears only when complete, manifest.json last. Settings, as for info s3://...:",
+                "  DATALOADER4J_S3_ENDPOINT    endpoint of an S3-compatible store (MinIO, Ceph, R2), e.g. http://minio:9000",
+                "  DATALOADER4J_S3_PATH_STYLE  true for path-style requests (http://host/bucket/key), which most need",
+                "  DATALOADER4J_S3_REGION      the region (S3-compatible stores mostly accept any)",
+                "  (or -Ddataloader4j.s3.endpoint, .pathStyle, .region); credentials from the AWS SDK's default chain",
+                "  (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profiles, roles). Other S3A settings as Java system",
+                "  properties: JDK_JAVA_OPTIONS='-Dspark.hadoop.fs.s3a.KEY=VALUE' (see spark/README.md)."})
 final class ShardCommand implements Callable<Integer> {
 
     @Spec
@@ -45,11 +55,14 @@ final class ShardCommand implements Callable<Integer> {
     Path source;
 
     @Parameters(index = "1", paramLabel = "OUT", description = "the directory for the shards and manifest.json, or"
-            + " s3://bucket/prefix (written to --staging, then uploaded with the AWS SDK)")
+            + " s3://bucket/prefix (or s3a://...; written straight to S3 through hadoop-aws's S3A: endpoint, path style and region"
+            + " from DATALOADER4J_S3_ENDPOINT, _PATH_STYLE, _REGION or -Ddataloader4j.s3.*, credentials from the AWS"
+            + " SDK's default chain)")
     Path output;
 
-    @Option(names = "--staging", paramLabel = "DIR", description = "for an s3:// OUT: the local folder the job writes"
-            + " to before the upload (default: a temporary folder, deleted afterwards)")
+    @Option(names = "--staging", paramLabel = "DIR", description = "for an s3:// OUT: write the shards to DIR first and"
+            + " upload them with the AWS SDK (each checked against the manifest), instead of writing through S3A; for"
+            + " a store S3A cannot write to, or to keep a local copy (DIR is kept)")
     Path staging;
 
     @Option(names = "--shards", paramLabel = "N", required = true,
@@ -87,30 +100,34 @@ final class ShardCommand implements Callable<Integer> {
         if (!Files.isDirectory(source)) {
             throw new ParameterException(spec.commandLine(), "SRC " + source + " is not a directory: give an ImageFolder");
         }
-        String s3 = ShardsInfo.s3Location(output);   // s3://bucket/prefix, or null for a local OUT
-        if (s3 == null) {
-            runJob(options, output);
+        String location = objectStoreLocation(output);   // s3:// or s3a://bucket/prefix, or null for a local OUT
+        if (location == null) {
+            runJob(invocation(options, output), Map.of());
             return 0;
         }
+        Map<String, String> sparkConf;
+        try {
+            sparkConf = S3aSettings.sparkConf(S3ShardStore::environmentSetting, System::getProperty);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+        String s3 = "s3://" + location.substring(location.indexOf("://") + 3);   // the same, as the SDK store names it
         try (S3ShardStore store = S3ShardStore.builder().fromEnvironment().build()) {
             String manifest = S3ShardStore.manifestLocation(s3);
             if (!overwrite && exists(store, manifest)) {
                 throw new ParameterException(spec.commandLine(), "OUT " + s3 + " already holds " + manifest
                         + "; --overwrite replaces it");
             }
-            Path folder = staging != null ? staging : Files.createTempDirectory("dataloader4j-shard-");
-            try {
-                Path local = folder.resolve("shards");
-                runJob(options, local);
-                Manifest m = store.upload(local, s3);
-                spec.commandLine().getOut().printf("uploaded %d shards and %s to %s%n", m.shards().size(),
-                        Manifest.FILE_NAME, s3);
+            if (staging == null) {
+                runJob(invocation(options, location), sparkConf);   // straight to S3 through S3A
                 return 0;
-            } finally {
-                if (staging == null) {
-                    deleteTree(folder);
-                }
             }
+            Path local = staging.resolve("shards");
+            runJob(invocation(options, local.toString()), Map.of());
+            Manifest m = store.upload(local, s3);
+            spec.commandLine().getOut().printf("uploaded %d shards and %s from %s to %s%n", m.shards().size(),
+                    Manifest.FILE_NAME, local, s3);
+            return 0;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the shards to " + s3 + ": " + e.getMessage(), e);
         }
@@ -121,14 +138,6 @@ final class ShardCommand implements Callable<Integer> {
             return true;
         } catch (FileNotFoundException e) {
             return false;
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 
@@ -145,16 +154,43 @@ final class ShardCommand implements Callable<Integer> {
         }
     }
 
-    /** What the job runs: SRC, the given output folder (OUT, or the staging folder of an s3:// OUT), master, options. */
+    /**
+     * What the job runs: SRC, OUT (an {@code s3://} or {@code s3a://} OUT as such, although picocli's path of it
+     * reads {@code s3:/bucket/prefix}), master, options.
+     */
     ShardJob.Invocation invocation(ShardJob.Options options, Path out) {
-        return new ShardJob.Invocation(source, out, master, options);
+        String location = objectStoreLocation(out);
+        return invocation(options, location != null ? location : out.toString());
     }
 
-    /** Runs the job into {@code out} and prints its summary; a failure is thrown. */
-    private void runJob(ShardJob.Options options, Path out) {
+    /**
+     * The object-store location that OUT names, {@code s3://bucket/prefix} or {@code s3a://bucket/prefix} (picocli's
+     * path of it reads {@code s3:/bucket/prefix}), or null for a local OUT.
+     */
+    static String objectStoreLocation(Path out) {
+        String s = out.toString();
+        for (String scheme : new String[] {"s3", "s3a"}) {
+            if (s.startsWith(scheme + ":/")) {
+                return scheme + "://" + s.substring(scheme.length() + 2);
+            }
+        }
+        return null;
+    }
+
+    /** What the job runs: SRC, the given output (OUT, or the staging folder of an s3:// OUT), master, options. */
+    private ShardJob.Invocation invocation(ShardJob.Options options, String out) {
+        try {
+            return new ShardJob.Invocation(source, out, master, options);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /** Runs the job with these Spark settings added and prints its summary; a failure is thrown. */
+    private void runJob(ShardJob.Invocation invocation, Map<String, String> sparkConf) {
         ShardJob.Result result;
         try {
-            result = ShardJob.run(invocation(options, out));
+            result = ShardJob.run(invocation, sparkConf);
         } catch (NoClassDefFoundError e) {
             throw new IllegalStateException("the shard command needs Apache Spark on the class path (missing "
                     + e.getMessage() + "): run it through ./dataloader4j shard, which adds Spark, or submit"

@@ -67,6 +67,18 @@ class ShardCommandTest {
     }
 
     @Test
+    void anS3OutputReachesTheJobAsTheSameLocationFromBothEntryPoints() {
+        for (String out : List.of("s3://bucket/train-shards", "s3://bucket/train-shards/", "s3a://bucket/a/b")) {
+            String[] args = {"src", out, "--shards", "4", "--master", "local[2]"};
+            ShardCommand command = parsed(args);
+            ShardJob.Invocation submitted = ShardJob.Invocation.parse(args);
+            assertEquals(submitted, command.invocation(command.options(), command.output), out);
+            assertEquals(out.replaceAll("/+$", ""), submitted.output(), "picocli's path of it reads "
+                    + command.output + "; the job gets the location");
+        }
+    }
+
+    @Test
     void withoutMasterOnlyTheMasterDiffers() {
         String[] args = {"src", "out", "--shards", "4"};
         ShardCommand command = parsed(args);

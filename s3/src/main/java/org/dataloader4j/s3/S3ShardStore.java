@@ -209,6 +209,21 @@ public final class S3ShardStore implements ShardStore, AutoCloseable {
         }
     }
 
+    /**
+     * One of the settings that {@link Builder#fromEnvironment()} reads: the system property
+     * {@code dataloader4j.s3.NAME}, else the environment variable {@code DATALOADER4J_S3_NAME} (upper case, words
+     * joined by {@code _}: {@code pathStyle} is {@code DATALOADER4J_S3_PATH_STYLE}), else null. Command-line tools
+     * that configure other S3 clients (the shard command's S3A) read the same settings with it.
+     *
+     * @param name {@code endpoint}, {@code pathStyle}, {@code region}, {@code cacheDirectory} or {@code cacheBytes}
+     * @return the setting's value, or null if it is not set
+     */
+    public static String environmentSetting(String name) {
+        String property = System.getProperty("dataloader4j.s3." + name);
+        return property != null ? property
+                : System.getenv("DATALOADER4J_S3_" + name.replaceAll("([A-Z])", "_$1").toUpperCase(Locale.ROOT));
+    }
+
     /** Options of an {@link S3ShardStore}. */
     public static final class Builder {
         private S3Client client;
@@ -340,11 +355,7 @@ public final class S3ShardStore implements ShardStore, AutoCloseable {
          * @throws IllegalArgumentException naming the setting if a value is malformed
          */
         public Builder fromEnvironment() {
-            return settings(name -> {
-                String property = System.getProperty("dataloader4j.s3." + name);
-                return property != null ? property
-                        : System.getenv("DATALOADER4J_S3_" + name.replaceAll("([A-Z])", "_$1").toUpperCase(Locale.ROOT));
-            });
+            return settings(S3ShardStore::environmentSetting);
         }
 
         Builder settings(Function<String, String> setting) {

@@ -53,8 +53,8 @@ import scala.Tuple2;
  *       (binomially distributed; a shard may even be empty with very few samples per shard).</li>
  *   <li>One Spark task per shard reads, decodes (with the vision module's decoders, RGB as {@code ImageFolder}),
  *       optionally resizes so that the shorter side is at most {@code maxSide} (torchvision's {@code Resize},
- *       bilinear with antialiasing) and re-encodes, writes the shard to a temporary file and renames it into
- *       place, and accumulates the per-channel statistics of the images as stored (RGB scaled to [0, 1]) in a
+ *       bilinear with antialiasing) and re-encodes, writes the shard (to a temporary file renamed into place, or
+ *       as one object of an object store; see "Where files live"), and accumulates the per-channel statistics of the images as stored (RGB scaled to [0, 1]) in a
  *       {@link org.dataloader4j.stats.RunningStats}.</li>
  *   <li>The per-shard results are combined by a Spark {@code Aggregator} ({@link ReportAggregator}) whose merge is
  *       {@code RunningStats.merge}, in the same pass as the writing; the driver writes the manifest.</li>
@@ -69,14 +69,25 @@ import scala.Tuple2;
  * the manifest. Nothing is dropped silently.
  *
  * <h2>Where files live</h2>
- * The output folder and the image folder are paths of a file system that the driver and every executor see at the
- * same path (local in local mode; a shared mount such as NFS on a cluster). For object stores, read the images
- * with Spark ({@code spark.read().format("binaryFile")}) into the {@code Dataset<Row>} input.
+ * The image folder is a path of a file system that the driver and every executor see at the same path (local in
+ * local mode; a shared mount such as NFS on a cluster); for images in an object store, read them with Spark
+ * ({@code spark.read().format("binaryFile")}) into the {@code Dataset<Row>} input. The output is either such a folder
+ * (each task writes a temporary file and renames it into place) or an object-store prefix,
+ * {@code s3a://bucket/prefix} or {@code s3://bucket/prefix} (the same), written straight through Hadoop's S3A
+ * ({@code org.apache.hadoop:hadoop-aws} of Spark's Hadoop version on the class path): each task uploads its shard as
+ * one object (a PUT, or a multipart upload for large shards), which becomes visible only when complete, and a failed
+ * task aborts its upload; a retried or speculative attempt writes the same key with the same bytes. The driver
+ * writes {@code manifest.json} last. S3A is configured through the session: {@code spark.hadoop.fs.s3a.endpoint},
+ * {@code spark.hadoop.fs.s3a.path.style.access=true} (MinIO, Ceph, R2 and most S3-compatible stores),
+ * {@code spark.hadoop.fs.s3a.endpoint.region}, {@code spark.hadoop.fs.s3a.aws.credentials.provider} and the
+ * other {@code fs.s3a.*} keys, also per bucket ({@code fs.s3a.bucket.NAME.endpoint}).
  *
  * <pre>{@code
  * ShardJob.Result r = ShardJob.run(spark, Path.of("/data/train"), Path.of("/data/train-shards"),
  *         ShardJob.options(64).maxSide(320).quality(90).seed(0).onCorrupt(ShardJob.OnCorrupt.SKIP));
  * System.out.println(r.summary());
+ * // into S3 or an S3-compatible store, the session set up with spark.hadoop.fs.s3a.endpoint and friends:
+ * ShardJob.run(spark, Path.of("/data/train"), "s3://training/train-shards", ShardJob.options(64));
  * }</pre>
  */
 public final class ShardJob {
@@ -327,17 +338,36 @@ public final class ShardJob {
      * command makes it from its picocli fields; both give equal values for the same arguments.
      *
      * @param source  the ImageFolder ({@code SRC})
-     * @param output  the folder for the shards and the manifest ({@code OUT})
+     * @param output  where the shards and the manifest go ({@code OUT}): a local folder, or an object-store prefix
+     *                {@code s3://bucket/prefix} or {@code s3a://bucket/prefix}; normalized (a local path as
+     *                {@code Path.of(output).toString()}, an object-store prefix without trailing slashes)
      * @param master  the Spark master URL ({@code --master}), or null for {@code spark-submit}'s ({@code local[*]}
      *                when there is none)
      * @param options the job's options
      */
-    public record Invocation(Path source, Path output, String master, Options options) {
-        /** Checks that the paths and options are there. */
+    public record Invocation(Path source, String output, String master, Options options) {
+        /**
+         * Checks that the paths and options are there and normalizes the output.
+         *
+         * @throws IllegalArgumentException naming {@code OUT} if it is an object-store location without a bucket or
+         *                                  of a scheme the job cannot write to
+         */
         public Invocation {
             Objects.requireNonNull(source, "source (SRC)");
-            Objects.requireNonNull(output, "output (OUT)");
             Objects.requireNonNull(options, "options");
+            output = OutputLocation.normalize(output);
+        }
+
+        /**
+         * An invocation writing to a local folder.
+         *
+         * @param source  the ImageFolder ({@code SRC})
+         * @param output  the local folder for the shards and the manifest ({@code OUT})
+         * @param master  the Spark master URL, or null
+         * @param options the job's options
+         */
+        public Invocation(Path source, Path output, String master, Options options) {
+            this(source, Objects.requireNonNull(output, "output (OUT)").toString(), master, options);
         }
 
         /**
@@ -360,13 +390,13 @@ public final class ShardJob {
     /**
      * What the job did.
      *
-     * @param manifest     the manifest it wrote
-     * @param manifestPath where
-     * @param skipped      the inputs left out, with reasons (also in the manifest)
-     * @param inputs       the number of inputs
-     * @param elapsed      the job's wall time
+     * @param manifest         the manifest it wrote
+     * @param manifestLocation where: a local path, or {@code s3://bucket/prefix/manifest.json} (the scheme as given)
+     * @param skipped          the inputs left out, with reasons (also in the manifest)
+     * @param inputs           the number of inputs
+     * @param elapsed          the job's wall time
      */
-    public record Result(Manifest manifest, Path manifestPath, List<Manifest.Skipped> skipped, long inputs,
+    public record Result(Manifest manifest, String manifestLocation, List<Manifest.Skipped> skipped, long inputs,
                          Duration elapsed) {
         /**
          * A human-readable report: counts, throughput, statistics and every skipped input.
@@ -383,7 +413,7 @@ public final class ShardJob {
                     manifest.samples() / seconds, skipped.size(), inputs));
             sb.append("mean ").append(java.util.Arrays.toString(manifest.mean())).append(", std ")
                     .append(java.util.Arrays.toString(manifest.std())).append(System.lineSeparator());
-            sb.append("manifest: ").append(manifestPath).append(System.lineSeparator());
+            sb.append("manifest: ").append(manifestLocation).append(System.lineSeparator());
             for (Manifest.Skipped s : skipped) {
                 sb.append("skipped ").append(s.source()).append(": ").append(s.reason()).append(System.lineSeparator());
             }
@@ -467,6 +497,28 @@ public final class ShardJob {
      * @throws ShardJobException        if the job fails, for example on a corrupt image with {@link OnCorrupt#FAIL}
      */
     public static Result run(SparkSession spark, Path imageFolder, Path output, Options options) {
+        Objects.requireNonNull(output, "output");
+        return run(spark, imageFolder, output.toString(), options);
+    }
+
+    /**
+     * Shards the images of an {@code ImageFolder} directory ({@code root/<class>/**}) into a local folder or an
+     * object store: {@code s3a://bucket/prefix} or {@code s3://bucket/prefix} (the same, through S3A), configured by
+     * the session's {@code spark.hadoop.fs.s3a.*} settings (see the class comment).
+     *
+     * @param spark       the session to run in
+     * @param imageFolder the ImageFolder
+     * @param output      a local folder, or {@code s3://bucket/prefix} / {@code s3a://bucket/prefix}
+     * @param options     the job's options
+     * @return what the job did
+     * @throws IllegalArgumentException if the folder is not an image folder (as {@link ImageFolder} says), the output
+     *                                  holds an earlier run without {@code overwrite} or names a scheme other than
+     *                                  {@code s3}/{@code s3a}/{@code file}, or options are invalid
+     * @throws UncheckedIOException     naming the location, bucket and endpoint if the object store cannot be
+     *                                  reached or the bucket does not exist
+     * @throws ShardJobException        if the job fails, for example on a corrupt image with {@link OnCorrupt#FAIL}
+     */
+    public static Result run(SparkSession spark, Path imageFolder, String output, Options options) {
         Objects.requireNonNull(spark, "spark");
         Objects.requireNonNull(imageFolder, "imageFolder");
         long start = System.nanoTime();
@@ -513,6 +565,28 @@ public final class ShardJob {
      */
     public static Result run(SparkSession spark, Dataset<Row> images, List<String> classes, Path output,
                              Options options) {
+        Objects.requireNonNull(output, "output");
+        return run(spark, images, classes, output.toString(), options);
+    }
+
+    /**
+     * Shards a table of encoded images (as {@link #run(SparkSession, Dataset, List, Path, Options)}) into a local
+     * folder or an object store ({@code s3a://bucket/prefix} or {@code s3://bucket/prefix}).
+     *
+     * @param spark   the session to run in
+     * @param images  the table
+     * @param classes the class names, in label order
+     * @param output  a local folder, or {@code s3://bucket/prefix} / {@code s3a://bucket/prefix}
+     * @param options the job's options
+     * @return what the job did
+     * @throws IllegalArgumentException if a column is missing or of the wrong type, a label is out of range, or the
+     *                                  output is refused (as for folders)
+     * @throws UncheckedIOException     naming the location, bucket and endpoint if the object store cannot be
+     *                                  reached or the bucket does not exist
+     * @throws ShardJobException        if the job fails, for example on a duplicate key or a corrupt image
+     */
+    public static Result run(SparkSession spark, Dataset<Row> images, List<String> classes, String output,
+                             Options options) {
         Objects.requireNonNull(spark, "spark");
         Objects.requireNonNull(images, "images");
         Objects.requireNonNull(classes, "classes");
@@ -553,17 +627,57 @@ public final class ShardJob {
         }
     }
 
+    /** The output checked and prepared on the driver, before any input is read: a local folder or an object store. */
+    private record Target(Path folder, S3aOutput store) {
+        static Target of(SparkSession spark, String output, boolean overwrite) {
+            String location = OutputLocation.normalize(output);
+            if (OutputLocation.isObjectStore(location)) {
+                S3aOutput store = S3aOutput.of(location, spark.sparkContext().hadoopConfiguration());
+                store.prepare(overwrite);
+                return new Target(null, store);
+            }
+            Path folder = Path.of(location).toAbsolutePath();
+            prepareOutput(folder, overwrite);
+            return new Target(folder, null);
+        }
+
+        String describe() {
+            return folder != null ? folder.toString() : store.location();
+        }
+
+        ShardWriter writer(Options options) {
+            return folder != null ? new ShardWriter(folder.toString(), options) : new ShardWriter(store, options);
+        }
+
+        /** Writes the manifest, last, and returns where it is. */
+        String writeManifest(Manifest manifest) {
+            if (store != null) {
+                return store.writeManifest(manifest.toJson());
+            }
+            Path manifestPath = folder.resolve(Manifest.FILE_NAME);
+            try {
+                Path temp = folder.resolve(Manifest.FILE_NAME + ".tmp");
+                Files.writeString(temp, manifest.toJson(), StandardCharsets.UTF_8);
+                Files.move(temp, manifestPath, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + manifestPath + ": " + e, e);
+            }
+            return manifestPath.toString();
+        }
+    }
+
     private static Result execute(SparkSession spark, JavaRDD<Input> inputs, long inputCount, List<String> classes,
-                                  Path output, Options options, long start) {
+                                  String output, Options options, long start) {
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(options, "options");
-        Path out = output.toAbsolutePath();
-        prepareOutput(out, options.overwrite());
+        Target target = Target.of(spark, output, options.overwrite());
+        String out = target.describe();
         long seed = options.seed();
         int shards = options.shards();
         JavaPairRDD<Place, Input> placed = inputs.mapToPair(in -> new Tuple2<>(Place.of(seed, in.key(), shards), in))
                 .repartitionAndSortWithinPartitions(new ShardPartitioner(shards), new PlaceOrder());
-        ShardWriter writer = new ShardWriter(out.toString(), options);
+        ShardWriter writer = target.writer(options);
         JavaRDD<ShardReport> reports = placed.mapPartitionsWithIndex(writer, true);
         JobReport total;
         try {
@@ -594,17 +708,9 @@ public final class ShardJob {
         List<Manifest.Skipped> skipped = total.skipped().stream()
                 .sorted(Comparator.comparing(Manifest.Skipped::source)).toList();
         Manifest manifest = new Manifest(seed, files, classes, mean, std, pixels, options.maxSide(), quality, skipped);
-        Path manifestPath = out.resolve(Manifest.FILE_NAME);
-        try {
-            Path temp = out.resolve(Manifest.FILE_NAME + ".tmp");
-            Files.writeString(temp, manifest.toJson(), StandardCharsets.UTF_8);
-            Files.move(temp, manifestPath, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + manifestPath + ": " + e, e);
-        }
+        String manifestLocation = target.writeManifest(manifest);
         long count = inputCount >= 0 ? inputCount : manifest.samples() + skipped.size();
-        return new Result(manifest, manifestPath, skipped, count, Duration.ofNanos(System.nanoTime() - start));
+        return new Result(manifest, manifestLocation, skipped, count, Duration.ofNanos(System.nanoTime() - start));
     }
 
     private static void prepareOutput(Path out, boolean overwrite) {
@@ -612,11 +718,7 @@ public final class ShardJob {
             Files.createDirectories(out);
             List<Path> earlier;
             try (Stream<Path> files = Files.list(out)) {
-                earlier = files.filter(p -> {
-                    String n = p.getFileName().toString();
-                    return n.equals(Manifest.FILE_NAME) || n.startsWith(Manifest.FILE_NAME + ".")
-                            || (n.startsWith(ShardWriter.PREFIX) && n.contains(".tar"));
-                }).sorted().toList();
+                earlier = files.filter(p -> isJobFile(p.getFileName().toString())).sorted().toList();
             }
             if (!earlier.isEmpty()) {
                 if (!overwrite) {
@@ -631,6 +733,12 @@ public final class ShardJob {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the output folder " + out + ": " + e, e);
         }
+    }
+
+    /** {@return true for the names of the files a run writes: the manifest, shards, and their temporary files} */
+    static boolean isJobFile(String name) {
+        return name.equals(Manifest.FILE_NAME) || name.startsWith(Manifest.FILE_NAME + ".")
+                || (name.startsWith(ShardWriter.PREFIX) && name.contains(".tar"));
     }
 
     static String rootMessage(Throwable e) {
@@ -698,13 +806,33 @@ public final class ShardJob {
      *
      * @param invocation what to shard where, with which options
      * @return what the job did
-     * @throws IllegalArgumentException as {@link #run(SparkSession, Path, Path, Options)}
+     * @throws IllegalArgumentException as {@link #run(SparkSession, Path, String, Options)}
      * @throws ShardJobException        if the job fails
      */
     public static Result run(Invocation invocation) {
+        return run(invocation, Map.of());
+    }
+
+    /**
+     * Runs the job of a command line as {@link #run(Invocation)}, with settings added to the session's Spark
+     * configuration: for example {@code spark.hadoop.fs.s3a.endpoint} and
+     * {@code spark.hadoop.fs.s3a.path.style.access} for an {@code s3://} output in an S3-compatible store (this is
+     * how {@code dataloader4j shard} passes its S3 settings on).
+     *
+     * @param invocation what to shard where, with which options
+     * @param sparkConf  Spark configuration entries, set on the session builder in their iteration order
+     * @return what the job did
+     * @throws IllegalArgumentException as {@link #run(SparkSession, Path, String, Options)}
+     * @throws ShardJobException        if the job fails
+     */
+    public static Result run(Invocation invocation, Map<String, String> sparkConf) {
         Objects.requireNonNull(invocation, "invocation");
+        Objects.requireNonNull(sparkConf, "sparkConf");
         String master = invocation.master();
         SparkSession.Builder builder = SparkSession.builder().appName("dataloader4j shard");
+        for (Map.Entry<String, String> e : sparkConf.entrySet()) {
+            builder = builder.config(e.getKey(), e.getValue());
+        }
         if (master != null) {
             builder = builder.master(master);
         } else if (!hasMaster()) {

@@ -21,7 +21,10 @@ final class ShardJobArgs {
     static final String USAGE = "usage: " + SYNOPSIS + "\n"
             + "Write an ImageFolder as WebDataset-layout tar shards plus manifest.json.\n"
             + "  SRC                     the ImageFolder: one sub-directory of images per class\n"
-            + "  OUT                     the folder for the shards and manifest.json\n"
+            + "  OUT                     the folder for the shards and manifest.json, or s3://bucket/prefix\n"
+            + "                          (or s3a://...): written straight to S3 through hadoop-aws's S3A, set up with\n"
+            + "                          --conf spark.hadoop.fs.s3a.* (endpoint, path.style.access, endpoint.region,\n"
+            + "                          aws.credentials.provider, ...)\n"
             + "  --shards N              number of shard files, 1 to " + ShardJob.MAX_SHARDS + " (required)\n"
             + "  --max-side S            resize so that the shorter side is at most S (default 0: never resize)\n"
             + "  --quality Q             re-encode every image as JPEG of quality Q, 1 to 100 (default 0: copy JPEG\n"
@@ -95,7 +98,7 @@ final class ShardJobArgs {
         if (positional.size() != 2) {
             throw new IllegalArgumentException("expected SRC and OUT, but got " + positional);
         }
-        return new ShardJob.Invocation(Path.of(positional.get(0)), Path.of(positional.get(1)), master,
+        return new ShardJob.Invocation(Path.of(positional.get(0)), positional.get(1), master,
                 options.build());
     }
 

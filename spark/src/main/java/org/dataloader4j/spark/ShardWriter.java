@@ -12,6 +12,8 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function2;
 import org.dataloader4j.spark.internal.Checksums;
@@ -26,16 +28,34 @@ import org.dataloader4j.vision.transforms.Functional;
 import org.dataloader4j.vision.transforms.InterpolationMode;
 import scala.Tuple2;
 
-/** The body of one shard task: reads, decodes, preprocesses and writes the samples of shard {@code index}. */
+/**
+ * The body of one shard task: reads, decodes, preprocesses and writes the samples of shard {@code index}, into a
+ * local folder (a temporary file renamed into place) or an object store through S3A ({@link S3aOutput}: one object,
+ * visible when complete).
+ */
 final class ShardWriter implements Function2<Integer, Iterator<Tuple2<ShardJob.Place, ShardJob.Input>>,
         Iterator<ShardReport>> {
     static final String PREFIX = "shard-";
 
+    /** The local output folder, or null for an object store. */
     private final String output;
+    /** The object-store output, or null for a local folder. */
+    private final S3aOutput store;
     private final ShardJob.Options options;
 
+    /** A writer into the local folder {@code output}. */
     ShardWriter(String output, ShardJob.Options options) {
+        this(output, null, options);
+    }
+
+    /** A writer into an object store. */
+    ShardWriter(S3aOutput store, ShardJob.Options options) {
+        this(null, store, options);
+    }
+
+    private ShardWriter(String output, S3aOutput store, ShardJob.Options options) {
         this.output = output;
+        this.store = store;
         this.options = options;
     }
 
@@ -49,40 +69,79 @@ final class ShardWriter implements Function2<Integer, Iterator<Tuple2<ShardJob.P
         ShardReport report = new ShardReport();
         report.shard = index;
         report.file = fileName(index, options.shards());
+        RunningStats stats = new RunningStats(3);
+        MessageDigest sha256 = Checksums.sha256();
+        if (store == null) {
+            writeLocal(samples, report, stats, sha256);
+        } else {
+            writeToStore(samples, report, stats, sha256);
+        }
+        report.sha256 = Checksums.hex(sha256.digest());   // the stream is closed: every byte went through
+        report.stats = stats;
+        return List.of(report).iterator();
+    }
+
+    /** Into a temporary file of this attempt, renamed into place when complete. */
+    private void writeLocal(Iterator<Tuple2<ShardJob.Place, ShardJob.Input>> samples, ShardReport report,
+                            RunningStats stats, MessageDigest sha256) throws IOException {
         Path target = Path.of(output, report.file);
         TaskContext task = TaskContext.get();
         Path temp = Path.of(output, report.file + ".tmp-" + (task == null ? 0 : task.taskAttemptId()));
-        RunningStats stats = new RunningStats(3);
-        String previous = null;
-        MessageDigest sha256 = Checksums.sha256();
         try (OutputStream out = new BufferedOutputStream(new DigestOutputStream(Files.newOutputStream(temp), sha256),
                 1 << 16)) {
-            TarWriter tar = new TarWriter(out);
-            while (samples.hasNext()) {
-                ShardJob.Input in = samples.next()._2();
-                if (in.key().equals(previous)) {
-                    throw new IllegalArgumentException("duplicate sample key " + in.key() + " (from "
-                            + source(in) + "): keys must be unique");
-                }
-                previous = in.key();
-                Encoded e = encode(in, stats, report);
-                if (e == null) {
-                    continue;
-                }
-                tar.add(in.key() + "." + e.extension, e.bytes);
-                tar.add(in.key() + ".cls", Integer.toString(in.label()).getBytes(StandardCharsets.US_ASCII));
-                report.samples++;
-            }
-            tar.finish();
-            report.bytes = tar.bytesWritten();
+            writeTar(out, samples, report, stats);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
         }
-        report.sha256 = Checksums.hex(sha256.digest());   // the stream is closed: every byte went through
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        report.stats = stats;
-        return List.of(report).iterator();
+    }
+
+    /**
+     * As one object, which S3A uploads when the stream is closed (a PUT, or a multipart upload completed then): it
+     * appears whole or not at all, and a failed attempt aborts its upload.
+     */
+    private void writeToStore(Iterator<Tuple2<ShardJob.Place, ShardJob.Input>> samples, ShardReport report,
+                              RunningStats stats, MessageDigest sha256) {
+        String where = store.location(report.file);
+        try (FileSystem fs = store.fileSystem()) {
+            FSDataOutputStream object = store.create(fs, report.file);
+            try {
+                OutputStream out = new BufferedOutputStream(new DigestOutputStream(object, sha256), 1 << 16);
+                writeTar(out, samples, report, stats);
+                out.flush();
+            } catch (IOException | RuntimeException e) {
+                S3aOutput.abort(object, e);
+                throw e;
+            }
+            object.close();   // completes the upload
+        } catch (IOException e) {
+            throw store.failure("cannot write shard " + where, e);
+        }
+    }
+
+    /** The shard's samples as a tar archive, in place order; counts and skips go to {@code report}. */
+    private void writeTar(OutputStream out, Iterator<Tuple2<ShardJob.Place, ShardJob.Input>> samples,
+                          ShardReport report, RunningStats stats) throws IOException {
+        TarWriter tar = new TarWriter(out);
+        String previous = null;
+        while (samples.hasNext()) {
+            ShardJob.Input in = samples.next()._2();
+            if (in.key().equals(previous)) {
+                throw new IllegalArgumentException("duplicate sample key " + in.key() + " (from "
+                        + source(in) + "): keys must be unique");
+            }
+            previous = in.key();
+            Encoded e = encode(in, stats, report);
+            if (e == null) {
+                continue;
+            }
+            tar.add(in.key() + "." + e.extension, e.bytes);
+            tar.add(in.key() + ".cls", Integer.toString(in.label()).getBytes(StandardCharsets.US_ASCII));
+            report.samples++;
+        }
+        tar.finish();
+        report.bytes = tar.bytesWritten();
     }
 
     private record Encoded(String extension, byte[] bytes) {
