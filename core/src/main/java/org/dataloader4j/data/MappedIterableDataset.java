@@ -3,6 +3,9 @@ package org.dataloader4j.data;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import org.dataloader4j.collate.internal.BatchMemory;
+import org.dataloader4j.collate.internal.SampleSlots;
+import org.dataloader4j.collate.internal.SlotWriting;
 
 /**
  * The lazy result of {@link IterableDataset#map}: each element of a worker's share is transformed
@@ -55,7 +58,7 @@ final class MappedIterableDataset<T, R> implements IterableDataset<R>, Transform
     }
 
     /** One worker's transformed share; releases the source's iterator on close, at its end and on a failure. */
-    private class Mapped implements Iterator<R>, AutoCloseable {
+    private class Mapped implements SlotWriting<R>, AutoCloseable {
         final Iterator<T> elements;
         final WorkerInfo worker;
         private long counter;
@@ -92,6 +95,24 @@ final class MappedIterableDataset<T, R> implements IterableDataset<R>, Transform
             }
             try {
                 return transform(elements.next());
+            } catch (Throwable t) {
+                closeAfter(t);
+                throw t;
+            }
+        }
+
+        /**
+         * The next element transformed with {@code slots} serving the transform's sample tensors (this stage only:
+         * the source's element is read outside it).
+         */
+        @Override
+        public R next(SampleSlots slots) {
+            if (closed) {
+                throw new NoSuchElementException("this mapped stream of " + worker + " is closed or exhausted");
+            }
+            try {
+                T element = elements.next();
+                return BatchMemory.writingInto(slots, () -> transform(element));
             } catch (Throwable t) {
                 closeAfter(t);
                 throw t;

@@ -24,13 +24,13 @@ final class SlotLayout {
     }
 
     /**
-     * For the default collate over a map-style dataset that is not gathered whole (see {@link TensorGather}). Not for
+     * For the default collate over a map-style dataset that is not gathered whole (see {@link TensorGather}), or over a
+     * stream (whose shares write into the rows only through their last {@code map}: {@code SlotWriting}). Not for
      * a default collate with custom leaves: a custom value may hold a tensor that its sample wrote into a
      * preallocated batch row, which stacking another tensor into that row would overwrite.
      */
     static SlotLayout of(LoaderConfig<?, ?> config) {
-        return new SlotLayout(!config.isStream() && config.collate() == Collate.defaultCollate()
-                && TensorGather.of(config) == null);
+        return new SlotLayout(config.collate() == Collate.defaultCollate() && TensorGather.of(config) == null);
     }
 
     /** The batch of {@code size} samples allocated ahead from the learned layout, or null when none is known. */

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
+import org.dataloader4j.collate.internal.PreallocatedBatch;
+import org.dataloader4j.collate.internal.SlotWriting;
 import org.dataloader4j.data.StreamStart;
 import org.dataloader4j.data.WorkerInfo;
 
@@ -48,14 +50,19 @@ final class StreamShare<T, B> implements AutoCloseable {
         return position;
     }
 
-    /** The elements of the next batch, or an empty list when the share is exhausted. */
-    private List<T> read() {
+    /**
+     * The elements of the next batch, or an empty list when the share is exhausted. When the batch's memory is
+     * allocated ahead ({@code rows} not null), each element's last stage writes into its row of it.
+     */
+    @SuppressWarnings("unchecked")
+    private List<T> read(PreallocatedBatch rows) {
         int size = config.streamBatchSize();
         List<T> batch = new ArrayList<>(size);
         try {
             while (batch.size() < size && elements.hasNext()) {
                 try {
-                    batch.add(elements.next());
+                    batch.add(rows != null ? ((SlotWriting<T>) elements).next(rows.slots(batch.size()))
+                            : elements.next());
                 } finally {
                     position++; // a failed element is consumed too: a resumed share must not read it again
                 }
@@ -69,15 +76,35 @@ final class StreamShare<T, B> implements AutoCloseable {
         return batch;
     }
 
-    /** The next collated batch, or null when the share is exhausted. */
+    /**
+     * The next collated batch, or null when the share is exhausted. Once the loader knows the layout of its batches
+     * (from the first one collated), a share whose elements come from a {@code map} allocates each batch's tensors
+     * before reading it, and the map's transform writes every element straight into its row (as map-style datasets
+     * do), so the collate copies nothing that is already in place.
+     */
     B next() {
-        List<T> batch = read();
+        PreallocatedBatch rows = elements instanceof SlotWriting<T>
+                ? config.slots().preallocate(config.streamBatchSize(), config.pool()) : null;
+        List<T> batch;
+        try {
+            batch = read(rows);
+        } catch (Throwable e) {
+            release(rows);
+            throw e;
+        }
         if (batch.isEmpty()) {
+            release(rows);
             return null;
         }
         try {
-            return config.collate(batch);
+            List<PreallocatedBatch.Leaf> seen = SlotLayout.newRecord();
+            B collated = config.collate(batch, config.slots().recording(rows != null ? rows.allocator()
+                    : config.pool(), seen));
+            boolean allTaken = rows == null || rows.releaseUnused();
+            config.slots().learn(seen, allTaken);
+            return collated;
         } catch (Throwable e) {
+            release(rows);
             long[] positions = new long[batch.size()];
             for (int i = 0; i < positions.length; i++) {
                 positions[i] = position - batch.size() + i;
@@ -85,6 +112,13 @@ final class StreamShare<T, B> implements AutoCloseable {
             throw DataLoaderException.collate(epoch, batchNumber, positions, workerId, e);
         } finally {
             batchNumber++;
+        }
+    }
+
+    /** Gives back the tensors of a batch allocated ahead that no collate took. */
+    private static void release(PreallocatedBatch rows) {
+        if (rows != null) {
+            rows.releaseUnused();
         }
     }
 
