@@ -274,4 +274,50 @@ class SlotWriteTest {
         assertEquals(6, batches);
         OffHeapAssertions.assertNoGrowthSince(before, "sample tensors apart from the rows");
     }
+
+    /**
+     * A sample that asks for many tensors of one shape makes the learning batch allocate at most
+     * {@code MAX_LEARNED_TENSORS} batch tensors for them; the rest are its own, freed once collated, and the batch
+     * holds the last one's values.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 2})
+    void aLearningBatchAllocatesABoundedNumberOfBatchTensors(int workers) {
+        long before = OffHeapAssertions.settledLiveBytes();
+        int steps = org.dataloader4j.collate.internal.PreallocatedBatch.MAX_LEARNED_TENSORS + 3;
+        AtomicInteger largestBatchTensors = new AtomicInteger();
+        Dataset<Tensor> manySteps = Datasets.of(LongStream.range(0, 10).boxed().toList()).map((i, rng) -> {
+            Tensor last = null;
+            int rows = 0;
+            for (int step = 0; step < steps; step++) {
+                last = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(2));
+                last.setFloat(i * 10 + step, 0);
+                last.setFloat(-i, 1);
+                if (!last.ownsMemory()) {
+                    rows++;
+                }
+            }
+            largestBatchTensors.accumulateAndGet(rows, Math::max);
+            return last;
+        });
+        var builder = DataLoader.builder(manySteps).batchSize(5);
+        if (workers > 0) {
+            builder.numWorkers(workers);
+        }
+        try (var loader = builder.build()) {
+            long i = 0;
+            for (Batch batch : loader.epoch(0)) {
+                try (batch) {
+                    for (int r = 0; r < batch.size(); r++, i++) {
+                        assertEquals(i * 10 + steps - 1, batch.tensor().getFloat(r, 0), "sample " + i);
+                        assertEquals(-i, batch.tensor().getFloat(r, 1), "sample " + i);
+                    }
+                }
+            }
+            assertEquals(10, i);
+        }
+        assertEquals(org.dataloader4j.collate.internal.PreallocatedBatch.MAX_LEARNED_TENSORS, largestBatchTensors.get(),
+                "rows handed to one sample of the learning batch");
+        OffHeapAssertions.assertNoGrowthSince(before, "a learning batch of many tensors");
+    }
 }

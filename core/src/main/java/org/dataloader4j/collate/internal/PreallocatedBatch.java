@@ -38,7 +38,7 @@ public final class PreallocatedBatch {
     }
 
     /** The most batch tensors a learning batch allocates for its samples' rows. */
-    static final int MAX_LEARNED_TENSORS = 8;
+    public static final int MAX_LEARNED_TENSORS = 8;
 
     private final List<Tensor> tensors;   // guarded by this; grows only in a learning batch
     private final List<Boolean> taken;    // guarded by this, one per tensor
