@@ -1,8 +1,13 @@
 package org.dataloader4j.cli;
 
 import java.io.IOException;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Resident memory of this whole process (Linux {@code /proc/self/status}): heap, off-heap tensors,
@@ -26,10 +31,26 @@ final class ProcessMemory {
         return statusBytes("VmRSS");
     }
 
+    /** glibc's {@code int malloc_trim(size_t pad)}, where the C library has it. */
+    private static final Optional<MethodHandle> MALLOC_TRIM = mallocTrim();
+
+    private static Optional<MethodHandle> mallocTrim() {
+        try {
+            Linker linker = Linker.nativeLinker();
+            return linker.defaultLookup().find("malloc_trim").map(symbol -> linker.downcallHandle(symbol,
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG)));
+        } catch (RuntimeException | LinkageError e) { // no native access, or a C library without it
+            return Optional.empty();
+        }
+    }
+
     /**
-     * Collects garbage and gives the cleaner a moment, so memory that earlier work left for the garbage
-     * collector (for example small tensors, whose off-heap memory the GC returns) is not counted against
-     * the next measurement.
+     * Collects garbage, gives the cleaner a moment, then hands the C heap's free memory back to the system, so
+     * that what earlier work left behind is not counted against the next measurement: memory left for the garbage
+     * collector (for example small tensors, whose off-heap memory the GC returns), and memory freed into the C
+     * library's allocator (the malloc arenas of an earlier run's worker threads, the JIT compiler's, an earlier
+     * pipeline's), which glibc keeps for reuse unless asked ({@code malloc_trim(0)}; nothing where the C library
+     * has no such call). A fresh process running only the next measurement would hold neither.
      */
     static void settle() {
         System.gc();
@@ -37,6 +58,20 @@ final class ProcessMemory {
             Thread.sleep(200);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        trimCHeap();
+    }
+
+    /** Asks glibc to give the free memory of its arenas back to the system; false where it cannot be asked. */
+    static boolean trimCHeap() {
+        if (MALLOC_TRIM.isEmpty()) {
+            return false;
+        }
+        try {
+            int ignored = (int) MALLOC_TRIM.get().invokeExact(0L);
+            return true;
+        } catch (Throwable e) {
+            return false;
         }
     }
 

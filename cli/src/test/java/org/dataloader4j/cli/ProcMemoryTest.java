@@ -199,4 +199,45 @@ class ProcMemoryTest {
         assertEquals("CPU X, 2 cores, 3.0 GiB memory, Linux 6 amd64, Java 25 (max heap 512 MiB), load average"
                 + " 1.00 2.00 3.00", line);
     }
+
+    /**
+     * Memory freed into glibc's allocator stays resident while live chunks sit around it; trimming the C heap (as
+     * {@code settle()} does between measurements) gives those pages back.
+     */
+    @Test
+    void trimmingTheCHeapGivesFreedMallocMemoryBackToTheSystem() throws Throwable {
+        assumeTrue(Files.isReadable(Path.of("/proc/self/status")), "needs Linux /proc");
+        java.lang.foreign.Linker linker = java.lang.foreign.Linker.nativeLinker();
+        var lookup = linker.defaultLookup();
+        assumeTrue(lookup.find("malloc_trim").isPresent(), "needs glibc's malloc_trim");
+        var malloc = linker.downcallHandle(lookup.find("malloc").orElseThrow(), java.lang.foreign.FunctionDescriptor.of(
+                java.lang.foreign.ValueLayout.ADDRESS, java.lang.foreign.ValueLayout.JAVA_LONG));
+        var free = linker.downcallHandle(lookup.find("free").orElseThrow(),
+                java.lang.foreign.FunctionDescriptor.ofVoid(java.lang.foreign.ValueLayout.ADDRESS));
+        int chunks = 1024;
+        long size = 64 << 10; // under glibc's mmap threshold: from an arena
+        java.lang.foreign.MemorySegment[] held = new java.lang.foreign.MemorySegment[chunks];
+        try {
+            for (int i = 0; i < chunks; i++) {
+                held[i] = ((java.lang.foreign.MemorySegment) malloc.invokeExact(size)).reinterpret(size);
+                held[i].fill((byte) 1); // resident
+            }
+            for (int i = 0; i < chunks; i += 2) { // every other chunk: the free ones cannot merge into the top
+                free.invokeExact(held[i]);
+                held[i] = null;
+            }
+            long before = ProcessMemory.rssBytes();
+            assertTrue(ProcessMemory.trimCHeap(), "glibc has malloc_trim");
+            long after = ProcessMemory.rssBytes();
+            long freed = chunks / 2 * size;
+            assertTrue(before - after > freed / 2, "trimming gave back " + (before - after) + " of the " + freed
+                    + " bytes freed (RSS " + before + " -> " + after + ")");
+        } finally {
+            for (java.lang.foreign.MemorySegment m : held) {
+                if (m != null) {
+                    free.invokeExact(m);
+                }
+            }
+        }
+    }
 }

@@ -15,8 +15,8 @@ package org.dataloader4j.loader;
  * PyTorch's rule: {@code prefetchFactor × active workers} batches.
  *
  * <p>Until the loader has learned the layout of its batches ({@link SlotLayout}), one batch is in flight at a time:
- * batches started before it is known cannot be preallocated, so each of their samples would hold memory of its own
- * until the garbage collector frees it, and several such batches at once are the start of an epoch's peak.
+ * only the first batch learns it (its tensors allocated as its samples ask for rows); batches started before it is
+ * known would be learning batches too, each with tensors of its own, at the start of an epoch's peak.
  *
  * @param prefetchFactor the batches each active worker may have in flight, or 0 for the default window in samples
  */

@@ -12,8 +12,9 @@ import org.dataloader4j.tensor.TensorAllocator;
 /**
  * What a loader has learned about the tensors its default collate allocates for a batch, so that
  * later batches can be allocated before their samples are read, and samples written straight into
- * their rows ({@link PreallocatedBatch}). Learned from the first batch, and again whenever a batch's
- * collate did not take every preallocated tensor (the samples changed shape).
+ * their rows ({@link PreallocatedBatch}). Learned from the first batch (whose samples already write into the
+ * tensors a learning batch allocates as they ask for rows), and again whenever a batch's collate did not take every
+ * preallocated tensor (the samples changed shape).
  */
 final class SlotLayout {
     private final boolean enabled;
@@ -33,10 +34,20 @@ final class SlotLayout {
         return new SlotLayout(config.collate() == Collate.defaultCollate() && TensorGather.of(config) == null);
     }
 
-    /** The batch of {@code size} samples allocated ahead from the learned layout, or null when none is known. */
+    /**
+     * The batch of {@code size} samples allocated ahead from the learned layout; while none is learned, a
+     * {@linkplain PreallocatedBatch#learning learning} batch, which allocates each batch tensor when its first sample
+     * asks for a row; null when batches are not preallocated (or the layout has no tensors).
+     */
     PreallocatedBatch preallocate(int size, TensorAllocator allocator) {
+        if (!enabled) {
+            return null;
+        }
         List<PreallocatedBatch.Leaf> known = leaves;
-        return enabled && known != null && !known.isEmpty() ? PreallocatedBatch.allocate(known, size, allocator) : null;
+        if (known == null) {
+            return PreallocatedBatch.learning(size, allocator);
+        }
+        return known.isEmpty() ? null : PreallocatedBatch.allocate(known, size, allocator);
     }
 
     /**

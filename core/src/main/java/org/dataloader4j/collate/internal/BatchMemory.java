@@ -63,20 +63,25 @@ public final class BatchMemory {
     /**
      * {@return a tensor for one sample's output, for transforms such as {@code ToTensor}: when the loader has
      * preallocated the batch and one of its tensors has rows of this dtype and shape, the sample's own row of it (so
-     * the sample is written once, straight into the batch); otherwise a fresh tensor} Its content is unspecified until
+     * the sample is written once, straight into the batch); otherwise a fresh tensor, which a loader frees once it
+     * has collated the sample's batch (so do not keep it beyond the sample)} Its content is unspecified until
      * written: write every element.
      *
      * @param dtype the element type of the sample's tensor
      * @param shape the shape of the sample's tensor (one row of the batch)
      */
     public static Tensor allocateSample(DType dtype, Shape shape) {
-        if (SLOTS.isBound()) {
-            Tensor row = SLOTS.get().claim(dtype, shape);
-            if (row != null) {
-                return row;
-            }
+        if (!SLOTS.isBound()) {
+            return Tensor.empty(dtype, shape);
         }
-        return Tensor.empty(dtype, shape);
+        SampleSlots slots = SLOTS.get();
+        Tensor row = slots.claim(dtype, shape);
+        if (row != null) {
+            return row;
+        }
+        Tensor own = Tensor.empty(dtype, shape);
+        slots.unserved(own); // freed once the batch is collated, not left to the garbage collector
+        return own;
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.dataloader4j.collate.internal;
 
-import java.util.List;
 import org.dataloader4j.tensor.DType;
 import org.dataloader4j.tensor.Shape;
 import org.dataloader4j.tensor.Tensor;
@@ -17,37 +16,39 @@ import org.dataloader4j.tensor.Tensor;
  * }</pre>
  */
 public final class SampleSlots {
-    private final List<Tensor> batchTensors;
+    private final PreallocatedBatch batch;
     private final int slot;
-    private final boolean[] claimed;
+    private final java.util.BitSet claimed = new java.util.BitSet(); // guarded by the batch
 
-    /**
-     * The slots of row {@code slot} in {@code batchTensors} (each of shape [batch, ...]).
-     *
-     * @param batchTensors the preallocated batch tensors
-     * @param slot the sample's row in each of them
-     */
-    public SampleSlots(List<Tensor> batchTensors, int slot) {
-        this.batchTensors = List.copyOf(batchTensors);
+    /** The slots of row {@code slot} in the tensors of {@code batch}. */
+    SampleSlots(PreallocatedBatch batch, int slot) {
+        this.batch = batch;
         this.slot = slot;
-        this.claimed = new boolean[this.batchTensors.size()];
+    }
+
+    int slot() {
+        return slot;
     }
 
     /** True if this sample was handed the row of batch tensor {@code index}. */
-    synchronized boolean claimed(int index) {
-        return claimed[index];
+    boolean claimed(int index) {
+        synchronized (batch) {
+            return claimed.get(index);
+        }
+    }
+
+    /** Under the batch's lock: this sample holds the row of batch tensor {@code index}. */
+    void markClaimed(int index) {
+        claimed.set(index);
     }
 
     /** A row of a batch tensor of this dtype whose rows have {@code shape}, not handed out before; or null. */
-    synchronized Tensor claim(DType dtype, Shape shape) {
-        for (int i = 0; i < claimed.length; i++) {
-            Tensor batch = batchTensors.get(i);
-            if (!claimed[i] && batch.dtype() == dtype && batch.rank() == shape.rank() + 1
-                    && batch.shape().dropFirst().equals(shape) && slot < batch.shape().dim(0)) {
-                claimed[i] = true;
-                return batch.select(slot);
-            }
-        }
-        return null;
+    Tensor claim(DType dtype, Shape shape) {
+        return batch.claim(this, dtype, shape);
+    }
+
+    /** Records a tensor made for this sample apart from any row: the batch frees it once it is collated. */
+    void unserved(Tensor tensor) {
+        batch.unserved(tensor);
     }
 }
