@@ -225,7 +225,7 @@ public final class DataLoader<B> implements Iterable<B>, AutoCloseable {
         if ((config.persistentWorkers() || config.workers().isAuto()) && persistentPool == null) {
             persistentPool = new WorkerPool(config.numWorkers(), "dataloader4j-worker-");
         }
-        if (prefetched != null && prefetched.epoch() == epoch && alreadyDelivered.count() == 0) {
+        if (prefetched != null && prefetched.epoch() == epoch && alreadyDelivered.isStart()) {
             current = prefetched; // its first batches are loading, or loaded, already
         } else {
             if (prefetched != null) {

@@ -95,6 +95,22 @@ final class DeliveredBatches {
         return extra.stream().mapToLong(Long::longValue).toArray();
     }
 
+    /**
+     * True at the very start of an epoch: no batch delivered, no element of a stream consumed and no earlier run of an
+     * elastic stream (a merged state delivers nothing in its own run, yet its epoch is not the epoch's start).
+     */
+    boolean isStart() {
+        if (count() != 0 || !earlierRuns.isEmpty()) {
+            return false;
+        }
+        for (long c : consumed) {
+            if (c != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     long count() {
         return prefix + extra.size();
     }

@@ -296,4 +296,36 @@ class ElasticResumeTest {
             throw new IllegalStateException("cannot close");
         }
     }
+
+    /**
+     * A loader with persistent workers that has just run an epoch resumes a merged state of the next one exactly (an
+     * epoch its workers may have started ahead must not stand in for the resumed one).
+     */
+    @Test
+    void aLoaderWithPersistentWorkersResumesAMergedStateOfTheNextEpochExactly() {
+        java.util.Set<Long> delivered = new java.util.HashSet<>();
+        List<LoaderState> states = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            try (var loader = loader(new Partition(r, 2), 2, new AtomicLong())) {
+                var it = loader.epoch(1).iterator();
+                for (int k = 0; k < 2; k++) {
+                    it.next().forEach(a -> delivered.add(a.position()));
+                }
+                states.add(loader.state());
+            }
+        }
+        LoaderState merged = LoaderState.merge(states);
+        IterableDataset<Augmented> augmented = new Positions(N, Partition.SINGLE).map((p, rng) ->
+                new Augmented(p, rng.nextLong()));
+        try (var loader = DataLoader.builder(augmented).batchSize(BATCH).numWorkers(2).persistentWorkers(true).seed(11)
+                .collate(List::<Augmented>copyOf).build()) {
+            loader.epoch(0).forEach(batch -> { });
+            List<Long> rest = new ArrayList<>();
+            loader.resume(merged).forEach(batch -> batch.forEach(a -> rest.add(a.position())));
+            for (long p : rest) {
+                assertTrue(delivered.add(p), "position " + p + " was delivered before the resume");
+            }
+        }
+        assertEquals(N, delivered.size());
+    }
 }
