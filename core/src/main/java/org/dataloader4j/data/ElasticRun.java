@@ -1,6 +1,7 @@
 package org.dataloader4j.data;
 
 import java.util.Arrays;
+import org.dataloader4j.internal.ElasticPositions;
 import org.dataloader4j.internal.Preconditions;
 
 /**
@@ -69,10 +70,8 @@ public record ElasticRun(int worldSize, int numWorkers, int batchSize, long[][] 
     public boolean delivered(long position) {
         int rank = (int) (position % worldSize);
         long q = position / worldSize;                       // position in the rank's sequence
-        long batch = q / batchSize;
-        int worker = (int) (batch % numWorkers);
-        long inShare = (batch / numWorkers) * batchSize + q % batchSize;
-        return inShare < consumed[rank][worker];
+        return ElasticPositions.shareIndexOf(q, batchSize, numWorkers)
+                < consumed[rank][ElasticPositions.workerOf(q, batchSize, numWorkers)];
     }
 
     /** {@return the number of elements the run delivered, over all ranks and workers} */

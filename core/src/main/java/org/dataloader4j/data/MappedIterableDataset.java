@@ -90,15 +90,7 @@ final class MappedIterableDataset<T, R> implements IterableDataset<R>, Transform
 
         @Override
         public R next() {
-            if (closed) {
-                throw new NoSuchElementException("this mapped stream of " + worker + " is closed or exhausted");
-            }
-            try {
-                return transform(elements.next());
-            } catch (Throwable t) {
-                closeAfter(t);
-                throw t;
-            }
+            return read(null);
         }
 
         /**
@@ -107,12 +99,17 @@ final class MappedIterableDataset<T, R> implements IterableDataset<R>, Transform
          */
         @Override
         public R next(SampleSlots slots) {
+            return read(slots);
+        }
+
+        /** Reads the source's next element and transforms it, writing into {@code slots} when given. */
+        private R read(SampleSlots slots) {
             if (closed) {
                 throw new NoSuchElementException("this mapped stream of " + worker + " is closed or exhausted");
             }
             try {
                 T element = elements.next();
-                return BatchMemory.writingInto(slots, () -> transform(element));
+                return slots == null ? transform(element) : BatchMemory.writingInto(slots, () -> transform(element));
             } catch (Throwable t) {
                 closeAfter(t);
                 throw t;

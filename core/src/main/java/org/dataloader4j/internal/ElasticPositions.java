@@ -82,6 +82,30 @@ public final class ElasticPositions implements PrimitiveIterator.OfLong {
         return ((index / batch) * workers + worker) * batch + index % batch;
     }
 
+    /**
+     * {@return the worker that reads position {@code q} of a rank's sequence when {@code workers} workers take whole
+     * batches of {@code batchSize} of it in turn}
+     *
+     * @param q a position in the rank's sequence
+     * @param batchSize the loader's batch size
+     * @param workers the loader's workers (at least 1)
+     */
+    public static int workerOf(long q, int batchSize, int workers) {
+        return (int) ((q / batchSize) % workers);
+    }
+
+    /**
+     * {@return where position {@code q} of a rank's sequence stands in its worker's share (see {@link #workerOf}); the
+     * inverse of the share's {@code rankPosition}}
+     *
+     * @param q a position in the rank's sequence
+     * @param batchSize the loader's batch size
+     * @param workers the loader's workers (at least 1)
+     */
+    public static long shareIndexOf(long q, int batchSize, int workers) {
+        return (q / batchSize / workers) * batchSize + q % batchSize;
+    }
+
     @Override
     public boolean hasNext() {
         if (next < 0) {
@@ -106,11 +130,10 @@ public final class ElasticPositions implements PrimitiveIterator.OfLong {
                 continue;
             }
             long q = j / ranks;
-            long b = q / batch;
-            if (b % workers != worker) {
+            if (workerOf(q, batch, workers) != worker) {
                 continue;
             }
-            long index = (b / workers) * batch + q % batch;
+            long index = shareIndexOf(q, batch, workers);
             if (index >= skip) {
                 return p;
             }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.dataloader4j.collate.Collate;
 import org.dataloader4j.collate.internal.BatchMemory;
+import org.dataloader4j.collate.internal.PreallocatedBatch;
 import org.dataloader4j.data.Dataset;
 import org.dataloader4j.data.IterableDataset;
 import org.dataloader4j.data.WorkerInfo;
@@ -182,6 +183,19 @@ record LoaderConfig<T, B>(
     /** Collates {@code samples} with batch memory from the pool. */
     B collate(List<T> samples) {
         return collate(samples, pool);
+    }
+
+    /**
+     * Collates {@code samples} into the batch tensors allocated ahead ({@code rows}; from the pool when null), gives back
+     * the tensors the collate did not take, and learns the batch's layout for the next batches ({@link SlotLayout}):
+     * the one collate step of map-style batches and of a stream's shares.
+     */
+    B collateLearning(List<T> samples, PreallocatedBatch rows) {
+        List<PreallocatedBatch.Leaf> seen = SlotLayout.newRecord();
+        B batch = collate(samples, slots.recording(rows != null ? rows.allocator() : pool, seen));
+        boolean allTaken = rows == null || rows.releaseUnused();
+        slots.learn(seen, allTaken);
+        return batch;
     }
 
     /** Collates {@code samples}; a collate of a supertype of T reads them safely, it never adds to the list. */

@@ -234,8 +234,13 @@ public record LoaderState(long seed, long epoch, long deliveredPrefix, long[] de
     }
 
     private static long number(Map<?, ?> fields, String name, String json) {
+        return number("loader state", fields, name, json);
+    }
+
+    /** The integer field {@code name} of {@code fields}, part {@code what} of the state {@code json}; refused naming it. */
+    static long number(String what, Map<?, ?> fields, String name, String json) {
         if (!(fields.get(name) instanceof Long value)) {
-            throw new IllegalArgumentException("loader state lacks the integer \"" + name + "\": " + json);
+            throw new IllegalArgumentException(what + " lacks the integer \"" + name + "\": " + json);
         }
         return value;
     }

@@ -142,17 +142,11 @@ final class SampleReader<T, B> {
      */
     B collate(long epoch, long batchNumber, long[] indices, List<T> samples, int workerId,
               PreallocatedBatch preallocated) {
-        List<PreallocatedBatch.Leaf> seen = SlotLayout.newRecord();
-        B batch;
         try {
-            batch = config.collate(samples, config.slots().recording(
-                    preallocated != null ? preallocated.allocator() : config.pool(), seen));
+            return config.collateLearning(samples, preallocated);
         } catch (Throwable e) {
             throw DataLoaderException.collate(epoch, batchNumber, indices, workerId, e);
         }
-        boolean allTaken = preallocated == null || preallocated.releaseUnused();
-        config.slots().learn(seen, allTaken);
-        return batch;
     }
 
     String sourceOf(long index) {

@@ -110,10 +110,7 @@ public record StreamProgress(int batchSize, long[] consumed, int nextWorker, Par
     }
 
     private static long number(Map<?, ?> fields, String name, String json) {
-        if (!(fields.get(name) instanceof Long value)) {
-            throw new IllegalArgumentException("loader state's \"stream\" lacks the integer \"" + name + "\": " + json);
-        }
-        return value;
+        return LoaderState.number("loader state's \"stream\"", fields, name, json);
     }
 
     private static long[] longs(Object value, String name, String json) {

@@ -97,12 +97,7 @@ final class StreamShare<T, B> implements AutoCloseable {
             return null;
         }
         try {
-            List<PreallocatedBatch.Leaf> seen = SlotLayout.newRecord();
-            B collated = config.collate(batch, config.slots().recording(rows != null ? rows.allocator()
-                    : config.pool(), seen));
-            boolean allTaken = rows == null || rows.releaseUnused();
-            config.slots().learn(seen, allTaken);
-            return collated;
+            return config.collateLearning(batch, rows);
         } catch (Throwable e) {
             release(rows);
             long[] positions = new long[batch.size()];

@@ -625,8 +625,8 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
      */
     private final class ElasticSamples implements PositionedIterator<ShardSample>, AutoCloseable {
         private final ElasticPositions positions;
-        private final List<List<ShardAssignment.Part>> streams;
-        private final Samples[] cursors;
+        private final long epoch;
+        private final Samples[] cursors;        // per stream, opened when this worker first reads from it
         private final long[] cursorIndex;       // per stream: the stream sample its cursor reads next
         private final long round;               // samples every stream has
         private final int[] longStreams;        // the streams with one more sample, in order
@@ -635,12 +635,9 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
 
         ElasticSamples(ElasticPositions positions, long epoch) {
             this.positions = positions;
+            this.epoch = epoch;
             int count = elasticStreams;
             long total = assignment.total();
-            this.streams = new ArrayList<>(count);
-            for (int s = 0; s < count; s++) {
-                streams.add(assignment.parts(s, count, epoch, ShardSplit.ELEMENTS));
-            }
             this.cursors = new Samples[count];
             this.cursorIndex = new long[count];
             this.round = total / count;
@@ -677,7 +674,8 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             }
             try {
                 if (cursors[stream] == null) {
-                    cursors[stream] = new Samples(streams.get(stream), 1 << 13);
+                    // the stream's parts of the shards (a walk of the epoch's shard order), only for streams read
+                    cursors[stream] = new Samples(assignment.parts(stream, count, epoch, ShardSplit.ELEMENTS), 1 << 13);
                 }
                 cursors[stream].passOver(index - cursorIndex[stream]);
                 ShardSample sample = cursors[stream].next();
