@@ -97,7 +97,11 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
         long bytes;                    // what the batch holds once done
         boolean left;                  // delivered, or dropped by close()
 
-        final PreallocatedBatch preallocated; // may be null; given back by the collate, or by seal() when abandoned
+        private PreallocatedBatch preallocated; // guarded by this: allocated by the first share that reads (a worker,
+                                                // not the consumer, pays for fresh memory); may stay null; given
+                                                // back by the collate, or by seal() when abandoned
+        private boolean preallocationTried;     // guarded by this
+        private Throwable preallocationFailure; // guarded by this: rethrown to every share that asks again
         private volatile List<Tensor> gathered; // the gather path's batch tensors, allocated by the first share; the
                                                 // batch's once handed over, else freed by seal()
         volatile boolean handedOver;  // the gathered tensors belong to the delivered batch now
@@ -105,11 +109,10 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
         final AtomicInteger writers = new AtomicInteger(); // share tasks writing into it now; -1 once sealed
         volatile boolean abandoned;    // failed or dropped: the preallocated memory goes back once no task writes
 
-        Pending(long number, long firstPosition, long[] indices, PreallocatedBatch preallocated, int shares) {
+        Pending(long number, long firstPosition, long[] indices, int shares) {
             this.number = number;
             this.firstPosition = firstPosition;
             this.indices = indices;
-            this.preallocated = preallocated;
             int slots = gather != null ? 0 : indices.length; // a gathered batch holds no samples
             this.samples = new AtomicReferenceArray<>(slots);
             this.remaining = new AtomicInteger(shares);
@@ -158,9 +161,11 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
         }
 
         private void seal() {
-            if ((preallocated != null || gather != null) && abandoned && writers.compareAndSet(0, -1)) {
-                if (preallocated != null) {
-                    preallocated.releaseUnused();
+            // memory is allocated only by a task counted in writers, so once sealed nothing allocates any more
+            if (abandoned && writers.compareAndSet(0, -1)) {
+                PreallocatedBatch allocated = allocated();
+                if (allocated != null) {
+                    allocated.releaseUnused();
                 }
                 List<Tensor> tensors = gathered;
                 if (tensors != null && !handedOver) {
@@ -205,6 +210,38 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             }
         }
 
+        /**
+         * The batch's tensors allocated ahead (null when the loader does not preallocate), allocated by the first share
+         * that asks: on a worker, so that the consumer hands out the batch before it and starts the next batches
+         * without paying for their memory (fresh memory is zeroed and faulted in: ~20 ms for a batch of 64 images
+         * of 224 x 224 at the start of an epoch). A failed allocation fails every share that asks.
+         */
+        private synchronized PreallocatedBatch preallocated() {
+            if (!preallocationTried) {
+                preallocationTried = true;
+                try {
+                    preallocated = reader.preallocate(indices.length);
+                } catch (Throwable t) {
+                    preallocationFailure = t;
+                }
+            }
+            if (preallocationFailure instanceof RuntimeException e) {
+                throw e;
+            }
+            if (preallocationFailure instanceof Error e) {
+                throw e;
+            }
+            if (preallocationFailure != null) {
+                throw DataLoaderException.of(preallocationFailure, epoch, number, -1);
+            }
+            return preallocated;
+        }
+
+        /** The tensors {@link #preallocated()} allocated, or null. */
+        private synchronized PreallocatedBatch allocated() {
+            return preallocated;
+        }
+
         /** The gather path's batch tensors, allocated (from the pool) by the first share that needs them. */
         private List<Tensor> batchTensors() {
             List<Tensor> tensors = gathered;
@@ -225,6 +262,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
          * skipped, reads them again one by one to find the ones to skip.
          */
         private void readShare(int from, int to, int workerId) {
+            PreallocatedBatch preallocated = preallocated();
             List<T> read;
             try {
                 read = reader.readBatch(epoch, number, firstPosition + from, Arrays.copyOfRange(indices, from, to),
@@ -291,6 +329,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                 samples.set(i, null); // the batch holds the data now: let the samples go before delivery
             }
             List<SkippedSample> skipped = skipped();
+            PreallocatedBatch preallocated = allocated();
             if (skipped.isEmpty() && !fellBack) {
                 complete(reader.collate(epoch, number, indices, all, workerId, preallocated), null, false);
                 return;
@@ -411,30 +450,20 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             BatchPlan.Planned planned = plan.next();
             long[] indices = planned.indices();
             if (planned.failed()) { // the sampler's failure takes this batch's place
-                Pending failed = new Pending(planned.number(), planned.firstPosition(), indices, null, 1);
+                Pending failed = new Pending(planned.number(), planned.firstPosition(), indices, 1);
                 inFlight.addLast(failed);
                 memory.started();
                 failed.complete(null, planned.failure(), false);
                 continue;
             }
-            PreallocatedBatch preallocated = null;
-            DataLoaderException allocationFailure = null;
-            try {
-                preallocated = gather == null ? reader.preallocate(indices.length) : null; // gathered: by a worker
-            } catch (Throwable t) {
-                allocationFailure = DataLoaderException.of(t, epoch, planned.number(), -1);
-            }
+            // the batch's memory is allocated by the worker that starts it (Pending.preallocated, batchTensors)
             // read: one getBatch per active worker, so the workers read one batch together; gathered: one task per
             // batch, the workers gathering different batches at once (splitting a batch of row copies only adds
             // waiting for its slowest part)
             int shares = gather != null ? 1 : Math.clamp(tuner.active(), 1, Math.max(1, indices.length));
-            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices, preallocated, shares);
+            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices, shares);
             inFlight.addLast(batch);
             memory.started();
-            if (allocationFailure != null) {
-                batch.complete(null, allocationFailure, false);
-                continue;
-            }
             for (int share = 0; share < shares; share++) {
                 int from = (int) ((long) share * indices.length / shares);
                 int to = (int) ((long) (share + 1) * indices.length / shares);
