@@ -197,6 +197,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                         collator = workerId;
                         handedOver = true;
                         complete((B) TensorGather.batch(tensors, indices.length), null, false);
+                        startNextBatches();
                     }
                     return;
                 }
@@ -204,6 +205,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                 if (remaining.decrementAndGet() == 0) {
                     collator = workerId;
                     collateLoaded(workerId);
+                    startNextBatches();
                 }
             } catch (Throwable t) {
                 complete(null, DataLoaderException.of(t, epoch, number, workerId), false);
@@ -442,10 +444,39 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
     }
 
     /**
-     * Under the lock: starts batches until the window is full or the plan is exhausted. Returns true, once,
-     * when every batch has been started and the caller should run {@link #whenAllStarted} (after unlocking).
+     * On a worker that has just completed a batch: starts the batches the window has room for, so that a worker
+     * goes on to its next batch without waiting for the consumer to wake and start it (the consumer starts
+     * batches too, as it takes them out). The sampler is drawn under the epoch's lock by whichever thread starts a
+     * batch, in order, so the batches are the same whoever starts them.
+     */
+    private void startNextBatches() {
+        if (closed) {
+            return;
+        }
+        lock.lock();
+        try {
+            startBatches();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Under the lock, on the consumer: starts batches until the window is full or the plan is exhausted. Returns
+     * true, once, when every batch has been started and the caller should run {@link #whenAllStarted} (after
+     * unlocking).
      */
     private boolean refill() {
+        startBatches();
+        if (!plan.hasNext() && !announced && whenAllStarted != null && !closed) {
+            announced = true;
+            return true;
+        }
+        return false;
+    }
+
+    /** Under the lock: starts batches until the window is full or the plan is exhausted. */
+    private void startBatches() {
         while (!closed && plan.hasNext() && windowHasRoom() && memory.mayStartAnother()) {
             BatchPlan.Planned planned = plan.next();
             long[] indices = planned.indices();
@@ -464,17 +495,16 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             Pending batch = new Pending(planned.number(), planned.firstPosition(), indices, shares);
             inFlight.addLast(batch);
             memory.started();
-            for (int share = 0; share < shares; share++) {
-                int from = (int) ((long) share * indices.length / shares);
-                int to = (int) ((long) (share + 1) * indices.length / shares);
-                pool.submit(new WorkerPool.Task(this, workerId -> batch.loadShare(from, to, workerId)));
+            try {
+                for (int share = 0; share < shares; share++) {
+                    int from = (int) ((long) share * indices.length / shares);
+                    int to = (int) ((long) (share + 1) * indices.length / shares);
+                    pool.submit(new WorkerPool.Task(this, workerId -> batch.loadShare(from, to, workerId)));
+                }
+            } catch (RuntimeException | Error e) { // the pool was shut down: the batch fails in its place, not silently
+                batch.complete(null, DataLoaderException.of(e, epoch, planned.number(), -1), false);
             }
         }
-        if (!plan.hasNext() && !announced && whenAllStarted != null && !closed) {
-            announced = true;
-            return true;
-        }
-        return false;
     }
 
     /** Under the lock: whether the loader's {@link BatchWindow} lets one more batch start. */
