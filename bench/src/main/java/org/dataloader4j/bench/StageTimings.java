@@ -2,6 +2,7 @@ package org.dataloader4j.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -453,6 +454,7 @@ public final class StageTimings {
                 timings.trainSet.size(), rounds, timings.decoders.usesNativeJpeg() ? "native (libjpeg-turbo)"
                         : Decoders.describe());
         out.flush();
+        double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         Result ours = timings.measure(rounds, err);
         Map<String, Object> pytorch = null;
         String unavailable = null;
@@ -463,7 +465,10 @@ public final class StageTimings {
                 unavailable = e.getMessage();
             }
         }
+        double loadAfter = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         out.print(table(ours, pytorch));
+        out.printf(Locale.ROOT, "load average (1 min): %.2f before, %.2f after%s; %d cores%n", loadBefore, loadAfter,
+                compare ? " (PyTorch's side ran after ours)" : "", Runtime.getRuntime().availableProcessors());
         if (pytorch != null) {
             out.printf(Locale.ROOT, "PyTorch side: torch %s, torchvision %s, PIL %s, torch threads %s%n",
                     pytorch.get("torch"), pytorch.get("torchvision"), pytorch.get("pil"), pytorch.get("threads"));
