@@ -130,7 +130,12 @@ public final class StageTimings {
             stages = List.copyOf(stages);
         }
 
-        /** {@return the stage of {@code key}} @param key a stage's key such as {@code "train.get"} */
+        /**
+         * {@return the stage of {@code key}}
+         *
+         * @param key a stage's key such as {@code "train.get"}
+         * @throws IllegalArgumentException if there is no such stage
+         */
         public Stage stage(String key) {
             return stages.stream().filter(s -> s.key().equals(key)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("no stage " + key));
@@ -204,7 +209,11 @@ public final class StageTimings {
         return out;
     }
 
-    /** {@return the dataset index of the {@code k}-th measured image} @param k the image's position */
+    /**
+     * {@return the dataset index of the {@code k}-th measured image}
+     *
+     * @param k the image's position among the measured ones
+     */
     long index(int k) {
         return indices[k];
     }
