@@ -50,7 +50,9 @@ import org.dataloader4j.vision.transforms.ToTensor;
  * {@code ImageFolder.get} uses outside a loader ({@link SampleContext#current(long)}'s transform stream), so every
  * round, the unfused stages and the fused path see the same crops, and the unfused result equals the fused one
  * bitwise. {@code bench/pytorch/stage_timings.py} measures the same stages with PIL and torchvision on the same
- * files; {@code --compare-pytorch} runs it after our side and prints both side by side with ours / PyTorch.
+ * files; {@code --compare-pytorch} runs it after our side and prints both side by side with ours / PyTorch. The
+ * collate is a plain call outside a loader (fresh, zeroed batch memory and a copy of every sample); a
+ * {@code DataLoader} pools batch memory and writes fused samples straight into their rows, so it pays less.
  *
  * <pre>
  * java --enable-native-access=ALL-UNNAMED -cp bench/target/benchmarks.jar org.dataloader4j.bench.StageTimings \
