@@ -514,13 +514,16 @@ public final class Functional {
         MemorySegment in = tensor.data();
         MemorySegment seg = out.data();
         long plane = tensor.shape().dim(tensor.rank() - 2) * tensor.shape().dim(tensor.rank() - 1);
-        long n = out.numel();
-        for (long i = 0; i < n; i++) {
-            int k = (int) ((i / plane) % c);
+        long planes = plane == 0 ? 0 : out.numel() / plane;
+        // plane by plane, so that the inner loop is a plain (vectorizable) pass with the channel's mean and std
+        for (long p = 0; p < planes; p++) {
+            int k = (int) (p % c);
             float m = mean[mean.length == 1 ? 0 : k];
             float s = std[std.length == 1 ? 0 : k];
-            long at = i * 4;
-            seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, (in.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at) - m) / s);
+            long end = (p + 1) * plane * Float.BYTES;
+            for (long at = p * plane * Float.BYTES; at < end; at += Float.BYTES) {
+                seg.set(ValueLayout.JAVA_FLOAT_UNALIGNED, at, (in.get(ValueLayout.JAVA_FLOAT_UNALIGNED, at) - m) / s);
+            }
         }
         return out;
     }
