@@ -330,6 +330,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             for (Row row : rows) {
                 int w = row.workers();
+                bench.warmPageCache(); // both sides start with the files cached (PageCache)
                 ProcessMemory.settle(); // before the first sample, as measure() settles before resetting VmHWM
                 MemorySampler sampler = MemorySampler.startSelf(memoryInterval);
                 BenchRun ours;
@@ -352,6 +353,7 @@ final class BenchCommand implements Callable<Integer> {
                     if (!setup.appliesTo(w)) {
                         continue;
                     }
+                    bench.warmPageCache();
                     BenchRun theirs = torch.run(w, epochs, setup, memoryInterval);
                     for (BenchRun.Epoch e : theirs.epochs()) {
                         out.printf(Locale.ROOT, "  PyTorch %s workers=%d epoch %d: %,.0f samples/s, first"

@@ -40,6 +40,13 @@ interface BenchPipeline extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Reads the pipeline's files into the page cache ({@link PageCache}) so that the next run, ours or PyTorch's,
+     * starts with them cached like the other side's; nothing for data held in memory.
+     */
+    default void warmPageCache() {
+    }
+
     /** Pipeline-specific facts for the JSON report (files, page-cache state, ...); empty by default. */
     default Map<String, Object> details() {
         return Map.of();

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.dataloader4j.tensor.Tensor;
 import org.dataloader4j.vision.DatasetFolder;
 import org.dataloader4j.vision.Decoders;
@@ -91,6 +92,17 @@ final class ImagePipeline implements BenchPipeline {
     @Override
     public BenchRun run(int workers, int epochs, PrintWriter progress) {
         return BenchRun.measure(dataset, batchSize, seed, workers, epochs, tuning, progress);
+    }
+
+    @Override
+    public void warmPageCache() {
+        PageCache.warm(root);
+    }
+
+    @Override
+    public Map<String, Object> details() {
+        return Map.of("pageCache", "the folder's files read just before each side's run, so both start with them"
+                + " cached");
     }
 
     @Override

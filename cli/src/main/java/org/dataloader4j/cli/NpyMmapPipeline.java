@@ -170,6 +170,11 @@ final class NpyMmapPipeline implements BenchPipeline {
     }
 
     @Override
+    public void warmPageCache() {
+        PageCache.warm(dir);
+    }
+
+    @Override
     public String pytorchScript() {
         return "tensor_pipeline.py";
     }
