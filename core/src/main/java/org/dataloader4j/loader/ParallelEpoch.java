@@ -189,6 +189,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             if (!initialized(workerId)) {
                 return;
             }
+            boolean completedHere = false;
             try {
                 if (gather != null) {
                     List<Tensor> tensors = batchTensors();
@@ -197,18 +198,21 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                         collator = workerId;
                         handedOver = true;
                         complete((B) TensorGather.batch(tensors, indices.length), null, false);
-                        startNextBatches();
+                        completedHere = true;
                     }
-                    return;
-                }
-                readShare(from, to, workerId);
-                if (remaining.decrementAndGet() == 0) {
-                    collator = workerId;
-                    collateLoaded(workerId);
-                    startNextBatches();
+                } else {
+                    readShare(from, to, workerId);
+                    if (remaining.decrementAndGet() == 0) {
+                        collator = workerId;
+                        collateLoaded(workerId);
+                        completedHere = true;
+                    }
                 }
             } catch (Throwable t) {
                 complete(null, DataLoaderException.of(t, epoch, number, workerId), false);
+            }
+            if (completedHere) {
+                startNextBatches(); // outside the try: a failure here is not this batch's (WorkerPool reports it)
             }
         }
 
@@ -492,7 +496,16 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             // batch, the workers gathering different batches at once (splitting a batch of row copies only adds
             // waiting for its slowest part)
             int shares = gather != null ? 1 : Math.clamp(tuner.active(), 1, Math.max(1, indices.length));
-            Pending batch = new Pending(planned.number(), planned.firstPosition(), indices, shares);
+            Pending batch;
+            try {
+                batch = new Pending(planned.number(), planned.firstPosition(), indices, shares);
+            } catch (RuntimeException | Error e) { // out of memory: the batch fails in its place and the epoch ends
+                Pending failed = new Pending(planned.number(), planned.firstPosition(), new long[0], 1);
+                inFlight.addLast(failed);
+                memory.started();
+                failed.complete(null, DataLoaderException.of(e, epoch, planned.number(), -1), true);
+                return;
+            }
             inFlight.addLast(batch);
             memory.started();
             try {
