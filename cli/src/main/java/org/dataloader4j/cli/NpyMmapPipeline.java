@@ -27,7 +27,8 @@ import org.dataloader4j.tensor.Tensor;
  * <h2>Page cache</h2>
  * The files are written and synced ({@code fsync}) before anything is measured, so their pages are in the
  * page cache and none are dirty: this is the <em>warm</em> case, the same for both sides, which map the
- * same files. The share of the files' pages that is resident ({@code mincore}, through
+ * same files, and they are read again before each run ({@link PageCache}), as the machine may page out files
+ * left idle. The share of the files' pages that is resident ({@code mincore}, through
  * {@link MemorySegment#isLoaded()}) is recorded before the first run and after the last. A cold cache
  * (pages on disk only) is not measured: dropping one file's pages needs {@code posix_fadvise} or root.
  *
@@ -192,7 +193,8 @@ final class NpyMmapPipeline implements BenchPipeline {
         m.put("labelsFile", labelsFile.toString());
         m.put("fileBytes", x.header().dataBytes() + y.header().dataBytes());
         m.put("writeSeconds", writeSeconds);
-        m.put("pageCache", "warm: files written and fsynced just before the first run; cold cache not measured");
+        m.put("pageCache", "warm: files written and fsynced before the first run and read again before each run"
+                + " (PageCache); cold cache not measured");
         m.put("residentFractionBeforeFirstRun", Double.isNaN(residentBefore) ? null : residentBefore);
         m.put("residentFractionAfterLastRun", Double.isNaN(residentAfter) ? null : residentAfter);
         return m;

@@ -485,10 +485,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             BatchPlan.Planned planned = plan.next();
             long[] indices = planned.indices();
             if (planned.failed()) { // the sampler's failure takes this batch's place
-                Pending failed = new Pending(planned.number(), planned.firstPosition(), indices, 1);
-                inFlight.addLast(failed);
-                memory.started();
-                failed.complete(null, planned.failure(), false);
+                startFailed(planned, indices, planned.failure(), false);
                 continue;
             }
             // the batch's memory is allocated by the worker that starts it (Pending.preallocated, batchTensors)
@@ -500,10 +497,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             try {
                 batch = new Pending(planned.number(), planned.firstPosition(), indices, shares);
             } catch (RuntimeException | Error e) { // out of memory: the batch fails in its place and the epoch ends
-                Pending failed = new Pending(planned.number(), planned.firstPosition(), new long[0], 1);
-                inFlight.addLast(failed);
-                memory.started();
-                failed.complete(null, DataLoaderException.of(e, epoch, planned.number(), -1), true);
+                startFailed(planned, new long[0], DataLoaderException.of(e, epoch, planned.number(), -1), true);
                 return;
             }
             inFlight.addLast(batch);
@@ -518,6 +512,17 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                 batch.complete(null, DataLoaderException.of(e, epoch, planned.number(), -1), false);
             }
         }
+    }
+
+    /**
+     * Under the lock: puts {@code failure} in flight in the place of batch {@code planned}; a fatal one ends
+     * the epoch.
+     */
+    private void startFailed(BatchPlan.Planned planned, long[] indices, DataLoaderException failure, boolean fatal) {
+        Pending failed = new Pending(planned.number(), planned.firstPosition(), indices, 1);
+        inFlight.addLast(failed);
+        memory.started();
+        failed.complete(null, failure, fatal);
     }
 
     /** Under the lock: whether the loader's {@link BatchWindow} lets one more batch start. */
