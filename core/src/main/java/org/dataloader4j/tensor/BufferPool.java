@@ -108,7 +108,10 @@ public final class BufferPool implements TensorAllocator, AutoCloseable {
         Arena arena = Arena.ofShared();
         MemorySegment segment;
         try {
-            segment = arena.allocate(Math.max(bytes, 1), pinRequested ? PAGE : 64).asSlice(0, bytes);
+            // Mapped from the system where it can be (page-aligned, zeroed by the kernel as the writers touch it,
+            // huge pages from 2 MiB up), so the thread that takes a new batch does not fault in and fill its memory.
+            segment = SystemPages.available() ? SystemPages.zeroed(bytes, arena)
+                    : arena.allocate(Math.max(bytes, 1), pinRequested ? PAGE : 64).asSlice(0, bytes);
         } catch (OutOfMemoryError | RuntimeException e) {
             arena.close();
             throw e;

@@ -1,11 +1,7 @@
 package org.dataloader4j.tensor;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -109,32 +105,6 @@ final class Slab {
      * lending puts the block under a new arena, so segments of an earlier arena stay closed.
      */
     private static final class RawBlocks {
-        private static final int PROT_READ_WRITE = 0x1 | 0x2;
-        private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
-        private static final MethodHandle MMAP;
-        private static final MethodHandle MUNMAP;
-
-        static {
-            MethodHandle map = null;
-            MethodHandle unmap = null;
-            if (System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).contains("linux")) {
-                try {
-                    Linker linker = Linker.nativeLinker();
-                    map = linker.defaultLookup().find("mmap").map(s -> linker.downcallHandle(s,
-                            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
-                                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-                                    ValueLayout.JAVA_LONG))).orElse(null);
-                    unmap = linker.defaultLookup().find("munmap").map(s -> linker.downcallHandle(s,
-                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG)))
-                            .orElse(null);
-                } catch (RuntimeException | LinkageError e) {
-                    map = null; // native access refused: blocks come from the arena
-                }
-            }
-            MMAP = unmap == null ? null : map;
-            MUNMAP = map == null ? null : unmap;
-        }
-
         private final int keep;
         private final ArrayDeque<Long> kept = new ArrayDeque<>(); // addresses, guarded by this
 
@@ -144,34 +114,20 @@ final class Slab {
 
         /** A block of {@link #SIZE} bytes that lives until {@code arena} closes. */
         MemorySegment take(Arena arena) {
-            if (MMAP == null) {
+            if (!SystemPages.available()) {
                 return arena.allocate(SIZE, ALIGNMENT);
             }
             Long reused;
             synchronized (this) {
                 reused = kept.pollFirst();
             }
-            long address = reused != null ? reused : map();
+            long address = reused != null ? reused : SystemPages.map(SIZE);
             try {
                 return MemorySegment.ofAddress(address).reinterpret(SIZE, arena, s -> giveBack(address));
             } catch (RuntimeException | Error e) {
                 giveBack(address);
                 throw e;
             }
-        }
-
-        private static long map() {
-            MemorySegment block;
-            try {
-                block = (MemorySegment) MMAP.invokeExact(MemorySegment.NULL, SIZE, PROT_READ_WRITE,
-                        MAP_PRIVATE_ANONYMOUS, -1, 0L);
-            } catch (Throwable t) {
-                throw new IllegalStateException("mmap failed: " + t, t);
-            }
-            if (block.address() == -1L || block.address() == 0) {
-                throw new OutOfMemoryError("cannot map a " + (SIZE >> 20) + " MiB block of off-heap memory");
-            }
-            return block.address();
         }
 
         private void giveBack(long address) {
@@ -181,15 +137,7 @@ final class Slab {
                     return;
                 }
             }
-            int rc;
-            try {
-                rc = (int) MUNMAP.invokeExact(MemorySegment.ofAddress(address), SIZE);
-            } catch (Throwable t) {
-                throw new IllegalStateException("munmap failed: " + t, t);
-            }
-            if (rc != 0) {
-                throw new IllegalStateException("munmap of a " + (SIZE >> 20) + " MiB block failed");
-            }
+            SystemPages.unmap(address, SIZE);
         }
     }
 }

@@ -9,7 +9,8 @@ import java.lang.ref.Cleaner;
  * because closing a shared {@link Arena} costs about 75 µs (a handshake with every thread), far more
  * than allocating a small tensor:
  * <ul>
- *   <li>at least {@link #IMMEDIATE_FREE_BYTES}: a shared arena of its own, freed at once by
+ *   <li>at least {@link #IMMEDIATE_FREE_BYTES}: pages mapped from the system ({@link SystemPages}: zeroed by the
+ *       kernel when first touched, huge pages from 2 MiB up) under a shared arena of its own, unmapped at once by
  *       {@link #close()}; later accesses through any view throw {@link IllegalStateException};</li>
  *   <li>smaller: a slice of a 4 MiB {@link Slab}, taken in well under a microsecond; the block is freed as soon
  *       as all its slices are closed. {@link #close()} marks the storage closed, so the {@code Tensor} API refuses
@@ -28,7 +29,6 @@ final class Storage {
         t.setDaemon(true);
         return t;
     });
-    private static final long ALIGNMENT = 64;
 
     private final MemorySegment segment;
     private volatile boolean closed;
@@ -60,7 +60,7 @@ final class Storage {
         Arena arena = Arena.ofShared();
         MemorySegment segment;
         try {
-            segment = arena.allocate(bytes, ALIGNMENT);
+            segment = SystemPages.zeroed(bytes, arena); // fresh pages are zero: no fill, whatever `zero` says
         } catch (OutOfMemoryError | RuntimeException e) {
             arena.close();
             throw e;
