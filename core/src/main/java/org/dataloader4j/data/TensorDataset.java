@@ -1,6 +1,7 @@
 package org.dataloader4j.data;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -95,6 +96,13 @@ public final class TensorDataset implements Dataset<List<Tensor>> {
                 }
                 MemorySegment from = source.data();
                 MemorySegment to = target.data();
+                if (rowBytes == Long.BYTES) { // a label per sample: one load and store, not a copy call per row
+                    for (int k = 0; k < indices.length; k++) {
+                        to.set(ValueLayout.JAVA_LONG_UNALIGNED, rows[k] * rowBytes,
+                                from.get(ValueLayout.JAVA_LONG_UNALIGNED, indices[k] * rowBytes));
+                    }
+                    continue;
+                }
                 for (int k = 0; k < indices.length; k++) {
                     MemorySegment.copy(from, indices[k] * rowBytes, to, rows[k] * rowBytes, rowBytes);
                 }

@@ -128,4 +128,48 @@ class TensorDatasetTest {
                     new TensorDataset(a, b).toString());
         }
     }
+
+    @Test
+    void copiedRowsEqualTheSamplesForEveryRowWidthIncludingEightByteRows() {
+        long n = 5;
+        double[] f64 = new double[(int) n];
+        int[] pairs = new int[(int) n * 2];
+        byte[] octets = new byte[(int) n * 8];
+        int[] singles = new int[(int) n];
+        short[] triples = new short[(int) n * 6];
+        for (int i = 0; i < pairs.length; i++) {
+            pairs[i] = -1000 * i - 7;
+        }
+        for (int i = 0; i < octets.length; i++) {
+            octets[i] = (byte) (31 * i + 5);
+        }
+        for (int i = 0; i < triples.length; i++) {
+            triples[i] = (short) (977 * i);
+        }
+        for (int i = 0; i < n; i++) {
+            f64[i] = Math.PI * i - 0.5;
+            singles[i] = Integer.MIN_VALUE + i;
+        }
+        try (Tensor a = Tensor.of(f64, n); Tensor b = Tensor.of(pairs, n, 2); Tensor c = Tensor.of(octets, n, 8);
+             Tensor d = Tensor.of(singles, n); Tensor e = Tensor.of(triples, n, 6)) {
+            TensorDataset dataset = new TensorDataset(a, b, c, d, e);
+            TensorRows rows = dataset.tensorRows().orElseThrow();
+            long[] indices = {4, 0, 3, 3, 1};
+            int[] into = {2, 4, 0, 1, 3};
+            List<Tensor> batch = rows.layout().stream()
+                    .map(r -> Tensor.zeros(r.dtype(), r.shape().prepend(indices.length))).toList();
+            try {
+                rows.copyRows(indices, into, batch);
+                for (int k = 0; k < indices.length; k++) {
+                    List<Tensor> sample = dataset.get(indices[k]);
+                    for (int t = 0; t < batch.size(); t++) {
+                        assertArrayEquals(sample.get(t).toBytes(), batch.get(t).select(into[k]).toBytes(),
+                                "tensor " + t + ", sample " + indices[k] + " in row " + into[k]);
+                    }
+                }
+            } finally {
+                batch.forEach(Tensor::close);
+            }
+        }
+    }
 }
