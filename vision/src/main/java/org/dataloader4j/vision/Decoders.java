@@ -533,7 +533,8 @@ public final class Decoders {
      * {@link #decode(byte[], String)} cropped), the same single call of the chooser with the same size, and the same
      * errors, with {@code name} in place of the path. On the native JPEG path the size comes from the header and only
      * the rows down to the region are decoded to pixels; the rest of the scan is still entropy-decoded, so damaged
-     * data gets the verdict of the whole decode (bytes are not remembered as clean, unlike files).
+     * data gets the verdict of the whole decode. Bytes seen to decode cleanly are remembered (by a hash of their
+     * content), so that a later region decode of the same bytes stops below the region, as for a file.
      *
      * <pre>{@code
      * Image centre = Decoders.standard().decodeRegion(bytes, "shard-000.tar:cat.jpg",

@@ -209,10 +209,10 @@ final class NativeJpeg {
 
     /**
      * As {@link #decode(Path, long, boolean, Planner)}, from the JPEG held in {@code bytes} (copied into native
-     * memory, as the file's bytes are read into it); errors name {@code origin}. Bytes are not remembered in
-     * {@link CleanJpegFiles}: every region decode from memory reads the whole scan, so the verdict is that of the
-     * whole decode. Returns null for data that is not a JPEG and for colour spaces this path does not handle,
-     * without calling the planner.
+     * memory, as the file's bytes are read into it); errors name {@code origin}. Bytes are remembered in
+     * {@link CleanJpegFiles} by a hash of their content: the first region decode of some bytes reads the whole scan,
+     * so the verdict is that of the whole decode, and a later one of the same bytes stops below the region. Returns
+     * null for data that is not a JPEG and for colour spaces this path does not handle, without calling the planner.
      */
     static Image decode(byte[] bytes, Origin origin, long maxPixels, boolean strict, Planner planner) {
         checkSize(origin, bytes.length);
@@ -222,7 +222,8 @@ final class NativeJpeg {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment data = arena.allocate(bytes.length);
             MemorySegment.copy(bytes, 0, data, ValueLayout.JAVA_BYTE, 0, bytes.length);
-            return decode(arena, data, bytes.length, origin, maxPixels, strict, planner, 0);
+            return decode(arena, data, bytes.length, origin, maxPixels, strict, planner,
+                    CleanJpegFiles.fingerprint(data, bytes.length));
         }
     }
 
@@ -237,7 +238,7 @@ final class NativeJpeg {
 
     /**
      * Decodes the {@code read} bytes of JPEG data in {@code data}, allocating its scratch memory in {@code arena}.
-     * {@code fingerprint} identifies the file in {@link CleanJpegFiles} (0: bytes from memory, not remembered): a
+     * {@code fingerprint} identifies the file (or the bytes) in {@link CleanJpegFiles} (0: not remembered): a
      * region of a file seen to decode cleanly before is decoded without reading the scan below it; any other decode
      * reads the whole file, and a clean one is remembered.
      */

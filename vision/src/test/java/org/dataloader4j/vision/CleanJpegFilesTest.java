@@ -8,10 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -91,5 +95,60 @@ class CleanJpegFilesTest {
             assertArrayEquals(top, stale.toByteArray());
         }
         assertThrows(ImageDecodeException.class, () -> d.decode(file).close(), "a whole decode reads everything");
+    }
+    @Test
+    void theFingerprintOfBytesDependsOnEveryByteAndTheLengthOnly() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        Set<Long> seen = new HashSet<>();
+        for (int length = 0; length <= 70; length++) {
+            byte[] bytes = new byte[length];
+            rnd.nextBytes(bytes);
+            long f = CleanJpegFiles.fingerprint(MemorySegment.ofArray(bytes), length);
+            assertTrue(seen.add(f), "length " + length);
+            byte[] copy = bytes.clone();
+            MemorySegment elsewhere = Arena.ofAuto().allocate(length + 1);
+            MemorySegment.copy(MemorySegment.ofArray(copy), 0, elsewhere, 0,
+                    length);
+            assertEquals(f, CleanJpegFiles.fingerprint(elsewhere, length), "equal bytes anywhere, equal fingerprint");
+            for (int at = 0; at < length; at++) {
+                for (int bit = 0; bit < 8; bit += 7) {
+                    copy[at] ^= (byte) (1 << bit);
+                    long changed = CleanJpegFiles.fingerprint(MemorySegment.ofArray(copy), length);
+                    assertNotEquals(f, changed, "byte " + at + " bit " + bit + " of " + length);
+                    assertTrue(seen.add(changed), "byte " + at + " bit " + bit + " of " + length);
+                    copy[at] ^= (byte) (1 << bit);
+                }
+            }
+        }
+        assertNotEquals(CleanJpegFiles.fingerprint(MemorySegment.ofArray(new byte[8]), 8),
+                CleanJpegFiles.fingerprint(MemorySegment.ofArray(new byte[9]), 9),
+                "trailing zeros change the length and so the fingerprint");
+    }
+
+    @Test
+    void bytesSeenToDecodeCleanlyAreRememberedByContentWhileDamagedBytesAreValidatedEveryTime() throws IOException {
+        Assumptions.assumeTrue(NativeJpeg.available(), "native JPEG path not built: " + NativeJpeg.status());
+        Decoders d = Decoders.standard();
+        byte[] intact = Files.readAllBytes(DamagedJpegCases.dir().resolve("base.jpg"));
+        byte[] damaged = Files.readAllBytes(DamagedJpegCases.dir().resolve("base_dht_300_before_end.jpg"));
+        assertEquals(intact.length, damaged.length);
+        RegionChooser top = (w, h) -> new Region(0, 0, 16, 160);
+        long fingerprint = CleanJpegFiles.fingerprint(MemorySegment.ofArray(intact), intact.length);
+        byte[] first;
+        try (Image image = d.decodeRegion(intact, "shard-0.tar:base.jpg", top)) {   // reads the whole scan
+            first = image.toByteArray();
+        }
+        assertTrue(CleanJpegFiles.shared().contains(fingerprint), "clean bytes are remembered");
+        try (Image again = d.decodeRegion(intact.clone(), "shard-1.tar:copy.jpg", top)) {   // stops below the region
+            assertArrayEquals(first, again.toByteArray(), "the same pixels either way");
+        }
+        for (int attempt = 0; attempt < 3; attempt++) {
+            ImageDecodeException e = assertThrows(ImageDecodeException.class,
+                    () -> d.decodeRegion(damaged, "shard-0.tar:damaged.jpg", top).close(),
+                    "damage below the region is found on every decode, attempt " + attempt);
+            assertTrue(e.getMessage().contains("shard-0.tar:damaged.jpg"), e.getMessage());
+        }
+        assertFalse(CleanJpegFiles.shared().contains(
+                CleanJpegFiles.fingerprint(MemorySegment.ofArray(damaged), damaged.length)));
     }
 }
