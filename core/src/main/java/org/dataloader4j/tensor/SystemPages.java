@@ -85,25 +85,34 @@ final class SystemPages {
         }
         long size = roundUp(bytes, PAGE);
         boolean huge = HUGE_PAGES && MADVISE != null && size >= HUGE_PAGE;
-        long address;
-        if (huge) {
-            // Map 2 MiB more, keep the 2 MiB-aligned part: the kernel only backs aligned 2 MiB ranges with huge pages.
-            long raw = map(size + HUGE_PAGE);
-            address = roundUp(raw, HUGE_PAGE);
-            unmap(raw, address - raw);
-            unmap(address + size, raw + size + HUGE_PAGE - (address + size));
-            advise(address, size);
-        } else {
-            address = map(size);
-        }
-        long mapped = address;
+        long address = huge ? mapAligned(size) : map(size);
         try {
-            return MemorySegment.ofAddress(mapped).reinterpret(size, arena, s -> unmap(mapped, size))
+            if (huge) {
+                advise(address, size);
+            }
+            return MemorySegment.ofAddress(address).reinterpret(size, arena, s -> unmap(address, size))
                     .asSlice(0, bytes);
         } catch (RuntimeException | Error e) {
-            unmap(mapped, size);
+            unmap(address, size);
             throw e;
         }
+    }
+
+    /**
+     * {@code size} fresh zeroed bytes starting on a 2 MiB boundary (the kernel backs only aligned 2 MiB ranges with
+     * huge pages): 2 MiB more are mapped, and the parts before the boundary and after the end are unmapped.
+     */
+    private static long mapAligned(long size) {
+        long raw = map(size + HUGE_PAGE);
+        long address = roundUp(raw, HUGE_PAGE);
+        try {
+            unmap(raw, address - raw);
+            unmap(address + size, raw + HUGE_PAGE - address);
+        } catch (RuntimeException | Error e) {
+            unmap(address, size); // the trimmed parts are gone or stay unused; give back what was to be returned
+            throw e;
+        }
+        return address;
     }
 
     /** The address of {@code size} (a multiple of the page size) fresh zeroed bytes; give them back with unmap. */
