@@ -80,11 +80,16 @@ final class SystemPages {
      * @throws OutOfMemoryError when the system has no room for it
      */
     static MemorySegment zeroed(long bytes, Arena arena) {
+        return zeroed(bytes, arena, HUGE_PAGES);
+    }
+
+    /** As {@link #zeroed(long, Arena)}, advising huge pages only when {@code hugePages} (the system property's part). */
+    static MemorySegment zeroed(long bytes, Arena arena, boolean hugePages) {
         if (MMAP == null || bytes <= 0) {
             return arena.allocate(Math.max(bytes, 1), 64).asSlice(0, Math.max(bytes, 0));
         }
         long size = roundUp(bytes, PAGE);
-        boolean huge = HUGE_PAGES && MADVISE != null && size >= HUGE_PAGE;
+        boolean huge = hugePages && MADVISE != null && size >= HUGE_PAGE;
         long address = huge ? mapAligned(size) : map(size);
         try {
             if (huge) {

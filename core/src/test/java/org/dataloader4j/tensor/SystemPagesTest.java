@@ -51,14 +51,31 @@ class SystemPagesTest {
         assumeTrue(Files.isReadable(setting) && !Files.readString(setting).contains("[never]"),
                 "transparent huge pages are off on this kernel");
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment segment = SystemPages.zeroed(8 * MIB, arena);
-            for (long at = 0; at < segment.byteSize(); at += 4096) {
-                segment.set(ValueLayout.JAVA_BYTE, at, (byte) 1);
-            }
-            OptionalLong huge = anonHugeKiB(segment.address());
+            OptionalLong huge = anonHugeKiB(touched(SystemPages.zeroed(8 * MIB, arena, true)));
             assertTrue(huge.isPresent(), "the mapping is listed in /proc/self/smaps");
             assertTrue(huge.getAsLong() >= 2048, "AnonHugePages of the mapping: " + huge.getAsLong() + " kB");
         }
+    }
+
+    @Test
+    void withoutTheAdviceAMappingKeepsSmallPagesWhereTheKernelOnlyGivesHugePagesOnAdvice() throws IOException {
+        assumeTrue(SystemPages.available(), "mmap cannot be called here");
+        Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        assumeTrue(Files.isReadable(setting) && Files.readString(setting).contains("[madvise]"),
+                "transparent huge pages are not in madvise mode on this kernel");
+        try (Arena arena = Arena.ofConfined()) {
+            OptionalLong huge = anonHugeKiB(touched(SystemPages.zeroed(8 * MIB, arena, false)));
+            assertTrue(huge.isPresent(), "the mapping is listed in /proc/self/smaps");
+            assertEquals(0, huge.getAsLong(), "-Ddataloader4j.hugePages=false: no huge pages");
+        }
+    }
+
+    /** Writes a byte on every page of {@code segment} and returns its address. */
+    private static long touched(MemorySegment segment) {
+        for (long at = 0; at < segment.byteSize(); at += 4096) {
+            segment.set(ValueLayout.JAVA_BYTE, at, (byte) 1);
+        }
+        return segment.address();
     }
 
     /** AnonHugePages (kB) of the mapping in /proc/self/smaps that contains {@code address}. */
