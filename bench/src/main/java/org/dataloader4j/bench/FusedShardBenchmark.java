@@ -43,8 +43,11 @@ import org.dataloader4j.vision.transforms.ToTensor;
  *
  * <pre>{@code
  * java $SPARK_JVM_FLAGS -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
- *     org.dataloader4j.bench.FusedShardBenchmark /tmp/bench-imagenet-2000 /tmp/shards-256 5 0,2
- *     # image folder, shard folder (written if absent), rounds, worker counts
+ *     org.dataloader4j.bench.FusedShardBenchmark /tmp/bench-imagenet-2000 /tmp/shards-256 5 0,2 kept
+ *     # image folder, shard folder (written if absent), rounds, worker counts, and loaders: "kept" (default: one
+ *     # loader per dataset and worker count for all rounds, as a training job keeps its loader) or "fresh" (a new
+ *     # loader per epoch, as runs before 2026-12-06 17:50 UTC did: each epoch then also pays for starting its workers,
+ *     # learning its batch layout and faulting in new batch memory)
  * }</pre>
  */
 public final class FusedShardBenchmark {
@@ -69,6 +72,12 @@ public final class FusedShardBenchmark {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int[] workerCounts = Arrays.stream((args.length > 3 ? args[3] : "0,2").split(","))
                 .mapToInt(Integer::parseInt).toArray();
+        String loaders = args.length > 4 ? args[4] : "kept";
+        if (!loaders.equals("kept") && !loaders.equals("fresh")) {
+            throw new IllegalArgumentException("the fifth argument should be 'kept' (one loader per dataset and worker"
+                    + " count for all rounds) or 'fresh' (a new loader per epoch), but got '" + loaders + "'");
+        }
+        boolean freshLoaders = loaders.equals("fresh");
         if (!Files.exists(shards.resolve(Manifest.FILE_NAME))) {
             writeShards(images, shards);
         }
@@ -97,37 +106,48 @@ public final class FusedShardBenchmark {
 
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         List<Double> loads = new ArrayList<>();
-        for (int workers : workerCounts) {
-            run(folder, workers, -1);
-            run(fused, workers, -1);
-            run(whole, workers, -1);
-        }
-        for (int round = 0; round < rounds; round++) {
+        System.out.println(freshLoaders ? "loaders: a new DataLoader for every epoch measured"
+                : "loaders: one DataLoader per dataset and worker count, kept for all rounds (as a training job keeps"
+                        + " its loader)");
+        Map<String, DataLoader<Batch>> kept = new LinkedHashMap<>();
+        try {
             for (int workers : workerCounts) {
-                long p0 = processCpu();
-                double a = run(folder, workers, round);
-                long p1 = processCpu();
-                double b = run(fused, workers, round);
-                long p2 = processCpu();
-                double c = run(whole, workers, round);
-                long p3 = processCpu();
-                double load = loadAverage();
-                loads.add(load);
-                long n = manifest.samples();
-                rates.computeIfAbsent("cpu ms/img folder/" + workers, k -> new ArrayList<>()).add((p1 - p0) / 1e6 / n);
-                rates.computeIfAbsent("cpu ms/img fused/" + workers, k -> new ArrayList<>()).add((p2 - p1) / 1e6 / n);
-                rates.computeIfAbsent("cpu ms/img whole/" + workers, k -> new ArrayList<>()).add((p3 - p2) / 1e6 / n);
-                rates.computeIfAbsent("cpu ratio folder/fused " + workers, k -> new ArrayList<>())
-                        .add((p1 - p0) / (double) (p2 - p1));
-                rates.computeIfAbsent("folder/" + workers, k -> new ArrayList<>()).add(a);
-                rates.computeIfAbsent("fused/" + workers, k -> new ArrayList<>()).add(b);
-                rates.computeIfAbsent("whole/" + workers, k -> new ArrayList<>()).add(c);
-                rates.computeIfAbsent("ratio fused/" + workers, k -> new ArrayList<>()).add(b / a);
-                rates.computeIfAbsent("ratio whole/" + workers, k -> new ArrayList<>()).add(c / a);
-                System.out.printf(Locale.ROOT, "round %d, %d workers: ImageFolder %7.1f img/s, shards fused %7.1f"
-                        + " (%.2fx), shards decoded whole %7.1f (%.2fx); load average %.2f%n", round, workers, a, b,
-                        b / a, c, c / a, load);
+                epoch(kept, freshLoaders, folder, workers, -1);
+                epoch(kept, freshLoaders, fused, workers, -1);
+                epoch(kept, freshLoaders, whole, workers, -1);
             }
+            for (int round = 0; round < rounds; round++) {
+                for (int workers : workerCounts) {
+                    long p0 = processCpu();
+                    double a = epoch(kept, freshLoaders, folder, workers, round);
+                    long p1 = processCpu();
+                    double b = epoch(kept, freshLoaders, fused, workers, round);
+                    long p2 = processCpu();
+                    double c = epoch(kept, freshLoaders, whole, workers, round);
+                    long p3 = processCpu();
+                    double load = loadAverage();
+                    loads.add(load);
+                    long n = manifest.samples();
+                    rates.computeIfAbsent("cpu ms/img folder/" + workers, k -> new ArrayList<>())
+                            .add((p1 - p0) / 1e6 / n);
+                    rates.computeIfAbsent("cpu ms/img fused/" + workers, k -> new ArrayList<>())
+                            .add((p2 - p1) / 1e6 / n);
+                    rates.computeIfAbsent("cpu ms/img whole/" + workers, k -> new ArrayList<>())
+                            .add((p3 - p2) / 1e6 / n);
+                    rates.computeIfAbsent("cpu ratio folder/fused " + workers, k -> new ArrayList<>())
+                            .add((p1 - p0) / (double) (p2 - p1));
+                    rates.computeIfAbsent("folder/" + workers, k -> new ArrayList<>()).add(a);
+                    rates.computeIfAbsent("fused/" + workers, k -> new ArrayList<>()).add(b);
+                    rates.computeIfAbsent("whole/" + workers, k -> new ArrayList<>()).add(c);
+                    rates.computeIfAbsent("ratio fused/" + workers, k -> new ArrayList<>()).add(b / a);
+                    rates.computeIfAbsent("ratio whole/" + workers, k -> new ArrayList<>()).add(c / a);
+                    System.out.printf(Locale.ROOT, "round %d, %d workers: ImageFolder %7.1f img/s, shards fused"
+                            + " %7.1f (%.2fx), shards decoded whole %7.1f (%.2fx); load average %.2f%n", round, workers,
+                            a, b, b / a, c, c / a, load);
+                }
+            }
+        } finally {
+            kept.values().forEach(DataLoader::close);
         }
         System.out.println("medians (min-max) over " + rounds + " rounds:");
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
@@ -267,22 +287,48 @@ public final class FusedShardBenchmark {
                 mean[0], mean[1], mean[2], std[0], std[1], std[2]);
     }
 
+    /**
+     * Images per second of one epoch of {@code data} at {@code workers} (round -1 is a warm-up): through a new loader
+     * when {@code fresh}, else through the loader {@code kept} holds for this dataset and worker count (made at its
+     * first epoch; epoch {@code round + 1}, so the warm-up is epoch 0).
+     */
+    private static double epoch(Map<String, DataLoader<Batch>> kept, boolean fresh, Object data, int workers,
+            int round) {
+        if (fresh) {
+            return run(data, workers, round);
+        }
+        DataLoader<Batch> loader = kept.computeIfAbsent(System.identityHashCode(data) + "/" + workers,
+                k -> newLoader(data, workers, 100));
+        return epochRate(loader, round + 1);
+    }
+
     /** Images per second of one epoch of {@code data} at {@code workers}; round -1 is a warm-up. */
     private static double run(Object data, int workers, int round) {
-        long seed = 100L + Math.max(round, 0);
-        @SuppressWarnings("unchecked")
-        DataLoader<Batch> loader = data instanceof Dataset<?> d
+        long t0 = System.nanoTime();
+        try (DataLoader<Batch> loader = newLoader(data, workers, 100L + Math.max(round, 0))) {
+            return epochRate(loader, Math.max(round, 0), t0);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static DataLoader<Batch> newLoader(Object data, int workers, long seed) {
+        return data instanceof Dataset<?> d
                 ? DataLoader.builder((Dataset<Sample<Tensor>>) d).batchSize(BATCH).shuffle(true).numWorkers(workers)
                         .seed(seed).build()
                 : DataLoader.builder((IterableDataset<Sample<Tensor>>) data).batchSize(BATCH).numWorkers(workers)
                         .seed(seed).build();
+    }
+
+    private static double epochRate(DataLoader<Batch> loader, long epoch) {
+        return epochRate(loader, epoch, System.nanoTime());
+    }
+
+    /** Images per second of epoch {@code epoch} of {@code loader}, timed from {@code t0}. */
+    private static double epochRate(DataLoader<Batch> loader, long epoch, long t0) {
         long samples = 0;
-        long t0 = System.nanoTime();
-        try (loader) {
-            for (Batch batch : loader.epoch(Math.max(round, 0))) {
-                try (batch) {
-                    samples += batch.tensor("input").shape().dim(0);
-                }
+        for (Batch batch : loader.epoch(epoch)) {
+            try (batch) {
+                samples += batch.tensor("input").shape().dim(0);
             }
         }
         return samples / ((System.nanoTime() - t0) / 1e9);
