@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -109,7 +111,7 @@ public final class FusedShardBenchmark {
         System.out.println(freshLoaders ? "loaders: a new DataLoader for every epoch measured"
                 : "loaders: one DataLoader per dataset and worker count, kept for all rounds (as a training job keeps"
                         + " its loader)");
-        Map<String, DataLoader<Batch>> kept = new LinkedHashMap<>();
+        Map<Object, Map<Integer, DataLoader<Batch>>> kept = new IdentityHashMap<>(); // dataset -> workers -> loader
         try {
             for (int workers : workerCounts) {
                 epoch(kept, freshLoaders, folder, workers, -1);
@@ -147,7 +149,7 @@ public final class FusedShardBenchmark {
                 }
             }
         } finally {
-            kept.values().forEach(DataLoader::close);
+            kept.values().forEach(byWorkers -> byWorkers.values().forEach(DataLoader::close));
         }
         System.out.println("medians (min-max) over " + rounds + " rounds:");
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
@@ -292,22 +294,26 @@ public final class FusedShardBenchmark {
      * when {@code fresh}, else through the loader {@code kept} holds for this dataset and worker count (made at its
      * first epoch; epoch {@code round + 1}, so the warm-up is epoch 0).
      */
-    private static double epoch(Map<String, DataLoader<Batch>> kept, boolean fresh, Object data, int workers,
-            int round) {
+    private static double epoch(Map<Object, Map<Integer, DataLoader<Batch>>> kept, boolean fresh, Object data,
+            int workers, int round) {
         if (fresh) {
             return run(data, workers, round);
         }
-        DataLoader<Batch> loader = kept.computeIfAbsent(System.identityHashCode(data) + "/" + workers,
-                k -> newLoader(data, workers, 100));
-        return epochRate(loader, round + 1);
+        DataLoader<Batch> loader = kept.computeIfAbsent(data, d -> new HashMap<>())
+                .computeIfAbsent(workers, w -> newLoader(data, w, 100));
+        long t0 = System.nanoTime();
+        long samples = samplesOfEpoch(loader, round + 1);
+        return samples / ((System.nanoTime() - t0) / 1e9);
     }
 
     /** Images per second of one epoch of {@code data} at {@code workers}; round -1 is a warm-up. */
     private static double run(Object data, int workers, int round) {
         long t0 = System.nanoTime();
+        long samples;
         try (DataLoader<Batch> loader = newLoader(data, workers, 100L + Math.max(round, 0))) {
-            return epochRate(loader, Math.max(round, 0), t0);
+            samples = samplesOfEpoch(loader, Math.max(round, 0));
         }
+        return samples / ((System.nanoTime() - t0) / 1e9);   // the loader's start and close included, as before
     }
 
     @SuppressWarnings("unchecked")
@@ -319,19 +325,15 @@ public final class FusedShardBenchmark {
                         .seed(seed).build();
     }
 
-    private static double epochRate(DataLoader<Batch> loader, long epoch) {
-        return epochRate(loader, epoch, System.nanoTime());
-    }
-
-    /** Images per second of epoch {@code epoch} of {@code loader}, timed from {@code t0}. */
-    private static double epochRate(DataLoader<Batch> loader, long epoch, long t0) {
+    /** Loads epoch {@code epoch} of {@code loader}, closing every batch; returns the samples loaded. */
+    private static long samplesOfEpoch(DataLoader<Batch> loader, long epoch) {
         long samples = 0;
         for (Batch batch : loader.epoch(epoch)) {
             try (batch) {
                 samples += batch.tensor("input").shape().dim(0);
             }
         }
-        return samples / ((System.nanoTime() - t0) / 1e9);
+        return samples;
     }
 
     /** CPU time of the whole process (every thread, GC included), in nanoseconds. */
