@@ -32,7 +32,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class BufferPool implements TensorAllocator, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(BufferPool.class.getName());
-    private static final long PAGE = 4096;
 
     private final boolean pinRequested;
     private final int maxFreePerSize;
@@ -108,10 +107,10 @@ public final class BufferPool implements TensorAllocator, AutoCloseable {
         Arena arena = Arena.ofShared();
         MemorySegment segment;
         try {
-            // Mapped from the system where it can be (page-aligned, zeroed by the kernel as the writers touch it,
-            // huge pages from 2 MiB up), so the thread that takes a new batch does not fault in and fill its memory.
-            segment = SystemPages.available() ? SystemPages.zeroed(bytes, arena)
-                    : arena.allocate(Math.max(bytes, 1), pinRequested ? PAGE : 64).asSlice(0, bytes);
+            // Mapped from the system where it can be (zeroed by the kernel as the writers touch it, huge pages from
+            // 2 MiB up), so the thread that takes a new batch does not fault in and fill its memory; page-aligned
+            // either way, as pinning needs.
+            segment = SystemPages.zeroed(bytes, arena);
         } catch (OutOfMemoryError | RuntimeException e) {
             arena.close();
             throw e;

@@ -75,7 +75,7 @@ final class SystemPages {
     /**
      * Zeroed memory of {@code bytes} that lives until {@code arena} closes, mapped from the system when
      * {@link #available()} (and advised for huge pages from {@link #HUGE_PAGE} up), else allocated (and filled) by
-     * the arena. The segment is page-aligned when mapped, 64-byte aligned otherwise.
+     * the arena. The segment is page-aligned either way (so that it can be page-locked).
      *
      * @throws OutOfMemoryError when the system has no room for it
      */
@@ -86,7 +86,7 @@ final class SystemPages {
     /** As {@link #zeroed(long, Arena)}, advising huge pages only when {@code hugePages} (the system property's part). */
     static MemorySegment zeroed(long bytes, Arena arena, boolean hugePages) {
         if (MMAP == null || bytes <= 0) {
-            return arena.allocate(Math.max(bytes, 1), 64).asSlice(0, Math.max(bytes, 0));
+            return arena.allocate(Math.max(bytes, 1), PAGE).asSlice(0, Math.max(bytes, 0));
         }
         long size = roundUp(bytes, PAGE);
         boolean huge = hugePages && MADVISE != null && size >= HUGE_PAGE;
