@@ -169,9 +169,42 @@ def measure(dataset, torch, batch_size, workers, epochs, seed, setup="default"):
     }
 
 
+def measure_first_batch(dataset, torch, batch_size, workers, seed):
+    """One first batch of the default setup, as a fresh process sees it (`bench --fresh-first-batch`): the time from
+    creating the iterator to receiving the batch, and the clock when it came (ms since the epoch, which the Java side
+    subtracts its launch time from)."""
+    torch.manual_seed(seed)
+    loader = make_loader(dataset, torch, batch_size, workers, "default")
+    start = time.perf_counter()
+    it = iter(loader)
+    next(it)
+    elapsed = time.perf_counter() - start
+    wall = time.time()
+    del it  # ends the worker processes
+    return {
+        "event": "first-batch",
+        "workers": workers,
+        "setup": "default",
+        "firstBatchMillis": elapsed * 1e3,
+        "wallMillis": wall * 1e3,
+    }
+
+
+def add_mode_arguments(parser):
+    """The arguments that choose how a pipeline script runs (see run_or_serve)."""
+    parser.add_argument("--serve", action="store_true",
+                        help="answer 'run WORKERS EPOCHS [SETUP]' / 'quit' commands on stdin")
+    parser.add_argument("--first-batch", action="store_true",
+                        help="read one first batch at each of --workers (default setup), print it, exit")
+
+
 def run_or_serve(dataset, torch, args):
-    """Without --serve: measure each of args.workers (default setup) and exit. With --serve: answer run/quit commands
-    on stdin."""
+    """With --first-batch: one first batch at each of args.workers, then exit. Without --serve: measure each of
+    args.workers (default setup) and exit. With --serve: answer run/quit commands on stdin."""
+    if args.first_batch:
+        for w in (int(x) for x in args.workers.split(",")):
+            emit(measure_first_batch(dataset, torch, args.batch_size, w, args.seed))
+        return
     if not args.serve:
         for w in (int(x) for x in args.workers.split(",")):
             emit(measure(dataset, torch, args.batch_size, w, args.epochs, args.seed))

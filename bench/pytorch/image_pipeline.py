@@ -10,7 +10,7 @@ second and the time from creating the iterator to the first batch, and the peak 
   train: RandomResizedCrop(224), RandomHorizontalFlip(), ToTensor(), Normalize(ImageNet mean, std)
   eval:  Resize(256), CenterCrop(224), ToTensor(), Normalize(ImageNet mean, std)
 
-Two ways to run it; every line it prints is one JSON object (the same protocol and fields as
+Three ways to run it; every line it prints is one JSON object (the same protocol and fields as
 tensor_pipeline.py):
 
   image_pipeline.py --data DIR --transform train --batch-size 64 --workers 0,2 --epochs 2
@@ -19,6 +19,9 @@ tensor_pipeline.py):
   image_pipeline.py --serve --data DIR --transform train --batch-size 64
       lists the folder, prints the "ready" line, then reads commands from stdin, one a line:
       "run WORKERS EPOCHS [default|persistent]" answers with one "result" line; "quit" (or end of input) exits.
+  image_pipeline.py --first-batch --data DIR --transform train --batch-size 64 --workers 2
+      lists the folder, prints the "ready" line, reads one first batch at each worker count with the default
+      setup and prints it as {"event": "first-batch", ...}, then exits (`bench --fresh-first-batch`).
 
 When torch or torchvision cannot be imported it prints {"event": "error", "message": ...} and exits with 3.
 Run it with /usr/bin/python3 (Debian's python3-torch and python3-torchvision).
@@ -28,7 +31,7 @@ import argparse
 import sys
 import time
 
-from bench_common import emit, emit_ready, run_or_serve
+from bench_common import add_mode_arguments, emit, emit_ready, run_or_serve
 
 MEAN = [0.485, 0.456, 0.406]
 STD = [0.229, 0.224, 0.225]
@@ -50,7 +53,7 @@ def main():
     parser.add_argument("--workers", default="0,2")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--serve", action="store_true")
+    add_mode_arguments(parser)
     args = parser.parse_args()
 
     try:

@@ -7,7 +7,7 @@ torch.utils.data.DataLoader(batch_size, shuffle=True, num_workers=w), measuring 
 samples per second and the time from creating the iterator to the first batch, and the peak
 resident memory of this (main) process while the loader runs.
 
-Two ways to run it; every line it prints is one JSON object:
+Three ways to run it; every line it prints is one JSON object:
 
   tensor_pipeline.py --samples N --features F --batch-size B --workers 0,1,2 --epochs 2
       builds the data, runs each worker count, prints {"event": "ready", ...} then one
@@ -19,6 +19,9 @@ Two ways to run it; every line it prints is one JSON object:
       batch_size=None) or gather (index_select of shuffled batches on one thread, no loader); see
       bench_common.py.
       The Java side uses this mode so that its own runs and PyTorch's alternate.
+  tensor_pipeline.py --first-batch --samples N --features F --batch-size B --workers 2
+      builds the data, prints the "ready" line, reads one first batch at each worker count with the default
+      setup and prints it as {"event": "first-batch", ...}, then exits (`bench --fresh-first-batch`).
 
   tensor_pipeline.py --npy FEATURES.npy --labels LABELS.npy [--serve | --workers ...]
       maps the two files with numpy.load(path, mmap_mode='r') (read-only, nothing read until touched),
@@ -35,7 +38,7 @@ import argparse
 import sys
 import time
 
-from bench_common import emit, emit_ready, run_or_serve
+from bench_common import add_mode_arguments, emit, emit_ready, run_or_serve
 
 
 def main():
@@ -46,7 +49,7 @@ def main():
     parser.add_argument("--workers", default="0,1,2")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--serve", action="store_true")
+    add_mode_arguments(parser)
     parser.add_argument("--npy", metavar="FEATURES.npy",
                         help="memory-map this [samples, features] float32 file instead of building data in memory")
     parser.add_argument("--labels", metavar="LABELS.npy", help="with --npy: the [samples] int64 labels file")

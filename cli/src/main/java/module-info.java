@@ -11,6 +11,7 @@ module org.dataloader4j.cli {
     requires org.dataloader4j.s3;
     requires info.picocli;
     requires me.tongfei.progressbar;
+    requires java.management; // bench --fresh-first-batch starts JVMs with this one's options (FreshProcess)
 
     opens org.dataloader4j.cli to info.picocli;
 }

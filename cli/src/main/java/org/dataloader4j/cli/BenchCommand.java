@@ -160,8 +160,24 @@ final class BenchCommand implements Callable<Integer> {
                     + " when the RSS grew by 2 %% or the processes changed, and at least every 10 samples"})
     long memoryIntervalMillis;
 
+    @Option(names = "--fresh-first-batch",
+            description = {"also measure the first batch in fresh processes: in each round and at each worker count, a"
+                    + " new JVM started with this one's options (the start-up cache included) and, with"
+                    + " --compare-pytorch, a new Python process with PyTorch's default loader, each building the"
+                    + " pipeline, reading one first batch and exiting; a table shows the medians over the rounds,"
+                    + " from creating the iterator and from launching the process"})
+    boolean freshFirstBatch;
+
+    @Option(names = "--first-batch-only", hidden = true,
+            description = "what --fresh-first-batch starts: build each pipeline, read one first batch at each worker"
+                    + " count, print each as a JSON line ({\"event\": \"first-batch\", ...}) and exit")
+    boolean firstBatchOnly;
+
     @Mixin
     VerboseOption verbose;
+
+    /** How long a fresh process of --fresh-first-batch may take (building the pipeline included). */
+    private static final Duration FRESH_PROCESS_TIMEOUT = Duration.ofMinutes(10);
 
     /** What the JSON reports of PyTorch: the versions of the first runner that started, or why one did not. */
     private Map<String, Object> torchJson;
@@ -184,6 +200,9 @@ final class BenchCommand implements Callable<Integer> {
             return 1;
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (firstBatchOnly) {
+            return printFirstBatches(out);
+        }
         Instant started = Instant.now();
         MachineInfo machine = MachineInfo.current();
         out.printf(Locale.ROOT, "dataloader4j bench on %s%n", machine.describe());
@@ -241,6 +260,51 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** --first-batch-only: one first batch per pipeline and worker count, each printed as a JSON line. */
+    private int printFirstBatches(PrintWriter out) throws IOException {
+        for (String name : pipelines) {
+            try (BenchPipeline bench = createPipeline(name)) {
+                for (int w : workers) {
+                    BenchRun.FirstBatch first = bench.firstBatch(w);
+                    Map<String, Object> event = new LinkedHashMap<>();
+                    event.put("event", "first-batch");
+                    event.put("pipeline", name);
+                    event.put("workers", w);
+                    event.put("firstBatchMillis", first.millis());
+                    event.put("wallMillis", first.wallClockMillis());
+                    out.println(oneLine(event));
+                    out.flush();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** A flat JSON object (strings and numbers) on one line, as FreshProcess reads its events. */
+    static String oneLine(Map<String, Object> flat) {
+        StringBuilder sb = new StringBuilder("{");
+        for (Map.Entry<String, Object> e : flat.entrySet()) {
+            sb.append(sb.length() > 1 ? ", " : "").append(Json.write(e.getKey())).append(": ")
+                    .append(Json.write(e.getValue()));
+        }
+        return sb.append('}').toString();
+    }
+
+    /** The arguments of a JVM started by --fresh-first-batch to read {@code pipeline}'s first batch at {@code w}. */
+    private List<String> freshArguments(String pipeline, int w) {
+        List<String> args = new ArrayList<>(List.of("bench", "--first-batch-only", "--pipeline", pipeline,
+                "--workers", Integer.toString(w), "--samples", Long.toString(samples),
+                "--features", Integer.toString(features), "--batch-size", Integer.toString(batchSize),
+                "--seed", Long.toString(seed), "--data", data.toString(),
+                "--image-batch-size", Integer.toString(imageBatchSize),
+                "--prefetch-factor", Integer.toString(prefetchFactor),
+                "--max-inflight-mib", Long.toString(maxInflightMib)));
+        if (dataDir != null) {
+            args.addAll(List.of("--data-dir", dataDir.toString()));
+        }
+        return args;
+    }
+
     /** Both sides' software in one line, for the markdown section. */
     private String software() {
         String ours = "dataloader4j on Java " + Runtime.version();
@@ -273,9 +337,11 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "pipeline %s: %s (built in %.1f s)%n", bench.name(), bench.description(),
                 buildSeconds);
         PyTorchRunner torch = null;
+        Path script = null;
         if (comparePytorch) {
             try {
-                torch = PyTorchRunner.start(python, locateScript(bench.pytorchScript()), bench.pytorchArguments());
+                script = locateScript(bench.pytorchScript());
+                torch = PyTorchRunner.start(python, script, bench.pytorchArguments());
                 Object source = torch.ready().get("source");
                 out.printf(Locale.ROOT, "PyTorch %s (%s, Python %s) built its dataset%s%n",
                         torch.torchVersion(), torch.ready().get("executable"), torch.ready().get("python"),
@@ -298,7 +364,28 @@ final class BenchCommand implements Callable<Integer> {
         List<Setup> setups = bench.comparesWithGather()
                 ? List.of(Setup.DEFAULT, Setup.PERSISTENT, Setup.BATCHED, Setup.GATHER)
                 : List.of(Setup.DEFAULT, Setup.PERSISTENT);
-        return new Stage(bench, torch, buildSeconds, own, setups, Duration.ofMillis(memoryIntervalMillis));
+        FreshCommands fresh = null;
+        if (freshFirstBatch) {
+            List<String> theirs = null;
+            if (torch != null) {
+                theirs = new ArrayList<>(List.of(python.toString(), script.toString(), "--first-batch"));
+                theirs.addAll(bench.pytorchArguments());
+            }
+            fresh = new FreshCommands(w -> FreshProcess.thisJvm(freshArguments(name, w)), theirs);
+        }
+        return new Stage(bench, torch, buildSeconds, own, setups, Duration.ofMillis(memoryIntervalMillis), fresh);
+    }
+
+    /**
+     * The processes --fresh-first-batch starts at a worker count: our JVM's command, and PyTorch's script without
+     * its {@code --workers} (null when PyTorch is not compared).
+     */
+    private record FreshCommands(java.util.function.IntFunction<List<String>> ours, List<String> pytorch) {
+        List<String> pytorch(int workers) {
+            List<String> command = new ArrayList<>(pytorch);
+            command.addAll(List.of("--workers", Integer.toString(workers)));
+            return command;
+        }
     }
 
     /** Closes the stage (PyTorch first, then our data and files) and collects its rows and its JSON entry. */
@@ -319,7 +406,7 @@ final class BenchCommand implements Callable<Integer> {
      * PyTorch setups it is compared with and the interval of the memory samples.
      */
     private record Stage(BenchPipeline bench, PyTorchRunner torch, double buildSeconds, List<Row> rows,
-            List<Setup> setups, Duration memoryInterval) {
+            List<Setup> setups, Duration memoryInterval, FreshCommands fresh) {
         /**
          * One round of {@code rounds}: at each worker count, ours then PyTorch's in each of its setups that
          * apply, {@code epochs} epochs each, with the memory of each side sampled while it runs.
@@ -346,10 +433,7 @@ final class BenchCommand implements Callable<Integer> {
                         BenchReport.mib(ours.sampledPssBytes()), peak.samples(), peak.pssSamples(),
                         peak.samplingMillis());
                 row.ours().add(ours);
-                if (torch == null) {
-                    continue;
-                }
-                for (Setup setup : setups) {
+                for (Setup setup : torch == null ? List.<Setup>of() : setups) {
                     if (!setup.appliesTo(w)) {
                         continue;
                     }
@@ -367,6 +451,26 @@ final class BenchCommand implements Callable<Integer> {
                             theirs.sampled().pssSamples(), theirs.sampled().samplingMillis());
                     row.pytorch().get(setup).add(theirs);
                 }
+                if (fresh != null) {
+                    measureFresh(row, out);
+                }
+            }
+        }
+
+        /** One first batch in a fresh process of ours, then one of PyTorch's when compared, each from a warm page cache. */
+        private void measureFresh(Row row, PrintWriter out) throws IOException {
+            int w = row.workers();
+            bench.warmPageCache();
+            FreshProcess.FirstBatch ours = FreshProcess.firstBatch(fresh.ours().apply(w), FRESH_PROCESS_TIMEOUT);
+            row.freshOurs().add(ours);
+            out.printf(Locale.ROOT, "  ours     workers=%d fresh JVM: first batch %.2f ms, %.0f ms after the launch%n", w,
+                    ours.firstBatchMillis(), ours.fromLaunchMillis());
+            if (fresh.pytorch() != null) {
+                bench.warmPageCache();
+                FreshProcess.FirstBatch theirs = FreshProcess.firstBatch(fresh.pytorch(w), FRESH_PROCESS_TIMEOUT);
+                row.freshPytorch().add(theirs);
+                out.printf(Locale.ROOT, "  PyTorch default workers=%d fresh process: first batch %.2f ms, %.0f ms after"
+                        + " the launch%n", w, theirs.firstBatchMillis(), theirs.fromLaunchMillis());
             }
         }
 
@@ -549,6 +653,10 @@ final class BenchCommand implements Callable<Integer> {
                         + " a result's samplesPerSecond and pytorchSamplesPerSecond are medians over the rounds,"
                         + " 'ours' and 'pytorch' list every round",
                 "firstBatchMillis is the first epoch's time from creating the iterator to receiving the first batch",
+                "freshFirstBatch (with --fresh-first-batch) lists per round the first batch of a process started for it"
+                        + " alone (ours: a new JVM with this one's options; PyTorch: a new Python process, default"
+                        + " setup): firstBatchMillis from creating the iterator, fromLaunchMillis from starting the"
+                        + " process",
                 "peakRssBytes is the whole process's VmHWM during the run (after a GC; reset before it when peakRssReset is"
                         + " true); PyTorch's covers its main process only, not its worker processes",
                 "sampledMemory holds the peaks of the process family's summed PSS and RSS sampled from"
@@ -575,6 +683,13 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             m.put("pytorch", r.compared() ? theirs : null);
+            if (!r.freshOurs().isEmpty()) {
+                Map<String, Object> fresh = new LinkedHashMap<>();
+                fresh.put("ours", r.freshOurs().stream().map(FreshProcess.FirstBatch::toJson).toList());
+                fresh.put("pytorch", r.freshPytorch().isEmpty() ? null
+                        : r.freshPytorch().stream().map(FreshProcess.FirstBatch::toJson).toList());
+                m.put("freshFirstBatch", fresh);
+            }
             results.add(m);
         }
         root.put("results", results);

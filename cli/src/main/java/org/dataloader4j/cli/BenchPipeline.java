@@ -26,6 +26,12 @@ interface BenchPipeline extends AutoCloseable {
      */
     BenchRun run(int workers, int epochs, PrintWriter progress);
 
+    /**
+     * The first batch of a first epoch at {@code workers}, loaded as {@link #run} loads it ({@code bench
+     * --first-batch-only}, in a fresh JVM).
+     */
+    BenchRun.FirstBatch firstBatch(int workers);
+
     /** File name of the PyTorch equivalent under {@code bench/pytorch/}. */
     String pytorchScript();
 

@@ -25,9 +25,12 @@ final class BenchReport {
     /**
      * One worker count of one pipeline: our runs and PyTorch's per setup, one run of each per round.
      * Throughput is the median over rounds; first-batch latency is the first round's (the coldest); peak
-     * memory is the largest of the rounds.
+     * memory is the largest of the rounds. With {@code bench --fresh-first-batch}, {@code freshOurs} and
+     * {@code freshPytorch} hold one first batch per round measured in a process started for it (PyTorch's in its
+     * default setup); they are empty otherwise.
      */
-    record Row(String pipeline, int workers, List<BenchRun> ours, Map<Setup, List<BenchRun>> pytorch) {
+    record Row(String pipeline, int workers, List<BenchRun> ours, Map<Setup, List<BenchRun>> pytorch,
+            List<FreshProcess.FirstBatch> freshOurs, List<FreshProcess.FirstBatch> freshPytorch) {
 
         /** A row with no runs yet; the lists are filled round by round. */
         static Row empty(String pipeline, int workers) {
@@ -35,7 +38,7 @@ final class BenchReport {
             for (Setup s : Setup.values()) {
                 byS.put(s, new ArrayList<>());
             }
-            return new Row(pipeline, workers, new ArrayList<>(), byS);
+            return new Row(pipeline, workers, new ArrayList<>(), byS, new ArrayList<>(), new ArrayList<>());
         }
 
         /** PyTorch's runs in {@code setup}, empty when it was not run. */
@@ -78,8 +81,9 @@ final class BenchReport {
         return median(runs, BenchRun::steadySamplesPerSecond);
     }
 
-    static double median(List<BenchRun> runs, ToDoubleFunction<BenchRun> value) {
-        double[] v = runs.stream().mapToDouble(value).sorted().toArray();
+    /** The median of {@code value} over {@code list}, NaN when it is empty. */
+    static <T> double median(List<T> list, ToDoubleFunction<? super T> value) {
+        double[] v = list.stream().mapToDouble(value).sorted().toArray();
         if (v.length == 0) {
             return Double.NaN;
         }
@@ -101,6 +105,9 @@ final class BenchReport {
         List<TextTable> tables = new ArrayList<>();
         tables.add(throughput(rows, rounds));
         tables.add(firstBatch(rows));
+        if (rows.stream().anyMatch(r -> !r.freshOurs().isEmpty())) {
+            tables.add(freshFirstBatch(rows));
+        }
         tables.add(memory(rows));
         if (rows.stream().anyMatch(r -> r.has(Setup.BATCHED) || r.has(Setup.GATHER))) {
             tables.add(limits(rows, rounds));
@@ -138,6 +145,42 @@ final class BenchReport {
                 + " the first batch",
                 List.of("pipeline", "workers", "ours ms", "PyTorch default ms", "PyTorch persistent ms", "ours / best"),
                 cells, List.of());
+    }
+
+    static TextTable freshFirstBatch(List<Row> rows) {
+        List<List<String>> cells = new ArrayList<>();
+        int rounds = 0;
+        for (Row r : rows) {
+            rounds = Math.max(rounds, r.freshOurs().size());
+            double ours = median(r.freshOurs(), FreshProcess.FirstBatch::firstBatchMillis);
+            double theirs = median(r.freshPytorch(), FreshProcess.FirstBatch::firstBatchMillis);
+            double oursLaunch = median(r.freshOurs(), FreshProcess.FirstBatch::fromLaunchMillis);
+            double theirsLaunch = median(r.freshPytorch(), FreshProcess.FirstBatch::fromLaunchMillis);
+            cells.add(List.of(r.pipeline(), Integer.toString(r.workers()),
+                    spread(r.freshOurs(), FreshProcess.FirstBatch::firstBatchMillis),
+                    spread(r.freshPytorch(), FreshProcess.FirstBatch::firstBatchMillis), times(ours / theirs),
+                    spread(r.freshOurs(), FreshProcess.FirstBatch::fromLaunchMillis),
+                    spread(r.freshPytorch(), FreshProcess.FirstBatch::fromLaunchMillis),
+                    times(oursLaunch / theirsLaunch)));
+        }
+        return new TextTable("First batch in a fresh process, ms: median of " + rounds + (rounds == 1 ? " process"
+                + " per side" : " processes per side, one a round") + " (fastest-slowest in brackets); ours a new"
+                + " JVM with the bench's options, PyTorch a new Python process with its default loader",
+                List.of("pipeline", "workers", "ours ms", "PyTorch ms", "ours / PyTorch", "ours from launch",
+                        "PyTorch from launch", "ours / PyTorch from launch"),
+                cells, List.of("ms: from creating the iterator to receiving the first batch; from launch: from starting"
+                        + " the process (the runtime's start, imports or class loading, listing the dataset) to"
+                        + " receiving it"));
+    }
+
+    /** "median (fastest-slowest)" of the values, the median alone for one value, "-" for none. */
+    private static <T> String spread(List<T> list, ToDoubleFunction<? super T> value) {
+        if (list.isEmpty()) {
+            return "-";
+        }
+        double[] v = list.stream().mapToDouble(value).sorted().toArray();
+        String median = millis(median(list, value));
+        return v.length == 1 ? median : median + " (" + millis(v[0]) + "-" + millis(v[v.length - 1]) + ")";
     }
 
     static TextTable memory(List<Row> rows) {

@@ -146,8 +146,7 @@ record BenchRun(int workers, List<Epoch> epochs, long peakRssBytes, boolean peak
         ProcessMemory.settle();
         boolean reset = ProcessMemory.resetPeak();
         List<BenchRun.Epoch> timings = new ArrayList<>();
-        try (DataLoader<Batch> loader = tuning.apply(DataLoader.builder(dataset)
-                .batchSize(batchSize).shuffle(true).seed(seed).numWorkers(workers), workers).build()) {
+        try (DataLoader<Batch> loader = loader(dataset, batchSize, seed, workers, tuning)) {
             for (int epoch = 0; epoch < epochs; epoch++) {
                 long start = System.nanoTime();
                 long firstBatch = -1;
@@ -172,5 +171,35 @@ record BenchRun(int workers, List<Epoch> epochs, long peakRssBytes, boolean peak
             }
         }
         return new BenchRun(workers, timings, ProcessMemory.peakRssBytes(), reset, null);
+    }
+
+    /**
+     * When a first batch arrived.
+     *
+     * @param millis          from creating the iterator to receiving the batch
+     * @param wallClockMillis the system clock when it was received ({@link System#currentTimeMillis()})
+     */
+    record FirstBatch(double millis, long wallClockMillis) {
+    }
+
+    /**
+     * The first batch of the first epoch, as {@link #measure} loads it. The iterator and the loader are closed
+     * right after it.
+     */
+    static FirstBatch firstBatch(Dataset<?> dataset, int batchSize, long seed, int workers, LoaderTuning tuning) {
+        try (DataLoader<Batch> loader = loader(dataset, batchSize, seed, workers, tuning)) {
+            long start = System.nanoTime();
+            try (LoaderIterator<Batch> it = (LoaderIterator<Batch>) loader.epoch(0).iterator();
+                    Batch batch = it.next()) {
+                long arrived = System.nanoTime();
+                return new FirstBatch((arrived - start) / 1e6, System.currentTimeMillis());
+            }
+        }
+    }
+
+    private static DataLoader<Batch> loader(Dataset<?> dataset, int batchSize, long seed, int workers,
+            LoaderTuning tuning) {
+        return tuning.apply(DataLoader.builder(dataset).batchSize(batchSize).shuffle(true).seed(seed)
+                .numWorkers(workers), workers).build();
     }
 }

@@ -95,6 +95,11 @@ final class ImagePipeline implements BenchPipeline {
     }
 
     @Override
+    public BenchRun.FirstBatch firstBatch(int workers) {
+        return BenchRun.firstBatch(dataset, batchSize, seed, workers, tuning);
+    }
+
+    @Override
     public void warmPageCache() {
         PageCache.warm(root);
     }

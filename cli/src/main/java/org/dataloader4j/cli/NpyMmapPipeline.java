@@ -171,6 +171,11 @@ final class NpyMmapPipeline implements BenchPipeline {
     }
 
     @Override
+    public BenchRun.FirstBatch firstBatch(int workers) {
+        return BenchRun.firstBatch(dataset, batchSize, seed, workers, LoaderTuning.DEFAULTS);
+    }
+
+    @Override
     public void warmPageCache() {
         PageCache.warm(dir);
     }

@@ -92,6 +92,11 @@ final class TensorPipeline implements BenchPipeline {
     }
 
     @Override
+    public BenchRun.FirstBatch firstBatch(int workers) {
+        return BenchRun.firstBatch(dataset, batchSize, seed, workers, LoaderTuning.DEFAULTS);
+    }
+
+    @Override
     public String pytorchScript() {
         return "tensor_pipeline.py";
     }

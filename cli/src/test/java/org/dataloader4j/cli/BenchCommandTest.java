@@ -200,6 +200,54 @@ class BenchCommandTest {
     }
 
     @Test
+    void freshFirstBatchStartsANewJvmPerRoundAndWorkerCount(@TempDir Path dir) throws IOException {
+        Path images = jpegFolder(dir);
+        Path json = dir.resolve("fresh.json");
+        Result r = run("bench", "--pipeline", "image-train", "--data", images.toString(), "--workers", "0,1",
+                "--epochs", "1", "--rounds", "2", "--image-batch-size", "4", "--fresh-first-batch",
+                "--json", json.toString());
+        assertEquals(0, r.code(), r.err() + r.out());
+        assertEquals(4, r.out().lines().filter(l -> l.matches("  ours     workers=[01] fresh JVM: first batch [\\d.]+ ms,"
+                + " \\d+ ms after the launch")).count(), r.out());
+        List<String> table = r.out().lines().dropWhile(l -> !l.startsWith("First batch in a fresh process, ms: median"
+                + " of 2 processes per side")).toList();
+        assertTrue(table.size() > 3, r.out());
+        for (int w = 0; w < 2; w++) {
+            assertTrue(table.get(2 + w).matches("image-train\\s+" + w + "\\s+[\\d.]+ \\([\\d.]+-[\\d.]+\\)\\s+-\\s+-"
+                    + "\\s+[\\d.]+ \\([\\d.]+-[\\d.]+\\)\\s+-\\s+-"), table.get(2 + w));
+        }
+        for (Object o : (List<?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("results")) {
+            Map<?, ?> fresh = (Map<?, ?>) ((Map<?, ?>) o).get("freshFirstBatch");
+            List<?> ours = (List<?>) fresh.get("ours");
+            assertEquals(2, ours.size(), fresh.toString());
+            for (Object run : ours) {
+                double first = (Double) ((Map<?, ?>) run).get("firstBatchMillis");
+                double launch = ((Number) ((Map<?, ?>) run).get("fromLaunchMillis")).doubleValue();
+                assertTrue(first > 0 && launch > first, run.toString());
+            }
+            assertEquals(null, fresh.get("pytorch"));
+        }
+    }
+
+    @Test
+    void firstBatchOnlyPrintsOneJsonLinePerPipelineAndWorkerCount(@TempDir Path dir) throws IOException {
+        Path images = jpegFolder(dir);
+        Result r = run("bench", "--first-batch-only", "--pipeline", "image-eval,tensor", "--data", images.toString(),
+                "--samples", "300", "--features", "4", "--workers", "0,2", "--image-batch-size", "4");
+        assertEquals(0, r.code(), r.err() + r.out());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(4, lines.size(), r.out());
+        List<String> expected = List.of("image-eval/0", "image-eval/2", "tensor/0", "tensor/2");
+        for (int i = 0; i < 4; i++) {
+            Map<?, ?> event = assertInstanceOf(Map.class, Json.parse(lines.get(i)));
+            assertEquals("first-batch", event.get("event"));
+            assertEquals(expected.get(i), event.get("pipeline") + "/" + event.get("workers"));
+            assertTrue((Double) event.get("firstBatchMillis") > 0, event.toString());
+            assertTrue(Math.abs((Long) event.get("wallMillis") - System.currentTimeMillis()) < 600_000, event.toString());
+        }
+    }
+
+    @Test
     void imagePipelinesTakeOurInFlightLimitsAndSayWhichInTheirDescription(@TempDir Path dir) throws IOException {
         Path images = jpegFolder(dir);
         Path json = dir.resolve("tuned.json");

@@ -97,4 +97,34 @@ class PyTorchComparisonTest {
                 "our JVM alone, not the PyTorch script it started");
         assertTrue(List.of("default", "persistent").contains(row.get("pytorchBest")), row.toString());
     }
+
+    @Test
+    void freshFirstBatchStartsAPythonProcessBesideEachJvm(@TempDir Path dir) throws IOException, InterruptedException {
+        needsTorch();
+        Path json = dir.resolve("fresh.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"bench", "--samples", "5000", "--features", "8", "--workers", "0,1",
+            "--epochs", "1", "--compare-pytorch", "--python", PYTHON.toString(), "--pytorch-scripts",
+            scripts().toString(), "--fresh-first-batch", "--json", json.toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true));
+        String text = out.toString();
+        assertEquals(0, code, err + text);
+        assertEquals(2, text.lines().filter(l -> l.matches("  PyTorch default workers=[01] fresh process: first batch"
+                + " [\\d.]+ ms, \\d+ ms after the launch")).count(), text);
+        List<String> table = text.lines().dropWhile(l -> !l.startsWith("First batch in a fresh process, ms: median of 1"
+                + " process per side")).toList();
+        assertTrue(table.size() > 3, text);
+        for (int w = 0; w < 2; w++) {
+            assertTrue(table.get(2 + w).matches("tensor\\s+" + w + "\\s+[\\d.]+\\s+[\\d.]+\\s+[\\d.]+x\\s+[\\d.]+"
+                    + "\\s+[\\d.]+\\s+[\\d.]+x"), table.get(2 + w));
+        }
+        for (Object o : (List<?>) ((Map<?, ?>) Json.parse(Files.readString(json))).get("results")) {
+            Map<?, ?> fresh = (Map<?, ?>) ((Map<?, ?>) o).get("freshFirstBatch");
+            Map<?, ?> theirs = (Map<?, ?>) ((List<?>) fresh.get("pytorch")).getFirst();
+            assertTrue((Double) theirs.get("firstBatchMillis") > 0, theirs.toString());
+            assertTrue(((Number) theirs.get("fromLaunchMillis")).doubleValue() > (Double) theirs.get("firstBatchMillis"),
+                    "importing torch comes before the first batch: " + theirs);
+        }
+    }
 }
