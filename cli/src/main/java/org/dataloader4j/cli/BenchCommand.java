@@ -461,13 +461,15 @@ final class BenchCommand implements Callable<Integer> {
         private void measureFresh(Row row, PrintWriter out) throws IOException {
             int w = row.workers();
             bench.warmPageCache();
-            FreshProcess.FirstBatch ours = FreshProcess.firstBatch(fresh.ours().apply(w), FRESH_PROCESS_TIMEOUT);
+            FreshProcess.FirstBatch ours = FreshProcess.firstBatch(fresh.ours().apply(w),
+                    "our JVM for " + row.pipeline() + " at " + w + " workers", FRESH_PROCESS_TIMEOUT);
             row.freshOurs().add(ours);
             out.printf(Locale.ROOT, "  ours     workers=%d fresh JVM: first batch %.2f ms, %.0f ms after the launch%n", w,
                     ours.firstBatchMillis(), ours.fromLaunchMillis());
             if (fresh.pytorch() != null) {
                 bench.warmPageCache();
-                FreshProcess.FirstBatch theirs = FreshProcess.firstBatch(fresh.pytorch(w), FRESH_PROCESS_TIMEOUT);
+                FreshProcess.FirstBatch theirs = FreshProcess.firstBatch(fresh.pytorch(w), "PyTorch's "
+                        + bench.pytorchScript() + " at " + w + " workers", FRESH_PROCESS_TIMEOUT);
                 row.freshPytorch().add(theirs);
                 out.printf(Locale.ROOT, "  PyTorch default workers=%d fresh process: first batch %.2f ms, %.0f ms after"
                         + " the launch%n", w, theirs.firstBatchMillis(), theirs.fromLaunchMillis());

@@ -144,7 +144,8 @@ final class BenchReport {
         return new TextTable("First batch, ms: first epoch of the first round, from creating the iterator to receiving"
                 + " the first batch",
                 List.of("pipeline", "workers", "ours ms", "PyTorch default ms", "PyTorch persistent ms", "ours / best"),
-                cells, List.of());
+                cells, List.of("only the run's first row meets a JVM that has compiled nothing yet; the later rows run"
+                        + " in the same JVM after it (--fresh-first-batch measures every row in new processes)"));
     }
 
     static TextTable freshFirstBatch(List<Row> rows) {

@@ -26,7 +26,7 @@ import org.dataloader4j.io.internal.Json;
  *
  * <pre>{@code
  * FreshProcess.FirstBatch ours = FreshProcess.firstBatch(FreshProcess.thisJvm(List.of("bench", "--first-batch-only",
- *         "--pipeline", "image-train", "--workers", "2")), Duration.ofMinutes(5));
+ *         "--pipeline", "image-train", "--workers", "2")), "our JVM for image-train at 2 workers", Duration.ofMinutes(5));
  * }</pre>
  */
 final class FreshProcess {
@@ -77,20 +77,25 @@ final class FreshProcess {
     /**
      * Runs {@code command} to its end and returns its {@code "first-batch"} event.
      *
+     * @param what what the process is, for messages (e.g. "our JVM for image-train at 2 workers")
      * @throws IOException if it cannot start, does not end within {@code timeout} (it is then killed), exits with a
      *                     non-zero status, reports an {@code "error"} event, or prints no {@code "first-batch"} event;
-     *                     the message names the program and quotes its last error line
+     *                     the message names {@code what} and quotes the process's last error line
      */
-    static FirstBatch firstBatch(List<String> command, Duration timeout) throws IOException {
+    static FirstBatch firstBatch(List<String> command, String what, Duration timeout) throws IOException {
         Path out = Files.createTempFile("dataloader4j-fresh-", ".out");
         Path err = Files.createTempFile("dataloader4j-fresh-", ".err");
         try {
             long launched = System.currentTimeMillis();
-            Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .start();
+            Process process;
+            try {
+                process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            } catch (IOException e) {
+                throw new IOException("cannot start the fresh process (" + what + ", " + command.getFirst() + "): "
+                        + e.getMessage(), e);
+            }
             process.getOutputStream().close(); // it reads nothing
-            String program = Path.of(command.getFirst()).getFileName() + (command.size() > 1
-                    ? " " + String.join(" ", command.subList(Math.max(1, command.size() - 6), command.size())) : "");
+            String program = what;
             if (!finished(process, timeout)) {
                 throw new IOException("the fresh process (" + program + ") did not finish within "
                         + timeout.toSeconds() + " s and was killed" + lastLine(err));

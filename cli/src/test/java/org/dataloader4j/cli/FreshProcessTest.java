@@ -25,7 +25,7 @@ class FreshProcessTest {
         FreshProcess.FirstBatch first = FreshProcess.firstBatch(shell("echo 'a library talking'; echo '{not json';"
                 + " echo '{\"event\": \"ready\"}'; now=$(date +%s%3N);"
                 + " echo \"{\\\"event\\\": \\\"first-batch\\\", \\\"firstBatchMillis\\\": 12.5, \\\"wallMillis\\\": $now}\""),
-                Duration.ofSeconds(30));
+                "a test process", Duration.ofSeconds(30));
         assertEquals(12.5, first.firstBatchMillis());
         assertTrue(first.fromLaunchMillis() >= 0 && first.fromLaunchMillis() < 30_000, first.toString());
     }
@@ -33,41 +33,44 @@ class FreshProcessTest {
     @Test
     void aFailingProcessIsReportedWithItsStatusAndLastErrorLine() {
         IOException e = assertThrows(IOException.class, () -> FreshProcess.firstBatch(
-                shell("echo 'first complaint' >&2; echo 'the real reason' >&2; exit 3"), Duration.ofSeconds(30)));
+                shell("echo 'first complaint' >&2; echo 'the real reason' >&2; exit 3"), "a test process", Duration.ofSeconds(30)));
         assertTrue(e.getMessage().contains("exited with status 3"), e.getMessage());
         assertTrue(e.getMessage().endsWith("its last error line: the real reason"), e.getMessage());
-        assertTrue(e.getMessage().contains("sh"), e.getMessage());
+        assertTrue(e.getMessage().contains("(a test process)"), e.getMessage());
     }
 
     @Test
     void anErrorEventIsReportedWithItsMessage() {
         IOException e = assertThrows(IOException.class, () -> FreshProcess.firstBatch(
-                shell("echo '{\"event\": \"error\", \"message\": \"torch is missing\"}'"), Duration.ofSeconds(30)));
+                shell("echo '{\"event\": \"error\", \"message\": \"torch is missing\"}'"), "a test process", Duration.ofSeconds(30)));
         assertTrue(e.getMessage().endsWith("failed: torch is missing"), e.getMessage());
     }
 
     @Test
     void aProcessWithoutAFirstBatchIsReported() {
         IOException e = assertThrows(IOException.class, () -> FreshProcess.firstBatch(
-                shell("echo '{\"event\": \"ready\"}'"), Duration.ofSeconds(30)));
+                shell("echo '{\"event\": \"ready\"}'"), "a test process", Duration.ofSeconds(30)));
         assertTrue(e.getMessage().contains("reported no first batch"), e.getMessage());
         IOException noNumber = assertThrows(IOException.class, () -> FreshProcess.firstBatch(
-                shell("echo '{\"event\": \"first-batch\", \"firstBatchMillis\": \"soon\"}'"), Duration.ofSeconds(30)));
+                shell("echo '{\"event\": \"first-batch\", \"firstBatchMillis\": \"soon\"}'"), "a test process", Duration.ofSeconds(30)));
         assertTrue(noNumber.getMessage().contains("no number 'firstBatchMillis'"), noNumber.getMessage());
     }
 
     @Test
     void aHangingProcessAndItsChildrenAreKilledAfterTheTimeout() throws IOException {
         IOException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(IOException.class,
-                () -> FreshProcess.firstBatch(shell("echo 'stuck' >&2; sleep 300 & sleep 300"), Duration.ofSeconds(1))));
+                () -> FreshProcess.firstBatch(shell("echo 'stuck' >&2; sleep 300 & sleep 300"), "a test process",
+                        Duration.ofSeconds(1))));
         assertTrue(e.getMessage().contains("did not finish within 1 s and was killed; its last error line: stuck"),
                 e.getMessage());
     }
 
     @Test
-    void aMissingProgramIsAnIoException() {
-        assertThrows(IOException.class, () -> FreshProcess.firstBatch(List.of("/no/such/program"),
-                Duration.ofSeconds(5)));
+    void aMissingProgramIsAnIoExceptionNamingIt() {
+        IOException e = assertThrows(IOException.class, () -> FreshProcess.firstBatch(List.of("/no/such/program"),
+                "a missing program", Duration.ofSeconds(5)));
+        assertTrue(e.getMessage().startsWith("cannot start the fresh process (a missing program, /no/such/program): "),
+                e.getMessage());
     }
 
     @Test
