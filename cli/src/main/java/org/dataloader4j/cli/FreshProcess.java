@@ -95,16 +95,15 @@ final class FreshProcess {
                         + e.getMessage(), e);
             }
             process.getOutputStream().close(); // it reads nothing
-            String program = what;
-            if (!finished(process, timeout)) {
-                throw new IOException("the fresh process (" + program + ") did not finish within "
+            if (!finished(process, what, timeout)) {
+                throw new IOException("the fresh process (" + what + ") did not finish within "
                         + timeout.toSeconds() + " s and was killed" + lastLine(err));
             }
             Map<?, ?> event = null;
-            for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            for (String line : lines(out)) {
                 if (event(line) instanceof Map<?, ?> map) {
                     if ("error".equals(map.get("event"))) {
-                        throw new IOException("the fresh process (" + program + ") failed: " + map.get("message"));
+                        throw new IOException("the fresh process (" + what + ") failed: " + map.get("message"));
                     }
                     if ("first-batch".equals(map.get("event"))) {
                         event = map;
@@ -112,7 +111,7 @@ final class FreshProcess {
                 }
             }
             if (process.exitValue() != 0 || event == null) {
-                throw new IOException("the fresh process (" + program + ") " + (process.exitValue() != 0
+                throw new IOException("the fresh process (" + what + ") " + (process.exitValue() != 0
                         ? "exited with status " + process.exitValue() : "reported no first batch") + lastLine(err));
             }
             return new FirstBatch(number(event, "firstBatchMillis"), number(event, "wallMillis") - launched);
@@ -134,8 +133,8 @@ final class FreshProcess {
         }
     }
 
-    /** Waits for {@code process}; false (after killing it) when it outlives {@code timeout}. */
-    private static boolean finished(Process process, Duration timeout) throws IOException {
+    /** Waits for {@code process}; false (after killing it and its children) when it outlives {@code timeout}. */
+    private static boolean finished(Process process, String what, Duration timeout) throws IOException {
         try {
             if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 return true;
@@ -147,13 +146,18 @@ final class FreshProcess {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for a fresh process", e);
+            throw new IOException("interrupted while waiting for the fresh process (" + what + "), which was killed", e);
         }
     }
 
     private static String lastLine(Path err) throws IOException {
-        List<String> lines = Files.readAllLines(err, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank()).toList();
+        List<String> lines = lines(err).stream().filter(l -> !l.isBlank()).toList();
         return lines.isEmpty() ? "" : "; its last error line: " + lines.getLast().strip();
+    }
+
+    /** The file's lines, bytes that are not UTF-8 replaced (a process may print anything). */
+    private static List<String> lines(Path file) throws IOException {
+        return new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
     }
 
     private static double number(Map<?, ?> event, String key) throws IOException {

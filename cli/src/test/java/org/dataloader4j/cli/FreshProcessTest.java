@@ -40,6 +40,15 @@ class FreshProcessTest {
     }
 
     @Test
+    void outputThatIsNotUtf8DoesNotHideTheFailure() {
+        IOException e = assertThrows(IOException.class, () -> FreshProcess.firstBatch(
+                shell("printf '\\377\\376 noise\\n' >&2; printf '\\377{\\n'; echo 'the reason' >&2; exit 4"),
+                "a test process", Duration.ofSeconds(30)));
+        assertTrue(e.getMessage().contains("exited with status 4"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("its last error line: the reason"), e.getMessage());
+    }
+
+    @Test
     void anErrorEventIsReportedWithItsMessage() {
         IOException e = assertThrows(IOException.class, () -> FreshProcess.firstBatch(
                 shell("echo '{\"event\": \"error\", \"message\": \"torch is missing\"}'"), "a test process", Duration.ofSeconds(30)));
