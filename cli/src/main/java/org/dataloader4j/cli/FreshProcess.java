@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.dataloader4j.io.internal.Json;
 
 /**
  * Measures a first batch in a process started for nothing else, ours or PyTorch's, for {@code bench
@@ -101,7 +100,7 @@ final class FreshProcess {
             }
             Map<?, ?> event = null;
             for (String line : lines(out)) {
-                if (event(line) instanceof Map<?, ?> map) {
+                if (PyTorchRunner.event(line) instanceof Map<?, ?> map) {
                     if ("error".equals(map.get("event"))) {
                         throw new IOException("the fresh process (" + what + ") failed: " + map.get("message"));
                     }
@@ -118,18 +117,6 @@ final class FreshProcess {
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
-        }
-    }
-
-    /** The JSON object on {@code line} when it has an {@code "event"}, else null (other output is skipped). */
-    private static Map<?, ?> event(String line) {
-        if (!line.startsWith("{")) {
-            return null;
-        }
-        try {
-            return Json.parse(line) instanceof Map<?, ?> map && map.get("event") != null ? map : null;
-        } catch (IllegalArgumentException e) {
-            return null;
         }
     }
 

@@ -164,20 +164,27 @@ final class PyTorchRunner implements AutoCloseable {
     private Map<?, ?> readEvent() throws IOException {
         String line;
         while ((line = out.readLine()) != null) {
-            if (line.isBlank()) {
-                continue;
-            }
-            Object parsed;
-            try {
-                parsed = Json.parse(line);
-            } catch (IllegalArgumentException e) {
-                continue; // not one of our lines (a library printing to stdout); the protocol lines are JSON objects
-            }
-            if (parsed instanceof Map<?, ?> map && map.containsKey("event")) {
+            if (event(line) instanceof Map<?, ?> map) {
                 return map;
             }
         }
         throw new IOException("the PyTorch script ended unexpectedly" + stderrTail());
+    }
+
+    /**
+     * The protocol object on {@code line} (a JSON object with an {@code "event"}), or null for anything else: a blank
+     * line, or a library printing to stdout. The scripts and our own fresh JVMs ({@link FreshProcess}) speak it.
+     */
+    static Map<?, ?> event(String line) {
+        String text = line.strip();
+        if (!text.startsWith("{")) {
+            return null;
+        }
+        try {
+            return Json.parse(text) instanceof Map<?, ?> map && map.get("event") != null ? map : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private String stderrTail() {
