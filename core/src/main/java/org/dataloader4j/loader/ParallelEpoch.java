@@ -410,7 +410,11 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                 done = true;
                 memory.ready(bytes);
                 completed.addLast(this);
-                changed.signalAll();
+                if (!inOrder || inFlight.peekFirst() == this) {
+                    // in order, the consumer waits only for the first batch in flight: a later batch completing
+                    // first would wake it for nothing (a wake-up per batch costs the two cores a context switch)
+                    changed.signalAll();
+                }
             } finally {
                 lock.unlock();
             }

@@ -6,7 +6,8 @@ package org.dataloader4j.sampler;
  * a position and say how many they filled.
  */
 abstract class BufferedIndexIterator extends IndexIterator {
-    private static final int BLOCK = 256;
+    /** The most indices computed at a time. */
+    static final int BLOCK = 256;
     private final long[] buffer;
     private long bufferStart;   // the position of buffer[0]
     private int buffered;       // how many of buffer are valid

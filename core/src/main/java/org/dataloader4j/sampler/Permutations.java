@@ -95,13 +95,33 @@ final class Permutations {
      * Yields {@code count} elements of {@code a} in shuffled order, lazily: the first {@code a.length} are a
      * uniform random permutation of {@code a} (the same one {@link #shuffle} would produce), the next
      * {@code a.length} another, independent one, and so on; the last permutation may be cut short. The
-     * array is shuffled in place as the iterator advances.
+     * array is shuffled in place as the iterator advances, a block of positions ahead of the last index yielded.
+     *
+     * <p>Each block draws its positions' random choices first and swaps afterwards: the draws do not depend on the
+     * array, so the order is exactly {@link Shuffle#step}'s, while the swaps, whose loads from a large array miss
+     * the caches, run in a tight loop of independent loads that the processor overlaps (one miss at a time when
+     * each swap waits behind its draw).
      */
     static IndexIterator shuffled(int[] a, long count, RandomGenerator rng, long epoch) {
-        return new IndexIterator(count, epoch) {
+        return new BufferedIndexIterator(count, epoch, 0) {
+            private final int[] choices = new int[(int) Math.max(1, Math.min(BufferedIndexIterator.BLOCK, count))];
+
             @Override
-            long indexAt(long position) {
-                return Shuffle.step(a, (int) (position % a.length), rng);
+            int fill(long position, long[] out) {
+                int n = (int) Math.min(Math.min(out.length, choices.length), count - position);
+                int first = (int) (position % a.length);
+                for (int k = 0, i = first; k < n; k++, i = i + 1 == a.length ? 0 : i + 1) {
+                    int remaining = a.length - i;
+                    choices[k] = remaining > 1 ? i + rng.nextInt(remaining) : i;
+                }
+                for (int k = 0, i = first; k < n; k++, i = i + 1 == a.length ? 0 : i + 1) {
+                    int j = choices[k];
+                    int chosen = a[j];
+                    a[j] = a[i];
+                    a[i] = chosen;
+                    out[k] = chosen;
+                }
+                return n;
             }
         };
     }

@@ -23,6 +23,25 @@ class PermutationsTest {
     }
 
     @Test
+    void blockwiseShuffleGivesStepByStepOrderAcrossBlocksAndChainedPermutations() {
+        // draws first, swaps after, a block at a time: the order of one Shuffle.step per position, for sizes around
+        // the block and counts that chain several permutations (the array goes on being shuffled in place)
+        for (int n : new int[] {1, 2, 255, 256, 257, 300, 1000}) {
+            for (long count : new long[] {1, n, 3L * n + 7}) {
+                int[] reference = Permutations.identity(n);
+                CounterRandom rng = CounterRandom.fromKey(31L * n + count);
+                long[] expected = new long[(int) count];
+                for (int p = 0; p < count; p++) {
+                    expected[p] = org.dataloader4j.random.Shuffle.step(reference, p % n, rng);
+                }
+                long[] lazy = drain(Permutations.shuffled(Permutations.identity(n), count,
+                        CounterRandom.fromKey(31L * n + count), 0));
+                assertArrayEquals(expected, lazy, "n=" + n + ", count=" + count);
+            }
+        }
+    }
+
+    @Test
     void lazyShuffleBeyondOnePermutationStartsAnotherWithoutRepeatsInside() {
         long[] out = drain(Permutations.shuffled(Permutations.identity(4), 10, CounterRandom.fromKey(1), 0));
         assertEquals(10, out.length);
