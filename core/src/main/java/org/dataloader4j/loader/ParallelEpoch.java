@@ -2,6 +2,7 @@ package org.dataloader4j.loader;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,8 +21,8 @@ import org.dataloader4j.tensor.Tensor;
  * active worker; the unit of work is a share, read with one {@code Dataset.getBatch} call, so the workers read one
  * batch in parallel and a slow sample delays only its own share. The worker that completes a batch's last share
  * collates it. On the {@link TensorGather} path a batch is one task: a worker allocates its tensors and copies its
- * rows in, while the other workers gather the next batches; the consumer only receives. Batches are delivered in
- * sampler order
+ * rows in, while the other workers gather the next batches; the consumer only receives, woken for two batches at a
+ * time ({@link #consumerNeedsWaking}). Batches are delivered in sampler order
  * unless {@code inOrder(false)}, in which case a completed batch may overtake an earlier one.
  *
  * <p>Failures: whatever a worker throws (any {@link Throwable}) completes its batch with a
@@ -35,6 +36,8 @@ import org.dataloader4j.tensor.Tensor;
 final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
     private static final int QUEUED = -1;
     private static final int FINISHED = -2;
+    /** The longest a consumer of gathered batches parks before looking again (see {@link #consumerNeedsWaking}). */
+    private static final long PAIRED_WAIT_NANOS = 2_000_000L;
 
     private final SampleReader<T, B> reader;
     private final BatchPlan plan;
@@ -410,14 +413,17 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                 done = true;
                 memory.ready(bytes);
                 completed.addLast(this);
-                if (!inOrder || inFlight.peekFirst() == this) {
-                    // in order, the consumer waits only for the first batch in flight: a later batch completing
-                    // first would wake it for nothing (a wake-up per batch costs the two cores a context switch)
+                if (consumerNeedsWaking()) {
                     changed.signalAll();
                 }
             } finally {
                 lock.unlock();
             }
+        }
+
+        /** Whether a worker has begun this batch (gathered batches: one task, so the whole batch). */
+        boolean started() {
+            return readers.get(0) != QUEUED;
         }
 
         /** Takes this batch out of the loader's accounting, once: delivered, or dropped (then its value is freed). */
@@ -444,6 +450,32 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             }
             return -1;
         }
+    }
+
+    /**
+     * Under the lock, after a batch completed: whether the consumer, if it waits, should be woken now. Out of order,
+     * any completed batch is deliverable. In order, only the first batch in flight is: a later one completing first
+     * would wake the consumer for nothing. Gathered batches (one task each, the workers copying different batches at
+     * once) wake it two at a time once the epoch's first batch is out: the first batch, once done, waits for the
+     * second while a worker has it under way, so the consumer takes both in one wake-up. Each wake-up of a consumer
+     * that is faster than the workers preempts a worker on a busy machine; the held batch waits at most
+     * {@link #PAIRED_WAIT_NANOS} (the consumer looks again by then).
+     */
+    private boolean consumerNeedsWaking() {
+        if (!inOrder) {
+            return true;
+        }
+        Pending first = inFlight.peekFirst();
+        if (first == null || !first.done) {
+            return false;
+        }
+        if (gather == null || lastDelivery == 0 || inFlight.size() < 2) {
+            return true;
+        }
+        Iterator<Pending> batches = inFlight.iterator();
+        batches.next();
+        Pending second = batches.next();
+        return second.done || !second.started();
     }
 
     /** Runs {@code action} once, on the consuming thread, when every batch of this epoch has been started. */
@@ -632,7 +664,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                 return null; // look again, after looking whether the epoch was closed meanwhile
             }
             return inOrder ? (inFlight.getFirst().done ? inFlight.getFirst() : null) : completed.peekFirst();
-        }, Long.MAX_VALUE, () -> timedOut(inFlight.getFirst()));
+        }, gather != null ? PAIRED_WAIT_NANOS : Long.MAX_VALUE, () -> timedOut(inFlight.getFirst()));
     }
 
     private DataLoaderException timedOut(Pending batch) {

@@ -1,16 +1,23 @@
 package org.dataloader4j.loader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.PrimitiveIterator;
 import java.util.stream.LongStream;
@@ -91,7 +98,7 @@ class TensorGatherTest {
      * Rows of tensors that can only be copied: {@code get} and {@code getBatch} fail, so only the gather path reads
      * them; counts the copies.
      */
-    private static final class RowsOnly implements Dataset<List<Tensor>> {
+    private static class RowsOnly implements Dataset<List<Tensor>> {
         final TensorDataset tensors;
         final AtomicInteger copies = new AtomicInteger();
 
@@ -258,6 +265,72 @@ class TensorGatherTest {
             });
         }
         assertEquals(List.of("3 samples", "3 samples", "1 samples"), contents);
+    }
+
+    /**
+     * Gathered batches wake the consumer two at a time (the first done batch waits for the second while a worker
+     * has it under way), but a done batch is never held behind a stuck one: the consumer looks again within
+     * milliseconds. Batch 1 completes only once the consumer holds batch 0 and batch 2 is under way and stuck.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 3})
+    void aGatheredBatchIsDeliveredWhileTheNextIsStuck(int workers) {
+        CountDownLatch firstReceived = new CountDownLatch(1);
+        CountDownLatch thirdStarted = new CountDownLatch(1);
+        CountDownLatch releaseThird = new CountDownLatch(1);
+        AtomicBoolean thirdFinished = new AtomicBoolean();
+        TensorRows rows = mixed(8).tensorRows().orElseThrow();
+        Dataset<List<Tensor>> dataset = new RowsOnly(mixed(8)) {
+            @Override
+            public Optional<TensorRows> tensorRows() {
+                return Optional.of(new TensorRows() {
+                    @Override
+                    public List<Row> layout() {
+                        return rows.layout();
+                    }
+
+                    @Override
+                    public void copyRows(long[] indices, int[] into, List<Tensor> batch) {
+                        try {
+                            if (indices[0] == 2) { // batch 1
+                                assertTrue(firstReceived.await(10, TimeUnit.SECONDS), "batch 0 was not received");
+                                assertTrue(thirdStarted.await(10, TimeUnit.SECONDS), "batch 2 did not start");
+                            } else if (indices[0] == 4) { // batch 2: stuck until the test has batch 1
+                                thirdStarted.countDown();
+                                releaseThird.await(10, TimeUnit.SECONDS);
+                                thirdFinished.set(true);
+                            }
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
+                        }
+                        rows.copyRows(indices, into, batch);
+                    }
+                });
+            }
+        };
+        try {
+            assertTimeoutPreemptively(Duration.ofSeconds(15), () -> {
+                try (var loader = DataLoader.builder(dataset).batchSize(2).numWorkers(workers).build()) {
+                    Iterator<Batch> it = loader.epoch(0).iterator();
+                    it.next().close();
+                    firstReceived.countDown();
+                    try (Batch second = it.next()) { // done while batch 2 is stuck
+                        assertEquals(2, second.size());
+                        assertFalse(thirdFinished.get(), "batch 1 was held until batch 2 finished");
+                    }
+                    releaseThird.countDown();
+                    int rest = 0;
+                    while (it.hasNext()) {
+                        it.next().close();
+                        rest++;
+                    }
+                    assertEquals(2, rest);
+                }
+            });
+        } finally {
+            releaseThird.countDown();
+        }
     }
 
     @ParameterizedTest
