@@ -1,0 +1,115 @@
+package org.dataloader4j.data;
+
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import org.dataloader4j.internal.BundledLibrary;
+
+/**
+ * Copies rows of a tensor's memory into rows of a batch's: {@code to} row {@code rows[k]} gets {@code from} row
+ * {@code indices[k]}. A random gather over a tensor larger than the caches waits on memory for each row, and a Java
+ * copy loop has only a row or two in flight; the core's native kernel ({@code src/main/c/dl4j_rows.c}, built into the
+ * jar when a C compiler is present) prefetches the rows a few ahead, which took a one-thread gather of 1 KiB rows
+ * from a 1 GiB tensor from 5.0-6.1 to 7.6-8.5 M rows/s here (BENCHMARKS.md, 2026-12-06 20:35 UTC). The result is the
+ * same bytes either way; the Java loop is used when the library is absent or turned off
+ * ({@code -Ddataloader4j.nativeRows=false}), for rows under {@link #MIN_NATIVE_ROW_BYTES}, and for memory that is
+ * not plain native memory: heap arrays, and file mappings, whose faults (a truncated file) Java turns into an
+ * exception and native code cannot.
+ *
+ * <pre>{@code
+ * RowGather.copy(source.data(), batch.data(), new long[] {7, 3}, new int[] {0, 1}, 1024);
+ * }</pre>
+ */
+final class RowGather {
+    /** Set to {@code false} to copy rows in Java always. */
+    static final String PROPERTY = "dataloader4j.nativeRows";
+    /** Rows shorter than this are copied in Java (a prefetch per row buys little for them). */
+    static final long MIN_NATIVE_ROW_BYTES = 64;
+    /**
+     * The most bytes one native call copies: the call is a critical one (it reads the index arrays in place on the
+     * heap, so the garbage collector waits for it), so long gathers are cut into calls of about a millisecond.
+     */
+    static final long MAX_BYTES_PER_CALL = 1L << 22;
+
+    private static final BundledLibrary LIBRARY = BundledLibrary.load(RowGather.class, "libdl4jrows.so", PROPERTY,
+            "it is compiled when a C compiler is present: apt-get install gcc, then rebuild",
+            e -> "native access denied (" + e.getMessage() + "): rows are copied in Java");
+    private static final MethodHandle GATHER = LIBRARY.lookup() == null ? null
+            : LIBRARY.lookup().find("dl4j_gather_rows").map(symbol -> Linker.nativeLinker().downcallHandle(symbol,
+                    FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                    Linker.Option.critical(true))).orElse(null);
+
+    private RowGather() {
+    }
+
+    /** {@return whether rows are copied by the native kernel (where the memory allows it), or why not} */
+    static String describe() {
+        return GATHER != null ? "native row gather with prefetching (" + LIBRARY.status() + ")"
+                : "rows copied in Java: " + (LIBRARY.lookup() == null ? LIBRARY.status()
+                : "the library has no dl4j_gather_rows");
+    }
+
+    /** {@return whether the native kernel is loaded} */
+    static boolean nativeAvailable() {
+        return GATHER != null;
+    }
+
+    /**
+     * Copies row {@code indices[k]} of {@code from} into row {@code rows[k]} of {@code to} for every {@code k}; rows
+     * are {@code rowBytes} long.
+     *
+     * @throws IndexOutOfBoundsException naming a row outside either segment
+     */
+    static void copy(MemorySegment from, MemorySegment to, long[] indices, int[] rows, long rowBytes) {
+        copy(from, to, indices, rows, rowBytes, GATHER != null);
+    }
+
+    /** As {@link #copy(MemorySegment, MemorySegment, long[], int[], long)}, natively only when {@code useNative}. */
+    static void copy(MemorySegment from, MemorySegment to, long[] indices, int[] rows, long rowBytes,
+                     boolean useNative) {
+        if (indices.length != rows.length) {
+            throw new IllegalArgumentException(indices.length + " indices but " + rows.length + " rows");
+        }
+        if (!useNative || GATHER == null || rowBytes < MIN_NATIVE_ROW_BYTES || !plainNative(from)
+                || !plainNative(to)) {
+            for (int k = 0; k < indices.length; k++) {
+                MemorySegment.copy(from, indices[k] * rowBytes, to, rows[k] * rowBytes, rowBytes);
+            }
+            return;
+        }
+        long sourceRows = from.byteSize() / rowBytes;
+        long targetRows = to.byteSize() / rowBytes;
+        for (int k = 0; k < indices.length; k++) {
+            if (indices[k] < 0 || indices[k] >= sourceRows) {
+                throw new IndexOutOfBoundsException("row " + indices[k] + " is outside a tensor of " + sourceRows
+                        + " rows of " + rowBytes + " bytes");
+            }
+            if (rows[k] < 0 || rows[k] >= targetRows) {
+                throw new IndexOutOfBoundsException("batch row " + rows[k] + " is outside a batch tensor of "
+                        + targetRows + " rows of " + rowBytes + " bytes");
+            }
+        }
+        MemorySegment allIndices = MemorySegment.ofArray(indices);
+        MemorySegment allRows = MemorySegment.ofArray(rows);
+        int perCall = (int) Math.max(1, Math.min(indices.length, MAX_BYTES_PER_CALL / rowBytes));
+        for (int start = 0; start < indices.length; start += perCall) {
+            int count = Math.min(perCall, indices.length - start);
+            try {
+                GATHER.invokeExact(from, to, allIndices.asSlice((long) start * Long.BYTES),
+                        allRows.asSlice((long) start * Integer.BYTES), (long) count, rowBytes);
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException("the native row gather failed: " + t, t);
+            }
+        }
+    }
+
+    /** Native memory that is not a file mapping: what the native kernel may read and write. */
+    private static boolean plainNative(MemorySegment segment) {
+        return segment.isNative() && !segment.isMapped();
+    }
+}
