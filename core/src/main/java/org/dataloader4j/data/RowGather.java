@@ -1,10 +1,12 @@
 package org.dataloader4j.data;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.dataloader4j.internal.BundledLibrary;
 
 /**
@@ -14,7 +16,8 @@ import org.dataloader4j.internal.BundledLibrary;
  * jar when a C compiler is present) prefetches the rows a few ahead, which took a one-thread gather of 1 KiB rows
  * from a 1 GiB tensor from 5.0-6.1 to 7.6-8.5 M rows/s here (BENCHMARKS.md, 2026-12-06 20:35 UTC). The result is the
  * same bytes either way; the Java loop is used when the library is absent or turned off
- * ({@code -Ddataloader4j.nativeRows=false}), for rows under {@link #MIN_NATIVE_ROW_BYTES}, and for memory that is
+ * ({@code -Ddataloader4j.nativeRows=false}), until it is loaded (on a thread of its own, started when a
+ * {@code TensorDataset} is made, so that no batch waits for it), for rows under {@link #MIN_NATIVE_ROW_BYTES}, and for memory that is
  * not plain native memory: heap arrays, and file mappings, whose faults (a truncated file) Java turns into an
  * exception and native code cannot.
  *
@@ -33,28 +36,95 @@ final class RowGather {
      */
     static final long MAX_BYTES_PER_CALL = 1L << 22;
 
-    private static final BundledLibrary LIBRARY = BundledLibrary.load(RowGather.class, "libdl4jrows.so", PROPERTY,
-            "it is compiled when a C compiler is present: apt-get install gcc, then rebuild",
-            e -> "native access denied (" + e.getMessage() + "): rows are copied in Java");
-    private static final MethodHandle GATHER = LIBRARY.lookup() == null ? null
-            : LIBRARY.lookup().find("dl4j_gather_rows").map(symbol -> Linker.nativeLinker().downcallHandle(symbol,
-                    FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
-                            ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
-                    Linker.Option.critical(true))).orElse(null);
+    private static final AtomicBoolean LOADING = new AtomicBoolean();
+    private static volatile boolean nativeReady; // the kernel is loaded and linked: copies may use it
+
+    /**
+     * The native kernel, loaded when this class is first used: by {@link #startLoading()}'s thread, so that the first
+     * batch does not wait for it (linking a downcall costs 120-150 ms in a JVM without a start-up cache).
+     */
+    private static final class Native {
+        static final BundledLibrary LIBRARY = BundledLibrary.load(RowGather.class, "libdl4jrows.so", PROPERTY,
+                "it is compiled when a C compiler is present: apt-get install gcc, then rebuild",
+                e -> "native access denied (" + e.getMessage() + "): rows are copied in Java");
+        static final String LINK_FAILURE;
+        static final MethodHandle GATHER;
+
+        static {
+            MethodHandle gather = null;
+            String failure = null;
+            if (LIBRARY.lookup() != null) {
+                try {
+                    gather = LIBRARY.lookup().find("dl4j_gather_rows").map(symbol -> Linker.nativeLinker()
+                            .downcallHandle(symbol, FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                                    ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
+                                    ValueLayout.JAVA_LONG), Linker.Option.critical(true))).orElse(null);
+                    failure = gather == null ? "the library has no dl4j_gather_rows" : null;
+                } catch (RuntimeException | LinkageError e) {
+                    failure = "could not link dl4j_gather_rows: " + e;
+                }
+            }
+            GATHER = gather;
+            LINK_FAILURE = failure;
+        }
+    }
 
     private RowGather() {
     }
 
-    /** {@return whether rows are copied by the native kernel (where the memory allows it), or why not} */
-    static String describe() {
-        return GATHER != null ? "native row gather with prefetching (" + LIBRARY.status() + ")"
-                : "rows copied in Java: " + (LIBRARY.lookup() == null ? LIBRARY.status()
-                : "the library has no dl4j_gather_rows");
+    /**
+     * Starts loading the native kernel on a daemon thread, once (a {@link TensorDataset} does this when it is made);
+     * rows are copied in Java until it is loaded. The same bytes either way.
+     */
+    static void startLoading() {
+        if (LOADING.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("dataloader4j-native-rows").start(() -> {
+                try {
+                    nativeReady = Native.GATHER != null && firstCallSucceeds(); // loads and links the library
+                } catch (LinkageError e) {
+                    // Native's initialisation failed beyond what it catches: rows stay copied in Java, and
+                    // describe() reports the failure
+                }
+            });
+        }
     }
 
-    /** {@return whether the native kernel is loaded} */
+    /**
+     * Calls the kernel once on scratch memory: the first call of a downcall links its invokers (tens of milliseconds),
+     * which the first batch should not pay for. False if the call fails.
+     */
+    private static boolean firstCallSucceeds() {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment scratch = arena.allocate(2 * MIN_NATIVE_ROW_BYTES, 64);
+            copy(scratch, scratch.asSlice(MIN_NATIVE_ROW_BYTES), new long[] {0}, new int[] {0}, MIN_NATIVE_ROW_BYTES,
+                    true);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** {@return whether rows are copied by the native kernel (where the memory allows it), or why not} */
+    static String describe() {
+        try {
+            if (Native.GATHER != null) {
+                return "native row gather with prefetching (" + Native.LIBRARY.status() + ")";
+            }
+            return "rows copied in Java: " + (Native.LINK_FAILURE != null ? Native.LINK_FAILURE
+                    : Native.LIBRARY.status());
+        } catch (LinkageError e) {
+            return "rows copied in Java: the native row gather failed to load: " + e;
+        }
+    }
+
+    /** {@return whether copies use the native kernel now (it has been loaded in the background)} */
+    static boolean nativeReady() {
+        return nativeReady;
+    }
+
+    /** {@return whether the native kernel is loaded (loading it on this thread if no one has yet)} */
     static boolean nativeAvailable() {
-        return GATHER != null;
+        return Native.GATHER != null;
     }
 
     /**
@@ -64,16 +134,24 @@ final class RowGather {
      * @throws IndexOutOfBoundsException naming a row outside either segment
      */
     static void copy(MemorySegment from, MemorySegment to, long[] indices, int[] rows, long rowBytes) {
-        copy(from, to, indices, rows, rowBytes, GATHER != null);
+        boolean ready = nativeReady;
+        if (!ready) {
+            startLoading();
+        }
+        copy(from, to, indices, rows, rowBytes, ready);
     }
 
-    /** As {@link #copy(MemorySegment, MemorySegment, long[], int[], long)}, natively only when {@code useNative}. */
+    /**
+     * As {@link #copy(MemorySegment, MemorySegment, long[], int[], long)}, natively only when {@code useNative} (which
+     * loads the kernel on this thread if no one has yet).
+     */
     static void copy(MemorySegment from, MemorySegment to, long[] indices, int[] rows, long rowBytes,
                      boolean useNative) {
         if (indices.length != rows.length) {
             throw new IllegalArgumentException(indices.length + " indices but " + rows.length + " rows");
         }
-        if (!useNative || GATHER == null || rowBytes < MIN_NATIVE_ROW_BYTES || !plainNative(from)
+        MethodHandle gather = useNative ? Native.GATHER : null;
+        if (gather == null || rowBytes < MIN_NATIVE_ROW_BYTES || !plainNative(from)
                 || !plainNative(to)) {
             for (int k = 0; k < indices.length; k++) {
                 MemorySegment.copy(from, indices[k] * rowBytes, to, rows[k] * rowBytes, rowBytes);
@@ -98,7 +176,7 @@ final class RowGather {
         for (int start = 0; start < indices.length; start += perCall) {
             int count = Math.min(perCall, indices.length - start);
             try {
-                GATHER.invokeExact(from, to, allIndices.asSlice((long) start * Long.BYTES),
+                gather.invokeExact(from, to, allIndices.asSlice((long) start * Long.BYTES),
                         allRows.asSlice((long) start * Integer.BYTES), (long) count, rowBytes);
             } catch (RuntimeException | Error e) {
                 throw e;

@@ -55,6 +55,21 @@ class RowGatherTest {
         assertTrue(RowGather.describe().startsWith("native row gather"), RowGather.describe());
     }
 
+    @Test
+    void makingATensorDatasetLoadsTheKernelInTheBackground() throws InterruptedException {
+        String resource = "native/" + BundledLibrary.platform() + "/libdl4jrows.so";
+        assumeTrue(RowGather.class.getClassLoader().getResource(resource) != null,
+                "this build has no native row gather (no C compiler): " + RowGather.describe());
+        try (var tensor = org.dataloader4j.tensor.Tensor.zeros(org.dataloader4j.tensor.DType.FLOAT32, 4, 16)) {
+            new TensorDataset(tensor);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!RowGather.nativeReady() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(RowGather.nativeReady(), "the kernel was not loaded within 10 s: " + RowGather.describe());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {8, 63, 64, 100, 1024, 5000})
     void nativeAndJavaGiveTheBytesOfOneCopyPerRow(long rowBytes) {
