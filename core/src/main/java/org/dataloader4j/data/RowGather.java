@@ -14,7 +14,7 @@ import org.dataloader4j.internal.BundledLibrary;
  * {@code indices[k]}. A random gather over a tensor larger than the caches waits on memory for each row, and a Java
  * copy loop has only a row or two in flight; the core's native kernel ({@code src/main/c/dl4j_rows.c}, built into the
  * jar when a C compiler is present) prefetches the rows a few ahead, which took a one-thread gather of 1 KiB rows
- * from a 1 GiB tensor from 5.0-6.1 to 7.6-8.5 M rows/s here (BENCHMARKS.md, 2026-12-06 20:35 UTC). The result is the
+ * from a 1 GiB tensor from 5.0-6.1 to 7.6-8.5 M rows/s here (BENCHMARKS.md, 2026-12-06 19:55-20:45 UTC). The result is the
  * same bytes either way; the Java loop is used when the library is absent or turned off
  * ({@code -Ddataloader4j.nativeRows=false}), until it is loaded (on a thread of its own, started when a
  * {@code TensorDataset} is made, so that no batch waits for it), for rows under {@link #MIN_NATIVE_ROW_BYTES}, and for memory that is
