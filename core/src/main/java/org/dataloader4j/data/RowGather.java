@@ -19,7 +19,7 @@ import org.dataloader4j.internal.BundledLibrary;
  * ({@code -Ddataloader4j.nativeRows=false}), until it is loaded (on a thread of its own, started when a
  * {@code TensorDataset} is made, so that no batch waits for it), for rows under {@link #MIN_NATIVE_ROW_BYTES}, and for memory that is
  * not plain native memory: heap arrays, and file mappings, whose faults (a truncated file) Java turns into an
- * exception and native code cannot.
+ * exception and native code cannot; and for a read-only target, which Java refuses to write.
  *
  * <pre>{@code
  * RowGather.copy(source.data(), batch.data(), new long[] {7, 3}, new int[] {0, 1}, 1024);
@@ -151,8 +151,8 @@ final class RowGather {
             throw new IllegalArgumentException(indices.length + " indices but " + rows.length + " rows");
         }
         MethodHandle gather = useNative ? Native.GATHER : null;
-        if (gather == null || rowBytes < MIN_NATIVE_ROW_BYTES || !plainNative(from)
-                || !plainNative(to)) {
+        if (gather == null || rowBytes < MIN_NATIVE_ROW_BYTES || !plainNative(from) || !plainNative(to)
+                || to.isReadOnly()) {
             for (int k = 0; k < indices.length; k++) {
                 MemorySegment.copy(from, indices[k] * rowBytes, to, rows[k] * rowBytes, rowBytes);
             }

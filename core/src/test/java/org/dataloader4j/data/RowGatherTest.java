@@ -167,6 +167,20 @@ class RowGatherTest {
     }
 
     @Test
+    void aReadOnlyBatchIsRefusedAsJavaRefusesItAndLeftUnwritten() {
+        long rowBytes = 64;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment from = filled(arena, 4 * rowBytes, 3);
+            MemorySegment to = arena.allocate(2 * rowBytes, 64);
+            for (boolean useNative : new boolean[] {false, true}) {
+                assertThrows(IllegalArgumentException.class, () -> RowGather.copy(from, to.asReadOnly(),
+                        new long[] {1, 2}, new int[] {0, 1}, rowBytes, useNative));
+                assertArrayEquals(new byte[(int) (2 * rowBytes)], to.toArray(ValueLayout.JAVA_BYTE));
+            }
+        }
+    }
+
+    @Test
     void aClosedSegmentFailsAsInJavaInsteadOfBeingRead() {
         long rowBytes = 64;
         MemorySegment from;
