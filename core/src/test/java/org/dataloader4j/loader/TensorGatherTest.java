@@ -96,7 +96,7 @@ class TensorGatherTest {
 
     /**
      * Rows of tensors that can only be copied: {@code get} and {@code getBatch} fail, so only the gather path reads
-     * them; counts the copies.
+     * them; counts the copies, each of which runs {@link #beforeCopy} first.
      */
     private static class RowsOnly implements Dataset<List<Tensor>> {
         final TensorDataset tensors;
@@ -133,9 +133,14 @@ class TensorGatherTest {
                 @Override
                 public void copyRows(long[] indices, int[] into, List<Tensor> batch) {
                     copies.incrementAndGet();
+                    beforeCopy(indices);
                     rows.copyRows(indices, into, batch);
                 }
             });
+        }
+
+        /** Runs on the copying thread before the rows of {@code indices} are copied; nothing by default. */
+        void beforeCopy(long[] indices) {
         }
     }
 
@@ -279,34 +284,22 @@ class TensorGatherTest {
         CountDownLatch thirdStarted = new CountDownLatch(1);
         CountDownLatch releaseThird = new CountDownLatch(1);
         AtomicBoolean thirdFinished = new AtomicBoolean();
-        TensorRows rows = mixed(8).tensorRows().orElseThrow();
         Dataset<List<Tensor>> dataset = new RowsOnly(mixed(8)) {
             @Override
-            public Optional<TensorRows> tensorRows() {
-                return Optional.of(new TensorRows() {
-                    @Override
-                    public List<Row> layout() {
-                        return rows.layout();
+            void beforeCopy(long[] indices) {
+                try {
+                    if (indices[0] == 2) { // batch 1
+                        assertTrue(firstReceived.await(10, TimeUnit.SECONDS), "batch 0 was not received");
+                        assertTrue(thirdStarted.await(10, TimeUnit.SECONDS), "batch 2 did not start");
+                    } else if (indices[0] == 4) { // batch 2: stuck until the test has batch 1
+                        thirdStarted.countDown();
+                        releaseThird.await(10, TimeUnit.SECONDS);
+                        thirdFinished.set(true);
                     }
-
-                    @Override
-                    public void copyRows(long[] indices, int[] into, List<Tensor> batch) {
-                        try {
-                            if (indices[0] == 2) { // batch 1
-                                assertTrue(firstReceived.await(10, TimeUnit.SECONDS), "batch 0 was not received");
-                                assertTrue(thirdStarted.await(10, TimeUnit.SECONDS), "batch 2 did not start");
-                            } else if (indices[0] == 4) { // batch 2: stuck until the test has batch 1
-                                thirdStarted.countDown();
-                                releaseThird.await(10, TimeUnit.SECONDS);
-                                thirdFinished.set(true);
-                            }
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IllegalStateException(e);
-                        }
-                        rows.copyRows(indices, into, batch);
-                    }
-                });
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
             }
         };
         try {
