@@ -80,6 +80,23 @@ class PackagingTest {
                 + "/.../libdl4jjpeg.so, but the installed vision jar does not load it: " + Decoders.describe());
     }
 
+    @Test
+    void theCoreJarCarriesTheNativeRowLibraryTheBuildCompiled() throws IOException, URISyntaxException {
+        Path built = Repository.root().resolve("core/target/classes/native");
+        String entry;
+        try (Stream<Path> files = Files.exists(built) ? Files.walk(built) : Stream.empty()) {
+            entry = files.filter(p -> p.getFileName().toString().equals("libdl4jrows.so")).findFirst()
+                    .map(p -> "native/" + built.relativize(p).toString().replace('\\', '/')).orElse(null);
+        }
+        assumeTrue(entry != null, "this build compiled no native row gather (no C compiler), so the core jar rightly"
+                + " has none");
+        Path jar = new Artifact("core", Tensor.class).jar();
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            assertTrue(zip.getEntry(entry) != null, () -> "the build compiled " + entry + ", but the installed core jar "
+                    + jar + " does not hold it");
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("artifacts")
     void theJarDeclaresTheModuleItsSourcesDeclare(Artifact artifact) throws IOException, URISyntaxException {
