@@ -7,19 +7,25 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.dataloader4j.internal.BundledLibrary;
 
 /**
  * Copies rows of a tensor's memory into rows of a batch's: {@code to} row {@code rows[k]} gets {@code from} row
  * {@code indices[k]}. A random gather over a tensor larger than the caches waits on memory for each row, and a Java
  * copy loop has only a row or two in flight; the core's native kernel ({@code src/main/c/dl4j_rows.c}, built into the
- * jar when a C compiler is present) prefetches the rows a few ahead, which took a one-thread gather of 1 KiB rows
- * from a 1 GiB tensor from 5.0-6.1 to 7.6-8.5 M rows/s here (BENCHMARKS.md, 2026-12-06 19:55-20:45 UTC). The result is the
- * same bytes either way; the Java loop is used when the library is absent or turned off
- * ({@code -Ddataloader4j.nativeRows=false}), until it is loaded (on a thread of its own, started when a
- * {@code TensorDataset} is made, so that no batch waits for it), for rows under {@link #MIN_NATIVE_ROW_BYTES}, and for memory that is
- * not plain native memory: heap arrays, and file mappings, whose faults (a truncated file) Java turns into an
- * exception and native code cannot; and for a read-only target, which Java refuses to write.
+ * jar when a C compiler is present) prefetches the rows four ahead. One thread copying 1 KiB rows of a 1 GiB tensor
+ * went from 2.9-5.0 to 4.8-6.5 M rows/s (BENCHMARKS.md, 2026-12-06 19:55-20:45 UTC). The bytes are the same either
+ * way. The Java loop is used:
+ * <ul>
+ * <li>when the library is absent or turned off ({@code -Ddataloader4j.nativeRows=false});</li>
+ * <li>until it is loaded, on a thread of its own that the second copy starts (so that an epoch's first batch never
+ * shares the cores with it, and no copy waits for it);</li>
+ * <li>for rows under {@link #MIN_NATIVE_ROW_BYTES};</li>
+ * <li>for memory that is not plain native memory: heap arrays, and file mappings, whose faults (a truncated file)
+ * Java turns into an exception and native code cannot;</li>
+ * <li>for a read-only target, which Java refuses to write.</li>
+ * </ul>
  *
  * <pre>{@code
  * RowGather.copy(source.data(), batch.data(), new long[] {7, 3}, new int[] {0, 1}, 1024);
@@ -37,11 +43,12 @@ final class RowGather {
     static final long MAX_BYTES_PER_CALL = 1L << 22;
 
     private static final AtomicBoolean LOADING = new AtomicBoolean();
+    private static final AtomicInteger COPIES_BEFORE_LOADING = new AtomicInteger();
     private static volatile boolean nativeReady; // the kernel is loaded and linked: copies may use it
 
     /**
-     * The native kernel, loaded when this class is first used: by {@link #startLoading()}'s thread, so that the first
-     * batch does not wait for it (linking a downcall costs 120-150 ms in a JVM without a start-up cache).
+     * The native kernel, loaded when this class is first used: by {@link #startLoading()}'s thread, so that no batch
+     * waits for it (linking a downcall costs 120-150 ms in a JVM without a start-up cache).
      */
     private static final class Native {
         static final BundledLibrary LIBRARY = BundledLibrary.load(RowGather.class, "libdl4jrows.so", PROPERTY,
@@ -73,8 +80,8 @@ final class RowGather {
     }
 
     /**
-     * Starts loading the native kernel on a daemon thread, once (a {@link TensorDataset} does this when it is made);
-     * rows are copied in Java until it is loaded. The same bytes either way.
+     * Starts loading the native kernel on a daemon thread, once (the second copy does this); rows are copied in Java
+     * until it is loaded. The same bytes either way.
      */
     static void startLoading() {
         if (LOADING.compareAndSet(false, true)) {
@@ -135,8 +142,8 @@ final class RowGather {
      */
     static void copy(MemorySegment from, MemorySegment to, long[] indices, int[] rows, long rowBytes) {
         boolean ready = nativeReady;
-        if (!ready) {
-            startLoading();
+        if (!ready && COPIES_BEFORE_LOADING.incrementAndGet() > 1) {
+            startLoading(); // not on the first copy: an epoch's first batch does not share the cores with the loading
         }
         copy(from, to, indices, rows, rowBytes, ready);
     }

@@ -65,7 +65,6 @@ public final class TensorDataset implements Dataset<List<Tensor>> {
         this.tensors = List.of(tensors);
         this.size = first.shape().dim(0);
         this.rows = new Rows();
-        RowGather.startLoading(); // the native row copy, off the first batch's path
     }
 
     /** Copies rows of the tensors, with {@link RowGather} (a label of 8 bytes by one load and store). */

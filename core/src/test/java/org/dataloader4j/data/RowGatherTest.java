@@ -56,14 +56,18 @@ class RowGatherTest {
     }
 
     @Test
-    void makingATensorDatasetLoadsTheKernelInTheBackground() throws InterruptedException {
+    void copyingRowsLoadsTheKernelInTheBackground() throws InterruptedException {
         String resource = "native/" + BundledLibrary.platform() + "/libdl4jrows.so";
         assumeTrue(RowGather.class.getClassLoader().getResource(resource) != null,
                 "this build has no native row gather (no C compiler): " + RowGather.describe());
-        try (var tensor = org.dataloader4j.tensor.Tensor.zeros(org.dataloader4j.tensor.DType.FLOAT32, 4, 16)) {
-            new TensorDataset(tensor);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment from = filled(arena, 4 * 64, 6);
+            MemorySegment to = arena.allocate(64, 64);
             long deadline = System.nanoTime() + 10_000_000_000L;
             while (!RowGather.nativeReady() && System.nanoTime() < deadline) {
+                RowGather.copy(from, to, new long[] {3}, new int[] {0}, 64); // in Java until the kernel is ready
+                assertArrayEquals(from.asSlice(3 * 64, 64).toArray(ValueLayout.JAVA_BYTE),
+                        to.toArray(ValueLayout.JAVA_BYTE));
                 Thread.sleep(5);
             }
             assertTrue(RowGather.nativeReady(), "the kernel was not loaded within 10 s: " + RowGather.describe());
