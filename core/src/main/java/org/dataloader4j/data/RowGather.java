@@ -98,7 +98,7 @@ final class RowGather {
 
     /**
      * Calls the kernel once on scratch memory: the first call of a downcall links its invokers (tens of milliseconds),
-     * which the first batch should not pay for. False if the call fails.
+     * which no batch should pay for. False if the call fails.
      */
     private static boolean firstCallSucceeds() {
         try (Arena arena = Arena.ofConfined()) {
