@@ -46,20 +46,23 @@ class RowGatherTest {
         return expected.toArray(ValueLayout.JAVA_BYTE);
     }
 
-    @Test
-    void theBuildsNativeKernelIsLoadedWhereTheBuildHasIt() {
+    /** Skips the test when this build compiled no native row gather (no C compiler). */
+    private static void assumeTheBuildHasTheKernel() {
         String resource = "native/" + BundledLibrary.platform() + "/libdl4jrows.so";
         assumeTrue(RowGather.class.getClassLoader().getResource(resource) != null,
                 "this build has no native row gather (no C compiler): " + RowGather.describe());
+    }
+
+    @Test
+    void theBuildsNativeKernelIsLoadedWhereTheBuildHasIt() {
+        assumeTheBuildHasTheKernel();
         assertTrue(RowGather.nativeAvailable(), RowGather.describe());
         assertTrue(RowGather.describe().startsWith("native row gather"), RowGather.describe());
     }
 
     @Test
     void copyingRowsLoadsTheKernelInTheBackground() throws InterruptedException {
-        String resource = "native/" + BundledLibrary.platform() + "/libdl4jrows.so";
-        assumeTrue(RowGather.class.getClassLoader().getResource(resource) != null,
-                "this build has no native row gather (no C compiler): " + RowGather.describe());
+        assumeTheBuildHasTheKernel();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment from = filled(arena, 4 * 64, 6);
             MemorySegment to = arena.allocate(64, 64);
