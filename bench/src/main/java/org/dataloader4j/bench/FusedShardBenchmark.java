@@ -37,11 +37,16 @@ import org.dataloader4j.vision.transforms.ToTensor;
  * Preprocessed shards against the ImageFolder of the original photos, FFCV's trade: the shard job resizes every
  * photo to a shorter side of at most 256 and re-encodes it (JPEG q90), and the train pipeline (RandomResizedCrop(224)
  * + RandomHorizontalFlip + ToTensor + Normalize, batches of 64) then reads the shards with the fused region decode
- * ({@link ShardTransform}), the shards decoded whole ({@code ShardedDataset.decoded()}, the path before), and the
- * ImageFolder of the originals (fused region decode from the files), in alternating rounds at each worker count.
+ * ({@link ShardTransform}) as a stream, the shards decoded whole ({@code ShardedDataset.decoded()}, the path before),
+ * the shards through their map-style view ({@code ShardedDataset.indexed()}, fused region decode, the loader's
+ * shuffle) and the ImageFolder of the originals (fused region decode from the files), in alternating rounds at each
+ * worker count.
  * It also reports how the resize and the re-encode move the per-channel pixel statistics: {@code Stats.compute} on
  * the originals, on the originals resized to 256 (no re-encode), and the manifest's mean and std of the stored
- * images. Spark is needed only when the shards do not exist yet; run with the bench module's class path:
+ * images. Spark is needed only when the shards do not exist yet; run with the bench module's class path. On that class
+ * path S3Mock's Logback meets Spark's Log4j binding and Spark's start fails, so write the shards first with the
+ * command line (the same job): {@code ./dataloader4j shard --shards=16 --max-side=256 --quality=90
+ * /tmp/bench-imagenet-2000 /tmp/fusedshards-256}.
  *
  * <pre>{@code
  * java $SPARK_JVM_FLAGS -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
@@ -96,6 +101,7 @@ public final class FusedShardBenchmark {
         ShardedDataset stream = ShardedDataset.builder(shards).seed(3).shuffleBuffer(1000).build();
         ShardTransform<Tensor> fusedTransform = ShardTransform.of(train);
         IterableDataset<Sample<Tensor>> fused = stream.map(fusedTransform);
+        Dataset<Sample<Tensor>> indexed = stream.indexed().map(fusedTransform);
         IterableDataset<Sample<Tensor>> whole = stream.map((s, rng) -> {
             try (Image image = s.decode().input()) {
                 return new Sample<>(train.apply(image, rng), (int) s.label());
@@ -104,7 +110,8 @@ public final class FusedShardBenchmark {
         System.out.println("ImageFolder plan: " + folder.plan());
         System.out.println("shard plan:       " + fusedTransform.plan());
         System.out.printf(Locale.ROOT, "train pipeline %s, batch %d; rounds alternate ImageFolder, shards fused, shards"
-                + " decoded whole; one untimed warm-up epoch each first%n", train, BATCH);
+                + " decoded whole, shards indexed (map-style) fused; one untimed warm-up epoch each first%n", train,
+                BATCH);
 
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         List<Double> loads = new ArrayList<>();
@@ -117,6 +124,7 @@ public final class FusedShardBenchmark {
                 epoch(kept, freshLoaders, folder, workers, -1);
                 epoch(kept, freshLoaders, fused, workers, -1);
                 epoch(kept, freshLoaders, whole, workers, -1);
+                epoch(kept, freshLoaders, indexed, workers, -1);
             }
             for (int round = 0; round < rounds; round++) {
                 for (int workers : workerCounts) {
@@ -127,6 +135,8 @@ public final class FusedShardBenchmark {
                     long p2 = processCpu();
                     double c = epoch(kept, freshLoaders, whole, workers, round);
                     long p3 = processCpu();
+                    double d = epoch(kept, freshLoaders, indexed, workers, round);
+                    long p4 = processCpu();
                     double load = loadAverage();
                     loads.add(load);
                     long n = manifest.samples();
@@ -136,16 +146,22 @@ public final class FusedShardBenchmark {
                             .add((p2 - p1) / 1e6 / n);
                     rates.computeIfAbsent("cpu ms/img whole/" + workers, k -> new ArrayList<>())
                             .add((p3 - p2) / 1e6 / n);
+                    rates.computeIfAbsent("cpu ms/img indexed/" + workers, k -> new ArrayList<>())
+                            .add((p4 - p3) / 1e6 / n);
                     rates.computeIfAbsent("cpu ratio folder/fused " + workers, k -> new ArrayList<>())
                             .add((p1 - p0) / (double) (p2 - p1));
+                    rates.computeIfAbsent("cpu ratio folder/indexed " + workers, k -> new ArrayList<>())
+                            .add((p1 - p0) / (double) (p4 - p3));
                     rates.computeIfAbsent("folder/" + workers, k -> new ArrayList<>()).add(a);
                     rates.computeIfAbsent("fused/" + workers, k -> new ArrayList<>()).add(b);
                     rates.computeIfAbsent("whole/" + workers, k -> new ArrayList<>()).add(c);
                     rates.computeIfAbsent("ratio fused/" + workers, k -> new ArrayList<>()).add(b / a);
                     rates.computeIfAbsent("ratio whole/" + workers, k -> new ArrayList<>()).add(c / a);
+                    rates.computeIfAbsent("indexed/" + workers, k -> new ArrayList<>()).add(d);
+                    rates.computeIfAbsent("ratio indexed/" + workers, k -> new ArrayList<>()).add(d / a);
                     System.out.printf(Locale.ROOT, "round %d, %d workers: ImageFolder %7.1f img/s, shards fused"
-                            + " %7.1f (%.2fx), shards decoded whole %7.1f (%.2fx); load average %.2f%n", round, workers,
-                            a, b, b / a, c, c / a, load);
+                            + " %7.1f (%.2fx), shards decoded whole %7.1f (%.2fx), shards indexed fused %7.1f"
+                            + " (%.2fx); load average %.2f%n", round, workers, a, b, b / a, c, c / a, d, d / a, load);
                 }
             }
         } finally {

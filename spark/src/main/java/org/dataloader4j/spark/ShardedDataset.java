@@ -29,7 +29,6 @@ import org.dataloader4j.internal.ShardAssignment;
 import org.dataloader4j.spark.internal.Checksums;
 import org.dataloader4j.spark.internal.ImageCodec;
 import org.dataloader4j.spark.internal.TarReader;
-import org.dataloader4j.spark.internal.TarWriter;
 import org.dataloader4j.vision.Image;
 import org.dataloader4j.vision.Sample;
 
@@ -113,12 +112,14 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
     private final ShardSplit split;
     private final int elasticStreams;
     private final ShardAssignment assignment;
+    private final Path folder;   // the shards' local folder (builder(Path)); null for a store or an opener
 
     private ShardedDataset(Builder b, Manifest manifest) {
         this.manifest = manifest;
         this.location = b.location;
         this.base = b.base;
         this.store = b.store;
+        this.folder = b.folder;
         this.verify = b.verify;
         this.partition = b.partition;
         this.seed = b.seed;
@@ -140,13 +141,15 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         Objects.requireNonNull(location, "location");
         Path manifest = Files.isDirectory(location) ? location.resolve(Manifest.FILE_NAME) : location;
         Path folder = manifest.toAbsolutePath().getParent();
-        return new Builder(manifest.toString(), folder.toString(), ShardStore.of(where -> {
+        Builder builder = new Builder(manifest.toString(), folder.toString(), ShardStore.of(where -> {
             try {
                 return Files.newInputStream(Path.of(where));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot open " + where + ": " + e, e);
             }
         }));
+        builder.folder = folder;
+        return builder;
     }
 
     /**
@@ -192,12 +195,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
      */
     @Override
     public java.util.Optional<String> fingerprint() {
-        long h = 0xcbf29ce484222325L;
-        for (Manifest.Shard shard : manifest.shards()) {
-            for (char c : (shard.file() + "\u0000" + shard.samples() + "\u0000" + shard.bytes() + "\n").toCharArray()) {
-                h = (h ^ c) * 0x100000001b3L;
-            }
-        }
+        long h = manifestDigest();
         if (elasticStreams > 0) {   // one global order: the same for every rank and world size
             return java.util.Optional.of(String.format(java.util.Locale.ROOT, "ShardedDataset(shards=%d, digest=%016x,"
                     + " seed=%d, shuffleShards=%s, elastic=%d)", manifest.shards().size(), h, seed, shuffleShards,
@@ -322,7 +320,51 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
                 + ", shuffleBuffer=" + shuffleBuffer) + ")";
     }
 
-    private String shardLocation(int shard) {
+    /** A 64-bit digest of the manifest's shards: their names, sample counts and sizes. */
+    long manifestDigest() {
+        long h = 0xcbf29ce484222325L;
+        for (Manifest.Shard shard : manifest.shards()) {
+            for (char c : (shard.file() + "\u0000" + shard.samples() + "\u0000" + shard.bytes() + "\n").toCharArray()) {
+                h = (h ^ c) * 0x100000001b3L;
+            }
+        }
+        return h;
+    }
+
+    /** The manifest's location, for messages. */
+    String location() {
+        return location;
+    }
+
+    /**
+     * {@return the same shards as a map-style {@link org.dataloader4j.data.Dataset}: sample {@code i} is the
+     * {@code i}-th of the manifest's shards read in order, read at its place in its shard file} A {@code DataLoader}
+     * then shuffles all samples of all shards at once with its sampler, its workers share the samples one by one,
+     * batches are the same at any worker count, and distributed ranks split the data with a
+     * {@code DistributedSampler}; this dataset's partition, seed, shard shuffling, shuffle buffer and split are
+     * options of the stream and do not apply. Each call gives a new view with an index of its own, built shard by
+     * shard as samples are first read (see {@link IndexedShards}).
+     *
+     * <pre>{@code
+     * Dataset<Sample<Tensor>> train = ShardedDataset.builder(Path.of("/data/shards")).build().indexed()
+     *         .map(ShardTransform.of(pipeline));
+     * try (var loader = DataLoader.builder(train).batchSize(256).shuffle(true).numWorkers(8).seed(7).build()) { ... }
+     * }</pre>
+     *
+     * @throws UnsupportedOperationException if the shards are read through a {@link ShardStore} or an opener rather
+     *                                       than from a local folder ({@link #builder(Path)}): reading a sample at
+     *                                       its offset needs the shard's file
+     */
+    public IndexedShards indexed() {
+        if (folder == null) {
+            throw new UnsupportedOperationException("indexed() reads each sample at its offset in a local shard file,"
+                    + " but the shards of " + location + " are read through a store or an opener; build the dataset"
+                    + " with ShardedDataset.builder(Path) on a local copy of the shards, or read them as a stream");
+        }
+        return new IndexedShards(this, folder);
+    }
+
+    String shardLocation(int shard) {
         String file = manifest.shards().get(shard).file();
         return base.isEmpty() ? file : base + "/" + file;
     }
@@ -331,7 +373,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
      * On the first open of a shard with a recorded SHA-256 by this dataset, reads it whole and checks its size and
      * SHA-256 against the manifest (unless verification is off or the store verifies).
      */
-    private void verifyOnce(int shard, String where) throws IOException {
+    void verifyOnce(int shard, String where) throws IOException {
         Manifest.Shard s = manifest.shards().get(shard);
         if (!verify || store.verifies() || s.sha256() == null || verified.contains(shard)) {
             return;
@@ -371,9 +413,8 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         private int part;       // the part being read; parts.size() when all are done
         private long partDone;  // samples of the current part read or passed
         private InputStream stream;
-        private TarReader tar;  // the current part's shard, when open
+        private TarSamples tar;  // the current part's shard, when open
         private String shardName;
-        private TarReader.Entry pending;
         private long index;     // samples of the open shard passed so far
         private ShardSample next;
         private boolean closed;
@@ -506,8 +547,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
             InputStream raw = Objects.requireNonNull(session.open(planIndex[part]),
                     () -> "the store returned null for " + where);
             stream = new BufferedInputStream(raw, bufferSize);
-            tar = new TarReader(stream, where);
-            pending = tar.next();
+            tar = new TarSamples(new TarReader(stream, where), shardName, manifest.classes().size());
             index = 0;
             while (index < p.from() + partDone) {
                 if (readSample(false) == null) {
@@ -520,75 +560,18 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
 
         /** Reads (or, without {@code data}, passes over) the next sample of the shard; null at its end. */
         private ShardSample readSample(boolean data) throws IOException {
-            if (pending == null) {
+            TarSamples.Stored s = tar.next(data ? TarSamples.Mode.READ : TarSamples.Mode.PASS);
+            if (s == null) {
                 return null;
             }
-            String key = keyAndExtension(pending.name())[0];
-            byte[] image = null;
-            String imageExt = null;
-            String label = null;
-            while (pending != null) {
-                String[] ke = keyAndExtension(pending.name());
-                if (!ke[0].equals(key)) {
-                    break;
-                }
-                String ext = ke[1];
-                if (data && IMAGE_EXTENSIONS.contains(ext)) {
-                    if (image != null) {
-                        throw new IOException("sample " + key + " of shard " + shardName + " has two images ("
-                                + imageExt + " and " + ext + ")");
-                    }
-                    image = tar.read();
-                    imageExt = ext;
-                } else if (data && ext.equals("cls")) {
-                    if (label != null) {
-                        throw new IOException("sample " + key + " of shard " + shardName + " has two .cls labels ("
-                                + TarWriter.quoted(label) + " and another); a sample has exactly one");
-                    }
-                    label = new String(tar.read(), StandardCharsets.US_ASCII).trim();
-                } else {
-                    tar.skip();
-                }
-                pending = tar.next();
-            }
-            if (!data) {
-                return new ShardSample(key, "", new byte[0], -1, shardName);
-            }
-            if (image == null || label == null) {
-                throw new IOException("sample " + key + " of shard " + shardName + " has no "
-                        + (image == null ? "image (." + String.join(", .", IMAGE_EXTENSIONS.stream().sorted().toList())
-                        + ")" : ".cls label") + "; samples of one key must be adjacent in the shard");
-            }
-            return new ShardSample(key, imageExt, image, classIndex(key, label), shardName);
-        }
-
-        /**
-         * The class index a {@code .cls} holds, checked against the manifest: a decimal integer in
-         * {@code [0, classes)}, so a label never reaches a batch without a class of its own.
-         */
-        private long classIndex(String key, String label) throws IOException {
-            int classes = manifest.classes().size();
-            String allowed = classes == 0 ? "the manifest lists no classes"
-                    : "expected a class index in [0, " + (classes - 1) + "], the manifest lists " + classes + " classes";
-            long cls;
-            try {
-                cls = Long.parseLong(label);
-            } catch (NumberFormatException e) {
-                throw new IOException("sample " + key + " of shard " + shardName + " has a .cls that is not an integer: "
-                        + TarWriter.quoted(label) + "; " + allowed);
-            }
-            if (cls < 0 || cls >= classes) {
-                throw new IOException("sample " + key + " of shard " + shardName + " has .cls " + cls
-                        + ", outside the manifest's class list: " + allowed);
-            }
-            return cls;
+            return data ? new ShardSample(s.key(), s.extension(), s.image(), s.label(), shardName)
+                    : new ShardSample(s.key(), "", new byte[0], -1, shardName);
         }
 
         private void closeShard() {
             InputStream s = stream;
             stream = null;
             tar = null;
-            pending = null;
             if (s != null) {
                 try {
                     s.close();
@@ -712,6 +695,7 @@ public final class ShardedDataset implements IterableDataset<ShardSample> {
         private final String location;
         private final String base;
         private final ShardStore store;
+        private Path folder;
         private boolean verify = true;
         private Partition partition = Partition.SINGLE;
         private long seed;
