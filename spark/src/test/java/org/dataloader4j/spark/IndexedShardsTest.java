@@ -28,6 +28,7 @@ import java.util.concurrent.Future;
 import org.dataloader4j.data.WorkerInfo;
 import org.dataloader4j.loader.DataLoader;
 import org.dataloader4j.loader.DataLoaderException;
+import org.dataloader4j.loader.LoaderState;
 import org.dataloader4j.spark.internal.Checksums;
 import org.dataloader4j.spark.internal.TarWriter;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,8 +120,7 @@ class IndexedShardsTest {
         }
         List<List<String>> first = null;
         for (int workers = 0; workers <= 4; workers++) {
-            try (DataLoader<List<String>> loader = DataLoader.builder(indexed).batchSize(4).shuffle(true).seed(13)
-                    .numWorkers(workers).collate(batch -> batch.stream().map(ShardSample::key).toList()).build()) {
+            try (DataLoader<List<String>> loader = keys(indexed, workers)) {
                 List<List<String>> batches = new ArrayList<>();
                 for (long epoch = 0; epoch < 2; epoch++) {
                     List<String> keys = new ArrayList<>();
@@ -139,6 +139,49 @@ class IndexedShardsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aResumedEpochGivesTheRemainingBatchesAtAnotherWorkerCountButNotForOtherShards(@TempDir Path other)
+            throws IOException {
+        IndexedShards indexed = ShardedDataset.builder(dir).build().indexed();
+        List<List<String>> whole = new ArrayList<>();
+        LoaderState state;
+        try (DataLoader<List<String>> loader = keys(indexed, 0)) {
+            loader.epoch(3).forEach(whole::add);
+        }
+        try (DataLoader<List<String>> loader = keys(indexed, 2)) {
+            Iterator<List<String>> it = loader.epoch(3).iterator();
+            for (int b = 0; b < 3; b++) {
+                assertEquals(whole.get(b), it.next());
+            }
+            state = loader.state();
+        }
+        try (DataLoader<List<String>> loader = keys(ShardedDataset.builder(dir).build().indexed(), 3)) {
+            List<List<String>> rest = new ArrayList<>();
+            loader.resume(state).forEach(rest::add);
+            assertEquals(whole.subList(3, whole.size()), rest);
+        }
+        copyShards(other);
+        Path file = other.resolve(Manifest.FILE_NAME);
+        Manifest m = Manifest.parse(Files.readString(file), file.toString());
+        List<Manifest.Shard> renamed = new ArrayList<>();
+        for (Manifest.Shard s : m.shards()) {
+            Path moved = other.resolve("x-" + s.file());
+            Files.move(other.resolve(s.file()), moved);
+            renamed.add(new Manifest.Shard(moved.getFileName().toString(), s.samples(), s.bytes(), s.sha256()));
+        }
+        Files.writeString(file, new Manifest(0, renamed, m.classes(), new double[0], new double[0], 0, 0, 0, List.of())
+                .toJson());
+        try (DataLoader<List<String>> loader = keys(ShardedDataset.builder(other).build().indexed(), 0)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> loader.resume(state));
+            assertTrue(e.getMessage().contains("IndexedShards"), e.getMessage());
+        }
+    }
+
+    private static DataLoader<List<String>> keys(IndexedShards indexed, int workers) {
+        return DataLoader.builder(indexed).batchSize(4).shuffle(true).seed(13).numWorkers(workers)
+                .collate(batch -> batch.stream().map(ShardSample::key).toList()).build();
     }
 
     @Test
