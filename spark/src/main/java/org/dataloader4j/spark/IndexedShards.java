@@ -35,7 +35,8 @@ import org.dataloader4j.spark.internal.TarReader;
  * and every sample is checked as the stream checks it (exactly one image, one label that is a class index of the
  * manifest, as many samples as the manifest states), so a bad shard is refused with the stream's message, naming the
  * shard and the key. The index keeps, per sample, the image's offset and length, the label and the key: about
- * {@code 20 + key length} bytes ({@link #indexBytes()}), never the images. Reading a sample opens the shard file, reads
+ * {@code 21 + key length} bytes ({@link #indexBytes()}), never the images; its arrays grow with the samples a shard
+ * really holds, so a manifest that claims billions of samples costs no more than the shard. Reading a sample opens the shard file, reads
  * the image's bytes and closes it again, so the dataset holds no open files and needs no closing.
  *
  * <p>Thread-safe: workers may read samples of the same shard at once; a shard is indexed by one of them while the
@@ -226,7 +227,7 @@ public final class IndexedShards implements Dataset<ShardSample> {
                         + " samples; an index holds at most " + (Integer.MAX_VALUE - 8) + " per shard");
             }
             int n = (int) expected;
-            ShardIndex idx = new ShardIndex(n);
+            ShardIndex idx = new ShardIndex();
             try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(entry.file())), 1 << 16)) {
                 TarSamples samples = new TarSamples(new TarReader(in, where), entry.file(), manifest.classes().size());
                 for (int k = 0; k < n; k++) {
@@ -246,7 +247,7 @@ public final class IndexedShards implements Dataset<ShardSample> {
                             + " the manifest states");
                 }
             }
-            return idx;
+            return idx.trimmed();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot index shard " + entry.file() + " of " + shards.location() + ": "
                     + describe(e), e);
@@ -258,25 +259,29 @@ public final class IndexedShards implements Dataset<ShardSample> {
         return e instanceof FileSystemException ? e.toString() : e.getMessage();
     }
 
-    /** Where the samples of one shard lie: per sample the image's offset and length, extension, label and key. */
+    /**
+     * Where the samples of one shard lie: per sample the image's offset and length, extension, label and key. Its
+     * arrays grow with the samples the shard really holds, not with the count the manifest claims.
+     */
     private static final class ShardIndex {
-        final long[] offsets;
-        final int[] sizes;
-        final byte[] extensions;
-        final int[] labels;
-        final int[] keyEnds;
-        byte[] keys = new byte[64];
+        private long[] offsets = new long[16];
+        private int[] sizes = new int[16];
+        private byte[] extensions = new byte[16];
+        private int[] labels = new int[16];
+        private int[] keyEnds = new int[16];
+        private byte[] keys = new byte[256];
+        private int count;
         private int keyLength;
 
-        ShardIndex(int samples) {
-            offsets = new long[samples];
-            sizes = new int[samples];
-            extensions = new byte[samples];
-            labels = new int[samples];
-            keyEnds = new int[samples];
-        }
-
         void put(int k, TarSamples.Stored s) {
+            if (k == offsets.length) {
+                int grown = offsets.length * 2;
+                offsets = Arrays.copyOf(offsets, grown);
+                sizes = Arrays.copyOf(sizes, grown);
+                extensions = Arrays.copyOf(extensions, grown);
+                labels = Arrays.copyOf(labels, grown);
+                keyEnds = Arrays.copyOf(keyEnds, grown);
+            }
             offsets[k] = s.imageOffset();
             sizes[k] = (int) s.imageSize();
             extensions[k] = (byte) EXTENSIONS.indexOf(s.extension());
@@ -288,9 +293,18 @@ public final class IndexedShards implements Dataset<ShardSample> {
             System.arraycopy(key, 0, keys, keyLength, key.length);
             keyLength += key.length;
             keyEnds[k] = keyLength;
-            if (k == offsets.length - 1) {
-                keys = Arrays.copyOf(keys, keyLength);   // the last sample: keep only what the keys take
-            }
+            count = k + 1;
+        }
+
+        /** {@return this index with its arrays cut to the samples and keys it holds} (called once, when complete) */
+        ShardIndex trimmed() {
+            offsets = Arrays.copyOf(offsets, count);
+            sizes = Arrays.copyOf(sizes, count);
+            extensions = Arrays.copyOf(extensions, count);
+            labels = Arrays.copyOf(labels, count);
+            keyEnds = Arrays.copyOf(keyEnds, count);
+            keys = Arrays.copyOf(keys, keyLength);
+            return this;
         }
 
         String key(int k) {

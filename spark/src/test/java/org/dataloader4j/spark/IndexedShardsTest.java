@@ -261,6 +261,28 @@ class IndexedShardsTest {
         }
     }
 
+    @Test
+    void aManifestClaimingBillionsOfSamplesCostsNoMoreThanTheShardHolds(@TempDir Path other) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        TarWriter tar = new TarWriter(out);
+        sample(tar, "k0", "0");
+        tar.finish();
+        Files.write(other.resolve("x.tar"), out.toByteArray());
+        long claimed = 2_000_000_000L;
+        Files.writeString(other.resolve(Manifest.FILE_NAME), new Manifest(0,
+                List.of(new Manifest.Shard("x.tar", claimed, out.size())), List.of("a"), new double[0],
+                new double[0], 0, 0, 0, List.of()).toJson());
+        IndexedShards indexed = ShardedDataset.builder(other).build().indexed();
+        assertEquals(claimed, indexed.size());
+        for (long i : new long[] {0, claimed - 1}) {
+            UncheckedIOException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                    () -> assertThrows(UncheckedIOException.class, () -> indexed.get(i)));
+            assertTrue(e.getMessage().contains("shard x.tar ends after 1 samples, but the manifest says it holds "
+                    + claimed), e.getMessage());
+        }
+        assertEquals(0, indexed.indexBytes());
+    }
+
     /** A sample of a JPEG-named image and a label. */
     private static void sample(TarWriter tar, String key, String label) {
         add(tar, key + ".jpg", "image " + key);
