@@ -36,7 +36,8 @@ import org.dataloader4j.vision.Sample;
  * A stream of the samples of WebDataset-layout tar shards described by a {@link Manifest} (as {@link ShardJob}
  * writes them), split between distributed ranks and loader workers so that every sample of an epoch is delivered
  * exactly once over all (rank, worker) pairs. It needs no Spark at run time: only core, vision and this module's
- * tar reader.
+ * tar reader. Shards in a local folder can also be read as a map-style dataset, each sample at its offset:
+ * {@link #indexed()}.
  *
  * <h2>Assignment</h2>
  * With {@code worldSize} ranks of {@code W} workers there are {@code C = worldSize × W} consumers, consumer

@@ -50,16 +50,7 @@ class IndexedShardsTest {
 
     @BeforeAll
     static void writeShards() throws IOException {
-        List<Manifest.Shard> shards = new ArrayList<>();
-        for (int s = 0; s < COUNTS.length; s++) {
-            String file = String.format("shard-%05d.tar", s);
-            byte[] tar = ShardedDatasetTest.shard(s, COUNTS[s]);
-            Files.write(dir.resolve(file), tar);
-            shards.add(new Manifest.Shard(file, COUNTS[s], tar.length,
-                    Checksums.hex(Checksums.sha256().digest(tar))));
-        }
-        Manifest m = new Manifest(0, shards, List.of("a", "b", "c"), new double[0], new double[0], 0, 0, 0, List.of());
-        Files.writeString(dir.resolve(Manifest.FILE_NAME), m.toJson());
+        ShardedDatasetTest.writeShardSet(dir, COUNTS, true);
     }
 
     @Test

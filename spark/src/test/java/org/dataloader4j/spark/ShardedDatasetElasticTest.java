@@ -46,18 +46,12 @@ class ShardedDatasetElasticTest {
 
     @BeforeAll
     static void writeShards() throws IOException {
-        List<Manifest.Shard> shards = new ArrayList<>();
+        ShardedDatasetTest.writeShardSet(dir, COUNTS, false);
         for (int s = 0; s < COUNTS.length; s++) {
-            String file = String.format("shard-%05d.tar", s);
-            byte[] tar = ShardedDatasetTest.shard(s, COUNTS[s]);
-            Files.write(dir.resolve(file), tar);
-            shards.add(new Manifest.Shard(file, COUNTS[s], tar.length));
             for (int i = 0; i < COUNTS[s]; i++) {
                 ALL.add("s" + s + "/k" + i);
             }
         }
-        Manifest m = new Manifest(0, shards, List.of("a", "b", "c"), new double[0], new double[0], 0, 0, 0, List.of());
-        Files.writeString(dir.resolve(Manifest.FILE_NAME), m.toJson());
     }
 
     /** A sample's key and a number from its generator, as an augmentation would draw it. */

@@ -56,15 +56,25 @@ class ShardedDatasetTest {
 
     @BeforeAll
     static void writeShards() throws IOException {
+        writeShardSet(dir, COUNTS, false);
+    }
+
+    /**
+     * Writes {@code shard-00000.tar, ...} with {@code counts[s]} samples of {@link #shard} each into {@code folder},
+     * and a manifest of classes a, b, c (with each shard's SHA-256 when {@code checksums}).
+     */
+    static void writeShardSet(Path folder, int[] counts, boolean checksums) throws IOException {
         List<Manifest.Shard> shards = new ArrayList<>();
-        for (int s = 0; s < COUNTS.length; s++) {
+        for (int s = 0; s < counts.length; s++) {
             String file = String.format("shard-%05d.tar", s);
-            byte[] tar = shard(s, COUNTS[s]);
-            Files.write(dir.resolve(file), tar);
-            shards.add(new Manifest.Shard(file, COUNTS[s], tar.length));
+            byte[] tar = shard(s, counts[s]);
+            Files.write(folder.resolve(file), tar);
+            shards.add(new Manifest.Shard(file, counts[s], tar.length, checksums
+                    ? org.dataloader4j.spark.internal.Checksums.hex(
+                            org.dataloader4j.spark.internal.Checksums.sha256().digest(tar)) : null));
         }
         Manifest m = new Manifest(0, shards, List.of("a", "b", "c"), new double[0], new double[0], 0, 0, 0, List.of());
-        Files.writeString(dir.resolve(Manifest.FILE_NAME), m.toJson());
+        Files.writeString(folder.resolve(Manifest.FILE_NAME), m.toJson());
     }
 
     static byte[] shard(int s, int count) throws IOException {
