@@ -40,7 +40,8 @@ import org.dataloader4j.vision.transforms.ToTensor;
  * ({@link ShardTransform}) as a stream, the shards decoded whole ({@code ShardedDataset.decoded()}, the path before),
  * the shards through their map-style view ({@code ShardedDataset.indexed()}, fused region decode, the loader's
  * shuffle) and the ImageFolder of the originals (fused region decode from the files), in alternating rounds at each
- * worker count.
+ * worker count; each round starts one reading later than the one before (since 2026-12-06 23:47 UTC; before, the
+ * ImageFolder always came first), so that a host that speeds up or slows down within a round favours none.
  * It also reports how the resize and the re-encode move the per-channel pixel statistics: {@code Stats.compute} on
  * the originals, on the originals resized to 256 (no re-encode), and the manifest's mean and std of the stored
  * images. Spark is needed only when the shards do not exist yet; run with the bench module's class path. On that class
@@ -109,10 +110,13 @@ public final class FusedShardBenchmark {
         });
         System.out.println("ImageFolder plan: " + folder.plan());
         System.out.println("shard plan:       " + fusedTransform.plan());
-        System.out.printf(Locale.ROOT, "train pipeline %s, batch %d; rounds alternate ImageFolder, shards fused, shards"
-                + " decoded whole, shards indexed (map-style) fused; one untimed warm-up epoch each first%n", train,
+        System.out.printf(Locale.ROOT, "train pipeline %s, batch %d; rounds run ImageFolder, shards fused, shards"
+                + " decoded whole, shards indexed (map-style) fused, starting one later each round; one untimed warm-up"
+                + " epoch each first%n", train,
                 BATCH);
 
+        Object[] variants = {folder, fused, whole, indexed};
+        String[] names = {"folder", "fused", "whole", "indexed"};
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         List<Double> loads = new ArrayList<>();
         System.out.println(freshLoaders ? "loaders: a new DataLoader for every epoch measured"
@@ -128,40 +132,38 @@ public final class FusedShardBenchmark {
             }
             for (int round = 0; round < rounds; round++) {
                 for (int workers : workerCounts) {
-                    long p0 = processCpu();
-                    double a = epoch(kept, freshLoaders, folder, workers, round);
-                    long p1 = processCpu();
-                    double b = epoch(kept, freshLoaders, fused, workers, round);
-                    long p2 = processCpu();
-                    double c = epoch(kept, freshLoaders, whole, workers, round);
-                    long p3 = processCpu();
-                    double d = epoch(kept, freshLoaders, indexed, workers, round);
-                    long p4 = processCpu();
+                    // the four readings of the round, in an order rotated every round, so that a host that speeds up
+                    // or slows down within a round favours none of them
+                    double[] rate = new double[variants.length];
+                    long[] cpu = new long[variants.length];
+                    for (int k = 0; k < variants.length; k++) {
+                        int v = (k + round) % variants.length;
+                        long before = processCpu();
+                        rate[v] = epoch(kept, freshLoaders, variants[v], workers, round);
+                        cpu[v] = processCpu() - before;
+                    }
                     double load = loadAverage();
                     loads.add(load);
                     long n = manifest.samples();
-                    rates.computeIfAbsent("cpu ms/img folder/" + workers, k -> new ArrayList<>())
-                            .add((p1 - p0) / 1e6 / n);
-                    rates.computeIfAbsent("cpu ms/img fused/" + workers, k -> new ArrayList<>())
-                            .add((p2 - p1) / 1e6 / n);
-                    rates.computeIfAbsent("cpu ms/img whole/" + workers, k -> new ArrayList<>())
-                            .add((p3 - p2) / 1e6 / n);
-                    rates.computeIfAbsent("cpu ms/img indexed/" + workers, k -> new ArrayList<>())
-                            .add((p4 - p3) / 1e6 / n);
-                    rates.computeIfAbsent("cpu ratio folder/fused " + workers, k -> new ArrayList<>())
-                            .add((p1 - p0) / (double) (p2 - p1));
-                    rates.computeIfAbsent("cpu ratio folder/indexed " + workers, k -> new ArrayList<>())
-                            .add((p1 - p0) / (double) (p4 - p3));
-                    rates.computeIfAbsent("folder/" + workers, k -> new ArrayList<>()).add(a);
-                    rates.computeIfAbsent("fused/" + workers, k -> new ArrayList<>()).add(b);
-                    rates.computeIfAbsent("whole/" + workers, k -> new ArrayList<>()).add(c);
-                    rates.computeIfAbsent("ratio fused/" + workers, k -> new ArrayList<>()).add(b / a);
-                    rates.computeIfAbsent("ratio whole/" + workers, k -> new ArrayList<>()).add(c / a);
-                    rates.computeIfAbsent("indexed/" + workers, k -> new ArrayList<>()).add(d);
-                    rates.computeIfAbsent("ratio indexed/" + workers, k -> new ArrayList<>()).add(d / a);
+                    for (int v = 0; v < variants.length; v++) {
+                        rates.computeIfAbsent("cpu ms/img " + names[v] + "/" + workers, k -> new ArrayList<>())
+                                .add(cpu[v] / 1e6 / n);
+                    }
+                    for (int v = 1; v < variants.length; v++) {
+                        rates.computeIfAbsent("cpu ratio folder/" + names[v] + " " + workers, k -> new ArrayList<>())
+                                .add(cpu[0] / (double) cpu[v]);
+                    }
+                    for (int v = 0; v < variants.length; v++) {
+                        rates.computeIfAbsent(names[v] + "/" + workers, k -> new ArrayList<>()).add(rate[v]);
+                        if (v > 0) {
+                            rates.computeIfAbsent("ratio " + names[v] + "/" + workers, k -> new ArrayList<>())
+                                    .add(rate[v] / rate[0]);
+                        }
+                    }
                     System.out.printf(Locale.ROOT, "round %d, %d workers: ImageFolder %7.1f img/s, shards fused"
                             + " %7.1f (%.2fx), shards decoded whole %7.1f (%.2fx), shards indexed fused %7.1f"
-                            + " (%.2fx); load average %.2f%n", round, workers, a, b, b / a, c, c / a, d, d / a, load);
+                            + " (%.2fx); load average %.2f%n", round, workers, rate[0], rate[1], rate[1] / rate[0],
+                            rate[2], rate[2] / rate[0], rate[3], rate[3] / rate[0], load);
                 }
             }
         } finally {

@@ -34,7 +34,10 @@ import org.dataloader4j.spark.internal.TarReader;
  * stream checks it, unless {@code verifyChecksums(false)}), then its tar headers and {@code .cls} labels are read once
  * and every sample is checked as the stream checks it (exactly one image, one label that is a class index of the
  * manifest, as many samples as the manifest states), so a bad shard is refused with the stream's message, naming the
- * shard and the key. The index keeps, per sample, the image's offset and length, the label and the key: about
+ * shard and the key. A shard that could not be indexed is not read again: every later read of its samples fails at
+ * once with the same message (a loader that skips bad samples then skips the shard's samples without reading the
+ * shard once per sample); a new view ({@link ShardedDataset#indexed()}) tries again, for example after the shard was
+ * mended. The index keeps, per sample, the image's offset and length, the label and the key: about
  * {@code 21 + key length} bytes ({@link #indexBytes()}), never the images; its arrays grow with the samples a shard
  * really holds, so a manifest that claims billions of samples costs no more than the shard. Reading a sample opens the shard file, reads
  * the image's bytes and closes it again, so the dataset holds no open files and needs no closing.
@@ -62,6 +65,7 @@ public final class IndexedShards implements Dataset<ShardSample> {
     private final Path folder;
     private final long[] starts;   // starts[s]: the index of shard s's first sample; starts[shards]: the total
     private final AtomicReferenceArray<ShardIndex> indexes;
+    private final AtomicReferenceArray<IOException> failures;   // why a shard could not be indexed, once it failed
     private final Object[] locks;
 
     IndexedShards(ShardedDataset shards, Path folder) {
@@ -74,6 +78,7 @@ public final class IndexedShards implements Dataset<ShardSample> {
             starts[s + 1] = Math.addExact(starts[s], manifest.shards().get(s).samples());
         }
         this.indexes = new AtomicReferenceArray<>(n);
+        this.failures = new AtomicReferenceArray<>(n);
         this.locks = new Object[n];
         Arrays.setAll(locks, s -> new Object());
     }
@@ -207,51 +212,59 @@ public final class IndexedShards implements Dataset<ShardSample> {
         }
         synchronized (locks[shard]) {
             idx = indexes.get(shard);
-            if (idx == null) {
-                idx = build(shard);
-                indexes.set(shard, idx);
+            if (idx != null) {
+                return idx;
             }
-            return idx;
+            IOException failure = failures.get(shard);
+            if (failure == null) {
+                try {
+                    idx = build(shard);
+                    indexes.set(shard, idx);
+                    return idx;
+                } catch (IOException e) {
+                    failure = e;
+                } catch (UncheckedIOException e) {   // the store's opener, for a file that cannot be opened
+                    failure = e.getCause();
+                }
+                failures.set(shard, failure);
+            }
+            throw new UncheckedIOException("cannot index shard " + manifest.shards().get(shard).file() + " of "
+                    + shards.location() + ": " + describe(failure), failure);
         }
     }
 
     /** Checks shard {@code shard} against the manifest and notes where each of its samples lies. */
-    private ShardIndex build(int shard) {
+    private ShardIndex build(int shard) throws IOException {
         Manifest.Shard entry = manifest.shards().get(shard);
         String where = shards.shardLocation(shard);
-        try {
-            shards.verifyOnce(shard, where);
-            long expected = entry.samples();
-            if (expected > Integer.MAX_VALUE - 8) {
-                throw new IOException("the manifest says shard " + entry.file() + " holds " + expected
-                        + " samples; an index holds at most " + (Integer.MAX_VALUE - 8) + " per shard");
-            }
-            int n = (int) expected;
-            ShardIndex idx = new ShardIndex();
-            try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(entry.file())), 1 << 16)) {
-                TarSamples samples = new TarSamples(new TarReader(in, where), entry.file(), manifest.classes().size());
-                for (int k = 0; k < n; k++) {
-                    TarSamples.Stored s = samples.next(TarSamples.Mode.LOCATE);
-                    if (s == null) {
-                        throw new IOException("shard " + entry.file() + " ends after " + k + " samples, but the"
-                                + " manifest says it holds " + n);
-                    }
-                    if (s.imageSize() > MAX_IMAGE) {
-                        throw new IOException("sample " + s.key() + " of shard " + entry.file() + " has an image of "
-                                + s.imageSize() + " bytes, too many for one array");
-                    }
-                    idx.put(k, s);
-                }
-                if (samples.next(TarSamples.Mode.PASS) != null) {
-                    throw new IOException("shard " + entry.file() + " holds more samples than the " + n
-                            + " the manifest states");
-                }
-            }
-            return idx.trimmed();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot index shard " + entry.file() + " of " + shards.location() + ": "
-                    + describe(e), e);
+        shards.verifyOnce(shard, where);
+        long expected = entry.samples();
+        if (expected > Integer.MAX_VALUE - 8) {
+            throw new IOException("the manifest says shard " + entry.file() + " holds " + expected
+                    + " samples; an index holds at most " + (Integer.MAX_VALUE - 8) + " per shard");
         }
+        int n = (int) expected;
+        ShardIndex idx = new ShardIndex();
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(folder.resolve(entry.file())), 1 << 16)) {
+            TarSamples samples = new TarSamples(new TarReader(in, where), entry.file(), manifest.classes().size());
+            for (int k = 0; k < n; k++) {
+                TarSamples.Stored s = samples.next(TarSamples.Mode.LOCATE);
+                if (s == null) {
+                    throw new IOException("shard " + entry.file() + " ends after " + k + " samples, but the"
+                            + " manifest says it holds " + n);
+                }
+                if (s.imageSize() > MAX_IMAGE) {
+                    throw new IOException("sample " + s.key() + " of shard " + entry.file() + " has an image of "
+                            + s.imageSize() + " bytes, too many for one array");
+                }
+                idx.put(k, s);
+            }
+            if (samples.next(TarSamples.Mode.PASS) != null) {
+                throw new IOException("shard " + entry.file() + " holds more samples than the " + n
+                        + " the manifest states");
+            }
+        }
+        return idx.trimmed();
     }
 
     /** A failure's message; the file system's exceptions (whose message is only the path) with their kind. */

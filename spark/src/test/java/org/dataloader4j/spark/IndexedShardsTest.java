@@ -294,6 +294,25 @@ class IndexedShardsTest {
     }
 
     @Test
+    void aShardThatFailedToIndexFailsAtOnceUntilANewViewIsMade(@TempDir Path other) throws IOException {
+        copyShards(other);
+        Path shard = other.resolve("shard-00003.tar");
+        byte[] good = Files.readAllBytes(shard);
+        Files.write(shard, new byte[1024]);   // an empty archive where the manifest states 3 samples
+        IndexedShards indexed = ShardedDataset.builder(other).verifyChecksums(false).build().indexed();
+        String first = assertThrows(UncheckedIOException.class, () -> indexed.get(7)).getMessage();
+        assertTrue(first.contains("shard shard-00003.tar ends after 0 samples"), first);
+        Files.write(shard, good);   // mended: this view does not read the shard again
+        for (long i = 7; i < 10; i++) {
+            final long index = i;
+            assertEquals(first, assertThrows(UncheckedIOException.class, () -> indexed.get(index)).getMessage());
+        }
+        assertEquals(0, indexed.indexedShards());
+        IndexedShards fresh = ShardedDataset.builder(other).verifyChecksums(false).build().indexed();
+        assertEquals("s3/k0", fresh.get(7).key());
+    }
+
+    @Test
     void aShardThatDoesNotMatchItsChecksumIsRefusedUnlessChecksIsOff(@TempDir Path other) throws IOException {
         copyShards(other);
         Path shard = other.resolve("shard-00003.tar");
