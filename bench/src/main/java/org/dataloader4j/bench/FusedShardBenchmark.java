@@ -44,10 +44,9 @@ import org.dataloader4j.vision.transforms.ToTensor;
  * ImageFolder always came first), so that a host that speeds up or slows down within a round favours none.
  * It also reports how the resize and the re-encode move the per-channel pixel statistics: {@code Stats.compute} on
  * the originals, on the originals resized to 256 (no re-encode), and the manifest's mean and std of the stored
- * images. Spark is needed only when the shards do not exist yet; run with the bench module's class path. On that class
- * path S3Mock's Logback meets Spark's Log4j binding and Spark's start fails, so write the shards first with the
- * command line (the same job): {@code ./dataloader4j shard --shards=16 --max-side=256 --quality=90
- * /tmp/bench-imagenet-2000 /tmp/fusedshards-256}.
+ * images. Spark is needed only when the shards do not exist yet; run with the bench module's class path (the command
+ * line writes the same shards: {@code ./dataloader4j shard --shards=16 --max-side=256 --quality=90
+ * /tmp/bench-imagenet-2000 /tmp/fusedshards-256}).
  *
  * <pre>{@code
  * java $SPARK_JVM_FLAGS -cp "bench/target/classes:$(cat bench/target/classpath.txt)" \
