@@ -37,10 +37,11 @@ import org.dataloader4j.spark.internal.TarReader;
  * shard and the key. A shard that could not be indexed is not read again: every later read of its samples fails at
  * once with the same message (a loader that skips bad samples then skips the shard's samples without reading the
  * shard once per sample); a new view ({@link ShardedDataset#indexed()}) tries again, for example after the shard was
- * mended. The index keeps, per sample, the image's offset and length, the label and the key: about
+ * mended. The index keeps, per sample, the image's offset and length, its extension, the label and the key:
  * {@code 21 + key length} bytes ({@link #indexBytes()}), never the images; its arrays grow with the samples a shard
- * really holds, so a manifest that claims billions of samples costs no more than the shard. Reading a sample opens the shard file, reads
- * the image's bytes and closes it again, so the dataset holds no open files and needs no closing.
+ * really holds, so a manifest that claims billions of samples costs no more than the shard. Reading a sample opens
+ * the shard file, reads the image's bytes and closes it again, so the dataset holds no open files and needs no
+ * closing.
  *
  * <p>Thread-safe: workers may read samples of the same shard at once; a shard is indexed by one of them while the
  * others wait for it.
