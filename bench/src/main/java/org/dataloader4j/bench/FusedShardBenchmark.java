@@ -111,8 +111,7 @@ public final class FusedShardBenchmark {
         System.out.println("shard plan:       " + fusedTransform.plan());
         System.out.printf(Locale.ROOT, "train pipeline %s, batch %d; rounds run ImageFolder, shards fused, shards"
                 + " decoded whole, shards indexed (map-style) fused, starting one later each round; one untimed warm-up"
-                + " epoch each first%n", train,
-                BATCH);
+                + " epoch each first%n", train, BATCH);
 
         Object[] variants = {folder, fused, whole, indexed};
         String[] names = {"folder", "fused", "whole", "indexed"};
@@ -124,10 +123,9 @@ public final class FusedShardBenchmark {
         Map<Object, Map<Integer, DataLoader<Batch>>> kept = new IdentityHashMap<>(); // dataset -> workers -> loader
         try {
             for (int workers : workerCounts) {
-                epoch(kept, freshLoaders, folder, workers, -1);
-                epoch(kept, freshLoaders, fused, workers, -1);
-                epoch(kept, freshLoaders, whole, workers, -1);
-                epoch(kept, freshLoaders, indexed, workers, -1);
+                for (Object variant : variants) {
+                    epoch(kept, freshLoaders, variant, workers, -1);
+                }
             }
             for (int round = 0; round < rounds; round++) {
                 for (int workers : workerCounts) {
@@ -147,14 +145,10 @@ public final class FusedShardBenchmark {
                     for (int v = 0; v < variants.length; v++) {
                         rates.computeIfAbsent("cpu ms/img " + names[v] + "/" + workers, k -> new ArrayList<>())
                                 .add(cpu[v] / 1e6 / n);
-                    }
-                    for (int v = 1; v < variants.length; v++) {
-                        rates.computeIfAbsent("cpu ratio folder/" + names[v] + " " + workers, k -> new ArrayList<>())
-                                .add(cpu[0] / (double) cpu[v]);
-                    }
-                    for (int v = 0; v < variants.length; v++) {
                         rates.computeIfAbsent(names[v] + "/" + workers, k -> new ArrayList<>()).add(rate[v]);
-                        if (v > 0) {
+                        if (v > 0) {   // against the ImageFolder, variant 0
+                            rates.computeIfAbsent("cpu ratio folder/" + names[v] + " " + workers,
+                                    k -> new ArrayList<>()).add(cpu[0] / (double) cpu[v]);
                             rates.computeIfAbsent("ratio " + names[v] + "/" + workers, k -> new ArrayList<>())
                                     .add(rate[v] / rate[0]);
                         }
