@@ -141,7 +141,7 @@ public final class IndexedShards implements Dataset<ShardSample> {
         String file = manifest.shards().get(shard).file();
         ShardIndex idx = indexes.get(shard);
         return Optional.of(idx == null ? file + " (sample " + k + " of the shard)"
-                : file + ":" + idx.key(k) + "." + EXTENSIONS.get(idx.extensions[k]));
+                : ShardSample.source(file, idx.key(k), EXTENSIONS.get(idx.extensions[k])));
     }
 
     /**

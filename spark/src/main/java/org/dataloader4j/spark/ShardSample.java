@@ -34,6 +34,11 @@ public record ShardSample(String key, String extension, byte[] image, long label
 
     /** {@return where the sample is, for messages: {@code shard-00003.tar:<key>.jpg}} */
     public String source() {
+        return source(shard, key, extension);
+    }
+
+    /** Where a sample is stored, for messages: {@code shard-00003.tar:<key>.jpg} (also for samples not read yet). */
+    static String source(String shard, String key, String extension) {
         return shard + ":" + key + "." + extension;
     }
 
