@@ -361,7 +361,7 @@ class IndexedShardsTest {
         copyShards(other);
         Files.write(other.resolve("shard-00004.tar"), new byte[1024]);   // all zero: an empty archive
         IndexedShards indexed = ShardedDataset.builder(other).verifyChecksums(false).build().indexed();
-        for (int workers : new int[] {0, 2}) {
+        for (int workers : new int[] {0, 1, 2, 4}) {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
                 try (DataLoader<List<String>> loader = DataLoader.builder(indexed).batchSize(4).numWorkers(workers)
                         .collate(batch -> batch.stream().map(ShardSample::key).toList()).build()) {
