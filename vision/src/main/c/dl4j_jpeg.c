@@ -6,7 +6,11 @@
  *
  *   dl4j_jpeg_header  reads the header: width, height, components, colour space, progressive flag;
  *   dl4j_jpeg_decode  decodes the whole image, or a region of it, at a DCT scale of n/8, straight into a
- *                     buffer the caller allocated: gray images as 1 byte per pixel, YCbCr and RGB as RGB.
+ *                     buffer the caller allocated: gray images as 1 byte per pixel, YCbCr and RGB as RGB;
+ *   dl4j_jpeg_decode_resampled  decodes a region of a colour image and resamples it (dl4j_pixels.c's two passes)
+ *                     in one go: each group of 16 rows goes through the horizontal pass as it comes out of libjpeg,
+ *                     so the region is never written whole (its copy out of libjpeg's rows and the resample's reads
+ *                     of it were 12-15 % of a loading thread).
  *
  * libjpeg reports fatal errors by calling error_exit, which must not return: it longjmps back to the entry point
  * here, which frees libjpeg's memory and returns an error code with libjpeg's message copied into the caller's
@@ -40,6 +44,8 @@
 
 #include <jpeglib.h>
 #include <jerror.h>
+
+#include "dl4j_resample.h"
 
 #define DL4J_OK 0
 #define DL4J_ERROR (-1)        /* libjpeg's fatal error: corrupt data, not a JPEG, out of memory ... */
@@ -209,10 +215,29 @@ struct request {
     int32_t *out_info;
     char *msg;
     int32_t msg_len;
+    /* dl4j_jpeg_decode_resampled: the resample of the region (tables as dl4j_resample_rgb takes them; dims holds
+       h_taps, out_w, v_ksize, v_first, v_last, out_h), written to out instead of the region; dims NULL otherwise */
+    const int32_t *h_start, *h_weights, *v_start, *v_count, *v_weights, *dims;
 };
+
+/* Reads the next n rows (n <= 16) into rows; libjpeg may hand them out a few at a time. */
+static int read_rows(struct jpeg_decompress_struct *cinfo, JSAMPARRAY rows, JDIMENSION n) {
+    JDIMENSION got = 0;
+    while (got < n) {
+        JDIMENSION k = jpeg_read_scanlines(cinfo, rows + got, n - got);
+        if (k == 0) {
+            return 0;
+        }
+        got += k;
+    }
+    return 1;
+}
 
 static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *err, struct request rq) {
     JSAMPARRAY row;
+    struct dl4j_resampler rs;
+    size_t scratch_bytes = 0;
+    const int resampled = rq.dims != NULL;
     JDIMENSION full_w, full_h, crop_x, crop_w, first_row, end_row;
     int comps;
     int64_t need;
@@ -253,7 +278,21 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
         put_message(rq.msg, rq.msg_len, "region outside the image");
         return DL4J_BAD_ARGS;
     }
-    need = (int64_t) w * h * comps;
+    if (resampled) {
+        if (comps != 3) {
+            put_message(rq.msg, rq.msg_len, "the resampled decode takes colour images only");
+            return DL4J_BAD_ARGS;
+        }
+        if (dl4j_resampler_init(&rs, w, h, rq.h_start, rq.h_weights, rq.dims[0], rq.dims[1], rq.v_start, rq.v_count,
+                                rq.v_weights, rq.dims[2], rq.dims[3], rq.dims[4], rq.dims[5], &scratch_bytes)
+            != DL4J_OK) {
+            put_message(rq.msg, rq.msg_len, "resample tables read outside the region");
+            return DL4J_BAD_ARGS;
+        }
+        need = (int64_t) rq.dims[1] * rq.dims[5] * 3;
+    } else {
+        need = (int64_t) w * h * comps;
+    }
     if (rq.out == NULL || rq.out_size < need) {
         put_message(rq.msg, rq.msg_len, "output buffer too small");
         return DL4J_SMALL_BUFFER;
@@ -282,13 +321,36 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
             return DL4J_ERROR;
         }
     }
+    /* rows of 16 bytes more than libjpeg writes: the resample's 4-byte loads may read 1 byte past a row's end */
     row = (*cinfo->mem->alloc_sarray)((j_common_ptr) cinfo, JPOOL_IMAGE,
-                                      cinfo->output_width * (JDIMENSION) comps, 1);
+                                      cinfo->output_width * (JDIMENSION) comps + 16,
+                                      resampled ? DL4J_RESAMPLE_STRIP : 1);
+    if (resampled) {   /* libjpeg's image pool: freed by jpeg_destroy_decompress on every path, a longjmp included */
+        dl4j_resampler_start(&rs, (*cinfo->mem->alloc_large)((j_common_ptr) cinfo, JPOOL_IMAGE, scratch_bytes));
+    }
     first_row = (JDIMENSION) y > MARGIN ? (JDIMENSION) y - MARGIN : 0;
     end_row = (JDIMENSION) y + (JDIMENSION) h;
     if (first_row > 0 && jpeg_skip_scanlines(cinfo, first_row) != first_row) {
         put_message(rq.msg, rq.msg_len, "could not skip to the region's first row");
         return DL4J_ERROR;
+    }
+    while (resampled && cinfo->output_scanline < end_row) {
+        /* the region's rows go through the horizontal pass 16 at a time as they come out of libjpeg, so the
+           region is never written whole; rows above it (the upsampling margin) are read and dropped */
+        JDIMENSION line = cinfo->output_scanline;
+        JDIMENSION n = line < (JDIMENSION) y ? 1
+                       : end_row - line < DL4J_RESAMPLE_STRIP ? end_row - line : DL4J_RESAMPLE_STRIP;
+        const uint8_t *rows[DL4J_RESAMPLE_STRIP];
+        if (!read_rows(cinfo, row, n)) {
+            put_message(rq.msg, rq.msg_len, "libjpeg returned no row");
+            return DL4J_ERROR;
+        }
+        if (line >= (JDIMENSION) y) {
+            for (JDIMENSION k = 0; k < n; k++) {
+                rows[k] = row[k] + (size_t) ((JDIMENSION) x - crop_x) * 3;
+            }
+            dl4j_resampler_rows(&rs, (int32_t) (line - (JDIMENSION) y), rows, (int32_t) n, 1);
+        }
     }
     while (cinfo->output_scanline < end_row) {
         JDIMENSION line = cinfo->output_scanline;
@@ -303,6 +365,9 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
     }
     if (cinfo->output_scanline < cinfo->output_height && (rq.flags & DL4J_STOP_AT_REGION)) {
         /* the caller validated the whole file before (a clean decode of the same path, size and time) */
+        if (resampled && !err->truncated) {
+            dl4j_resampler_finish(&rs, rq.out);   /* before the abort, which frees the image pool */
+        }
         jpeg_abort_decompress(cinfo);
         if (err->truncated) {
             put_message(rq.msg, rq.msg_len, "Premature end of JPEG file: the data ends before the last row");
@@ -332,6 +397,10 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
         put_message(rq.msg, rq.msg_len, "Premature end of JPEG file: the data ends before the last row");
         return DL4J_TRUNCATED;
     }
+    if (resampled) {
+        /* before jpeg_finish_decompress, which frees the image pool; a fatal error there makes out unspecified */
+        dl4j_resampler_finish(&rs, rq.out);
+    }
     err->finishing = 1;
     jpeg_finish_decompress(cinfo);   /* reads the markers after the scan, up to EOI: a bad one is a fatal error */
     if (err->warned) {
@@ -349,23 +418,39 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
  * known) so that the caller can say why. flags is 0, or DL4J_STOP_AT_REGION when the caller has seen the file
  * decode cleanly (DL4J_OK) before and wants the rows below the region left unread.
  */
+/* Runs decode_body for rq below a setjmp; the checks common to both entry points first. */
+static int decode(const unsigned char *data, int64_t size, struct request rq) {
+    struct jpeg_decompress_struct cinfo;
+    struct dl4j_error err;
+    int rc;
+
+    if (data == NULL || size <= 0 || rq.out_info == NULL) {
+        put_message(rq.msg, rq.msg_len, "no data");
+        return DL4J_BAD_ARGS;
+    }
+    memset(rq.out_info, 0, 5 * sizeof(int32_t));
+    if (rq.scale_num < 1 || rq.scale_num > 8) {
+        put_message(rq.msg, rq.msg_len, "scale must be 1/8 .. 8/8");
+        return DL4J_BAD_ARGS;
+    }
+    memset(&cinfo, 0, sizeof cinfo);
+    init_error(&cinfo, &err, rq.msg, rq.msg_len);
+    if (setjmp(err.jump)) {
+        jpeg_destroy_decompress(&cinfo);
+        return DL4J_ERROR;
+    }
+    jpeg_create_decompress(&cinfo);
+    memory_source(&cinfo, data, size);
+    rc = decode_body(&cinfo, &err, rq);
+    jpeg_destroy_decompress(&cinfo);
+    return rc;
+}
+
 int dl4j_jpeg_decode(const unsigned char *data, int64_t size, int32_t scale_num,
                      int32_t x, int32_t y, int32_t w, int32_t h, int32_t flags,
                      unsigned char *out, int64_t out_size, int32_t *out_info, char *msg, int32_t msg_len) {
-    struct jpeg_decompress_struct cinfo;
-    struct dl4j_error err;
     struct request rq;
-    int rc;
-
-    if (data == NULL || size <= 0 || out_info == NULL) {
-        put_message(msg, msg_len, "no data");
-        return DL4J_BAD_ARGS;
-    }
-    memset(out_info, 0, 5 * sizeof(int32_t));
-    if (scale_num < 1 || scale_num > 8) {
-        put_message(msg, msg_len, "scale must be 1/8 .. 8/8");
-        return DL4J_BAD_ARGS;
-    }
+    memset(&rq, 0, sizeof rq);
     rq.scale_num = scale_num;
     rq.x = x;
     rq.y = y;
@@ -377,15 +462,45 @@ int dl4j_jpeg_decode(const unsigned char *data, int64_t size, int32_t scale_num,
     rq.out_info = out_info;
     rq.msg = msg;
     rq.msg_len = msg_len;
-    memset(&cinfo, 0, sizeof cinfo);
-    init_error(&cinfo, &err, msg, msg_len);
-    if (setjmp(err.jump)) {
-        jpeg_destroy_decompress(&cinfo);
-        return DL4J_ERROR;
+    return decode(data, size, rq);
+}
+
+/*
+ * As dl4j_jpeg_decode for a colour image (RGB or YCbCr, decoded to RGB), then resampled: the region (x, y, w, h)
+ * goes through dl4j_resample_rgb's two passes with the tables given (h_start, h_weights; v_start, v_count,
+ * v_weights; dims = h_taps, out_w, v_ksize, v_first, v_last, out_h, all relative to the region), and out receives
+ * out_w x out_h RGB pixels: the same bytes as the region decoded, then resampled. The region's rows go through the
+ * horizontal pass 16 at a time as libjpeg hands them out, so the region is never written whole. The verdict on
+ * damaged data is dl4j_jpeg_decode's for the same region and flags; out holds the result for DL4J_OK and
+ * DL4J_WARNED (with other codes it may have been written, and its contents are unspecified). DL4J_BAD_ARGS for a gray image (out_info[4] is 1) or tables that read outside the region.
+ */
+int dl4j_jpeg_decode_resampled(const unsigned char *data, int64_t size, int32_t scale_num,
+                               int32_t x, int32_t y, int32_t w, int32_t h, int32_t flags,
+                               const int32_t *h_start, const int32_t *h_weights, const int32_t *v_start,
+                               const int32_t *v_count, const int32_t *v_weights, const int32_t *dims,
+                               unsigned char *out, int64_t out_size, int32_t *out_info, char *msg, int32_t msg_len) {
+    struct request rq;
+    if (dims == NULL) {
+        put_message(msg, msg_len, "no resample tables");
+        return DL4J_BAD_ARGS;
     }
-    jpeg_create_decompress(&cinfo);
-    memory_source(&cinfo, data, size);
-    rc = decode_body(&cinfo, &err, rq);
-    jpeg_destroy_decompress(&cinfo);
-    return rc;
+    memset(&rq, 0, sizeof rq);
+    rq.scale_num = scale_num;
+    rq.x = x;
+    rq.y = y;
+    rq.w = w;
+    rq.h = h;
+    rq.flags = flags;
+    rq.out = out;
+    rq.out_size = out_size;
+    rq.out_info = out_info;
+    rq.msg = msg;
+    rq.msg_len = msg_len;
+    rq.h_start = h_start;
+    rq.h_weights = h_weights;
+    rq.v_start = v_start;
+    rq.v_count = v_count;
+    rq.v_weights = v_weights;
+    rq.dims = dims;
+    return decode(data, size, rq);
 }

@@ -10,6 +10,9 @@
  * the same bytes as the scalar ones and as the Java code; sums use unsigned 32-bit arithmetic, which wraps exactly as
  * Java's int does.
  *
+ * The resample is also a step-by-step object (dl4j_resample.h): dl4j_jpeg_decode_resampled feeds it the rows of a
+ * decoded region as libjpeg hands them out, so that the region is never written whole.
+ *
  * Tables come from the caller (ResizeCoefficients): the horizontal one padded to a constant number of taps per
  * output (zero weights outside the filter), the vertical one as start, count and ksize weight slots per output row.
  * Every index is checked against the image before anything is read. The horizontal pass runs on 16 rows at a time
@@ -22,6 +25,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "dl4j_resample.h"
 
 #define PRECISION_BITS 22
 #define HALF (1u << (PRECISION_BITS - 1))
@@ -163,13 +168,13 @@ static inline void transpose16(const __m128i x[16], __m128i y[16]) {
     }
 }
 
-/* cols[j * 16 + r] = byte j of row r, for the 16 rows at in (stride in_stride) and j < row_len. */
-static void strip_columns(const uint8_t *in, int64_t in_stride, int32_t row_len, uint8_t *cols) {
+/* cols[j * 16 + r] = byte j of rows[r], for the 16 rows and j < row_len. */
+static void strip_columns(const uint8_t *const *rows, int32_t row_len, uint8_t *cols) {
     __m128i x[16], y[16];
     int32_t j = 0;
     for (; j + 16 <= row_len; j += 16) {
         for (int r = 0; r < 16; r++) {
-            x[r] = _mm_loadu_si128((const __m128i *) (in + r * in_stride + j));
+            x[r] = _mm_loadu_si128((const __m128i *) (rows[r] + j));
         }
         transpose16(x, y);
         for (int k = 0; k < 16; k++) {
@@ -178,7 +183,7 @@ static void strip_columns(const uint8_t *in, int64_t in_stride, int32_t row_len,
     }
     for (; j < row_len; j++) {
         for (int r = 0; r < 16; r++) {
-            cols[(int64_t) j * 16 + r] = in[r * in_stride + j];
+            cols[(int64_t) j * 16 + r] = rows[r][j];
         }
     }
 }
@@ -326,21 +331,14 @@ static void vertical_row(const uint8_t *mid, int64_t stride, const int32_t *w, i
     }
 }
 
-/*
- * Resamples the in_w x in_h RGB image src (src_bytes readable, rows of in_w * 3 bytes) to out_w x out_h into dst.
- * Horizontal table: h_start[out_w], h_weights[out_w * h_taps] (padded: each output reads h_taps pixels from its
- * start). Vertical table: v_start[out_h], v_count[out_h], v_weights[out_h * v_ksize]; rows v_first .. v_last - 1 of
- * the input are the only ones read. Returns DL4J_OK, DL4J_BAD_ARGS when a table reads outside the image or a buffer
- * is too small, DL4J_NO_MEMORY when the intermediate rows cannot be allocated.
- */
-int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32_t in_h,
-                      const int32_t *h_start, const int32_t *h_weights, int32_t h_taps, int32_t out_w,
-                      const int32_t *v_start, const int32_t *v_count, const int32_t *v_weights, int32_t v_ksize,
-                      int32_t v_first, int32_t v_last, int32_t out_h, uint8_t *dst, int64_t dst_bytes) {
-    if (src == NULL || dst == NULL || h_start == NULL || h_weights == NULL || v_start == NULL || v_count == NULL
-        || v_weights == NULL || in_w <= 0 || in_h <= 0 || out_w <= 0 || out_h <= 0 || h_taps <= 0 || v_ksize <= 0
-        || v_first < 0 || v_last > in_h || v_first >= v_last || src_bytes < (int64_t) in_w * in_h * 3
-        || dst_bytes < (int64_t) out_w * out_h * 3) {
+int dl4j_resampler_init(struct dl4j_resampler *rs, int32_t in_w, int32_t in_h,
+                        const int32_t *h_start, const int32_t *h_weights, int32_t h_taps, int32_t out_w,
+                        const int32_t *v_start, const int32_t *v_count, const int32_t *v_weights, int32_t v_ksize,
+                        int32_t v_first, int32_t v_last, int32_t out_h, size_t *scratch_bytes) {
+    memset(rs, 0, sizeof *rs);
+    if (h_start == NULL || h_weights == NULL || v_start == NULL || v_count == NULL || v_weights == NULL
+        || in_w <= 0 || in_h <= 0 || out_w <= 0 || out_h <= 0 || h_taps <= 0 || v_ksize <= 0 || v_first < 0
+        || v_last > in_h || v_first >= v_last || scratch_bytes == NULL) {
         return DL4J_BAD_ARGS;
     }
     for (int32_t x = 0; x < out_w; x++) {
@@ -354,24 +352,61 @@ int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32
             return DL4J_BAD_ARGS;
         }
     }
-    int32_t rows = v_last - v_first;
-    int64_t in_row = (int64_t) in_w * 3;
-    int64_t out_row = (int64_t) out_w * 3;
-    int32_t groups = out_w / 4;
-    uint8_t *mid = malloc((size_t) (rows * out_row));
-    uint32_t *acc = malloc((size_t) out_row * sizeof(uint32_t));
-    int32_t *wexp = malloc((size_t) groups * (size_t) h_taps * 16 * sizeof(int32_t) + 1);
-    if (mid == NULL || acc == NULL || wexp == NULL) {
-        free(mid);
-        free(acc);
-        free(wexp);
-        return DL4J_NO_MEMORY;
+    rs->in_w = in_w;
+    rs->in_h = in_h;
+    rs->out_w = out_w;
+    rs->out_h = out_h;
+    rs->h_start = h_start;
+    rs->h_weights = h_weights;
+    rs->h_taps = h_taps;
+    rs->v_start = v_start;
+    rs->v_count = v_count;
+    rs->v_weights = v_weights;
+    rs->v_ksize = v_ksize;
+    rs->v_first = v_first;
+    rs->v_last = v_last;
+    rs->in_row = (int64_t) in_w * 3;
+    rs->out_row = (int64_t) out_w * 3;
+    rs->groups = out_w / 4;
+    rs->level = simd_level();
+    /* groups whose 4-byte loads stay inside the row itself: the others read 1 byte past the row's last pixel */
+    rs->safe_last = 0;
+    while (rs->safe_last < rs->groups) {
+        int32_t last_start = 0;
+        for (int k = 0; k < 4; k++) {
+            int32_t s = h_start[4 * rs->safe_last + k];
+            last_start = s > last_start ? s : last_start;
+        }
+        if ((int64_t) (last_start + h_taps - 1) * 3 + 4 > rs->in_row) {
+            break;
+        }
+        rs->safe_last++;
     }
-    for (int32_t g = 0; g < groups; g++) {
-        for (int32_t t = 0; t < h_taps; t++) {
-            int32_t *e = wexp + ((int64_t) g * h_taps + t) * 16;
+    *scratch_bytes = (size_t) (v_last - v_first) * (size_t) rs->out_row            /* mid */
+                     + (size_t) rs->out_row * sizeof(uint32_t)                    /* acc */
+                     + (size_t) rs->groups * (size_t) h_taps * 16 * sizeof(int32_t) /* wexp */
+                     + (size_t) rs->in_row * DL4J_RESAMPLE_STRIP                   /* cols */
+                     + (size_t) rs->out_row * DL4J_RESAMPLE_STRIP                  /* outs */
+                     + 64;                                                          /* alignment */
+    return DL4J_OK;
+}
+
+void dl4j_resampler_start(struct dl4j_resampler *rs, void *scratch) {
+    uintptr_t p = ((uintptr_t) scratch + 15) & ~(uintptr_t) 15;
+    rs->acc = (uint32_t *) p;
+    p += (size_t) rs->out_row * sizeof(uint32_t);
+    rs->wexp = (int32_t *) p;
+    p += (size_t) rs->groups * (size_t) rs->h_taps * 16 * sizeof(int32_t);
+    rs->mid = (uint8_t *) p;
+    p += (size_t) (rs->v_last - rs->v_first) * (size_t) rs->out_row;
+    rs->cols = (uint8_t *) p;
+    p += (size_t) rs->in_row * DL4J_RESAMPLE_STRIP;
+    rs->outs = (uint8_t *) p;
+    for (int32_t g = 0; g < rs->groups; g++) {
+        for (int32_t t = 0; t < rs->h_taps; t++) {
+            int32_t *e = rs->wexp + ((int64_t) g * rs->h_taps + t) * 16;
             for (int k = 0; k < 4; k++) {
-                int32_t wt = h_weights[(int64_t) (4 * g + k) * h_taps + t];
+                int32_t wt = rs->h_weights[(int64_t) (4 * g + k) * rs->h_taps + t];
                 e[4 * k] = wt;
                 e[4 * k + 1] = wt;
                 e[4 * k + 2] = wt;
@@ -379,53 +414,87 @@ int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32
             }
         }
     }
-    /* groups whose 4-byte loads stay inside the row (plus one byte): safe on every row; on rows before the last of
-       the buffer, the byte after the row belongs to the next row and every group is safe */
-    int32_t safe_last = 0;
-    while (safe_last < groups) {
-        int32_t last_start = 0;
-        for (int k = 0; k < 4; k++) {
-            int32_t s = h_start[4 * safe_last + k];
-            last_start = s > last_start ? s : last_start;
-        }
-        if ((int64_t) (last_start + h_taps - 1) * 3 + 4 > in_row) {
-            break;
-        }
-        safe_last++;
+}
+
+void dl4j_resampler_rows(struct dl4j_resampler *rs, int32_t first, const uint8_t *const *rows, int32_t n,
+                         int over_read) {
+    int32_t from = first < rs->v_first ? rs->v_first - first : 0;   /* rows[from .. to - 1] are read */
+    int32_t to = first + n > rs->v_last ? rs->v_last - first : n;
+    if (from >= to) {
+        return;
     }
-    int32_t r = 0;   /* rows of the horizontal pass done */
 #if defined(__x86_64__) && defined(__GNUC__)
-    int level = simd_level();
-    if (level >= 1 && rows >= 16) {   /* 16 rows at a time on transposed strips; the remaining rows one by one */
-        uint8_t *cols = malloc((size_t) in_row * 16);
-        uint8_t *outs = malloc((size_t) out_row * 16);
-        if (cols != NULL && outs != NULL) {
-            for (; r + 16 <= rows; r += 16) {
-                strip_columns(src + (v_first + r) * in_row, in_row, (int32_t) in_row, cols);
-                if (level == 2) {
-                    strip_filter_avx512(cols, h_start, h_weights, h_taps, out_w, outs);
-                } else {
-                    strip_filter_avx2(cols, h_start, h_weights, h_taps, out_w, outs);
-                }
-                strip_rows(outs, (int32_t) out_row, mid + r * out_row, out_row);
-            }
+    if (rs->level >= 1 && to - from == DL4J_RESAMPLE_STRIP) {   /* the 16 rows at once, on transposed strips */
+        strip_columns(rows + from, (int32_t) rs->in_row, rs->cols);
+        if (rs->level == 2) {
+            strip_filter_avx512(rs->cols, rs->h_start, rs->h_weights, rs->h_taps, rs->out_w, rs->outs);
+        } else {
+            strip_filter_avx2(rs->cols, rs->h_start, rs->h_weights, rs->h_taps, rs->out_w, rs->outs);
         }
-        free(cols);
-        free(outs);
+        strip_rows(rs->outs, (int32_t) rs->out_row, rs->mid + (int64_t) (first + from - rs->v_first) * rs->out_row,
+                   rs->out_row);
+        return;
     }
 #endif
-    for (; r < rows; r++) {
-        int32_t row = v_first + r;
-        horizontal_row(src + row * in_row, h_start, h_weights, wexp, h_taps, out_w,
-                       row + 1 < in_h ? groups : safe_last, mid + r * out_row);
+    for (int32_t k = from; k < to; k++) {
+        horizontal_row(rows[k], rs->h_start, rs->h_weights, rs->wexp, rs->h_taps, rs->out_w,
+                       over_read ? rs->groups : rs->safe_last,
+                       rs->mid + (int64_t) (first + k - rs->v_first) * rs->out_row);
     }
-    for (int32_t y = 0; y < out_h; y++) {
-        vertical_row(mid + (int64_t) (v_start[y] - v_first) * out_row, out_row, v_weights + (int64_t) y * v_ksize,
-                     v_count[y], (int32_t) out_row, acc, dst + y * out_row);
+}
+
+void dl4j_resampler_finish(struct dl4j_resampler *rs, uint8_t *dst) {
+    for (int32_t y = 0; y < rs->out_h; y++) {
+        vertical_row(rs->mid + (int64_t) (rs->v_start[y] - rs->v_first) * rs->out_row, rs->out_row,
+                     rs->v_weights + (int64_t) y * rs->v_ksize, rs->v_count[y], (int32_t) rs->out_row, rs->acc,
+                     dst + y * rs->out_row);
     }
-    free(mid);
-    free(acc);
-    free(wexp);
+}
+
+/*
+ * Resamples the in_w x in_h RGB image src (src_bytes readable, rows of in_w * 3 bytes) to out_w x out_h into dst.
+ * Horizontal table: h_start[out_w], h_weights[out_w * h_taps] (padded: each output reads h_taps pixels from its
+ * start). Vertical table: v_start[out_h], v_count[out_h], v_weights[out_h * v_ksize]; rows v_first .. v_last - 1 of
+ * the input are the only ones read. Returns DL4J_OK, DL4J_BAD_ARGS when a table reads outside the image or a buffer
+ * is too small, DL4J_NO_MEMORY when the intermediate rows cannot be allocated.
+ */
+int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32_t in_h,
+                      const int32_t *h_start, const int32_t *h_weights, int32_t h_taps, int32_t out_w,
+                      const int32_t *v_start, const int32_t *v_count, const int32_t *v_weights, int32_t v_ksize,
+                      int32_t v_first, int32_t v_last, int32_t out_h, uint8_t *dst, int64_t dst_bytes) {
+    struct dl4j_resampler rs;
+    size_t scratch_bytes;
+    if (src == NULL || dst == NULL
+        || dl4j_resampler_init(&rs, in_w, in_h, h_start, h_weights, h_taps, out_w, v_start, v_count, v_weights,
+                               v_ksize, v_first, v_last, out_h, &scratch_bytes) != DL4J_OK
+        || src_bytes < (int64_t) in_w * in_h * 3 || dst_bytes < (int64_t) out_w * out_h * 3) {
+        return DL4J_BAD_ARGS;
+    }
+    void *scratch = malloc(scratch_bytes);
+    if (scratch == NULL) {
+        return DL4J_NO_MEMORY;
+    }
+    dl4j_resampler_start(&rs, scratch);
+    const uint8_t *rows[DL4J_RESAMPLE_STRIP];
+    for (int32_t row = v_first; row < v_last; row += DL4J_RESAMPLE_STRIP) {
+        int32_t n = v_last - row < DL4J_RESAMPLE_STRIP ? v_last - row : DL4J_RESAMPLE_STRIP;
+        for (int32_t k = 0; k < n; k++) {
+            rows[k] = src + (int64_t) (row + k) * rs.in_row;
+        }
+        /* a row's over-read lands in the next row, except on the image's last row (a whole strip of 16 rows on
+           the SIMD path reads no byte past its rows) */
+        int over_read = row + n < in_h;
+        if (over_read || n == 1 || (n == DL4J_RESAMPLE_STRIP && rs.level >= 1)) {
+            dl4j_resampler_rows(&rs, row, rows, n, over_read);
+        } else {
+            if (n > 1) {
+                dl4j_resampler_rows(&rs, row, rows, n - 1, 1);
+            }
+            dl4j_resampler_rows(&rs, row + n - 1, rows + n - 1, 1, 0);
+        }
+    }
+    dl4j_resampler_finish(&rs, dst);
+    free(scratch);
     return DL4J_OK;
 }
 

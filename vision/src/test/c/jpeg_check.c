@@ -3,7 +3,10 @@
    bytes and random noise, at every DCT scale, whole and by random regions, into output buffers of exactly the size
    asked for (so that any write past them, or read past the data, is caught). Built under AddressSanitizer and
    UndefinedBehaviorSanitizer by run-jpeg-check.sh. Also checks that a region decode gives the whole decode's verdict
-   and, for scale 8/8, its pixels. Prints "ok <n> decodes" and exits 0, or prints the first problem and exits 1. */
+   and, for scale 8/8, its pixels. Each region of a colour image is also decoded through dl4j_jpeg_decode_resampled
+   with random tables (negative weights, up- and downscaling): the same verdict as the region decode, and the bytes
+   of dl4j_resample_rgb on the region's pixels; tables reading outside the region are refused. Prints "ok <n>
+   decodes" and exits 0, or prints the first problem and exits 1. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +16,80 @@ int dl4j_jpeg_header(const unsigned char *data, int64_t size, int32_t *info, cha
 int dl4j_jpeg_decode(const unsigned char *data, int64_t size, int32_t scale_num, int32_t x, int32_t y, int32_t w,
                      int32_t h, int32_t flags, unsigned char *out, int64_t out_size, int32_t *out_info, char *msg, int32_t msg_len);
 
+int dl4j_jpeg_decode_resampled(const unsigned char *data, int64_t size, int32_t scale_num, int32_t x, int32_t y,
+                               int32_t w, int32_t h, int32_t flags, const int32_t *h_start, const int32_t *h_weights,
+                               const int32_t *v_start, const int32_t *v_count, const int32_t *v_weights,
+                               const int32_t *dims, unsigned char *out, int64_t out_size, int32_t *out_info,
+                               char *msg, int32_t msg_len);
+int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32_t in_h,
+                      const int32_t *h_start, const int32_t *h_weights, int32_t h_taps, int32_t out_w,
+                      const int32_t *v_start, const int32_t *v_count, const int32_t *v_weights, int32_t v_ksize,
+                      int32_t v_first, int32_t v_last, int32_t out_h, uint8_t *dst, int64_t dst_bytes);
+
 static long decodes;
 
 /* The verdict class of a return code: 0 pixels (OK or WARNED), 1 refused. */
 static int verdict(int rc) {
     return rc == 0 || rc == 1 ? 0 : 1;
+}
+
+/*
+ * Decodes the w x h region at (x, y) through dl4j_jpeg_decode_resampled with random tables and compares with the
+ * region decode's return code region_rc and, when it gave pixels (region, at scale 8/8 only: region is NULL
+ * otherwise), with dl4j_resample_rgb on them. Returns 0, or 1 after printing what went wrong.
+ */
+static int check_resampled(const char *what, const unsigned char *data, size_t size, int scale, int32_t x, int32_t y,
+                           int32_t w, int32_t h, int flags, int region_rc, const unsigned char *region) {
+    char msg[200];
+    int32_t out_info[5];
+    int32_t out_w = 1 + rand() % 40, out_h = 1 + rand() % 40;
+    int32_t taps = 1 + rand() % (w < 9 ? w : 9), ks = 1 + rand() % (h < 6 ? h : 6);
+    int32_t *hs = malloc((size_t) out_w * 4), *hw = malloc((size_t) out_w * taps * 4);
+    int32_t *vs = malloc((size_t) out_h * 4), *vc = malloc((size_t) out_h * 4), *vw = malloc((size_t) out_h * ks * 4);
+    for (int32_t o = 0; o < out_w; o++) {
+        hs[o] = rand() % (w - taps + 1);
+        for (int32_t t = 0; t < taps; t++) hw[o * taps + t] = (rand() % (1 << 23)) - (1 << 20);
+    }
+    int32_t first = h, last = 0;
+    for (int32_t o = 0; o < out_h; o++) {
+        vc[o] = rand() % (ks + 1);
+        vs[o] = rand() % (h - vc[o] + 1);
+        if (vs[o] < first) first = vs[o];
+        if (vs[o] + vc[o] > last) last = vs[o] + vc[o];
+        for (int32_t t = 0; t < ks; t++) vw[o * ks + t] = (rand() % (1 << 23)) - (1 << 20);
+    }
+    if (last <= first) { last = first + 1; if (last > h) { first = h - 1; last = h; } }
+    int32_t dims[6] = {taps, out_w, ks, first, last, out_h};
+    size_t bytes = (size_t) out_w * out_h * 3;
+    unsigned char *got = malloc(bytes), *expected = malloc(bytes);
+    int fail = 0;
+    int rc = dl4j_jpeg_decode_resampled(data, (int64_t) size, scale, x, y, w, h, flags, hs, hw, vs, vc, vw, dims, got,
+                                        (int64_t) bytes, out_info, msg, (int32_t) sizeof msg);
+    decodes++;
+    if (rc != region_rc) {
+        printf("%s: at %d/8 the region %dx%d at (%d, %d) gives %d, resampled to %dx%d %d (%s)\n", what, scale, w, h,
+               x, y, region_rc, out_w, out_h, rc, msg);
+        fail = 1;
+    } else if (region != NULL && verdict(rc) == 0) {
+        if (dl4j_resample_rgb(region, (int64_t) w * h * 3, w, h, hs, hw, taps, out_w, vs, vc, vw, ks, first, last,
+                              out_h, expected, (int64_t) bytes) != 0 || memcmp(got, expected, bytes) != 0) {
+            printf("%s: the region %dx%d at (%d, %d) resampled to %dx%d differs from dl4j_resample_rgb\n", what, w, h,
+                   x, y, out_w, out_h);
+            fail = 1;
+        }
+    }
+    if (!fail) {   /* a table reading one column past the region is refused */
+        hs[rand() % out_w] = w - taps + 1;
+        rc = dl4j_jpeg_decode_resampled(data, (int64_t) size, scale, x, y, w, h, flags, hs, hw, vs, vc, vw, dims, got,
+                                        (int64_t) bytes, out_info, msg, (int32_t) sizeof msg);
+        decodes++;
+        if (rc != -3 && verdict(region_rc) == 0) {
+            printf("%s: a table reading past the %dx%d region gave %d instead of -3\n", what, w, h, rc);
+            fail = 1;
+        }
+    }
+    free(hs); free(hw); free(vs); free(vc); free(vw); free(got); free(expected);
+    return fail;
 }
 
 /* Decodes data whole and by regions at every scale; returns 0, or 1 after printing what went wrong. */
@@ -77,6 +149,11 @@ static int check(const char *what, const unsigned char *src, size_t size) {
                     }
                 }
             }
+            if (comps == 3 && check_resampled(what, data, size, scale, x, y, w, h, flags, prc,
+                                              scale == 8 ? part : NULL)) {
+                free(part); free(full); free(data);
+                return 1;
+            }
             free(part);
         }
         /* a buffer one byte short must be refused, not overrun */
@@ -115,6 +192,7 @@ static unsigned char *read_file(const char *path, size_t *size) {
 int main(int argc, char **argv) {
     char what[600];
     static const unsigned char markers[] = {0xC4, 0xD9, 0xDA, 0xD0, 0xE1, 0xC0, 0xDB, 0xDD, 0xFE, 0xFF};
+    setvbuf(stdout, NULL, _IONBF, 0);   /* a failure's message must reach the pipe before LeakSanitizer exits */
     srand(7);
     for (int a = 1; a < argc; a++) {
         size_t size;

@@ -4,11 +4,11 @@
 # whole and region decodes at every DCT scale into exactly sized buffers. Run by NativeJpegSanitizerTest.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
-src=$here/../../main/c/dl4j_jpeg.c
+src="$here/../../main/c/dl4j_jpeg.c $here/../../main/c/dl4j_pixels.c"
 fixtures=$here/../resources/damaged_jpeg
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 ${CC:-gcc} -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-  "$here/jpeg_check.c" "$src" -ljpeg -o "$out/jpeg_check"
+  "$here/jpeg_check.c" $src -ljpeg -o "$out/jpeg_check"
 "$out/jpeg_check" "$fixtures/base.jpg" "$fixtures/prog.jpg" "$fixtures/gray.jpg" "$fixtures/q444.jpg" \
   "$fixtures/base_eoi_after_50_percent.jpg" "$fixtures/prog_eoi_after_10_percent.jpg" "$fixtures/base_dht_300_before_end.jpg"

@@ -555,7 +555,7 @@ public final class Decoders {
         Origin origin = Origin.named(name);
         if (usesNativeJpeg() && bytes.length > 0) {
             Image image = NativeJpeg.decode(bytes, origin, maxPixels, strictJpeg,
-                    (w, h) -> new NativeJpeg.Plan(8, chooser.choose(w, h)));
+                    (w, h) -> NativeJpeg.Plan.chosen(8, chooser, w, h));
             if (image != null) {
                 return image;
             }   // not a JPEG, or CMYK/YCCK: the chooser was not called, the whole decode below calls it

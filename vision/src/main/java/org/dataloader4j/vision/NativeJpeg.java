@@ -15,6 +15,8 @@ import java.nio.file.StandardOpenOption;
 import org.dataloader4j.vision.internal.NativeAccess;
 import org.dataloader4j.vision.internal.NativeKernels;
 import org.dataloader4j.vision.internal.NativeLibrary;
+import org.dataloader4j.vision.internal.ResampleTables;
+import org.dataloader4j.vision.internal.ResamplingChooser;
 
 /**
  * The native JPEG path: {@code libdl4jjpeg.so} (built from {@code src/main/c/dl4j_jpeg.c} when the libjpeg headers
@@ -53,7 +55,9 @@ final class NativeJpeg {
 
     private static final Loaded LOADED = load();
 
-    private record Loaded(MethodHandle header, MethodHandle decode, String status, SymbolLookup library) {
+    /** decodeResampled: dl4j_jpeg_decode_resampled, null when the library lacks it. */
+    private record Loaded(MethodHandle header, MethodHandle decode, MethodHandle decodeResampled, String status,
+                          SymbolLookup library) {
     }
 
     private NativeJpeg() {
@@ -101,7 +105,7 @@ final class NativeJpeg {
     private static Loaded load() {
         SymbolLookup lookup = NativeLibrary.lookup();
         if (lookup == null) {
-            return new Loaded(null, null, NativeLibrary.status(), null);
+            return new Loaded(null, null, null, NativeLibrary.status(), null);
         }
         try {
             Linker linker = Linker.nativeLinker();
@@ -114,11 +118,18 @@ final class NativeJpeg {
                             ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG,
                             ValueLayout.ADDRESS,
                             ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-            return new Loaded(header, decode, NativeLibrary.status(), lookup);
+            MethodHandle decodeResampled = lookup.find("dl4j_jpeg_decode_resampled").map(symbol ->
+                    linker.downcallHandle(symbol, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+                            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.ADDRESS,
+                            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.ADDRESS,
+                            ValueLayout.ADDRESS, ValueLayout.JAVA_INT))).orElse(null);
+            return new Loaded(header, decode, decodeResampled, NativeLibrary.status(), lookup);
         } catch (IllegalCallerException e) {
-            return new Loaded(null, null, NativeAccess.denied(e), null);
+            return new Loaded(null, null, null, NativeAccess.denied(e), null);
         } catch (RuntimeException | LinkageError e) {
-            return new Loaded(null, null, "could not bind the JPEG calls of the native library: " + e, null);
+            return new Loaded(null, null, null, "could not bind the JPEG calls of the native library: " + e, null);
         }
     }
 
@@ -150,12 +161,25 @@ final class NativeJpeg {
         return decode(path, maxPixels, strict, (w, h) -> {
             int sw = (int) (((long) w * scaleNum + 7) / 8);
             int sh = (int) (((long) h * scaleNum + 7) / 8);
-            return new Plan(scaleNum, chooser.choose(sw, sh));
+            return Plan.chosen(scaleNum, chooser, sw, sh);
         });
     }
 
-    /** What to decode: the scale {@code scaleNum}/8 and the region in scaled pixels (null: the whole scaled image). */
-    record Plan(int scaleNum, Region region) {
+    /**
+     * What to decode: the scale {@code scaleNum}/8 and the region in scaled pixels (null: the whole scaled image);
+     * {@code resampler}, when not null, may take the region's resampled pixels instead of the region's (see
+     * {@link ResamplingChooser}).
+     */
+    record Plan(int scaleNum, Region region, ResamplingChooser resampler) {
+        Plan(int scaleNum, Region region) {
+            this(scaleNum, region, null);
+        }
+
+        /** The plan for the region {@code chooser} picks from the {@code width × height} (scaled) image. */
+        static Plan chosen(int scaleNum, RegionChooser chooser, int width, int height) {
+            Region region = chooser.choose(width, height);
+            return new Plan(scaleNum, region, chooser instanceof ResamplingChooser r ? r : null);
+        }
     }
 
     /** Picks the {@link Plan} from the full (unscaled) size in the header. */
@@ -227,6 +251,24 @@ final class NativeJpeg {
         }
     }
 
+    /**
+     * The tables of the resample that {@code plan}'s resampler asks for, when the region ({@code width} > 0) of a
+     * colour image can be decoded resampled: the native kernels are in use (the same switch as for a separate
+     * resample) and the library has the call; null otherwise, and the region is decoded as asked.
+     */
+    private static ResampleTables resampling(Plan plan, Image.Mode mode, int width) {
+        if (plan.resampler() == null || width <= 0 || mode != Image.Mode.RGB || LOADED.decodeResampled == null
+                || !NativeKernels.available()) {
+            return null;
+        }
+        return plan.resampler().resampling();
+    }
+
+    /** {@code values} copied into {@code arena}: the decode call reads them from native memory. */
+    private static MemorySegment ints(Arena arena, int[] values) {
+        return arena.allocateFrom(ValueLayout.JAVA_INT, values);
+    }
+
     private static void checkSize(Origin origin, long size) {
         if (size <= 0) {
             throw origin.error("the file is empty");
@@ -277,13 +319,23 @@ final class NativeJpeg {
                         + ") is outside the " + sw + "x" + sh + " image");
             }
             Image.Mode mode = space == JCS_GRAYSCALE ? Image.Mode.L : Image.Mode.RGB;
-            Image image = Image.empty(mode, rw, rh);   // the decoder writes every byte
+            ResampleTables tables = resampling(plan, mode, width);
+            Image image = tables != null ? Image.empty(mode, tables.outW(), tables.outH())
+                    : Image.empty(mode, rw, rh);   // the decoder writes every byte
             MemorySegment out = image.data();
             MemorySegment outInfo = arena.allocate(ValueLayout.JAVA_INT, 5);
             int flags = fingerprint != 0 && width > 0 && CleanJpegFiles.shared().contains(fingerprint)
                     ? STOP_AT_REGION : 0;
-            rc = (int) LOADED.decode.invokeExact(data, read, scaleNum, left, top, width > 0 ? rw : 0,
-                    width > 0 ? rh : 0, flags, out, out.byteSize(), outInfo, msg, MSG_LEN);
+            if (tables == null) {
+                rc = (int) LOADED.decode.invokeExact(data, read, scaleNum, left, top, width > 0 ? rw : 0,
+                        width > 0 ? rh : 0, flags, out, out.byteSize(), outInfo, msg, MSG_LEN);
+            } else {
+                rc = (int) LOADED.decodeResampled.invokeExact(data, read, scaleNum, left, top, rw, rh, flags,
+                        ints(arena, tables.hStart()), ints(arena, tables.hWeights()), ints(arena, tables.vStart()),
+                        ints(arena, tables.vCount()), ints(arena, tables.vWeights()),
+                        ints(arena, new int[] {tables.hTaps(), tables.outW(), tables.vKsize(), tables.vFirst(),
+                                tables.vLast(), tables.outH()}), out, out.byteSize(), outInfo, msg, MSG_LEN);
+            }
             if (rc == OK && flags == 0 && fingerprint != 0) {
                 CleanJpegFiles.shared().add(fingerprint);
             }
@@ -294,6 +346,9 @@ final class NativeJpeg {
                     if (rc == WARNED && strict) {
                         image.close();
                         throw origin.error(JpegRepairs.strictRefusal("JPEG", msg.getString(0)));
+                    }
+                    if (tables != null) {
+                        plan.resampler().resampled();
                     }
                     return image;
                 }

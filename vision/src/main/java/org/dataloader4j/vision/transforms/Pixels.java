@@ -116,25 +116,10 @@ final class Pixels {
     }
 
     /**
-     * Resamples {@code region}, the part of a larger image that starts at row {@code top}, column {@code left},
-     * with {@code tables} from {@link #windowTables} for that larger image: the same bytes as resampling the
-     * larger image, which the region must cover where the tables read.
-     */
-    static Image resampleRegion(Image region, int top, int left, ResizeCoefficients[] tables) {
-        ResizeCoefficients cx = tables[0].shifted(left);
-        ResizeCoefficients cy = tables[1].shifted(top);
-        if (cx.paddedLast() > region.width() || cy.last() > region.height()) {
-            throw new IllegalArgumentException("the " + region.width() + "x" + region.height() + " region at ("
-                    + left + ", " + top + ") does not cover the rows and columns the resize reads");
-        }
-        return resample(region, cx, cy, cx.outSize(), cy.outSize());
-    }
-
-    /**
      * The two passes: {@code cx} (horizontal) and {@code cy} (vertical) may each be null when that pass keeps the
      * size and samples the whole line, and is then skipped.
      */
-    private static Image resample(Image in, ResizeCoefficients cx, ResizeCoefficients cy, int outW, int outH) {
+    static Image resample(Image in, ResizeCoefficients cx, ResizeCoefficients cy, int outW, int outH) {
         return resample(in, cx, cy, outW, outH, NativeKernels.available());
     }
 

@@ -2,6 +2,7 @@ package org.dataloader4j.vision.transforms;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
@@ -230,6 +231,11 @@ public final class RandomResizedCrop implements RegionTransform, DecodingTransfo
     public RegionStep step(int width, int height, RandomGenerator rng) {
         Params p = params(width, height, rng);
         Region region = new Region(p.top(), p.left(), p.height(), p.width());
+        if (mode != InterpolationMode.NEAREST && p.width() != this.width && p.height() != this.height) {
+            // Pixels.resize's two passes over the whole crop, as tables the decoder can apply row by row
+            return RegionSteps.resampling(region, ResizeCoefficients.of(p.width(), this.width, mode),
+                    ResizeCoefficients.of(p.height(), this.height, mode), UnaryOperator.identity());
+        }
         return RegionSteps.of(region, pixels -> Pixels.resize(pixels, this.width, this.height, mode, 0, 0,
                 pixels.width(), pixels.height()));
     }

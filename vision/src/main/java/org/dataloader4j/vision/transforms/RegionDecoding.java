@@ -7,7 +7,10 @@ import java.util.random.RandomGenerator;
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.EncodedImage;
 import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.Region;
 import org.dataloader4j.vision.RegionChooser;
+import org.dataloader4j.vision.internal.ResampleTables;
+import org.dataloader4j.vision.internal.ResamplingChooser;
 
 /**
  * A {@link RegionTransform} started from a file or from an image held in memory: only its region is decoded where
@@ -33,21 +36,25 @@ final class RegionDecoding {
         return apply(stage, chooser -> decoders.decodeRegion(encoded.bytes(), encoded.name(), chooser), rng);
     }
 
-    /** Decodes with {@code decodeRegion} the region {@code stage} chooses and finishes the stage on it. */
+    /**
+     * Decodes with {@code decodeRegion} the region {@code stage} chooses and finishes the stage on it. A step that
+     * resamples its region ({@link RegionSteps.Resampling}) offers its tables to the decoder, which may return the
+     * resampled pixels directly (see {@link ResamplingChooser}); the step then only does what follows the resample.
+     */
     private static Image apply(RegionTransform stage, Function<RegionChooser, Image> decodeRegion,
                                RandomGenerator rng) {
-        RegionTransform.RegionStep[] step = new RegionTransform.RegionStep[1];
-        Image decoded = decodeRegion.apply((w, h) -> {
-            step[0] = stage.step(w, h, rng);
-            return step[0].region();
-        });
+        Chooser chooser = new Chooser(stage, rng);
+        Image decoded = decodeRegion.apply(chooser);
+        if (chooser.resampled) {
+            return ((RegionSteps.Resampling) chooser.step).afterResample(decoded);
+        }
         Image rgb = decoded;
         Image out = null;
         try {
             if (decoded.mode() != Image.Mode.RGB) {
                 rgb = decoded.convert(Image.Mode.RGB);
             }
-            out = step[0].finish(rgb);
+            out = chooser.step.finish(rgb);
             return out;
         } finally {
             if (rgb != decoded && rgb != out) {
@@ -56,6 +63,35 @@ final class RegionDecoding {
             if (decoded != out) {
                 decoded.close();
             }
+        }
+    }
+
+    /** Draws the stage's step from the image's size, and offers the decoder its resample. */
+    private static final class Chooser implements ResamplingChooser {
+        private final RegionTransform stage;
+        private final RandomGenerator rng;
+        private RegionTransform.RegionStep step;
+        private boolean resampled;
+
+        Chooser(RegionTransform stage, RandomGenerator rng) {
+            this.stage = stage;
+            this.rng = rng;
+        }
+
+        @Override
+        public Region choose(int width, int height) {
+            step = stage.step(width, height, rng);
+            return step.region();
+        }
+
+        @Override
+        public ResampleTables resampling() {
+            return step instanceof RegionSteps.Resampling r ? r.tables() : null;
+        }
+
+        @Override
+        public void resampled() {
+            resampled = true;
         }
     }
 }

@@ -60,10 +60,8 @@ final class ResizedCenterCrop implements RegionTransform, Fuser.Fused {
         int x0 = tables[0].paddedFirst();
         int y0 = tables[1].first();
         Region region = new Region(y0, x0, tables[1].last() - y0, tables[0].paddedLast() - x0);
-        return RegionSteps.of(region, pixels -> {
-            Image window = Pixels.resampleRegion(pixels, y0, x0, tables);
-            return PixelwiseRun.apply(window, window != pixels, between, rng);
-        });
+        return RegionSteps.resampling(region, tables[0].shifted(x0), tables[1].shifted(y0),
+                window -> PixelwiseRun.apply(window, true, between, rng));
     }
 
     @Override

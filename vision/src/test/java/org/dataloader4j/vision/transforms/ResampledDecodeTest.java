@@ -1,0 +1,180 @@
+package org.dataloader4j.vision.transforms;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.vision.Decoders;
+import org.dataloader4j.vision.Fixtures;
+import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.ImageDecodeException;
+import org.dataloader4j.vision.Region;
+import org.dataloader4j.vision.RegionChooser;
+import org.dataloader4j.vision.internal.NativeKernels;
+import org.dataloader4j.vision.internal.ResampleTables;
+import org.dataloader4j.vision.internal.ResamplingChooser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The native JPEG path decodes a region and resamples it in one go (the region's rows go through the resample's
+ * first pass as libjpeg hands them out) when the caller offers the resample ({@link ResamplingChooser}): the bytes
+ * are those of decoding the region and then resampling it, for every subsampling, progressive files, odd sizes,
+ * regions at every edge, down- and upscaling, from a file and from bytes; gray images, other formats and the
+ * pure-Java path return the region, and the caller resamples it.
+ */
+class ResampledDecodeTest {
+    @TempDir
+    static Path tmp;
+    private static final List<Path> COLOUR = new ArrayList<>();
+
+    @BeforeAll
+    static void files() throws IOException {
+        COLOUR.add(Fixtures.dir("decode").resolve("baseline.jpg"));
+        COLOUR.add(Fixtures.dir("decode").resolve("q75_444.jpg"));
+        COLOUR.add(Fixtures.dir("decode").resolve("progressive.jpg"));
+        COLOUR.add(Fixtures.dir("decode").resolve("../../damaged_jpeg/base_eoi_after_50_percent.jpg"));
+        int[][] sizes = {{211, 149}, {37, 300}, {300, 17}, {1, 1}, {16, 16}, {17, 33}, {640, 480}};
+        for (int[] s : sizes) {
+            COLOUR.add(Fixtures.photo(tmp, "photo-" + s[0] + "x" + s[1] + ".jpg", s[0], s[1], false, s[0] * 31L + s[1]));
+        }
+    }
+
+    private static boolean nativeResample() {
+        return Decoders.standard().usesNativeJpeg() && NativeKernels.available();
+    }
+
+    /** Chooses the step's region, offers its resample, and counts the decoder's calls. */
+    private static final class CountingChooser implements ResamplingChooser {
+        private final Function<int[], RegionTransform.RegionStep> steps;
+        RegionTransform.RegionStep step;
+        int resampledCalls;
+
+        CountingChooser(Function<int[], RegionTransform.RegionStep> steps) {
+            this.steps = steps;
+        }
+
+        @Override
+        public Region choose(int width, int height) {
+            step = steps.apply(new int[] {width, height});
+            return step.region();
+        }
+
+        @Override
+        public ResampleTables resampling() {
+            return step instanceof RegionSteps.Resampling r ? r.tables() : null;
+        }
+
+        @Override
+        public void resampled() {
+            resampledCalls++;
+        }
+    }
+
+    private static List<RegionTransform> stages() {
+        return List.of(new RandomResizedCrop(224), RandomResizedCrop.builder(17, 23).build(),
+                RandomResizedCrop.builder(31, 9).scale(0.01, 1).ratio(0.2, 5).interpolation(InterpolationMode.BICUBIC)
+                        .build(),
+                RandomResizedCrop.builder(700, 500).interpolation(InterpolationMode.BILINEAR).build(),
+                new ResizedCenterCrop(new Resize(256), List.of(), new CenterCrop(224)),
+                new ResizedCenterCrop(new Resize(20, 90, InterpolationMode.BILINEAR), List.of(), new CenterCrop(11, 7)),
+                new ResizedCenterCrop(new Resize(64, InterpolationMode.BICUBIC), List.of(), new CenterCrop(64)));
+    }
+
+    @Test
+    void aColourJpegDecodedAndResampledInOneGoHasTheBytesOfTheRegionResampled() throws IOException {
+        assumeTrue(nativeResample(), "the native JPEG path and kernels are not in use here");
+        Decoders decoders = Decoders.standard();
+        int fused = 0;
+        for (Path file : COLOUR) {
+            byte[] bytes = Files.readAllBytes(file);
+            for (RegionTransform stage : stages()) {
+                for (int i = 0; i < 12; i++) {
+                    int sample = i;
+                    for (boolean fromBytes : new boolean[] {false, true}) {
+                        CountingChooser chooser = new CountingChooser(
+                                wh -> stage.step(wh[0], wh[1], CounterRandom.of(3, 0, sample, 0)));
+                        String what = file.getFileName() + " " + stage + " sample " + i + (fromBytes ? " bytes" : "");
+                        try (Image got = fromBytes ? decoders.decodeRegion(bytes, "x.jpg", chooser)
+                                : decoders.decodeRegion(file, chooser)) {
+                            Region r = chooser.step.region();
+                            boolean resampling = chooser.step instanceof RegionSteps.Resampling;
+                            assertEquals(resampling ? 1 : 0, chooser.resampledCalls, what);
+                            fused += resampling ? 1 : 0;
+                            try (Image region = decoders.decodeRegion(file, r.top(), r.left(), r.height(), r.width());
+                                 Image finished = resampling ? chooser.step.finish(region) : null) {
+                                Image expected = resampling ? finished : region;   // else the region came back
+                                assertEquals(expected.width() + "x" + expected.height(),
+                                        got.width() + "x" + got.height(), what);
+                                assertArrayEquals(expected.toByteArray(), got.toByteArray(), what);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertEquals(true, fused > COLOUR.size() * 60, "too few resampled decodes: " + fused);
+    }
+
+    @Test
+    void grayJpegsOtherFormatsAndTheJavaPathReturnTheRegion(@TempDir Path dir) throws IOException {
+        List<Path> files = List.of(Fixtures.photo(dir, "gray.jpg", 97, 130, true, 4),
+                Fixtures.dir("decode").resolve("cmyk.jpg"), Fixtures.dir("transforms").resolve("b.png"));
+        RandomResizedCrop stage = new RandomResizedCrop(16);
+        for (Decoders decoders : List.of(Decoders.standard(), Decoders.standard().withNativeJpeg(false))) {
+            for (Path file : files) {
+                CountingChooser chooser = new CountingChooser(
+                        wh -> stage.step(wh[0], wh[1], CounterRandom.of(1, 0, 0, 0)));
+                try (Image got = decoders.decodeRegion(file, chooser)) {
+                    Region r = chooser.step.region();
+                    assertInstanceOf(RegionSteps.Resampling.class, chooser.step);
+                    assertEquals(0, chooser.resampledCalls, file.toString());
+                    assertEquals(r.width() + "x" + r.height(), got.width() + "x" + got.height(), file.toString());
+                }
+            }
+        }
+        CountingChooser colourOnJava = new CountingChooser(
+                wh -> stage.step(wh[0], wh[1], CounterRandom.of(1, 0, 0, 0)));
+        try (Image got = Decoders.standard().withNativeJpeg(false).decodeRegion(COLOUR.getFirst(), colourOnJava)) {
+            assertEquals(0, colourOnJava.resampledCalls);
+            assertEquals(colourOnJava.step.region().width(), got.width());
+        }
+    }
+
+    @Test
+    void aTruncatedJpegFailsAsTheRegionDecodeFailsAndAStrictDecoderRefusesARepairedOne() {
+        assumeTrue(nativeResample(), "the native JPEG path and kernels are not in use here");
+        Path truncated = Fixtures.dir("decode").resolve("../../damaged_jpeg/base_cut_at_70_percent.jpg");
+        Path repaired = Fixtures.dir("decode").resolve("../../damaged_jpeg/base_eoi_after_50_percent.jpg");
+        RandomResizedCrop stage = new RandomResizedCrop(24);
+        for (int i = 0; i < 10; i++) {
+            int sample = i;
+            Function<int[], RegionTransform.RegionStep> steps = wh -> stage.step(wh[0], wh[1],
+                    CounterRandom.of(2, 0, sample, 0));
+            CountingChooser chooser = new CountingChooser(steps);
+            ImageDecodeException fused = assertThrows(ImageDecodeException.class,
+                    () -> Decoders.standard().decodeRegion(truncated, chooser));
+            RegionChooser plain = (w, h) -> steps.apply(new int[] {w, h}).region();
+            ImageDecodeException region = assertThrows(ImageDecodeException.class,
+                    () -> Decoders.standard().decodeRegion(truncated, plain));
+            assertEquals(region.getMessage(), fused.getMessage());
+            assertEquals(0, chooser.resampledCalls);
+            CountingChooser strict = new CountingChooser(steps);
+            ImageDecodeException refused = assertThrows(ImageDecodeException.class,
+                    () -> Decoders.standard().withStrictJpeg(true).decodeRegion(repaired, strict));
+            assertEquals(true, refused.getMessage().contains(repaired.getFileName().toString()), refused.getMessage());
+            assertEquals(0, strict.resampledCalls);
+        }
+    }
+}
