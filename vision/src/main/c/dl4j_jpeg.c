@@ -33,9 +33,16 @@
  * file entropy-decodes them without inverse DCT, upsampling or colour conversion, and jpeg_finish_decompress reads
  * the markers after the scan: every byte a whole decode reads is read, so a file fails, or warns, the same way
  * whichever region is asked for. (Multi-scan files are read whole by jpeg_start_decompress.) A caller that has
- * seen the same file decode cleanly may pass DL4J_STOP_AT_REGION to leave the rows below the region unread. Chroma upsampling
- * near a cropped edge differs from a full decode, so the decoded strip is widened by MARGIN pixels on every side
- * before the exact region is copied out: the pixels returned are those of the full decode.
+ * seen the same file decode cleanly may pass DL4J_STOP_AT_REGION to leave the rows below the region unread.
+ *
+ * The pixels of a region are those of the full decode. Columns: libjpeg upsamples chroma at the edge of cropped
+ * columns as at the image's edge (fancy upsampling reads the neighbouring chroma sample, which the crop lacks), so
+ * the columns are widened by MARGIN_X pixels on each side, before libjpeg moves the left edge down to an iMCU
+ * boundary. Rows need no margin: jpeg_skip_scanlines decodes the context rows that upsampling reads itself.
+ * Measured (margin_check over 4:4:4, 4:2:2, 4:2:0, 4:4:0, 4:1:1, 4:1:0 and 1x4 files, progressive and with restart
+ * markers, every DCT scale, 100,000 random regions with every offset modulo 16): 1 column of margin misses 2
+ * regions in 35,674, 2 columns miss none, 0 rows miss none. (4:1:0 files decoded at 2/8 .. 7/8 differ with any
+ * margin, as they did with 16 on every side.)
  */
 #include <setjmp.h>
 #include <stdint.h>
@@ -55,7 +62,7 @@
 #define DL4J_UNSUPPORTED (-5)  /* a colour space this path does not convert (CMYK, YCCK, ...) */
 #define DL4J_WARNED 1          /* decoded, with libjpeg's repair of corrupt data (the pixels are PIL's) */
 
-#define MARGIN 16
+#define MARGIN_X 4   /* columns decoded on each side of a region: 2 are enough, see the header comment */
 
 /* dl4j_jpeg_decode's flags */
 #define DL4J_STOP_AT_REGION 1  /* the caller knows the file decodes cleanly: stop after the region's last row */
@@ -306,8 +313,8 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
     crop_x = 0;
     crop_w = full_w;
     if ((x > 0 || (JDIMENSION) w < full_w) && !may_smooth(cinfo)) {
-        JDIMENSION left = (JDIMENSION) x > MARGIN ? (JDIMENSION) x - MARGIN : 0;
-        JDIMENSION right = (JDIMENSION) x + (JDIMENSION) w + MARGIN;
+        JDIMENSION left = (JDIMENSION) x > MARGIN_X ? (JDIMENSION) x - MARGIN_X : 0;
+        JDIMENSION right = (JDIMENSION) x + (JDIMENSION) w + MARGIN_X;
         if (right > full_w) {
             right = full_w;
         }
@@ -328,7 +335,7 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
     if (resampled) {   /* libjpeg's image pool: freed by jpeg_destroy_decompress on every path, a longjmp included */
         dl4j_resampler_start(&rs, (*cinfo->mem->alloc_large)((j_common_ptr) cinfo, JPOOL_IMAGE, scratch_bytes));
     }
-    first_row = (JDIMENSION) y > MARGIN ? (JDIMENSION) y - MARGIN : 0;
+    first_row = (JDIMENSION) y;
     end_row = (JDIMENSION) y + (JDIMENSION) h;
     if (first_row > 0 && jpeg_skip_scanlines(cinfo, first_row) != first_row) {
         put_message(rq.msg, rq.msg_len, "could not skip to the region's first row");
@@ -336,21 +343,18 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
     }
     while (resampled && cinfo->output_scanline < end_row) {
         /* the region's rows go through the horizontal pass 16 at a time as they come out of libjpeg, so the
-           region is never written whole; rows above it (the upsampling margin) are read and dropped */
+           region is never written whole */
         JDIMENSION line = cinfo->output_scanline;
-        JDIMENSION n = line < (JDIMENSION) y ? 1
-                       : end_row - line < DL4J_RESAMPLE_STRIP ? end_row - line : DL4J_RESAMPLE_STRIP;
+        JDIMENSION n = end_row - line < DL4J_RESAMPLE_STRIP ? end_row - line : DL4J_RESAMPLE_STRIP;
         const uint8_t *rows[DL4J_RESAMPLE_STRIP];
         if (!read_rows(cinfo, row, n)) {
             put_message(rq.msg, rq.msg_len, "libjpeg returned no row");
             return DL4J_ERROR;
         }
-        if (line >= (JDIMENSION) y) {
-            for (JDIMENSION k = 0; k < n; k++) {
-                rows[k] = row[k] + (size_t) ((JDIMENSION) x - crop_x) * 3;
-            }
-            dl4j_resampler_rows(&rs, (int32_t) (line - (JDIMENSION) y), rows, (int32_t) n, 1);
+        for (JDIMENSION k = 0; k < n; k++) {
+            rows[k] = row[k] + (size_t) ((JDIMENSION) x - crop_x) * 3;
         }
+        dl4j_resampler_rows(&rs, (int32_t) (line - (JDIMENSION) y), rows, (int32_t) n, 1);
     }
     while (cinfo->output_scanline < end_row) {
         JDIMENSION line = cinfo->output_scanline;
@@ -358,10 +362,8 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
             put_message(rq.msg, rq.msg_len, "libjpeg returned no row");
             return DL4J_ERROR;
         }
-        if (line >= (JDIMENSION) y) {
-            memcpy(rq.out + (int64_t) (line - (JDIMENSION) y) * w * comps,
-                   row[0] + (size_t) ((JDIMENSION) x - crop_x) * (size_t) comps, (size_t) w * (size_t) comps);
-        }
+        memcpy(rq.out + (int64_t) (line - (JDIMENSION) y) * w * comps,
+               row[0] + (size_t) ((JDIMENSION) x - crop_x) * (size_t) comps, (size_t) w * (size_t) comps);
     }
     if (cinfo->output_scanline < cinfo->output_height && (rq.flags & DL4J_STOP_AT_REGION)) {
         /* the caller validated the whole file before (a clean decode of the same path, size and time) */

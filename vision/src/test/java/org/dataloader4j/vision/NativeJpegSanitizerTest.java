@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Runs {@code src/test/c/run-jpeg-check.sh}: the native JPEG decoder ({@code dl4j_jpeg.c}) under AddressSanitizer
  * and UndefinedBehaviorSanitizer on truncated, marker-damaged, bit-flipped and noisy JPEGs, whole and by region at
- * every DCT scale, into exactly sized buffers. Skipped, saying why, where gcc, its sanitizer runtime or the libjpeg
- * headers are missing.
+ * every DCT scale, into exactly sized buffers; and {@code run-region-check.sh}: region decodes against the whole
+ * decode for every chroma subsampling, scale and offset. Skipped, saying why, where gcc, its sanitizer runtime or
+ * the libjpeg headers are missing.
  */
 class NativeJpegSanitizerTest {
 
@@ -33,5 +34,16 @@ class NativeJpegSanitizerTest {
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the check did not finish: " + out);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.matches("(?s).*ok \\d+ decodes.*"), out);
+    }
+
+    @Test
+    void aRegionDecodeGivesTheWholeDecodesPixelsForEverySubsamplingScaleAndOffset() throws Exception {
+        String why = whyNotAvailable();
+        assumeTrue(why == null, why);
+        Process p = new ProcessBuilder("sh", "src/test/c/run-region-check.sh").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "the check did not finish: " + out);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.matches("(?s).*ok \\d+ regions.*"), out);
     }
 }
