@@ -412,14 +412,6 @@ static int decode_body(struct jpeg_decompress_struct *cinfo, struct dl4j_error *
     return DL4J_OK;
 }
 
-/*
- * Decodes at scale scale_num/8 (1..8). The region (x, y, w, h) is in scaled pixels; w <= 0 or h <= 0 means the
- * whole image. out receives h rows of w pixels, 1 byte per pixel for gray files, 3 (RGB) otherwise; out_size is its
- * capacity in bytes. out_info receives 5 ints: scaled width and height of the whole image, the region's width and
- * height, and the components per pixel written. On DL4J_SMALL_BUFFER or DL4J_BAD_ARGS out_info is filled (as far as
- * known) so that the caller can say why. flags is 0, or DL4J_STOP_AT_REGION when the caller has seen the file
- * decode cleanly (DL4J_OK) before and wants the rows below the region left unread.
- */
 /* Runs decode_body for rq below a setjmp; the checks common to both entry points first. */
 static int decode(const unsigned char *data, int64_t size, struct request rq) {
     struct jpeg_decompress_struct cinfo;
@@ -448,23 +440,28 @@ static int decode(const unsigned char *data, int64_t size, struct request rq) {
     return rc;
 }
 
+/* The request of dl4j_jpeg_decode's arguments, without resample tables. */
+static struct request plain_request(int32_t scale_num, int32_t x, int32_t y, int32_t w, int32_t h, int32_t flags,
+                                    unsigned char *out, int64_t out_size, int32_t *out_info, char *msg,
+                                    int32_t msg_len) {
+    return (struct request) {
+        .scale_num = scale_num, .flags = flags, .x = x, .y = y, .w = w, .h = h,
+        .out = out, .out_size = out_size, .out_info = out_info, .msg = msg, .msg_len = msg_len,
+    };
+}
+
+/*
+ * Decodes at scale scale_num/8 (1..8). The region (x, y, w, h) is in scaled pixels; w <= 0 or h <= 0 means the
+ * whole image. out receives h rows of w pixels, 1 byte per pixel for gray files, 3 (RGB) otherwise; out_size is its
+ * capacity in bytes. out_info receives 5 ints: scaled width and height of the whole image, the region's width and
+ * height, and the components per pixel written. On DL4J_SMALL_BUFFER or DL4J_BAD_ARGS out_info is filled (as far as
+ * known) so that the caller can say why. flags is 0, or DL4J_STOP_AT_REGION when the caller has seen the file
+ * decode cleanly (DL4J_OK) before and wants the rows below the region left unread.
+ */
 int dl4j_jpeg_decode(const unsigned char *data, int64_t size, int32_t scale_num,
                      int32_t x, int32_t y, int32_t w, int32_t h, int32_t flags,
                      unsigned char *out, int64_t out_size, int32_t *out_info, char *msg, int32_t msg_len) {
-    struct request rq;
-    memset(&rq, 0, sizeof rq);
-    rq.scale_num = scale_num;
-    rq.x = x;
-    rq.y = y;
-    rq.w = w;
-    rq.h = h;
-    rq.flags = flags;
-    rq.out = out;
-    rq.out_size = out_size;
-    rq.out_info = out_info;
-    rq.msg = msg;
-    rq.msg_len = msg_len;
-    return decode(data, size, rq);
+    return decode(data, size, plain_request(scale_num, x, y, w, h, flags, out, out_size, out_info, msg, msg_len));
 }
 
 /*
@@ -474,30 +471,19 @@ int dl4j_jpeg_decode(const unsigned char *data, int64_t size, int32_t scale_num,
  * out_w x out_h RGB pixels: the same bytes as the region decoded, then resampled. The region's rows go through the
  * horizontal pass 16 at a time as libjpeg hands them out, so the region is never written whole. The verdict on
  * damaged data is dl4j_jpeg_decode's for the same region and flags; out holds the result for DL4J_OK and
- * DL4J_WARNED (with other codes it may have been written, and its contents are unspecified). DL4J_BAD_ARGS for a gray image (out_info[4] is 1) or tables that read outside the region.
+ * DL4J_WARNED (with other codes it may have been written, and its contents are unspecified). DL4J_BAD_ARGS for a
+ * gray image (out_info[4] is 1) or tables that read outside the region.
  */
 int dl4j_jpeg_decode_resampled(const unsigned char *data, int64_t size, int32_t scale_num,
                                int32_t x, int32_t y, int32_t w, int32_t h, int32_t flags,
                                const int32_t *h_start, const int32_t *h_weights, const int32_t *v_start,
                                const int32_t *v_count, const int32_t *v_weights, const int32_t *dims,
                                unsigned char *out, int64_t out_size, int32_t *out_info, char *msg, int32_t msg_len) {
-    struct request rq;
+    struct request rq = plain_request(scale_num, x, y, w, h, flags, out, out_size, out_info, msg, msg_len);
     if (dims == NULL) {
         put_message(msg, msg_len, "no resample tables");
         return DL4J_BAD_ARGS;
     }
-    memset(&rq, 0, sizeof rq);
-    rq.scale_num = scale_num;
-    rq.x = x;
-    rq.y = y;
-    rq.w = w;
-    rq.h = h;
-    rq.flags = flags;
-    rq.out = out;
-    rq.out_size = out_size;
-    rq.out_info = out_info;
-    rq.msg = msg;
-    rq.msg_len = msg_len;
     rq.h_start = h_start;
     rq.h_weights = h_weights;
     rq.v_start = v_start;

@@ -352,23 +352,12 @@ int dl4j_resampler_init(struct dl4j_resampler *rs, int32_t in_w, int32_t in_h,
             return DL4J_BAD_ARGS;
         }
     }
-    rs->in_w = in_w;
-    rs->in_h = in_h;
-    rs->out_w = out_w;
-    rs->out_h = out_h;
-    rs->h_start = h_start;
-    rs->h_weights = h_weights;
-    rs->h_taps = h_taps;
-    rs->v_start = v_start;
-    rs->v_count = v_count;
-    rs->v_weights = v_weights;
-    rs->v_ksize = v_ksize;
-    rs->v_first = v_first;
-    rs->v_last = v_last;
-    rs->in_row = (int64_t) in_w * 3;
-    rs->out_row = (int64_t) out_w * 3;
-    rs->groups = out_w / 4;
-    rs->level = simd_level();
+    *rs = (struct dl4j_resampler) {
+        .in_w = in_w, .in_h = in_h, .out_w = out_w, .out_h = out_h,
+        .h_start = h_start, .h_weights = h_weights, .v_start = v_start, .v_count = v_count, .v_weights = v_weights,
+        .h_taps = h_taps, .v_ksize = v_ksize, .v_first = v_first, .v_last = v_last,
+        .in_row = (int64_t) in_w * 3, .out_row = (int64_t) out_w * 3, .groups = out_w / 4, .level = simd_level(),
+    };
     /* groups whose 4-byte loads stay inside the row itself: the others read 1 byte past the row's last pixel */
     rs->safe_last = 0;
     while (rs->safe_last < rs->groups) {

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "read_file.h"
+
 int dl4j_jpeg_header(const unsigned char *data, int64_t size, int32_t *info, char *msg, int32_t msg_len);
 int dl4j_jpeg_decode(const unsigned char *data, int64_t size, int32_t scale_num, int32_t x, int32_t y, int32_t w,
                      int32_t h, int32_t flags, unsigned char *out, int64_t out_size, int32_t *out_info, char *msg, int32_t msg_len);
@@ -173,20 +175,6 @@ static int check(const char *what, const unsigned char *src, size_t size) {
     }
     free(data);
     return 0;
-}
-
-static unsigned char *read_file(const char *path, size_t *size) {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        return NULL;
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *data = malloc(n > 0 ? (size_t) n : 1);
-    *size = fread(data, 1, (size_t) n, f);
-    fclose(f);
-    return data;
 }
 
 int main(int argc, char **argv) {

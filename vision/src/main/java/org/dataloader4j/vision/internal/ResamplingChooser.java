@@ -12,9 +12,9 @@ import org.dataloader4j.vision.RegionChooser;
  * and the caller resamples it as usual: the bytes are the same either way.
  *
  * <pre>{@code
- * // org.dataloader4j.vision.transforms.RegionDecoding: a chooser that notes resampled() in a field
+ * // org.dataloader4j.vision.transforms.RegionDecoding.Chooser notes resampled() in a field
  * Image image = decoders.decodeRegion(path, chooser);
- * Image out = chooser.done ? image : resample(image);
+ * Image out = chooser.wasResampled() ? image : resample(image);
  * }</pre>
  */
 public interface ResamplingChooser extends RegionChooser {

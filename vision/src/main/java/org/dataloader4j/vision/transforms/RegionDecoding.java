@@ -45,8 +45,8 @@ final class RegionDecoding {
                                RandomGenerator rng) {
         Chooser chooser = new Chooser(stage, rng);
         Image decoded = decodeRegion.apply(chooser);
-        if (chooser.resampled) {
-            return ((RegionSteps.Resampling) chooser.step).afterResample(decoded);
+        if (chooser.wasResampled()) {
+            return ((RegionSteps.Resampling) chooser.step()).afterResample(decoded);
         }
         Image rgb = decoded;
         Image out = null;
@@ -54,7 +54,7 @@ final class RegionDecoding {
             if (decoded.mode() != Image.Mode.RGB) {
                 rgb = decoded.convert(Image.Mode.RGB);
             }
-            out = chooser.step.finish(rgb);
+            out = chooser.step().finish(rgb);
             return out;
         } finally {
             if (rgb != decoded && rgb != out) {
@@ -67,7 +67,7 @@ final class RegionDecoding {
     }
 
     /** Draws the stage's step from the image's size, and offers the decoder its resample. */
-    private static final class Chooser implements ResamplingChooser {
+    static final class Chooser implements ResamplingChooser {
         private final RegionTransform stage;
         private final RandomGenerator rng;
         private RegionTransform.RegionStep step;
@@ -91,7 +91,20 @@ final class RegionDecoding {
 
         @Override
         public void resampled() {
+            if (resampled) {
+                throw new IllegalStateException("the decoder said twice that it resampled the region");
+            }
             resampled = true;
+        }
+
+        /** The step drawn by {@link #choose} (null before). */
+        RegionTransform.RegionStep step() {
+            return step;
+        }
+
+        /** Whether the decoder returned the resampled region. */
+        boolean wasResampled() {
+            return resampled;
         }
     }
 }

@@ -2,8 +2,10 @@ package org.dataloader4j.vision.transforms;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -11,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 import org.dataloader4j.random.CounterRandom;
 import org.dataloader4j.vision.Decoders;
@@ -21,15 +22,13 @@ import org.dataloader4j.vision.ImageDecodeException;
 import org.dataloader4j.vision.Region;
 import org.dataloader4j.vision.RegionChooser;
 import org.dataloader4j.vision.internal.NativeKernels;
-import org.dataloader4j.vision.internal.ResampleTables;
-import org.dataloader4j.vision.internal.ResamplingChooser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The native JPEG path decodes a region and resamples it in one go (the region's rows go through the resample's
- * first pass as libjpeg hands them out) when the caller offers the resample ({@link ResamplingChooser}): the bytes
+ * first pass as libjpeg hands them out) when the caller offers the resample (an internal {@code ResamplingChooser}): the bytes
  * are those of decoding the region and then resampling it, for every subsampling, progressive files, odd sizes,
  * regions at every edge, down- and upscaling, from a file and from bytes; gray images, other formats and the
  * pure-Java path return the region, and the caller resamples it.
@@ -55,33 +54,6 @@ class ResampledDecodeTest {
         return Decoders.standard().usesNativeJpeg() && NativeKernels.available();
     }
 
-    /** Chooses the step's region, offers its resample, and counts the decoder's calls. */
-    private static final class CountingChooser implements ResamplingChooser {
-        private final Function<int[], RegionTransform.RegionStep> steps;
-        RegionTransform.RegionStep step;
-        int resampledCalls;
-
-        CountingChooser(Function<int[], RegionTransform.RegionStep> steps) {
-            this.steps = steps;
-        }
-
-        @Override
-        public Region choose(int width, int height) {
-            step = steps.apply(new int[] {width, height});
-            return step.region();
-        }
-
-        @Override
-        public ResampleTables resampling() {
-            return step instanceof RegionSteps.Resampling r ? r.tables() : null;
-        }
-
-        @Override
-        public void resampled() {
-            resampledCalls++;
-        }
-    }
-
     private static List<RegionTransform> stages() {
         return List.of(new RandomResizedCrop(224), RandomResizedCrop.builder(17, 23).build(),
                 RandomResizedCrop.builder(31, 9).scale(0.01, 1).ratio(0.2, 5).interpolation(InterpolationMode.BICUBIC)
@@ -103,17 +75,17 @@ class ResampledDecodeTest {
                 for (int i = 0; i < 12; i++) {
                     int sample = i;
                     for (boolean fromBytes : new boolean[] {false, true}) {
-                        CountingChooser chooser = new CountingChooser(
-                                wh -> stage.step(wh[0], wh[1], CounterRandom.of(3, 0, sample, 0)));
+                        RegionDecoding.Chooser chooser = new RegionDecoding.Chooser(stage,
+                                CounterRandom.of(3, 0, sample, 0));
                         String what = file.getFileName() + " " + stage + " sample " + i + (fromBytes ? " bytes" : "");
                         try (Image got = fromBytes ? decoders.decodeRegion(bytes, "x.jpg", chooser)
                                 : decoders.decodeRegion(file, chooser)) {
-                            Region r = chooser.step.region();
-                            boolean resampling = chooser.step instanceof RegionSteps.Resampling;
-                            assertEquals(resampling ? 1 : 0, chooser.resampledCalls, what);
+                            Region r = chooser.step().region();
+                            boolean resampling = chooser.step() instanceof RegionSteps.Resampling;
+                            assertEquals(resampling, chooser.wasResampled(), what);
                             fused += resampling ? 1 : 0;
                             try (Image region = decoders.decodeRegion(file, r.top(), r.left(), r.height(), r.width());
-                                 Image finished = resampling ? chooser.step.finish(region) : null) {
+                                 Image finished = resampling ? chooser.step().finish(region) : null) {
                                 Image expected = resampling ? finished : region;   // else the region came back
                                 assertEquals(expected.width() + "x" + expected.height(),
                                         got.width() + "x" + got.height(), what);
@@ -124,7 +96,7 @@ class ResampledDecodeTest {
                 }
             }
         }
-        assertEquals(true, fused > COLOUR.size() * 60, "too few resampled decodes: " + fused);
+        assertTrue(fused > COLOUR.size() * 60, "too few resampled decodes: " + fused);
     }
 
     @Test
@@ -134,21 +106,19 @@ class ResampledDecodeTest {
         RandomResizedCrop stage = new RandomResizedCrop(16);
         for (Decoders decoders : List.of(Decoders.standard(), Decoders.standard().withNativeJpeg(false))) {
             for (Path file : files) {
-                CountingChooser chooser = new CountingChooser(
-                        wh -> stage.step(wh[0], wh[1], CounterRandom.of(1, 0, 0, 0)));
+                RegionDecoding.Chooser chooser = new RegionDecoding.Chooser(stage, CounterRandom.of(1, 0, 0, 0));
                 try (Image got = decoders.decodeRegion(file, chooser)) {
-                    Region r = chooser.step.region();
-                    assertInstanceOf(RegionSteps.Resampling.class, chooser.step);
-                    assertEquals(0, chooser.resampledCalls, file.toString());
+                    Region r = chooser.step().region();
+                    assertInstanceOf(RegionSteps.Resampling.class, chooser.step());
+                    assertFalse(chooser.wasResampled(), file.toString());
                     assertEquals(r.width() + "x" + r.height(), got.width() + "x" + got.height(), file.toString());
                 }
             }
         }
-        CountingChooser colourOnJava = new CountingChooser(
-                wh -> stage.step(wh[0], wh[1], CounterRandom.of(1, 0, 0, 0)));
+        RegionDecoding.Chooser colourOnJava = new RegionDecoding.Chooser(stage, CounterRandom.of(1, 0, 0, 0));
         try (Image got = Decoders.standard().withNativeJpeg(false).decodeRegion(COLOUR.getFirst(), colourOnJava)) {
-            assertEquals(0, colourOnJava.resampledCalls);
-            assertEquals(colourOnJava.step.region().width(), got.width());
+            assertFalse(colourOnJava.wasResampled());
+            assertEquals(colourOnJava.step().region().width(), got.width());
         }
     }
 
@@ -160,21 +130,19 @@ class ResampledDecodeTest {
         RandomResizedCrop stage = new RandomResizedCrop(24);
         for (int i = 0; i < 10; i++) {
             int sample = i;
-            Function<int[], RegionTransform.RegionStep> steps = wh -> stage.step(wh[0], wh[1],
-                    CounterRandom.of(2, 0, sample, 0));
-            CountingChooser chooser = new CountingChooser(steps);
+            RegionDecoding.Chooser chooser = new RegionDecoding.Chooser(stage, CounterRandom.of(2, 0, sample, 0));
             ImageDecodeException fused = assertThrows(ImageDecodeException.class,
                     () -> Decoders.standard().decodeRegion(truncated, chooser));
-            RegionChooser plain = (w, h) -> steps.apply(new int[] {w, h}).region();
+            RegionChooser plain = (w, h) -> stage.step(w, h, CounterRandom.of(2, 0, sample, 0)).region();
             ImageDecodeException region = assertThrows(ImageDecodeException.class,
                     () -> Decoders.standard().decodeRegion(truncated, plain));
             assertEquals(region.getMessage(), fused.getMessage());
-            assertEquals(0, chooser.resampledCalls);
-            CountingChooser strict = new CountingChooser(steps);
+            assertFalse(chooser.wasResampled());
+            RegionDecoding.Chooser strict = new RegionDecoding.Chooser(stage, CounterRandom.of(2, 0, sample, 0));
             ImageDecodeException refused = assertThrows(ImageDecodeException.class,
                     () -> Decoders.standard().withStrictJpeg(true).decodeRegion(repaired, strict));
-            assertEquals(true, refused.getMessage().contains(repaired.getFileName().toString()), refused.getMessage());
-            assertEquals(0, strict.resampledCalls);
+            assertTrue(refused.getMessage().contains(repaired.getFileName().toString()), refused.getMessage());
+            assertFalse(strict.wasResampled());
         }
     }
 }
