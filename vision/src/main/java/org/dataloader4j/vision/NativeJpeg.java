@@ -252,16 +252,23 @@ final class NativeJpeg {
     }
 
     /**
-     * The tables of the resample that {@code plan}'s resampler asks for, when the region ({@code width} > 0) of a
-     * colour image can be decoded resampled: the native kernels are in use (the same switch as for a separate
-     * resample) and the library has the call; null otherwise, and the region is decoded as asked.
+     * The tables of the resample that {@code plan}'s resampler asks for, when the {@code width × height} region
+     * ({@code width} > 0) of a colour image can be decoded resampled: the native kernels are in use (the same switch
+     * as for a separate resample) and the library has the call; null otherwise, and the region is decoded as asked.
+     *
+     * @throws IllegalStateException when the tables read outside the region (a defect of the stage that made them)
      */
-    private static ResampleTables resampling(Plan plan, Image.Mode mode, int width) {
+    private static ResampleTables resampling(Plan plan, Image.Mode mode, int width, int height) {
         if (plan.resampler() == null || width <= 0 || mode != Image.Mode.RGB || LOADED.decodeResampled == null
                 || !NativeKernels.available()) {
             return null;
         }
-        return plan.resampler().resampling();
+        ResampleTables tables = plan.resampler().resampling();
+        if (tables != null && !tables.readsInside(width, height)) {
+            throw new IllegalStateException("the resample tables of " + plan.resampler() + " read outside the "
+                    + width + "x" + height + " region they are for");
+        }
+        return tables;
     }
 
     /** {@code values} copied into {@code arena}: the decode call reads them from native memory. */
@@ -319,7 +326,7 @@ final class NativeJpeg {
                         + ") is outside the " + sw + "x" + sh + " image");
             }
             Image.Mode mode = space == JCS_GRAYSCALE ? Image.Mode.L : Image.Mode.RGB;
-            ResampleTables tables = resampling(plan, mode, width);
+            ResampleTables tables = resampling(plan, mode, width, rh);
             Image image = tables != null ? Image.empty(mode, tables.outW(), tables.outH())
                     : Image.empty(mode, rw, rh);   // the decoder writes every byte
             MemorySegment out = image.data();

@@ -22,6 +22,8 @@ import org.dataloader4j.vision.ImageDecodeException;
 import org.dataloader4j.vision.Region;
 import org.dataloader4j.vision.RegionChooser;
 import org.dataloader4j.vision.internal.NativeKernels;
+import org.dataloader4j.vision.internal.ResampleTables;
+import org.dataloader4j.vision.internal.ResamplingChooser;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,5 +146,35 @@ class ResampledDecodeTest {
             assertTrue(refused.getMessage().contains(repaired.getFileName().toString()), refused.getMessage());
             assertFalse(strict.wasResampled());
         }
+    }
+
+    @Test
+    void tablesThatReadOutsideTheRegionAreRefusedBeforeTheNativeCall() {
+        assumeTrue(nativeResample(), "the native JPEG path and kernels are not in use here");
+        Region region = new Region(2, 3, 10, 12);
+        // 4 outputs of 3 taps from column 10 read columns 10..12 of a 12-column region: one past its end
+        ResampleTables outside = new ResampleTables(new int[] {0, 3, 6, 10}, new int[12], 3, 4, new int[] {0, 5},
+                new int[] {2, 2}, new int[4], 2, 0, 7, 2);
+        ResamplingChooser chooser = new ResamplingChooser() {
+            @Override
+            public Region choose(int width, int height) {
+                return region;
+            }
+
+            @Override
+            public ResampleTables resampling() {
+                return outside;
+            }
+
+            @Override
+            public void resampled() {
+                throw new AssertionError("the decoder used tables that read outside the region");
+            }
+        };
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Decoders.standard().decodeRegion(COLOUR.getFirst(), chooser));
+        assertTrue(e.getMessage().contains("12x10"), e.getMessage());
+        assertTrue(new ResampleTables(new int[] {0, 3, 6, 9}, new int[12], 3, 4, new int[] {0, 5}, new int[] {2, 2},
+                new int[4], 2, 0, 7, 2).readsInside(12, 10));
     }
 }
