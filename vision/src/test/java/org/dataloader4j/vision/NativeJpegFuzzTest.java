@@ -13,6 +13,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.dataloader4j.data.SampleTransform;
+import org.dataloader4j.random.CounterRandom;
+import org.dataloader4j.vision.transforms.CenterCrop;
+import org.dataloader4j.vision.transforms.Compose;
+import org.dataloader4j.vision.transforms.RandomResizedCrop;
+import org.dataloader4j.vision.transforms.Resize;
+
 /**
  * Fuzzes the native libjpeg-turbo path with arbitrary JPEG-like bytes (each input is given a start-of-image marker
  * if it lacks one, so that it reaches libjpeg and not the ImageIO fallback). The properties, for any input:
@@ -21,7 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *       (no crash, no other exception);</li>
  *   <li>the region decodes of the fused pipelines (a strip at the top, whose rows end far above any damage further
  *       down, and a box in the middle) fail exactly when the whole decode fails, and otherwise give exactly the
- *       whole image's pixels in that region: a file loads or fails the same way in every pipeline.</li>
+ *       whole image's pixels in that region: a file loads or fails the same way in every pipeline;</li>
+ *   <li>the train pipeline's fused {@code RandomResizedCrop} (a colour crop decoded and resampled in one go) and
+ *       the eval pipeline's fused {@code Resize} + {@code CenterCrop} fail exactly when the whole decode fails, and
+ *       otherwise give the bytes of the transform applied to the whole image (two draws each).</li>
  * </ul>
  * Plain {@code mvn verify} replays the committed inputs under
  * {@code src/test/resources/org/dataloader4j/vision/NativeJpegFuzzTestInputs/} (the damaged-JPEG fixtures among
@@ -46,6 +56,7 @@ class NativeJpegFuzzTest {
                         Math.max(1, w / 3)));
                 // the file is now known to the clean-file memory when it decoded cleanly: once more, the fast way
                 checkRegion(file, whole, (w, h) -> new Region(0, 0, 1, Math.max(1, w / 2)));
+                checkPipelines(file, whole);
             } finally {
                 if (whole != null) {
                     whole.close();
@@ -80,6 +91,37 @@ class NativeJpegFuzzTest {
                 }
             }
             assertArrayEquals(expected, region.toByteArray(), "the region's pixels differ from the whole image's");
+        }
+    }
+
+    private static final RandomResizedCrop TRAIN = RandomResizedCrop.builder(13, 17).scale(0.05, 1).build();
+    private static final Compose<Image, Image> EVAL = Compose.of(new Resize(11)).then(new CenterCrop(9));
+
+    /** The fused train and eval stages from the file against the same stages on the whole image, two draws each. */
+    private static void checkPipelines(Path file, Image whole) {
+        for (int draw = 0; draw < 2; draw++) {
+            for (boolean train : new boolean[] {true, false}) {
+                int d = draw;
+                SampleTransform<Path, Image> fused = train ? TRAIN.decoding(DECODERS) : EVAL.decoding(DECODERS);
+                Image got = decodeOrNull(() -> fused.apply(file, CounterRandom.of(9, 0, d, 0)), file);
+                if (whole == null) {
+                    assertTrue(got == null, "a fused pipeline loaded a file that the whole decode refuses");
+                    continue;
+                }
+                assertNotNull(got, "a fused pipeline refused a file that the whole decode loads");
+                byte[] expected;
+                try (Image rgb = whole.convert(Image.Mode.RGB)) {
+                    Image out = (train ? TRAIN : EVAL).apply(rgb, CounterRandom.of(9, 0, d, 0));
+                    expected = out.toByteArray();
+                    if (out != rgb) {
+                        out.close();
+                    }
+                }
+                try (got) {
+                    assertArrayEquals(expected, got.toByteArray(),
+                            (train ? "train" : "eval") + " pipeline's pixels differ from the whole image's");
+                }
+            }
         }
     }
 
