@@ -47,6 +47,14 @@ final class NativeJpeg {
     /** dl4j_jpeg_decode's flag: the file decoded cleanly before, rows below the region may stay unread. */
     private static final int STOP_AT_REGION = 1;
     private static final int MSG_LEN = 256;
+    /**
+     * The most scratch memory a resampled decode may take from libjpeg's pool (its intermediate rows: the rows read
+     * times the output width). libjpeg reports a failed allocation, and any block over 10^9 bytes, as a fatal error
+     * that would read like a corrupt file; beyond this limit the region is decoded and resampled apart, where a
+     * failed allocation is an {@link OutOfMemoryError}. 64 MiB is 30 times what a 224-pixel output of a
+     * 10,000-row crop needs.
+     */
+    static final long RESAMPLED_SCRATCH_LIMIT = 64L << 20;
 
     /** libjpeg's J_COLOR_SPACE values that this path decodes: gray, RGB and YCbCr. */
     private static final int JCS_GRAYSCALE = 1;
@@ -254,7 +262,8 @@ final class NativeJpeg {
     /**
      * The tables of the resample that {@code plan}'s resampler asks for, when the {@code width × height} region
      * ({@code width} > 0) of a colour image can be decoded resampled: the native kernels are in use (the same switch
-     * as for a separate resample) and the library has the call; null otherwise, and the region is decoded as asked.
+     * as for a separate resample), the library has the call and the resample's rows fit in
+     * {@link #RESAMPLED_SCRATCH_LIMIT}; null otherwise, and the region is decoded as asked.
      *
      * @throws IllegalStateException when the tables read outside the region (a defect of the stage that made them)
      */
@@ -264,11 +273,15 @@ final class NativeJpeg {
             return null;
         }
         ResampleTables tables = plan.resampler().resampling();
-        if (tables != null && !tables.readsInside(width, height)) {
+        if (tables == null) {
+            return null;
+        }
+        if (!tables.readsInside(width, height)) {
             throw new IllegalStateException("the resample tables of " + plan.resampler() + " read outside the "
                     + width + "x" + height + " region they are for");
         }
-        return tables;
+        // see RESAMPLED_SCRATCH_LIMIT: a very large resample is done apart from the decode
+        return (long) (tables.vLast() - tables.vFirst()) * tables.outW() * 3 > RESAMPLED_SCRATCH_LIMIT ? null : tables;
     }
 
     /** {@code values} copied into {@code arena}: the decode call reads them from native memory. */

@@ -177,4 +177,37 @@ class ResampledDecodeTest {
         assertTrue(new ResampleTables(new int[] {0, 3, 6, 9}, new int[12], 3, 4, new int[] {0, 5}, new int[] {2, 2},
                 new int[4], 2, 0, 7, 2).readsInside(12, 10));
     }
+
+    @Test
+    void aResampleTooLargeForLibjpegsPoolIsDoneApartWithTheSameBytes(@TempDir Path dir) throws IOException {
+        assumeTrue(nativeResample(), "the native JPEG path and kernels are not in use here");
+        Path tall = Fixtures.photo(dir, "tall.jpg", 16, 1000, false, 7);
+        // 1,000 rows read, 25,000 columns out: 75 MB of intermediate rows, over the 64 MiB the pool may give
+        RegionTransform wide = new RegionTransform() {
+            @Override
+            public RegionStep step(int width, int height, java.util.random.RandomGenerator rng) {
+                return RegionSteps.resampling(new Region(0, 0, height, width),
+                        ResizeCoefficients.of(width, 25_000, InterpolationMode.BILINEAR),
+                        ResizeCoefficients.of(height, 1, InterpolationMode.BILINEAR), image -> image);
+            }
+
+            @Override
+            public Image apply(Image image, java.util.random.RandomGenerator rng) {
+                return Pixels.resize(image, 25_000, 1, InterpolationMode.BILINEAR);
+            }
+        };
+        RegionDecoding.Chooser chooser = new RegionDecoding.Chooser(wide, CounterRandom.of(1, 0, 0, 0));
+        Decoders decoders = Decoders.standard();
+        try (Image region = decoders.decodeRegion(tall, chooser)) {
+            assertFalse(chooser.wasResampled(), "the decoder took the 75 MB resample into libjpeg's pool");
+            assertEquals(16 + "x" + 1000, region.width() + "x" + region.height());
+            try (Image got = chooser.step().finish(region); Image rgb = decoders.decode(tall, Image.Mode.RGB);
+                 Image expected = wide.apply(rgb, CounterRandom.of(1, 0, 0, 0))) {
+                assertArrayEquals(expected.toByteArray(), got.toByteArray());
+            }
+        }
+        try (Image fused = RegionDecoding.apply(decoders, wide, tall, CounterRandom.of(1, 0, 0, 0))) {
+            assertEquals(25_000 + "x" + 1, fused.width() + "x" + fused.height());
+        }
+    }
 }
