@@ -39,10 +39,10 @@
  * columns as at the image's edge (fancy upsampling reads the neighbouring chroma sample, which the crop lacks), so
  * the columns are widened by MARGIN_X pixels on each side, before libjpeg moves the left edge down to an iMCU
  * boundary. Rows need no margin: jpeg_skip_scanlines decodes the context rows that upsampling reads itself.
- * Measured (margin_check over 4:4:4, 4:2:2, 4:2:0, 4:4:0, 4:1:1, 4:1:0 and 1x4 files, progressive and with restart
- * markers, every DCT scale, 100,000 random regions with every offset modulo 16): 1 column of margin misses 2
- * regions in 35,674, 2 columns miss none, 0 rows miss none. (4:1:0 files decoded at 2/8 .. 7/8 differ with any
- * margin, as they did with 16 on every side.)
+ * Measured on 2026-12-07 (regions against whole decodes of 300 bench photographs and of cjpeg-made files in every
+ * subsampling, progressive and with restart markers, every DCT scale and every offset modulo 16): 1 column of margin
+ * missed 2 regions in 35,674, 2 columns none, and no row margin none. (4:1:0 files decoded at 2/8 .. 7/8 differ with
+ * any margin, as they did with 16 on every side.) src/test/c/region_check.c keeps checking it.
  */
 #include <setjmp.h>
 #include <stdint.h>
