@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "random_tables.h"
 #include "read_file.h"
 
 int dl4j_jpeg_header(const unsigned char *data, int64_t size, int32_t *info, char *msg, int32_t msg_len);
@@ -45,22 +46,9 @@ static int check_resampled(const char *what, const unsigned char *data, size_t s
     char msg[200];
     int32_t out_info[5];
     int32_t out_w = 1 + rand() % 40, out_h = 1 + rand() % 40;
-    int32_t taps = 1 + rand() % (w < 9 ? w : 9), ks = 1 + rand() % (h < 6 ? h : 6);
-    int32_t *hs = malloc((size_t) out_w * 4), *hw = malloc((size_t) out_w * taps * 4);
-    int32_t *vs = malloc((size_t) out_h * 4), *vc = malloc((size_t) out_h * 4), *vw = malloc((size_t) out_h * ks * 4);
-    for (int32_t o = 0; o < out_w; o++) {
-        hs[o] = rand() % (w - taps + 1);
-        for (int32_t t = 0; t < taps; t++) hw[o * taps + t] = (rand() % (1 << 23)) - (1 << 20);
-    }
-    int32_t first = h, last = 0;
-    for (int32_t o = 0; o < out_h; o++) {
-        vc[o] = rand() % (ks + 1);
-        vs[o] = rand() % (h - vc[o] + 1);
-        if (vs[o] < first) first = vs[o];
-        if (vs[o] + vc[o] > last) last = vs[o] + vc[o];
-        for (int32_t t = 0; t < ks; t++) vw[o * ks + t] = (rand() % (1 << 23)) - (1 << 20);
-    }
-    if (last <= first) { last = first + 1; if (last > h) { first = h - 1; last = h; } }
+    struct random_tables t = random_tables(w, h, out_w, out_h);
+    int32_t taps = t.taps, ks = t.ks, first = t.first, last = t.last;
+    int32_t *hs = t.hs, *hw = t.hw, *vs = t.vs, *vc = t.vc, *vw = t.vw;
     int32_t dims[6] = {taps, out_w, ks, first, last, out_h};
     size_t bytes = (size_t) out_w * out_h * 3;
     unsigned char *got = malloc(bytes), *expected = malloc(bytes);
@@ -90,7 +78,9 @@ static int check_resampled(const char *what, const unsigned char *data, size_t s
             fail = 1;
         }
     }
-    free(hs); free(hw); free(vs); free(vc); free(vw); free(got); free(expected);
+    free_random_tables(&t);
+    free(got);
+    free(expected);
     return fail;
 }
 

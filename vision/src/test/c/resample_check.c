@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "random_tables.h"
 int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32_t in_h,
                       const int32_t *h_start, const int32_t *h_weights, int32_t h_taps, int32_t out_w,
                       const int32_t *v_start, const int32_t *v_count, const int32_t *v_weights, int32_t v_ksize,
@@ -39,18 +41,11 @@ int main(void) {
     srand(1);
     for (int it = 0; it < 8000; it++) {
         int in_w = 1 + rand() % 60, in_h = 1 + rand() % 40, out_w = 1 + rand() % 70, out_h = 1 + rand() % 30;
-        int taps = 1 + rand() % in_w; if (taps > 9) taps = 1 + rand() % 9; if (taps > in_w) taps = in_w;
-        int ks = 1 + rand() % (in_h < 6 ? in_h : 6);
         size_t sb = (size_t) in_w * in_h * 3;
         uint8_t *src = malloc(sb); for (size_t i = 0; i < sb; i++) src[i] = rand();
-        int32_t *hs = malloc(out_w * 4), *hw = malloc(out_w * taps * 4);
-        for (int x = 0; x < out_w; x++) { hs[x] = rand() % (in_w - taps + 1); for (int t = 0; t < taps; t++) hw[x * taps + t] = (rand() % (1 << 23)) - (1 << 20); }
-        int32_t *vs = malloc(out_h * 4), *vc = malloc(out_h * 4), *vw = malloc(out_h * ks * 4);
-        int first = in_h, last = 0;
-        for (int y = 0; y < out_h; y++) { vc[y] = rand() % (ks + 1); vs[y] = rand() % (in_h - vc[y] + 1);
-            if (vs[y] < first) first = vs[y]; if (vs[y] + vc[y] > last) last = vs[y] + vc[y];
-            for (int t = 0; t < ks; t++) vw[y * ks + t] = (rand() % (1 << 23)) - (1 << 20); }
-        if (last <= first) { last = first + 1; if (last > in_h) { first = in_h - 1; last = in_h; } }
+        struct random_tables tables = random_tables(in_w, in_h, out_w, out_h);
+        int taps = tables.taps, ks = tables.ks, first = tables.first, last = tables.last;
+        int32_t *hs = tables.hs, *hw = tables.hw, *vs = tables.vs, *vc = tables.vc, *vw = tables.vw;
         size_t db = (size_t) out_w * out_h * 3;
         uint8_t *dst = malloc(db);
         int rc = dl4j_resample_rgb(src, sb, in_w, in_h, hs, hw, taps, out_w, vs, vc, vw, ks, first, last, out_h, dst, db);
@@ -64,7 +59,7 @@ int main(void) {
             uint32_t a = 1u << 21; for (int t = 0; t < vc[y]; t++) a += mid[(size_t) (vs[y] + t) * out_w * 3 + j] * (uint32_t) vw[y * ks + t];
             int32_t v = (int32_t) a >> 22; uint8_t e = v < 0 ? 0 : v > 255 ? 255 : v;
             if (dst[(size_t) y * out_w * 3 + j] != e) { printf("mismatch it %d y %d j %d\n", it, y, j); return 1; } }
-        free(src); free(hs); free(hw); free(vs); free(vc); free(vw); free(dst); free(mid);
+        free(src); free_random_tables(&tables); free(dst); free(mid);
     }
     printf("ok\n");
     return 0;
