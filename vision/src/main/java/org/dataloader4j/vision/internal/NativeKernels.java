@@ -15,8 +15,7 @@ import java.lang.invoke.MethodHandle;
  *
  * <pre>{@code
  * if (NativeKernels.available()) {
- *     NativeKernels.resampleRgb(src, inW, inH, hStart, hWeights, hTaps, outW, vStart, vCount, vWeights, vKsize,
- *             vFirst, vLast, outH, dst);
+ *     NativeKernels.resampleRgb(src, inW, inH, tables, dst);   // tables: a ResampleTables
  * }
  * }</pre>
  */
@@ -151,6 +150,22 @@ public final class NativeKernels {
             throw new IllegalArgumentException("native resample refused " + inW + "x" + inH + " -> " + outW + "x"
                     + outH + " (a table reads outside the image, or a buffer is too small)");
         }
+    }
+
+    /**
+     * {@link #resampleRgb(MemorySegment, int, int, int[], int[], int, int, int[], int[], int[], int, int, int, int,
+     * MemorySegment)} with the tables and the output size of {@code tables}.
+     *
+     * @param src the RGB image, 3 bytes per pixel
+     * @param inW the input width
+     * @param inH the input height
+     * @param tables the horizontal and vertical tables
+     * @param dst receives the resampled RGB image, {@code tables.outW() × tables.outH()}
+     */
+    public static void resampleRgb(MemorySegment src, int inW, int inH, ResampleTables tables, MemorySegment dst) {
+        resampleRgb(src, inW, inH, tables.hStart(), tables.hWeights(), tables.hTaps(), tables.outW(), tables.vStart(),
+                tables.vCount(), tables.vWeights(), tables.vKsize(), tables.vFirst(), tables.vLast(), tables.outH(),
+                dst);
     }
 
     /**

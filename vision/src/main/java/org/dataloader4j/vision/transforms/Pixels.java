@@ -132,9 +132,8 @@ final class Pixels {
         if (useNative && in.mode() == Image.Mode.RGB && cx != null && cy != null) {
             Image out = Image.empty(Image.Mode.RGB, outW, outH);
             try {
-                NativeKernels.resampleRgb(in.data(), in.width(), in.height(), cx.paddedStart(), cx.paddedWeights(),
-                        cx.taps(), outW, cy.starts(), cy.counts(), cy.weights(), cy.ksize(), cy.first(), cy.last(),
-                        outH, out.data());
+                NativeKernels.resampleRgb(in.data(), in.width(), in.height(), ResizeCoefficients.nativeTables(cx, cy),
+                        out.data());
                 return out;
             } catch (RuntimeException | Error e) {
                 out.close();

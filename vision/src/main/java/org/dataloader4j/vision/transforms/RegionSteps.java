@@ -72,8 +72,7 @@ final class RegionSteps {
 
         /** The tables as the native decoder takes them. */
         ResampleTables tables() {
-            return new ResampleTables(cx.paddedStart(), cx.paddedWeights(), cx.taps(), cx.outSize(), cy.starts(),
-                    cy.counts(), cy.weights(), cy.ksize(), cy.first(), cy.last(), cy.outSize());
+            return ResizeCoefficients.nativeTables(cx, cy);
         }
     }
 

@@ -3,6 +3,8 @@ package org.dataloader4j.vision.transforms;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.dataloader4j.vision.internal.ResampleTables;
+
 /**
  * The fixed-point filter table of one resize pass from {@code inSize} to {@code outSize} samples, PIL's
  * {@code precompute_coeffs}: per output index the first source index, the tap count and the weights in
@@ -167,6 +169,15 @@ final class ResizeCoefficients {
     /** {@code taps()} weights per output, zero outside the filter's window. */
     int[] paddedWeights() {
         return paddedWeights;
+    }
+
+    /**
+     * The horizontal table {@code cx} (padded) and the vertical table {@code cy} as the native kernels take them:
+     * for {@code NativeKernels.resampleRgb} and the native JPEG decoder's resampled decode.
+     */
+    static ResampleTables nativeTables(ResizeCoefficients cx, ResizeCoefficients cy) {
+        return new ResampleTables(cx.paddedStart(), cx.paddedWeights(), cx.taps(), cx.outSize(), cy.starts(),
+                cy.counts(), cy.weights(), cy.ksize(), cy.first(), cy.last(), cy.outSize());
     }
 
     /**
