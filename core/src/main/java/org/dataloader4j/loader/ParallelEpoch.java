@@ -27,7 +27,9 @@ import org.dataloader4j.tensor.Tensor;
  *
  * <p>Failures: whatever a worker throws (any {@link Throwable}) completes its batch with a
  * {@link DataLoaderException}; the consumer receives it in the batch's place and the next {@code next()}
- * continues with the following batch, as at 0 workers. A failed {@code workerInit} ends the epoch after
+ * continues with the following batch, as at 0 workers. When several shares fail, the batch reports the first
+ * failed share's failure once the shares before it have loaded, so the error names the same sample as at 0 workers,
+ * whichever worker failed first (a share after a failed one is not read). A failed {@code workerInit} ends the epoch after
  * it is reported. A close from any thread, a timeout or an interrupt wakes a waiting consumer at once.
  *
  * <p>Threads: one lock guards the batches in flight; workers take it only to complete a batch, and the
@@ -36,6 +38,7 @@ import org.dataloader4j.tensor.Tensor;
 final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
     private static final int QUEUED = -1;
     private static final int FINISHED = -2;
+    private static final Object SHARE_LOADED = new Object();
     /** The longest a consumer of gathered batches parks before looking again (see {@link #consumerNeedsWaking}). */
     private static final long PAIRED_WAIT_NANOS = 2_000_000L;
 
@@ -89,6 +92,11 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
         final long[] indices;
         final AtomicReferenceArray<T> samples;
         final AtomicInteger remaining;
+        final int shares;
+        // per share: null while it loads, LOADED, or its failure; a failed batch reports its first failed share's
+        // failure once every share before it has loaded, so the error names the same sample at any worker count
+        final AtomicReferenceArray<Object> shareOutcomes;
+        volatile boolean shareFailed;
         final AtomicIntegerArray readers; // per slot: the worker reading it, QUEUED or FINISHED
         final AtomicReferenceArray<SkippedSample> skippedSlots; // with onSampleError(skip): the slots that failed
         volatile boolean done;
@@ -119,6 +127,8 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             int slots = gather != null ? 0 : indices.length; // a gathered batch holds no samples
             this.samples = new AtomicReferenceArray<>(slots);
             this.remaining = new AtomicInteger(shares);
+            this.shares = shares;
+            this.shareOutcomes = new AtomicReferenceArray<>(shares);
             this.readers = new AtomicIntegerArray(Math.max(1, slots)); // gathered: slot 0 stands for the batch
             this.skippedSlots = new AtomicReferenceArray<>(slots);
             for (int i = 0; i < readers.length(); i++) {
@@ -126,15 +136,61 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             }
         }
 
-        /** Loads the samples in slots {@code from .. to - 1}, one worker's share of this batch. */
-        void loadShare(int from, int to, int workerId) {
-            if (closed || done || !enterWriter()) {
+        /** Loads share {@code share} of this batch's samples on worker {@code workerId}. */
+        void loadShare(int share, int workerId) {
+            if (closed || done || anEarlierShareFailed(share) || !enterWriter()) {
                 return;
             }
+            int from = (int) ((long) share * indices.length / shares);
+            int to = (int) ((long) (share + 1) * indices.length / shares);
             try {
-                loadShareWriting(from, to, workerId);
+                loadShareWriting(share, from, to, workerId);
             } finally {
                 exitWriter();
+            }
+        }
+
+        /** Whether a share before {@code share} has failed: the batch's failure is then not this share's. */
+        private boolean anEarlierShareFailed(int share) {
+            if (!shareFailed) {
+                return false;
+            }
+            for (int i = 0; i < share; i++) {
+                if (shareOutcomes.get(i) instanceof DataLoaderException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Share {@code share} failed: the batch fails with the failure of its first failed share, once every share
+         * before that one has loaded (a worker, not the order of the workers' finishing, decides what is reported).
+         */
+        private void shareFailed(int share, DataLoaderException failure) {
+            shareOutcomes.set(share, failure);
+            shareFailed = true;
+            completeWithFirstFailure();
+        }
+
+        /** Share {@code share} loaded; when a later share has failed, its failure may now be the batch's. */
+        private void shareLoaded(int share) {
+            shareOutcomes.set(share, SHARE_LOADED);
+            if (shareFailed) {
+                completeWithFirstFailure();
+            }
+        }
+
+        private void completeWithFirstFailure() {
+            for (int i = 0; i < shares; i++) {
+                Object outcome = shareOutcomes.get(i);
+                if (outcome == null) {
+                    return; // an earlier share is still loading: it may fail first, or the later failure waits
+                }
+                if (outcome instanceof DataLoaderException failure) {
+                    complete(null, failure, false); // a second caller's outcome is ignored by complete
+                    return;
+                }
             }
         }
 
@@ -178,7 +234,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
         }
 
         @SuppressWarnings("unchecked") // the gather path is taken only with the default collate, whose B is Batch
-        private void loadShareWriting(int from, int to, int workerId) {
+        private void loadShareWriting(int share, int from, int to, int workerId) {
             if (done) {
                 return;
             }
@@ -197,6 +253,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                 if (gather != null) {
                     List<Tensor> tensors = batchTensors();
                     gather.copy(epoch, number, indices, from, to, tensors, workerId);
+                    shareLoaded(share);
                     if (remaining.decrementAndGet() == 0) {
                         collator = workerId;
                         handedOver = true;
@@ -205,6 +262,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                     }
                 } else {
                     readShare(from, to, workerId);
+                    shareLoaded(share);
                     if (remaining.decrementAndGet() == 0) {
                         collator = workerId;
                         collateLoaded(workerId);
@@ -212,7 +270,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
                     }
                 }
             } catch (Throwable t) {
-                complete(null, DataLoaderException.of(t, epoch, number, workerId), false);
+                shareFailed(share, DataLoaderException.of(t, epoch, number, workerId));
             }
             if (completedHere) {
                 startNextBatches(); // outside the try: a failure here is not this batch's (WorkerPool reports it)
@@ -540,9 +598,8 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             memory.started();
             try {
                 for (int share = 0; share < shares; share++) {
-                    int from = (int) ((long) share * indices.length / shares);
-                    int to = (int) ((long) (share + 1) * indices.length / shares);
-                    pool.submit(new WorkerPool.Task(this, workerId -> batch.loadShare(from, to, workerId)));
+                    int s = share;
+                    pool.submit(new WorkerPool.Task(this, workerId -> batch.loadShare(s, workerId)));
                 }
             } catch (RuntimeException | Error e) { // the pool was shut down: the batch fails in its place, not silently
                 batch.complete(null, DataLoaderException.of(e, epoch, planned.number(), -1), false);
