@@ -100,8 +100,9 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
 
     /**
      * How {@link #decoding decoding(decoders)} runs: the decode step first ("decode region of ..." when the first
-     * step is a {@link RegionTransform}, "decode whole image" otherwise, with the reason when a later stage chooses
-     * a region), then the steps of {@link #plan()}. For example {@code "fused: decode region of RandomResizedCrop,
+     * step is a {@link RegionTransform}, "decode and resize in one pass" when it is a bare {@link Resize}, "decode
+     * whole image" otherwise, with the reason when a later stage could have been fused with the decode), then the
+     * steps of {@link #plan()}. For example {@code "fused: decode region of RandomResizedCrop,
      * RandomHorizontalFlip+ToTensor+Normalize into the batch row"}.
      */
     @Override
@@ -150,7 +151,8 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
         }
         SampleTransform<Object, Object> firstStep = plan.steps().getFirst().op();
         if ((Object) firstStep instanceof RegionTransform region) {
-            names.add("decode region of " + Fuser.name(region));
+            names.add(region instanceof Resize ? "decode and resize in one pass (Resize)"
+                    : "decode region of " + Fuser.name(region));
             names.addAll(plan.names().subList(1, plan.steps().size()));
             return new Decoding(null, region, executed.subList(1, executed.size()), new FusionPlan(names, reasons));
         }
@@ -160,7 +162,8 @@ public final class Compose<T, R> implements SampleTransform<T, R>, DecodingTrans
             if ((Object) step.op() instanceof RegionTransform later) {
                 reasons.addFirst("stage " + (plan.steps().getFirst().first() + 1) + " ("
                         + first.getClass().getName() + ") runs before stage " + (step.first() + 1) + " ("
-                        + Fuser.name(later) + ") chooses its region, so the whole image is decoded");
+                        + Fuser.name(later) + (later instanceof Resize ? "), so the whole image is decoded and"
+                        + " resized apart" : ") chooses its region, so the whole image is decoded"));
                 break;
             }
         }

@@ -3,6 +3,7 @@ package org.dataloader4j.vision.transforms;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
 import org.dataloader4j.data.SampleTransform;
@@ -10,14 +11,18 @@ import org.dataloader4j.internal.Preconditions;
 import org.dataloader4j.vision.Decoders;
 import org.dataloader4j.vision.DecodingTransform;
 import org.dataloader4j.vision.Image;
+import org.dataloader4j.vision.Region;
 import org.dataloader4j.vision.ScaledRegion;
 import org.dataloader4j.vision.ScaledRequest;
 
 /**
  * torchvision's {@code Resize}: with one number the shorter side becomes that size and the longer one keeps the
  * aspect ratio (truncated); with (height, width) the image gets exactly that size. Resampling is PIL's, antialiased
- * when shrinking; the default is bilinear ({@link #builder} sets it and a cap on the longer side). {@link #decoding}
- * fuses it with decoding (optionally DCT-scaled).
+ * when shrinking; the default is bilinear ({@link #builder} sets it and a cap on the longer side). As the first stage
+ * of a {@link Compose} that an {@link org.dataloader4j.vision.ImageFolder} decodes, a resize that changes both sides
+ * runs inside the decode (a {@link RegionTransform} whose region is the whole image: JPEG rows are resampled as they
+ * are decoded, never stored whole), with the same bytes. {@link #decoding} fuses it with a DCT-scaled decode
+ * instead (opt-in, not bit-exact).
  *
  * <pre>{@code
  * SampleTransform<Image, Image> shorter = new Resize(256);                        // 500x375 -> 341x256
@@ -25,7 +30,7 @@ import org.dataloader4j.vision.ScaledRequest;
  * SampleTransform<Image, Image> capped = Resize.builder(256).maxSize(400).build();   // longer side <= 400
  * }</pre>
  */
-public final class Resize implements FusibleTransform<Image, Image>, DecodingTransform<Image> {
+public final class Resize implements FusibleTransform<Image, Image>, RegionTransform, DecodingTransform<Image> {
     private final int size;
     private final int height;
     private final int width;
@@ -153,6 +158,21 @@ public final class Resize implements FusibleTransform<Image, Image>, DecodingTra
     }
 
     /**
+     * The whole image, resampled by the decoder where it can (see {@link RegionDecoding}) when both sides change
+     * and the filter is not {@link InterpolationMode#NEAREST}: then PIL resamples in two passes, as the native
+     * decode does row by row. Otherwise the decoded image is resized as {@link #apply} does.
+     */
+    @Override
+    public RegionStep step(int width, int height, RandomGenerator rng) {
+        int[] hw = outputSize(width, height);
+        if (mode != InterpolationMode.NEAREST && hw[0] != height && hw[1] != width) {
+            return RegionSteps.resampling(new Region(0, 0, height, width), ResizeCoefficients.of(width, hw[1], mode),
+                    ResizeCoefficients.of(height, hw[0], mode), UnaryOperator.identity());
+        }
+        return RegionSteps.of(null, pixels -> Pixels.resize(pixels, hw[1], hw[0], mode));
+    }
+
+    /**
      * Followed by a {@link CenterCrop} (with {@link PixelwiseTransform}s between): one {@link RegionTransform} that
      * resizes only the window the crop keeps, bitwise the stages one by one.
      */
@@ -169,7 +189,7 @@ public final class Resize implements FusibleTransform<Image, Image>, DecodingTra
     /**
      * This transform fused with decoding: from an image file to the resized RGB image. With {@code decoders} as
      * they come ({@link Decoders#dctScaling()} false) the result is exactly that of decoding to RGB and applying
-     * this transform. With {@link Decoders#withDctScaling(boolean) decoders.withDctScaling(true)} (opt-in) a JPEG
+     * this transform; a colour JPEG on the native path is resampled as its rows are decoded ({@link #step}). With {@link Decoders#withDctScaling(boolean) decoders.withDctScaling(true)} (opt-in) a JPEG
      * on the native path is decoded at the strongest DCT scale {@code n/8} that keeps it at least the output size
      * ({@link Decoders#dctScale}) and then resized the rest of the way; the pixels then differ slightly from
      * torchvision's (see the module README), except where {@code n = 8}. Without the native path, or for files it
@@ -183,6 +203,9 @@ public final class Resize implements FusibleTransform<Image, Image>, DecodingTra
     @Override
     public SampleTransform<Path, Image> decoding(Decoders decoders) {
         return RegionSteps.decoding(decoders, this, (path, rng) -> {
+            if (!decoders.dctScaling()) {
+                return RegionDecoding.apply(decoders, this, path, rng);
+            }
             int[] hw = new int[2];
             ScaledRegion decoded = decoders.decodeScaled(path, (w, h) -> {
                 int[] out = outputSize(w, h);

@@ -150,7 +150,7 @@ class PixelwiseFusionTest {
         FusionPlan plan = compose(betweenCrop).plan(Decoders.standard());
         assertFalse(plan.fused());
         assertEquals("unfused: stage 2 (" + Brightness.class.getName() + ") does not declare PixelwiseTransform, so"
-                + " Resize and stage 3 (CenterCrop) run apart (runs: decode whole image, Resize, "
+                + " Resize and stage 3 (CenterCrop) run apart (runs: decode and resize in one pass (Resize), "
                 + Brightness.class.getName() + ", CenterCrop, ToTensor)", plan.toString());
         assertBitwiseStageByStage(betweenCrop, tmp);
 

@@ -63,7 +63,10 @@ class ResampledDecodeTest {
                 RandomResizedCrop.builder(700, 500).interpolation(InterpolationMode.BILINEAR).build(),
                 new ResizedCenterCrop(new Resize(256), List.of(), new CenterCrop(224)),
                 new ResizedCenterCrop(new Resize(20, 90, InterpolationMode.BILINEAR), List.of(), new CenterCrop(11, 7)),
-                new ResizedCenterCrop(new Resize(64, InterpolationMode.BICUBIC), List.of(), new CenterCrop(64)));
+                new ResizedCenterCrop(new Resize(64, InterpolationMode.BICUBIC), List.of(), new CenterCrop(64)),
+                new Resize(64), new Resize(20, 90, InterpolationMode.BILINEAR),
+                new Resize(500, 700, InterpolationMode.BICUBIC), Resize.builder(48).maxSize(60).build(),
+                new Resize(64, InterpolationMode.NEAREST));
     }
 
     @Test
@@ -86,9 +89,11 @@ class ResampledDecodeTest {
                             boolean resampling = chooser.step() instanceof RegionSteps.Resampling;
                             assertEquals(resampling, chooser.wasResampled(), what);
                             fused += resampling ? 1 : 0;
-                            try (Image region = decoders.decodeRegion(file, r.top(), r.left(), r.height(), r.width());
+                            try (Image region = r == null ? decoders.decode(file, Image.Mode.RGB)
+                                    : decoders.decodeRegion(file, r.top(), r.left(), r.height(), r.width());
                                  Image finished = resampling ? chooser.step().finish(region) : null) {
-                                Image expected = resampling ? finished : region;   // else the region came back
+                                Image expected = resampling ? finished : region;   // else the region (or the
+                                                                                   // whole image) came back
                                 assertEquals(expected.width() + "x" + expected.height(),
                                         got.width() + "x" + got.height(), what);
                                 assertArrayEquals(expected.toByteArray(), got.toByteArray(), what);
