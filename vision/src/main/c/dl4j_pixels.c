@@ -15,9 +15,10 @@
  *
  * Tables come from the caller (ResizeCoefficients): the horizontal one padded to a constant number of taps per
  * output (zero weights outside the filter), the vertical one as start, count and ksize weight slots per output row.
- * Every index is checked against the image before anything is read. The horizontal pass runs on 16 rows at a time
- * where AVX2 or AVX-512 is present (the rows transposed so that one weight multiplies the same byte of 16 rows),
- * otherwise row by row; the instruction set is chosen at run time.
+ * Every index is checked against the image before anything is read. The horizontal pass runs one row at a time on
+ * 16 outputs per vector where AVX-512 has VBMI and VNNI (horizontal_vnni), on 16 rows at a time where AVX2 or
+ * AVX-512 alone is present (the rows transposed so that one weight multiplies the same byte of 16 rows), otherwise
+ * row by row; the instruction set is chosen at run time.
  *
  * dl4j_to_planes computes ((byte / 255f) - mean) / std with float32 division and subtraction only (build with
  * -ffp-contract=off), which are correctly rounded in C as in Java, so the floats are the Java ones.
@@ -266,15 +267,177 @@ static void strip_filter_avx2(const uint8_t *cols, const int32_t *start, const i
     }
 }
 
+/*
+ * Level 3, the horizontal pass one row at a time, 16 outputs per vector and no transposes. Each output's taps are
+ * read from a window of 128 bytes of the row (one per group of 16 outputs, or one per 8 when the group spans more)
+ * by a byte permute (VBMI) that puts 4 consecutive taps of one channel in each 32-bit lane; VNNI's dot product of
+ * unsigned bytes and signed bytes then adds 4 taps at once. The 22-bit weights are split into 3 signed byte digits,
+ * w = d0 + 256 d1 + 65536 d2, one dot product each: the sums recombined modulo 2^32 are exactly the scalar ones.
+ * Groups whose taps do not fit the windows are computed one pixel at a time. Tables: vidx (per group, quad of taps
+ * and channel: 64 byte indexes into the window), vdig (per group, quad and digit: 64 signed bytes), vgroup (per
+ * group: the window starts in bytes and the number of windows, 0 for the scalar fallback).
+ */
+#define VNNI_WINDOW 128
+
+/* Byte 3l + c of an output group is byte l of channel c's 16 results, which sit at bytes 16c .. 16c + 15. */
+static const uint8_t INTERLEAVE_RGB[64] = {
+    0, 16, 32, 1, 17, 33, 2, 18, 34, 3, 19, 35, 4, 20, 36, 5, 21, 37, 6, 22, 38, 7, 23, 39, 8, 24, 40, 9, 25,
+    41, 10, 26, 42, 11, 27, 43, 12, 28, 44, 13, 29, 45, 14, 30, 46, 15, 31, 47, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0
+};
+
+/* Splits w into 3 signed byte digits; 0 when w needs more (outside about +-2^23). */
+static int split_weight(int32_t w, int8_t d[3]) {
+    int64_t r = w;
+    for (int k = 0; k < 3; k++) {
+        int64_t digit = ((r + 128) & 255) - 128;
+        d[k] = (int8_t) digit;
+        r = (r - digit) / 256;
+    }
+    return r == 0;
+}
+
+/* Whether every horizontal weight splits into digits (always so for PIL's filters, whose weights are below 2^23). */
+static int weights_split(const int32_t *w, int64_t n) {
+    int8_t d[3];
+    for (int64_t i = 0; i < n; i++) {
+        if (!split_weight(w[i], d)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The window of 128 bytes from byte base of a row of row_len bytes; bytes past the row's end are not read (zero). */
+__attribute__((target("avx512f,avx512bw")))
+static inline void load_window(const uint8_t *in, int64_t row_len, int32_t base, __m512i *lo, __m512i *hi) {
+    int64_t avail = row_len - base;
+    __mmask64 mlo = avail >= 64 ? ~(__mmask64) 0 : (((__mmask64) 1) << avail) - 1;
+    __mmask64 mhi = avail >= 128 ? ~(__mmask64) 0 : avail <= 64 ? 0 : (((__mmask64) 1) << (avail - 64)) - 1;
+    *lo = _mm512_maskz_loadu_epi8(mlo, in + base);
+    *hi = _mm512_maskz_loadu_epi8(mhi, in + base + (avail > 64 ? 64 : 0));
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vnni")))
+static void horizontal_vnni(const struct dl4j_resampler *rs, const uint8_t *in, uint8_t *out) {
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i max = _mm512_set1_epi32(255);
+    const __m512i half = _mm512_set1_epi32((int32_t) HALF);
+    const __m512i interleave = _mm512_loadu_si512((const void *) INTERLEAVE_RGB);
+    const int32_t quads = rs->quads;
+    for (int32_t g = 0; g < rs->vgroups; g++) {
+        const int32_t *info = rs->vgroup + 3 * g;
+        int32_t first = 16 * g;
+        int32_t n = rs->out_w - first < 16 ? rs->out_w - first : 16;
+        if (info[2] == 0) {
+            horizontal_scalar(in, rs->h_start + first, rs->h_weights + (int64_t) first * rs->h_taps, rs->h_taps, n,
+                              out + (int64_t) first * 3);
+            continue;
+        }
+        __m512i lo0, hi0, lo1 = zero, hi1 = zero;
+        load_window(in, rs->in_row, info[0], &lo0, &hi0);
+        if (info[2] == 2) {
+            load_window(in, rs->in_row, info[1], &lo1, &hi1);
+        }
+        __m512i acc[3][3];   /* per channel, per digit */
+        for (int c = 0; c < 3; c++) {
+            acc[c][0] = acc[c][1] = acc[c][2] = zero;
+        }
+        const uint8_t *idx = rs->vidx + (int64_t) g * quads * 192;
+        const int8_t *dig = rs->vdig + (int64_t) g * quads * 192;
+        for (int32_t q = 0; q < quads; q++, idx += 192, dig += 192) {
+            __m512i d0 = _mm512_loadu_si512((const void *) dig);
+            __m512i d1 = _mm512_loadu_si512((const void *) (dig + 64));
+            __m512i d2 = _mm512_loadu_si512((const void *) (dig + 128));
+            for (int c = 0; c < 3; c++) {
+                __m512i ix = _mm512_loadu_si512((const void *) (idx + 64 * c));
+                __m512i px = _mm512_permutex2var_epi8(lo0, ix, hi0);
+                if (info[2] == 2) {   /* lanes 8..15 (bytes 32..63) from the second window */
+                    px = _mm512_mask_blend_epi8(0xFFFFFFFF00000000ull, px, _mm512_permutex2var_epi8(lo1, ix, hi1));
+                }
+                acc[c][0] = _mm512_dpbusd_epi32(acc[c][0], px, d0);
+                acc[c][1] = _mm512_dpbusd_epi32(acc[c][1], px, d1);
+                acc[c][2] = _mm512_dpbusd_epi32(acc[c][2], px, d2);
+            }
+        }
+        __m128i bytes[3];
+        for (int c = 0; c < 3; c++) {
+            __m512i sum = _mm512_add_epi32(_mm512_add_epi32(acc[c][0], half),
+                                           _mm512_add_epi32(_mm512_slli_epi32(acc[c][1], 8),
+                                                            _mm512_slli_epi32(acc[c][2], 16)));
+            __m512i v = _mm512_min_epi32(_mm512_max_epi32(_mm512_srai_epi32(sum, PRECISION_BITS), zero), max);
+            bytes[c] = _mm512_cvtepi32_epi8(v);
+        }
+        __m512i all = _mm512_inserti32x4(_mm512_castsi128_si512(bytes[0]), bytes[1], 1);
+        all = _mm512_inserti32x4(all, bytes[2], 2);
+        __mmask64 keep = (((__mmask64) 1) << (3 * n)) - 1;
+        _mm512_mask_storeu_epi8(out + (int64_t) first * 3, keep, _mm512_permutexvar_epi8(interleave, all));
+    }
+}
+
+/* Level 3's tables for rs (see horizontal_vnni), into the memory dl4j_resampler_start gave them. */
+static void prepare_vnni(struct dl4j_resampler *rs) {
+    const int32_t taps = rs->h_taps, quads = rs->quads;
+    for (int32_t g = 0; g < rs->vgroups; g++) {
+        int32_t lanes = rs->out_w - 16 * g < 16 ? rs->out_w - 16 * g : 16;
+        int32_t lo[2] = {INT32_MAX, INT32_MAX}, hi[2] = {0, 0};   /* pixel spans of lanes 0..7 and 8..15 */
+        for (int32_t l = 0; l < lanes; l++) {
+            int32_t s = rs->h_start[16 * g + l];
+            lo[l / 8] = s < lo[l / 8] ? s : lo[l / 8];
+            hi[l / 8] = s + taps > hi[l / 8] ? s + taps : hi[l / 8];
+        }
+        if (lanes <= 8) {
+            lo[1] = lo[0];
+            hi[1] = hi[0];
+        }
+        int32_t all_lo = lo[0] < lo[1] ? lo[0] : lo[1], all_hi = hi[0] > hi[1] ? hi[0] : hi[1];
+        int32_t *info = rs->vgroup + 3 * g;
+        int32_t base[2];
+        if ((int64_t) (all_hi - all_lo) * 3 <= VNNI_WINDOW) {
+            info[2] = 1;
+            base[0] = base[1] = all_lo * 3;
+        } else if ((int64_t) (hi[0] - lo[0]) * 3 <= VNNI_WINDOW && (int64_t) (hi[1] - lo[1]) * 3 <= VNNI_WINDOW) {
+            info[2] = 2;
+            base[0] = lo[0] * 3;
+            base[1] = lo[1] * 3;
+        } else {
+            info[2] = 0;
+            continue;
+        }
+        info[0] = base[0];
+        info[1] = base[1];
+        for (int32_t l = 0; l < 16; l++) {
+            int32_t o = 16 * g + (l < lanes ? l : lanes - 1);   /* lanes past the row's end: weight 0 */
+            int32_t s = rs->h_start[o];
+            for (int32_t q = 0; q < quads; q++) {
+                for (int k = 0; k < 4; k++) {
+                    int32_t t = 4 * q + k;
+                    int32_t w = l < lanes && t < taps ? rs->h_weights[(int64_t) o * taps + t] : 0;
+                    int32_t at = (s + (t < taps ? t : taps - 1)) * 3 - base[l / 8];
+                    int8_t d[3];
+                    split_weight(w, d);
+                    for (int c = 0; c < 3; c++) {
+                        rs->vidx[(((int64_t) g * quads + q) * 3 + c) * 64 + 4 * l + k] = (uint8_t) (at + c);
+                    }
+                    for (int digit = 0; digit < 3; digit++) {
+                        rs->vdig[((int64_t) g * quads + q) * 192 + 64 * digit + 4 * l + k] = d[digit];
+                    }
+                }
+            }
+        }
+    }
+}
+
 static int simd_level(void) {
-#ifdef DL4J_SIMD_LEVEL   /* for tests of the narrower kernels on a wider machine: 0 scalar, 1 AVX2, 2 AVX-512 */
+#ifdef DL4J_SIMD_LEVEL   /* for tests of the narrower kernels on a wider machine: 0 scalar, 1 AVX2, 2 AVX-512, 3 */
     return DL4J_SIMD_LEVEL;
 #endif
     static int level = -1;
     if (level < 0) {
         __builtin_cpu_init();
-        level = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") ? 2
-                : __builtin_cpu_supports("avx2") ? 1 : 0;
+        int avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
+        level = avx512 && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vnni") ? 3
+                : avx512 ? 2 : __builtin_cpu_supports("avx2") ? 1 : 0;
     }
     return level;
 }
@@ -284,7 +447,10 @@ static int simd_level(void) {
 }
 #endif
 
-/* The SIMD level the kernels use on this processor: 0 scalar, 1 AVX2, 2 AVX-512 (for Decoders.describe()). */
+/*
+ * The SIMD level the kernels use on this processor (for Decoders.describe()): 0 scalar, 1 AVX2, 2 AVX-512, 3 AVX-512
+ * with VBMI and VNNI (the horizontal pass by byte permutes and dot products, below).
+ */
 int dl4j_simd_level(void) {
     return simd_level();
 }
@@ -298,7 +464,7 @@ static void horizontal_row(const uint8_t *in, const int32_t *start, const int32_
     int32_t done = 0;
 #if defined(__x86_64__) && defined(__GNUC__)
     int level = simd_level();
-    if (level == 2) {
+    if (level >= 2) {
         done = 4 * horizontal_avx512(in, start, wexp, taps, safe_groups, out);
     } else if (level == 1) {
         done = 4 * horizontal_avx2(in, start, wexp, taps, safe_groups, out);
@@ -371,7 +537,16 @@ int dl4j_resampler_init(struct dl4j_resampler *rs, int32_t in_w, int32_t in_h,
         }
         rs->safe_last++;
     }
+#if defined(__x86_64__) && defined(__GNUC__)
+    rs->vnni = rs->level >= 3 && weights_split(h_weights, (int64_t) out_w * h_taps);
+#endif
+    if (rs->vnni) {
+        rs->quads = (h_taps + 3) / 4;
+        rs->vgroups = (out_w + 15) / 16;
+    }
     *scratch_bytes = (size_t) (v_last - v_first) * (size_t) rs->out_row            /* mid */
+                     + (size_t) rs->vgroups * 3 * sizeof(int32_t)                  /* vgroup */
+                     + (size_t) rs->vgroups * (size_t) rs->quads * 64 * 6         /* vidx, vdig */
                      + (size_t) rs->out_row * sizeof(uint32_t)                    /* acc */
                      + (size_t) rs->groups * (size_t) h_taps * 16 * sizeof(int32_t) /* wexp */
                      + (size_t) rs->in_row * DL4J_RESAMPLE_STRIP                   /* cols */
@@ -386,11 +561,23 @@ void dl4j_resampler_start(struct dl4j_resampler *rs, void *scratch) {
     p += (size_t) rs->out_row * sizeof(uint32_t);
     rs->wexp = (int32_t *) p;
     p += (size_t) rs->groups * (size_t) rs->h_taps * 16 * sizeof(int32_t);
+    rs->vgroup = (int32_t *) p;   /* the int32 arrays first: aligned */
+    p += (size_t) rs->vgroups * 3 * sizeof(int32_t);
+    rs->vidx = (uint8_t *) p;
+    p += (size_t) rs->vgroups * (size_t) rs->quads * 64 * 3;
+    rs->vdig = (int8_t *) p;
+    p += (size_t) rs->vgroups * (size_t) rs->quads * 64 * 3;
     rs->mid = (uint8_t *) p;
     p += (size_t) (rs->v_last - rs->v_first) * (size_t) rs->out_row;
     rs->cols = (uint8_t *) p;
     p += (size_t) rs->in_row * DL4J_RESAMPLE_STRIP;
     rs->outs = (uint8_t *) p;
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (rs->vnni) {
+        prepare_vnni(rs);
+        return;   /* the other kernels' weights are not used */
+    }
+#endif
     for (int32_t g = 0; g < rs->groups; g++) {
         for (int32_t t = 0; t < rs->h_taps; t++) {
             int32_t *e = rs->wexp + ((int64_t) g * rs->h_taps + t) * 16;
@@ -413,9 +600,15 @@ void dl4j_resampler_rows(struct dl4j_resampler *rs, int32_t first, const uint8_t
         return;
     }
 #if defined(__x86_64__) && defined(__GNUC__)
+    if (rs->vnni) {   /* row by row, reading no byte past a row */
+        for (int32_t k = from; k < to; k++) {
+            horizontal_vnni(rs, rows[k], rs->mid + (int64_t) (first + k - rs->v_first) * rs->out_row);
+        }
+        return;
+    }
     if (rs->level >= 1 && to - from == DL4J_RESAMPLE_STRIP) {   /* the 16 rows at once, on transposed strips */
         strip_columns(rows + from, (int32_t) rs->in_row, rs->cols);
-        if (rs->level == 2) {
+        if (rs->level >= 2) {
             strip_filter_avx512(rs->cols, rs->h_start, rs->h_weights, rs->h_taps, rs->out_w, rs->outs);
         } else {
             strip_filter_avx2(rs->cols, rs->h_start, rs->h_weights, rs->h_taps, rs->out_w, rs->outs);

@@ -27,6 +27,10 @@ struct dl4j_resampler {
     int32_t *wexp;     /* the horizontal weights expanded for the 4-pixel SIMD kernels */
     uint8_t *cols;     /* a strip of 16 rows, transposed */
     uint8_t *outs;     /* the strip's horizontal results, transposed */
+    int32_t vnni, quads, vgroups;   /* level 3 (dl4j_pixels.c's horizontal_vnni): in use, taps / 4 rounded up, */
+    int32_t *vgroup;                /* groups of 16 outputs; per group the window starts and count, */
+    uint8_t *vidx;                  /* the byte indexes into the windows */
+    int8_t *vdig;                   /* and the weights' byte digits */
 };
 
 /*

@@ -34,32 +34,64 @@ static int check_planes(void) {
     return 0;
 }
 
+/*
+ * Replaces the horizontal table of t by a resize's shape: starts that grow with the output column (as far apart as
+ * in_w / out_w), taps random up to 14, weights random. Level 3 reads such tables through windows of 128 bytes.
+ */
+static void monotonic_columns(struct random_tables *t, int in_w, int out_w) {
+    int taps = 1 + rand() % (in_w < 14 ? in_w : 14);
+    free(t->hw);
+    t->taps = taps;
+    t->hw = malloc((size_t) out_w * taps * 4);
+    for (int x = 0; x < out_w; x++) {
+        int s = (int) (((double) x + 0.5) * in_w / out_w) - taps / 2;
+        t->hs[x] = s < 0 ? 0 : s > in_w - taps ? in_w - taps : s;
+        for (int k = 0; k < taps; k++) t->hw[x * taps + k] = random_weight();
+    }
+}
+
+/* dl4j_resample_rgb on src with the tables against a scalar resample; 0 when they agree. */
+static int check_resample(int it, const uint8_t *src, int in_w, int in_h, int out_w, int out_h,
+                          const struct random_tables *tables) {
+    size_t sb = (size_t) in_w * in_h * 3;
+    int taps = tables->taps, ks = tables->ks, first = tables->first, last = tables->last;
+    const int32_t *hs = tables->hs, *hw = tables->hw, *vs = tables->vs, *vc = tables->vc, *vw = tables->vw;
+    size_t db = (size_t) out_w * out_h * 3;
+    uint8_t *dst = malloc(db);
+    int rc = dl4j_resample_rgb(src, sb, in_w, in_h, hs, hw, taps, out_w, vs, vc, vw, ks, first, last, out_h, dst, db);
+    if (rc != 0) { printf("rc %d at %d\n", rc, it); return 1; }
+    /* scalar reference */
+    uint8_t *mid = malloc((size_t) in_h * out_w * 3);
+    for (int y = 0; y < in_h; y++) for (int x = 0; x < out_w; x++) for (int c = 0; c < 3; c++) {
+        uint32_t a = 1u << 21; for (int t = 0; t < taps; t++) a += src[((size_t) y * in_w + hs[x] + t) * 3 + c] * (uint32_t) hw[x * taps + t];
+        int32_t v = (int32_t) a >> 22; mid[((size_t) y * out_w + x) * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v; }
+    for (int y = 0; y < out_h; y++) for (int j = 0; j < out_w * 3; j++) {
+        uint32_t a = 1u << 21; for (int t = 0; t < vc[y]; t++) a += mid[(size_t) (vs[y] + t) * out_w * 3 + j] * (uint32_t) vw[y * ks + t];
+        int32_t v = (int32_t) a >> 22; uint8_t e = v < 0 ? 0 : v > 255 ? 255 : v;
+        if (dst[(size_t) y * out_w * 3 + j] != e) { printf("mismatch it %d y %d j %d\n", it, y, j); return 1; } }
+    free(dst); free(mid);
+    return 0;
+}
+
 int main(void) {
     if (check_planes() != 0) {
         return 1;
     }
     srand(1);
-    for (int it = 0; it < 8000; it++) {
-        int in_w = 1 + rand() % 60, in_h = 1 + rand() % 40, out_w = 1 + rand() % 70, out_h = 1 + rand() % 30;
+    for (int it = 0; it < 11000; it++) {
+        int wide = it >= 8000;   /* then resize-shaped columns of wide rows: the windows, and rows' ends */
+        int in_w = wide ? 1 + rand() % 800 : 1 + rand() % 60, in_h = wide ? 1 + rand() % 4 : 1 + rand() % 40;
+        int out_w = wide ? 1 + rand() % 300 : 1 + rand() % 70, out_h = wide ? 1 + rand() % 3 : 1 + rand() % 30;
         size_t sb = (size_t) in_w * in_h * 3;
         uint8_t *src = malloc(sb); for (size_t i = 0; i < sb; i++) src[i] = rand();
         struct random_tables tables = random_tables(in_w, in_h, out_w, out_h);
-        int taps = tables.taps, ks = tables.ks, first = tables.first, last = tables.last;
-        int32_t *hs = tables.hs, *hw = tables.hw, *vs = tables.vs, *vc = tables.vc, *vw = tables.vw;
-        size_t db = (size_t) out_w * out_h * 3;
-        uint8_t *dst = malloc(db);
-        int rc = dl4j_resample_rgb(src, sb, in_w, in_h, hs, hw, taps, out_w, vs, vc, vw, ks, first, last, out_h, dst, db);
-        if (rc != 0) { printf("rc %d at %d\n", rc, it); return 1; }
-        /* scalar reference */
-        uint8_t *mid = malloc((size_t) in_h * out_w * 3);
-        for (int y = 0; y < in_h; y++) for (int x = 0; x < out_w; x++) for (int c = 0; c < 3; c++) {
-            uint32_t a = 1u << 21; for (int t = 0; t < taps; t++) a += src[((size_t) y * in_w + hs[x] + t) * 3 + c] * (uint32_t) hw[x * taps + t];
-            int32_t v = (int32_t) a >> 22; mid[((size_t) y * out_w + x) * 3 + c] = v < 0 ? 0 : v > 255 ? 255 : v; }
-        for (int y = 0; y < out_h; y++) for (int j = 0; j < out_w * 3; j++) {
-            uint32_t a = 1u << 21; for (int t = 0; t < vc[y]; t++) a += mid[(size_t) (vs[y] + t) * out_w * 3 + j] * (uint32_t) vw[y * ks + t];
-            int32_t v = (int32_t) a >> 22; uint8_t e = v < 0 ? 0 : v > 255 ? 255 : v;
-            if (dst[(size_t) y * out_w * 3 + j] != e) { printf("mismatch it %d y %d j %d\n", it, y, j); return 1; } }
-        free(src); free_random_tables(&tables); free(dst); free(mid);
+        if (wide) {
+            monotonic_columns(&tables, in_w, out_w);
+        }
+        if (check_resample(it, src, in_w, in_h, out_w, out_h, &tables) != 0) {
+            return 1;
+        }
+        free(src); free_random_tables(&tables);
     }
     printf("ok\n");
     return 0;
