@@ -18,7 +18,8 @@
  * Every index is checked against the image before anything is read. The horizontal pass runs one row at a time on
  * 16 outputs per vector where AVX-512 has VBMI and VNNI (horizontal_vnni), on 16 rows at a time where AVX2 or
  * AVX-512 alone is present (the rows transposed so that one weight multiplies the same byte of 16 rows), otherwise
- * row by row; the instruction set is chosen at run time.
+ * row by row; the instruction set is chosen at run time. The vertical pass is vertical_vnni at level 3 and a loop
+ * that the compiler vectorises otherwise.
  *
  * dl4j_to_planes computes ((byte / 255f) - mean) / std with float32 division and subtraction only (build with
  * -ffp-contract=off), which are correctly rounded in C as in Java, so the floats are the Java ones.
@@ -428,6 +429,87 @@ static void prepare_vnni(struct dl4j_resampler *rs) {
     }
 }
 
+/*
+ * Level 3's vertical pass for output row y: 64 columns at a time, the rows of 4 taps interleaved by byte and word
+ * unpacks (within 128-bit lanes, so that each 32-bit lane holds one column's 4 taps), added by VNNI dot products with
+ * the weights' 3 digits broadcast (vvdig: per row, quad of taps and digit, 4 signed bytes), and packed back with
+ * unsigned saturation, which is clip8's clamp here (the shifted sums lie in -512 .. 511) and restores the columns'
+ * order lane by lane. Taps past the row's count read its first row with weight 0.
+ */
+__attribute__((target("avx512f,avx512bw,avx512vnni")))
+static void vertical_vnni(const struct dl4j_resampler *rs, int32_t y, uint8_t *out) {
+    const __m512i zero = _mm512_setzero_si512();
+    const __m512i half = _mm512_set1_epi32((int32_t) HALF);
+    const int64_t len = rs->out_row;
+    const int32_t count = rs->v_count[y];
+    const int32_t quads = (count + 3) / 4;
+    const uint8_t *base = rs->mid + (int64_t) (rs->v_start[y] - rs->v_first) * len;
+    const int32_t *dig = rs->vvdig + (int64_t) y * rs->vquads * 3;
+    for (int64_t j = 0; j < len; j += 64) {
+        __mmask64 m = len - j >= 64 ? ~(__mmask64) 0 : (((__mmask64) 1) << (len - j)) - 1;
+        __m512i acc[4][3];
+        for (int i = 0; i < 4; i++) {
+            acc[i][0] = acc[i][1] = acc[i][2] = zero;
+        }
+        for (int32_t q = 0; q < quads; q++) {
+            __m512i r[4];
+            for (int k = 0; k < 4; k++) {
+                int32_t t = 4 * q + k;
+                r[k] = _mm512_maskz_loadu_epi8(m, base + (t < count ? t * len : 0) + j);
+            }
+            __m512i a = _mm512_unpacklo_epi8(r[0], r[1]), b = _mm512_unpackhi_epi8(r[0], r[1]);
+            __m512i c = _mm512_unpacklo_epi8(r[2], r[3]), d = _mm512_unpackhi_epi8(r[2], r[3]);
+            __m512i x[4] = {_mm512_unpacklo_epi16(a, c), _mm512_unpackhi_epi16(a, c),   /* columns 0-3, 4-7, */
+                            _mm512_unpacklo_epi16(b, d), _mm512_unpackhi_epi16(b, d)};  /* 8-11, 12-15 of a lane */
+            for (int digit = 0; digit < 3; digit++) {
+                __m512i w = _mm512_set1_epi32(dig[3 * q + digit]);
+                for (int i = 0; i < 4; i++) {
+                    acc[i][digit] = _mm512_dpbusd_epi32(acc[i][digit], x[i], w);
+                }
+            }
+        }
+        __m512i v[4];
+        for (int i = 0; i < 4; i++) {
+            __m512i sum = _mm512_add_epi32(_mm512_add_epi32(acc[i][0], half),
+                                           _mm512_add_epi32(_mm512_slli_epi32(acc[i][1], 8),
+                                                            _mm512_slli_epi32(acc[i][2], 16)));
+            v[i] = _mm512_srai_epi32(sum, PRECISION_BITS);
+        }
+        __m512i bytes = _mm512_packus_epi16(_mm512_packus_epi32(v[0], v[1]), _mm512_packus_epi32(v[2], v[3]));
+        _mm512_mask_storeu_epi8(out + j, m, bytes);
+    }
+}
+
+/* Whether every used vertical weight splits into digits, so that vertical_vnni can run. */
+static int vertical_weights_split(const int32_t *v_count, const int32_t *v_weights, int32_t v_ksize, int32_t out_h) {
+    for (int32_t y = 0; y < out_h; y++) {
+        if (!weights_split(v_weights + (int64_t) y * v_ksize, v_count[y])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* vertical_vnni's digits: per output row and quad of taps, digit k of taps 4q .. 4q + 3 as one 32-bit word. */
+static void prepare_vertical_vnni(struct dl4j_resampler *rs) {
+    for (int32_t y = 0; y < rs->out_h; y++) {
+        for (int32_t q = 0; q < rs->vquads; q++) {
+            uint32_t words[3] = {0, 0, 0};
+            for (int k = 0; k < 4; k++) {
+                int32_t t = 4 * q + k;
+                int8_t d[3];
+                split_weight(t < rs->v_count[y] ? rs->v_weights[(int64_t) y * rs->v_ksize + t] : 0, d);
+                for (int digit = 0; digit < 3; digit++) {
+                    words[digit] |= (uint32_t) (uint8_t) d[digit] << (8 * k);
+                }
+            }
+            for (int digit = 0; digit < 3; digit++) {
+                rs->vvdig[((int64_t) y * rs->vquads + q) * 3 + digit] = (int32_t) words[digit];
+            }
+        }
+    }
+}
+
 static int simd_level(void) {
 #ifdef DL4J_SIMD_LEVEL   /* for tests of the narrower kernels on a wider machine: 0 scalar, 1 AVX2, 2 AVX-512, 3 */
     return DL4J_SIMD_LEVEL;
@@ -540,12 +622,19 @@ int dl4j_resampler_init(struct dl4j_resampler *rs, int32_t in_w, int32_t in_h,
 #if defined(__x86_64__) && defined(__GNUC__)
     rs->vnni = rs->level >= 3 && weights_split(h_weights, (int64_t) out_w * h_taps);
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+    rs->vnni_v = rs->level >= 3 && vertical_weights_split(v_count, v_weights, v_ksize, out_h);
+#endif
     if (rs->vnni) {
         rs->quads = (h_taps + 3) / 4;
         rs->vgroups = (out_w + 15) / 16;
     }
+    if (rs->vnni_v) {
+        rs->vquads = (v_ksize + 3) / 4;
+    }
     *scratch_bytes = (size_t) (v_last - v_first) * (size_t) rs->out_row            /* mid */
                      + (size_t) rs->vgroups * 3 * sizeof(int32_t)                  /* vgroup */
+                     + (size_t) out_h * (size_t) rs->vquads * 3 * sizeof(int32_t)   /* vvdig */
                      + (size_t) rs->vgroups * (size_t) rs->quads * 64 * 6         /* vidx, vdig */
                      + (size_t) rs->out_row * sizeof(uint32_t)                    /* acc */
                      + (size_t) rs->groups * (size_t) h_taps * 16 * sizeof(int32_t) /* wexp */
@@ -563,6 +652,8 @@ void dl4j_resampler_start(struct dl4j_resampler *rs, void *scratch) {
     p += (size_t) rs->groups * (size_t) rs->h_taps * 16 * sizeof(int32_t);
     rs->vgroup = (int32_t *) p;   /* the int32 arrays first: aligned */
     p += (size_t) rs->vgroups * 3 * sizeof(int32_t);
+    rs->vvdig = (int32_t *) p;
+    p += (size_t) rs->out_h * (size_t) rs->vquads * 3 * sizeof(int32_t);
     rs->vidx = (uint8_t *) p;
     p += (size_t) rs->vgroups * (size_t) rs->quads * 64 * 3;
     rs->vdig = (int8_t *) p;
@@ -573,6 +664,9 @@ void dl4j_resampler_start(struct dl4j_resampler *rs, void *scratch) {
     p += (size_t) rs->in_row * DL4J_RESAMPLE_STRIP;
     rs->outs = (uint8_t *) p;
 #if defined(__x86_64__) && defined(__GNUC__)
+    if (rs->vnni_v) {
+        prepare_vertical_vnni(rs);
+    }
     if (rs->vnni) {
         prepare_vnni(rs);
         return;   /* the other kernels' weights are not used */
@@ -626,6 +720,14 @@ void dl4j_resampler_rows(struct dl4j_resampler *rs, int32_t first, const uint8_t
 }
 
 void dl4j_resampler_finish(struct dl4j_resampler *rs, uint8_t *dst) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (rs->vnni_v) {
+        for (int32_t y = 0; y < rs->out_h; y++) {
+            vertical_vnni(rs, y, dst + y * rs->out_row);
+        }
+        return;
+    }
+#endif
     for (int32_t y = 0; y < rs->out_h; y++) {
         vertical_row(rs->mid + (int64_t) (rs->v_start[y] - rs->v_first) * rs->out_row, rs->out_row,
                      rs->v_weights + (int64_t) y * rs->v_ksize, rs->v_count[y], (int32_t) rs->out_row, rs->acc,

@@ -30,7 +30,9 @@ struct dl4j_resampler {
     int32_t vnni, quads, vgroups;   /* level 3 (dl4j_pixels.c's horizontal_vnni): in use, taps / 4 rounded up, */
     int32_t *vgroup;                /* groups of 16 outputs; per group the window starts and count, */
     uint8_t *vidx;                  /* the byte indexes into the windows */
-    int8_t *vdig;                   /* and the weights' byte digits */
+    int8_t *vdig;                   /* and the weights' byte digits; */
+    int32_t vnni_v, vquads;         /* the vertical pass at level 3: in use, v_ksize / 4 rounded up, */
+    int32_t *vvdig;                 /* the weights' digits, 4 taps to a word */
 };
 
 /*
