@@ -785,7 +785,8 @@ int dl4j_resample_rgb(const uint8_t *src, int64_t src_bytes, int32_t in_w, int32
 /*
  * ToTensor + Normalize: the h x w image src (c channels interleaved, 1..4) to c float planes in dst:
  * ((byte / 255f) - mean[k]) / std[k], in float32 with exactly these operations (IEEE division, no contraction), so
- * the values are those of the Java code; mirror != 0 reads each row right to left. Returns DL4J_OK, or
+ * the values are those of the Java code; mirror != 0 reads each row right to left; streaming != 0 lets whole cache
+ * lines of dst be written past the caches (a loader's batch, read later), with the same values. Returns DL4J_OK, or
  * DL4J_BAD_ARGS when a size is wrong or a buffer too small.
  */
 #if DL4J_CLONES
@@ -821,12 +822,157 @@ static void split_rgb(const uint8_t *restrict row, int32_t w, int32_t mirror, ui
     }
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+/*
+ * Level 3's ToTensor + Normalize of RGB rows: every output float is one of 256 values per channel, so it is looked up
+ * in a table made by normalize_plane itself (the same floats). A table is held as 4 byte planes of 256 bytes (byte p
+ * of each float); VBMI's two-register byte permute looks up 128 entries, and the index's top bit picks one of two.
+ * Per row and channel, per block of 64 pixels: the channel's bytes gathered from the 192 RGB bytes (mirrored or
+ * not) by permutes, its 4 byte planes looked up, and the planes interleaved into 64 floats (byte and word unpacks
+ * within 128-bit lanes, then a 4 x 4 transpose of the lanes).
+ */
+struct planes_lut {
+    uint8_t bytes[3][4][256];   /* channel, byte of the float, entry */
+};
+
+/* The indexes that gather channel c of n pixels (n <= 64) from a block's 192 bytes, output i reading pixel i, or
+   pixel n - 1 - i when mirrored: idx for bytes 0..127, idx - 64 for bytes 64..191, and which outputs take those. */
+struct gather_rgb {
+    uint8_t lo[3][64], hi[3][64];
+    uint64_t high[3];
+};
+
+static void gather_indexes(struct gather_rgb *g, int32_t n, int32_t mirror) {
+    for (int c = 0; c < 3; c++) {
+        g->high[c] = 0;
+        for (int32_t i = 0; i < 64; i++) {
+            int32_t pixel = i < n ? (mirror ? n - 1 - i : i) : 0;
+            int32_t at = 3 * pixel + c;
+            g->lo[c][i] = (uint8_t) (at & 127);
+            g->hi[c][i] = (uint8_t) ((at >= 64 ? at - 64 : 0) & 127);
+            if (at >= 128) {
+                g->high[c] |= (uint64_t) 1 << i;
+            }
+        }
+    }
+}
+
+/* The 256-entry byte table t[0..3] (entries 0-63, 64-127, 128-191, 192-255) at the indexes idx. */
+__attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline))
+static inline __m512i lookup256(const __m512i t[4], __m512i idx) {
+    __m512i lo = _mm512_permutex2var_epi8(t[0], idx, t[1]);
+    __m512i hi = _mm512_permutex2var_epi8(t[2], idx, t[3]);
+    return _mm512_mask_blend_epi8(_mm512_movepi8_mask(idx), lo, hi);
+}
+
+/*
+ * Channel c of one row's pixels to its plane: blocks of 64 pixels (the last one shorter), each gathered from its 192
+ * RGB bytes, looked up in the channel's 4 byte tables (held in registers for the whole row) and interleaved into
+ * floats. out: the row's start in the channel's plane.
+ */
+__attribute__((target("avx512f,avx512bw,avx512vbmi")))
+static void plane_row(const uint8_t *row, int32_t w, int32_t mirror, int32_t streaming, int c,
+                      const struct gather_rgb *full,
+                      const struct gather_rgb *tail, const struct planes_lut *lut, float *out) {
+    __m512i t[4][4];
+    for (int p = 0; p < 4; p++) {
+        for (int q = 0; q < 4; q++) {
+            t[p][q] = _mm512_loadu_si512((const void *) (lut->bytes[c][p] + 64 * q));
+        }
+    }
+    for (int32_t x = 0; x < w; x += 64) {
+        int32_t n = w - x < 64 ? w - x : 64;
+        const struct gather_rgb *g = n == 64 ? full : tail;
+        const uint8_t *rgb = row + (int64_t) (mirror ? w - x - n : x) * 3;   /* the block's first pixel */
+        int64_t bytes = 3 * (int64_t) n;
+        __mmask64 m0 = bytes >= 64 ? ~(__mmask64) 0 : (((__mmask64) 1) << bytes) - 1;
+        __mmask64 m1 = bytes >= 128 ? ~(__mmask64) 0 : bytes <= 64 ? 0 : (((__mmask64) 1) << (bytes - 64)) - 1;
+        __mmask64 m2 = bytes >= 192 ? ~(__mmask64) 0 : bytes <= 128 ? 0 : (((__mmask64) 1) << (bytes - 128)) - 1;
+        __m512i z0 = _mm512_maskz_loadu_epi8(m0, rgb);
+        __m512i z1 = _mm512_maskz_loadu_epi8(m1, rgb + (bytes > 64 ? 64 : 0));
+        __m512i z2 = _mm512_maskz_loadu_epi8(m2, rgb + (bytes > 128 ? 128 : 0));
+        __m512i ch = _mm512_mask_blend_epi8(g->high[c],
+                _mm512_permutex2var_epi8(z0, _mm512_loadu_si512((const void *) g->lo[c]), z1),
+                _mm512_permutex2var_epi8(z1, _mm512_loadu_si512((const void *) g->hi[c]), z2));
+        __m512i p0 = lookup256(t[0], ch), p1 = lookup256(t[1], ch);
+        __m512i p2 = lookup256(t[2], ch), p3 = lookup256(t[3], ch);
+        __m512i a = _mm512_unpacklo_epi8(p0, p1), b = _mm512_unpackhi_epi8(p0, p1);
+        __m512i e = _mm512_unpacklo_epi8(p2, p3), f = _mm512_unpackhi_epi8(p2, p3);
+        __m512i x0 = _mm512_unpacklo_epi16(a, e), x1 = _mm512_unpackhi_epi16(a, e);   /* floats 0-3, 4-7 */
+        __m512i x2 = _mm512_unpacklo_epi16(b, f), x3 = _mm512_unpackhi_epi16(b, f);   /* 8-11, 12-15 of a lane */
+        __m512i t0 = _mm512_shuffle_i32x4(x0, x1, _MM_SHUFFLE(1, 0, 1, 0));
+        __m512i t1 = _mm512_shuffle_i32x4(x2, x3, _MM_SHUFFLE(1, 0, 1, 0));
+        __m512i t2 = _mm512_shuffle_i32x4(x0, x1, _MM_SHUFFLE(3, 2, 3, 2));
+        __m512i t3 = _mm512_shuffle_i32x4(x2, x3, _MM_SHUFFLE(3, 2, 3, 2));
+        __m512i f4[4] = {_mm512_shuffle_i32x4(t0, t1, _MM_SHUFFLE(2, 0, 2, 0)),
+                         _mm512_shuffle_i32x4(t0, t1, _MM_SHUFFLE(3, 1, 3, 1)),
+                         _mm512_shuffle_i32x4(t2, t3, _MM_SHUFFLE(2, 0, 2, 0)),
+                         _mm512_shuffle_i32x4(t2, t3, _MM_SHUFFLE(3, 1, 3, 1))};
+        for (int k = 0; k < 4 && 16 * k < n; k++) {
+            int32_t left = n - 16 * k;
+            float *at = out + x + 16 * k;
+            if (streaming && left >= 16 && ((uintptr_t) at & 63) == 0) {   /* a whole cache line, past the caches */
+                _mm512_stream_si512((void *) at, f4[k]);
+            } else {
+                _mm512_mask_storeu_epi32(at, left >= 16 ? (__mmask16) 0xFFFF : (__mmask16) ((1u << left) - 1), f4[k]);
+            }
+        }
+    }
+}
+
+/* dl4j_to_planes for c == 3 at level 3. */
+static void rgb_planes_vbmi(const uint8_t *src, int32_t w, int32_t h, const float *mean, const float *std,
+                            int32_t mirror, int32_t streaming, float *dst, struct planes_lut *lut, struct gather_rgb *full,
+                            struct gather_rgb *tail) {
+    uint8_t entries[256];
+    float values[256];
+    for (int i = 0; i < 256; i++) {
+        entries[i] = (uint8_t) i;
+    }
+    for (int c = 0; c < 3; c++) {
+        normalize_plane(entries, 256, mean[c], std[c], values);
+        for (int i = 0; i < 256; i++) {
+            uint8_t b[4];
+            memcpy(b, &values[i], 4);
+            for (int p = 0; p < 4; p++) {
+                lut->bytes[c][p][i] = b[p];
+            }
+        }
+    }
+    int32_t last = w % 64;
+    gather_indexes(full, 64, mirror);
+    gather_indexes(tail, last, mirror);
+    int64_t plane = (int64_t) w * h;
+    for (int32_t y = 0; y < h; y++) {
+        for (int c = 0; c < 3; c++) {
+            plane_row(src + (int64_t) y * w * 3, w, mirror, streaming, c, full, tail, lut,
+                      dst + c * plane + (int64_t) y * w);
+        }
+    }
+}
+#endif
+
 int dl4j_to_planes(const uint8_t *src, int64_t src_bytes, int32_t w, int32_t h, int32_t c, const float *mean,
-                   const float *std, int32_t mirror, float *dst, int64_t dst_bytes) {
+                   const float *std, int32_t mirror, int32_t streaming, float *dst, int64_t dst_bytes) {
     if (src == NULL || dst == NULL || mean == NULL || std == NULL || w <= 0 || h <= 0 || c < 1 || c > 4
         || src_bytes < (int64_t) w * h * c || dst_bytes < (int64_t) w * h * c * (int64_t) sizeof(float)) {
         return DL4J_BAD_ARGS;
     }
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (c == 3 && simd_level() >= 3) {
+        struct planes_lut *lut = malloc(sizeof(struct planes_lut) + 2 * sizeof(struct gather_rgb));
+        if (lut == NULL) {
+            return DL4J_NO_MEMORY;
+        }
+        struct gather_rgb *gather = (struct gather_rgb *) (lut + 1);
+        rgb_planes_vbmi(src, w, h, mean, std, mirror, streaming, dst, lut, gather, gather + 1);
+        if (streaming) {
+            _mm_sfence();   /* the streaming stores visible before whatever hands the batch on */
+        }
+        free(lut);
+        return DL4J_OK;
+    }
+#endif
     uint8_t *planes = malloc((size_t) w * (size_t) (2 * c));   /* c planes, and c more for split_rgb's mirror */
     if (planes == NULL) {
         return DL4J_NO_MEMORY;

@@ -85,6 +85,15 @@ public final class BatchMemory {
     }
 
     /**
+     * {@return whether the calling thread reads a sample into a loader's preallocated batch} Its output is then read
+     * later, often by another thread, and a batch is larger than the caches: a kernel may write it with streaming
+     * stores, past the caches.
+     */
+    public static boolean fillingBatch() {
+        return SLOTS.isBound();
+    }
+
+    /**
      * Runs {@code action} (reading one sample) with {@code slots} serving {@link #allocateSample}.
      *
      * @param <T> the action's result type

@@ -30,7 +30,7 @@ public final class NativeKernels {
             ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
     private static final MethodHandle TO_PLANES = bind("dl4j_to_planes", FunctionDescriptor.of(ValueLayout.JAVA_INT,
             ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
-            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
+            ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
             ValueLayout.JAVA_LONG));
 
     private NativeKernels() {
@@ -62,7 +62,7 @@ public final class NativeKernels {
                     MemorySegment.ofArray(none), 0, 0, MemorySegment.ofArray(none), MemorySegment.ofArray(none),
                     MemorySegment.ofArray(none), 0, 0, 0, 0, MemorySegment.NULL, 0L);
             int planes = (int) TO_PLANES.invokeExact(MemorySegment.NULL, 0L, 0, 0, 0, MemorySegment.ofArray(one),
-                    MemorySegment.ofArray(one), 0, MemorySegment.NULL, 0L);
+                    MemorySegment.ofArray(one), 0, 0, MemorySegment.NULL, 0L);
             if (resample == OK || planes == OK) {
                 throw new IllegalStateException("a native kernel accepted a call without data");
             }
@@ -181,13 +181,15 @@ public final class NativeKernels {
      * @param mean the mean of each channel
      * @param std the standard deviation of each channel
      * @param mirror whether each row is read right to left
+     * @param streaming whether {@code dst} may be written past the caches (it is read later, as a loader's batch);
+     *                  the values are the same either way
      * @param dst receives the float32 planes
      * @throws IllegalArgumentException when {@code mean} or {@code std} has fewer than {@code channels} values or a
      *                                  segment is too small
      * @throws IllegalStateException    when the kernels are not {@link #available()}
      */
     public static void toPlanes(MemorySegment src, int width, int height, int channels, float[] mean, float[] std,
-                                boolean mirror, MemorySegment dst) {
+                                boolean mirror, boolean streaming, MemorySegment dst) {
         if (TO_PLANES == null) {
             throw new IllegalStateException("the native kernels are not loaded: " + NativeLibrary.status());
         }
@@ -198,7 +200,7 @@ public final class NativeKernels {
         int rc;
         try {
             rc = (int) TO_PLANES.invokeExact(src, src.byteSize(), width, height, channels, MemorySegment.ofArray(mean),
-                    MemorySegment.ofArray(std), mirror ? 1 : 0, dst, dst.byteSize());
+                    MemorySegment.ofArray(std), mirror ? 1 : 0, streaming ? 1 : 0, dst, dst.byteSize());
         } catch (Throwable t) {
             throw new IllegalStateException("native toPlanes failed: " + t, t);
         }

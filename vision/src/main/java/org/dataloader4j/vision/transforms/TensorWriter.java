@@ -79,7 +79,8 @@ final class TensorWriter {
         Tensor out = BatchMemory.allocateSample(DType.FLOAT32, Shape.of(c, h, w));
         try {
             if (useNative) {
-                NativeKernels.toPlanes(img.data(), w, h, c, expanded(c, mean), expanded(c, std), mirror, out.data());
+                NativeKernels.toPlanes(img.data(), w, h, c, expanded(c, mean), expanded(c, std), mirror,
+                        BatchMemory.fillingBatch(), out.data());
             } else {
                 writePlanes(img, mirror, out.data());
             }
