@@ -44,7 +44,7 @@ class NativeJpegTest {
         assertFalse(JAVA.usesNativeJpeg());
         assertTrue(Decoders.describe().contains("native libjpeg-turbo path: in use"), Decoders.describe());
         assertTrue(Decoders.describe().matches(".*native pixel kernels: in use for RGB resampling and ToTensor/Normalize"
-                + " \\((AVX-512|AVX2|scalar C)\\).*"), Decoders.describe());
+                + " \\((AVX-512 with VBMI and VNNI|AVX-512|AVX2|scalar C)\\).*"), Decoders.describe());
     }
 
     @Test
