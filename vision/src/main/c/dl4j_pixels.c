@@ -309,14 +309,23 @@ static int weights_split(const int32_t *w, int64_t n) {
     return 1;
 }
 
+/* The mask of the bytes from .. from + 63 that lie inside the first avail bytes. */
+static inline __mmask64 bytes_inside(int64_t avail, int64_t from) {
+    int64_t n = avail - from;
+    return n >= 64 ? ~(__mmask64) 0 : n <= 0 ? 0 : (((__mmask64) 1) << n) - 1;
+}
+
+/* Bytes from .. from + 63 of the avail bytes at p, zero past them (which are not read). */
+__attribute__((target("avx512f,avx512bw")))
+static inline __m512i load_inside(const uint8_t *p, int64_t avail, int64_t from) {
+    return _mm512_maskz_loadu_epi8(bytes_inside(avail, from), p + (from < avail ? from : 0));
+}
+
 /* The window of 128 bytes from byte base of a row of row_len bytes; bytes past the row's end are not read (zero). */
 __attribute__((target("avx512f,avx512bw")))
 static inline void load_window(const uint8_t *in, int64_t row_len, int32_t base, __m512i *lo, __m512i *hi) {
-    int64_t avail = row_len - base;
-    __mmask64 mlo = avail >= 64 ? ~(__mmask64) 0 : (((__mmask64) 1) << avail) - 1;
-    __mmask64 mhi = avail >= 128 ? ~(__mmask64) 0 : avail <= 64 ? 0 : (((__mmask64) 1) << (avail - 64)) - 1;
-    *lo = _mm512_maskz_loadu_epi8(mlo, in + base);
-    *hi = _mm512_maskz_loadu_epi8(mhi, in + base + (avail > 64 ? 64 : 0));
+    *lo = load_inside(in + base, row_len - base, 0);
+    *hi = load_inside(in + base, row_len - base, 64);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vnni")))
@@ -446,7 +455,7 @@ static void vertical_vnni(const struct dl4j_resampler *rs, int32_t y, uint8_t *o
     const uint8_t *base = rs->mid + (int64_t) (rs->v_start[y] - rs->v_first) * len;
     const int32_t *dig = rs->vvdig + (int64_t) y * rs->vquads * 3;
     for (int64_t j = 0; j < len; j += 64) {
-        __mmask64 m = len - j >= 64 ? ~(__mmask64) 0 : (((__mmask64) 1) << (len - j)) - 1;
+        __mmask64 m = bytes_inside(len, j);
         __m512i acc[4][3];
         for (int i = 0; i < 4; i++) {
             acc[i][0] = acc[i][1] = acc[i][2] = zero;
@@ -885,12 +894,7 @@ static void plane_row(const uint8_t *row, int32_t w, int32_t mirror, int32_t str
         const struct gather_rgb *g = n == 64 ? full : tail;
         const uint8_t *rgb = row + (int64_t) (mirror ? w - x - n : x) * 3;   /* the block's first pixel */
         int64_t bytes = 3 * (int64_t) n;
-        __mmask64 m0 = bytes >= 64 ? ~(__mmask64) 0 : (((__mmask64) 1) << bytes) - 1;
-        __mmask64 m1 = bytes >= 128 ? ~(__mmask64) 0 : bytes <= 64 ? 0 : (((__mmask64) 1) << (bytes - 64)) - 1;
-        __mmask64 m2 = bytes >= 192 ? ~(__mmask64) 0 : bytes <= 128 ? 0 : (((__mmask64) 1) << (bytes - 128)) - 1;
-        __m512i z0 = _mm512_maskz_loadu_epi8(m0, rgb);
-        __m512i z1 = _mm512_maskz_loadu_epi8(m1, rgb + (bytes > 64 ? 64 : 0));
-        __m512i z2 = _mm512_maskz_loadu_epi8(m2, rgb + (bytes > 128 ? 128 : 0));
+        __m512i z0 = load_inside(rgb, bytes, 0), z1 = load_inside(rgb, bytes, 64), z2 = load_inside(rgb, bytes, 128);
         __m512i ch = _mm512_mask_blend_epi8(g->high[c],
                 _mm512_permutex2var_epi8(z0, _mm512_loadu_si512((const void *) g->lo[c]), z1),
                 _mm512_permutex2var_epi8(z1, _mm512_loadu_si512((const void *) g->hi[c]), z2));
