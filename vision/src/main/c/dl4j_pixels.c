@@ -630,8 +630,6 @@ int dl4j_resampler_init(struct dl4j_resampler *rs, int32_t in_w, int32_t in_h,
     }
 #if defined(__x86_64__) && defined(__GNUC__)
     rs->vnni = rs->level >= 3 && weights_split(h_weights, (int64_t) out_w * h_taps);
-#endif
-#if defined(__x86_64__) && defined(__GNUC__)
     rs->vnni_v = rs->level >= 3 && vertical_weights_split(v_count, v_weights, v_ksize, out_h);
 #endif
     if (rs->vnni) {
@@ -881,8 +879,8 @@ static inline __m512i lookup256(const __m512i t[4], __m512i idx) {
  */
 __attribute__((target("avx512f,avx512bw,avx512vbmi")))
 static void plane_row(const uint8_t *row, int32_t w, int32_t mirror, int32_t streaming, int c,
-                      const struct gather_rgb *full,
-                      const struct gather_rgb *tail, const struct planes_lut *lut, float *out) {
+                      const struct gather_rgb *full, const struct gather_rgb *tail, const struct planes_lut *lut,
+                      float *out) {
     __m512i t[4][4];
     for (int p = 0; p < 4; p++) {
         for (int q = 0; q < 4; q++) {
@@ -926,8 +924,8 @@ static void plane_row(const uint8_t *row, int32_t w, int32_t mirror, int32_t str
 
 /* dl4j_to_planes for c == 3 at level 3. */
 static void rgb_planes_vbmi(const uint8_t *src, int32_t w, int32_t h, const float *mean, const float *std,
-                            int32_t mirror, int32_t streaming, float *dst, struct planes_lut *lut, struct gather_rgb *full,
-                            struct gather_rgb *tail) {
+                            int32_t mirror, int32_t streaming, float *dst, struct planes_lut *lut,
+                            struct gather_rgb *full, struct gather_rgb *tail) {
     uint8_t entries[256];
     float values[256];
     for (int i = 0; i < 256; i++) {

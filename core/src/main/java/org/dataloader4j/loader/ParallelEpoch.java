@@ -29,8 +29,8 @@ import org.dataloader4j.tensor.Tensor;
  * {@link DataLoaderException}; the consumer receives it in the batch's place and the next {@code next()}
  * continues with the following batch, as at 0 workers. When several shares fail, the batch reports the first
  * failed share's failure once the shares before it have loaded, so the error names the same sample as at 0 workers,
- * whichever worker failed first (a share after a failed one is not read). A failed {@code workerInit} ends the epoch after
- * it is reported. A close from any thread, a timeout or an interrupt wakes a waiting consumer at once.
+ * whichever worker failed first (a share after a failed one is not read). A failed {@code workerInit} ends the
+ * epoch after it is reported. A close from any thread, a timeout or an interrupt wakes a waiting consumer at once.
  *
  * <p>Threads: one lock guards the batches in flight; workers take it only to complete a batch, and the
  * consumer never holds it while waiting or while running the loader's callbacks.
