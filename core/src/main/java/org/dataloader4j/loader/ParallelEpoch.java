@@ -93,7 +93,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
         final AtomicReferenceArray<T> samples;
         final AtomicInteger remaining;
         final int shares;
-        // per share: null while it loads, LOADED, or its failure; a failed batch reports its first failed share's
+        // per share: null while it loads, SHARE_LOADED, or its failure; a failed batch reports its first failed share's
         // failure once every share before it has loaded, so the error names the same sample at any worker count
         final AtomicReferenceArray<Object> shareOutcomes;
         volatile boolean shareFailed;

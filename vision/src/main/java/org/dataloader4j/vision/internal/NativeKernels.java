@@ -11,7 +11,8 @@ import java.lang.invoke.MethodHandle;
  * Internal, not an API: the native pixel kernels ({@code src/main/c/dl4j_pixels.c}, in the {@link NativeLibrary}
  * of the native JPEG decoder) that the transforms call instead of their Java kernels when the library is loaded: the RGB
  * resample and ToTensor + Normalize. They compute the same bytes and floats (the same fixed-point sums, the same
- * float32 operations; SIMD where the processor has AVX2 or AVX-512, with VBMI and VNNI for the horizontal pass); tests compare the two. Turned off with {@code -Ddataloader4j.vision.nativeKernels=false}.
+ * float32 operations; SIMD where the processor has AVX2 or AVX-512, with VBMI and VNNI where it has them); tests
+ * compare the two. Turned off with {@code -Ddataloader4j.vision.nativeKernels=false}.
  *
  * <pre>{@code
  * if (NativeKernels.available()) {

@@ -189,8 +189,9 @@ public final class Resize implements FusibleTransform<Image, Image>, RegionTrans
     /**
      * This transform fused with decoding: from an image file to the resized RGB image. With {@code decoders} as
      * they come ({@link Decoders#dctScaling()} false) the result is exactly that of decoding to RGB and applying
-     * this transform; a colour JPEG on the native path is resampled as its rows are decoded ({@link #step}). With {@link Decoders#withDctScaling(boolean) decoders.withDctScaling(true)} (opt-in) a JPEG
-     * on the native path is decoded at the strongest DCT scale {@code n/8} that keeps it at least the output size
+     * this transform; a colour JPEG on the native path is resampled as its rows are decoded ({@link #step}). With
+     * {@link Decoders#withDctScaling(boolean) decoders.withDctScaling(true)} (opt-in) a JPEG on the native path is
+     * decoded at the strongest DCT scale {@code n/8} that keeps it at least the output size
      * ({@link Decoders#dctScale}) and then resized the rest of the way; the pixels then differ slightly from
      * torchvision's (see the module README), except where {@code n = 8}. Without the native path, or for files it
      * does not handle, the exact path is used.
