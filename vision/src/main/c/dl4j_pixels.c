@@ -309,6 +309,31 @@ static int weights_split(const int32_t *w, int64_t n) {
     return 1;
 }
 
+/*
+ * The three digit sums recombined, a0 + 256 a1 + 65536 a2 plus the rounding half (modulo 2^32, as the scalar sums
+ * wrap), shifted down by PRECISION_BITS: the scalar code's (int32_t) acc >> 22, before its clamp.
+ */
+__attribute__((target("avx512f")))
+static inline __m512i recombine(__m512i a0, __m512i a1, __m512i a2) {
+    __m512i sum = _mm512_add_epi32(_mm512_add_epi32(a0, _mm512_set1_epi32((int32_t) HALF)),
+                                   _mm512_add_epi32(_mm512_slli_epi32(a1, 8), _mm512_slli_epi32(a2, 16)));
+    return _mm512_srai_epi32(sum, PRECISION_BITS);
+}
+
+/*
+ * Byte k of r0..r3 side by side in 32-bit words, within each 128-bit lane: x[i] holds bytes 4i .. 4i + 3 of every
+ * lane, each as the word (r0, r1, r2, r3). Used for 4 taps per word (VNNI) and for the 4 bytes of a float.
+ */
+__attribute__((target("avx512f,avx512bw")))
+static inline void interleave4(__m512i r0, __m512i r1, __m512i r2, __m512i r3, __m512i x[4]) {
+    __m512i a = _mm512_unpacklo_epi8(r0, r1), b = _mm512_unpackhi_epi8(r0, r1);
+    __m512i c = _mm512_unpacklo_epi8(r2, r3), d = _mm512_unpackhi_epi8(r2, r3);
+    x[0] = _mm512_unpacklo_epi16(a, c);   /* bytes 0-3 of a lane */
+    x[1] = _mm512_unpackhi_epi16(a, c);   /* 4-7 */
+    x[2] = _mm512_unpacklo_epi16(b, d);   /* 8-11 */
+    x[3] = _mm512_unpackhi_epi16(b, d);   /* 12-15 */
+}
+
 /* The mask of the bytes from .. from + 63 that lie inside the first avail bytes. */
 static inline __mmask64 bytes_inside(int64_t avail, int64_t from) {
     int64_t n = avail - from;
@@ -332,7 +357,6 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi,avx512vnni")))
 static void horizontal_vnni(const struct dl4j_resampler *rs, const uint8_t *in, uint8_t *out) {
     const __m512i zero = _mm512_setzero_si512();
     const __m512i max = _mm512_set1_epi32(255);
-    const __m512i half = _mm512_set1_epi32((int32_t) HALF);
     const __m512i interleave = _mm512_loadu_si512((const void *) INTERLEAVE_RGB);
     const int32_t quads = rs->quads;
     for (int32_t g = 0; g < rs->vgroups; g++) {
@@ -372,11 +396,8 @@ static void horizontal_vnni(const struct dl4j_resampler *rs, const uint8_t *in, 
         }
         __m128i bytes[3];
         for (int c = 0; c < 3; c++) {
-            __m512i sum = _mm512_add_epi32(_mm512_add_epi32(acc[c][0], half),
-                                           _mm512_add_epi32(_mm512_slli_epi32(acc[c][1], 8),
-                                                            _mm512_slli_epi32(acc[c][2], 16)));
-            __m512i v = _mm512_min_epi32(_mm512_max_epi32(_mm512_srai_epi32(sum, PRECISION_BITS), zero), max);
-            bytes[c] = _mm512_cvtepi32_epi8(v);
+            __m512i v = recombine(acc[c][0], acc[c][1], acc[c][2]);
+            bytes[c] = _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(v, zero), max));
         }
         __m512i all = _mm512_inserti32x4(_mm512_castsi128_si512(bytes[0]), bytes[1], 1);
         all = _mm512_inserti32x4(all, bytes[2], 2);
@@ -448,7 +469,6 @@ static void prepare_vnni(struct dl4j_resampler *rs) {
 __attribute__((target("avx512f,avx512bw,avx512vnni")))
 static void vertical_vnni(const struct dl4j_resampler *rs, int32_t y, uint8_t *out) {
     const __m512i zero = _mm512_setzero_si512();
-    const __m512i half = _mm512_set1_epi32((int32_t) HALF);
     const int64_t len = rs->out_row;
     const int32_t count = rs->v_count[y];
     const int32_t quads = (count + 3) / 4;
@@ -466,10 +486,8 @@ static void vertical_vnni(const struct dl4j_resampler *rs, int32_t y, uint8_t *o
                 int32_t t = 4 * q + k;
                 r[k] = _mm512_maskz_loadu_epi8(m, base + (t < count ? t * len : 0) + j);
             }
-            __m512i a = _mm512_unpacklo_epi8(r[0], r[1]), b = _mm512_unpackhi_epi8(r[0], r[1]);
-            __m512i c = _mm512_unpacklo_epi8(r[2], r[3]), d = _mm512_unpackhi_epi8(r[2], r[3]);
-            __m512i x[4] = {_mm512_unpacklo_epi16(a, c), _mm512_unpackhi_epi16(a, c),   /* columns 0-3, 4-7, */
-                            _mm512_unpacklo_epi16(b, d), _mm512_unpackhi_epi16(b, d)};  /* 8-11, 12-15 of a lane */
+            __m512i x[4];   /* columns 0-3, 4-7, 8-11, 12-15 of each lane, 4 taps per column */
+            interleave4(r[0], r[1], r[2], r[3], x);
             for (int digit = 0; digit < 3; digit++) {
                 __m512i w = _mm512_set1_epi32(dig[3 * q + digit]);
                 for (int i = 0; i < 4; i++) {
@@ -479,10 +497,7 @@ static void vertical_vnni(const struct dl4j_resampler *rs, int32_t y, uint8_t *o
         }
         __m512i v[4];
         for (int i = 0; i < 4; i++) {
-            __m512i sum = _mm512_add_epi32(_mm512_add_epi32(acc[i][0], half),
-                                           _mm512_add_epi32(_mm512_slli_epi32(acc[i][1], 8),
-                                                            _mm512_slli_epi32(acc[i][2], 16)));
-            v[i] = _mm512_srai_epi32(sum, PRECISION_BITS);
+            v[i] = recombine(acc[i][0], acc[i][1], acc[i][2]);
         }
         __m512i bytes = _mm512_packus_epi16(_mm512_packus_epi32(v[0], v[1]), _mm512_packus_epi32(v[2], v[3]));
         _mm512_mask_storeu_epi8(out + j, m, bytes);
@@ -898,14 +913,12 @@ static void plane_row(const uint8_t *row, int32_t w, int32_t mirror, int32_t str
                 _mm512_permutex2var_epi8(z1, _mm512_loadu_si512((const void *) g->hi[c]), z2));
         __m512i p0 = lookup256(t[0], ch), p1 = lookup256(t[1], ch);
         __m512i p2 = lookup256(t[2], ch), p3 = lookup256(t[3], ch);
-        __m512i a = _mm512_unpacklo_epi8(p0, p1), b = _mm512_unpackhi_epi8(p0, p1);
-        __m512i e = _mm512_unpacklo_epi8(p2, p3), f = _mm512_unpackhi_epi8(p2, p3);
-        __m512i x0 = _mm512_unpacklo_epi16(a, e), x1 = _mm512_unpackhi_epi16(a, e);   /* floats 0-3, 4-7 */
-        __m512i x2 = _mm512_unpacklo_epi16(b, f), x3 = _mm512_unpackhi_epi16(b, f);   /* 8-11, 12-15 of a lane */
-        __m512i t0 = _mm512_shuffle_i32x4(x0, x1, _MM_SHUFFLE(1, 0, 1, 0));
-        __m512i t1 = _mm512_shuffle_i32x4(x2, x3, _MM_SHUFFLE(1, 0, 1, 0));
-        __m512i t2 = _mm512_shuffle_i32x4(x0, x1, _MM_SHUFFLE(3, 2, 3, 2));
-        __m512i t3 = _mm512_shuffle_i32x4(x2, x3, _MM_SHUFFLE(3, 2, 3, 2));
+        __m512i fl[4];   /* floats 0-3, 4-7, 8-11, 12-15 of each lane */
+        interleave4(p0, p1, p2, p3, fl);
+        __m512i t0 = _mm512_shuffle_i32x4(fl[0], fl[1], _MM_SHUFFLE(1, 0, 1, 0));
+        __m512i t1 = _mm512_shuffle_i32x4(fl[2], fl[3], _MM_SHUFFLE(1, 0, 1, 0));
+        __m512i t2 = _mm512_shuffle_i32x4(fl[0], fl[1], _MM_SHUFFLE(3, 2, 3, 2));
+        __m512i t3 = _mm512_shuffle_i32x4(fl[2], fl[3], _MM_SHUFFLE(3, 2, 3, 2));
         __m512i f4[4] = {_mm512_shuffle_i32x4(t0, t1, _MM_SHUFFLE(2, 0, 2, 0)),
                          _mm512_shuffle_i32x4(t0, t1, _MM_SHUFFLE(3, 1, 3, 1)),
                          _mm512_shuffle_i32x4(t2, t3, _MM_SHUFFLE(2, 0, 2, 0)),
