@@ -92,7 +92,6 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
         final long[] indices;
         final AtomicReferenceArray<T> samples;
         final AtomicInteger remaining;
-        final int shares;
         // per share: null while it loads, SHARE_LOADED, or its failure; a failed batch reports its first failed share's
         // failure once every share before it has loaded, so the error names the same sample at any worker count
         final AtomicReferenceArray<Object> shareOutcomes;
@@ -127,7 +126,6 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             int slots = gather != null ? 0 : indices.length; // a gathered batch holds no samples
             this.samples = new AtomicReferenceArray<>(slots);
             this.remaining = new AtomicInteger(shares);
-            this.shares = shares;
             this.shareOutcomes = new AtomicReferenceArray<>(shares);
             this.readers = new AtomicIntegerArray(Math.max(1, slots)); // gathered: slot 0 stands for the batch
             this.skippedSlots = new AtomicReferenceArray<>(slots);
@@ -141,6 +139,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
             if (closed || done || anEarlierShareFailed(share) || !enterWriter()) {
                 return;
             }
+            int shares = shareOutcomes.length();
             int from = (int) ((long) share * indices.length / shares);
             int to = (int) ((long) (share + 1) * indices.length / shares);
             try {
@@ -182,7 +181,7 @@ final class ParallelEpoch<T, B> extends WorkerEpoch<B> {
         }
 
         private void completeWithFirstFailure() {
-            for (int i = 0; i < shares; i++) {
+            for (int i = 0; i < shareOutcomes.length(); i++) {
                 Object outcome = shareOutcomes.get(i);
                 if (outcome == null) {
                     return; // an earlier share is still loading: it may fail first, or the later failure waits
